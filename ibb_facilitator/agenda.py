@@ -1,0 +1,224 @@
+"""Agendas and training scenarios: TOML templates a session starts from.
+
+Bundled agendas ship in ``agendas/``; a user's own go in ``<user data dir>/agendas`` (see
+``paths.user_agenda_dir``) and are listed beside them. An agenda prefills a new session: parties,
+ground rules, decision rule, stage order and time boxes, meeting days, issues, criteria starters;
+a training scenario adds briefs, rounds and debrief questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from . import paths
+from .model import (
+    JOINT,
+    DecisionRule,
+    Issue,
+    Member,
+    Model,
+    Party,
+    Role,
+    Session,
+    Side,
+    Slug,
+    Stage,
+    Text,
+)
+from .process import stage_order_problem
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "agendas"
+
+
+class AgendaMember(Model):
+    name: Text = Field(min_length=1)
+    role: Role = Role.MEMBER
+    title: Text = ""
+
+
+class AgendaParty(Model):
+    id: Slug
+    name: Text = Field(min_length=1)
+    short: Text = Field(min_length=1, max_length=12)
+    side: Side = Side.OTHER
+    members: list[AgendaMember] = []
+
+
+class AgendaIssue(Model):
+    id: Slug | None = None  # a name scenarios refer to (rounds, briefs)
+    statement: Text = Field(min_length=1)
+    article: Text = ""
+    raised_by: str = JOINT
+    data_needed: Text = ""
+
+
+class Block(Model):
+    """One block of a meeting day: "09:00 Opening and ground rules"."""
+
+    time: Text = ""
+    minutes: int = Field(default=0, ge=0, le=24 * 60)
+    title: Text = Field(min_length=1)
+
+
+class MeetingDay(Model):
+    title: Text = Field(min_length=1)
+    blocks: list[Block] = []
+
+
+class Brief(Model):
+    """A confidential brief: for one party's side, and optionally for one role on it."""
+
+    party: Slug
+    role: Text = ""  # empty: the whole side
+    title: Text = ""
+    text: Text = Field(min_length=1)
+
+
+class Round(Model):
+    title: Text = Field(min_length=1)
+    minutes: int = Field(ge=1, le=24 * 60)
+    issues: list[Slug] = []  # issue ids in play this round (empty: all)
+    facts: Text = ""  # new facts announced at the start of the round
+
+
+class Scenario(Model):
+    general_brief: Text = Field(min_length=1)
+    briefs: list[Brief] = Field(min_length=1)
+    rounds: list[Round] = Field(min_length=1)
+    results_fields: list[Text] = []
+    debrief_questions: list[Text] = []
+    facilitator_notes: Text = ""
+
+
+class Agenda(Model):
+    title: Text = Field(min_length=1)
+    description: Text = Field(min_length=1, max_length=200)  # one line, shown by `ibb agendas`
+    kind: str = Field(default="negotiation", pattern="^(negotiation|problem_solving|training|scenario)$")
+    organization: Text = ""
+    bargaining_unit: Text = ""
+    stage_order: list[Stage] = list(Stage)
+    time_boxes: dict[Stage, int] = {}
+    decision_rule: DecisionRule = DecisionRule()
+    ground_rules: list[Text] = []
+    parties: list[AgendaParty] = Field(default_factory=list)
+    meeting_days: list[MeetingDay] = []
+    issues: list[AgendaIssue] = []
+    criteria_starters: list[Text] = []
+    scenario: Scenario | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Agenda":
+        reason = stage_order_problem(self.stage_order)
+        if reason:
+            raise ValueError(reason)
+        for stage, minutes in self.time_boxes.items():
+            if not 1 <= minutes <= 24 * 60:
+                raise ValueError(f"time_boxes.{stage.value}: minutes must be between 1 and 1440")
+        party_ids = [p.id for p in self.parties]
+        if len(set(party_ids)) != len(party_ids):
+            raise ValueError("parties: two parties share an id")
+        for issue in self.issues:
+            if issue.raised_by not in (JOINT, *party_ids):
+                raise ValueError(f"issues: raised_by {issue.raised_by!r} is not a party id or 'joint'")
+        if self.scenario:
+            issue_ids = {i.id for i in self.issues if i.id}
+            for brief in self.scenario.briefs:
+                if brief.party not in party_ids:
+                    raise ValueError(f"scenario.briefs: party {brief.party!r} is not one of the parties")
+            for rnd in self.scenario.rounds:
+                for ref in rnd.issues:
+                    if ref not in issue_ids:
+                        raise ValueError(f"scenario.rounds: issue {ref!r} is not an issue id of this scenario")
+        return self
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda file found on disk: its name (the file stem), where it is, and whether it loaded."""
+
+    name: str
+    path: Path
+    source: str  # "bundled" or "user"
+    agenda: Agenda | None
+    error: str | None = None
+
+
+def discover(user_dir: Path | None = None) -> list[AgendaEntry]:
+    """Every bundled agenda, then the user's own; a user agenda with a bundled name shadows it."""
+    from .store import StoreError, load_agenda  # store imports model only; no cycle at import time
+
+    user_dir = paths.user_agenda_dir() if user_dir is None else user_dir
+    found: dict[str, AgendaEntry] = {}
+    for source, folder in (("bundled", BUNDLED_DIR), ("user", user_dir)):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                entry = AgendaEntry(path.stem, path, source, load_agenda(path))
+            except StoreError as exc:
+                entry = AgendaEntry(path.stem, path, source, None, str(exc))
+            found[path.stem] = entry
+    return sorted(found.values(), key=lambda e: (e.source != "bundled", e.name))
+
+
+def find(name_or_path: str, user_dir: Path | None = None) -> tuple[str, Agenda]:
+    """An agenda by name (bundled or user) or by file path. Raises StoreError or LookupError."""
+    from .store import load_agenda
+
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
+        return candidate.stem, load_agenda(candidate)
+    for entry in discover(user_dir):
+        if entry.name == name_or_path:
+            if entry.agenda is None:
+                raise LookupError(entry.error or f"agenda {name_or_path!r} did not load")
+            return entry.name, entry.agenda
+    names = ", ".join(e.name for e in discover(user_dir)) or "none"
+    raise LookupError(f"no agenda named {name_or_path!r}; available: {names}")
+
+
+def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date | None = None) -> Session:
+    """A fresh session prefilled from ``agenda``: everything in it stays editable."""
+    start = start or date.today()
+    session = Session(
+        title=title or agenda.title,
+        organization=agenda.organization,
+        bargaining_unit=agenda.bargaining_unit,
+        agenda=name,
+        meeting_days=[start + timedelta(days=n) for n in range(len(agenda.meeting_days) or 1)],
+        parties=[
+            Party(
+                id=p.id,
+                name=p.name,
+                short=p.short,
+                side=p.side,
+                members=[Member(name=m.name, role=m.role, title=m.title) for m in p.members],
+            )
+            for p in agenda.parties
+        ],
+        ground_rules=list(agenda.ground_rules),
+        decision_rule=agenda.decision_rule.model_copy(),
+        stage_order=list(agenda.stage_order),
+        time_boxes=dict(agenda.time_boxes),
+        criteria_starters=list(agenda.criteria_starters),
+    )
+    for n, item in enumerate(agenda.issues, start=1):
+        session.issues.append(
+            Issue(
+                id=f"issue-{n}",
+                statement=item.statement,
+                article=item.article,
+                raised_by=item.raised_by,
+                data_needed=item.data_needed,
+            )
+        )
+    if session.issues:
+        session.cursor.issue = session.issues[0].id
+    return session
+
+
+__all__ = ["Agenda", "AgendaEntry", "Brief", "Round", "Scenario", "discover", "find", "new_session"]

@@ -1,0 +1,487 @@
+"""Every change a team makes to a session, each one checked against ``process`` and logged.
+
+Each function changes the session in place, appends one ``Event`` to ``session.events`` (the
+append-only log a review replays) and returns what it created or changed. A change the rules
+forbid raises ``RuleError`` with a sentence to show the room; the session is then untouched.
+The TUI calls these and nothing else to change a session.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeVar
+
+from . import process
+from .model import (
+    JOINT,
+    MUTUAL,
+    ActionItem,
+    ActionKind,
+    Caucus,
+    ConsensusCheck,
+    Criterion,
+    Event,
+    Initial,
+    Interest,
+    InterestKind,
+    Issue,
+    IssueStatus,
+    Method,
+    Option,
+    OptionState,
+    ParkingItem,
+    Rating,
+    Response,
+    Session,
+    Stage,
+    TentativeAgreement,
+    now,
+)
+
+
+class RuleError(ValueError):
+    """A change the IBB rules (or the data) do not allow; the message is for the room."""
+
+
+T = TypeVar("T")
+
+
+def _log(session: Session, action: str, target: str = "", summary: str = "", **data: str | int | bool | list[str] | None) -> None:
+    clean = {k: v for k, v in data.items() if v is not None}
+    session.events.append(Event(at=now(), action=action, target=target, summary=summary, data=clean))
+
+
+def _text(value: str, what: str) -> str:
+    if not value or not value.strip():
+        raise RuleError(f"{what} cannot be empty")
+    return value
+
+
+def _find(items: list[T], item_id: str, what: str) -> T:
+    for item in items:
+        if getattr(item, "id") == item_id:
+            return item
+    raise RuleError(f"no {what} {item_id!r}")
+
+
+def _issue(session: Session, issue_id: str) -> Issue:
+    return _find(session.issues, issue_id, "issue")
+
+
+def _party_or(session: Session, value: str, extra: str) -> str:
+    if value != extra and session.party(value) is None:
+        raise RuleError(f"{value!r} is not a party here")
+    return value
+
+
+def _move(items: list[T], item_id: str, offset: int) -> int:
+    index = next(i for i, item in enumerate(items) if getattr(item, "id") == item_id)
+    target = max(0, min(len(items) - 1, index + offset))
+    items.insert(target, items.pop(index))
+    return target
+
+
+# --- issues -----------------------------------------------------------------------------------
+
+
+def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, article: str = "", data_needed: str = "") -> Issue:
+    issue = Issue(
+        id=session.new_id("issue"),
+        statement=_text(statement, "an issue statement"),
+        raised_by=_party_or(session, raised_by, JOINT),
+        article=article,
+        data_needed=data_needed,
+        stage=session.stage_order[0],
+    )
+    session.issues.append(issue)
+    if session.cursor.issue is None:
+        session.cursor.issue = issue.id
+    _log(session, "issue.add", issue.id, f"Issue added: {statement}", statement=statement, raised_by=raised_by, article=article or None)
+    return issue
+
+
+def edit_issue(session: Session, issue_id: str, *, statement: str | None = None, raised_by: str | None = None, article: str | None = None, data_needed: str | None = None, notes: str | None = None) -> Issue:
+    issue = _issue(session, issue_id)
+    if statement is not None:
+        issue.statement = _text(statement, "an issue statement")
+    if raised_by is not None:
+        issue.raised_by = _party_or(session, raised_by, JOINT)
+    if article is not None:
+        issue.article = article
+    if data_needed is not None:
+        issue.data_needed = data_needed
+    if notes is not None:
+        issue.notes = notes
+    _log(session, "issue.edit", issue.id, f"Issue reworded: {issue.statement}", statement=statement, raised_by=raised_by, article=article, data_needed=data_needed, notes=notes)
+    return issue
+
+
+def move_issue(session: Session, issue_id: str, offset: int) -> int:
+    position = _move(session.issues, issue_id, offset)
+    _log(session, "issue.move", issue_id, f"Issue moved to position {position + 1}", position=position)
+    return position
+
+
+def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
+    issue = _issue(session, issue_id)
+    reason = process.status_change_problem(session, issue, status)
+    if reason:
+        raise RuleError(reason)
+    old = issue.status
+    issue.status = status
+    _log(session, "issue.status", issue.id, f"{process.STATUS_LABELS[old]} → {process.STATUS_LABELS[status]}: {issue.statement}", status=status.value, previous=old.value)
+    return issue
+
+
+def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
+    """Move an issue (and the room's cursor) to ``stage``."""
+    issue = _issue(session, issue_id)
+    if stage not in session.stage_order:
+        raise RuleError(f"{stage.value} is not a stage of this session")
+    if issue.brainstorming and stage is not Stage.OPTIONS:
+        issue.brainstorming = False
+        _log(session, "brainstorm.end", issue.id, "Brainstorm ended")
+    issue.stage = stage
+    session.cursor.issue, session.cursor.stage = issue.id, stage
+    _log(session, "issue.stage", issue.id, f"Stage: {stage.value}", stage=stage.value)
+    return issue
+
+
+def set_cursor(session: Session, issue_id: str | None, stage: Stage | None = None) -> None:
+    """Where the room is looking; not an event (it changes nothing the team decided)."""
+    if issue_id is not None:
+        _issue(session, issue_id)
+    session.cursor.issue = issue_id
+    if stage is not None:
+        session.cursor.stage = stage
+
+
+# --- interests --------------------------------------------------------------------------------
+
+
+def add_interest(session: Session, issue_id: str, text: str, holder: str, kind: InterestKind | None = None) -> Interest:
+    issue = _issue(session, issue_id)
+    interest = Interest(id=session.new_id("interest"), text=_text(text, "an interest"), holder=_party_or(session, holder, MUTUAL), kind=kind)
+    issue.interests.append(interest)
+    _log(session, "interest.add", interest.id, f"Interest ({session.holder_tag(holder)}): {text}", issue=issue.id, text=text, holder=holder, kind=kind.value if kind else None)
+    return interest
+
+
+def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: str | None = None, holder: str | None = None, kind: InterestKind | None | str = "") -> Interest:
+    """Change an interest. ``kind=None`` clears the kind; leave it out to keep it."""
+    interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
+    if text is not None:
+        interest.text = _text(text, "an interest")
+    if holder is not None:
+        interest.holder = _party_or(session, holder, MUTUAL)
+    if kind != "":
+        interest.kind = kind  # type: ignore[assignment]
+    _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None))
+    return interest
+
+
+def cycle_holder(session: Session, issue_id: str, interest_id: str) -> Interest:
+    """The one-key tag: each party in turn, then mutual, then the first party again."""
+    interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
+    holders = [p.id for p in session.parties] + [MUTUAL]
+    following = holders[(holders.index(interest.holder) + 1) % len(holders)] if interest.holder in holders else holders[0]
+    return edit_interest(session, issue_id, interest_id, holder=following)
+
+
+def remove_interest(session: Session, issue_id: str, interest_id: str) -> None:
+    """Interests may be struck (a duplicate, a typo); options that served it forget it."""
+    issue = _issue(session, issue_id)
+    interest = _find(issue.interests, interest_id, "interest")
+    issue.interests.remove(interest)
+    for option in issue.options:
+        if interest_id in option.serves:
+            option.serves = [s for s in option.serves if s != interest_id]
+    _log(session, "interest.remove", interest_id, f"Interest struck: {interest.text}", issue=issue_id)
+
+
+def move_item(session: Session, issue_id: str, kind: str, item_id: str, offset: int) -> int:
+    """Reorder an interest, option or criterion within its issue."""
+    issue = _issue(session, issue_id)
+    items = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]
+    _find(items, item_id, kind)
+    position = _move(items, item_id, offset)
+    _log(session, f"{kind}.move", item_id, f"Moved to position {position + 1}", issue=issue_id, position=position)
+    return position
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def set_brainstorm(session: Session, issue_id: str, on: bool) -> Issue:
+    issue = _issue(session, issue_id)
+    if issue.brainstorming != on:
+        issue.brainstorming = on
+        _log(session, "brainstorm.start" if on else "brainstorm.end", issue.id, "Brainstorm started" if on else "Brainstorm ended")
+    return issue
+
+
+def add_option(session: Session, issue_id: str, text: str) -> Option:
+    """Record an idea: no author, no judgment."""
+    issue = _issue(session, issue_id)
+    option = Option(id=session.new_id("option"), text=_text(text, "an option"))
+    issue.options.append(option)
+    _log(session, "option.add", option.id, f"Option: {text}", issue=issue.id, text=text)
+    return option
+
+
+def edit_option(session: Session, issue_id: str, option_id: str, text: str) -> Option:
+    """Clarify an option's wording (allowed during a brainstorm: it judges nothing)."""
+    option = _find(_issue(session, issue_id).options, option_id, "option")
+    option.text = _text(text, "an option")
+    _log(session, "option.edit", option.id, f"Option clarified: {text}", issue=issue_id, text=text)
+    return option
+
+
+def set_aside_option(session: Session, issue_id: str, option_id: str, aside: bool = True) -> Option:
+    issue = _issue(session, issue_id)
+    reason = process.option_change_problem(issue)
+    if reason:
+        raise RuleError(reason)
+    option = _find(issue.options, option_id, "option")
+    if option.state is OptionState.COMBINED:
+        raise RuleError("that option was combined into another; change the combined one instead")
+    option.state = OptionState.SET_ASIDE if aside else OptionState.ACTIVE
+    _log(session, "option.set_aside" if aside else "option.restore", option.id, f"{'Set aside' if aside else 'Brought back'}: {option.text}", issue=issue_id)
+    return option
+
+
+def combine_options(session: Session, issue_id: str, option_ids: list[str], text: str) -> Option:
+    """Combine two or more active options into a new one; the originals stay, marked combined."""
+    issue = _issue(session, issue_id)
+    reason = process.option_change_problem(issue)
+    if reason:
+        raise RuleError(reason)
+    if len(set(option_ids)) < 2:
+        raise RuleError("combine needs two different options")
+    sources = [_find(issue.options, oid, "option") for oid in option_ids]
+    if any(o.state is not OptionState.ACTIVE for o in sources):
+        raise RuleError("only active options can be combined")
+    combined = Option(id=session.new_id("option"), text=_text(text, "the combined option"))
+    combined.serves = list(dict.fromkeys(s for o in sources for s in o.serves))
+    issue.options.append(combined)
+    for source in sources:
+        source.state, source.combined_into = OptionState.COMBINED, combined.id
+    _log(session, "option.combine", combined.id, f"Combined into: {text}", issue=issue_id, text=text, sources=list(option_ids))
+    return combined
+
+
+def toggle_serves(session: Session, issue_id: str, option_id: str, interest_id: str) -> bool:
+    """Link (or unlink) an option to an interest it serves. Returns whether it is now linked."""
+    issue = _issue(session, issue_id)
+    option = _find(issue.options, option_id, "option")
+    _find(issue.interests, interest_id, "interest")
+    linked = interest_id not in option.serves
+    option.serves = [*option.serves, interest_id] if linked else [s for s in option.serves if s != interest_id]
+    _log(session, "option.serves", option_id, f"{'Serves' if linked else 'No longer serves'} {interest_id}", issue=issue_id, interest=interest_id, linked=linked)
+    return linked
+
+
+# --- criteria and ratings ---------------------------------------------------------------------
+
+
+def add_criterion(session: Session, issue_id: str | None, text: str) -> Criterion:
+    """A criterion for one issue, or (``issue_id=None``) shared by every issue."""
+    criterion = Criterion(id=session.new_id("criterion"), text=_text(text, "a criterion"))
+    if issue_id is None:
+        session.shared_criteria.append(criterion)
+    else:
+        _issue(session, issue_id).criteria.append(criterion)
+    _log(session, "criterion.add", criterion.id, f"Criterion: {text}", issue=issue_id, text=text)
+    return criterion
+
+
+def edit_criterion(session: Session, issue_id: str | None, criterion_id: str, text: str) -> Criterion:
+    pool = session.shared_criteria if issue_id is None else _issue(session, issue_id).criteria
+    criterion = _find(pool, criterion_id, "criterion")
+    criterion.text = _text(text, "a criterion")
+    _log(session, "criterion.edit", criterion_id, f"Criterion reworded: {text}", issue=issue_id, text=text)
+    return criterion
+
+
+def remove_criterion(session: Session, issue_id: str, criterion_id: str) -> None:
+    issue = _issue(session, issue_id)
+    criterion = _find(issue.criteria, criterion_id, "criterion")
+    issue.criteria.remove(criterion)
+    issue.ratings = [r for r in issue.ratings if r.criterion != criterion_id]
+    _log(session, "criterion.remove", criterion_id, f"Criterion struck: {criterion.text}", issue=issue_id)
+
+
+def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, score: int | None) -> None:
+    """Set (or with ``None`` clear) how well an option meets a criterion, 0 to 5."""
+    issue = _issue(session, issue_id)
+    _find(issue.options, option_id, "option")
+    _find(session.criteria_for(issue), criterion_id, "criterion")
+    if score is not None and not 0 <= score <= 5:
+        raise RuleError("a rating runs from 0 (does not meet) to 5 (fully meets)")
+    issue.ratings = [r for r in issue.ratings if not (r.option == option_id and r.criterion == criterion_id)]
+    if score is not None:
+        issue.ratings.append(Rating(option=option_id, criterion=criterion_id, score=score))
+    _log(session, "rating.set", option_id, f"Rated {option_id} on {criterion_id}: {score if score is not None else 'cleared'}", issue=issue_id, criterion=criterion_id, score=score)
+
+
+def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
+    return next((r.score for r in issue.ratings if r.option == option_id and r.criterion == criterion_id), None)
+
+
+# --- consensus and tentative agreements -------------------------------------------------------
+
+
+def record_check(session: Session, issue_id: str, method: Method, responses: list[Response], *, proposal: str = "", options: list[str] | None = None, note: str = "") -> tuple[ConsensusCheck, process.Tally]:
+    """Record a consensus check; the outcome is what the rules make of the responses."""
+    issue = _issue(session, issue_id)
+    for response in responses:
+        reason = process.response_problem(method, response.value)
+        if reason:
+            raise RuleError(f"{response.who}: {reason}")
+        if method is Method.PER_PARTY and session.party(response.who) is None:
+            raise RuleError(f"per-party answers name a party; {response.who!r} is not one")
+    for oid in options or []:
+        _find(issue.options, oid, "option")
+    result = process.tally(session, method, responses)
+    check = ConsensusCheck(
+        id=session.new_id("check"),
+        method=method,
+        at=now(),
+        proposal=proposal,
+        options=list(options or []),
+        responses=list(responses),
+        outcome=result.outcome,
+        note=note,
+    )
+    issue.checks.append(check)
+    verdict = "consensus" if result.consensus else f"no consensus ({', '.join(result.below) or 'no counted responses'})"
+    _log(session, "check.record", check.id, f"{process.METHOD_LABELS[method]}: {verdict}", issue=issue_id, method=method.value, outcome=result.outcome.value)
+    return check, result
+
+
+def record_agreement(session: Session, issue_id: str, check_id: str | None, text: str, *, article: str = "", title: str = "", on: date | None = None, options: list[str] | None = None) -> TentativeAgreement:
+    """Write TA language for an issue that reached consensus. Initials come with ``initial``."""
+    issue = _issue(session, issue_id)
+    check = next((c for c in issue.checks if c.id == check_id), None) if check_id else None
+    if check is None and check_id is None:
+        agreed = process.consensus_checks(issue)
+        check = agreed[-1] if agreed else None
+    reason = process.ta_problem(session, issue, check)
+    if reason:
+        raise RuleError(reason)
+    assert check is not None
+    for oid in options if options is not None else check.options:
+        _find(issue.options, oid, "option")
+    ta = TentativeAgreement(
+        id=session.new_id("ta"),
+        issue=issue.id,
+        check=check.id,
+        text=_text(text, "TA language"),
+        article=article or issue.article,
+        title=title,
+        date=on or date.today(),
+        options=list(options if options is not None else check.options),
+    )
+    session.agreements.append(ta)
+    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None)
+    return ta
+
+
+def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreement:
+    """Change TA language; initials already given are withdrawn (they were for other words)."""
+    ta = _find(session.agreements, ta_id, "tentative agreement")
+    ta.text = _text(text, "TA language")
+    dropped = [i.party for i in ta.initials]
+    ta.initials = []
+    _log(session, "ta.edit", ta_id, "TA language changed" + (" (initials withdrawn)" if dropped else ""), text=text, withdrawn=dropped or None)
+    return ta
+
+
+def initial(session: Session, ta_id: str, party_id: str, initials: str, name: str = "") -> TentativeAgreement:
+    ta = _find(session.agreements, ta_id, "tentative agreement")
+    party = session.party(party_id)
+    if party is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    spokesperson = party.spokesperson()
+    mark = Initial(party=party_id, initials=_text(initials.strip(), "initials"), name=name or (spokesperson.name if spokesperson else ""))
+    ta.initials = [i for i in ta.initials if i.party != party_id] + [mark]
+    _log(session, "ta.initial", ta_id, f"{party.short} initialed: {mark.initials}", party=party_id, initials=mark.initials)
+    if not process.initials_missing(session, [i.party for i in ta.initials]):
+        issue = _issue(session, ta.issue)
+        if issue.status is IssueStatus.OPEN:
+            set_status(session, issue.id, IssueStatus.AGREED)
+    return ta
+
+
+# --- around the cycle -------------------------------------------------------------------------
+
+
+def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str | None = None) -> ParkingItem:
+    if issue_id is not None:
+        _issue(session, issue_id)
+    item = ParkingItem(id=session.new_id("park"), text=_text(text, "a parking-lot item"), owner=owner, issue=issue_id, created=now())
+    session.parking_lot.append(item)
+    _log(session, "parking.add", item.id, f"Parking lot: {text}", text=text, owner=owner or None, issue=issue_id)
+    return item
+
+
+def edit_parking(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, resolved: bool | None = None) -> ParkingItem:
+    item = _find(session.parking_lot, item_id, "parking-lot item")
+    if text is not None:
+        item.text = _text(text, "a parking-lot item")
+    if owner is not None:
+        item.owner = owner
+    if resolved is not None:
+        item.resolved = resolved
+    _log(session, "parking.edit", item_id, f"Parking lot{' (resolved)' if item.resolved else ''}: {item.text}", text=text, owner=owner, resolved=resolved)
+    return item
+
+
+def open_caucus(session: Session) -> Caucus | None:
+    return next((c for c in session.caucuses if c.end is None), None)
+
+
+def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason: str = "") -> Caucus:
+    if session.party(party_id) is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    running = open_caucus(session)
+    if running is not None:
+        raise RuleError(f"a caucus is already running ({session.holder_label(running.party)}); end it first")
+    caucus = Caucus(id=session.new_id("caucus"), party=party_id, called_by=called_by, reason=reason, start=now())
+    session.caucuses.append(caucus)
+    _log(session, "caucus.start", caucus.id, f"Caucus called by {session.holder_label(party_id)}", party=party_id, called_by=called_by or None, reason=reason or None)
+    return caucus
+
+
+def end_caucus(session: Session) -> Caucus:
+    caucus = open_caucus(session)
+    if caucus is None:
+        raise RuleError("no caucus is running")
+    caucus.end = max(now(), caucus.start)
+    minutes = round((caucus.end - caucus.start).total_seconds() / 60)
+    _log(session, "caucus.end", caucus.id, f"Caucus ended after {minutes} min", minutes=minutes)
+    return caucus
+
+
+def add_action(session: Session, text: str, *, kind: ActionKind = ActionKind.ACTION, owner: str = "", requested_of: str = "", due: date | None = None, issue_id: str | None = None) -> ActionItem:
+    if issue_id is not None:
+        _issue(session, issue_id)
+    item = ActionItem(id=session.new_id("action"), kind=kind, text=_text(text, "an action item"), owner=owner, requested_of=requested_of, due=due, issue=issue_id)
+    session.actions.append(item)
+    label = "Information request" if kind is ActionKind.INFO_REQUEST else "Action"
+    _log(session, "action.add", item.id, f"{label}: {text}", text=text, kind=kind.value, owner=owner or None, due=due.isoformat() if due else None)
+    return item
+
+
+def edit_action(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, due: date | None = None, done: bool | None = None) -> ActionItem:
+    item = _find(session.actions, item_id, "action item")
+    if text is not None:
+        item.text = _text(text, "an action item")
+    if owner is not None:
+        item.owner = owner
+    if due is not None:
+        item.due = due
+    if done is not None:
+        item.done = done
+    _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done)
+    return item

@@ -1,0 +1,37 @@
+"""Where ibb_facilitator keeps things on this computer.
+
+- sessions: ``IBB_SESSIONS_DIR``, else ``<Documents>/IBB Sessions``;
+- the user's own agendas: ``IBB_DATA_DIR/agendas``, else ``<user data dir>/ibb_facilitator/agendas``;
+- caches (search index, recent files): ``IBB_CACHE_DIR``, else the user cache dir.
+The environment variables let a team keep everything on a shared drive, and tests stay hermetic.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "ibb_facilitator"
+
+
+def _env_dir(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    return _env_dir("IBB_DATA_DIR") or Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def user_agenda_dir() -> Path:
+    return data_dir() / "agendas"
+
+
+def sessions_dir() -> Path:
+    return _env_dir("IBB_SESSIONS_DIR") or Path(platformdirs.user_documents_dir()) / "IBB Sessions"
+
+
+def cache_dir() -> Path:
+    return _env_dir("IBB_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP, appauthor=False))

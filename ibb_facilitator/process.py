@@ -1,0 +1,291 @@
+"""The rules of interest-based bargaining, as pure functions.
+
+- the stage order (issues, interests, options/criteria in the agenda's order, consensus);
+- what each consensus method accepts as a response and counts as consensus;
+- who counts (observers and facilitators never do);
+- which issue status changes are allowed, and when a tentative agreement may be written;
+- what may happen to options during a brainstorm.
+
+Nothing here changes a session: ``editing.py`` asks these functions before it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import (
+    ConsensusCheck,
+    Issue,
+    IssueStatus,
+    Method,
+    Outcome,
+    Response,
+    Session,
+    Stage,
+)
+
+# --- stages -----------------------------------------------------------------------------------
+
+#: The two orders practitioners use: criteria after brainstorming (FMCS) or before it.
+STAGE_ORDERS: tuple[tuple[Stage, ...], ...] = (
+    (Stage.ISSUES, Stage.INTERESTS, Stage.OPTIONS, Stage.CRITERIA, Stage.CONSENSUS),
+    (Stage.ISSUES, Stage.INTERESTS, Stage.CRITERIA, Stage.OPTIONS, Stage.CONSENSUS),
+)
+
+
+def stage_order_problem(order: list[Stage] | tuple[Stage, ...]) -> str | None:
+    """Why ``order`` is not a valid stage order, or None."""
+    if tuple(order) in STAGE_ORDERS:
+        return None
+    return (
+        "stage order must be issues, interests, then options and criteria in either order, then consensus"
+    )
+
+
+def next_stage(session: Session, stage: Stage) -> Stage | None:
+    order = session.stage_order
+    i = order.index(stage)
+    return order[i + 1] if i + 1 < len(order) else None
+
+
+def previous_stage(session: Session, stage: Stage) -> Stage | None:
+    order = session.stage_order
+    i = order.index(stage)
+    return order[i - 1] if i > 0 else None
+
+
+# --- consensus --------------------------------------------------------------------------------
+
+FIST_VALUES = range(0, 6)
+THUMBS = ("up", "sideways", "down")
+CONCURRENCE = ("concur", "do_not_concur")
+
+#: Kaner's gradients of agreement, 1 (best) to 8 (block).
+GRADIENTS: dict[int, str] = {
+    1: "Whole-hearted endorsement",
+    2: "Agreement with a minor point of contention",
+    3: "Support with reservations",
+    4: "Abstain",
+    5: "More discussion needed",
+    6: "Don't like it, but will support it",
+    7: "Serious disagreement",
+    8: "Veto / block",
+}
+GRADIENT_BLOCK = 8
+GRADIENT_MORE_DISCUSSION = 5
+
+METHOD_LABELS: dict[Method, str] = {
+    Method.FIST_TO_FIVE: "Fist-to-five",
+    Method.THUMBS: "Thumbs",
+    Method.GRADIENTS: "Gradients of agreement",
+    Method.PER_PARTY: "Per-party concurrence",
+}
+
+
+def allowed_values(method: Method) -> tuple[int | str, ...]:
+    if method is Method.FIST_TO_FIVE:
+        return tuple(FIST_VALUES)
+    if method is Method.THUMBS:
+        return THUMBS
+    if method is Method.GRADIENTS:
+        return tuple(GRADIENTS)
+    return CONCURRENCE
+
+
+def response_problem(method: Method, value: int | str) -> str | None:
+    """Why ``value`` is not a valid answer for ``method``, or None."""
+    allowed = allowed_values(method)
+    if isinstance(value, bool) or value not in allowed:
+        shown = ", ".join(str(v) for v in allowed)
+        return f"{value!r} is not a {METHOD_LABELS[method].lower()} answer; expected one of {shown}"
+    return None
+
+
+def value_label(method: Method, value: int | str) -> str:
+    if method is Method.GRADIENTS and isinstance(value, int):
+        return f"{value} {GRADIENTS.get(value, '')}".strip()
+    if method is Method.PER_PARTY:
+        return "concurs" if value == "concur" else "does not concur"
+    return str(value)
+
+
+def non_voters(session: Session) -> set[str]:
+    """Names that never count in consensus: observers, facilitators, recorder, timekeeper."""
+    names = {*session.observers, *session.facilitators, session.recorder, session.timekeeper}
+    return {n.strip().casefold() for n in names if n.strip()}
+
+
+def voters(session: Session) -> list[tuple[str, str]]:
+    """``(name, party_id)`` of every member who takes part in consensus, in party order."""
+    excluded = non_voters(session)
+    return [
+        (m.name, p.id)
+        for p in session.parties
+        for m in p.members
+        if m.name.strip().casefold() not in excluded
+    ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a set of responses means under a method."""
+
+    method: Method
+    consensus: bool
+    counted: int  # responses that count
+    below: list[str] = field(default_factory=list)  # who is below the line (names or party ids)
+    ignored: list[str] = field(default_factory=list)  # observers and facilitators who answered
+    missing: list[str] = field(default_factory=list)  # voters (or parties) with no response yet
+    counts: dict[int | str, int] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome.CONSENSUS if self.consensus else Outcome.NO_CONSENSUS
+
+
+def _below_line(session: Session, method: Method, value: int | str) -> bool:
+    rule = session.decision_rule
+    if method is Method.FIST_TO_FIVE:
+        return int(value) < rule.fist_minimum
+    if method is Method.THUMBS:
+        return value == "down"
+    if method is Method.GRADIENTS:
+        v = int(value)
+        return v == GRADIENT_BLOCK or v == GRADIENT_MORE_DISCUSSION or v > rule.gradient_threshold
+    return value != "concur"
+
+
+def tally(session: Session, method: Method, responses: list[Response]) -> Tally:
+    """Count ``responses`` under ``method`` and the session's decision rule.
+
+    - fist-to-five: consensus when everyone who counts shows at least ``fist_minimum`` (3);
+    - thumbs: no thumb down;
+    - gradients: no block (8), nobody asking for more discussion (5), and nobody past the
+      agenda's ``gradient_threshold`` (6, "don't like it but will support it", by default);
+    - per-party: every party concurs.
+    Observers, facilitators, the recorder and the timekeeper never count. No counted response
+    means no consensus. A later response by the same person replaces the earlier one.
+    """
+    excluded = non_voters(session)
+    latest: dict[str, Response] = {}
+    ignored: list[str] = []
+    for response in responses:
+        key = response.who.strip().casefold()
+        if method is not Method.PER_PARTY and key in excluded:
+            if response.who not in ignored:
+                ignored.append(response.who)
+            continue
+        latest[key] = response
+    counts: dict[int | str, int] = {}
+    for value in allowed_values(method):
+        counts[value] = 0
+    below = []
+    for response in latest.values():
+        if response_problem(method, response.value) is not None:
+            continue
+        counts[response.value] = counts.get(response.value, 0) + 1
+        if _below_line(session, method, response.value):
+            below.append(response.who)
+    if method is Method.PER_PARTY:
+        answered = {r.who for r in latest.values()}
+        missing = [p.id for p in session.parties if p.id not in answered]
+        counted = sum(1 for r in latest.values() if session.party(r.who) is not None)
+        consensus = counted > 0 and not missing and not below
+    else:
+        answered_keys = set(latest)
+        missing = [name for name, _ in voters(session) if name.strip().casefold() not in answered_keys]
+        counted = len(latest)
+        consensus = counted > 0 and not below
+    return Tally(method, consensus, counted, below, ignored, missing, counts)
+
+
+# --- issue status -----------------------------------------------------------------------------
+
+#: Allowed status changes. Every change keeps the issue's history: nothing is deleted.
+TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.OPEN: frozenset(
+        {IssueStatus.PARKED, IssueStatus.AGREED, IssueStatus.NO_CONSENSUS, IssueStatus.WITHDRAWN}
+    ),
+    IssueStatus.PARKED: frozenset({IssueStatus.OPEN, IssueStatus.WITHDRAWN}),
+    IssueStatus.NO_CONSENSUS: frozenset({IssueStatus.OPEN, IssueStatus.PARKED, IssueStatus.WITHDRAWN}),
+    IssueStatus.WITHDRAWN: frozenset({IssueStatus.OPEN}),  # reinstated by agreement
+    IssueStatus.AGREED: frozenset({IssueStatus.OPEN}),  # reopened: nothing is agreed until all is
+}
+
+STATUS_LABELS: dict[IssueStatus, str] = {
+    IssueStatus.OPEN: "Open",
+    IssueStatus.PARKED: "Parked",
+    IssueStatus.AGREED: "Agreed (TA)",
+    IssueStatus.NO_CONSENSUS: "No consensus",
+    IssueStatus.WITHDRAWN: "Withdrawn",
+}
+
+
+def consensus_checks(issue: Issue) -> list[ConsensusCheck]:
+    return [c for c in issue.checks if c.outcome is Outcome.CONSENSUS]
+
+
+def status_change_problem(session: Session, issue: Issue, new: IssueStatus) -> str | None:
+    """Why ``issue`` may not move to ``new``, or None when it may."""
+    if new is issue.status:
+        return f"the issue is already {STATUS_LABELS[new].lower()}"
+    if new not in TRANSITIONS[issue.status]:
+        return f"an issue that is {STATUS_LABELS[issue.status].lower()} cannot become {STATUS_LABELS[new].lower()}"
+    if new is IssueStatus.AGREED and not session.agreements_for(issue.id):
+        return "an issue is agreed only once its tentative agreement is written"
+    return None
+
+
+def ta_problem(session: Session, issue: Issue, check: ConsensusCheck | None) -> str | None:
+    """Why a tentative agreement may not be written for ``issue`` on ``check``, or None."""
+    if issue.status in (IssueStatus.WITHDRAWN, IssueStatus.PARKED):
+        return f"the issue is {STATUS_LABELS[issue.status].lower()}"
+    if check is None:
+        return "no TA without a consensus: record a consensus check first"
+    if check not in issue.checks:
+        return "that consensus check belongs to another issue"
+    if check.outcome is not Outcome.CONSENSUS:
+        return "that consensus check did not reach consensus"
+    return None
+
+
+def initials_missing(session: Session, agreement_initials: list[str]) -> list[str]:
+    """Party ids whose spokesperson has not initialed yet."""
+    done = set(agreement_initials)
+    return [p.id for p in session.parties if p.id not in done]
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def option_change_problem(issue: Issue) -> str | None:
+    """Options are never judged during a brainstorm: no setting aside, no combining."""
+    if issue.brainstorming:
+        return "not during the brainstorm: every idea stays up until the brainstorm ends"
+    return None
+
+
+# --- whole-file rule checks -------------------------------------------------------------------
+
+
+def rule_problems(session: Session) -> list[tuple[str, str]]:
+    """Rule violations in a loaded file, as ``(path, message)`` pairs."""
+    problems: list[tuple[str, str]] = []
+    reason = stage_order_problem(session.stage_order)
+    if reason:
+        problems.append(("stage_order", reason))
+    for n, issue in enumerate(session.issues):
+        for k, check in enumerate(issue.checks):
+            for r, response in enumerate(check.responses):
+                reason = response_problem(check.method, response.value)
+                if reason:
+                    problems.append((f"issues[{n}].checks[{k}].responses[{r}].value", reason))
+            if check.method is Method.PER_PARTY:
+                for r, response in enumerate(check.responses):
+                    if session.party(response.who) is None:
+                        problems.append(
+                            (f"issues[{n}].checks[{k}].responses[{r}].who", f"per-party answers name a party; no party {response.who!r}")
+                        )
+        if issue.status is IssueStatus.AGREED and not session.agreements_for(issue.id):
+            problems.append((f"issues[{n}].status", "an agreed issue needs a tentative agreement"))
+    return problems
