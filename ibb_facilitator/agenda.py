@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from . import paths
 from .model import (
@@ -59,7 +59,7 @@ class AgendaIssue(Model):
 class Block(Model):
     """One block of a meeting day: "09:00 Opening and ground rules"."""
 
-    time: Text = ""
+    time: Text = Field(default="", pattern=r"^$|^([01]\d|2[0-3]):[0-5]\d$")  # "09:30"
     minutes: int = Field(default=0, ge=0, le=24 * 60)
     title: Text = Field(min_length=1)
 
@@ -96,7 +96,7 @@ class Scenario(Model):
 
 class Agenda(Model):
     title: Text = Field(min_length=1)
-    description: Text = Field(min_length=1, max_length=200)  # one line, shown by `ibb agendas`
+    description: Text = Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")  # one line, for `ibb agendas`
     kind: str = Field(default="negotiation", pattern="^(negotiation|problem_solving|training|scenario)$")
     organization: Text = ""
     bargaining_unit: Text = ""
@@ -110,30 +110,38 @@ class Agenda(Model):
     criteria_starters: list[Text] = []
     scenario: Scenario | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Agenda":
-        reason = stage_order_problem(self.stage_order)
-        if reason:
-            raise ValueError(reason)
-        for stage, minutes in self.time_boxes.items():
-            if not 1 <= minutes <= 24 * 60:
-                raise ValueError(f"time_boxes.{stage.value}: minutes must be between 1 and 1440")
-        party_ids = [p.id for p in self.parties]
-        if len(set(party_ids)) != len(party_ids):
-            raise ValueError("parties: two parties share an id")
-        for issue in self.issues:
-            if issue.raised_by not in (JOINT, *party_ids):
-                raise ValueError(f"issues: raised_by {issue.raised_by!r} is not a party id or 'joint'")
-        if self.scenario:
-            issue_ids = {i.id for i in self.issues if i.id}
-            for brief in self.scenario.briefs:
-                if brief.party not in party_ids:
-                    raise ValueError(f"scenario.briefs: party {brief.party!r} is not one of the parties")
-            for rnd in self.scenario.rounds:
-                for ref in rnd.issues:
-                    if ref not in issue_ids:
-                        raise ValueError(f"scenario.rounds: issue {ref!r} is not an issue id of this scenario")
-        return self
+
+def agenda_problems(agenda: Agenda) -> list[tuple[str, str]]:
+    """Cross-references a single field cannot check, as ``(path, message)`` pairs."""
+    problems: list[tuple[str, str]] = []
+    reason = stage_order_problem(agenda.stage_order)
+    if reason:
+        problems.append(("stage_order", reason))
+    for stage, minutes in agenda.time_boxes.items():
+        if not 1 <= minutes <= 24 * 60:
+            problems.append((f"time_boxes.{stage.value}", "minutes must be between 1 and 1440"))
+    party_ids: list[str] = []
+    for n, party in enumerate(agenda.parties):
+        if party.id in party_ids:
+            problems.append((f"parties[{n}].id", f"duplicate party id {party.id!r}"))
+        party_ids.append(party.id)
+    issue_ids: list[str] = []
+    for n, issue in enumerate(agenda.issues):
+        if issue.raised_by not in (JOINT, *party_ids):
+            problems.append((f"issues[{n}].raised_by", f"{issue.raised_by!r} is not a party id or 'joint'"))
+        if issue.id:
+            if issue.id in issue_ids:
+                problems.append((f"issues[{n}].id", f"duplicate issue id {issue.id!r}"))
+            issue_ids.append(issue.id)
+    if agenda.scenario:
+        for n, brief in enumerate(agenda.scenario.briefs):
+            if brief.party not in party_ids:
+                problems.append((f"scenario.briefs[{n}].party", f"{brief.party!r} is not one of the parties ({', '.join(party_ids) or 'none defined'})"))
+        for n, rnd in enumerate(agenda.scenario.rounds):
+            for k, ref in enumerate(rnd.issues):
+                if ref not in issue_ids:
+                    problems.append((f"scenario.rounds[{n}].issues[{k}]", f"{ref!r} is not an issue id of this scenario"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -170,7 +178,7 @@ def find(name_or_path: str, user_dir: Path | None = None) -> tuple[str, Agenda]:
     from .store import load_agenda
 
     candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
+    if candidate.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path:
         return candidate.stem, load_agenda(candidate)
     for entry in discover(user_dir):
         if entry.name == name_or_path:
@@ -181,6 +189,17 @@ def find(name_or_path: str, user_dir: Path | None = None) -> tuple[str, Agenda]:
     raise LookupError(f"no agenda named {name_or_path!r}; available: {names}")
 
 
+def _weekdays(start: date, count: int) -> list[date]:
+    """``count`` meeting days from ``start``, skipping weekends."""
+    days: list[date] = []
+    day = start
+    while len(days) < count:
+        if day.weekday() < 5 or (not days and day == start):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
 def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date | None = None) -> Session:
     """A fresh session prefilled from ``agenda``: everything in it stays editable."""
     start = start or date.today()
@@ -189,7 +208,7 @@ def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date 
         organization=agenda.organization,
         bargaining_unit=agenda.bargaining_unit,
         agenda=name,
-        meeting_days=[start + timedelta(days=n) for n in range(len(agenda.meeting_days) or 1)],
+        meeting_days=_weekdays(start, len(agenda.meeting_days) or 1),
         parties=[
             Party(
                 id=p.id,
@@ -209,7 +228,7 @@ def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date 
     for n, item in enumerate(agenda.issues, start=1):
         session.issues.append(
             Issue(
-                id=f"issue-{n}",
+                id=item.id or f"issue-{n}",  # scenario rounds and briefs refer to their issue ids
                 statement=item.statement,
                 article=item.article,
                 raised_by=item.raised_by,

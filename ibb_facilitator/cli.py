@@ -42,6 +42,10 @@ def cmd_agendas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _kind_of(path: Path) -> str:
     """'session' or 'agenda', from the file's keys (a session always has schema_version)."""
     try:
@@ -59,10 +63,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             if kind == "session":
                 session = load_session(path)
-                detail = f"session, {len(session.issues)} issues, {session.item_count()} items"
+                detail = f"session, {_count(len(session.issues), 'issue')}, {_count(session.item_count(), 'item')}"
             else:
                 item = load_agenda(path)
-                detail = f"agenda, {len(item.issues)} issues" + (", training scenario" if item.scenario else "")
+                detail = f"agenda, {_count(len(item.issues), 'issue')}" + (", training scenario" if item.scenario else "")
         except StoreError as exc:
             failed += 1
             for line in exc.lines:
@@ -85,10 +89,51 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_app(**kwargs) -> int:
+    from .tui.app import IbbApp
+
+    IbbApp(**kwargs).run()
+    return 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return _run_app(theme=args.theme)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    load_session(path)  # a bad file is refused here, with its clear error, before any screen
+    return _run_app(path=path, readonly=args.read_only, theme=args.theme)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .tui.home import default_path
+
+    name, chosen = agenda.find(args.agenda)
+    session = agenda.new_session(chosen, name)
+    out = Path(args.output) if args.output else default_path(session.title)
+    if out.exists():
+        raise StoreError(f"{out}: already exists; open it with `ibb open {out}` or choose another name with -o")
+    return _run_app(new_session=session, new_path=out, theme=args.theme)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ibb", description="Run interest-based bargaining sessions and keep the record.")
     parser.add_argument("--version", action="version", version=f"ibb_facilitator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    theme = argparse.ArgumentParser(add_help=False)
+    theme.add_argument("--theme", choices=["projector", "room-dark"], default="projector", help="projector: light, high contrast (default); room-dark: dark")
+
+    p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda")
+    p.add_argument("--agenda", default="contract-negotiation", metavar="NAME|PATH", help="agenda name (see `ibb agendas`) or file")
+    p.add_argument("-o", "--output", metavar="FILE", help="the session file to create (default: in the sessions folder)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("open", parents=[theme], help="open a session file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--read-only", action="store_true", help="look without changing anything")
+    p.set_defaults(func=cmd_open)
 
     p = sub.add_parser("agendas", help="list the bundled agendas and your own")
     p.set_defaults(func=cmd_agendas)
@@ -109,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        args.func, args.theme = cmd_home, "projector"
     try:
         return args.func(args)
     except StoreError as exc:

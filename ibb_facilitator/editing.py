@@ -8,8 +8,11 @@ The TUI calls these and nothing else to change a session.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import TypeVar
+from typing import Any, Callable, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from . import process
 from .model import (
@@ -44,6 +47,35 @@ class RuleError(ValueError):
 
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _rules(func: F) -> F:
+    """Data the model refuses (initials too long, unstorable text) is a RuleError too.
+
+    Every change builds and checks its new values before it touches the session, so the
+    session is unchanged when this is raised.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise RuleError(f"{where}: {error['msg']}" if where else error["msg"]) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _apply(item: BaseModel, changes: dict[str, Any]) -> None:
+    """Set several fields at once: all are validated (on a copy) before any is set."""
+    trial = item.model_copy()
+    for name, value in changes.items():
+        setattr(trial, name, value)  # validates; raises before ``item`` is touched
+    for name in changes:
+        setattr(item, name, getattr(trial, name))
 
 
 def _log(session: Session, action: str, target: str = "", summary: str = "", **data: str | int | bool | list[str] | None) -> None:
@@ -75,7 +107,9 @@ def _party_or(session: Session, value: str, extra: str) -> str:
 
 
 def _move(items: list[T], item_id: str, offset: int) -> int:
-    index = next(i for i, item in enumerate(items) if getattr(item, "id") == item_id)
+    index = next((i for i, item in enumerate(items) if getattr(item, "id") == item_id), None)
+    if index is None:
+        raise RuleError(f"no item {item_id!r}")
     target = max(0, min(len(items) - 1, index + offset))
     items.insert(target, items.pop(index))
     return target
@@ -84,6 +118,7 @@ def _move(items: list[T], item_id: str, offset: int) -> int:
 # --- issues -----------------------------------------------------------------------------------
 
 
+@_rules
 def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, article: str = "", data_needed: str = "") -> Issue:
     issue = Issue(
         id=session.new_id("issue"),
@@ -100,28 +135,34 @@ def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, artic
     return issue
 
 
+@_rules
 def edit_issue(session: Session, issue_id: str, *, statement: str | None = None, raised_by: str | None = None, article: str | None = None, data_needed: str | None = None, notes: str | None = None) -> Issue:
     issue = _issue(session, issue_id)
+    changes: dict[str, Any] = {}
     if statement is not None:
-        issue.statement = _text(statement, "an issue statement")
+        changes["statement"] = _text(statement, "an issue statement")
     if raised_by is not None:
-        issue.raised_by = _party_or(session, raised_by, JOINT)
+        changes["raised_by"] = _party_or(session, raised_by, JOINT)
     if article is not None:
-        issue.article = article
+        changes["article"] = article
     if data_needed is not None:
-        issue.data_needed = data_needed
+        changes["data_needed"] = data_needed
     if notes is not None:
-        issue.notes = notes
+        changes["notes"] = notes
+    _apply(issue, changes)
     _log(session, "issue.edit", issue.id, f"Issue reworded: {issue.statement}", statement=statement, raised_by=raised_by, article=article, data_needed=data_needed, notes=notes)
     return issue
 
 
+@_rules
 def move_issue(session: Session, issue_id: str, offset: int) -> int:
+    _issue(session, issue_id)
     position = _move(session.issues, issue_id, offset)
     _log(session, "issue.move", issue_id, f"Issue moved to position {position + 1}", position=position)
     return position
 
 
+@_rules
 def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
     issue = _issue(session, issue_id)
     reason = process.status_change_problem(session, issue, status)
@@ -133,6 +174,7 @@ def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
     return issue
 
 
+@_rules
 def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
     """Move an issue (and the room's cursor) to ``stage``."""
     issue = _issue(session, issue_id)
@@ -147,6 +189,7 @@ def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
     return issue
 
 
+@_rules
 def set_cursor(session: Session, issue_id: str | None, stage: Stage | None = None) -> None:
     """Where the room is looking; not an event (it changes nothing the team decided)."""
     if issue_id is not None:
@@ -159,6 +202,7 @@ def set_cursor(session: Session, issue_id: str | None, stage: Stage | None = Non
 # --- interests --------------------------------------------------------------------------------
 
 
+@_rules
 def add_interest(session: Session, issue_id: str, text: str, holder: str, kind: InterestKind | None = None) -> Interest:
     issue = _issue(session, issue_id)
     interest = Interest(id=session.new_id("interest"), text=_text(text, "an interest"), holder=_party_or(session, holder, MUTUAL), kind=kind)
@@ -167,19 +211,23 @@ def add_interest(session: Session, issue_id: str, text: str, holder: str, kind: 
     return interest
 
 
+@_rules
 def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: str | None = None, holder: str | None = None, kind: InterestKind | None | str = "") -> Interest:
     """Change an interest. ``kind=None`` clears the kind; leave it out to keep it."""
     interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
+    changes: dict[str, Any] = {}
     if text is not None:
-        interest.text = _text(text, "an interest")
+        changes["text"] = _text(text, "an interest")
     if holder is not None:
-        interest.holder = _party_or(session, holder, MUTUAL)
+        changes["holder"] = _party_or(session, holder, MUTUAL)
     if kind != "":
-        interest.kind = kind  # type: ignore[assignment]
+        changes["kind"] = kind
+    _apply(interest, changes)
     _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None))
     return interest
 
 
+@_rules
 def cycle_holder(session: Session, issue_id: str, interest_id: str) -> Interest:
     """The one-key tag: each party in turn, then mutual, then the first party again."""
     interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
@@ -188,6 +236,7 @@ def cycle_holder(session: Session, issue_id: str, interest_id: str) -> Interest:
     return edit_interest(session, issue_id, interest_id, holder=following)
 
 
+@_rules
 def remove_interest(session: Session, issue_id: str, interest_id: str) -> None:
     """Interests may be struck (a duplicate, a typo); options that served it forget it."""
     issue = _issue(session, issue_id)
@@ -199,10 +248,14 @@ def remove_interest(session: Session, issue_id: str, interest_id: str) -> None:
     _log(session, "interest.remove", interest_id, f"Interest struck: {interest.text}", issue=issue_id)
 
 
+@_rules
 def move_item(session: Session, issue_id: str, kind: str, item_id: str, offset: int) -> int:
     """Reorder an interest, option or criterion within its issue."""
     issue = _issue(session, issue_id)
-    items = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]
+    groups = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}
+    if kind not in groups:
+        raise RuleError(f"only interests, options and criteria can be moved, not {kind!r}")
+    items = groups[kind]
     _find(items, item_id, kind)
     position = _move(items, item_id, offset)
     _log(session, f"{kind}.move", item_id, f"Moved to position {position + 1}", issue=issue_id, position=position)
@@ -212,6 +265,7 @@ def move_item(session: Session, issue_id: str, kind: str, item_id: str, offset: 
 # --- options ----------------------------------------------------------------------------------
 
 
+@_rules
 def set_brainstorm(session: Session, issue_id: str, on: bool) -> Issue:
     issue = _issue(session, issue_id)
     if issue.brainstorming != on:
@@ -220,6 +274,7 @@ def set_brainstorm(session: Session, issue_id: str, on: bool) -> Issue:
     return issue
 
 
+@_rules
 def add_option(session: Session, issue_id: str, text: str) -> Option:
     """Record an idea: no author, no judgment."""
     issue = _issue(session, issue_id)
@@ -229,6 +284,7 @@ def add_option(session: Session, issue_id: str, text: str) -> Option:
     return option
 
 
+@_rules
 def edit_option(session: Session, issue_id: str, option_id: str, text: str) -> Option:
     """Clarify an option's wording (allowed during a brainstorm: it judges nothing)."""
     option = _find(_issue(session, issue_id).options, option_id, "option")
@@ -237,6 +293,7 @@ def edit_option(session: Session, issue_id: str, option_id: str, text: str) -> O
     return option
 
 
+@_rules
 def set_aside_option(session: Session, issue_id: str, option_id: str, aside: bool = True) -> Option:
     issue = _issue(session, issue_id)
     reason = process.option_change_problem(issue)
@@ -250,6 +307,7 @@ def set_aside_option(session: Session, issue_id: str, option_id: str, aside: boo
     return option
 
 
+@_rules
 def combine_options(session: Session, issue_id: str, option_ids: list[str], text: str) -> Option:
     """Combine two or more active options into a new one; the originals stay, marked combined."""
     issue = _issue(session, issue_id)
@@ -270,6 +328,7 @@ def combine_options(session: Session, issue_id: str, option_ids: list[str], text
     return combined
 
 
+@_rules
 def toggle_serves(session: Session, issue_id: str, option_id: str, interest_id: str) -> bool:
     """Link (or unlink) an option to an interest it serves. Returns whether it is now linked."""
     issue = _issue(session, issue_id)
@@ -284,6 +343,7 @@ def toggle_serves(session: Session, issue_id: str, option_id: str, interest_id: 
 # --- criteria and ratings ---------------------------------------------------------------------
 
 
+@_rules
 def add_criterion(session: Session, issue_id: str | None, text: str) -> Criterion:
     """A criterion for one issue, or (``issue_id=None``) shared by every issue."""
     criterion = Criterion(id=session.new_id("criterion"), text=_text(text, "a criterion"))
@@ -295,6 +355,7 @@ def add_criterion(session: Session, issue_id: str | None, text: str) -> Criterio
     return criterion
 
 
+@_rules
 def edit_criterion(session: Session, issue_id: str | None, criterion_id: str, text: str) -> Criterion:
     pool = session.shared_criteria if issue_id is None else _issue(session, issue_id).criteria
     criterion = _find(pool, criterion_id, "criterion")
@@ -303,6 +364,7 @@ def edit_criterion(session: Session, issue_id: str | None, criterion_id: str, te
     return criterion
 
 
+@_rules
 def remove_criterion(session: Session, issue_id: str, criterion_id: str) -> None:
     issue = _issue(session, issue_id)
     criterion = _find(issue.criteria, criterion_id, "criterion")
@@ -311,6 +373,7 @@ def remove_criterion(session: Session, issue_id: str, criterion_id: str) -> None
     _log(session, "criterion.remove", criterion_id, f"Criterion struck: {criterion.text}", issue=issue_id)
 
 
+@_rules
 def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, score: int | None) -> None:
     """Set (or with ``None`` clear) how well an option meets a criterion, 0 to 5."""
     issue = _issue(session, issue_id)
@@ -331,6 +394,7 @@ def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
 # --- consensus and tentative agreements -------------------------------------------------------
 
 
+@_rules
 def record_check(session: Session, issue_id: str, method: Method, responses: list[Response], *, proposal: str = "", options: list[str] | None = None, note: str = "") -> tuple[ConsensusCheck, process.Tally]:
     """Record a consensus check; the outcome is what the rules make of the responses."""
     issue = _issue(session, issue_id)
@@ -359,6 +423,7 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
     return check, result
 
 
+@_rules
 def record_agreement(session: Session, issue_id: str, check_id: str | None, text: str, *, article: str = "", title: str = "", on: date | None = None, options: list[str] | None = None) -> TentativeAgreement:
     """Write TA language for an issue that reached consensus. Initials come with ``initial``."""
     issue = _issue(session, issue_id)
@@ -387,6 +452,7 @@ def record_agreement(session: Session, issue_id: str, check_id: str | None, text
     return ta
 
 
+@_rules
 def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreement:
     """Change TA language; initials already given are withdrawn (they were for other words)."""
     ta = _find(session.agreements, ta_id, "tentative agreement")
@@ -397,6 +463,7 @@ def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreemen
     return ta
 
 
+@_rules
 def initial(session: Session, ta_id: str, party_id: str, initials: str, name: str = "") -> TentativeAgreement:
     ta = _find(session.agreements, ta_id, "tentative agreement")
     party = session.party(party_id)
@@ -416,6 +483,7 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
 # --- around the cycle -------------------------------------------------------------------------
 
 
+@_rules
 def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str | None = None) -> ParkingItem:
     if issue_id is not None:
         _issue(session, issue_id)
@@ -425,14 +493,17 @@ def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str |
     return item
 
 
+@_rules
 def edit_parking(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, resolved: bool | None = None) -> ParkingItem:
     item = _find(session.parking_lot, item_id, "parking-lot item")
+    changes: dict[str, Any] = {}
     if text is not None:
-        item.text = _text(text, "a parking-lot item")
+        changes["text"] = _text(text, "a parking-lot item")
     if owner is not None:
-        item.owner = owner
+        changes["owner"] = owner
     if resolved is not None:
-        item.resolved = resolved
+        changes["resolved"] = resolved
+    _apply(item, changes)
     _log(session, "parking.edit", item_id, f"Parking lot{' (resolved)' if item.resolved else ''}: {item.text}", text=text, owner=owner, resolved=resolved)
     return item
 
@@ -441,6 +512,7 @@ def open_caucus(session: Session) -> Caucus | None:
     return next((c for c in session.caucuses if c.end is None), None)
 
 
+@_rules
 def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason: str = "") -> Caucus:
     if session.party(party_id) is None:
         raise RuleError(f"{party_id!r} is not a party here")
@@ -453,6 +525,7 @@ def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason
     return caucus
 
 
+@_rules
 def end_caucus(session: Session) -> Caucus:
     caucus = open_caucus(session)
     if caucus is None:
@@ -463,6 +536,7 @@ def end_caucus(session: Session) -> Caucus:
     return caucus
 
 
+@_rules
 def add_action(session: Session, text: str, *, kind: ActionKind = ActionKind.ACTION, owner: str = "", requested_of: str = "", due: date | None = None, issue_id: str | None = None) -> ActionItem:
     if issue_id is not None:
         _issue(session, issue_id)
@@ -473,15 +547,18 @@ def add_action(session: Session, text: str, *, kind: ActionKind = ActionKind.ACT
     return item
 
 
+@_rules
 def edit_action(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, due: date | None = None, done: bool | None = None) -> ActionItem:
     item = _find(session.actions, item_id, "action item")
+    changes: dict[str, Any] = {}
     if text is not None:
-        item.text = _text(text, "an action item")
+        changes["text"] = _text(text, "an action item")
     if owner is not None:
-        item.owner = owner
+        changes["owner"] = owner
     if due is not None:
-        item.due = due
+        changes["due"] = due
     if done is not None:
-        item.done = done
+        changes["done"] = done
+    _apply(item, changes)
     _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done)
     return item

@@ -287,7 +287,7 @@ class Event(Model):
     action: str  # "issue.add", "interest.edit", "check.record", ...
     target: str = ""  # the id the change touched
     summary: Text = ""  # human-readable: 'Added interest "..." (labor)'
-    data: dict[str, str | int | bool | list[str]] = {}  # the new values, for replay
+    data: dict[Text, Text | int | bool | list[Text]] = {}  # the new values, for replay
 
     @field_validator("at")
     @classmethod
@@ -380,10 +380,14 @@ class Session(Model):
             yield from (item.id for item in group)
 
     def new_id(self, prefix: str) -> str:
-        """A stable id never used before in this session: ``prefix-N``."""
+        """A stable id never used before in this session: ``prefix-N``.
+
+        Ids of items that were struck since (an interest, a criterion) stay in the event log as
+        targets: they count too, so a struck item's id is never given to a new one.
+        """
         highest = 0
         dash = prefix + "-"
-        for existing in self.all_ids():
+        for existing in (*self.all_ids(), *(event.target for event in self.events)):
             if existing.startswith(dash) and existing[len(dash) :].isdigit():
                 highest = max(highest, int(existing[len(dash) :]))
         return f"{prefix}-{highest + 1}"

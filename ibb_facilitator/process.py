@@ -171,25 +171,30 @@ def tally(session: Session, method: Method, responses: list[Response]) -> Tally:
     ignored: list[str] = []
     for response in responses:
         key = response.who.strip().casefold()
-        if method is not Method.PER_PARTY and key in excluded:
+        if method is Method.PER_PARTY:
+            not_counted = session.party(response.who) is None  # per-party answers name a party
+        else:
+            not_counted = key in excluded
+        if not_counted:
             if response.who not in ignored:
                 ignored.append(response.who)
             continue
         latest[key] = response
+    # An answer the method does not know (only possible outside editing.record_check) counts
+    # as no answer: it must neither block nor make a consensus.
+    latest = {k: r for k, r in latest.items() if response_problem(method, r.value) is None}
     counts: dict[int | str, int] = {}
     for value in allowed_values(method):
         counts[value] = 0
     below = []
     for response in latest.values():
-        if response_problem(method, response.value) is not None:
-            continue
         counts[response.value] = counts.get(response.value, 0) + 1
         if _below_line(session, method, response.value):
             below.append(response.who)
     if method is Method.PER_PARTY:
         answered = {r.who for r in latest.values()}
         missing = [p.id for p in session.parties if p.id not in answered]
-        counted = sum(1 for r in latest.values() if session.party(r.who) is not None)
+        counted = len(latest)
         consensus = counted > 0 and not missing and not below
     else:
         answered_keys = set(latest)

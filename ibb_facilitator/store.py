@@ -180,7 +180,9 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
     arrays: dict[tuple[Any, ...], int] = {}
     table: tuple[Any, ...] = ()
     in_multiline: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split on "\n" only: TOML lines end there, and str.splitlines() would also split inside
+    # strings holding U+2028, U+0085, form feeds... and shift every line number after them.
+    for number, line in enumerate(text.split("\n"), start=1):
         if in_multiline:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
@@ -205,9 +207,11 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
         key_match = _KEY.match(line)
         if key_match:
             lines.setdefault((*table, key_match.group(1).strip('"')), number)
-            rest = line[key_match.end() :]
+            rest = line[key_match.end() :].lstrip()
             for quote in ('"""', "'''"):
-                if rest.count(quote) % 2 == 1:
+                # only a value that opens with the quotes is a multi-line string: a one-line
+                # "it'''s" is not, and must not hide the lines that follow
+                if rest.startswith(quote) and rest.count(quote) % 2 == 1:
                     in_multiline = quote
     return lines
 
@@ -270,27 +274,41 @@ def load_session(path: Path | str) -> Session:
 
 
 def load_agenda(path: Path | str):  # -> Agenda (imported lazily: agenda imports store)
-    from .agenda import Agenda
+    from .agenda import Agenda, agenda_problems
 
     path = Path(path)
     text = read_text(path)
-    return validate(Agenda, parse_toml(text, str(path)), text, str(path))
+    return validate(Agenda, parse_toml(text, str(path)), text, str(path), agenda_problems)
 
 
 # --- writing ----------------------------------------------------------------------------------
 
 
+def _empty(value: Any) -> bool:
+    return isinstance(value, (str, list, tuple, dict)) and len(value) == 0
+
+
 def _prune(value: Any) -> Any:
-    """Plain TOML-ready data: enums to strings, and no None, empty strings or empty lists."""
-    if isinstance(value, dict):
+    """Plain TOML-ready data: enums to strings, and no None.
+
+    A field is left out when it is None (TOML has no null) or when it is empty and its default
+    is empty too, so loading it back gives the same value. An empty value whose default is not
+    empty (a decision rule whose description was cleared) is written, and free-form data
+    (``Event.data``) is written as it is: dropping either would change the session on reload.
+    """
+    if isinstance(value, BaseModel):
         out = {}
-        for key, item in value.items():
-            item = _prune(item)
-            if item is None or item == "" or item == [] or item == {}:
+        for name, info in type(value).model_fields.items():
+            item = getattr(value, name)
+            if item is None:
                 continue
-            out[key.value if isinstance(key, Enum) else key] = item
+            if _empty(item) and _empty(info.get_default(call_default_factory=True)):
+                continue
+            out[name] = _prune(item)
         return out
-    if isinstance(value, list):
+    if isinstance(value, dict):
+        return {(k.value if isinstance(k, Enum) else k): _prune(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
         return [_prune(item) for item in value]
     if isinstance(value, Enum):
         return value.value
@@ -298,7 +316,7 @@ def _prune(value: Any) -> Any:
 
 
 def dumps_session(session: Session) -> str:
-    data = _prune(session.model_dump(mode="python"))
+    data = _prune(session)
     data["schema_version"] = session.schema_version  # always first and always present
     data = {"schema_version": data.pop("schema_version"), **data}
     return tomlwrite.dumps(data)
@@ -535,20 +553,25 @@ class SessionFile:
             raise
         return opened
 
-    def save(self) -> None:
+    def save(self, data: bytes | None = None) -> None:
+        """Write the session (or ``data``, its serialized bytes made earlier on another thread)."""
         if self.readonly:
             raise SaveError(f"{self.path}: opened read-only; nothing was written")
         if self._stamp is not None:
             try:
                 current = self._stamp_of(self.path.stat())
-            except FileNotFoundError:
-                current = None  # removed behind our back: writing it again loses nothing
+            except OSError:
+                # removed behind our back (writing it again loses nothing), or its folder is
+                # gone or unreadable: the write below fails with a SaveError that says why
+                current = None
             if current is not None and current != self._stamp:
                 raise SaveError(
                     f"{self.path}: changed on disk by another program since it was opened; "
                     "save to a new file so neither version is lost"
                 )
-        stat = save_session(self.session, self.path)
+        if data is None:
+            data = dumps_session(self.session).encode("utf-8")
+        stat = write_atomic(self.path, data)
         self._stamp = self._stamp_of(stat)
 
     def save_as(self, path: Path | str) -> None:

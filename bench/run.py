@@ -1,0 +1,53 @@
+"""``make bench``: run every benchmark this folder knows of and print their tables.
+
+Each one runs in its own fresh interpreter (so one's heap and imports do not colour another's
+timings or memory figures) and prints its own table. Benchmarks report figures beside targets;
+they do not fail on a missed target. This exits non-zero only when a benchmark itself crashed
+or ran out of time.
+
+To add one: write ``bench/NAME.py`` with a ``main(argv) -> int`` that prints a table (and
+accepts ``--quick``-free defaults that fit its time share), then add it to ``BENCHES``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: (module file in bench/, what it measures, time limit in seconds). The whole run stays under
+#: 5 minutes on the 2-core machines this project runs on: keep the sum of the limits there.
+BENCHES: list[tuple[str, str, int]] = [
+    ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
+    # ("startup_bench.py", "time to first screen vs. a hello-world Textual app", 60),
+    # ("keys_bench.py", "key press to refreshed screen with 2,000 items loaded", 60),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    wanted = set(argv)
+    failed = []
+    started = time.perf_counter()
+    for name, what, limit in BENCHES:
+        if wanted and name.removesuffix(".py") not in wanted and name not in wanted:
+            continue
+        print(f"\n=== {name}: {what} ===", flush=True)
+        try:
+            proc = subprocess.run([sys.executable, str(HERE / name)], timeout=limit)
+        except subprocess.TimeoutExpired:
+            print(f"{name}: stopped after {limit} s (its time limit)", flush=True)
+            failed.append(name)
+            continue
+        if proc.returncode != 0:
+            print(f"{name}: exited with {proc.returncode}", flush=True)
+            failed.append(name)
+    print(f"\nbenchmarks done in {time.perf_counter() - started:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""How long opening and saving a session file takes, and how much memory opening it needs.
+
+For sessions of 1,000, 10,000 and 100,000 items (``bench/generate.py``, seed 0) it measures:
+
+- load + validate: ``store.load_session`` on the file (read, parse, validate, integrity), and
+  inside the same runs the time spent reading, parsing (``store.parse_toml``: tomllib),
+  validating with pydantic, and checking integrity and rules (``store._session_problems``);
+- dumps: ``store.dumps_session`` (session to TOML text), split into "to dict" and "TOML text"
+  (``tomlwrite.dumps``);
+- save: ``store.save_session`` over an existing file, as autosave does (backup link, fsync of
+  the file and of the folder);
+- file size, and the memory a fresh process needs to load the file (peak RSS, and tracemalloc's
+  peak of the Python allocations made by the load).
+
+Each time is the median (and the min) over several runs; a figure stops repeating once its runs
+have taken ``BUDGET_S`` seconds, so a slow figure gets fewer runs (the table says how many).
+The last columns are growth ratios: with ten times the items a linear cost grows 10x.
+It prints figures beside targets and always exits 0: it measures, it does not judge.
+
+    python bench/store_bench.py [--sizes 1000,10000] [--seed 0] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import make_session  # noqa: E402
+
+from ibb_facilitator import store, tomlwrite  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+RUNS = {1_000: 7, 10_000: 7, 100_000: 3}
+BUDGET_S = 6.0  # stop repeating a figure once its runs took this long (at least one run)
+MIB = 1024 * 1024
+
+# (figure key, size it applies to, limit, unit) - the performance budget from DESIGN.md.
+TARGETS = {
+    "load": (10_000, 0.300, "s"),
+    "save": (10_000, 0.150, "s"),
+    "rss": (10_000, 150 * MIB, "B"),
+}
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """The runs of one figure at one size: seconds (or bytes) per run."""
+
+    values: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.values) if self.values else None
+
+    @property
+    def min(self) -> float | None:
+        return min(self.values) if self.values else None
+
+
+class Probe:
+    """Times calls to module functions while a measured call runs (the parts of one whole).
+
+    Patching the module attribute works because the store looks its helpers up at call time.
+    A function that is not there (renamed) is simply not split out.
+    """
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def watching(self, module: Any, names: dict[str, str]) -> Iterator[None]:
+        originals = {}
+        for attr, label in names.items():
+            original = getattr(module, attr, None)
+            if not callable(original):
+                continue
+
+            def wrapper(*args: Any, _original: Callable[..., Any] = original, _label: str = label, **kwargs: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.spent[_label] += time.perf_counter() - start
+
+            originals[attr] = original
+            setattr(module, attr, wrapper)
+        try:
+            yield
+        finally:
+            for attr, original in originals.items():
+                setattr(module, attr, original)
+
+
+def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[], Any] | None = None) -> tuple[dict[str, Figure], Any]:
+    """Run ``fn`` up to ``runs`` times (fewer past ``BUDGET_S``); time it and its probed parts."""
+    figures: dict[str, Figure] = defaultdict(Figure)
+    spent = 0.0
+    result = None
+    for _ in range(runs):
+        gc.collect()
+        probe = Probe()
+        with parts(probe) if parts else _nothing():
+            start = time.perf_counter()
+            result = fn()
+            elapsed = time.perf_counter() - start
+        figures["total"].values.append(elapsed)
+        for label, seconds in probe.spent.items():
+            figures[label].values.append(seconds)
+        spent += elapsed
+        if spent >= BUDGET_S:
+            break
+    return figures, result
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _cap_lifted(size: int) -> Iterator[bool]:
+    """Lift ``store.MAX_BYTES`` for a file above it (so a 100k file can still be measured)."""
+    cap = getattr(store, "MAX_BYTES", None)
+    over = cap is not None and size > cap
+    if over:
+        store.MAX_BYTES = size + 1
+    try:
+        yield over
+    finally:
+        if over:
+            store.MAX_BYTES = cap
+
+
+_MEMORY_SCRIPT = r"""
+import json, sys, gc
+sys.path.insert(0, sys.argv[1])
+
+def peak_rss():
+    # VmHWM is this process's own peak. ru_maxrss is not: on Linux a child starts with the
+    # peak of the parent it was forked from (kept across exec), which would be the bench's.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+from ibb_facilitator import store
+path, mode = sys.argv[2], sys.argv[3]
+store.MAX_BYTES = max(getattr(store, "MAX_BYTES", 0), int(sys.argv[4]) + 1)
+gc.collect()
+before = peak_rss()
+if mode == "tracemalloc":
+    import tracemalloc
+    tracemalloc.start()
+    session = store.load_session(path)
+    current, peak = tracemalloc.get_traced_memory()
+    print(json.dumps({"peak": peak, "kept": current}))
+else:
+    session = store.load_session(path)
+    print(json.dumps({"before": before, "after": peak_rss()}))
+"""
+
+
+def memory(path: Path, size: int, mode: str) -> dict[str, int] | str:
+    """Memory of loading ``path`` in a fresh interpreter (so nothing earlier inflates the peak)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, str(ROOT), str(path), mode, str(size)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if proc.returncode != 0:
+        return (proc.stderr.strip().splitlines() or ["failed"])[-1]
+    return json.loads(proc.stdout)
+
+
+# --- one size ---------------------------------------------------------------------------------
+
+
+def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    out: dict[str, Any] = {"items": items}
+    started = time.perf_counter()
+    session = make_session(items, seed)
+    out["generate"] = time.perf_counter() - started
+    out["item_count"] = session.item_count()
+    out["shape"] = {
+        "issues": len(session.issues),
+        "ratings": sum(len(i.ratings) for i in session.issues),
+        "responses": sum(len(c.responses) for i in session.issues for c in i.checks),
+        "events": len(session.events),
+    }
+
+    def dump_parts(probe: Probe):
+        return probe.watching(tomlwrite, {"dumps": "toml"})
+
+    figures, text = repeat(lambda: store.dumps_session(session), runs, dump_parts)
+    out["dumps"] = figures["total"]
+    out["dumps.toml"] = figures["toml"]
+    out["dumps.dict"] = Figure([t - m for t, m in zip(figures["total"].values, figures["toml"].values)]) if figures["toml"].values else Figure()
+    data = text.encode("utf-8")
+    out["size"] = Figure([len(data)])
+    load_path = folder / f"session-{items}.toml"
+    save_path = folder / f"saved-{items}.toml"
+    load_path.write_bytes(data)
+    save_path.write_bytes(data)  # saves go over an existing file, with a backup, like autosave
+    del text, data
+    log(f"  {items:,} items: generated in {out['generate']:.1f} s, dumps done; loading")
+
+    def load_parts(probe: Probe):
+        return probe.watching(store, {"read_text": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"})
+
+    with _cap_lifted(load_path.stat().st_size) as over:
+        figures, loaded = repeat(lambda: store.load_session(load_path), runs, load_parts)
+    out["over_cap"] = over
+    out["load"] = figures["total"]
+    for part in ("read", "parse", "integrity"):
+        out[f"load.{part}"] = figures[part]
+    if figures["validate"].values:
+        integrity = figures["integrity"].values or [0.0] * len(figures["validate"].values)
+        out["load.pydantic"] = Figure([v - i for v, i in zip(figures["validate"].values, integrity)])
+    out["roundtrip"] = loaded == session
+    del loaded
+
+    log(f"  {items:,} items: saving")
+    figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
+    out["save"] = figures["total"]
+    del session
+    gc.collect()
+
+    log(f"  {items:,} items: memory (fresh process)")
+    size = load_path.stat().st_size
+    rss = memory(load_path, size, "rss")
+    if isinstance(rss, dict):
+        out["rss"] = Figure([rss["after"]])
+        out["rss.growth"] = Figure([rss["after"] - rss["before"]])
+    else:
+        out["rss"] = Figure(note=rss)
+    if items <= 10_000:  # tracemalloc slows a load about 2x: not worth it at 100k
+        traced = memory(load_path, size, "tracemalloc")
+        out["traced"] = Figure([traced["peak"]]) if isinstance(traced, dict) else Figure(note=traced)
+    else:
+        out["traced"] = Figure(note="skipped")
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    return out
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    ms = seconds * 1000
+    if ms < 10:
+        return f"{ms:.2f} ms"
+    if ms < 100:
+        return f"{ms:.1f} ms"
+    return f"{ms:,.0f} ms"
+
+
+def fmt_bytes(n: float | None) -> str:
+    if n is None:
+        return "-"
+    if n < MIB:
+        return f"{n / 1024:.0f} KiB"
+    return f"{n / MIB:,.1f} MiB"
+
+
+ROWS = [
+    # (key, label, kind)
+    ("load", "load + validate (load_session)", "time"),
+    ("load.read", "  read file", "time"),
+    ("load.parse", "  parse (tomllib)", "time"),
+    ("load.pydantic", "  validate (pydantic)", "time"),
+    ("load.integrity", "  integrity + rules", "time"),
+    ("dumps", "dumps (dumps_session)", "time"),
+    ("dumps.dict", "  to dict (model walk + prune)", "time"),
+    ("dumps.toml", "  TOML text (tomlwrite)", "time"),
+    ("save", "save (save_session, fsync)", "time"),
+    ("size", "file size", "bytes"),
+    ("rss", "peak RSS, fresh process + load", "bytes"),
+    ("rss.growth", "  of which the load (peak - before)", "bytes"),
+    ("traced", "tracemalloc peak of the load", "bytes"),
+]
+
+
+def table(results: list[dict[str, Any]], elapsed: float) -> str:
+    sizes = [r["items"] for r in results]
+    by_size = {r["items"]: r for r in results}
+    ratios = [(a, b) for a, b in zip(sizes, sizes[1:])]
+    lines: list[str] = []
+    head = ["figure (median / min)".ljust(32)]
+    head += [f"{n:,} items{'*' if by_size[n]['over_cap'] else ''}".rjust(21) for n in sizes]
+    head += [f"x {b // 1000}k/{a // 1000}k".rjust(10) for a, b in ratios]
+    head += ["  target".ljust(28)]
+    lines.append("".join(head))
+    lines.append("-" * len(lines[0]))
+    for key, label, kind in ROWS:
+        if not any(key in r for r in results):
+            continue
+        row = [label.ljust(32)]
+        for r in results:
+            fig: Figure = r.get(key, Figure())
+            if fig.note and not fig.values:
+                cell = fig.note[:20]
+            elif kind == "time":
+                runs = len(fig.values)
+                cell = f"{fmt_time(fig.median)} / {fmt_time(fig.min).removesuffix(' ms')}" if runs > 1 else fmt_time(fig.median)
+            else:
+                cell = fmt_bytes(fig.median)
+            row.append(cell.rjust(21))
+        for a, b in ratios:
+            fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
+            row.append((f"{fb / fa:.1f}" if fa and fb else "-").rjust(10))
+        target = TARGETS.get(key)
+        if target and target[0] in by_size:
+            at, limit, unit = target
+            value = by_size[at].get(key, Figure()).median
+            shown = fmt_time(limit) if unit == "s" else fmt_bytes(limit)
+            verdict = "-" if value is None else ("ok" if value < limit else f"OVER x{value / limit:.1f}")
+            row.append(f"  < {shown} at {at // 1000}k: {verdict}")
+        lines.append("".join(row).rstrip())
+    lines.append("-" * len(lines[0]))
+    runs = ", ".join(f"{r['items']:,}: {len(r['load'].values)}/{len(r['dumps'].values)}/{len(r['save'].values)}" for r in results)
+    lines.append(f"runs (load/dumps/save): {runs}. Times: median / min, ms. Linear growth is x 10.0.")
+    for r in results:
+        s = r["shape"]
+        lines.append(
+            f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} ratings, "
+            f"{s['responses']:,} responses, {s['events']:,} events; per item: load {r['load'].median / r['items'] * 1e6:,.0f} us, "
+            f"save {r['save'].median / r['items'] * 1e6:,.0f} us, {r['size'].median / r['items']:,.0f} bytes"
+            + ("" if r["roundtrip"] else "; ROUND TRIP DIFFERS")
+        )
+    if any(r["over_cap"] for r in results):
+        cap = getattr(store, "MAX_BYTES", 0)
+        lines.append(f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap lifted.")
+    lines.append(f"bench time {elapsed:.0f} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated item counts")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 7, 3 at 100k)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    import pydantic
+
+    print(f"store benchmark: Python {platform.python_version()}, pydantic {pydantic.VERSION}, "
+          f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, seed {args.seed}", flush=True)
+    started = time.perf_counter()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="ibb-bench-") as tmp:
+        for items in sizes:
+            runs = args.runs or RUNS.get(items, 3)
+            try:
+                results.append(measure(items, args.seed, runs, Path(tmp), lambda m: print(m, file=sys.stderr, flush=True)))
+            except Exception as exc:  # a figure, not a verdict: report and go on
+                print(f"  {items:,} items: FAILED: {type(exc).__name__}: {exc}"[:500], flush=True)
+            gc.collect()
+    if results:
+        print(table(results, time.perf_counter() - started), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps([{k: (v.values if isinstance(v, Figure) else v) for k, v in r.items()} for r in results], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

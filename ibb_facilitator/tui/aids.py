@@ -1,0 +1,169 @@
+"""Facilitator aids reachable from anywhere: the parking lot (F4) and action items (F7)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from .. import editing
+from ..capture import split_due, split_owner
+from ..model import ActionKind
+from .modals import Prompt
+from .text import join, literal
+
+
+class _ListScreen(ModalScreen[None]):
+    """A list with a capture line: type, Enter adds; Tab to the list; Escape closes."""
+
+    TITLE = ""
+    PLACEHOLDER = ""
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("space", "toggle", "Done/resolved"),
+        Binding("e", "edit", "Edit"),
+        Binding("o", "owner", "Owner"),
+    ]
+
+    def __init__(self, issue_id: str | None):
+        super().__init__(classes="dialog-screen")
+        self.issue_id = issue_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            yield Label(self.TITLE, classes="dialog-title", id="list-title")
+            yield OptionList(id="aid-list")
+            yield Input(placeholder=self.PLACEHOLDER, id="aid-capture")
+            yield Label("Enter adds · Tab to the list · Space marks done · E edits · O owner · Esc closes", classes="dialog-hint")
+
+    @property
+    def session(self):
+        return self.app.session  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.paint()
+        self.query_one("#aid-capture", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle", "edit", "owner"):
+            return self.query_one("#aid-list", OptionList).has_focus
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def change(self, label: str, fn, *args, **kwargs):
+        result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
+        self.paint()
+        return result
+
+    def selected(self) -> str | None:
+        widget = self.query_one("#aid-list", OptionList)
+        return widget.highlighted_option.id if widget.highlighted_option else None
+
+    def fill(self, rows) -> None:
+        widget = self.query_one("#aid-list", OptionList)
+        keep = widget.highlighted
+        widget.clear_options()
+        widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
+        if rows:
+            widget.highlighted = min(keep or 0, len(rows) - 1)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ParkingLotScreen(_ListScreen):
+    TITLE = "Parking lot"
+    PLACEHOLDER = "Off-topic item, then Enter (add “@ owner” at the end to name who owns it)"
+
+    def paint(self) -> None:
+        rows = []
+        for item in self.session.parking_lot:
+            box = "☑ " if item.resolved else "☐ "
+            rows.append((item.id, join((box, "bold"), literal(item.text, "dim strike" if item.resolved else ""), (f"  — {item.owner}" if item.owner else "  — no owner yet", "italic" if item.owner else "dim $warning"))))
+        self.fill(rows)
+
+    @on(Input.Submitted, "#aid-capture")
+    def add(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            return
+        text, owner = split_owner(event.value)
+        if self.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id) is not None:
+            event.input.value = ""
+
+    def _item(self):
+        item_id = self.selected()
+        return next((i for i in self.session.parking_lot if i.id == item_id), None)
+
+    def action_toggle(self) -> None:
+        item = self._item()
+        if item:
+            self.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved)
+
+    def action_edit(self) -> None:
+        item = self._item()
+        if item:
+            self.app.push_screen(Prompt("Edit the parking-lot item", item.text), lambda v: v and self.change("edit parking item", editing.edit_parking, item.id, text=v))
+
+    def action_owner(self) -> None:
+        item = self._item()
+        if item:
+            self.app.push_screen(Prompt("Who owns it?", item.owner), lambda v: v is not None and self.change("parking owner", editing.edit_parking, item.id, owner=v))
+
+
+class ActionsScreen(_ListScreen):
+    TITLE = "Action items and information requests"
+    PLACEHOLDER = "Action, then Enter (“… @ owner due 2026-12-01”; Ctrl+T: information request)"
+    BINDINGS = [Binding("ctrl+t", "kind", "Action ⇄ info request", priority=True)]
+
+    def __init__(self, issue_id: str | None):
+        super().__init__(issue_id)
+        self.kind = ActionKind.ACTION
+
+    def paint(self) -> None:
+        rows = []
+        for item in self.session.actions:
+            box = "☑ " if item.done else "☐ "
+            kind = "INFO " if item.kind is ActionKind.INFO_REQUEST else ""
+            tail = "".join([f"  — {item.owner}" if item.owner else "", f"  due {item.due:%a %d %b %Y}" if item.due else ""])
+            rows.append((item.id, join((box, "bold"), (kind, "bold $secondary"), literal(item.text, "dim strike" if item.done else ""), literal(tail, "italic"))))
+        self.fill(rows)
+        kind = "information request" if self.kind is ActionKind.INFO_REQUEST else "action item"
+        self.query_one("#aid-capture", Input).placeholder = f"New {kind}, then Enter (“… @ owner due 2026-12-01”; Ctrl+T switches kind)"
+
+    def action_kind(self) -> None:
+        self.kind = ActionKind.ACTION if self.kind is ActionKind.INFO_REQUEST else ActionKind.INFO_REQUEST
+        self.paint()
+
+    @on(Input.Submitted, "#aid-capture")
+    def add(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            return
+        text, due = split_due(event.value)
+        text, owner = split_owner(text)
+        if self.change("add action", editing.add_action, text, kind=self.kind, owner=owner, due=due, issue_id=self.issue_id) is not None:
+            event.input.value = ""
+
+    def _item(self):
+        item_id = self.selected()
+        return next((i for i in self.session.actions if i.id == item_id), None)
+
+    def action_toggle(self) -> None:
+        item = self._item()
+        if item:
+            self.change("action done", editing.edit_action, item.id, done=not item.done)
+
+    def action_edit(self) -> None:
+        item = self._item()
+        if item:
+            self.app.push_screen(Prompt("Edit the action", item.text), lambda v: v and self.change("edit action", editing.edit_action, item.id, text=v))
+
+    def action_owner(self) -> None:
+        item = self._item()
+        if item:
+            self.app.push_screen(Prompt("Who owns it?", item.owner), lambda v: v is not None and self.change("action owner", editing.edit_action, item.id, owner=v))

@@ -1,0 +1,84 @@
+"""The home screen: start a new session from an agenda, open a recent session, open a file."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets.option_list import Option
+
+from .. import agenda, paths, recent
+from .modals import Prompt
+from .text import join, literal
+
+
+def default_path(title: str, day: date | None = None) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:48] or "session"
+    base = paths.sessions_dir() / f"{(day or date.today()).isoformat()}-{slug}.toml"
+    candidate, n = base, 2
+    while candidate.exists():
+        candidate = base.with_name(f"{base.stem}-{n}.toml")
+        n += 1
+    return candidate
+
+
+class HomeScreen(Screen):
+    BINDINGS = [("o", "open_file", "Open a file")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Label("Interest-based bargaining, in the room", id="home-title")
+            yield OptionList(id="home-list")
+            yield Label("Enter opens · O opens a file by path · Ctrl+Q quits", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.entries = agenda.discover()
+        self.recents = recent.load()
+        options: list[Option | None] = [Option(join(("Start a new session", "bold underline")), disabled=True)]
+        for entry in self.entries:
+            if entry.agenda is None:
+                options.append(Option(join(literal(entry.name), ("  broken: ", "bold $error"), literal((entry.error or "").splitlines()[0])), id=f"broken:{entry.name}", disabled=True))
+            else:
+                mine = "  (yours)" if entry.source == "user" else ""
+                options.append(Option(join(("  " + entry.agenda.title, "bold"), (mine, "dim"), "\n    ", literal(entry.agenda.description, "dim")), id=f"agenda:{entry.name}"))
+        options.append(None)
+        options.append(Option(join(("Recent sessions", "bold underline")), disabled=True))
+        if self.recents:
+            for n, path in enumerate(self.recents):
+                options.append(Option(join("  ", literal(path.name, "bold"), "  ", literal(str(path.parent), "dim")), id=f"recent:{n}"))
+        else:
+            options.append(Option(literal("  none yet", "dim"), disabled=True))
+        options.append(None)
+        options.append(Option(join(("Open a session file…", "bold")), id="open"))
+        widget = self.query_one(OptionList)
+        widget.add_options(options)
+        widget.focus()
+        widget.action_first()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        kind, _, value = (event.option.id or "").partition(":")
+        if kind == "agenda":
+            entry = next(e for e in self.entries if e.name == value)
+            assert entry.agenda is not None
+            session = agenda.new_session(entry.agenda, entry.name)
+            from .setup import SetupScreen
+
+            self.app.push_screen(SetupScreen(session, default_path(session.title)))
+        elif kind == "recent":
+            self.app.open_session(self.recents[int(value)])  # type: ignore[attr-defined]
+        elif kind == "open":
+            self.action_open_file()
+
+    def action_open_file(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value and value.strip():
+                self.app.open_session(Path(value.strip()).expanduser())  # type: ignore[attr-defined]
+
+        self.app.push_screen(Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen)

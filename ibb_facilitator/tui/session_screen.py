@@ -1,0 +1,837 @@
+"""The stage walk: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
+
+Always visible: the issue statement, the stage stepper, the timer and the current stage's items.
+The capture line at the bottom takes a new item from anywhere: type, Enter. Escape (or Tab)
+moves to the list, where single keys edit, tag, reorder, combine and set aside. Every change
+goes through ``IbbApp.change`` (rules, undo, autosave); this module holds no IBB rule.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from .. import editing, process
+from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, Stage
+from ..capture import parse_holder_prefix
+from .modals import Choose, LongText, Panel, PickMany, Prompt
+from .text import join, literal, one_line
+from .widgets import STAGE_NAMES, CaucusClock, StageTimer, Stepper
+
+PLACEHOLDERS = {
+    Stage.ISSUES: "New issue: “How can we …?” then Enter",
+    Stage.INTERESTS: "New interest, then Enter (start with U: M: B: to tag the holder; Ctrl+T changes it)",
+    Stage.OPTIONS: "New option, then Enter (no author, no judging)",
+    Stage.CRITERIA: "New criterion, then Enter (Ctrl+T picks from the agenda's starters)",
+    Stage.CONSENSUS: "The proposal being tested, then Enter",
+}
+
+
+class ItemList(OptionList):
+    """The items of a stage. Single keys act on the highlighted item."""
+
+    BINDINGS = [
+        Binding("e", "screen.edit_item", "Edit"),
+        Binding("shift+up", "screen.move_item(-1)", "Move up", show=False),
+        Binding("shift+down", "screen.move_item(1)", "Move down", show=False),
+        Binding("h", "screen.cycle_holder", "Holder"),
+        Binding("k", "screen.cycle_kind", "Kind"),
+        Binding("space", "screen.mark", "Mark"),
+        Binding("c", "screen.combine", "Combine"),
+        Binding("x", "screen.set_aside", "Set aside"),
+        Binding("s", "screen.serves", "Serves…"),
+        Binding("t", "screen.status", "Status…"),
+        Binding("p", "screen.park_issue", "Park"),
+        Binding("d,delete", "screen.strike", "Strike"),
+    ]
+
+
+class VoterList(OptionList):
+    """One row per voter (or party); one key records their response and moves on."""
+
+    BINDINGS = [Binding("backspace", "screen.clear_response", "Clear")]
+
+    def on_key(self, event: Key) -> None:
+        if event.character and self.screen.response_key(event.character):  # type: ignore[attr-defined]
+            event.stop()
+            event.prevent_default()
+
+
+class RatingGrid(DataTable):
+    """Options × criteria. Digits 0–5 rate the cell, Backspace clears it."""
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in "012345":
+            self.screen.rate_cell(int(event.character))  # type: ignore[attr-defined]
+            event.stop()
+        elif event.key in ("backspace", "delete"):
+            self.screen.rate_cell(None)  # type: ignore[attr-defined]
+            event.stop()
+
+
+class SessionScreen(Screen):
+    BINDINGS = [
+        Binding("alt+right,ctrl+pagedown", "stage(1)", "Next stage", id="stage.next"),
+        Binding("alt+left,ctrl+pageup", "stage(-1)", "Prev stage", id="stage.previous"),
+        Binding("alt+down", "issue(1)", "Next issue", id="issue.next"),
+        Binding("alt+up", "issue(-1)", "Prev issue", id="issue.previous"),
+        Binding("f2", "timer", "Timer", id="timer.toggle"),
+        Binding("f3", "plus_minute", "+1 min", id="timer.plus"),
+        Binding("f4", "parking", "Parking lot", id="parking"),
+        Binding("f5", "caucus", "Caucus", id="caucus"),
+        Binding("f6", "ground_rules", "Rules", id="rules"),
+        Binding("f7", "actions", "Actions", id="actions"),
+        Binding("f8", "present", "Present", id="present"),
+        Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
+        Binding("ctrl+t", "stage_key", "Tag", priority=True, id="stage.key"),
+        Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
+        Binding("ctrl+r", "record_check", "Record check", priority=True, id="check.record"),
+        Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
+        Binding("escape", "toggle_focus", "List ⇄ typing", id="focus.toggle"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.capture_holder: str | None = None
+        self.marked: set[str] = set()
+        self.method: Method = Method.FIST_TO_FIVE
+        self.responses: dict[str, Response] = {}
+        self.proposal = ""
+        self.grouped = False
+        self.presenting = False
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="banner")
+        yield CaucusClock(id="caucus-clock")
+        with Horizontal(id="top"):
+            with Vertical(id="issue-box"):
+                yield Label("", id="issue-meta")
+                yield Static("", id="issue-statement")
+                yield Stepper(id="stepper")
+            yield StageTimer(id="timer")
+        with ContentSwitcher(id="views", initial="view-issues"):
+            yield ItemList(id="view-issues", classes="items")
+            with Vertical(id="view-interests"):
+                yield ItemList(id="interests-list", classes="items")
+                yield Horizontal(id="interests-grouped")
+            yield ItemList(id="view-options", classes="items")
+            with Vertical(id="view-criteria"):
+                yield ItemList(id="criteria-list", classes="items")
+                yield RatingGrid(id="grid", cursor_type="cell", zebra_stripes=True)
+            with Horizontal(id="view-consensus"):
+                with Vertical(id="voters-box"):
+                    yield Label("", id="method-label")
+                    yield VoterList(id="voters")
+                with Vertical(id="tally-box"):
+                    yield Digits("0/0", id="tally-digits")
+                    yield Static("", id="verdict")
+                    yield Static("", id="check-history")
+        with Horizontal(id="capture-row"):
+            yield Label("", id="capture-tag")
+            yield Input(id="capture")
+        yield Footer()
+
+    @property
+    def session(self):
+        return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def issue(self) -> Issue | None:
+        cursor = self.session.cursor
+        return self.session.issue(cursor.issue) if cursor.issue else None
+
+    @property
+    def stage(self) -> Stage:
+        stage = self.session.cursor.stage
+        return Stage.ISSUES if self.issue is None else stage
+
+    def on_mount(self) -> None:
+        self.method = self.session.decision_rule.method
+        if self.session.parties:
+            self.capture_holder = self.session.parties[0].id
+        self.refresh_all(reset_timer=True)
+        self.query_one("#capture", Input).focus()
+
+    # --- painting -----------------------------------------------------------------------------
+
+    def refresh_all(self, reset_timer: bool = False) -> None:
+        """Repaint everything from the session (after any change, undo, or a move)."""
+        session, issue, stage = self.session, self.issue, self.stage
+        if issue is not None and stage not in session.stage_order:
+            stage = Stage.ISSUES
+        n = session.issues.index(issue) + 1 if issue else 0
+        meta = f"Issue {n} of {len(session.issues)}" if issue else f"{len(session.issues)} issues"
+        if issue is not None:
+            if issue.article:
+                meta += f" · {issue.article}"
+            meta += f" · {process.STATUS_LABELS[issue.status]}"
+            if issue.raised_by != "joint":
+                meta += f" · raised by {session.holder_label(issue.raised_by)}"
+        self.query_one("#issue-meta", Label).update(literal(meta))
+        statement = issue.statement if issue else session.title
+        self.query_one("#issue-statement", Static).update(literal(statement))
+        self.query_one(Stepper).show(session.stage_order, stage)
+        self.query_one("#views", ContentSwitcher).current = {
+            Stage.ISSUES: "view-issues",
+            Stage.INTERESTS: "view-interests",
+            Stage.OPTIONS: "view-options",
+            Stage.CRITERIA: "view-criteria",
+            Stage.CONSENSUS: "view-consensus",
+        }[stage]
+        capture = self.query_one("#capture", Input)
+        capture.placeholder = PLACEHOLDERS[stage]
+        if reset_timer:
+            self.query_one(StageTimer).reset(session.time_boxes.get(stage, 0))
+        {
+            Stage.ISSUES: self._paint_issues,
+            Stage.INTERESTS: self._paint_interests,
+            Stage.OPTIONS: self._paint_options,
+            Stage.CRITERIA: self._paint_criteria,
+            Stage.CONSENSUS: self._paint_consensus,
+        }[stage]()
+        self._paint_capture_tag()
+        self._paint_banner()
+        caucus = editing.open_caucus(session)
+        self.query_one(CaucusClock).show(
+            f"{session.holder_label(caucus.party)}" + (f" (called by {caucus.called_by})" if caucus and caucus.called_by else "") if caucus else "",
+            caucus.start if caucus else None,
+        )
+        self.refresh_bindings()
+
+    def _fill(self, widget: OptionList, rows: list[tuple[str, Content]]) -> None:
+        keep = widget.highlighted_option.id if widget.highlighted_option else None
+        widget.clear_options()
+        widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
+        if rows:
+            ids = [item_id for item_id, _ in rows]
+            widget.highlighted = ids.index(keep) if keep in ids else widget.highlighted or 0
+
+    def _paint_issues(self) -> None:
+        session = self.session
+        rows = []
+        for n, issue in enumerate(session.issues, start=1):
+            status = process.STATUS_LABELS[issue.status]
+            style = {"agreed": "bold $success", "parked": "$warning", "withdrawn": "dim strike", "no_consensus": "$error"}.get(issue.status.value, "")
+            extra = f"  [{issue.article}]" if issue.article else ""
+            rows.append((issue.id, join((f"{n:>2}. ", "bold"), literal(issue.statement, "strike" if issue.status is IssueStatus.WITHDRAWN else ""), (extra, "dim"), (f"  {status}", style))))
+        self._fill(self.query_one("#view-issues", ItemList), rows)
+
+    def _interest_row(self, interest) -> Content:
+        tag = self.session.holder_tag(interest.holder)
+        kind = f"  ({interest.kind.value})" if interest.kind else ""
+        if interest.holder == MUTUAL:
+            return join((f" {tag} ", "bold reverse $success"), " ", literal(interest.text, "bold"), (kind, "dim"))
+        return join((f"({tag})", "bold $primary"), " ", literal(interest.text), (kind, "dim"))
+
+    def _paint_interests(self) -> None:
+        issue = self.issue
+        assert issue is not None
+        rows = [(i.id, self._interest_row(i)) for i in issue.interests]
+        self._fill(self.query_one("#interests-list", ItemList), rows)
+        grouped = self.query_one("#interests-grouped", Horizontal)
+        grouped.display = self.grouped
+        self.query_one("#interests-list").display = not self.grouped
+        if self.grouped:
+            grouped.remove_children()
+            holders = [p.id for p in self.session.parties] + [MUTUAL]
+            for holder in holders:
+                column = Vertical(classes="holder-column" + (" mutual" if holder == MUTUAL else ""))
+                grouped.mount(column)
+                column.mount(Label(literal(self.session.holder_label(holder)), classes="holder-title"))
+                column.mount(Static(literal("\n".join(f"• {i.text}" for i in issue.interests if i.holder == holder) or "—"), classes="holder-items"))
+
+    def _option_row(self, option, issue: Issue) -> Content:
+        mark = "● " if option.id in self.marked else ""
+        serves = f"  serves {len(option.serves)}" if option.serves else ""
+        if option.state is OptionState.SET_ASIDE:
+            return join((mark, "bold"), literal(option.text, "dim strike"), ("  set aside", "dim"))
+        if option.state is OptionState.COMBINED:
+            target = next((n for n, o in enumerate(issue.options, 1) if o.id == option.combined_into), "?")
+            return join((mark, "bold"), literal(option.text, "dim"), (f"  → combined into #{target}", "dim"))
+        return join((mark, "bold $accent"), literal(option.text), (serves, "dim"))
+
+    def _paint_options(self) -> None:
+        issue = self.issue
+        assert issue is not None
+        rows = []
+        for n, option in enumerate(issue.options, start=1):
+            rows.append((option.id, join((f"#{n} ", "dim"), self._option_row(option, issue))))
+        self._fill(self.query_one("#view-options", ItemList), rows)
+
+    def _paint_criteria(self) -> None:
+        issue = self.issue
+        assert issue is not None
+        criteria = self.session.criteria_for(issue)
+        shared = {c.id for c in self.session.shared_criteria}
+        rows = [(c.id, join((f"C{n} ", "bold $primary"), literal(c.text), ("  (all issues)" if c.id in shared else "", "dim"))) for n, c in enumerate(criteria, 1)]
+        self._fill(self.query_one("#criteria-list", ItemList), rows)
+        grid = self.query_one(RatingGrid)
+        cursor = grid.cursor_coordinate
+        grid.clear(columns=True)
+        width = max(10, min(48, self.size.width - 8 * (len(criteria) + 1) - 10))
+        grid.add_column("Option", key="option", width=width)
+        for n, c in enumerate(criteria, 1):
+            grid.add_column(f"C{n}", key=c.id)
+        grid.add_column("Σ", key="total")
+        for n, option in enumerate(issue.options, 1):
+            if option.state is not OptionState.ACTIVE:
+                continue
+            scores = [editing.rating_of(issue, option.id, c.id) for c in criteria]
+            cells = [literal(one_line(f"#{n} {option.text}", width))] + ["·" if s is None else str(s) for s in scores] + [str(sum(s for s in scores if s is not None))]
+            grid.add_row(*cells, key=option.id)
+        if grid.row_count:
+            grid.cursor_coordinate = grid.validate_cursor_coordinate(cursor)
+
+    def _voter_rows(self) -> list[tuple[str, str, str | None]]:
+        """(key, label, party) for each voter of the current method."""
+        session = self.session
+        if self.method is Method.PER_PARTY:
+            return [(p.id, p.name, None) for p in session.parties]
+        return [(name, f"{name} ({session.holder_tag(party)})", party) for name, party in process.voters(session)]
+
+    def _paint_consensus(self) -> None:
+        session = self.session
+        rule = session.decision_rule
+        keys = {
+            Method.FIST_TO_FIVE: f"keys 0–5 · consensus: everyone ≥ {rule.fist_minimum}",
+            Method.THUMBS: "keys u / s / d (up, sideways, down) · consensus: no thumb down",
+            Method.GRADIENTS: f"keys 1–8 · consensus: no 8 (block), no 5, nobody past {rule.gradient_threshold}",
+            Method.PER_PARTY: "keys y / n · consensus: every party concurs",
+        }[self.method]
+        self.query_one("#method-label", Label).update(join((process.METHOD_LABELS[self.method], "bold"), f"  ({keys}; Ctrl+T changes method)"))
+        rows = []
+        for key, label, _ in self._voter_rows():
+            response = self.responses.get(key)
+            value = "—" if response is None else process.value_label(self.method, response.value)
+            below = response is not None and key in self._tally().below
+            rows.append((key, join(literal(label), "  ", (value, "bold $error" if below else "bold"))))
+        self._fill(self.query_one(VoterList), rows)
+        tally = self._tally()
+        total = len(self._voter_rows())
+        self.query_one("#tally-digits", Digits).update(f"{tally.counted}/{total}")
+        if tally.counted == 0:
+            verdict = join(("Waiting for responses", "dim"))
+        elif tally.consensus:
+            verdict = join(("CONSENSUS", "bold reverse $success"), ("  Ctrl+R records it", ""))
+        else:
+            verdict = join(("NOT YET", "bold reverse $error"), "  below the line: ", literal(", ".join(tally.below)))
+        if self.proposal:
+            verdict = join(verdict, "\nProposal: ", literal(self.proposal, "italic"))
+        self.query_one("#verdict", Static).update(verdict)
+        issue = self.issue
+        history: list[Content] = []
+        if issue is not None:
+            for check in issue.checks[-4:]:
+                outcome = "consensus" if check.outcome.value == "consensus" else "no consensus"
+                history.append(join((f"{check.at:%H:%M} ", "dim"), process.METHOD_LABELS[check.method], ": ", (outcome, "bold")))
+            for ta in session.agreements_for(issue.id):
+                initials = ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
+                history.append(join(("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]", "dim")))
+        self.query_one("#check-history", Static).update(Content("\n").join(history) if history else literal(""))
+
+    def _paint_capture_tag(self) -> None:
+        tag = self.query_one("#capture-tag", Label)
+        if self.stage is Stage.INTERESTS and self.capture_holder:
+            tag.update(join((f" {self.session.holder_tag(self.capture_holder)} ", "bold reverse")))
+            tag.display = True
+        else:
+            tag.display = False
+
+    def _paint_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        app = self.app
+        parts = []
+        if app.readonly:  # type: ignore[attr-defined]
+            parts.append(join(("READ-ONLY ", "bold"), literal(app.readonly_reason)))  # type: ignore[attr-defined]
+        issue = self.issue
+        if issue is not None and issue.brainstorming and self.stage is Stage.OPTIONS:
+            parts.append(join(("BRAINSTORM", "bold"), ": every idea goes up · no author · no judging · Ctrl+B ends it"))
+        banner.display = bool(parts)
+        banner.set_class(bool(app.readonly), "-readonly")  # type: ignore[attr-defined]
+        banner.update(Content("  |  ").join(parts) if parts else literal(""))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def change(self, label: str, fn, *args, **kwargs):
+        result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
+        self.refresh_all()
+        return result
+
+    def _list(self) -> OptionList | None:
+        return {
+            Stage.ISSUES: self.query_one("#view-issues", ItemList),
+            Stage.INTERESTS: self.query_one("#interests-list", ItemList),
+            Stage.OPTIONS: self.query_one("#view-options", ItemList),
+            Stage.CRITERIA: self.query_one("#criteria-list", ItemList),
+            Stage.CONSENSUS: self.query_one(VoterList),
+        }[self.stage]
+
+    def _selected(self) -> str | None:
+        widget = self._list()
+        if widget is None or widget.highlighted_option is None:
+            return None
+        return widget.highlighted_option.id
+
+    def _tally(self) -> process.Tally:
+        return process.tally(self.session, self.method, list(self.responses.values()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        stage = self.stage
+        per_stage = {
+            "brainstorm": stage is Stage.OPTIONS,
+            "record_check": stage is Stage.CONSENSUS,
+            "group": stage is Stage.INTERESTS,
+            "stage_key": stage in (Stage.INTERESTS, Stage.CRITERIA, Stage.CONSENSUS),
+            "cycle_holder": stage is Stage.INTERESTS,
+            "cycle_kind": stage is Stage.INTERESTS,
+            "mark": stage is Stage.OPTIONS,
+            "combine": stage is Stage.OPTIONS,
+            "set_aside": stage is Stage.OPTIONS,
+            "serves": stage is Stage.OPTIONS,
+            "status": stage is Stage.ISSUES,
+            "park_issue": stage is Stage.ISSUES,
+            "strike": stage in (Stage.INTERESTS, Stage.CRITERIA),
+            "issue": bool(self.session.issues),
+        }
+        return per_stage.get(action, True)
+
+    # --- capture ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#capture")
+    def capture(self, event: Input.Submitted) -> None:
+        text = event.value
+        if not text.strip():
+            return
+        stage, issue = self.stage, self.issue
+        done = None
+        if stage is Stage.ISSUES:
+            done = self.change("add issue", editing.add_issue, text)
+        elif issue is None:
+            return
+        elif stage is Stage.INTERESTS:
+            holder, rest = parse_holder_prefix(self.session, text)
+            if holder is not None:
+                self.capture_holder = holder
+            holder = self.capture_holder or MUTUAL
+            done = self.change("add interest", editing.add_interest, issue.id, rest, holder)
+        elif stage is Stage.OPTIONS:
+            done = self.change("add option", editing.add_option, issue.id, text)
+        elif stage is Stage.CRITERIA:
+            done = self.change("add criterion", editing.add_criterion, issue.id, text)
+        elif stage is Stage.CONSENSUS:
+            self.proposal = text
+            done = True
+            self._paint_consensus()
+        if done is not None:
+            event.input.value = ""
+            if done is not True and hasattr(done, "id"):
+                self._highlight(done.id)
+
+    def _highlight(self, item_id: str) -> None:
+        widget = self._list()
+        if widget is None:
+            return
+        try:
+            widget.highlighted = widget.get_option_index(item_id)
+        except Exception:  # noqa: BLE001 - an id not shown (e.g. grouped view)
+            pass
+
+    def action_toggle_focus(self) -> None:
+        capture = self.query_one("#capture", Input)
+        if capture.has_focus:
+            target = self._list()
+            if target is not None:
+                target.focus()
+        else:
+            capture.focus()
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def action_stage(self, step: int) -> None:
+        issue = self.issue
+        if issue is None:
+            if step > 0 and self.session.issues:
+                self._open_issue(self._selected() or self.session.issues[0].id)
+            return
+        order = self.session.stage_order
+        index = order.index(self.stage) + step
+        if not 0 <= index < len(order):
+            return
+        self._go(issue.id, order[index])
+
+    def _go(self, issue_id: str, stage: Stage) -> None:
+        issue = self.session.issue(issue_id)
+        if stage is Stage.ISSUES or issue is None:
+            editing.set_cursor(self.session, issue_id, Stage.ISSUES)
+            self.app.mark_dirty()  # type: ignore[attr-defined]
+        elif issue.stage is not stage and not self.app.readonly:  # type: ignore[attr-defined]
+            self.app.change(f"move to {stage.value}", editing.set_stage, issue_id, stage)  # type: ignore[attr-defined]
+        else:
+            editing.set_cursor(self.session, issue_id, stage)
+            self.app.mark_dirty()  # type: ignore[attr-defined]
+        self.marked.clear()
+        if stage is Stage.CONSENSUS:
+            self.responses.clear()
+        self.refresh_all(reset_timer=True)
+
+    def _open_issue(self, issue_id: str) -> None:
+        issue = self.session.issue(issue_id)
+        if issue is None:
+            return
+        stage = issue.stage if issue.stage is not Stage.ISSUES else self.session.stage_order[1]
+        self._go(issue_id, stage)
+
+    def action_issue(self, step: int) -> None:
+        issues = self.session.issues
+        if not issues:
+            return
+        current = self.issue
+        index = (issues.index(current) + step) % len(issues) if current else 0
+        target = issues[index]
+        stage = self.stage if self.stage is not Stage.ISSUES else Stage.ISSUES
+        if stage is Stage.ISSUES:
+            editing.set_cursor(self.session, target.id, Stage.ISSUES)
+            self.app.mark_dirty()  # type: ignore[attr-defined]
+            self.refresh_all()
+            self._highlight(target.id)
+        else:
+            self._open_issue(target.id)
+
+    @on(OptionList.OptionSelected, "#view-issues")
+    def issue_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open_issue(event.option.id)
+
+    @on(OptionList.OptionSelected, ".items")
+    def item_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "view-issues":
+            self.action_edit_item()
+
+    # --- item actions -------------------------------------------------------------------------
+
+    def action_edit_item(self) -> None:
+        item_id, issue, stage = self._selected(), self.issue, self.stage
+        if item_id is None:
+            return
+        if stage is Stage.ISSUES:
+            target = self.session.issue(item_id)
+            if target:
+                self.app.push_screen(Prompt("Reword the issue", target.statement), lambda v: v and self.change("reword issue", editing.edit_issue, item_id, statement=v))
+        elif issue is None:
+            return
+        elif stage is Stage.INTERESTS:
+            interest = next(i for i in issue.interests if i.id == item_id)
+            self.app.push_screen(Prompt("Edit the interest", interest.text), lambda v: v and self.change("edit interest", editing.edit_interest, issue.id, item_id, text=v))
+        elif stage is Stage.OPTIONS:
+            option = next(o for o in issue.options if o.id == item_id)
+            self.app.push_screen(Prompt("Clarify the option", option.text), lambda v: v and self.change("clarify option", editing.edit_option, issue.id, item_id, v))
+        elif stage is Stage.CRITERIA:
+            shared = any(c.id == item_id for c in self.session.shared_criteria)
+            criterion = next(c for c in self.session.criteria_for(issue) if c.id == item_id)
+            self.app.push_screen(Prompt("Reword the criterion", criterion.text), lambda v: v and self.change("reword criterion", editing.edit_criterion, None if shared else issue.id, item_id, v))
+
+    def action_move_item(self, offset: int) -> None:
+        item_id, issue, stage = self._selected(), self.issue, self.stage
+        if item_id is None:
+            return
+        if stage is Stage.ISSUES:
+            self.change("move issue", editing.move_issue, item_id, offset)
+        elif issue is not None and stage in (Stage.INTERESTS, Stage.OPTIONS, Stage.CRITERIA):
+            kind = {Stage.INTERESTS: "interest", Stage.OPTIONS: "option", Stage.CRITERIA: "criterion"}[stage]
+            if kind == "criterion" and not any(c.id == item_id for c in issue.criteria):
+                return
+            self.change(f"move {kind}", editing.move_item, issue.id, kind, item_id, offset)
+        self._highlight(item_id)
+
+    def action_cycle_holder(self) -> None:
+        item_id, issue = self._selected(), self.issue
+        if item_id and issue:
+            self.change("change holder", editing.cycle_holder, issue.id, item_id)
+
+    def action_cycle_kind(self) -> None:
+        item_id, issue = self._selected(), self.issue
+        if not (item_id and issue):
+            return
+        from ..model import InterestKind
+
+        interest = next(i for i in issue.interests if i.id == item_id)
+        kinds: list[InterestKind | None] = [None, *InterestKind]
+        following = kinds[(kinds.index(interest.kind) + 1) % len(kinds)]
+        self.change("change kind", editing.edit_interest, issue.id, item_id, kind=following)
+
+    def action_mark(self) -> None:
+        item_id = self._selected()
+        if item_id:
+            self.marked ^= {item_id}
+            self.refresh_all()
+
+    def action_combine(self) -> None:
+        issue, item_id = self.issue, self._selected()
+        if issue is None:
+            return
+        ids = list(dict.fromkeys([*sorted(self.marked, key=lambda i: [o.id for o in issue.options].index(i)), *([item_id] if item_id else [])]))
+        if len(ids) < 2:
+            self.app.notify("Mark options with Space, then press C on the last one to combine them.", severity="information")
+            return
+        texts = [o.text for o in issue.options if o.id in ids]
+
+        def done(text: str | None) -> None:
+            if text and self.change("combine options", editing.combine_options, issue.id, ids, text) is not None:
+                self.marked.clear()
+                self.refresh_all()
+
+        self.app.push_screen(Prompt(f"Combine {len(ids)} options into one: the wording", " + ".join(texts)), done)
+
+    def action_set_aside(self) -> None:
+        issue, item_id = self.issue, self._selected()
+        if issue and item_id:
+            option = next(o for o in issue.options if o.id == item_id)
+            aside = option.state is OptionState.ACTIVE
+            self.change("set aside option" if aside else "bring back option", editing.set_aside_option, issue.id, item_id, aside)
+
+    def action_serves(self) -> None:
+        issue, item_id = self.issue, self._selected()
+        if not (issue and item_id):
+            return
+        option = next(o for o in issue.options if o.id == item_id)
+        if not issue.interests:
+            self.app.notify("This issue has no interests yet.", severity="warning")
+            return
+        choices = [(f"({self.session.holder_tag(i.holder)}) {one_line(i.text)}", i.id, i.id in option.serves) for i in issue.interests]
+
+        def done(picked: list[str] | None) -> None:
+            if picked is None:
+                return
+            for interest_id in {*picked} ^ {*option.serves}:
+                self.change("link interest", editing.toggle_serves, issue.id, item_id, interest_id)
+
+        self.app.push_screen(PickMany(f"Which interests does this option serve? {one_line(option.text, 60)}", choices), done)
+
+    def action_status(self) -> None:
+        item_id = self._selected()
+        target = self.session.issue(item_id) if item_id else None
+        if target is None:
+            return
+        choices = [(process.STATUS_LABELS[s], s) for s in IssueStatus if s in process.TRANSITIONS[target.status]]
+        self.app.push_screen(
+            Choose(f"Status of: {one_line(target.statement, 60)}", choices, "Agreed comes from initialing a TA"),
+            lambda status: status and self.change("change status", editing.set_status, target.id, status),
+        )
+
+    def action_park_issue(self) -> None:
+        item_id = self._selected()
+        target = self.session.issue(item_id) if item_id else None
+        if target is not None:
+            new = IssueStatus.OPEN if target.status is IssueStatus.PARKED else IssueStatus.PARKED
+            self.change("park issue", editing.set_status, target.id, new)
+
+    def action_strike(self) -> None:
+        issue, item_id = self.issue, self._selected()
+        if not (issue and item_id):
+            return
+        if self.stage is Stage.INTERESTS:
+            self.change("strike interest", editing.remove_interest, issue.id, item_id)
+        elif self.stage is Stage.CRITERIA:
+            if any(c.id == item_id for c in issue.criteria):
+                self.change("strike criterion", editing.remove_criterion, issue.id, item_id)
+            else:
+                self.app.notify("A shared criterion applies to every issue; reword it instead.", severity="warning")
+
+    # --- stage keys ---------------------------------------------------------------------------
+
+    def action_stage_key(self) -> None:
+        stage = self.stage
+        if stage is Stage.INTERESTS:
+            holders = [p.id for p in self.session.parties] + [MUTUAL]
+            current = self.capture_holder if self.capture_holder in holders else holders[-1]
+            self.capture_holder = holders[(holders.index(current) + 1) % len(holders)]
+            self._paint_capture_tag()
+        elif stage is Stage.CRITERIA:
+            issue = self.issue
+            if issue is None:
+                return
+            have = {c.text.casefold() for c in self.session.criteria_for(issue)}
+            starters = [s for s in self.session.criteria_starters if s.casefold() not in have]
+            if not starters:
+                self.app.notify("No more starters from the agenda: type your own.", severity="information")
+                return
+
+            def done(picked: list[str] | None) -> None:
+                for text in picked or []:
+                    self.change("add criterion", editing.add_criterion, issue.id, text)
+
+            self.app.push_screen(PickMany("Criteria starters from the agenda", [(s, s, False) for s in starters]), done)
+        elif stage is Stage.CONSENSUS:
+            methods = list(Method)
+            self.method = methods[(methods.index(self.method) + 1) % len(methods)]
+            self.responses.clear()
+            self._paint_consensus()
+
+    def action_group(self) -> None:
+        self.grouped = not self.grouped
+        self.refresh_all()
+
+    def action_brainstorm(self) -> None:
+        issue = self.issue
+        if issue is not None:
+            self.change("brainstorm", editing.set_brainstorm, issue.id, not issue.brainstorming)
+
+    # --- consensus ----------------------------------------------------------------------------
+
+    def response_key(self, char: str) -> bool:
+        """Record the highlighted voter's response from one key; move to the next voter."""
+        values: dict[str, int | str]
+        if self.method is Method.FIST_TO_FIVE:
+            values = {str(v): v for v in process.FIST_VALUES}
+        elif self.method is Method.GRADIENTS:
+            values = {str(v): v for v in process.GRADIENTS}
+        elif self.method is Method.THUMBS:
+            values = {"u": "up", "s": "sideways", "d": "down"}
+        else:
+            values = {"y": "concur", "n": "do_not_concur"}
+        if char.lower() not in values:
+            return False
+        voters = self.query_one(VoterList)
+        rows = self._voter_rows()
+        if not rows or voters.highlighted is None:
+            return True
+        key, _, party = rows[voters.highlighted]
+        self.responses[key] = Response(who=key, party=party, value=values[char.lower()])
+        position = voters.highlighted
+        self._paint_consensus()
+        voters.highlighted = min(position + 1, len(rows) - 1)
+        return True
+
+    def action_clear_response(self) -> None:
+        key = self._selected()
+        if key:
+            self.responses.pop(key, None)
+            self._paint_consensus()
+
+    def action_record_check(self) -> None:
+        issue = self.issue
+        if issue is None or not self.responses:
+            self.app.notify("Enter the responses first (one key per person).", severity="warning")
+            return
+        result = self.change("record consensus check", editing.record_check, issue.id, self.method, list(self.responses.values()), proposal=self.proposal)
+        if result is None:
+            return
+        check, tally = result
+        self.responses.clear()
+        if tally.consensus:
+            self.app.notify("Consensus reached. Write the TA language.", severity="information")
+            self._write_ta(check.id)
+        else:
+            self.app.notify(f"No consensus: {', '.join(tally.below)} below the line. What would bring them up?", severity="warning")
+            self.app.push_screen(Prompt("What would bring people up? (note for the record, optional)"), lambda note: note and self._note_check(check.id, note))
+        self.refresh_all()
+
+    def _note_check(self, check_id: str, note: str) -> None:
+        issue = self.issue
+        check = next((c for c in issue.checks if c.id == check_id), None) if issue else None
+        if check is not None:
+            self.app.change("note on check", lambda session: setattr(check, "note", note))  # type: ignore[attr-defined]
+
+    def _write_ta(self, check_id: str) -> None:
+        issue = self.issue
+        if issue is None:
+            return
+        start = self.proposal or "\n".join(o.text for o in issue.options if o.state is OptionState.ACTIVE and any(o.id in c.options for c in issue.checks if c.id == check_id))
+
+        def got_text(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            ta = self.change("write TA", editing.record_agreement, issue.id, check_id, text)
+            if ta is not None:
+                self._ask_initials(ta.id, list(self.session.parties))
+
+        self.app.push_screen(LongText("Tentative agreement language (exact text)", start), got_text)
+
+    def _ask_initials(self, ta_id: str, parties: list) -> None:
+        if not parties:
+            return
+        party, rest = parties[0], parties[1:]
+        spokesperson = party.spokesperson()
+        who = f" ({spokesperson.name})" if spokesperson else ""
+
+        def got(initials: str | None) -> None:
+            if initials and initials.strip():
+                self.change("initial TA", editing.initial, ta_id, party.id, initials)
+            self._ask_initials(ta_id, rest)
+
+        self.app.push_screen(Prompt(f"Initials of {party.name}'s spokesperson{who}", placeholder="e.g. JM", hint="Enter to record · Esc to skip (initial later from the palette)"), got)
+
+    # --- grid ---------------------------------------------------------------------------------
+
+    def rate_cell(self, score: int | None) -> None:
+        issue = self.issue
+        grid = self.query_one(RatingGrid)
+        if issue is None or not grid.row_count:
+            return
+        coordinate = grid.cursor_coordinate
+        row_key, column_key = grid.coordinate_to_cell_key(coordinate)
+        if column_key.value in ("option", "total") or row_key.value is None or column_key.value is None:
+            return
+        self.change("rate", editing.rate, issue.id, row_key.value, column_key.value, score)
+        grid.cursor_coordinate = grid.validate_cursor_coordinate(coordinate.right() if column_key.value else coordinate)
+
+    # --- facilitator aids ---------------------------------------------------------------------
+
+    def action_timer(self) -> None:
+        self.query_one(StageTimer).toggle()
+
+    def action_plus_minute(self) -> None:
+        self.query_one(StageTimer).add_minute()
+
+    def action_parking(self) -> None:
+        from .aids import ParkingLotScreen
+
+        self.app.push_screen(ParkingLotScreen(self.issue.id if self.issue else None), lambda _: self.refresh_all())
+
+    def action_actions(self) -> None:
+        from .aids import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(self.issue.id if self.issue else None), lambda _: self.refresh_all())
+
+    def action_caucus(self) -> None:
+        session = self.session
+        if editing.open_caucus(session) is not None:
+            self.change("end caucus", editing.end_caucus)
+            return
+        choices = [(p.name, p.id) for p in session.parties]
+
+        def chosen(party_id: str | None) -> None:
+            if party_id:
+                self.app.push_screen(Prompt("Reason (optional) and who called it", placeholder="e.g. review the cost model (called by J. Ortiz)"), lambda reason: self.change("start caucus", editing.start_caucus, party_id, reason=reason or ""))
+
+        self.app.push_screen(Choose("Which team caucuses?", choices), chosen)
+
+    def action_ground_rules(self) -> None:
+        session = self.session
+        rule = session.decision_rule
+        lines: list[tuple[str, str]] = [(f"{n}. {text}", "") for n, text in enumerate(session.ground_rules, 1)] or [("No ground rules recorded.", "dim")]
+        lines += [("", ""), ("Decision rule", "bold"), (rule.description, ""), (f"Check: {process.METHOD_LABELS[rule.method]}", "")]
+        if rule.fallback:
+            lines += [("Fallback", "bold"), (rule.fallback, "")]
+        self.app.push_screen(Panel("Ground rules", lines))
+
+    def action_present(self) -> None:
+        self.presenting = not self.presenting
+        self.set_class(self.presenting, "-presenting")
+        self.app.notify("Presentation mode: F8 returns." if self.presenting else "Presentation mode off.", timeout=2)
+
+    def action_undo(self) -> None:
+        label = self.app.undo()  # type: ignore[attr-defined]
+        self.app.notify(f"Undone: {label}" if label else "Nothing to undo.", timeout=2)
+        self.refresh_all()
+

@@ -1,0 +1,126 @@
+"""Widgets the room sees: the stage stepper, the stage timer, the caucus clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Digits, Label, Static
+
+from ..model import Stage
+from .text import literal
+
+STAGE_NAMES = {
+    Stage.ISSUES: "Issues",
+    Stage.INTERESTS: "Interests",
+    Stage.OPTIONS: "Options",
+    Stage.CRITERIA: "Criteria",
+    Stage.CONSENSUS: "Consensus",
+}
+
+
+class Stepper(Static):
+    """issues ▸ interests ▸ options ▸ criteria ▸ consensus, with the current stage lit."""
+
+    def show(self, order: list[Stage], current: Stage) -> None:
+        parts: list[Content | tuple[str, str]] = []
+        reached = True
+        for n, stage in enumerate(order):
+            if n:
+                parts.append((" ▸ ", "dim"))
+            label = f" {n + 1} {STAGE_NAMES[stage]} "
+            if stage is current:
+                parts.append((label, "bold reverse"))
+                reached = False
+            else:
+                parts.append((label, "bold" if reached else ""))
+        self.update(Content.assemble(*parts))
+
+
+def mmss(seconds: int) -> str:
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class StageTimer(Vertical):
+    """The stage's time box, counting down in big numerals; warns in the last minute."""
+
+    remaining: reactive[int] = reactive(0)
+    running: reactive[bool] = reactive(False)
+
+    def __init__(self, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.box_minutes = 0
+        self._warned = False
+
+    def compose(self) -> ComposeResult:
+        yield Digits("00:00", id="timer-digits")
+        yield Label("", id="timer-label")
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+
+    def reset(self, minutes: int) -> None:
+        self.box_minutes = minutes
+        self.running = False
+        self._warned = False
+        self.remaining = minutes * 60
+        self._paint()
+
+    def toggle(self) -> None:
+        self.running = not self.running
+        self._paint()
+
+    def add_minute(self) -> None:
+        self.remaining += 60
+        if self.remaining > 60:
+            self._warned = False
+        self._paint()
+
+    def _tick(self) -> None:
+        if self.running:
+            self.remaining -= 1
+            if self.remaining == 0 and not self._warned:
+                self._warned = True
+                self.app.bell()
+                self.app.notify("Time box is up for this stage: +1 min (F3) or move on.", title="Time", severity="warning")
+
+    def watch_remaining(self) -> None:
+        self._paint()
+
+    def _paint(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one(Digits).update(mmss(self.remaining))
+        state = "running" if self.running else "paused"
+        box = f"{self.box_minutes} min box" if self.box_minutes else "no time box"
+        self.query_one("#timer-label", Label).update(f"{box} · {state}")
+        self.set_class(self.remaining <= 60 and self.remaining > 0, "-warning")
+        self.set_class(self.remaining <= 0 and bool(self.box_minutes or self.running), "-over")
+
+
+class CaucusClock(Static):
+    """A clear banner with the running caucus and its clock."""
+
+    def __init__(self, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.label = ""
+        self.start: datetime | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._paint)
+
+    def show(self, label: str, start: datetime | None) -> None:
+        self.label, self.start = label, start
+        self.display = start is not None
+        self._paint()
+
+    def _paint(self) -> None:
+        if self.start is None:
+            return
+        elapsed = int((datetime.now().astimezone() - self.start).total_seconds())
+        self.update(Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")))

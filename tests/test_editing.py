@@ -1,0 +1,459 @@
+"""Every change through ``editing``: it changes the session, logs one event, and a refused change
+(RuleError) leaves the session exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from conftest import VOTERS, fist
+from ibb_facilitator import editing, process
+from ibb_facilitator.editing import RuleError
+from ibb_facilitator.model import (
+    MUTUAL,
+    ActionKind,
+    InterestKind,
+    IssueStatus,
+    Method,
+    OptionState,
+    Outcome,
+    Response,
+    Session,
+    Stage,
+    integrity_problems,
+)
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    return session.model_dump()
+
+
+def assert_one_event(session: Session, before: int, action: str, target: str | None = None) -> None:
+    new = session.events[before:]
+    assert [e.action for e in new] == [action]
+    event = new[0]
+    assert event.at.tzinfo is not None and event.at.utcoffset() is not None
+    if target is not None:
+        assert event.target == target
+
+
+# --- each operation: its change and its one event ---------------------------------------------
+
+
+def test_add_issue(session: Session) -> None:
+    issue = editing.add_issue(session, "How can we keep class sizes small?", raised_by="labor", article="Art. 9", data_needed="Enrollment")
+    assert session.issues == [issue]
+    assert (issue.id, issue.raised_by, issue.article, issue.data_needed) == ("issue-1", "labor", "Art. 9", "Enrollment")
+    assert issue.stage is session.stage_order[0] and issue.status is IssueStatus.OPEN
+    assert session.cursor.issue == issue.id  # the first issue is where the room is
+    assert_one_event(session, 0, "issue.add", issue.id)
+    assert session.events[0].data == {"statement": "How can we keep class sizes small?", "raised_by": "labor", "article": "Art. 9"}
+    second = editing.add_issue(session, "How can we B?")
+    assert second.raised_by == "joint" and session.cursor.issue == issue.id
+
+
+def test_edit_issue(populated: Session) -> None:
+    n = len(populated.events)
+    issue = editing.edit_issue(populated, "issue-2", statement="How can we protect planning time?", raised_by="labor", article="Art. 4", data_needed="Schedules", notes="Check the bell times")
+    assert (issue.statement, issue.raised_by, issue.article, issue.data_needed, issue.notes) == (
+        "How can we protect planning time?", "labor", "Art. 4", "Schedules", "Check the bell times",
+    )
+    assert_one_event(populated, n, "issue.edit", "issue-2")
+    editing.edit_issue(populated, "issue-2", notes="")
+    assert issue.notes == "" and issue.statement == "How can we protect planning time?"
+
+
+def test_move_issue(populated: Session) -> None:
+    n = len(populated.events)
+    assert editing.move_issue(populated, "issue-3", -5) == 0
+    assert [i.id for i in populated.issues] == ["issue-3", "issue-1", "issue-2"]
+    assert_one_event(populated, n, "issue.move", "issue-3")
+    assert editing.move_issue(populated, "issue-3", 99) == 2
+    assert [i.id for i in populated.issues] == ["issue-1", "issue-2", "issue-3"]
+
+
+def test_set_status_logs_old_and_new(populated: Session) -> None:
+    n = len(populated.events)
+    editing.set_status(populated, "issue-3", IssueStatus.PARKED)
+    assert populated.issue("issue-3").status is IssueStatus.PARKED  # type: ignore[union-attr]
+    assert_one_event(populated, n, "issue.status", "issue-3")
+    assert populated.events[-1].data == {"status": "parked", "previous": "open"}
+
+
+def test_set_stage_moves_issue_and_cursor(populated: Session) -> None:
+    n = len(populated.events)
+    editing.set_stage(populated, "issue-3", Stage.CRITERIA)
+    assert populated.issue("issue-3").stage is Stage.CRITERIA  # type: ignore[union-attr]
+    assert (populated.cursor.issue, populated.cursor.stage) == ("issue-3", Stage.CRITERIA)
+    assert_one_event(populated, n, "issue.stage", "issue-3")
+
+
+def test_leaving_options_ends_the_brainstorm_with_its_own_event(populated: Session) -> None:
+    editing.set_stage(populated, "issue-3", Stage.OPTIONS)
+    editing.set_brainstorm(populated, "issue-3", True)
+    n = len(populated.events)
+    editing.set_stage(populated, "issue-3", Stage.CRITERIA)
+    assert not populated.issue("issue-3").brainstorming  # type: ignore[union-attr]
+    assert [e.action for e in populated.events[n:]] == ["brainstorm.end", "issue.stage"]
+
+
+def test_set_cursor_logs_nothing(populated: Session) -> None:
+    n = len(populated.events)
+    editing.set_cursor(populated, "issue-3", Stage.OPTIONS)
+    assert (populated.cursor.issue, populated.cursor.stage) == ("issue-3", Stage.OPTIONS)
+    editing.set_cursor(populated, None)
+    assert populated.cursor.issue is None and populated.cursor.stage is Stage.OPTIONS
+    assert len(populated.events) == n
+
+
+def test_add_and_edit_interest(populated: Session) -> None:
+    n = len(populated.events)
+    interest = editing.add_interest(populated, "issue-3", "Feedback that helps teachers grow", MUTUAL, InterestKind.PROCEDURAL)
+    assert populated.issue("issue-3").interests == [interest]  # type: ignore[union-attr]
+    assert (interest.holder, interest.kind) == (MUTUAL, InterestKind.PROCEDURAL)
+    assert_one_event(populated, n, "interest.add", interest.id)
+    assert populated.events[-1].summary == "Interest (B): Feedback that helps teachers grow"
+
+    editing.edit_interest(populated, "issue-3", interest.id, text="Useful feedback", holder="management")
+    assert (interest.text, interest.holder, interest.kind) == ("Useful feedback", "management", InterestKind.PROCEDURAL)
+    assert_one_event(populated, n + 1, "interest.edit", interest.id)
+    editing.edit_interest(populated, "issue-3", interest.id, kind=None)
+    assert interest.kind is None and interest.text == "Useful feedback"
+
+
+def test_cycle_holder_goes_round_the_parties_then_mutual(populated: Session) -> None:
+    interest = editing.add_interest(populated, "issue-3", "x", "labor")
+    seen = []
+    for _ in range(4):
+        n = len(populated.events)
+        seen.append(editing.cycle_holder(populated, "issue-3", interest.id).holder)
+        assert_one_event(populated, n, "interest.edit", interest.id)
+    assert seen == ["management", MUTUAL, "labor", "management"]
+
+
+def test_remove_interest_unlinks_options(populated: Session) -> None:
+    issue = populated.issue("issue-1")
+    n = len(populated.events)
+    editing.remove_interest(populated, "issue-1", "interest-1")
+    assert [i.id for i in issue.interests] == ["interest-2", "interest-3"]  # type: ignore[union-attr]
+    assert all("interest-1" not in o.serves for o in issue.options)  # type: ignore[union-attr]
+    assert_one_event(populated, n, "interest.remove", "interest-1")
+    assert integrity_problems(populated) == []
+
+
+@pytest.mark.parametrize("kind, item_id", [("interest", "interest-3"), ("option", "option-5"), ("criterion", "criterion-2")])
+def test_move_item(populated: Session, kind: str, item_id: str) -> None:
+    issue = populated.issue("issue-1")
+    group = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]  # type: ignore[union-attr]
+    n = len(populated.events)
+    assert editing.move_item(populated, "issue-1", kind, item_id, -10) == 0
+    assert group[0].id == item_id
+    assert_one_event(populated, n, f"{kind}.move", item_id)
+
+
+def test_brainstorm_toggle_logs_only_real_changes(populated: Session) -> None:
+    n = len(populated.events)
+    editing.set_brainstorm(populated, "issue-2", True)
+    editing.set_brainstorm(populated, "issue-2", True)
+    assert [e.action for e in populated.events[n:]] == ["brainstorm.start"]
+    editing.set_brainstorm(populated, "issue-2", False)
+    assert populated.events[-1].action == "brainstorm.end"
+
+
+def test_options_carry_no_author(populated: Session) -> None:
+    n = len(populated.events)
+    option = editing.add_option(populated, "issue-2", "Late start on Wednesdays")
+    assert set(option.model_dump()) == {"id", "text", "state", "combined_into", "serves"}
+    assert_one_event(populated, n, "option.add", option.id)
+    assert set(populated.events[-1].data) == {"issue", "text"}
+    editing.edit_option(populated, "issue-2", option.id, "Late start on Wednesdays, 90 minutes")
+    assert option.text == "Late start on Wednesdays, 90 minutes"
+    assert_one_event(populated, n + 1, "option.edit", option.id)
+
+
+def test_set_aside_and_restore(populated: Session) -> None:
+    n = len(populated.events)
+    option = editing.set_aside_option(populated, "issue-1", "option-4")
+    assert option.state is OptionState.SET_ASIDE
+    assert_one_event(populated, n, "option.set_aside", "option-4")
+    editing.set_aside_option(populated, "issue-1", "option-4", aside=False)
+    assert option.state is OptionState.ACTIVE
+    assert_one_event(populated, n + 1, "option.restore", "option-4")
+
+
+def test_combine_keeps_the_originals_marked(session: Session) -> None:
+    issue = editing.add_issue(session, "How can we fund trips?")
+    i1 = editing.add_interest(session, issue.id, "Every child goes", "labor")
+    i2 = editing.add_interest(session, issue.id, "No new cost", "management")
+    a = editing.add_option(session, issue.id, "Grant")
+    b = editing.add_option(session, issue.id, "Bake sale")
+    editing.toggle_serves(session, issue.id, a.id, i1.id)
+    editing.toggle_serves(session, issue.id, b.id, i2.id)
+    editing.toggle_serves(session, issue.id, b.id, i1.id)
+    n = len(session.events)
+    combined = editing.combine_options(session, issue.id, [a.id, b.id], "Grant plus bake sale")
+    assert [o.id for o in issue.options] == [a.id, b.id, combined.id]
+    assert a.state is OptionState.COMBINED and a.combined_into == combined.id and a.text == "Grant"
+    assert b.state is OptionState.COMBINED and b.combined_into == combined.id and b.text == "Bake sale"
+    assert combined.state is OptionState.ACTIVE and combined.serves == [i1.id, i2.id]
+    assert_one_event(session, n, "option.combine", combined.id)
+    assert session.events[-1].data["sources"] == [a.id, b.id]
+    assert integrity_problems(session) == []
+
+
+def test_toggle_serves(populated: Session) -> None:
+    n = len(populated.events)
+    assert editing.toggle_serves(populated, "issue-1", "option-4", "interest-3") is True
+    assert populated.issue("issue-1").options[3].serves == ["interest-2", "interest-3"]  # type: ignore[union-attr]
+    assert editing.toggle_serves(populated, "issue-1", "option-4", "interest-2") is False
+    assert populated.issue("issue-1").options[3].serves == ["interest-3"]  # type: ignore[union-attr]
+    assert [e.action for e in populated.events[n:]] == ["option.serves", "option.serves"]
+
+
+def test_criteria_shared_and_per_issue(populated: Session) -> None:
+    n = len(populated.events)
+    shared = editing.add_criterion(populated, None, "Legal under state law")
+    own = editing.add_criterion(populated, "issue-2", "Fits the bell schedule")
+    assert populated.shared_criteria[-1] is shared
+    assert populated.issue("issue-2").criteria == [own]  # type: ignore[union-attr]
+    assert [e.action for e in populated.events[n:]] == ["criterion.add", "criterion.add"]
+    editing.edit_criterion(populated, None, shared.id, "Legal")
+    editing.edit_criterion(populated, "issue-2", own.id, "Fits the schedule")
+    assert (shared.text, own.text) == ("Legal", "Fits the schedule")
+    assert [e.action for e in populated.events[n + 2 :]] == ["criterion.edit", "criterion.edit"]
+
+
+def test_remove_criterion_drops_its_ratings(populated: Session) -> None:
+    issue = populated.issue("issue-1")
+    n = len(populated.events)
+    editing.remove_criterion(populated, "issue-1", "criterion-2")
+    assert issue.criteria == []  # type: ignore[union-attr]
+    assert all(r.criterion != "criterion-2" for r in issue.ratings)  # type: ignore[union-attr]
+    assert len(issue.ratings) == 2  # type: ignore[union-attr]
+    assert_one_event(populated, n, "criterion.remove", "criterion-2")
+
+
+def test_rate_sets_replaces_and_clears(populated: Session) -> None:
+    issue = populated.issue("issue-1")
+    n = len(populated.events)
+    editing.rate(populated, "issue-1", "option-5", "criterion-1", 2)
+    assert editing.rating_of(issue, "option-5", "criterion-1") == 2  # type: ignore[arg-type]
+    assert len([r for r in issue.ratings if (r.option, r.criterion) == ("option-5", "criterion-1")]) == 1  # type: ignore[union-attr]
+    editing.rate(populated, "issue-1", "option-5", "criterion-1", None)
+    assert editing.rating_of(issue, "option-5", "criterion-1") is None  # type: ignore[arg-type]
+    assert [e.action for e in populated.events[n:]] == ["rating.set", "rating.set"]
+    assert "score" not in populated.events[-1].data
+
+
+def test_record_check_uses_the_rules(populated: Session) -> None:
+    n = len(populated.events)
+    check, tally = editing.record_check(populated, "issue-2", Method.THUMBS, [Response(who=VOTERS[0], value="down")], proposal="Late start")
+    assert check.outcome is Outcome.NO_CONSENSUS and not tally.consensus
+    assert populated.issue("issue-2").checks == [check]  # type: ignore[union-attr]
+    assert check.at.utcoffset() is not None
+    assert_one_event(populated, n, "check.record", check.id)
+    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus"}
+    check, tally = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="concur")])
+    assert check.outcome is Outcome.CONSENSUS and tally.consensus
+
+
+def test_record_agreement_defaults_to_the_latest_consensus(populated: Session) -> None:
+    issue = populated.issue("issue-2")
+    first, _ = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(5))
+    second, _ = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(4))
+    editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(1))
+    n = len(populated.events)
+    ta = editing.record_agreement(populated, "issue-2", None, "Wednesday late start.", article="Art. 4", on=date(2026, 11, 24))
+    assert ta.check == second.id and ta.issue == "issue-2" and ta.date == date(2026, 11, 24)
+    assert ta.initials == [] and issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
+    assert populated.agreements[-1] is ta
+    assert_one_event(populated, n, "ta.add", ta.id)
+    older = editing.record_agreement(populated, "issue-2", first.id, "Other words.")
+    assert older.check == first.id and older.date == date.today()
+
+
+def test_initial_by_every_party_sets_the_issue_agreed(populated: Session) -> None:
+    issue = populated.issue("issue-2")
+    check, _ = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(4))
+    ta = editing.record_agreement(populated, "issue-2", check.id, "Wednesday late start.")
+    n = len(populated.events)
+    editing.initial(populated, ta.id, "labor", " AR ")
+    assert [(i.party, i.initials, i.name) for i in ta.initials] == [("labor", "AR", "Ana Ruiz")]
+    assert issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
+    assert_one_event(populated, n, "ta.initial", ta.id)
+    editing.initial(populated, ta.id, "labor", "CJ", name="Carl Jensen")  # replaces labor's mark
+    assert [(i.party, i.initials) for i in ta.initials] == [("labor", "CJ")]
+    n = len(populated.events)
+    editing.initial(populated, ta.id, "management", "BH")
+    assert issue.status is IssueStatus.AGREED  # type: ignore[union-attr]
+    assert [e.action for e in populated.events[n:]] == ["ta.initial", "issue.status"]
+    assert process.rule_problems(populated) == [] and integrity_problems(populated) == []
+
+
+def test_edit_agreement_withdraws_initials(populated: Session) -> None:
+    ta = populated.agreements[0]
+    n = len(populated.events)
+    editing.edit_agreement(populated, ta.id, "New words.")
+    assert ta.text == "New words." and ta.initials == []
+    assert_one_event(populated, n, "ta.edit", ta.id)
+    assert populated.events[-1].data["withdrawn"] == ["labor", "management"]
+
+
+def test_withdrawn_issue_keeps_everything(populated: Session) -> None:
+    issue = populated.issue("issue-1")
+    editing.set_status(populated, "issue-1", IssueStatus.OPEN)  # reopened
+    before = issue.model_dump(exclude={"status"})  # type: ignore[union-attr]
+    editing.set_status(populated, "issue-1", IssueStatus.WITHDRAWN)
+    assert issue.status is IssueStatus.WITHDRAWN  # type: ignore[union-attr]
+    assert issue.model_dump(exclude={"status"}) == before  # type: ignore[union-attr]
+    assert len(issue.interests) == 3 and len(issue.options) == 5 and len(issue.checks) == 2  # type: ignore[union-attr]
+    assert populated.agreements_for("issue-1")
+    editing.set_status(populated, "issue-1", IssueStatus.OPEN)  # reinstated, nothing lost
+    assert issue.model_dump(exclude={"status"}) == before  # type: ignore[union-attr]
+
+
+def test_parking_lot(populated: Session) -> None:
+    n = len(populated.events)
+    item = editing.add_parking(populated, "Dress code", owner="Dana Liu")
+    assert populated.parking_lot[-1] is item and item.created.utcoffset() is not None and not item.resolved
+    assert_one_event(populated, n, "parking.add", item.id)
+    editing.edit_parking(populated, item.id, text="Dress code for staff", resolved=True)
+    assert (item.text, item.owner, item.resolved) == ("Dress code for staff", "Dana Liu", True)
+    assert_one_event(populated, n + 1, "parking.edit", item.id)
+
+
+def test_caucus_start_and_end(session: Session) -> None:
+    caucus = editing.start_caucus(session, "management", called_by="Ben Hale", reason="Costing")
+    assert editing.open_caucus(session) is caucus and caucus.end is None
+    assert_one_event(session, 0, "caucus.start", caucus.id)
+    caucus.start -= timedelta(minutes=14, seconds=40)
+    ended = editing.end_caucus(session)
+    assert ended is caucus and caucus.end is not None and caucus.end >= caucus.start
+    assert editing.open_caucus(session) is None
+    assert_one_event(session, 1, "caucus.end", caucus.id)
+    assert session.events[-1].data == {"minutes": 15}
+
+
+def test_actions_and_information_requests(populated: Session) -> None:
+    n = len(populated.events)
+    item = editing.add_action(populated, "Enrollment projections", kind=ActionKind.INFO_REQUEST, owner="labor", requested_of="management", due=date(2026, 12, 9), issue_id="issue-3")
+    assert populated.actions[-1] is item and item.kind is ActionKind.INFO_REQUEST
+    assert_one_event(populated, n, "action.add", item.id)
+    editing.edit_action(populated, item.id, done=True, due=date(2026, 12, 10))
+    assert item.done and item.due == date(2026, 12, 10) and item.text == "Enrollment projections"
+    assert_one_event(populated, n + 1, "action.edit", item.id)
+
+
+def test_a_session_built_by_editing_is_whole(populated: Session) -> None:
+    assert integrity_problems(populated) == []
+    assert process.rule_problems(populated) == []
+    assert all(e.at.utcoffset() is not None for e in populated.events)
+    ids = list(populated.all_ids())
+    assert len(ids) == len(set(ids))
+
+
+# --- refused changes leave the session untouched ----------------------------------------------
+
+
+def _brainstorming(s: Session) -> None:
+    s.issue("issue-1").brainstorming = True  # type: ignore[union-attr]
+
+
+REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] | None]] = [
+    ("add_issue empty", lambda s: editing.add_issue(s, "   "), None),
+    ("add_issue bad party", lambda s: editing.add_issue(s, "How?", raised_by="ghost"), None),
+    ("edit_issue unknown", lambda s: editing.edit_issue(s, "issue-404", statement="x"), None),
+    ("edit_issue empty", lambda s: editing.edit_issue(s, "issue-1", statement=""), None),
+    ("edit_issue half bad", lambda s: editing.edit_issue(s, "issue-1", statement="New words", article="Art. 1", raised_by="ghost"), None),
+    ("edit_issue bad text", lambda s: editing.edit_issue(s, "issue-1", statement="New words", notes="\ud800"), None),
+    ("move_issue unknown", lambda s: editing.move_issue(s, "issue-404", 1), None),
+    ("set_status same", lambda s: editing.set_status(s, "issue-2", IssueStatus.OPEN), None),
+    ("set_status agreed without TA", lambda s: editing.set_status(s, "issue-2", IssueStatus.AGREED), None),
+    ("set_status agreed->parked", lambda s: editing.set_status(s, "issue-1", IssueStatus.PARKED), None),
+    ("set_stage unknown issue", lambda s: editing.set_stage(s, "issue-404", Stage.OPTIONS), None),
+    ("set_cursor unknown", lambda s: editing.set_cursor(s, "issue-404", Stage.OPTIONS), None),
+    ("add_interest empty", lambda s: editing.add_interest(s, "issue-1", "", "labor"), None),
+    ("add_interest bad holder", lambda s: editing.add_interest(s, "issue-1", "x", "joint"), None),
+    ("add_interest unknown issue", lambda s: editing.add_interest(s, "issue-404", "x", "labor"), None),
+    ("edit_interest half bad", lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", holder="ghost"), None),
+    ("edit_interest bad kind", lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", kind="feelings"), None),
+    ("edit_interest unknown", lambda s: editing.edit_interest(s, "issue-1", "interest-404", text="x"), None),
+    ("remove_interest unknown", lambda s: editing.remove_interest(s, "issue-1", "interest-4"), None),
+    ("move_item unknown kind", lambda s: editing.move_item(s, "issue-1", "check", "check-1", 1), None),
+    ("move_item unknown item", lambda s: editing.move_item(s, "issue-1", "option", "option-404", 1), None),
+    ("add_option empty", lambda s: editing.add_option(s, "issue-1", "\n\t "), None),
+    ("edit_option empty", lambda s: editing.edit_option(s, "issue-1", "option-4", ""), None),
+    ("set aside in brainstorm", lambda s: editing.set_aside_option(s, "issue-1", "option-4"), _brainstorming),
+    ("combine in brainstorm", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-5"], "x"), _brainstorming),
+    ("set aside combined", lambda s: editing.set_aside_option(s, "issue-1", "option-1"), None),
+    ("combine one", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-4"], "x"), None),
+    ("combine inactive", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-3"], "x"), None),
+    ("combine unknown", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-404"], "x"), None),
+    ("combine empty text", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-5"], " "), None),
+    ("toggle_serves unknown interest", lambda s: editing.toggle_serves(s, "issue-1", "option-4", "interest-4"), None),
+    ("add_criterion empty", lambda s: editing.add_criterion(s, "issue-1", ""), None),
+    ("add_criterion unknown issue", lambda s: editing.add_criterion(s, "issue-404", "x"), None),
+    ("edit_criterion not shared", lambda s: editing.edit_criterion(s, None, "criterion-2", "x"), None),
+    ("remove shared criterion", lambda s: editing.remove_criterion(s, "issue-1", "criterion-1"), None),
+    ("rate too high", lambda s: editing.rate(s, "issue-1", "option-4", "criterion-2", 6), None),
+    ("rate negative", lambda s: editing.rate(s, "issue-1", "option-4", "criterion-2", -1), None),
+    ("rate unknown criterion", lambda s: editing.rate(s, "issue-2", "option-4", "criterion-2", 3), None),
+    ("check bad value", lambda s: editing.record_check(s, "issue-2", Method.FIST_TO_FIVE, [Response(who="Ana Ruiz", value=4), Response(who="Ben Hale", value=7)]), None),
+    ("check per-party person", lambda s: editing.record_check(s, "issue-2", Method.PER_PARTY, [Response(who="Ana Ruiz", value="concur")]), None),
+    ("check unknown option", lambda s: editing.record_check(s, "issue-1", Method.THUMBS, [Response(who="Ana Ruiz", value="up")], options=["option-404"]), None),
+    ("TA without consensus", lambda s: editing.record_agreement(s, "issue-2", None, "Words"), None),
+    ("TA on failed check", lambda s: editing.record_agreement(s, "issue-1", "check-1", "Words"), None),
+    ("TA on unknown check", lambda s: editing.record_agreement(s, "issue-1", "check-404", "Words"), None),
+    ("TA empty text", lambda s: editing.record_agreement(s, "issue-1", "check-2", "  "), None),
+    ("TA unknown option", lambda s: editing.record_agreement(s, "issue-1", "check-2", "Words", options=["option-404"]), None),
+    ("edit TA empty", lambda s: editing.edit_agreement(s, "ta-1", ""), None),
+    ("initial unknown party", lambda s: editing.initial(s, "ta-1", "ghost", "GG"), None),
+    ("initial empty", lambda s: editing.initial(s, "ta-1", "labor", "   "), None),
+    ("initial too long", lambda s: editing.initial(s, "ta-1", "labor", "ABCDEFGHIJKLMNOP"), None),
+    ("initial unknown TA", lambda s: editing.initial(s, "ta-404", "labor", "AR"), None),
+    ("parking unknown issue", lambda s: editing.add_parking(s, "x", issue_id="issue-404"), None),
+    ("parking empty", lambda s: editing.add_parking(s, ""), None),
+    ("edit parking half bad", lambda s: editing.edit_parking(s, "park-1", owner="Someone", text=""), None),
+    ("edit parking bad owner", lambda s: editing.edit_parking(s, "park-1", text="Fine", owner="\udc00"), None),
+    ("caucus unknown party", lambda s: editing.start_caucus(s, "ghost"), None),
+    ("caucus twice", lambda s: editing.start_caucus(s, "management"), lambda s: editing.start_caucus(s, "labor") and None),
+    ("end caucus none", lambda s: editing.end_caucus(s), None),
+    ("action empty", lambda s: editing.add_action(s, ""), None),
+    ("action unknown issue", lambda s: editing.add_action(s, "x", issue_id="issue-404"), None),
+    ("edit action half bad", lambda s: editing.edit_action(s, "action-1", owner="x", done=True, text=" "), None),
+    ("edit action unknown", lambda s: editing.edit_action(s, "action-404", done=True), None),
+]
+
+
+@pytest.mark.parametrize("name, change, prepare", REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_change_leaves_the_session_unchanged(populated: Session, name: str, change: Callable[[Session], object], prepare: Callable[[Session], None] | None) -> None:
+    if prepare is not None:
+        prepare(populated)
+    before = snapshot(populated)
+    with pytest.raises(RuleError) as caught:
+        change(populated)
+    assert str(caught.value).strip()
+    assert "\n" not in str(caught.value)
+    assert snapshot(populated) == before
+
+
+def test_rule_error_is_a_value_error() -> None:
+    assert issubclass(RuleError, ValueError)
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+
+def test_ids_are_stable_and_never_reused(populated: Session) -> None:
+    before = {i.id: i.statement for i in populated.issues}
+    editing.move_issue(populated, "issue-1", 2)
+    assert {i.id: i.statement for i in populated.issues} == before
+    editing.remove_criterion(populated, "issue-1", "criterion-2")
+    assert editing.add_criterion(populated, "issue-1", "again").id == "criterion-3"
+    editing.remove_interest(populated, "issue-2", "interest-4")
+    assert editing.add_interest(populated, "issue-2", "again", "labor").id == "interest-5"
+    ids = list(populated.all_ids())
+    assert len(ids) == len(set(ids))

@@ -1,0 +1,184 @@
+"""A whole session driven like a facilitator would: from an agenda to a signed TA, then reopened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from ibb_facilitator import agenda, store
+from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
+from ibb_facilitator.tui.app import IbbApp
+from ibb_facilitator.tui.session_screen import SessionScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(tmp_path, monkeypatch):
+    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
+
+
+def fresh_session(path: Path, name: str = "joint-problem-solving") -> Path:
+    _, chosen = agenda.find(name)
+    session = agenda.new_session(chosen, name)
+    store.save_session(session, path, backup=False)
+    return path
+
+
+async def enter(pilot, text: str) -> None:
+    """Type a line into the capture box (as a paste) and press Enter."""
+    capture = pilot.app.screen.query_one("#capture", Input)
+    capture.focus()
+    capture.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def walk_to(pilot, stage: Stage) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    for _ in range(6):
+        if screen.stage is stage:
+            return
+        await pilot.press("alt+right" if list(Stage).index(stage) > list(Stage).index(screen.stage) else "alt+left")
+        await pilot.pause()
+    assert screen.stage is stage
+
+
+async def test_complete_session_then_reopen(tmp_path):
+    path = fresh_session(tmp_path / "s.toml", "contract-negotiation")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        session = app.session
+        labor, management = session.parties[0].id, session.parties[1].id
+        await walk_to(pilot, Stage.ISSUES)
+        await enter(pilot, "How can we make substitute coverage fair across buildings?")
+        new_issue = session.issues[-1]
+        # open the new issue from the list
+        issues_list = screen.query_one("#view-issues", OptionList)
+        issues_list.focus()
+        issues_list.highlighted = issues_list.get_option_index(new_issue.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.issue is new_issue and screen.stage is Stage.INTERESTS
+
+        await enter(pilot, "U: teachers lose planning time covering classes")
+        await enter(pilot, "M: keep substitute costs inside the budget line")
+        await enter(pilot, "B: students keep learning when a teacher is out")
+        await enter(pilot, "a fourth, tagged with the last holder used")
+        holders = [i.holder for i in new_issue.interests]
+        assert holders == [labor, management, MUTUAL, MUTUAL]
+        assert new_issue.interests[0].text == "teachers lose planning time covering classes"
+
+        await walk_to(pilot, Stage.OPTIONS)
+        await pilot.press("ctrl+b")
+        assert new_issue.brainstorming
+        for idea in ["Hire three building-based substitutes", "Pay coverage at the per-diem rate", "Shared coverage rota by department"]:
+            await enter(pilot, idea)
+        # no setting aside during the brainstorm
+        await pilot.press("escape")
+        await pilot.press("x")
+        await pilot.pause()
+        assert all(o.state is OptionState.ACTIVE for o in new_issue.options)
+        await pilot.press("ctrl+b")
+        assert not new_issue.brainstorming
+        options = screen.query_one("#view-options", OptionList)
+        options.focus()
+        options.highlighted = 2
+        await pilot.press("x")
+        await pilot.pause()
+        assert new_issue.options[2].state is OptionState.SET_ASIDE
+
+        await walk_to(pilot, Stage.CRITERIA)
+        await enter(pilot, "Affordable within the FY28 budget")
+        await enter(pilot, "Keeps planning time whole")
+        grid = screen.query_one("#grid")
+        grid.focus()
+        grid.cursor_coordinate = grid.cursor_coordinate._replace(row=0, column=1)
+        await pilot.press("4")
+        await pilot.pause()
+        criteria = session.criteria_for(new_issue)
+        active = [o for o in new_issue.options if o.state is OptionState.ACTIVE]
+        assert any(r.option == active[0].id and r.criterion == criteria[0].id and r.score == 4 for r in new_issue.ratings)
+
+        await walk_to(pilot, Stage.CONSENSUS)
+        await enter(pilot, "Hire three building-based substitutes, paid from the coverage line")
+        voters = screen.query_one("#voters", OptionList)
+        voters.focus()
+        voters.highlighted = 0
+        count = voters.option_count
+        await pilot.press(*(["1"] + ["4"] * (count - 1)))  # one person is below the line
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert new_issue.checks[-1].outcome is Outcome.NO_CONSENSUS
+        await pilot.press("escape")  # skip the note
+        await pilot.pause()
+        voters.focus()
+        voters.highlighted = 0
+        await pilot.press(*(["3"] + ["5"] * (count - 1)))
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert new_issue.checks[-1].outcome is Outcome.CONSENSUS
+        # TA language, then initials from each spokesperson
+        app.screen.query_one("TextArea").text = "Article 14.3: The District will employ three building-based substitutes."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        for initials in ("JM", "RK"):
+            app.screen.query_one(Input).value = initials
+            await pilot.press("enter")
+            await pilot.pause()
+        ta = session.agreements_for(new_issue.id)[-1]
+        assert [i.initials for i in ta.initials] == ["JM", "RK"]
+        assert new_issue.status is IssueStatus.AGREED
+
+        # parking lot and caucus from anywhere
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#aid-capture", Input).value = "Bus schedule for early release @ Transportation director"
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("enter")  # first party
+        await pilot.pause()
+        app.screen.query_one(Input).value = "cost the substitute plan"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session.caucuses and session.caucuses[-1].end is None
+        await pilot.press("f5")
+        await pilot.pause()
+        assert session.caucuses[-1].end is not None
+        await pilot.press("ctrl+q")
+
+    reopened = store.load_session(path)
+    issue = reopened.issue(new_issue.id)
+    assert issue is not None and issue.status is IssueStatus.AGREED
+    assert [i.text for i in issue.interests][:3] == [
+        "teachers lose planning time covering classes",
+        "keep substitute costs inside the budget line",
+        "students keep learning when a teacher is out",
+    ]
+    assert [c.outcome for c in issue.checks] == [Outcome.NO_CONSENSUS, Outcome.CONSENSUS]
+    assert reopened.agreements[-1].text.startswith("Article 14.3")
+    assert reopened.parking_lot[-1].owner == "Transportation director"
+    assert reopened.caucuses[-1].reason == "cost the substitute plan"
+    assert reopened.cursor.issue == new_issue.id and reopened.cursor.stage is Stage.CONSENSUS
+
+    # reopen in the app: the same place, and the items on screen
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.issue.id == new_issue.id and screen.stage is Stage.CONSENSUS
+        await walk_to(pilot, Stage.INTERESTS)
+        shown = screen.query_one("#interests-list", OptionList)
+        texts = [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
+        assert any("students keep learning" in t for t in texts)
