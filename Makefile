@@ -14,11 +14,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# Opens a working copy of the bundled example session (out/demo-session.toml, kept between runs).
 run: $(STAMP)
-	$(VENV)/bin/ibb open examples/spring-contract.toml --read-only
+	@mkdir -p out
+	@test -f out/demo-session.toml || cp examples/spring-contract.toml out/demo-session.toml
+	$(VENV)/bin/ibb open out/demo-session.toml
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -428,7 +428,6 @@ def _day_two(session: Session, clock: Clock) -> None:
 
     # --- back to compensation: the brainstorm is being sorted -------------------------------
     clock.at(DAY2, "13:15")
-    ed.set_stage(session, comp.id, Stage.OPTIONS)
     ed.edit_issue(
         session,
         comp.id,

@@ -39,6 +39,7 @@ from ibb_facilitator.model import (
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "spring-contract.toml"
+FORMAT_DOC = ROOT / "docs" / "session-format.md"
 BUILDER = ROOT / "examples" / "build_example.py"
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -291,7 +292,7 @@ def test_both_consensus_checks(example: Session, minutes: str) -> None:
     part = section(minutes, f"#### Consensus checks")
     first, second = part.split("**Check 2**")
     assert "**Check 1** (Fist-to-five, 10 March 2027, 09:10): **no consensus**" in first
-    assert "**Below the line:** Aisha Karimi, Mark Feld" in first
+    assert "**Below the line:** Aisha Karimi (U), Mark Feld (M)" in first
     assert "**Not counted (observers and neutrals):** Helen Brandt" in first
     assert "| Aisha Karimi | U | 2 |" in first
     assert ": **consensus**" in second and "Below the line" not in second
@@ -375,6 +376,23 @@ def test_exporters_do_not_import_textual_or_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
+    """docs/session-format.md promises a complete example that loads: keep that promise."""
+    doc = FORMAT_DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", doc, flags=re.S)
+    assert len(blocks) == 1
+    session = store.loads_session(blocks[0], "session-format.md")
+    headers = set(re.findall(r"^\[\[?([a-z_.]+)\]\]?$", blocks[0], flags=re.M))
+    tables_in_model = {
+        "parties", "parties.members", "decision_rule", "time_boxes", "shared_criteria", "cursor",
+        "issues", "issues.interests", "issues.options", "issues.criteria", "issues.checks",
+        "agreements", "parking_lot", "caucuses", "actions", "events",
+    }
+    assert headers == tables_in_model
+    assert session.issues[0].ratings and session.issues[0].checks[0].responses and session.agreements[0].initials
+    assert_tables_well_formed(render(session, "md"))
 
 
 # --- hostile text -----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ..model import (
     Role,
     Session,
     Side,
+    Stage,
 )
 
 NONE = "None."
@@ -370,8 +371,10 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
 
 def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> list[str]:
     criteria = session.criteria_for(issue)
-    if not criteria or not (issue.options or issue.ratings or issue.criteria):
-        return []  # shared criteria alone say nothing new about an issue with no options
+    order = session.stage_order
+    reached = Stage.CRITERIA in order and issue.stage in order and order.index(issue.stage) >= order.index(Stage.CRITERIA)
+    if not criteria or not (reached or issue.ratings or issue.criteria):
+        return []  # the shared criteria alone say nothing about an issue that has not got there
     shared = {c.id for c in session.shared_criteria}
     labels = {c.id: f"C{n}" for n, c in enumerate(criteria, start=1)}
     out = ["#### Criteria"]
@@ -401,6 +404,13 @@ def _who(session: Session, name: str) -> str:
     return inline(_party_name(session, name))
 
 
+def _tagged(session: Session, check: ConsensusCheck, who: str) -> str:
+    """A respondent with their party's tag: 'Mark Feld (M)'."""
+    party_id = next((r.party for r in check.responses if r.who == who and r.party), None)
+    party = session.party(party_id) if party_id else None
+    return _who(session, who) + (f" ({inline(party.short)})" if party else "")
+
+
 def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> list[str]:
     if not issue.checks:
         return []
@@ -419,11 +429,10 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
         facts.append(_bullet("Proposal", prose(check.proposal, "  ")))
     if check.options:
         facts.append(_bullet("Draws on", _join(option_labels.get(o, inline(o)) for o in check.options)))
-    facts.append(_bullet("Outcome", outcome.capitalize()))
     if result.outcome is not check.outcome:
-        facts.append(f"  (under the decision rule now in force these responses count as {_OUTCOME_LABELS[result.outcome]})")
+        facts.append(_bullet("Outcome", f"recorded as {outcome}; under the decision rule now in force these responses count as {_OUTCOME_LABELS[result.outcome]}"))
     if result.below:
-        facts.append(_bullet("Below the line", _join(_who(session, name) for name in result.below)))
+        facts.append(_bullet("Below the line", _join(_tagged(session, check, name) for name in result.below)))
     if result.ignored:
         facts.append(_bullet("Not counted (observers and neutrals)", _join(inline(name) for name in result.ignored)))
     if result.missing and result.counted:

@@ -162,6 +162,9 @@ class SessionScreen(Screen):
         self.refresh_all(reset_timer=True)
         self.query_one("#capture", Input).focus()
 
+    def on_resize(self) -> None:
+        self.query_one(Stepper).show(self.session.stage_order, self.stage)
+
     # --- painting -----------------------------------------------------------------------------
 
     def refresh_all(self, reset_timer: bool = False) -> None:

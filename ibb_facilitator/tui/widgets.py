@@ -28,10 +28,11 @@ class Stepper(Static):
     def show(self, order: list[Stage], current: Stage) -> None:
         parts: list[Content | tuple[str, str]] = []
         reached = True
+        compact = self.app.size.width < 110  # 80 columns: drop the numbers, keep every stage
         for n, stage in enumerate(order):
             if n:
-                parts.append((" ▸ ", "dim"))
-            label = f" {n + 1} {STAGE_NAMES[stage]} "
+                parts.append(("›" if compact else " ▸ ", "dim"))
+            label = f"{STAGE_NAMES[stage]}" if compact else f" {n + 1} {STAGE_NAMES[stage]} "
             if stage is current:
                 parts.append((label, "bold reverse"))
                 reached = False
