@@ -122,7 +122,7 @@ def assert_tables_well_formed(text: str) -> None:
             cells[-1] += 1
         elif tok.type == "table_open":
             cells.append(-1)  # a marker between tables
-    groups, width = [], None
+    width = None
     for n in cells:
         if n == -1:
             width = None
@@ -289,7 +289,7 @@ def test_options_criteria_and_the_rating_grid(example: Session, minutes: str) ->
 
 
 def test_both_consensus_checks(example: Session, minutes: str) -> None:
-    part = section(minutes, f"#### Consensus checks")
+    part = section(minutes, "#### Consensus checks")
     first, second = part.split("**Check 2**")
     assert "**Check 1** (Fist-to-five, 10 March 2027, 09:10): **no consensus**" in first
     assert "**Below the line:** Aisha Karimi (U), Mark Feld (M)" in first
