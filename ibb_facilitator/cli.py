@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 
 from . import __version__, agenda, paths
-from .store import StoreError, load_agenda, load_session, read_text, write_atomic
+from .export import FORMATS
+from .store import StoreError, load_agenda, load_session, parse_toml, read_text, write_atomic
 
 
 def _err(message: str) -> None:
@@ -49,10 +49,11 @@ def _count(n: int, word: str) -> str:
 def _kind_of(path: Path) -> str:
     """'session' or 'agenda', from the file's keys (a session always has schema_version)."""
     try:
-        data = tomllib.loads(read_text(path))
-    except (StoreError, tomllib.TOMLDecodeError):
+        data = parse_toml(read_text(path), str(path))
+    except StoreError:
         return "session"  # the session loader reports the problem properly
-    return "session" if "schema_version" in data else "agenda"
+    # An agenda has a description and no schema_version; anything else is judged as a session.
+    return "agenda" if "schema_version" not in data and "description" in data else "session"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -82,9 +83,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     session = load_session(args.file)
     text = render(session, args.format)
     if args.output in (None, "-"):
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(text.encode("utf-8"))  # minutes are UTF-8 whatever the terminal says
+        sys.stdout.flush()
     else:
-        write_atomic(Path(args.output), text.encode("utf-8"), backup=False)
+        out = Path(args.output)
+        if out.resolve() == Path(args.file).resolve():
+            raise StoreError(f"{out}: is the session itself; choose another output file")
+        write_atomic(out, text.encode("utf-8"), backup=False)
         print(f"Wrote {args.output}", file=sys.stderr)
     return 0
 
@@ -144,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write the minutes of a session")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=["md"], default="md", help="md: Markdown minutes (default)")
+    p.add_argument("--format", choices=sorted(FORMATS), default="md", help="md: Markdown minutes (default)")
     p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output")
     p.set_defaults(func=cmd_export)
     return parser

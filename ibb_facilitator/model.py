@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from itertools import chain
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Iterator
@@ -387,7 +388,7 @@ class Session(Model):
         """
         highest = 0
         dash = prefix + "-"
-        for existing in (*self.all_ids(), *(event.target for event in self.events)):
+        for existing in chain(self.all_ids(), (event.target for event in self.events)):
             if existing.startswith(dash) and existing[len(dash) :].isdigit():
                 highest = max(highest, int(existing[len(dash) :]))
         return f"{prefix}-{highest + 1}"

@@ -163,7 +163,8 @@ def tally(session: Session, method: Method, responses: list[Response]) -> Tally:
     - gradients: no block (8), nobody asking for more discussion (5), and nobody past the
       agenda's ``gradient_threshold`` (6, "don't like it but will support it", by default);
     - per-party: every party concurs.
-    Observers, facilitators, the recorder and the timekeeper never count. No counted response
+    Observers, facilitators, the recorder and the timekeeper never count; nor does a per-party
+    answer that names no party, nor an answer the method does not know. No counted response
     means no consensus. A later response by the same person replaces the earlier one.
     """
     excluded = non_voters(session)

@@ -31,16 +31,24 @@ def _app(tmp_path: Path, theme: str) -> IbbApp:
 
 async def _steady(pilot) -> None:
     """Let the autosave land, then pin the 'saved' time so the picture does not change."""
-    await pilot.pause(0.4)
+    await pilot.pause()
+    pilot.app.flush()
+    await pilot.app.workers.wait_for_complete()
     pilot.app.last_saved = datetime(2027, 3, 10, 11, 30)
     pilot.app._paint_title()
-    await pilot.pause()
+    for box in pilot.app.screen.query("Input"):
+        box.cursor_blink = False  # a blinking cursor makes two pictures of one screen
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)  # every widget has painted (the Digits and the grouped columns too)
 
 
 @pytest.mark.parametrize("theme", ["projector", "room-dark"])
 @pytest.mark.parametrize("size", SIZES)
 def test_options_stage(snap_compare, tmp_path, size, theme):
-    assert snap_compare(_app(tmp_path, theme), terminal_size=SIZES[size], run_before=_steady)
+    async def settle(pilot):
+        await _steady(pilot)
+
+    assert snap_compare(_app(tmp_path, theme), terminal_size=SIZES[size], run_before=settle)
 
 
 @pytest.mark.parametrize("theme", ["projector", "room-dark"])

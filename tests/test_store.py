@@ -177,6 +177,20 @@ def test_save_into_a_read_only_folder_raises_save_error(populated: Session, sess
         folder.chmod(0o755)
 
 
+def test_permission_denied_on_save_is_explained(populated: Session, session_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-only-folder case as the OS reports it, simulated so it runs as root too."""
+    old = session_file.read_bytes()
+
+    def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(store.tempfile, "mkstemp", refused)
+    with pytest.raises(SaveError) as caught:
+        store.save_session(populated, session_file)
+    assert caught.value.lines == [f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on disk is intact."]
+    assert session_file.read_bytes() == old
+
+
 @pytest.mark.parametrize(
     "target, code, reason",
     [("fsync", errno.ENOSPC, "the disk is full"), ("replace", errno.EIO, "Input/output error"), ("mkstemp", errno.EDQUOT, "the disk is full")],
@@ -592,6 +606,18 @@ def test_unreadable_file(session_file: Path) -> None:
         assert caught.value.lines == [f"{session_file}: cannot read it (permission denied)"]
     finally:
         session_file.chmod(0o644)
+
+
+def test_permission_denied_on_read_is_explained(session_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unreadable-file case as the OS reports it, simulated so it runs as root too."""
+
+    def refused(self):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(StoreError) as caught:
+        store.load_session(session_file)
+    assert caught.value.lines == [f"{session_file}: cannot read it (permission denied)"]
 
 
 @pytest.mark.parametrize(

@@ -58,17 +58,22 @@ _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 _CONTROLS = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROLS[0x7F] = "\u2421"
 _CONTROLS.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # exactly the keys of _CONTROLS
 _EMBED_OPEN, _EMBED_CLOSE = "\u202a\u202b\u202d\u202e", "\u202c"
 _ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+_BIDI = re.compile(f"[{_EMBED_OPEN}{_ISOLATE_OPEN}]")
 
 
 def _clean(text: str) -> str:
     """Unify line ends and make control characters visible (a terminal must not act on them)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda found: _CONTROLS[ord(found.group())], text)
 
 
 def _balance_bidi(text: str) -> str:
     """Close any bidi embedding, override or isolate the text leaves open."""
+    if not _BIDI.search(text):
+        return text
     embeds = sum(text.count(c) for c in _EMBED_OPEN) - text.count(_EMBED_CLOSE)
     isolates = sum(text.count(c) for c in _ISOLATE_OPEN) - text.count(_ISOLATE_CLOSE)
     return text + _EMBED_CLOSE * max(0, embeds) + _ISOLATE_CLOSE * max(0, isolates)
@@ -335,17 +340,18 @@ def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list[s
     return out
 
 
-def _serves(session: Session, issue: Issue, option: Option, labels: dict[str, str]) -> str:
-    tags = {i.id: session.holder_tag(i.holder) for i in issue.interests}
-    order = {interest.id: n for n, interest in enumerate(issue.interests)}
+def _serves(option: Option, labels: dict[str, str], tags: dict[str, str]) -> str:
+    """'I1 (U), I7 (B)': the interests an option serves, in the order the interests were listed."""
+    order = {ref: n for n, ref in enumerate(labels)}
     refs = sorted(option.serves, key=lambda ref: order.get(ref, len(order)))
-    return _join(f"{labels[ref]} ({inline(tags[ref])})" if ref in labels else inline(ref) for ref in refs)
+    return _join(f"{labels[ref]} ({tags[ref]})" if ref in labels else inline(ref) for ref in refs)
 
 
 def _options(session: Session, issue: Issue, interest_labels: dict[str, str], labels: dict[str, str]) -> list[str]:
     if not issue.options:
         return []
     out = ["#### Options"]
+    tags = {i.id: inline(session.holder_tag(i.holder)) for i in issue.interests}
     if issue.brainstorming:
         out.append("Brainstorm in progress: every idea stays up; options carry no author.")
     groups = [
@@ -364,7 +370,7 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
                 line += f" → combined into **{labels.get(option.combined_into, inline(option.combined_into))}**"
             lines.append(line)
             if option.serves:
-                lines.append(f"  - Serves {_serves(session, issue, option, interest_labels)}")
+                lines.append(f"  - Serves {_serves(option, interest_labels, tags)}")
         out.append("\n".join(lines))
     return out
 

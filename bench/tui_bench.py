@@ -1,0 +1,646 @@
+"""How fast the app starts and how fast it answers a key, against the budget in DESIGN.md.
+
+1. Start-up to first frame, as a ratio to a hello-world Textual app timed in the same run
+   (``bench/hello_app.py``). Each figure is the wall time of a whole fresh process: interpreter
+   start, imports, loading the file, first refresh. For ibb the process runs the real command
+   path, ``ibb open FILE`` (``cli.main(["open", FILE])``), with two hooks: the app runs headless
+   (the frame is composed and rendered, only not written to a terminal) and exits right after
+   the first refresh of its ``SessionScreen``. Cases: hello world, the typical example session
+   (``examples/spring-contract.toml``) and a 10,000-item session (``bench/generate.py``, seed 0).
+   Runs are interleaved (hello, typical, 10k, hello, ...) so a busy moment on the machine
+   colours all three alike; medians are reported. Bytecode is cached (in a temp folder, after a
+   warm-up run) as it is for an installed app.
+
+2. Key press to refreshed screen with a 2,000-item session loaded, in-process, under
+   ``run_test(size=(160, 45))`` in a fresh process. A scripted, realistic mix of about 200 keys
+   (capture an interest, move the highlight, switch stage, cycle the holder, rate a grid cell).
+   For each key: the time it is posted to the app -> the first frame (compositor refresh) that
+   already looks like the screen once everything the key caused has settled (compared by a
+   fingerprint of the whole screen's text and styles; the bench's fingerprinting time is taken
+   out). Between keys the bench waits until the app is quiet (not timed), so the figure is the
+   cost of one key, not of a queue of them, nor of Textual's 60 Hz frame throttle.
+   Autosave is held off in this part and measured on its own (3); part 2b then types at a
+   steady 10 keys/s with the real 0.2 s autosave on, keys posted from another thread (as the
+   terminal driver does), and reports arrival -> frame, which includes any wait behind an autosave.
+
+3. What sits on the UI thread on every change: ``History.checkpoint`` (the undo snapshot) and
+   ``store.dumps_session`` (the autosave text), at 2,000 and 10,000 items, and the memory that
+   50 undo snapshots (``History.limit``) hold.
+
+It prints figures beside targets and always exits 0: it measures, it does not judge.
+
+    python bench/tui_bench.py [--runs 7] [--keys 200] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+TYPICAL = ROOT / "examples" / "spring-contract.toml"
+SIZE = (160, 45)
+BIG_ITEMS = 10_000
+KEY_ITEMS = 2_000
+SEED = 0
+MARK = "IBB-FIRST-FRAME"
+
+# (label, limit, unit); ratios are "x hello", times are ms.
+TARGET_TYPICAL = 1.5
+TARGET_BIG = 2.0
+TARGET_KEY_MEDIAN_MS = 16.0
+TARGET_KEY_P95_MS = 50.0
+
+
+# =============================================================================================
+# child processes
+# =============================================================================================
+
+
+def child_open(path: str) -> int:
+    """``ibb open PATH`` headless, exiting right after the session screen's first refresh."""
+    from ibb_facilitator import cli
+    from ibb_facilitator.tui import app as app_module
+    from ibb_facilitator.tui.session_screen import SessionScreen
+
+    seen: dict[str, Any] = {}
+    original_on_mount = SessionScreen.on_mount
+
+    def on_mount(self: SessionScreen) -> None:
+        original_on_mount(self)
+
+        def first_frame() -> None:
+            seen["items"] = self.app.session.item_count()  # type: ignore[attr-defined]
+            self.app.exit()
+
+        self.call_after_refresh(first_frame)
+
+    SessionScreen.on_mount = on_mount  # type: ignore[method-assign]
+
+    # Patched on the class, not a subclass: a subclass defined here would look for its
+    # CSS_PATH next to this file.
+    original_run = app_module.IbbApp.run
+
+    def run(self: Any, **kwargs: Any) -> Any:
+        return original_run(self, headless=True, size=SIZE, **kwargs)
+
+    app_module.IbbApp.run = run  # type: ignore[method-assign]
+    rc = cli.main(["open", path])
+    if "items" in seen:
+        print(f"{MARK} {seen['items']}", flush=True)
+    return rc
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@dataclass
+class Frame:
+    at: float  # when the compositor refresh finished (the frame is composed and rendered)
+    fingerprint: int  # of the whole screen's text and styles, the caucus clock left out
+    cost: float  # seconds the bench spent taking the fingerprint (taken out of later figures)
+
+
+class KeyHarness:
+    """Posts keys to a running app and times them to the frame that shows their effect.
+
+    A key's frame is the first frame after it that looks like the screen once everything the
+    key caused has settled (same text and styles everywhere but the caucus clock, which ticks
+    on its own). Textual may paint a key in several frames (a layout pass, then a scrollbar):
+    the first one that already shows the final picture is the one a person sees.
+    """
+
+    def __init__(self, app: Any):
+        from ibb_facilitator.tui.widgets import CaucusClock
+
+        self.app = app
+        self.frames: list[Frame] = []
+        screen = app.screen
+        self.screen = screen
+        self.clock = screen.query_one(CaucusClock)
+        original = screen._compositor_refresh
+
+        def hooked() -> None:
+            original()
+            at = time.perf_counter()
+            fingerprint = self.fingerprint()
+            self.frames.append(Frame(at, fingerprint, time.perf_counter() - at))
+
+        screen._compositor_refresh = hooked
+
+    def fingerprint(self) -> int:
+        strips = self.screen._compositor.render_strips()
+        skip = range(0)
+        if self.clock.display and self.clock.region:
+            skip = range(self.clock.region.y, self.clock.region.bottom)
+        return hash(tuple(tuple((seg.text, seg.style) for seg in strip) for y, strip in enumerate(strips) if y not in skip))
+
+    def _pumps(self) -> list[Any]:
+        return [self.app, *self.app.screen.walk_children(with_self=True)]
+
+    def quiet_now(self) -> bool:
+        screen = self.app.screen
+        return (
+            all(pump._message_queue.empty() for pump in self._pumps())
+            and not screen._dirty_widgets
+            and not screen._layout_required
+            and not screen._repaint_required
+            and not screen._scroll_required
+        )
+
+    async def settle(self, quiet_for: float = 0.03, timeout: float = 10.0) -> None:
+        """Wait (untimed) until nothing is queued or dirty and no frame came for ``quiet_for`` s."""
+        start = last_busy = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            if now - start > timeout:
+                return
+            if not self.quiet_now():
+                last_busy = now
+                continue
+            last_frame = self.frames[-1].at if self.frames else 0.0
+            if now - max(last_busy, last_frame) >= quiet_for:
+                return
+
+    @staticmethod
+    def latency(t0: float, frames: list[Frame], final: int | None) -> float | None:
+        """Seconds from ``t0`` to the first frame showing ``final`` (else the last frame; with
+        no ``final``, the first frame). The bench's own fingerprinting time is taken out."""
+        after = [f for f in frames if f.at > t0]
+        if not after:
+            return None
+        if final is None:
+            target = after[0]
+        else:
+            target = next((f for f in after if f.fingerprint == final), after[-1])
+        overhead = sum(f.cost for f in after if f.at < target.at)
+        return target.at - t0 - overhead
+
+    @staticmethod
+    def key_event(key: str) -> Any:
+        """The ``events.Key`` that ``pilot.press(key)`` would send."""
+        import unicodedata
+
+        from textual import events
+        from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        original_key = REPLACED_KEYS.get(key, key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original_key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        return events.Key(key, char)
+
+    async def press(self, key: str) -> float | None:
+        """Post one key, wait until quiet; the key's latency in seconds (None: nothing repainted)."""
+        event = self.key_event(key)
+        event.set_sender(self.app)
+        self.frames.clear()
+        t0 = time.perf_counter()
+        self.app.post_message(event)
+        await self.settle()
+        return self.latency(t0, self.frames, self.fingerprint())
+
+
+def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
+    """(kind, key, untimed set-up before the key) for ``rounds`` rounds of a facilitator's work.
+
+    One round: capture 4 interests, move the highlight 4 times and cycle the holder 3 times on
+    the interests list, go to the criteria stage (2 stage keys), rate 3 grid cells, come back to
+    interests (2 stage keys): 18 keys.
+    """
+    from textual.widgets import Input
+
+    from ibb_facilitator.tui.session_screen import ItemList, RatingGrid
+
+    def capture_setup(text: str):
+        def setup() -> None:
+            capture = screen.query_one("#capture", Input)
+            capture.focus()
+            capture.value = text
+
+        return setup
+
+    def focus_list() -> None:
+        screen.query_one("#interests-list", ItemList).focus()
+
+    def focus_grid(row: int):
+        def setup() -> None:
+            from textual.coordinate import Coordinate
+
+            grid = screen.query_one(RatingGrid)
+            grid.focus()
+            if grid.row_count:
+                grid.cursor_coordinate = Coordinate(row % grid.row_count, 1)
+
+        return setup
+
+    leads = ["Teachers need", "The district needs", "Both sides want", "Members need", "U: Staff want", "M: The board wants"]
+    words = "predictable planning time before the first bell on conference days and fair notice of changes".split()
+    script: list[tuple[str, str, Any]] = []
+    n = 0
+    for r in range(rounds):
+        for c in range(4):
+            n += 1
+            text = f"{leads[n % len(leads)]} {' '.join(words[(n + k) % len(words)] for k in range(6 + n % 5))} ({n})"
+            script.append(("capture interest", "enter", capture_setup(text)))
+        script.append(("move highlight", "down", focus_list))
+        for _ in range(3):
+            script.append(("move highlight", "down", None))
+        for _ in range(3):
+            script.append(("cycle holder (h)", "h", None))
+        script.append(("switch stage", "alt+right", None))
+        script.append(("switch stage", "alt+right", None))
+        script.append(("rate grid cell", str(r % 6), focus_grid(r)))
+        script.append(("rate grid cell", str((r + 2) % 6), None))
+        script.append(("rate grid cell", str((r + 4) % 6), None))
+        script.append(("switch stage", "alt+left", None))
+        script.append(("switch stage", "alt+left", None))
+    return script
+
+
+async def _key_run(path: str, keys: int, profile: bool) -> dict[str, Any]:
+    from textual.widgets import Input
+
+    from ibb_facilitator.model import Stage
+    from ibb_facilitator.tui import app as app_module
+    from ibb_facilitator.tui.session_screen import SessionScreen
+
+    app_module.AUTOSAVE_DELAY = 3600.0  # part 2: autosave held off (measured on its own)
+    app = app_module.IbbApp(path=Path(path))
+    results: dict[str, Any] = {"latency": [], "silent": [], "errors": []}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, SessionScreen):
+            results["errors"].append(f"the session screen did not open (got {type(screen).__name__})")
+            return results
+        screen.query_one("#capture", Input).cursor_blink = False
+        harness = KeyHarness(app)
+        # Start on the current issue's interests stage.
+        issue = screen.issue
+        if issue is None:
+            results["errors"].append("no current issue in the generated session")
+            return results
+        screen._go(issue.id, Stage.INTERESTS)
+        await harness.settle()
+        results["issue"] = {"id": issue.id, "interests": len(issue.interests), "options": len(issue.options),
+                            "criteria": len(app.session.criteria_for(issue)), "items": app.session.item_count()}
+        script = _key_script(screen, max(1, round(keys / 18)))
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        for kind, key, setup in script:
+            if setup is not None:
+                setup()
+                await harness.settle()
+            latency = await harness.press(key)
+            if latency is None:
+                results["silent"].append(kind)
+            else:
+                results["latency"].append((kind, latency))
+        if profiler is not None:
+            import io
+            import pstats
+
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+            results["profile"] = out.getvalue()
+        results["stage_after"] = screen.stage.value
+        results["interests_after"] = len(issue.interests)
+
+        # --- part 2b: steady typing at 10 keys/s with the real autosave ----------------------
+        app_module.AUTOSAVE_DELAY = 0.2
+        autosave_times: list[float] = []
+        original_autosave = app._autosave
+
+        def timed_autosave() -> None:
+            t = time.perf_counter()
+            original_autosave()
+            autosave_times.append(time.perf_counter() - t)
+
+        app._autosave = timed_autosave
+        if app._save_timer is not None:  # the held-off timer of part 2
+            app._save_timer.stop()
+            app._save_timer = None
+        screen._go(issue.id, Stage.INTERESTS)
+        capture = screen.query_one("#capture", Input)
+        capture.value = ""
+        capture.focus()
+        await harness.settle()
+        typed: list[str] = []
+        for text in ("Staff want notice of duty changes", "U: Lunch duty rotates fairly", "Predictable planning time"):
+            typed += [("space" if ch == " " else ch) for ch in text] + ["enter"]
+        loop = asyncio.get_running_loop()
+        arrivals: list[float] = []
+        posted: list[float] = []
+        harness.frames.clear()
+        done = threading.Event()
+
+        def post(event: Any) -> None:
+            posted.append(time.perf_counter())
+            event.set_sender(app)
+            app.post_message(event)
+
+        def feeder() -> None:
+            start = time.perf_counter() + 0.05
+            for i, key in enumerate(typed):
+                due = start + i * 0.1
+                while (now := time.perf_counter()) < due:
+                    time.sleep(min(0.002, due - now))
+                event = KeyHarness.key_event(key)
+                arrivals.append(time.perf_counter())
+                loop.call_soon_threadsafe(post, event)
+            done.set()
+
+        thread = threading.Thread(target=feeder, daemon=True)
+        thread.start()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+        await harness.settle(quiet_for=0.05)
+        await asyncio.sleep(0.4)  # the last autosave
+        await harness.settle(quiet_for=0.05)
+        frames = list(harness.frames)
+        live: list[float] = []
+        # A key's final picture: the last frame before the next key was posted (or the end).
+        ends = posted[1:] + [float("inf")]
+        for arrival, at, end in zip(arrivals, posted, ends):
+            window = [f for f in frames if at < f.at < end]
+            final = window[-1].fingerprint if window else None
+            value = KeyHarness.latency(arrival, [f for f in frames if f.at > at], final)
+            if value is not None:
+                live.append(value)
+        results["live"] = live
+        results["live_keys"] = len(typed)
+        results["autosave"] = autosave_times
+        app._autosave = original_autosave
+    return results
+
+
+def child_keys(path: str, keys: int, profile: bool) -> int:
+    results = asyncio.run(_key_run(path, keys, profile))
+    print(json.dumps(results))
+    return 0
+
+
+# =============================================================================================
+# parent: measure and print
+# =============================================================================================
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")  # cached bytecode, as for an installed app
+    for name in ("IBB_CACHE_DIR", "IBB_DATA_DIR", "IBB_SESSIONS_DIR"):
+        env[name] = str(tmp / name.lower())
+    return env
+
+
+def _wall(cmd: list[str], env: dict[str, str], expect_mark: bool) -> tuple[float, str | None]:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        return wall, f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip().splitlines()[-1:] }"
+    if expect_mark and MARK not in proc.stdout:
+        return wall, "never reached the session screen's first frame"
+    return wall, None
+
+
+def measure_startup(tmp: Path, runs: int, big_path: Path, typical_path: Path) -> dict[str, Any]:
+    env = _env(tmp)
+    py = sys.executable
+    me = str(Path(__file__).resolve())
+    cases = {
+        "hello": [py, str(HERE / "hello_app.py"), "--headless", "--size", f"{SIZE[0]}x{SIZE[1]}"],
+        "typical": [py, me, "--child-open", str(typical_path)],
+        "big": [py, me, "--child-open", str(big_path)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    errors: dict[str, str] = {}
+    for name, cmd in cases.items():  # warm-up: bytecode cache, OS file cache
+        _, error = _wall(cmd, env, name != "hello")
+        if error:
+            errors[name] = error
+    names = list(cases)
+    for run in range(runs):
+        order = names[run % 3:] + names[: run % 3]  # rotate so no case always goes first
+        for name in order:
+            if name in errors:
+                continue
+            wall, error = _wall(cases[name], env, name != "hello")
+            if error:
+                errors[name] = error
+            else:
+                times[name].append(wall)
+    return {"times": times, "errors": errors}
+
+
+def measure_ui_thread(sizes: dict[int, Any], runs: dict[int, int]) -> dict[int, dict[str, Any]]:
+    import gc
+    import tracemalloc
+
+    from ibb_facilitator import store
+    from ibb_facilitator.history import History
+
+    out: dict[int, dict[str, Any]] = {}
+    for items, session in sizes.items():
+        history = History()
+        ckpt, dumps = [], []
+        for _ in range(runs[items]):
+            t = time.perf_counter()
+            history.checkpoint(session, "bench")
+            ckpt.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            store.dumps_session(session)
+            dumps.append(time.perf_counter() - t)
+        del history
+        gc.collect()
+        tracemalloc.start()
+        history = History()
+        history.checkpoint(session, "bench")
+        snapshot_bytes, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del history
+        gc.collect()
+        out[items] = {"checkpoint": ckpt, "dumps": dumps, "snapshot_bytes": snapshot_bytes}
+    return out
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def _verdict(value: float, limit: float) -> str:
+    return "ok" if value <= limit else "OVER"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="start-up runs per case (default 7)")
+    parser.add_argument("--keys", type=int, default=200, help="keys in the scripted mix (default 200)")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of the key mix")
+    parser.add_argument("--child-open", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--child-keys", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_open:
+        return child_open(args.child_open)
+    if args.child_keys:
+        return child_keys(args.child_keys, args.keys, args.profile)
+
+    started = time.perf_counter()
+    try:
+        return _main(args, started)
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not fail the run
+        import traceback
+
+        traceback.print_exc()
+        print(f"tui_bench: stopped early: {exc}")
+        return 0
+
+
+def _main(args: argparse.Namespace, started: float) -> int:
+    import platform
+
+    import textual
+
+    from generate import make_session
+
+    from ibb_facilitator import store
+
+    print(f"tui_bench: Python {platform.python_version()}, Textual {textual.__version__}, {os.cpu_count()} CPUs, "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="ibb-tui-bench-"))
+    try:
+        typical_path = tmp / "typical.toml"
+        shutil.copyfile(TYPICAL, typical_path)
+        big = make_session(BIG_ITEMS, SEED)
+        big_path = tmp / f"generated-{BIG_ITEMS}.toml"
+        store.save_session(big, big_path, backup=False)
+        small = make_session(KEY_ITEMS, SEED)
+        small_path = tmp / f"generated-{KEY_ITEMS}.toml"
+        store.save_session(small, small_path, backup=False)
+        typical_items = store.load_session(typical_path).item_count()
+
+        print(f"1/3 start-up: {args.runs} interleaved runs of 3 cases (+1 warm-up each)...", flush=True)
+        startup = measure_startup(tmp, args.runs, big_path, typical_path)
+
+        print(f"2/3 keys: ~{args.keys} keys with {KEY_ITEMS:,} items, then typing with autosave on...", flush=True)
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-keys", str(small_path), "--keys", str(args.keys)]
+        if args.profile:
+            cmd.append("--profile")
+        proc = subprocess.run(cmd, env=_env(tmp), capture_output=True, text=True, timeout=300)
+        try:
+            keys = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            keys = {"latency": [], "silent": [], "errors": [f"key run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"]}
+
+        print("3/3 UI-thread costs: History.checkpoint and store.dumps_session...", flush=True)
+        ui = measure_ui_thread({KEY_ITEMS: small, BIG_ITEMS: big}, {KEY_ITEMS: 5, BIG_ITEMS: 3})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # --- the table ------------------------------------------------------------------------
+    rows: list[tuple[str, str, str, str]] = []
+    times, errors = startup["times"], startup["errors"]
+    hello = statistics.median(times["hello"]) if times["hello"] else float("nan")
+    rows.append(("start-up: hello-world Textual app", f"{hello:.3f} s (n={len(times['hello'])})", "the floor", ""))
+    for name, label, limit, items in (("typical", "start-up: typical session", TARGET_TYPICAL, typical_items),
+                                      ("big", f"start-up: {BIG_ITEMS:,}-item session", TARGET_BIG, BIG_ITEMS)):
+        if name in errors or not times[name]:
+            rows.append((f"{label} ({items:,} items)", f"FAILED: {errors.get(name, 'no runs')}", f"<= {limit}x hello", ""))
+            continue
+        median = statistics.median(times[name])
+        ratio = median / hello
+        rows.append((f"{label} ({items:,} items)", f"{median:.3f} s = {ratio:.2f}x hello (n={len(times[name])})",
+                     f"<= {limit}x hello", _verdict(ratio, limit)))
+
+    latency = keys.get("latency", [])
+    by_kind: dict[str, list[float]] = {}
+    for kind, value in latency:
+        by_kind.setdefault(kind, []).append(value)
+    all_values = [v for _, v in latency]
+    for kind, values in [*sorted(by_kind.items()), ("all keys", all_values)]:
+        if not values:
+            continue
+        med, p95 = statistics.median(values), _percentile(values, 0.95)
+        ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
+        rows.append((f"key -> frame, {KEY_ITEMS:,} items: {kind}", f"median {_ms(med)}, p95 {_ms(p95)} (n={len(values)})",
+                     f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))
+    live = keys.get("live", [])
+    if live:
+        med, p95 = statistics.median(live), _percentile(live, 0.95)
+        over = sum(1 for v in live if v > TARGET_KEY_P95_MS / 1000)
+        ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
+        rows.append((f"typing 10 keys/s, autosave on ({KEY_ITEMS:,} items)",
+                     f"median {_ms(med)}, p95 {_ms(p95)}, max {_ms(max(live))}; {over}/{len(live)} keys > 50 ms",
+                     f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))
+    autosave = keys.get("autosave", [])
+    if autosave:
+        rows.append((f"autosave on the UI thread ({KEY_ITEMS:,} items)", f"median {_ms(statistics.median(autosave))} (n={len(autosave)})",
+                     "never stall typing", _verdict(statistics.median(autosave), TARGET_KEY_MEDIAN_MS / 1000)))
+    for items, figures in ui.items():
+        ck, du = statistics.median(figures["checkpoint"]), statistics.median(figures["dumps"])
+        rows.append((f"History.checkpoint, {items:,} items (every change)", f"{_ms(ck)} (n={len(figures['checkpoint'])})",
+                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms key", _verdict(ck, TARGET_KEY_MEDIAN_MS / 1000) if items == KEY_ITEMS else "info"))
+        rows.append((f"store.dumps_session, {items:,} items (autosave)", f"{_ms(du)} (n={len(figures['dumps'])})",
+                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms frame", _verdict(du, TARGET_KEY_MEDIAN_MS / 1000) if items == KEY_ITEMS else "info"))
+        mib = figures["snapshot_bytes"] / 2**20
+        rows.append((f"undo memory, {items:,} items", f"{mib:,.1f} MiB per snapshot, {50 * mib:,.0f} MiB for 50", "", "info"))
+
+    widths = [max(len(r[i]) for r in rows + [("figure", "measured", "target", "")]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(("figure", "measured", "target", ""), widths)))
+    print(line)
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    print(line)
+    issue = keys.get("issue")
+    if issue:
+        print(f"key session: {issue['items']:,} items; current issue {issue['id']}: {issue['interests']} interests, "
+              f"{issue['options']} options, {issue['criteria']} criteria; terminal {SIZE[0]}x{SIZE[1]}")
+    if keys.get("silent"):
+        print(f"keys that repainted nothing (not counted): {len(keys['silent'])} ({', '.join(sorted(set(keys['silent'])))})")
+    for error in keys.get("errors", []):
+        print(f"key run: {error}")
+    if keys.get("profile"):
+        print("\ncProfile of the key mix (cumulative):")
+        print(keys["profile"])
+    print(f"tui_bench done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
