@@ -460,6 +460,9 @@ def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreemen
     dropped = [i.party for i in ta.initials]
     ta.initials = []
     _log(session, "ta.edit", ta_id, "TA language changed" + (" (initials withdrawn)" if dropped else ""), text=text, withdrawn=dropped or None)
+    issue = _issue(session, ta.issue)
+    if issue.status is IssueStatus.AGREED:  # agreed again once every party initials the new words
+        set_status(session, issue.id, IssueStatus.OPEN)
     return ta
 
 
@@ -475,7 +478,7 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
     _log(session, "ta.initial", ta_id, f"{party.short} initialed: {mark.initials}", party=party_id, initials=mark.initials)
     if not process.initials_missing(session, [i.party for i in ta.initials]):
         issue = _issue(session, ta.issue)
-        if issue.status is IssueStatus.OPEN:
+        if issue.status in (IssueStatus.OPEN, IssueStatus.NO_CONSENSUS):
             set_status(session, issue.id, IssueStatus.AGREED)
     return ta
 

@@ -213,7 +213,8 @@ TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
         {IssueStatus.PARKED, IssueStatus.AGREED, IssueStatus.NO_CONSENSUS, IssueStatus.WITHDRAWN}
     ),
     IssueStatus.PARKED: frozenset({IssueStatus.OPEN, IssueStatus.WITHDRAWN}),
-    IssueStatus.NO_CONSENSUS: frozenset({IssueStatus.OPEN, IssueStatus.PARKED, IssueStatus.WITHDRAWN}),
+    # a later consensus on an issue that once had none: its TA, initialed by all, agrees it
+    IssueStatus.NO_CONSENSUS: frozenset({IssueStatus.OPEN, IssueStatus.PARKED, IssueStatus.WITHDRAWN, IssueStatus.AGREED}),
     IssueStatus.WITHDRAWN: frozenset({IssueStatus.OPEN}),  # reinstated by agreement
     IssueStatus.AGREED: frozenset({IssueStatus.OPEN}),  # reopened: nothing is agreed until all is
 }

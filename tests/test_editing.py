@@ -296,10 +296,28 @@ def test_initial_by_every_party_sets_the_issue_agreed(populated: Session) -> Non
 def test_edit_agreement_withdraws_initials(populated: Session) -> None:
     ta = populated.agreements[0]
     n = len(populated.events)
+    issue = populated.issue(ta.issue)
+    assert issue is not None and issue.status is IssueStatus.AGREED
     editing.edit_agreement(populated, ta.id, "New words.")
     assert ta.text == "New words." and ta.initials == []
-    assert_one_event(populated, n, "ta.edit", ta.id)
-    assert populated.events[-1].data["withdrawn"] == ["labor", "management"]
+    assert [e.action for e in populated.events[n:]] == ["ta.edit", "issue.status"]
+    assert populated.events[n].data["withdrawn"] == ["labor", "management"]
+    assert issue.status is IssueStatus.OPEN  # agreed again only when all initial the new words
+    for party, initials in (("labor", "AK"), ("management", "EM")):
+        editing.initial(populated, ta.id, party, initials)
+    assert issue.status is IssueStatus.AGREED
+
+
+def test_initials_agree_an_issue_that_once_had_no_consensus(populated: Session) -> None:
+    issue = editing.add_issue(populated, "How can we fix the bell schedule?")
+    editing.set_status(populated, issue.id, IssueStatus.NO_CONSENSUS)
+    voters = process.voters(populated)
+    responses = [Response(who=name, party=party, value=4) for name, party in voters]
+    check, _ = editing.record_check(populated, issue.id, Method.FIST_TO_FIVE, responses)
+    ta = editing.record_agreement(populated, issue.id, check.id, "Bell schedule TA.")
+    for party in populated.parties:
+        editing.initial(populated, ta.id, party.id, party.short)
+    assert issue.status is IssueStatus.AGREED
 
 
 def test_withdrawn_issue_keeps_everything(populated: Session) -> None:
