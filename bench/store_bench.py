@@ -113,8 +113,8 @@ class Probe:
                 setattr(module, attr, original)
 
 
-def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[], Any] | None = None) -> tuple[dict[str, Figure], Any]:
-    """Run ``fn`` up to ``runs`` times (fewer past ``BUDGET_S``); time it and its probed parts."""
+def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[Probe], Any] | None = None, budget: float = BUDGET_S) -> tuple[dict[str, Figure], Any]:
+    """Run ``fn`` up to ``runs`` times (fewer past ``budget`` seconds); time it and its probed parts."""
     figures: dict[str, Figure] = defaultdict(Figure)
     spent = 0.0
     result = None
@@ -129,7 +129,7 @@ def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[], Any] | None = N
         for label, seconds in probe.spent.items():
             figures[label].values.append(seconds)
         spent += elapsed
-        if spent >= BUDGET_S:
+        if spent >= budget:
             break
     return figures, result
 
@@ -153,9 +153,12 @@ def _cap_lifted(size: int) -> Iterator[bool]:
             store.MAX_BYTES = cap
 
 
-_MEMORY_SCRIPT = r"""
-import json, sys, gc
-sys.path.insert(0, sys.argv[1])
+#: The parts of ``store.load_session`` timed inside each load (module attribute -> label).
+LOAD_PARTS = {"read_text": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"}
+
+_FRESH_SCRIPT = r"""
+import gc, json, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
 
 def peak_rss():
     # VmHWM is this process's own peak. ru_maxrss is not: on Linux a child starts with the
@@ -168,12 +171,12 @@ def peak_rss():
     except OSError:
         pass
     import resource
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 from ibb_facilitator import store
-path, mode = sys.argv[2], sys.argv[3]
-store.MAX_BYTES = max(getattr(store, "MAX_BYTES", 0), int(sys.argv[4]) + 1)
+from store_bench import LOAD_PARTS, Probe
+path, mode = sys.argv[3], sys.argv[4]
+store.MAX_BYTES = max(getattr(store, "MAX_BYTES", 0), int(sys.argv[5]) + 1)
 gc.collect()
 before = peak_rss()
 if mode == "tracemalloc":
@@ -183,26 +186,33 @@ if mode == "tracemalloc":
     current, peak = tracemalloc.get_traced_memory()
     print(json.dumps({"peak": peak, "kept": current}))
 else:
-    session = store.load_session(path)
-    print(json.dumps({"before": before, "after": peak_rss()}))
+    probe = Probe()
+    with probe.watching(store, LOAD_PARTS):
+        start = time.perf_counter()
+        session = store.load_session(path)
+        elapsed = time.perf_counter() - start
+    print(json.dumps({"before": before, "after": peak_rss(), "total": elapsed, **probe.spent}))
 """
 
 
-def memory(path: Path, size: int, mode: str) -> dict[str, int] | str:
-    """Memory of loading ``path`` in a fresh interpreter (so nothing earlier inflates the peak)."""
+def fresh_load(path: Path, mode: str) -> dict[str, float] | str:
+    """Load ``path`` in a fresh interpreter: its time and parts, and memory nothing else inflates."""
     proc = subprocess.run(
-        [sys.executable, "-c", _MEMORY_SCRIPT, str(ROOT), str(path), mode, str(size)],
-        capture_output=True, text=True, timeout=600,
+        [sys.executable, "-c", _FRESH_SCRIPT, str(ROOT), str(Path(__file__).resolve().parent), str(path), mode,
+         str(path.stat().st_size)],
+        capture_output=True, text=True, timeout=900,
     )
     if proc.returncode != 0:
         return (proc.stderr.strip().splitlines() or ["failed"])[-1]
-    return json.loads(proc.stdout)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # --- one size ---------------------------------------------------------------------------------
 
 
 def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """Every figure for one size. Only one session is alive at a time while timing, so the
+    garbage collector of one measurement never walks the objects of another."""
     out: dict[str, Any] = {"items": items}
     started = time.perf_counter()
     session = make_session(items, seed)
@@ -214,54 +224,57 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
         "responses": sum(len(c.responses) for i in session.issues for c in i.checks),
         "events": len(session.events),
     }
+    log(f"  {items:,} items: generated in {out['generate']:.1f} s; dumps and save")
 
-    def dump_parts(probe: Probe):
-        return probe.watching(tomlwrite, {"dumps": "toml"})
-
-    figures, text = repeat(lambda: store.dumps_session(session), runs, dump_parts)
+    # 1. dumps, then save over an existing file (backup link + fsyncs, as autosave does).
+    figures, text = repeat(lambda: store.dumps_session(session), runs, lambda probe: probe.watching(tomlwrite, {"dumps": "toml"}))
     out["dumps"] = figures["total"]
     out["dumps.toml"] = figures["toml"]
-    out["dumps.dict"] = Figure([t - m for t, m in zip(figures["total"].values, figures["toml"].values)]) if figures["toml"].values else Figure()
+    if figures["toml"].values:
+        out["dumps.dict"] = Figure([t - m for t, m in zip(figures["total"].values, figures["toml"].values)])
     data = text.encode("utf-8")
+    del text
     out["size"] = Figure([len(data)])
     load_path = folder / f"session-{items}.toml"
     save_path = folder / f"saved-{items}.toml"
     load_path.write_bytes(data)
-    save_path.write_bytes(data)  # saves go over an existing file, with a backup, like autosave
-    del text, data
-    log(f"  {items:,} items: generated in {out['generate']:.1f} s, dumps done; loading")
-
-    def load_parts(probe: Probe):
-        return probe.watching(store, {"read_text": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"})
-
-    with _cap_lifted(load_path.stat().st_size) as over:
-        figures, loaded = repeat(lambda: store.load_session(load_path), runs, load_parts)
-    out["over_cap"] = over
-    out["load"] = figures["total"]
-    for part in ("read", "parse", "integrity"):
-        out[f"load.{part}"] = figures[part]
-    if figures["validate"].values:
-        integrity = figures["integrity"].values or [0.0] * len(figures["validate"].values)
-        out["load.pydantic"] = Figure([v - i for v, i in zip(figures["validate"].values, integrity)])
-    out["roundtrip"] = loaded == session
-    del loaded
-
-    log(f"  {items:,} items: saving")
+    save_path.write_bytes(data)
+    del data
     figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
     out["save"] = figures["total"]
     del session
     gc.collect()
 
-    log(f"  {items:,} items: memory (fresh process)")
-    size = load_path.stat().st_size
-    rss = memory(load_path, size, "rss")
-    if isinstance(rss, dict):
-        out["rss"] = Figure([rss["after"]])
-        out["rss.growth"] = Figure([rss["after"] - rss["before"]])
+    # 2. load: first in a fresh process (peak memory, and the first timed run), then in this one.
+    log(f"  {items:,} items: load (fresh process, then here)")
+    out["over_cap"] = load_path.stat().st_size > getattr(store, "MAX_BYTES", float("inf"))
+    load: dict[str, Figure] = defaultdict(Figure)
+    fresh = fresh_load(load_path, "rss")
+    if isinstance(fresh, dict):
+        out["rss"] = Figure([fresh["after"]])
+        out["rss.growth"] = Figure([fresh["after"] - fresh["before"]])
+        for label in ("total", *LOAD_PARTS.values()):
+            if label in fresh:
+                load[label].values.append(fresh[label])
     else:
-        out["rss"] = Figure(note=rss)
-    if items <= 10_000:  # tracemalloc slows a load about 2x: not worth it at 100k
-        traced = memory(load_path, size, "tracemalloc")
+        out["rss"] = Figure(note=fresh)
+    spent = sum(load["total"].values)
+    if runs > 1 and spent < BUDGET_S:
+        with _cap_lifted(load_path.stat().st_size):
+            more, _ = repeat(lambda: store.load_session(load_path), runs - len(load["total"].values),
+                             lambda probe: probe.watching(store, LOAD_PARTS), budget=BUDGET_S - spent)
+        for label, figure in more.items():
+            load[label].values.extend(figure.values)
+    out["load"] = load["total"]
+    for part in ("read", "parse", "integrity"):
+        out[f"load.{part}"] = load[part]
+    if load["validate"].values:
+        integrity = load["integrity"].values or [0.0] * len(load["validate"].values)
+        out["load.pydantic"] = Figure([v - i for v, i in zip(load["validate"].values, integrity)])
+    gc.collect()
+
+    if items <= 10_000:  # tracemalloc slows a load 2-3x: not worth the minutes at 100k
+        traced = fresh_load(load_path, "tracemalloc")
         out["traced"] = Figure([traced["peak"]]) if isinstance(traced, dict) else Figure(note=traced)
     else:
         out["traced"] = Figure(note="skipped")
@@ -317,7 +330,7 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
     lines: list[str] = []
     head = ["figure (median / min)".ljust(32)]
     head += [f"{n:,} items{'*' if by_size[n]['over_cap'] else ''}".rjust(21) for n in sizes]
-    head += [f"x {b // 1000}k/{a // 1000}k".rjust(10) for a, b in ratios]
+    head += [f"x {b // 1000}k/{a // 1000}k".rjust(11) for a, b in ratios]
     head += ["  target".ljust(28)]
     lines.append("".join(head))
     lines.append("-" * len(lines[0]))
@@ -337,7 +350,7 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
             row.append(cell.rjust(21))
         for a, b in ratios:
             fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
-            row.append((f"{fb / fa:.1f}" if fa and fb else "-").rjust(10))
+            row.append((f"{fb / fa:.1f}" if fa and fb else "-").rjust(11))
         target = TARGETS.get(key)
         if target and target[0] in by_size:
             at, limit, unit = target
@@ -355,7 +368,6 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
             f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} ratings, "
             f"{s['responses']:,} responses, {s['events']:,} events; per item: load {r['load'].median / r['items'] * 1e6:,.0f} us, "
             f"save {r['save'].median / r['items'] * 1e6:,.0f} us, {r['size'].median / r['items']:,.0f} bytes"
-            + ("" if r["roundtrip"] else "; ROUND TRIP DIFFERS")
         )
     if any(r["over_cap"] for r in results):
         cap = getattr(store, "MAX_BYTES", 0)

@@ -214,6 +214,8 @@ class SessionScreen(Screen):
     def _fill(self, widget: OptionList, rows: list[tuple[str, Content]]) -> None:
         keep = widget.highlighted_option.id if widget.highlighted_option else None
         widget.clear_options()
+        if self.app.size.height >= 36 and widget.id != "voters":  # a big wall: air between items
+            rows = [(item_id, prompt + "\n") for item_id, prompt in rows]
         widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
         if rows:
             ids = [item_id for item_id, _ in rows]
