@@ -5,8 +5,8 @@ timings or memory figures) and prints its own table. Benchmarks report figures b
 they do not fail on a missed target. This exits non-zero only when a benchmark itself crashed
 or ran out of time.
 
-To add one: write ``bench/NAME.py`` with a ``main(argv) -> int`` that prints a table (and
-accepts ``--quick``-free defaults that fit its time share), then add it to ``BENCHES``.
+To add one: write ``bench/NAME.py`` that prints its table when run as a script with no
+arguments and fits its time limit on a 2-core machine, then add it to ``BENCHES``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ HERE = Path(__file__).resolve().parent
 #: 5 minutes on the 2-core machines this project runs on: keep the sum of the limits there.
 BENCHES: list[tuple[str, str, int]] = [
     ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
-    # ("startup_bench.py", "time to first screen vs. a hello-world Textual app", 60),
-    # ("keys_bench.py", "key press to refreshed screen with 2,000 items loaded", 60),
+    # ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen", 50),
 ]
 
 

@@ -382,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 7, 3 at 100k)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--deadline", type=float, default=170.0,
+                        help="skip a size that would end past this many seconds (estimated from the size before)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
@@ -391,16 +393,30 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, seed {args.seed}", flush=True)
     started = time.perf_counter()
     results = []
+    skipped = []
+    previous: tuple[int, float] | None = None  # (items, seconds) of the last size measured
     with tempfile.TemporaryDirectory(prefix="ibb-bench-") as tmp:
         for items in sizes:
             runs = args.runs or RUNS.get(items, 3)
+            elapsed = time.perf_counter() - started
+            # One pass at this size costs about (items / previous items) x one pass at the last
+            # size, a bit more (growth above linear); the big size gets one run of each figure.
+            if previous and elapsed + 1.5 * previous[1] * items / previous[0] > args.deadline:
+                skipped.append(items)  # a busy or slow machine: keep the figures we have
+                continue
             try:
-                results.append(measure(items, args.seed, runs, Path(tmp), lambda m: print(m, file=sys.stderr, flush=True)))
+                result = measure(items, args.seed, runs, Path(tmp), lambda m: print(m, file=sys.stderr, flush=True))
             except Exception as exc:  # a figure, not a verdict: report and go on
                 print(f"  {items:,} items: FAILED: {type(exc).__name__}: {exc}"[:500], flush=True)
+                continue
+            results.append(result)
+            one_pass = result["generate"] + sum(result[k].median or 0.0 for k in ("dumps", "save", "load"))
+            previous = (items, one_pass)
             gc.collect()
     if results:
         print(table(results, time.perf_counter() - started), flush=True)
+    for items in skipped:
+        print(f"{items:,} items: skipped, it would have run past --deadline {args.deadline:.0f} s (a busy machine?)")
     if args.json:
         args.json.write_text(json.dumps([{k: (v.values if isinstance(v, Figure) else v) for k, v in r.items()} for r in results], indent=1))
     return 0

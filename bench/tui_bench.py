@@ -285,7 +285,9 @@ def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
     return script
 
 
-async def _key_run(path: str, keys: int, profile: bool) -> dict[str, Any]:
+async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[str, Any]:
+    import gc
+
     from textual.widgets import Input
 
     from ibb_facilitator.model import Stage
@@ -313,13 +315,29 @@ async def _key_run(path: str, keys: int, profile: bool) -> dict[str, Any]:
         results["issue"] = {"id": issue.id, "interests": len(issue.interests), "options": len(issue.options),
                             "criteria": len(app.session.criteria_for(issue)), "items": app.session.item_count()}
         script = _key_script(screen, max(1, round(keys / 18)))
+        gc_pauses: list[float] = []
+        gc_started: list[float] = []
+
+        def on_gc(phase: str, info: dict[str, int]) -> None:
+            if info.get("generation") != 2:
+                return
+            if phase == "start":
+                gc_started[:] = [time.perf_counter()]
+            elif gc_started:
+                gc_pauses.append(time.perf_counter() - gc_started[0])
+
+        gc.callbacks.append(on_gc)
         profiler = None
         if profile:
             import cProfile
 
             profiler = cProfile.Profile()
             profiler.enable()
+        deadline = time.perf_counter() + budget
         for kind, key, setup in script:
+            if time.perf_counter() > deadline:
+                results["cut_short"] = len(script)
+                break
             if setup is not None:
                 setup()
                 await harness.settle()
@@ -336,6 +354,8 @@ async def _key_run(path: str, keys: int, profile: bool) -> dict[str, Any]:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
             results["profile"] = out.getvalue()
+        gc.callbacks.remove(on_gc)
+        results["gc"] = gc_pauses
         results["stage_after"] = screen.stage.value
         results["interests_after"] = len(issue.interests)
 
@@ -407,8 +427,8 @@ async def _key_run(path: str, keys: int, profile: bool) -> dict[str, Any]:
     return results
 
 
-def child_keys(path: str, keys: int, profile: bool) -> int:
-    results = asyncio.run(_key_run(path, keys, profile))
+def child_keys(path: str, keys: int, profile: bool, budget: float) -> int:
+    results = asyncio.run(_key_run(path, keys, profile, budget))
     print(json.dumps(results))
     return 0
 
@@ -510,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="start-up runs per case (default 7)")
     parser.add_argument("--keys", type=int, default=200, help="keys in the scripted mix (default 200)")
+    parser.add_argument("--key-budget", type=float, default=60.0, metavar="S",
+                        help="stop the key mix after S seconds, so a slow app cannot stretch the run (default 60)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of the key mix")
     parser.add_argument("--child-open", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--child-keys", metavar="FILE", help=argparse.SUPPRESS)
@@ -517,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_open:
         return child_open(args.child_open)
     if args.child_keys:
-        return child_keys(args.child_keys, args.keys, args.profile)
+        return child_keys(args.child_keys, args.keys, args.profile, args.key_budget)
 
     started = time.perf_counter()
     try:
@@ -557,7 +579,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         startup = measure_startup(tmp, args.runs, big_path, typical_path)
 
         print(f"2/3 keys: ~{args.keys} keys with {KEY_ITEMS:,} items, then typing with autosave on...", flush=True)
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-keys", str(small_path), "--keys", str(args.keys)]
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-keys", str(small_path), "--keys", str(args.keys),
+               "--key-budget", str(args.key_budget)]
         if args.profile:
             cmd.append("--profile")
         proc = subprocess.run(cmd, env=_env(tmp), capture_output=True, text=True, timeout=300)
@@ -631,6 +654,12 @@ def _main(args: argparse.Namespace, started: float) -> int:
     if issue:
         print(f"key session: {issue['items']:,} items; current issue {issue['id']}: {issue['interests']} interests, "
               f"{issue['options']} options, {issue['criteria']} criteria; terminal {SIZE[0]}x{SIZE[1]}")
+    if keys.get("cut_short"):
+        print(f"key mix cut short after {args.key_budget:.0f} s: {len(latency) + len(keys.get('silent', []))} of {keys['cut_short']} keys ran")
+    if keys.get("gc") is not None:
+        pauses = keys["gc"]
+        print(f"full (gen-2) garbage collections during the key mix: {len(pauses)}"
+              + (f", longest {_ms(max(pauses))}, total {_ms(sum(pauses))}" if pauses else ""))
     if keys.get("silent"):
         print(f"keys that repainted nothing (not counted): {len(keys['silent'])} ({', '.join(sorted(set(keys['silent'])))})")
     for error in keys.get("errors", []):

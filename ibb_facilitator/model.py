@@ -466,14 +466,16 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
             criterion_ids.add(crit.id)
         pairs = set()
         for k, rating in enumerate(issue.ratings):
-            path = f"{base}.ratings[{k}]"
-            if rating.option not in option_ids:
-                problems.append((f"{path}.option", f"no option {rating.option!r} in this issue"))
-            if rating.criterion not in criterion_ids:
-                problems.append((f"{path}.criterion", f"no criterion {rating.criterion!r} for this issue"))
-            if (rating.option, rating.criterion) in pairs:
-                problems.append((path, f"option {rating.option!r} is rated twice against {rating.criterion!r}"))
-            pairs.add((rating.option, rating.criterion))
+            pair = (rating.option, rating.criterion)
+            if pair in pairs or rating.option not in option_ids or rating.criterion not in criterion_ids:
+                path = f"{base}.ratings[{k}]"  # built only for a problem: most files have none
+                if rating.option not in option_ids:
+                    problems.append((f"{path}.option", f"no option {rating.option!r} in this issue"))
+                if rating.criterion not in criterion_ids:
+                    problems.append((f"{path}.criterion", f"no criterion {rating.criterion!r} for this issue"))
+                if pair in pairs:
+                    problems.append((path, f"option {rating.option!r} is rated twice against {rating.criterion!r}"))
+            pairs.add(pair)
         for k, check in enumerate(issue.checks):
             path = f"{base}.checks[{k}]"
             unique(f"{path}.id", check.id)

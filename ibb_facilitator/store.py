@@ -14,6 +14,7 @@ behind its back. Nothing is ever written over a file that failed to load.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import re
 import socket
@@ -236,7 +237,7 @@ def validate(model: type[M], data: dict[str, Any], text: str, name: str, extra: 
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
-        index = _line_index(text)
+        index = _line_index(text() if callable(text) else text)
         merged: dict[tuple[Any, ...], list[str]] = {}
         for error in exc.errors(include_url=False):
             loc = _trim_loc(data, tuple(error["loc"]))
@@ -251,7 +252,7 @@ def validate(model: type[M], data: dict[str, Any], text: str, name: str, extra: 
         raise StoreError(lines) from None
     problems = extra(obj) if extra else []
     if problems:
-        index = index or _line_index(text)
+        index = index or _line_index(text() if callable(text) else text)
         raise StoreError([f"{name}:{_line_of(index, _path_to_loc(path))}: {path}: {msg}" for path, msg in problems])
     return obj
 
@@ -270,7 +271,19 @@ def loads_session(text: str, name: str = "<session>") -> Session:
 
 def load_session(path: Path | str) -> Session:
     path = Path(path)
-    return loads_session(read_text(path), str(path))
+    name = str(path)
+    # Parsing and validating make hundreds of thousands of objects and no cycles: the cyclic
+    # garbage collector would only walk them again and again (60 % of validation at 10,000 items).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        text = read_text(path)
+        data = migrate(parse_toml(text, name), name)
+        del text  # 1 to 4 bytes a character: not kept while the models are built; re-read on error
+        return validate(Session, data, lambda: read_text(path), name, _session_problems)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_agenda(path: Path | str):  # -> Agenda (imported lazily: agenda imports store)
@@ -288,6 +301,18 @@ def _empty(value: Any) -> bool:
     return isinstance(value, (str, list, tuple, dict)) and len(value) == 0
 
 
+_PRUNE_FIELDS: dict[type, list[tuple[str, bool]]] = {}
+
+
+def _prune_fields(cls: type[BaseModel]) -> list[tuple[str, bool]]:
+    """``(field name, left out when empty)`` for a model class, worked out once per class."""
+    fields = _PRUNE_FIELDS.get(cls)
+    if fields is None:
+        fields = [(name, _empty(info.get_default(call_default_factory=True))) for name, info in cls.model_fields.items()]
+        _PRUNE_FIELDS[cls] = fields
+    return fields
+
+
 def _prune(value: Any) -> Any:
     """Plain TOML-ready data: enums to strings, and no None.
 
@@ -296,22 +321,24 @@ def _prune(value: Any) -> Any:
     empty (a decision rule whose description was cleared) is written, and free-form data
     (``Event.data``) is written as it is: dropping either would change the session on reload.
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
+        return value
     if isinstance(value, BaseModel):
         out = {}
-        for name, info in type(value).model_fields.items():
-            item = getattr(value, name)
-            if item is None:
-                continue
-            if _empty(item) and _empty(info.get_default(call_default_factory=True)):
+        values = value.__dict__
+        for name, skip_empty in _prune_fields(kind):
+            item = values[name]
+            if item is None or (skip_empty and _empty(item)):
                 continue
             out[name] = _prune(item)
         return out
-    if isinstance(value, dict):
-        return {(k.value if isinstance(k, Enum) else k): _prune(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_prune(item) for item in value]
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, (list, tuple)):
+        return [_prune(item) for item in value]
+    if isinstance(value, dict):
+        return {(k.value if isinstance(k, Enum) else k): _prune(v) for k, v in value.items() if v is not None}
     return value
 
 

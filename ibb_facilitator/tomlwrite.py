@@ -37,18 +37,34 @@ _MULTI_LINE = _escape_table(True)
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+_PLAIN = re.compile(r'[\x00-\x1f\x7f"\\]')  # a string without these is written as it is
+_KEYS: dict[str, str] = {}
+
+
 def string(value: str, multiline: bool = True) -> str:
     if multiline and "\n" in value:
         # The newline right after the opening quotes is not part of the value.
         return '"""\n' + value.translate(_MULTI_LINE) + '"""'
+    if _PLAIN.search(value) is None:
+        return '"' + value + '"'
     return '"' + value.translate(_ONE_LINE) + '"'
 
 
 def key(name: str) -> str:
-    return name if _BARE_KEY.match(name) else string(name, multiline=False)
+    found = _KEYS.get(name)
+    if found is None:
+        found = name if _BARE_KEY.match(name) else string(name, multiline=False)
+        if len(_KEYS) < 1024:  # field names repeat; free-form data keys must not grow it forever
+            _KEYS[name] = found
+    return found
 
 
 def literal(value: object, *, inline: bool = False) -> str:
+    kind = type(value)
+    if kind is str:
+        return string(value, multiline=not inline)  # type: ignore[arg-type]
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -73,7 +89,7 @@ def literal(value: object, *, inline: bool = False) -> str:
 def inline_table(value: Mapping[str, object]) -> str:
     if not value:
         return "{}"
-    return "{ " + ", ".join(f"{key(k)} = {literal(v, inline=True)}" for k, v in value.items()) + " }"
+    return "{ " + ", ".join([f"{key(k)} = {literal(v, inline=True)}" for k, v in value.items()]) + " }"
 
 
 def _is_table_list(value: object) -> bool:

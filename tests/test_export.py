@@ -81,7 +81,7 @@ def unescaped_pipes(row: str) -> int:
 def outside_fences(text: str) -> list[str]:
     """The lines of ``text`` that are not inside a fenced block (TA language)."""
     kept, fence = [], ""
-    for line in text.splitlines():
+    for line in text.split("\n"):  # Markdown breaks lines at \n only, not at U+2028
         if fence:
             fence = "" if line == fence else fence
             kept.append("")

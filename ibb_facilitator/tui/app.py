@@ -240,6 +240,10 @@ class IbbApp(App[None]):
         where = self.file.path.name if self.file else ""
         self.sub_title = f"{where} · {state}" if where else state
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
+        """Notices carry names, paths and rule messages with user text in them: never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # --- actions ------------------------------------------------------------------------------
 
     def action_quit(self) -> None:  # type: ignore[override]

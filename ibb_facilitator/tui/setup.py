@@ -85,11 +85,11 @@ class SetupScreen(Screen):
             updated.decision_rule.fallback = self._value("fallback")
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
-            self.notify(problems or str(exc), title="Please fix", severity="error", timeout=10)
+            self.app.notify(problems or str(exc), title="Please fix", severity="error", timeout=10)
             return
         path_text = self._value("path").strip()
         if not path_text:
-            self.notify("Choose a file to save the session in.", severity="error")
+            self.app.notify("Choose a file to save the session in.", severity="error")
             return
         self.app.start_new(updated, Path(path_text).expanduser())  # type: ignore[attr-defined]
 
