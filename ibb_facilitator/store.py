@@ -301,52 +301,72 @@ def _empty(value: Any) -> bool:
     return isinstance(value, (str, list, tuple, dict)) and len(value) == 0
 
 
-_PRUNE_FIELDS: dict[type, list[tuple[str, bool]]] = {}
+_Spec = list[tuple[str, bool, "type[BaseModel] | None"]]
+_SPECS: dict[type, _Spec] = {}
 
 
-def _prune_fields(cls: type[BaseModel]) -> list[tuple[str, bool]]:
-    """``(field name, left out when empty)`` for a model class, worked out once per class."""
-    fields = _PRUNE_FIELDS.get(cls)
-    if fields is None:
-        fields = [(name, _empty(info.get_default(call_default_factory=True))) for name, info in cls.model_fields.items()]
-        _PRUNE_FIELDS[cls] = fields
-    return fields
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``Model``, ``list[Model]`` or ``Model | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
-def _prune(value: Any) -> Any:
-    """Plain TOML-ready data: enums to strings, and no None.
+def _spec(cls: type[BaseModel]) -> _Spec:
+    """``(field, left out when empty, nested model)`` for each field of ``cls``, worked out once."""
+    spec = _SPECS.get(cls)
+    if spec is None:
+        spec = [
+            (name, _empty(info.get_default(call_default_factory=True)), _nested_model(info.annotation))
+            for name, info in cls.model_fields.items()
+        ]
+        _SPECS[cls] = spec
+    return spec
+
+
+def _prune(data: dict[str, Any], cls: type[BaseModel]) -> dict[str, Any]:
+    """TOML-ready data from ``cls``'s ``model_dump()``: no None, and no needless empty values.
 
     A field is left out when it is None (TOML has no null) or when it is empty and its default
     is empty too, so loading it back gives the same value. An empty value whose default is not
     empty (a decision rule whose description was cleared) is written, and free-form data
     (``Event.data``) is written as it is: dropping either would change the session on reload.
+    Enums stay ``StrEnum`` members, which are strings to the TOML writer.
     """
-    kind = type(value)
-    if kind is str or kind is int or kind is bool:
-        return value
-    if isinstance(value, BaseModel):
-        out = {}
-        values = value.__dict__
-        for name, skip_empty in _prune_fields(kind):
-            item = values[name]
-            if item is None or (skip_empty and _empty(item)):
-                continue
-            out[name] = _prune(item)
-        return out
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [_prune(item) for item in value]
-    if isinstance(value, dict):
-        return {(k.value if isinstance(k, Enum) else k): _prune(v) for k, v in value.items() if v is not None}
-    return value
+    out = {}
+    for name, skip_empty, nested in _spec(cls):
+        item = data[name]
+        if item is None or (skip_empty and _empty(item)):
+            continue
+        if nested is not None:
+            item = [_prune(row, nested) for row in item] if type(item) is list else _prune(item, nested)
+        elif type(item) is dict:
+            item = {k: v for k, v in item.items() if v is not None}
+        out[name] = item
+    return out
+
+
+def session_data(session: Session) -> dict[str, Any]:
+    """A snapshot of ``session`` as plain data, detached from the live models.
+
+    Cheap (pydantic's compiled ``model_dump``): the app takes it on the UI thread and makes the
+    TOML text from it on a worker thread, so a big session never stalls typing.
+    """
+    return session.model_dump()
+
+
+def dumps_data(data: dict[str, Any]) -> str:
+    """TOML text for a ``session_data`` snapshot (safe on any thread)."""
+    pruned = _prune(data, Session)
+    return tomlwrite.dumps({"schema_version": pruned.pop("schema_version", data["schema_version"]), **pruned})
 
 
 def dumps_session(session: Session) -> str:
-    data = _prune(session)
-    data["schema_version"] = session.schema_version  # always first and always present
-    data = {"schema_version": data.pop("schema_version"), **data}
-    return tomlwrite.dumps(data)
+    return dumps_data(session_data(session))
 
 
 def _explain(exc: OSError, path: Path) -> str:

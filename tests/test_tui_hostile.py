@@ -43,6 +43,7 @@ from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, LongText, Panel, Prompt
 from ibb_facilitator.tui.session_screen import SessionScreen
 from ibb_facilitator.tui.setup import SetupScreen
+from ibb_facilitator.tui.text import join, literal
 
 SIZE = (120, 40)
 
@@ -158,8 +159,8 @@ async def walk_to(pilot, stage: Stage) -> None:
 
 
 async def all_saved(pilot) -> None:
-    """Wait until the autosave has written the last change (quitting in the middle of an
-    autosave loses it: see test_tui_crash.py::test_quit_right_after_autosave_keeps_the_change)."""
+    """Wait until the autosave has written the last change, so the file check after quitting
+    tests this field, not the quit path (test_tui_crash.py covers quitting mid-autosave)."""
     app = pilot.app
     await until(pilot, lambda: not app.dirty and app._written_seq == app._seq, "the autosave")
 
@@ -224,6 +225,17 @@ def finished(app: IbbApp) -> None:
     """The app ran to the end: it was quit, not crashed."""
     assert app.return_code in (0, None), f"the app ended with code {app.return_code}"
     assert not app.is_running
+
+
+# --- the one helper every user string goes through --------------------------------------------
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=HOSTILE_IDS)
+def test_literal_and_join_keep_the_text_as_typed(text):
+    assert literal(text).plain == shown(text) and literal(text).spans == []
+    assert_literal(literal(text, "bold"), text, "literal(text, style)")
+    assert_literal(join(("#1 ", "dim"), literal(text), ("  serves 2", "dim")), text, "join(...)")
+    assert_literal(join(text), text, "join(str)")
 
 
 # --- the capture line, at every stage ---------------------------------------------------------
@@ -301,9 +313,9 @@ async def test_capture_line_at_every_stage(tmp_path):
     assert [(i.id, i.statement) for i in reopened.issues[before:]] == stored["issues"]
 
 
-@pytest.mark.xfail(strict=True, reason="the capture Input keeps only the first line of a multi-line paste (Textual's Input._on_paste): the other lines are lost without a word")
 async def test_pasting_several_lines_into_the_capture_line_keeps_every_line(tmp_path):
-    """A real paste (a Paste event, as bracketed paste delivers it): three lines of notes."""
+    """A real paste (a Paste event, as bracketed paste delivers it): three lines of notes become
+    three items, each as typed. Regression: Textual's Input kept only the first line."""
     path = save(small_session(), tmp_path / "paste.toml")
     pasted = "line one\nline two\n[b]three[/b]"
     app = IbbApp(path=path)
@@ -315,11 +327,19 @@ async def test_pasting_several_lines_into_the_capture_line_keeps_every_line(tmp_
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        added = [i.statement for i in app.session.issues[before:]]
+        added = app.session.issues[before:]
+        lost = [line for line in pasted.splitlines() if not any(line in i.statement for i in added)]
+        assert not lost, f"pasted lines lost: {lost}; stored {[i.statement for i in added]}"
+        assert [i.statement for i in added] == pasted.splitlines()
+        widget = app.screen.query_one("#view-issues", OptionList)
+        for issue in added:
+            assert_option_literal(widget, issue.id, issue.statement)
+        assert capture.value == ""
+        stored = [(i.id, i.statement) for i in added]
+        await all_saved(pilot)
         await pilot.press("ctrl+q")
     finished(app)
-    lost = [line for line in pasted.splitlines() if not any(line in text for text in added)]
-    assert not lost, f"pasted lines lost: {lost}; stored {added}"
+    assert [(i.id, i.statement) for i in store.load_session(path).issues[before:]] == stored
 
 
 # --- the edit prompts (E on a list item) ------------------------------------------------------

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from .. import editing, recent
 from ..history import History
 from ..model import Session
-from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session
+from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_data, dumps_session, session_data
 from .modals import Panel, Prompt
 from .theme import THEMES
 
@@ -57,6 +57,7 @@ class IbbApp(App[None]):
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written_seq = 0
+        self._quit_armed = False
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -170,19 +171,19 @@ class IbbApp(App[None]):
         self._save_timer = None
         if not self.dirty or self.file is None or self.readonly:
             return
-        data = dumps_session(self.session).encode("utf-8")
+        snapshot = session_data(self.session)  # cheap; the TOML text is made on the worker
         self.dirty = False
         self._seq += 1
         seq, target = self._seq, self.file
         self._paint_title()
-        self.run_worker(lambda: self._write(target, data, seq), thread=True, group="autosave", exit_on_error=False)
+        self.run_worker(lambda: self._write(target, snapshot, seq), thread=True, group="autosave", exit_on_error=False)
 
-    def _write(self, target: SessionFile, data: bytes, seq: int) -> None:
+    def _write(self, target: SessionFile, snapshot: dict, seq: int) -> None:
         with self._write_lock:
             if seq < self._written_seq:
                 return  # a newer snapshot already landed
             try:
-                target.save(data)
+                target.save(dumps_data(snapshot).encode("utf-8"))
             except SaveError as exc:
                 self.call_from_thread(self._save_failed, str(exc))
                 return
@@ -210,8 +211,8 @@ class IbbApp(App[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.file is None or self.readonly or not self.dirty:
-            return
+        if self.file is None or self.readonly or (not self.dirty and self._written_seq >= self._seq):
+            return  # nothing changed since the last write landed (a snapshot still in a worker counts)
         data = dumps_session(self.session).encode("utf-8")
         self._seq += 1
         with self._write_lock:
@@ -231,7 +232,7 @@ class IbbApp(App[None]):
             state = "READ-ONLY"
         elif self.save_error:
             state = "NOT SAVED (Ctrl+S: save elsewhere)"
-        elif self.dirty:
+        elif self.dirty or self._written_seq < self._seq:
             state = "saving…"
         elif self.last_saved:
             state = f"saved {self.last_saved:%H:%M:%S}"
@@ -248,9 +249,9 @@ class IbbApp(App[None]):
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.flush()
-        if self.save_error and not self.readonly:
+        if self.save_error and not self.readonly and not self._quit_armed:
             self.notify("Not saved: Ctrl+S to save elsewhere first, or Ctrl+Q again to quit anyway.", severity="error")
-            self.save_error = None  # a second Ctrl+Q quits
+            self._quit_armed = True  # a second Ctrl+Q quits
             return
         self.exit()
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -74,6 +74,19 @@ class RatingGrid(DataTable):
         elif event.key in ("backspace", "delete"):
             self.screen.rate_cell(None)  # type: ignore[attr-defined]
             event.stop()
+
+
+class CaptureInput(Input):
+    """The capture line. A paste of several lines keeps every line: each becomes an item."""
+
+    async def _on_paste(self, event: Paste) -> None:
+        lines = [line for line in event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+        if len(lines) <= 1:
+            await super()._on_paste(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self.screen.capture_lines(lines)  # type: ignore[attr-defined]
 
 
 class SessionScreen(Screen):
@@ -138,7 +151,7 @@ class SessionScreen(Screen):
                     yield Static("", id="check-history")
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
-            yield Input(id="capture")
+            yield CaptureInput(id="capture")
         yield Footer()
 
     @property
@@ -441,6 +454,20 @@ class SessionScreen(Screen):
             event.input.value = ""
             if done is not True and hasattr(done, "id"):
                 self._highlight(done.id)
+
+    def capture_lines(self, lines: list[str]) -> None:
+        """A multi-line paste: one item a line (the proposal, at consensus, keeps its lines)."""
+        capture = self.query_one("#capture", Input)
+        if self.stage is Stage.CONSENSUS:
+            self.proposal = "\n".join(lines)
+            self._paint_consensus()
+            return
+        if capture.value.strip():  # what was typed before the paste stays first
+            lines = [capture.value, *lines]
+        for line in lines:
+            capture.value = line
+            self.capture(Input.Submitted(capture, line))
+        self.app.notify(f"{len(lines)} pasted lines added, one item each.", timeout=3)
 
     def _highlight(self, item_id: str) -> None:
         widget = self._list()
