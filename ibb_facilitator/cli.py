@@ -5,7 +5,7 @@
     ibb open FILE [--read-only]
     ibb agendas                 list bundled and user agendas
     ibb validate FILE...        check session and agenda files (exit 1 if any is invalid)
-    ibb export FILE --format md [-o OUT|-]
+    ibb export FILE --format md [-o OUT|-]   (and the other commands in commands/)
     ibb --version
 
 Errors are one clear line each on stderr and exit status 1; never a traceback.
@@ -17,9 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__, agenda, paths
-from .export import FORMATS
-from .store import StoreError, load_agenda, load_session, parse_toml, read_text, write_atomic
+from . import __version__, agenda, commands, paths
+from .store import StoreError, load_agenda, load_session, parse_toml, read_text
 
 
 def _err(message: str) -> None:
@@ -77,23 +76,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from .export import render
-
-    session = load_session(args.file)
-    text = render(session, args.format)
-    if args.output in (None, "-"):
-        sys.stdout.buffer.write(text.encode("utf-8"))  # minutes are UTF-8 whatever the terminal says
-        sys.stdout.flush()
-    else:
-        out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
-            raise StoreError(f"{out}: is the session itself; choose another output file")
-        write_atomic(out, text.encode("utf-8"), backup=False)
-        print(f"Wrote {args.output}", file=sys.stderr)
-    return 0
-
-
 def _run_app(**kwargs) -> int:
     from .tui.app import IbbApp
 
@@ -140,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--read-only", action="store_true", help="look without changing anything")
     p.set_defaults(func=cmd_open)
 
+    commands.register_all(sub, theme)
+
     p = sub.add_parser("agendas", help="list the bundled agendas and your own")
     p.set_defaults(func=cmd_agendas)
 
@@ -147,11 +131,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("export", help="write the minutes of a session")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=sorted(FORMATS), default="md", help="md: Markdown minutes (default)")
-    p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output")
-    p.set_defaults(func=cmd_export)
     return parser
 
 
