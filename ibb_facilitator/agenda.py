@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 
 from . import paths
 from .model import (
@@ -70,28 +72,61 @@ class MeetingDay(Model):
 
 
 class Brief(Model):
-    """A confidential brief: for one party's side, and optionally for one role on it."""
+    """A confidential brief for one party's side (and, with ``role``, for one player on it)."""
 
     party: Slug
-    role: Text = ""  # empty: the whole side
+    role: Text = ""  # empty: the whole side; else a role's id or title on that side
     title: Text = ""
     text: Text = Field(min_length=1)
 
 
+class ScenarioRole(Model):
+    """A player's part in a simulation: which side they play for, and their own brief.
+
+    ``side`` names a party id (``labor``, ``management``): a role with no side is refused.
+    """
+
+    id: Slug | None = None  # optional short name a brief's ``role`` may use
+    side: Slug
+    title: Text = Field(min_length=1)  # "Association president"
+    name: Text = ""  # the character: "Joe Castillo"
+    brief: Text = ""  # the role's own confidential instructions (optional)
+
+
 class Round(Model):
     title: Text = Field(min_length=1)
-    minutes: int = Field(ge=1, le=24 * 60)
+    minutes: int = Field(ge=1, le=24 * 60)  # the round's time box: required
     issues: list[Slug] = []  # issue ids in play this round (empty: all)
-    facts: Text = ""  # new facts announced at the start of the round
+    facts: Text = ""  # new facts announced to every table at the start of the round
+    briefs: list[Brief] = []  # confidential updates for one side, from this round on
+
+
+class ResultField(Model):
+    """One line of the results sheet a table fills in at the end."""
+
+    id: Slug
+    label: Text = Field(min_length=1)
+    issue: Slug | None = None  # the issue it records, when it records one
+    hint: Text = ""  # what to write: "% in each year", "yes or no"
 
 
 class Scenario(Model):
     general_brief: Text = Field(min_length=1)
     briefs: list[Brief] = Field(min_length=1)
+    roles: list[ScenarioRole] = []
+    preparation_minutes: int = Field(default=0, ge=0, le=24 * 60)  # the preparation caucus
     rounds: list[Round] = Field(min_length=1)
-    results_fields: list[Text] = []
+    results_fields: list[ResultField] = []  # a plain line of text, or a table with an id
     debrief_questions: list[Text] = []
     facilitator_notes: Text = ""
+
+    @field_validator("results_fields", mode="before")
+    @classmethod
+    def _plain_lines(cls, value: Any) -> Any:
+        """A plain line of text is a field with the id ``result-N`` (N: its place on the sheet)."""
+        if isinstance(value, list):
+            return [{"id": f"result-{n}", "label": item} if isinstance(item, str) else item for n, item in enumerate(value, start=1)]
+        return value
 
 
 class Agenda(Model):
@@ -134,13 +169,67 @@ def agenda_problems(agenda: Agenda) -> list[tuple[str, str]]:
                 problems.append((f"issues[{n}].id", f"duplicate issue id {issue.id!r}"))
             issue_ids.append(issue.id)
     if agenda.scenario:
-        for n, brief in enumerate(agenda.scenario.briefs):
-            if brief.party not in party_ids:
-                problems.append((f"scenario.briefs[{n}].party", f"{brief.party!r} is not one of the parties ({', '.join(party_ids) or 'none defined'})"))
-        for n, rnd in enumerate(agenda.scenario.rounds):
-            for k, ref in enumerate(rnd.issues):
-                if ref not in issue_ids:
-                    problems.append((f"scenario.rounds[{n}].issues[{k}]", f"{ref!r} is not an issue id of this scenario"))
+        problems.extend(scenario_problems(agenda.scenario, party_ids, issue_ids, "scenario"))
+    return problems
+
+
+def scenario_problems(scenario: Scenario, party_ids: list[str], issue_ids: list[str], base: str = "scenario") -> list[tuple[str, str]]:
+    """A scenario's references to parties, roles and issues, as ``(path, message)`` pairs.
+
+    Every party gets a confidential brief of its own; a role plays for a party; a brief's role is
+    a role of that party (when the scenario lists roles); a round or a results line names issues
+    that exist. ``base`` is where the scenario sits in its file (``scenario`` in an agenda).
+    """
+    problems: list[tuple[str, str]] = []
+    parties = ", ".join(party_ids) or "none defined"
+
+    def party_ref(path: str, value: str) -> bool:
+        if value not in party_ids:
+            problems.append((path, f"{value!r} is not one of the parties ({parties})"))
+            return False
+        return True
+
+    role_names: dict[str, set[str]] = {}
+    role_ids: list[str] = []
+    for n, role in enumerate(scenario.roles):
+        path = f"{base}.roles[{n}]"
+        party_ref(f"{path}.side", role.side)
+        if role.id:
+            if role.id in role_ids:
+                problems.append((f"{path}.id", f"duplicate role id {role.id!r}"))
+            role_ids.append(role.id)
+        role_names.setdefault(role.side, set()).update({role.title.casefold(), *([role.id] if role.id else [])})
+
+    def briefs(path: str, items: list[Brief], need_every_side: bool) -> None:
+        sides: set[str] = set()
+        for n, brief in enumerate(items):
+            if not party_ref(f"{path}[{n}].party", brief.party):
+                continue
+            if brief.role:
+                known = role_names.get(brief.party, set())
+                if scenario.roles and brief.role.casefold() not in known and brief.role not in known:
+                    problems.append((f"{path}[{n}].role", f"{brief.role!r} is not a role of {brief.party!r} in scenario.roles"))
+            else:
+                sides.add(brief.party)
+        if need_every_side:
+            for party in party_ids:
+                if party not in sides:
+                    problems.append((path, f"no confidential brief for {party!r}: every side needs one (a brief with party = {party!r} and no role)"))
+
+    briefs(f"{base}.briefs", scenario.briefs, need_every_side=True)
+    for n, rnd in enumerate(scenario.rounds):
+        path = f"{base}.rounds[{n}]"
+        for k, ref in enumerate(rnd.issues):
+            if ref not in issue_ids:
+                problems.append((f"{path}.issues[{k}]", f"{ref!r} is not an issue id of this scenario"))
+        briefs(f"{path}.briefs", rnd.briefs, need_every_side=False)
+    field_ids: list[str] = []
+    for n, item in enumerate(scenario.results_fields):
+        if item.id in field_ids:
+            problems.append((f"{base}.results_fields[{n}].id", f"duplicate results field id {item.id!r}"))
+        field_ids.append(item.id)
+        if item.issue is not None and item.issue not in issue_ids:
+            problems.append((f"{base}.results_fields[{n}].issue", f"{item.issue!r} is not an issue id of this scenario"))
     return problems
 
 
@@ -240,4 +329,4 @@ def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date 
     return session
 
 
-__all__ = ["Agenda", "AgendaEntry", "Brief", "Round", "Scenario", "discover", "find", "new_session"]
+__all__ = ["Agenda", "AgendaEntry", "Brief", "ResultField", "Round", "Scenario", "ScenarioRole", "discover", "find", "new_session", "scenario_problems"]

@@ -83,6 +83,16 @@ def _log(session: Session, action: str, target: str = "", summary: str = "", **d
     session.events.append(Event(at=now(), action=action, target=target, summary=summary, data=clean))
 
 
+def _with_previous(session: Session, first: int) -> None:
+    """Mark the events from index ``first`` on as part of the change logged just before them.
+
+    One call to this module is one change (and one undo step in the app); when it logs more than
+    one event, the later ones say so, so a replay of the log knows what an ``undo`` took back.
+    """
+    for event in session.events[first:]:
+        event.data["with_previous"] = True
+
+
 def _text(value: str, what: str) -> str:
     if not value or not value.strip():
         raise RuleError(f"{what} cannot be empty")
@@ -131,7 +141,7 @@ def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, artic
     session.issues.append(issue)
     if session.cursor.issue is None:
         session.cursor.issue = issue.id
-    _log(session, "issue.add", issue.id, f"Issue added: {statement}", statement=statement, raised_by=raised_by, article=article or None)
+    _log(session, "issue.add", issue.id, f"Issue added: {statement}", statement=statement, raised_by=raised_by, article=article or None, data_needed=data_needed)
     return issue
 
 
@@ -180,12 +190,13 @@ def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
     issue = _issue(session, issue_id)
     if stage not in session.stage_order:
         raise RuleError(f"{stage.value} is not a stage of this session")
-    if issue.brainstorming and stage is not Stage.OPTIONS:
+    ended = issue.brainstorming and stage is not Stage.OPTIONS
+    if ended:
         issue.brainstorming = False
         _log(session, "brainstorm.end", issue.id, "Brainstorm ended")
     issue.stage = stage
     session.cursor.issue, session.cursor.stage = issue.id, stage
-    _log(session, "issue.stage", issue.id, f"Stage: {stage.value}", stage=stage.value)
+    _log(session, "issue.stage", issue.id, f"Stage: {stage.value}", stage=stage.value, with_previous=True if ended else None)
     return issue
 
 
@@ -223,7 +234,7 @@ def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: st
     if kind != "":
         changes["kind"] = kind
     _apply(interest, changes)
-    _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None))
+    _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None), clear_kind=True if kind is None else None)
     return interest
 
 
@@ -419,7 +430,22 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
     )
     issue.checks.append(check)
     verdict = "consensus" if result.consensus else f"no consensus ({', '.join(result.below) or 'no counted responses'})"
-    _log(session, "check.record", check.id, f"{process.METHOD_LABELS[method]}: {verdict}", issue=issue_id, method=method.value, outcome=result.outcome.value)
+    _log(
+        session,
+        "check.record",
+        check.id,
+        f"{process.METHOD_LABELS[method]}: {verdict}",
+        issue=issue_id,
+        method=method.value,
+        outcome=result.outcome.value,
+        at=check.at.isoformat(),
+        proposal=proposal,
+        options=list(check.options),
+        note=note,
+        who=[r.who for r in check.responses],
+        parties=[r.party or "" for r in check.responses],
+        values=[str(r.value) for r in check.responses],
+    )
     return check, result
 
 
@@ -448,7 +474,7 @@ def record_agreement(session: Session, issue_id: str, check_id: str | None, text
         options=list(options if options is not None else check.options),
     )
     session.agreements.append(ta)
-    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None)
+    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title, date=ta.date.isoformat(), options=list(ta.options))
     return ta
 
 
@@ -459,10 +485,12 @@ def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreemen
     ta.text = _text(text, "TA language")
     dropped = [i.party for i in ta.initials]
     ta.initials = []
-    _log(session, "ta.edit", ta_id, "TA language changed" + (" (initials withdrawn)" if dropped else ""), text=text, withdrawn=dropped or None)
+    _log(session, "ta.edit", ta_id, "TA language changed" + (" (initials withdrawn)" if dropped else ""), text=text, withdrawn=dropped or None, issue=ta.issue)
     issue = _issue(session, ta.issue)
     if issue.status is IssueStatus.AGREED:  # agreed again once every party initials the new words
+        first = len(session.events)
         set_status(session, issue.id, IssueStatus.OPEN)
+        _with_previous(session, first)
     return ta
 
 
@@ -475,11 +503,13 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
     spokesperson = party.spokesperson()
     mark = Initial(party=party_id, initials=_text(initials.strip(), "initials"), name=name or (spokesperson.name if spokesperson else ""))
     ta.initials = [i for i in ta.initials if i.party != party_id] + [mark]
-    _log(session, "ta.initial", ta_id, f"{party.short} initialed: {mark.initials}", party=party_id, initials=mark.initials)
+    _log(session, "ta.initial", ta_id, f"{party.short} initialed: {mark.initials}", party=party_id, initials=mark.initials, name=mark.name)
     if not process.initials_missing(session, [i.party for i in ta.initials]):
         issue = _issue(session, ta.issue)
         if issue.status in (IssueStatus.OPEN, IssueStatus.NO_CONSENSUS):
+            first = len(session.events)
             set_status(session, issue.id, IssueStatus.AGREED)
+            _with_previous(session, first)
     return ta
 
 
@@ -492,7 +522,7 @@ def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str |
         _issue(session, issue_id)
     item = ParkingItem(id=session.new_id("park"), text=_text(text, "a parking-lot item"), owner=owner, issue=issue_id, created=now())
     session.parking_lot.append(item)
-    _log(session, "parking.add", item.id, f"Parking lot: {text}", text=text, owner=owner or None, issue=issue_id)
+    _log(session, "parking.add", item.id, f"Parking lot: {text}", text=text, owner=owner or None, issue=issue_id, created=item.created.isoformat())
     return item
 
 
@@ -524,7 +554,7 @@ def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason
         raise RuleError(f"a caucus is already running ({session.holder_label(running.party)}); end it first")
     caucus = Caucus(id=session.new_id("caucus"), party=party_id, called_by=called_by, reason=reason, start=now())
     session.caucuses.append(caucus)
-    _log(session, "caucus.start", caucus.id, f"Caucus called by {session.holder_label(party_id)}", party=party_id, called_by=called_by or None, reason=reason or None)
+    _log(session, "caucus.start", caucus.id, f"Caucus called by {session.holder_label(party_id)}", party=party_id, called_by=called_by or None, reason=reason or None, start=caucus.start.isoformat())
     return caucus
 
 
@@ -535,7 +565,7 @@ def end_caucus(session: Session) -> Caucus:
         raise RuleError("no caucus is running")
     caucus.end = max(now(), caucus.start)
     minutes = round((caucus.end - caucus.start).total_seconds() / 60)
-    _log(session, "caucus.end", caucus.id, f"Caucus ended after {minutes} min", minutes=minutes)
+    _log(session, "caucus.end", caucus.id, f"Caucus ended after {minutes} min", minutes=minutes, end=caucus.end.isoformat())
     return caucus
 
 
@@ -546,7 +576,7 @@ def add_action(session: Session, text: str, *, kind: ActionKind = ActionKind.ACT
     item = ActionItem(id=session.new_id("action"), kind=kind, text=_text(text, "an action item"), owner=owner, requested_of=requested_of, due=due, issue=issue_id)
     session.actions.append(item)
     label = "Information request" if kind is ActionKind.INFO_REQUEST else "Action"
-    _log(session, "action.add", item.id, f"{label}: {text}", text=text, kind=kind.value, owner=owner or None, due=due.isoformat() if due else None)
+    _log(session, "action.add", item.id, f"{label}: {text}", text=text, kind=kind.value, owner=owner or None, due=due.isoformat() if due else None, requested_of=requested_of, issue=issue_id)
     return item
 
 
@@ -563,5 +593,5 @@ def edit_action(session: Session, item_id: str, *, text: str | None = None, owne
     if done is not None:
         changes["done"] = done
     _apply(item, changes)
-    _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done)
+    _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done, due=due.isoformat() if due else None)
     return item

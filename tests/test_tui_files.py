@@ -189,3 +189,18 @@ async def test_help_and_palette_list_the_keys(tmp_path):
         for title in ("Next stage", "Parking lot", "Caucus", "Undo", "Present"):
             assert title in titles
         await pilot.press("ctrl+q")
+
+
+async def test_a_one_line_paste_goes_into_the_capture_line_as_typed(tmp_path):
+    from textual import events
+
+    app = IbbApp(path=example(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.screen.query_one("#capture", Input)
+        box.focus()
+        box.value = "Pay "
+        box.cursor_position = len(box.value)
+        box.post_message(events.Paste("[b]steps[/b] at year 15\n"))
+        await pilot.pause()
+        assert box.value == "Pay [b]steps[/b] at year 15"
+        await pilot.press("ctrl+q")

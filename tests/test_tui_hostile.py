@@ -342,6 +342,35 @@ async def test_pasting_several_lines_into_the_capture_line_keeps_every_line(tmp_
     assert [(i.id, i.statement) for i in store.load_session(path).issues[before:]] == stored
 
 
+@pytest.mark.parametrize("field", ["parking lot", "edit prompt"])
+async def test_pasting_several_lines_elsewhere_keeps_every_line(tmp_path, field):
+    """The same paste into the parking lot's line, and into the prompt that rewords an issue."""
+    pasted = "line one\nline two\n[b]three[/b]"
+    path = save(small_session(), tmp_path / "paste-elsewhere.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.screen
+        if field == "parking lot":
+            await pilot.press("f4")
+            target = (await dialog(pilot, ParkingLotScreen)).query_one("#aid-capture", Input)
+        else:
+            issues = screen.query_one("#view-issues", OptionList)
+            issues.focus()
+            issues.highlighted = 0
+            await pilot.press("e")
+            target = (await dialog(pilot, Prompt)).query_one("#prompt-input", Input)
+        target.focus()
+        target.post_message(events.Paste(pasted))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        texts = [p.text for p in app.session.parking_lot] if field == "parking lot" else [app.session.issues[0].statement]
+        await pilot.press("ctrl+q")
+    finished(app)
+    lost = [line for line in pasted.splitlines() if not any(line in text for text in texts)]
+    assert not lost, f"{field}: pasted lines lost: {lost}; stored {texts}"
+
+
 # --- the edit prompts (E on a list item) ------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from .. import editing
 from ..capture import split_due, split_owner
 from ..model import ActionKind
 from .modals import Prompt
+from .widgets import LinesInput
 from .text import join, literal
 
 
@@ -37,7 +38,7 @@ class _ListScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide tall"):
             yield Label(self.TITLE, classes="dialog-title", id="list-title")
             yield OptionList(id="aid-list")
-            yield Input(placeholder=self.PLACEHOLDER, id="aid-capture")
+            yield LinesInput(placeholder=self.PLACEHOLDER, id="aid-capture", split=True)
             yield Label("Enter adds · Tab to the list · Space marks done · E edits · O owner · Esc closes", classes="dialog-hint")
 
     @property
@@ -72,6 +73,13 @@ class _ListScreen(ModalScreen[None]):
         widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
         if rows:
             widget.highlighted = min(keep or 0, len(rows) - 1)
+
+    @on(LinesInput.Lines, "#aid-capture")
+    def pasted_lines(self, event: LinesInput.Lines) -> None:
+        """A pasted list: one item a line, exactly as if each had been typed and entered."""
+        for line in event.lines:
+            event.input.value = line
+            self.add(Input.Submitted(event.input, line))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from .text import literal
+from .widgets import LinesInput
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ class Prompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield LinesInput(self.value, placeholder=self.placeholder, id="prompt-input")
             if self.hint:
                 yield Label(literal(self.hint), classes="dialog-hint")
 

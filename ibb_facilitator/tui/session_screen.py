@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Key, Paste
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,7 +23,7 @@ from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, S
 from ..capture import parse_holder_prefix
 from .modals import Choose, LongText, Panel, PickMany, Prompt
 from .text import join, literal, one_line
-from .widgets import STAGE_NAMES, CaucusClock, StageTimer, Stepper
+from .widgets import STAGE_NAMES, CaucusClock, LinesInput, StageTimer, Stepper
 
 PLACEHOLDERS = {
     Stage.ISSUES: "New issue: “How can we …?” then Enter",
@@ -76,19 +76,6 @@ class RatingGrid(DataTable):
             event.stop()
 
 
-class CaptureInput(Input):
-    """The capture line. A paste of several lines keeps every line: each becomes an item."""
-
-    async def _on_paste(self, event: Paste) -> None:
-        lines = [line for line in event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
-        if len(lines) <= 1:
-            await super()._on_paste(event)
-            return
-        event.stop()
-        event.prevent_default()
-        self.screen.capture_lines(lines)  # type: ignore[attr-defined]
-
-
 class SessionScreen(Screen):
     BINDINGS = [
         Binding("alt+right,ctrl+pagedown", "stage(1)", "Next stage", id="stage.next"),
@@ -119,6 +106,7 @@ class SessionScreen(Screen):
         self.proposal = ""
         self.grouped = False
         self.presenting = False
+        self._bindings_stage: Stage | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -151,7 +139,7 @@ class SessionScreen(Screen):
                     yield Static("", id="check-history")
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
-            yield CaptureInput(id="capture")
+            yield LinesInput(id="capture", split=True)
         yield Footer()
 
     @property
@@ -222,7 +210,9 @@ class SessionScreen(Screen):
             f"{session.holder_label(caucus.party)}" + (f" (called by {caucus.called_by})" if caucus and caucus.called_by else "") if caucus else "",
             caucus.start if caucus else None,
         )
-        self.refresh_bindings()
+        if stage is not self._bindings_stage:  # the footer recomposes: only when keys change
+            self._bindings_stage = stage
+            self.refresh_bindings()
 
     def _fill(self, widget: OptionList, rows: list[tuple[str, Content]]) -> None:
         keep = widget.highlighted_option.id if widget.highlighted_option else None
@@ -454,6 +444,10 @@ class SessionScreen(Screen):
             event.input.value = ""
             if done is not True and hasattr(done, "id"):
                 self._highlight(done.id)
+
+    @on(LinesInput.Lines, "#capture")
+    def pasted_lines(self, event: LinesInput.Lines) -> None:
+        self.capture_lines(event.lines)
 
     def capture_lines(self, lines: list[str]) -> None:
         """A multi-line paste: one item a line (the proposal, at consensus, keeps its lines)."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Digits, Input, Label, Static
 
 from ..model import Stage
 from .text import literal
@@ -125,3 +127,38 @@ class CaucusClock(Static):
             return
         elapsed = int((datetime.now().astimezone() - self.start).total_seconds())
         self.update(Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")))
+
+
+class LinesInput(Input):
+    """An Input that never drops pasted lines (Textual's Input keeps only the first).
+
+    With ``split=True`` a paste of several lines posts ``LinesInput.Lines`` so the screen can
+    add one item a line; otherwise the lines are joined with spaces in place.
+    """
+
+    class Lines(Message):
+        def __init__(self, input: "LinesInput", lines: list[str]) -> None:
+            super().__init__()
+            self.input = input
+            self.lines = lines
+
+        @property
+        def control(self) -> "LinesInput":
+            return self.input
+
+    def __init__(self, *args: object, split: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.split = split
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = [line for line in text.split("\n") if line.strip()]
+        if len(lines) <= 1:
+            super()._on_paste(event)
+            return
+        event.stop()
+        event.prevent_default()
+        if self.split:
+            self.post_message(self.Lines(self, lines))
+        else:
+            self.insert_text_at_cursor(" ".join(line.strip() for line in lines))
