@@ -204,6 +204,7 @@ def scenario_problems(scenario: Scenario, party_ids: list[str], issue_ids: list[
         sides: set[str] = set()
         for n, brief in enumerate(items):
             if not party_ref(f"{path}[{n}].party", brief.party):
+                need_every_side = False  # most likely the missing side, misspelt: one error, here
                 continue
             if brief.role:
                 known = role_names.get(brief.party, set())

@@ -14,7 +14,7 @@ import uuid
 from itertools import chain
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Iterator
+from typing import Annotated, Any, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -303,6 +303,66 @@ class Cursor(Model):
     stage: Stage = Stage.ISSUES
 
 
+# --- training: one table of a simulation -------------------------------------------------------
+
+
+class TrainingRound(Model):
+    """One round as this table ran it; ``number`` counts the scenario's rounds from 1."""
+
+    number: int = Field(ge=1, le=99)
+    start: datetime
+    end: datetime | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _require_offset(value)
+
+
+class Reveal(Model):
+    """A confidential brief was opened on this table's screen: whose and when, never what it says."""
+
+    party: str
+    role: Text = ""  # empty: the side's brief
+    round: int = Field(default=0, ge=0, le=99)  # 0: before the first round
+    at: datetime
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_offset(value)
+
+
+class TrainingResult(Model):
+    """One line of the results sheet, as the table filled it in."""
+
+    field: str = Field(min_length=1)  # the scenario's results-field id
+    label: Text = Field(min_length=1)  # kept with the value: the sheet reads without the scenario
+    value: Text = ""
+
+
+class TrainingState(Model):
+    """A training simulation at one table: the scenario it plays and how the table ran it.
+
+    ``scenario`` is a copy of the scenario pack's ``[scenario]`` table (briefs, roles, rounds,
+    results sheet, debrief), so a table's file runs on any machine; ``training.py`` checks it.
+    """
+
+    scenario_name: Text = Field(min_length=1)  # the pack it came from: "scenario-maple-valley"
+    table: int = Field(default=1, ge=1, le=999)
+    tables: int = Field(default=1, ge=1, le=999)  # how many tables the class runs
+    scenario: dict[str, Any]
+    rounds: list[TrainingRound] = []
+    reveals: list[Reveal] = []
+    results: list[TrainingResult] = []
+    finished: datetime | None = None
+
+    @field_validator("finished")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _require_offset(value)
+
+
 class Session(Model):
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -331,6 +391,7 @@ class Session(Model):
     caucuses: list[Caucus] = []
     actions: list[ActionItem] = []
     events: list[Event] = []
+    training: TrainingState | None = None  # set when the session is a table of a simulation
 
     @field_validator("created")
     @classmethod
@@ -524,4 +585,40 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
 
     if session.cursor.issue is not None and session.cursor.issue not in issue_ids:
         problems.append(("cursor.issue", f"no issue {session.cursor.issue!r}"))
+    if session.training is not None:
+        problems.extend(_training_problems(session, session.training, party_ref))
+    return problems
+
+
+def _training_problems(session: Session, training: TrainingState, party_ref: Any) -> list[tuple[str, str]]:
+    """A table's rounds run in order and do not overlap; reveals name parties; the copied
+    scenario is a valid one for this session's parties and issues (checked in ``training.py``,
+    imported here at call time: it imports this module)."""
+    from .training import scenario_copy_problems
+
+    problems: list[tuple[str, str]] = []
+    previous_end: datetime | None = None
+    for k, rnd in enumerate(training.rounds):
+        path = f"training.rounds[{k}]"
+        if rnd.number != k + 1:
+            problems.append((f"{path}.number", f"round {rnd.number} is in place {k + 1}: rounds run 1, 2, 3 … in order"))
+        if rnd.end is not None and rnd.end < rnd.start:
+            problems.append((f"{path}.end", "a round cannot end before it starts"))
+        if k < len(training.rounds) - 1 and rnd.end is None:
+            problems.append((f"{path}.end", "only the last round may still be running"))
+        if previous_end is not None and rnd.start < previous_end:
+            problems.append((f"{path}.start", "a round cannot start before the one before it ended"))
+        previous_end = rnd.end
+    if training.finished is not None and training.rounds and training.rounds[-1].end is None:
+        problems.append(("training.finished", "the simulation is finished but its last round is still running"))
+    if training.table > training.tables:
+        problems.append(("training.table", f"table {training.table} of {training.tables}: the class has fewer tables"))
+    for k, reveal in enumerate(training.reveals):
+        party_ref(f"training.reveals[{k}].party", reveal.party)
+    seen: set[str] = set()
+    for k, result in enumerate(training.results):
+        if result.field in seen:
+            problems.append((f"training.results[{k}].field", f"results field {result.field!r} is filled in twice"))
+        seen.add(result.field)
+    problems.extend(scenario_copy_problems(session, training))
     return problems

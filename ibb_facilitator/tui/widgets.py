@@ -154,8 +154,7 @@ class LinesInput(Input):
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         lines = [line for line in text.split("\n") if line.strip()]
         if len(lines) <= 1:
-            super()._on_paste(event)
-            return
+            return  # Textual calls Input._on_paste next (handlers run down the class hierarchy)
         event.stop()
         event.prevent_default()
         if self.split:

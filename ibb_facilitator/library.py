@@ -1,0 +1,807 @@
+"""The session library: every session file in a folder tree, listed and searchable.
+
+``Library.refresh(root)`` walks ``root`` for ``*.toml`` files and keeps a search index of them in
+``paths.cache_dir()/library.sqlite3`` (SQLite with FTS5, from the standard library). The index is
+a cache, never the source of truth: files are keyed by their absolute path and re-read only when
+their ``mtime_ns`` or size changed; files that disappeared are dropped; a damaged or unreadable
+index file is thrown away and built again (in memory if the cache folder cannot be written).
+
+What is listed:
+
+- a **session** (a TOML file with ``schema_version``) that loads: title, district, meeting days,
+  issues open / agreed, last change (its last logged event, else the file's mtime);
+- a **broken** file (unreadable, not TOML, fails validation): its path and the store's error.
+  A broken file never stops the listing or the index;
+- agendas and other TOML files (no ``schema_version``) are skipped, and so are hidden files and
+  folders (lock files ``.NAME.toml.lock``, temp files of a save) and backups (``NAME.toml.bak``).
+
+What is searched: every kind of text a session holds, one index row per item with its kind, its
+id and its issue (see ``KINDS``). ``search`` takes what a person typed (never FTS5 syntax: every
+word is quoted, so ``AND``, ``*``, ``(`` or a stray quote are just text), matches every word
+(the last letters may be missing: ``stip`` finds "stipend"; ``"class size"`` in quotes is an
+exact phrase) and ranks with bm25, weighted by kind so a hit in a title or an issue statement
+comes before a passing mention in a note.
+
+No textual or rich here: the CLI and the TUI both use it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import sqlite3
+import stat as statmod
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .model import IssueStatus, Session
+from .store import Session as _Session  # noqa: F401  (re-exported type for readers)
+from .store import StoreError, migrate, parse_toml, read_text, validate
+
+DB_NAME = "library.sqlite3"
+INDEX_VERSION = 1  # bump when the schema or what is indexed changes: the index is rebuilt
+
+#: kind -> (what a person calls it, bm25 weight). A higher weight ranks the kind's hits higher.
+KINDS: dict[str, tuple[str, float]] = {
+    "title": ("session title", 4.0),
+    "issue": ("issue", 3.0),
+    "agreement": ("tentative agreement", 2.0),
+    "interest": ("interest", 1.5),
+    "option": ("option", 1.5),
+    "criterion": ("criterion", 1.5),
+    "check": ("consensus check", 1.2),
+    "issue_notes": ("issue notes", 1.0),
+    "parking": ("parking lot", 1.0),
+    "action": ("action item", 1.0),
+    "info_request": ("information request", 1.0),
+    "ground_rule": ("ground rule", 1.0),
+    "decision_rule": ("decision rule", 1.0),
+    "caucus": ("caucus", 1.0),
+    "party": ("party", 0.8),
+    "session": ("session details", 0.8),
+}
+#: Kinds whose item id is a real id in the session (``Session.all_ids``); the others carry a
+#: location instead (``title``, ``ground_rules[2]``, a party id...).
+ID_KINDS = frozenset({"issue", "issue_notes", "interest", "option", "criterion", "check", "agreement", "parking", "action", "info_request", "caucus"})
+WHO_WEIGHT = 0.3  # a match on the holder / owner column only counts this much
+
+SORTS = ("title", "district", "date", "changed")
+
+# Highlight markers inside snippets: Unicode noncharacters, reserved for a program's own use.
+# A text that contains one anyway gets a snippet without highlights (never a wrong one).
+_MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
+_SNIPPET_TOKENS = 14
+_PARALLEL_FROM = 48  # files to (re)read before a refresh uses worker processes
+
+
+class LibraryError(StoreError):
+    """The library could not be listed (the folder is missing, the index cannot be written)."""
+
+
+# --- what a listing and a search return ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the listing: a session, or a broken file (``error`` set)."""
+
+    path: Path
+    title: str = ""
+    organization: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+    n_days: int = 0
+    created: datetime | None = None
+    issues: int = 0
+    open: int = 0
+    agreed: int = 0
+    changed: datetime | None = None  # the last logged event, else the file's mtime
+    error: str = ""  # the store's error lines, for a broken file
+    session_id: str = ""
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.error)
+
+    @property
+    def error_line(self) -> str:
+        """The first line of the error, with a count of the others."""
+        lines = self.error.splitlines() or [""]
+        more = len(lines) - 1
+        return lines[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+    @property
+    def day(self) -> date | None:
+        """The date the listing sorts on: the first meeting day, else the day it was created."""
+        return self.first_day or (self.created.date() if self.created else None)
+
+    @property
+    def dates(self) -> str:
+        if self.first_day and self.last_day and self.first_day != self.last_day:
+            return f"{self.first_day.isoformat()} – {self.last_day.isoformat()} ({self.n_days} days)"
+        if self.first_day:
+            return self.first_day.isoformat()
+        return f"created {self.created.date().isoformat()}" if self.created else ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: where it is, what kind of item, and a snippet around the match."""
+
+    path: Path
+    title: str  # the session's title
+    kind: str
+    item_id: str  # the item's id (or location, for kinds without ids: see ``ID_KINDS``)
+    issue_id: str  # the issue it belongs to, "" for session-wide items
+    who: str  # an interest's holder, an owner, a caucus's party
+    snippet: str  # plain text around the match ("…" where cut)
+    marks: tuple[tuple[int, int], ...] = ()  # highlighted (start, end) spans of ``snippet``
+    score: float = 0.0  # lower is better (weighted bm25)
+    issue_statement: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, (self.kind, 1.0))[0]
+
+    @property
+    def focus(self) -> str | None:
+        """The id to show this hit at: the item, else its issue, else nothing (the top)."""
+        if self.kind in ID_KINDS and self.item_id:
+            return self.item_id
+        return self.issue_id or None
+
+
+@dataclass
+class RefreshStats:
+    files: int = 0  # session, broken and skipped files seen
+    read: int = 0  # (re)read because they were new or changed
+    removed: int = 0  # dropped because they are gone
+    seconds: float = 0.0
+    workers: int = 1
+
+
+@dataclass
+class Listing:
+    """What ``Library.scan`` returns: the entries and how the refresh went."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    stats: RefreshStats = field(default_factory=RefreshStats)
+
+
+# --- reading one file (runs in worker processes too: plain data in, plain data out) ----------
+
+
+def _rows(session: Session) -> list[tuple[str, str, str, str, str]]:
+    """``(kind, item_id, issue_id, who, text)`` for every piece of text in ``session``."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    add = rows.append
+
+    def join(*parts: str) -> str:
+        return "\n".join(p for p in parts if p)
+
+    party_label = {p.id: f"{p.name} ({p.short})" for p in session.parties}
+
+    def holder(value: str) -> str:
+        return party_label.get(value) or session.holder_label(value)
+
+    add(("title", "title", "", "", session.title))
+    details = join(session.organization, session.bargaining_unit, session.location, *session.facilitators,
+                   session.recorder, session.timekeeper, *session.observers)
+    if details:
+        add(("session", "session", "", "", details))
+    for party in session.parties:
+        people = (f"{m.name}, {m.title}" if m.title else m.name for m in party.members)
+        add(("party", party.id, "", "", join(f"{party.name} ({party.short})", *people)))
+    for n, rule in enumerate(session.ground_rules):
+        add(("ground_rule", f"ground_rules[{n}]", "", "", rule))
+    rule = session.decision_rule
+    add(("decision_rule", "decision_rule", "", "", join(rule.description, rule.fallback)))
+    for crit in session.shared_criteria:
+        add(("criterion", crit.id, "", "", crit.text))
+    for issue in session.issues:
+        iid = issue.id
+        add(("issue", iid, iid, holder(issue.raised_by) if issue.raised_by != "joint" else "", issue.statement))
+        notes = join(issue.article, issue.data_needed, issue.notes)
+        if notes:
+            add(("issue_notes", iid, iid, "", notes))
+        for it in issue.interests:
+            add(("interest", it.id, iid, holder(it.holder), it.text))
+        for opt in issue.options:
+            add(("option", opt.id, iid, "", opt.text))
+        for crit in issue.criteria:
+            add(("criterion", crit.id, iid, "", crit.text))
+        for check in issue.checks:
+            text = join(check.proposal, check.note)
+            if text:
+                add(("check", check.id, iid, "", text))
+    for ta in session.agreements:
+        add(("agreement", ta.id, ta.issue, " ".join(i.initials for i in ta.initials), join(ta.title, ta.article, ta.text)))
+    for item in session.parking_lot:
+        add(("parking", item.id, item.issue or "", item.owner, item.text))
+    for action in session.actions:
+        who = join(action.owner, action.requested_of).replace("\n", ", ")
+        add((action.kind.value, action.id, action.issue or "", who, action.text))
+    for caucus in session.caucuses:
+        if caucus.reason:
+            who = join(holder(caucus.party), caucus.called_by).replace("\n", ", ")
+            add(("caucus", caucus.id, "", who, caucus.reason))
+    return rows
+
+
+def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[str, str, str, str, str]]]:
+    """Read one file for the index: ``("session" | "broken" | "other", fields, rows)``.
+
+    Never raises for a bad file: what is wrong with it is the ``error`` field of a broken one.
+    """
+    gc_was = gc.isenabled()
+    gc.disable()  # as store.load_session: many objects, no cycles
+    try:
+        try:
+            text = read_text(Path(path))
+            data = parse_toml(text, path)
+            if "schema_version" not in data:
+                return "other", {}, []  # an agenda, or some other TOML file: not a session
+            data = migrate(data, path)
+            session = validate(Session, data, text, path, _session_problems)
+        except StoreError as exc:
+            return "broken", {"error": "\n".join(exc.lines)}, []
+        except (RecursionError, MemoryError, ValueError) as exc:  # belt and braces: list, never stop
+            return "broken", {"error": f"{path}: cannot be read ({type(exc).__name__})"}, []
+        fields = _fields(session, mtime_ns)
+        return "session", fields, _rows(session)
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def _session_problems(session: Session) -> list[tuple[str, str]]:
+    from .model import integrity_problems
+    from .process import rule_problems
+
+    return integrity_problems(session) + rule_problems(session)
+
+
+def _fields(session: Session, mtime_ns: int) -> dict[str, Any]:
+    days = sorted(session.meeting_days)
+    if session.events:
+        changed = max(e.at for e in session.events)
+    else:
+        changed = datetime.fromtimestamp(mtime_ns / 1e9).astimezone().replace(microsecond=0)
+    statuses = [i.status for i in session.issues]
+    return {
+        "session_id": session.id,
+        "title": session.title,
+        "organization": session.organization,
+        "first_day": days[0].isoformat() if days else None,
+        "last_day": days[-1].isoformat() if days else None,
+        "n_days": len(set(days)),
+        "created": session.created.isoformat(),
+        "issues": len(statuses),
+        "open": statuses.count(IssueStatus.OPEN),
+        "agreed": statuses.count(IssueStatus.AGREED),
+        "changed": changed.isoformat(),
+        "changed_ts": changed.timestamp(),
+    }
+
+
+def _read_many(jobs: list[tuple[str, int]]) -> list[tuple[str, dict[str, Any], list]]:
+    return [read_one(p, m) for p, m in jobs]
+
+
+# --- walking a folder -----------------------------------------------------------------------
+
+
+def _key(path: str) -> bytes:
+    """A path as stored: its bytes (file names need not be valid UTF-8)."""
+    return os.fsencode(path)
+
+
+def _root_range(root: str) -> tuple[bytes, bytes]:
+    """Keys ``lo <= key < hi`` of every path under ``root``."""
+    prefix = _key(root if root.endswith(os.sep) else root + os.sep)
+    return prefix, prefix[:-1] + bytes([prefix[-1] + 1])
+
+
+def walk(root: Path) -> Iterator[tuple[str, int, int]]:
+    """``(path, mtime_ns, size)`` of every candidate session file under ``root``.
+
+    ``*.toml`` regular files, hidden ones and hidden folders left out (lock files, a save's
+    temp files, ``.git``); symlinked folders are not followed (no loops); folders that cannot be
+    read are passed over.
+    """
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                if not name.endswith(".toml"):
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            if statmod.S_ISREG(st.st_mode):
+                yield entry.path, st.st_mtime_ns, st.st_size
+
+
+def resolve_root(root: Path | str) -> Path:
+    """``root`` as an absolute folder, or a ``LibraryError`` saying plainly what is wrong."""
+    path = Path(root).expanduser()
+    if not path.exists():
+        raise LibraryError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise LibraryError(f"{path}: is a file, not a folder (give the folder that holds the sessions)")
+    return path.resolve()
+
+
+# --- the index ------------------------------------------------------------------------------
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    session_id TEXT, title TEXT, organization TEXT,
+    first_day TEXT, last_day TEXT, n_days INTEGER, created TEXT,
+    issues INTEGER, open INTEGER, agreed INTEGER,
+    changed TEXT, changed_ts REAL,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS item(
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    issue_id TEXT NOT NULL,
+    who TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS item_file ON item(file_id, kind, item_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS item_fts USING fts5(
+    text, who, content='item', content_rowid='id',
+    tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+);
+CREATE TRIGGER IF NOT EXISTS item_ai AFTER INSERT ON item BEGIN
+    INSERT INTO item_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
+END;
+CREATE TRIGGER IF NOT EXISTS item_ad AFTER DELETE ON item BEGIN
+    INSERT INTO item_fts(item_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
+END;
+PRAGMA user_version = {INDEX_VERSION};
+"""
+
+_FILE_COLUMNS = ("session_id", "title", "organization", "first_day", "last_day", "n_days", "created",
+                 "issues", "open", "agreed", "changed", "changed_ts", "error")
+
+
+def fts5_available() -> bool:
+    try:
+        con = sqlite3.connect(":memory:")
+        try:
+            con.execute("CREATE VIRTUAL TABLE t USING fts5(a)")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def default_db_path() -> Path:
+    return paths.cache_dir() / DB_NAME
+
+
+class Library:
+    """The index of session files. One per thread (SQLite connections are not shared).
+
+    ``db_path`` defaults to ``paths.cache_dir()/library.sqlite3``; ``":memory:"`` keeps it in memory.
+    """
+
+    def __init__(self, db_path: Path | str | None = None):
+        self.db_path = str(default_db_path() if db_path is None else db_path)
+        self.in_memory = self.db_path == ":memory:"
+        self.con = self._connect()
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if not fts5_available():
+            raise LibraryError("this Python's sqlite3 has no FTS5 full-text search: the library cannot index sessions")
+        if not self.in_memory:
+            try:
+                Path(self.db_path).parent.mkdir(parents=True, exist_ok=True)
+                return self._open(self.db_path)
+            except sqlite3.DatabaseError:
+                # damaged or from a different program: it is only a cache, build it again
+                self._discard(self.db_path)
+                try:
+                    return self._open(self.db_path)
+                except (sqlite3.Error, OSError):
+                    pass
+            except (sqlite3.Error, OSError):
+                pass
+            self.in_memory = True  # the cache folder cannot be written: index in memory, this run only
+        return self._open(":memory:")
+
+    @staticmethod
+    def _discard(db: str) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(db + suffix)
+            except OSError:
+                pass
+
+    @staticmethod
+    def _open(db: str) -> sqlite3.Connection:
+        con = sqlite3.connect(db, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
+            con.execute("PRAGMA busy_timeout = 10000")
+            if db != ":memory:":
+                con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = NORMAL")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, INDEX_VERSION):
+                con.executescript(
+                    "DROP TRIGGER IF EXISTS item_ai; DROP TRIGGER IF EXISTS item_ad; DROP TABLE IF EXISTS item_fts;"
+                    "DROP TABLE IF EXISTS item; DROP TABLE IF EXISTS files;"
+                )
+            con.executescript(_SCHEMA)
+            con.execute("SELECT count(*) FROM files").fetchone()  # a damaged file fails here
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- keeping it current ------------------------------------------------------------------------
+
+    def refresh(self, root: Path | str, *, workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> RefreshStats:
+        """Bring the index of ``root`` up to date: read new and changed files, drop gone ones.
+
+        ``workers``: processes that read files (default: one per CPU, up to 4, when there are
+        many files to read; 1 reads them here). ``progress(done, total)`` is called as files are read.
+        """
+        started = time.perf_counter()
+        folder = resolve_root(root)
+        lo, hi = _root_range(str(folder))
+        found = {p: (m, s) for p, m, s in walk(folder)}
+        known = {os.fsdecode(k): (fid, m, s) for fid, k, m, s in
+                 self.con.execute("SELECT id, path, mtime_ns, size FROM files WHERE path >= ? AND path < ?", (lo, hi))}
+        gone = [known[p][0] for p in known if p not in found]
+        todo = [(p, m, s) for p, (m, s) in found.items() if known.get(p, (0, None, None))[1:] != (m, s)]
+        stats = RefreshStats(files=len(found), read=len(todo), removed=len(gone))
+        try:
+            if gone:
+                with self._transaction():
+                    for fid in gone:
+                        self._drop(fid)
+            if todo:
+                stats.workers = self._read_and_store(todo, workers, progress)
+                if len(todo) > 200:
+                    self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{self.db_path}: the search index could not be updated ({exc})") from None
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _read_and_store(self, todo: list[tuple[str, int, int]], workers: int | None,
+                        progress: Callable[[int, int], None] | None) -> int:
+        todo.sort()
+        total = len(todo)
+        if workers is None:
+            workers = min(4, os.cpu_count() or 1) if total >= _PARALLEL_FROM else 1
+        workers = max(1, min(workers, total))
+        done = 0
+        batch = 16
+        chunks = [todo[i : i + batch] for i in range(0, total, batch)]
+
+        def store(chunk: list[tuple[str, int, int]], results: list) -> None:
+            nonlocal done
+            with self._transaction():
+                for (path, mtime_ns, size), result in zip(chunk, results):
+                    self._put(path, mtime_ns, size, *result)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+
+        if workers == 1:
+            for chunk in chunks:
+                store(chunk, _read_many([(p, m) for p, m, _ in chunk]))
+            return 1
+        import multiprocessing
+
+        # "spawn": safe from a threaded program (the app's worker thread); the workers import
+        # only the core (pydantic, the model, the store).
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for chunk, results in zip(chunks, pool.map(_read_many, [[(p, m) for p, m, _ in c] for c in chunks])):
+                store(chunk, results)
+        return workers
+
+    def _transaction(self):
+        con = self.con
+
+        class _Tx:
+            def __enter__(self) -> None:
+                con.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, kind, exc, tb) -> None:
+                con.execute("COMMIT" if kind is None else "ROLLBACK")
+
+        return _Tx()
+
+    def _drop(self, file_id: int) -> None:
+        self.con.execute("DELETE FROM item WHERE file_id = ?", (file_id,))
+        self.con.execute("DELETE FROM files WHERE id = ?", (file_id,))
+
+    def _put(self, path: str, mtime_ns: int, size: int, state: str, fields: dict[str, Any], rows: list) -> None:
+        values = [fields.get(c) for c in _FILE_COLUMNS]
+        setters = ", ".join(f"{c} = excluded.{c}" for c in ("mtime_ns", "size", "state", *_FILE_COLUMNS))
+        (file_id,) = self.con.execute(
+            f"INSERT INTO files(path, mtime_ns, size, state, {', '.join(_FILE_COLUMNS)}) "
+            f"VALUES (?, ?, ?, ?, {', '.join('?' * len(_FILE_COLUMNS))}) "
+            f"ON CONFLICT(path) DO UPDATE SET {setters} RETURNING id",
+            (_key(path), mtime_ns, size, state, *values),
+        ).fetchone()
+        self.con.execute("DELETE FROM item WHERE file_id = ?", (file_id,))
+        if rows:
+            self.con.executemany(
+                "INSERT INTO item(file_id, kind, item_id, issue_id, who, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [(file_id, *row) for row in rows],
+            )
+
+    # -- reading it --------------------------------------------------------------------------------
+
+    def entries(self, root: Path | str) -> list[Entry]:
+        """Every session and broken file under ``root`` as last indexed (``refresh`` first)."""
+        lo, hi = _root_range(str(resolve_root(root)))
+        out = []
+        try:
+            rows = self.con.execute(
+                f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
+                "WHERE path >= ? AND path < ? AND state != 'other'", (lo, hi)).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
+        for key, state, sid, title, org, first, last, n_days, created, issues, open_, agreed, changed, _ts, error in rows:
+            path = Path(os.fsdecode(key))
+            if state == "broken":
+                mtime = _mtime(path)
+                out.append(Entry(path=path, error=error or f"{path}: cannot be read", changed=mtime))
+                continue
+            out.append(Entry(
+                path=path, title=title or "", organization=org or "", session_id=sid or "",
+                first_day=date.fromisoformat(first) if first else None,
+                last_day=date.fromisoformat(last) if last else None, n_days=n_days or 0,
+                created=datetime.fromisoformat(created) if created else None,
+                issues=issues or 0, open=open_ or 0, agreed=agreed or 0,
+                changed=datetime.fromisoformat(changed) if changed else None,
+            ))
+        return out
+
+    def scan(self, root: Path | str, **kwargs: Any) -> Listing:
+        """``refresh`` then ``entries``: the listing of ``root``, up to date."""
+        stats = self.refresh(root, **kwargs)
+        return Listing(root=resolve_root(root), entries=self.entries(root), stats=stats)
+
+    def search(self, root: Path | str, query: str, *, limit: int = 50) -> list[Hit]:
+        """Hits for what a person typed, best first. Never raises on any query text."""
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        lo, hi = _root_range(str(resolve_root(root)))
+        weight = " ".join(f"WHEN '{k}' THEN {w!r}" for k, (_, w) in KINDS.items())
+        try:
+            best = self.con.execute(
+                f"""SELECT item_fts.rowid, bm25(item_fts, 1.0, {WHO_WEIGHT!r}) * (CASE item.kind {weight} ELSE 1.0 END) AS score
+                    FROM item_fts JOIN item ON item.id = item_fts.rowid JOIN files ON files.id = item.file_id
+                    WHERE item_fts MATCH ? AND files.path >= ? AND files.path < ?
+                    ORDER BY score, item_fts.rowid LIMIT ?""",
+                (match, lo, hi, limit),
+            ).fetchall()
+            if not best:
+                return []
+            scores = dict(best)
+            marks = (_MARK_OPEN, _MARK_CLOSE)
+            rows = self.con.execute(
+                f"""SELECT item_fts.rowid, files.path, files.title, item.kind, item.item_id, item.issue_id, item.who,
+                           item.file_id,
+                           snippet(item_fts, 0, ?, ?, '…', {_SNIPPET_TOKENS}),
+                           snippet(item_fts, 0, '', '', '…', {_SNIPPET_TOKENS}),
+                           instr(item.text, ?) OR instr(item.text, ?)
+                    FROM item_fts JOIN item ON item.id = item_fts.rowid JOIN files ON files.id = item.file_id
+                    WHERE item_fts MATCH ? AND item_fts.rowid IN ({', '.join('?' * len(scores))})""",
+                (*marks, *marks, match, *scores),
+            ).fetchall()
+            statements = self._statements({(r[7], r[5]) for r in rows if r[5]})
+        except sqlite3.Error:
+            return []  # a query FTS5 still refuses, a damaged index: no hits, never a crash
+        hits = []
+        for rowid, key, title, kind, item_id, issue_id, who, file_id, marked, plain, clash in rows:
+            snippet, spans = (plain, ()) if clash else _unmark(marked)
+            hits.append(Hit(
+                path=Path(os.fsdecode(key)), title=title or "", kind=kind, item_id=item_id, issue_id=issue_id,
+                who=who, snippet=snippet, marks=spans, score=scores[rowid],
+                issue_statement=statements.get((file_id, issue_id), ""),
+            ))
+        hits.sort(key=lambda h: h.score)
+        return hits
+
+    def _statements(self, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        out = {}
+        for file_id, issue_id in wanted:
+            row = self.con.execute("SELECT text FROM item WHERE file_id = ? AND kind = 'issue' AND item_id = ?",
+                                   (file_id, issue_id)).fetchone()
+            if row:
+                out[(file_id, issue_id)] = row[0]
+        return out
+
+
+def _mtime(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).astimezone().replace(microsecond=0)
+    except OSError:
+        return None
+
+
+def _unmark(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Split a snippet with highlight markers into plain text and highlighted spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start = None
+    for part in re.split(f"([{_MARK_OPEN}{_MARK_CLOSE}])", text):
+        if part == _MARK_OPEN:
+            start = pos
+        elif part == _MARK_CLOSE:
+            if start is not None and pos > start:
+                spans.append((start, pos))
+            start = None
+        else:
+            out.append(part)
+            pos += len(part)
+    return "".join(out), tuple(spans)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+_QUERY_PART = re.compile(r'"([^"]*)("?)|([^\s"]+)')
+
+
+def _has_token(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query for what a person typed, or ``None`` when it holds nothing to search.
+
+    Every word must appear (in any order); a word of two or more characters also matches as
+    the start of a longer word (``stip`` → "stipend"); text in double quotes is an exact
+    phrase. Everything is quoted for FTS5, so its operators and punctuation are plain text.
+    """
+    parts = []
+    for found in _QUERY_PART.finditer(text or ""):
+        phrase, closed, word = found.groups()
+        if word is not None:
+            if _has_token(word):
+                prefix = "*" if len(word.strip()) >= 2 and word[-1].isalnum() else ""
+                parts.append(f'"{word}"{prefix}')
+        elif _has_token(phrase):
+            # a phrase still being typed (no closing quote yet) may end in part of a word
+            prefix = "*" if not closed and phrase[-1:].isalnum() else ""
+            parts.append(f'"{phrase}"{prefix}')
+    return " ".join(parts) or None
+
+
+# --- sorting and filtering the listing --------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text.casefold()
+
+
+def filter_entries(entries: Iterable[Entry], text: str) -> list[Entry]:
+    """Entries whose title or district holds every word of ``text`` (accents and case ignored).
+
+    Broken files match on their file name.
+    """
+    words = _fold(text).split()
+    if not words:
+        return list(entries)
+    out = []
+    for entry in entries:
+        hay = _fold(f"{entry.title} {entry.organization} {entry.path.name if entry.broken else ''}")
+        if all(w in hay for w in words):
+            out.append(entry)
+    return out
+
+
+def sort_entries(entries: Iterable[Entry], by: str = "changed", *, reverse: bool = False) -> list[Entry]:
+    """Sessions sorted ``by`` title, district, date or changed (newest first for the two dates;
+    ``reverse`` flips it), then broken files by path, always last."""
+    if by not in SORTS:
+        raise ValueError(f"sort by one of {', '.join(SORTS)}, not {by!r}")
+    good = [e for e in entries if not e.broken]
+    broken = sorted((e for e in entries if e.broken), key=lambda e: str(e.path))
+    name = lambda e: (_fold(e.title), str(e.path))  # noqa: E731
+    if by == "title":
+        good.sort(key=name, reverse=reverse)
+    elif by == "district":
+        good.sort(key=name)
+        good.sort(key=lambda e: (not e.organization, _fold(e.organization)), reverse=reverse)
+    elif by == "date":
+        good.sort(key=name)
+        good.sort(key=lambda e: e.day or date.min, reverse=not reverse)
+    else:
+        good.sort(key=name)
+        good.sort(key=lambda e: e.changed.timestamp() if e.changed else 0.0, reverse=not reverse)
+    return good + broken
+
+
+# --- plain text for a terminal ----------------------------------------------------------------
+
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"), "\ufffd")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, safe to print to a terminal: newlines as ⏎, tabs as spaces, and
+    control characters (an escape sequence in a hostile file) as visible symbols, never sent."""
+    text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20:
+            out.append(chr(0x2400 + code))  # ␛ for ESC, ␀ for NUL...
+        elif code == 0x7F:
+            out.append("␡")
+        elif 0x80 <= code < 0xA0 or code in (0x2028, 0x2029):
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out).translate(_BIDI)
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
+    if cell_width(text) > width:
+        out, used = [], 0
+        for ch in text:
+            w = cell_width(ch)
+            if used + w > width - 1:
+                break
+            out.append(ch)
+            used += w
+        text = "".join(out) + "…"
+    return text + " " * (width - cell_width(text))
