@@ -24,12 +24,20 @@
    terminal driver does), and reports arrival -> frame, which includes any wait behind an autosave.
 
 3. What sits on the UI thread on every change: ``History.checkpoint`` (the undo snapshot) and
-   ``store.dumps_session`` (the autosave text), at 2,000 and 10,000 items, and the memory that
-   50 undo snapshots (``History.limit``) hold.
+   the autosave snapshot (``store.session_data``; the TOML text, ``store.dumps_data``, is made
+   on a worker thread; with an older store, ``store.dumps_session``, all on the UI thread), at
+   2,000 and 10,000 items, and the memory and GC-tracked objects of one undo snapshot (the
+   history keeps 50).
+
+Beside each wall time it prints CPU time (the process's for start-up, the UI thread's for keys):
+wall time is what a person sees and what is judged, but it grows when other programs share the
+machine; CPU time mostly does not. Full (gen-2) garbage collections during the key mix are
+counted, with their longest pause. A slow app cannot stretch the run much: the key mix stops
+after ``--key-budget`` seconds and start-up after three rounds once it has taken a minute.
 
 It prints figures beside targets and always exits 0: it measures, it does not judge.
 
-    python bench/tui_bench.py [--runs 7] [--keys 200] [--profile]
+    python bench/tui_bench.py [--runs 7] [--keys 200] [--key-budget 60] [--parts startup,keys,ui] [--profile]
 """
 
 from __future__ import annotations
@@ -122,6 +130,8 @@ class Frame:
     at: float  # when the compositor refresh finished (the frame is composed and rendered)
     fingerprint: int  # of the whole screen's text and styles, the caucus clock left out
     cost: float  # seconds the bench spent taking the fingerprint (taken out of later figures)
+    cpu: float = 0.0  # the UI thread's CPU clock (time.thread_time) when the frame finished
+    cost_cpu: float = 0.0  # CPU seconds of the fingerprint
 
 
 class KeyHarness:
@@ -145,9 +155,9 @@ class KeyHarness:
 
         def hooked() -> None:
             original()
-            at = time.perf_counter()
+            at, cpu = time.perf_counter(), time.thread_time()
             fingerprint = self.fingerprint()
-            self.frames.append(Frame(at, fingerprint, time.perf_counter() - at))
+            self.frames.append(Frame(at, fingerprint, time.perf_counter() - at, cpu, time.thread_time() - cpu))
 
         screen._compositor_refresh = hooked
 
@@ -187,9 +197,9 @@ class KeyHarness:
                 return
 
     @staticmethod
-    def latency(t0: float, frames: list[Frame], final: int | None) -> float | None:
-        """Seconds from ``t0`` to the first frame showing ``final`` (else the last frame; with
-        no ``final``, the first frame). The bench's own fingerprinting time is taken out."""
+    def target(t0: float, frames: list[Frame], final: int | None) -> tuple[Frame, list[Frame]] | None:
+        """The first frame after ``t0`` showing ``final`` (else the last frame; with no
+        ``final``, the first frame), and the frames before it."""
         after = [f for f in frames if f.at > t0]
         if not after:
             return None
@@ -197,8 +207,16 @@ class KeyHarness:
             target = after[0]
         else:
             target = next((f for f in after if f.fingerprint == final), after[-1])
-        overhead = sum(f.cost for f in after if f.at < target.at)
-        return target.at - t0 - overhead
+        return target, [f for f in after if f.at < target.at]
+
+    @classmethod
+    def latency(cls, t0: float, frames: list[Frame], final: int | None) -> float | None:
+        """Seconds from ``t0`` to the frame showing ``final``, the bench's fingerprinting out."""
+        found = cls.target(t0, frames, final)
+        if found is None:
+            return None
+        target, before = found
+        return target.at - t0 - sum(f.cost for f in before)
 
     @staticmethod
     def key_event(key: str) -> Any:
@@ -217,15 +235,22 @@ class KeyHarness:
             char = key if len(key) == 1 else None
         return events.Key(key, char)
 
-    async def press(self, key: str) -> float | None:
-        """Post one key, wait until quiet; the key's latency in seconds (None: nothing repainted)."""
+    async def press(self, key: str) -> tuple[float, float] | None:
+        """Post one key, wait until quiet: (wall seconds, UI-thread CPU seconds) to the frame
+        that shows it (None: nothing repainted). The CPU figure does not grow when other
+        programs share the machine; the wall figure is what a person sees."""
         event = self.key_event(key)
         event.set_sender(self.app)
         self.frames.clear()
+        cpu0 = time.thread_time()
         t0 = time.perf_counter()
         self.app.post_message(event)
         await self.settle()
-        return self.latency(t0, self.frames, self.fingerprint())
+        found = self.target(t0, self.frames, self.fingerprint())
+        if found is None:
+            return None
+        target, before = found
+        return target.at - t0 - sum(f.cost for f in before), target.cpu - cpu0 - sum(f.cost_cpu for f in before)
 
 
 def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
@@ -266,7 +291,7 @@ def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
     script: list[tuple[str, str, Any]] = []
     n = 0
     for r in range(rounds):
-        for c in range(4):
+        for _ in range(4):
             n += 1
             text = f"{leads[n % len(leads)]} {' '.join(words[(n + k) % len(words)] for k in range(6 + n % 5))} ({n})"
             script.append(("capture interest", "enter", capture_setup(text)))
@@ -341,11 +366,11 @@ async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[s
             if setup is not None:
                 setup()
                 await harness.settle()
-            latency = await harness.press(key)
-            if latency is None:
+            measured = await harness.press(key)
+            if measured is None:
                 results["silent"].append(kind)
             else:
-                results["latency"].append((kind, latency))
+                results["latency"].append((kind, *measured))
         if profiler is not None:
             import io
             import pstats
@@ -447,18 +472,26 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def _wall(cmd: list[str], env: dict[str, str], expect_mark: bool) -> tuple[float, str | None]:
+def _wall(cmd: list[str], env: dict[str, str], expect_mark: bool) -> tuple[float, float, str | None]:
+    """Wall seconds and CPU seconds (user + system) of one child process, and its error."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
-        return wall, f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip().splitlines()[-1:] }"
+        return wall, cpu, f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip().splitlines()[-1:]}"
     if expect_mark and MARK not in proc.stdout:
-        return wall, "never reached the session screen's first frame"
-    return wall, None
+        return wall, cpu, "never reached the session screen's first frame"
+    return wall, cpu, None
 
 
-def measure_startup(tmp: Path, runs: int, big_path: Path, typical_path: Path) -> dict[str, Any]:
+def measure_startup(tmp: Path, runs: int, big_path: Path, typical_path: Path, budget: float = 60.0) -> dict[str, Any]:
+    """``runs`` interleaved runs of each case; past ``budget`` seconds (a slow or busy machine)
+    it stops after the third round, so the whole bench stays near two minutes."""
     env = _env(tmp)
     py = sys.executable
     me = str(Path(__file__).resolve())
@@ -468,53 +501,72 @@ def measure_startup(tmp: Path, runs: int, big_path: Path, typical_path: Path) ->
         "big": [py, me, "--child-open", str(big_path)],
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
     errors: dict[str, str] = {}
     for name, cmd in cases.items():  # warm-up: bytecode cache, OS file cache
-        _, error = _wall(cmd, env, name != "hello")
+        _, _, error = _wall(cmd, env, name != "hello")
         if error:
             errors[name] = error
     names = list(cases)
+    started = time.perf_counter()
     for run in range(runs):
+        if run >= 3 and time.perf_counter() - started > budget:
+            break
         order = names[run % 3:] + names[: run % 3]  # rotate so no case always goes first
         for name in order:
             if name in errors:
                 continue
-            wall, error = _wall(cases[name], env, name != "hello")
+            wall, used, error = _wall(cases[name], env, name != "hello")
             if error:
                 errors[name] = error
             else:
                 times[name].append(wall)
-    return {"times": times, "errors": errors}
+                cpu[name].append(used)
+    return {"times": times, "cpu": cpu, "errors": errors}
 
 
 def measure_ui_thread(sizes: dict[int, Any], runs: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """Undo snapshot and autosave costs, and the undo history's memory and GC load.
+
+    Autosave is measured as the app does it: when ``store`` has ``session_data`` (a snapshot on
+    the UI thread) and ``dumps_data`` (the TOML text, made on the worker), each on its own;
+    otherwise ``dumps_session``, all of it on the UI thread.
+    """
     import gc
     import tracemalloc
 
     from ibb_facilitator import store
     from ibb_facilitator.history import History
 
+    split = hasattr(store, "session_data") and hasattr(store, "dumps_data")
     out: dict[int, dict[str, Any]] = {}
     for items, session in sizes.items():
         history = History()
-        ckpt, dumps = [], []
+        figures: dict[str, Any] = {"checkpoint": [], "snapshot": [], "toml": [], "split": split}
         for _ in range(runs[items]):
             t = time.perf_counter()
             history.checkpoint(session, "bench")
-            ckpt.append(time.perf_counter() - t)
+            figures["checkpoint"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            store.dumps_session(session)
-            dumps.append(time.perf_counter() - t)
+            data = store.session_data(session) if split else store.dumps_session(session)
+            figures["snapshot"].append(time.perf_counter() - t)
+            if split:
+                t = time.perf_counter()
+                store.dumps_data(data)
+                figures["toml"].append(time.perf_counter() - t)
+            del data
         del history
         gc.collect()
+        tracked = len(gc.get_objects())
         tracemalloc.start()
         history = History()
         history.checkpoint(session, "bench")
-        snapshot_bytes, _ = tracemalloc.get_traced_memory()
+        figures["snapshot_bytes"], _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        figures["snapshot_objects"] = len(gc.get_objects()) - tracked
         del history
         gc.collect()
-        out[items] = {"checkpoint": ckpt, "dumps": dumps, "snapshot_bytes": snapshot_bytes}
+        out[items] = figures
     return out
 
 
@@ -533,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key-budget", type=float, default=60.0, metavar="S",
                         help="stop the key mix after S seconds, so a slow app cannot stretch the run (default 60)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of the key mix")
+    parser.add_argument("--parts", default="startup,keys,ui", help="which parts to run (default startup,keys,ui)")
     parser.add_argument("--child-open", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--child-keys", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -561,65 +614,76 @@ def _main(args: argparse.Namespace, started: float) -> int:
 
     from ibb_facilitator import store
 
+    parts = set(args.parts.split(","))
     print(f"tui_bench: Python {platform.python_version()}, Textual {textual.__version__}, {os.cpu_count()} CPUs, "
           f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="ibb-tui-bench-"))
+    startup: dict[str, Any] = {"times": {}, "cpu": {}, "errors": {}}
+    keys: dict[str, Any] = {}
+    ui: dict[int, dict[str, Any]] = {}
     try:
         typical_path = tmp / "typical.toml"
         shutil.copyfile(TYPICAL, typical_path)
-        big = make_session(BIG_ITEMS, SEED)
-        big_path = tmp / f"generated-{BIG_ITEMS}.toml"
-        store.save_session(big, big_path, backup=False)
+        typical_items = store.load_session(typical_path).item_count()
         small = make_session(KEY_ITEMS, SEED)
         small_path = tmp / f"generated-{KEY_ITEMS}.toml"
         store.save_session(small, small_path, backup=False)
-        typical_items = store.load_session(typical_path).item_count()
+        big = make_session(BIG_ITEMS, SEED) if parts & {"startup", "ui"} else None
+        big_path = tmp / f"generated-{BIG_ITEMS}.toml"
+        if big is not None:
+            store.save_session(big, big_path, backup=False)
 
-        print(f"1/3 start-up: {args.runs} interleaved runs of 3 cases (+1 warm-up each)...", flush=True)
-        startup = measure_startup(tmp, args.runs, big_path, typical_path)
-
-        print(f"2/3 keys: ~{args.keys} keys with {KEY_ITEMS:,} items, then typing with autosave on...", flush=True)
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-keys", str(small_path), "--keys", str(args.keys),
-               "--key-budget", str(args.key_budget)]
-        if args.profile:
-            cmd.append("--profile")
-        proc = subprocess.run(cmd, env=_env(tmp), capture_output=True, text=True, timeout=300)
-        try:
-            keys = json.loads(proc.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
-            keys = {"latency": [], "silent": [], "errors": [f"key run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"]}
-
-        print("3/3 UI-thread costs: History.checkpoint and store.dumps_session...", flush=True)
-        ui = measure_ui_thread({KEY_ITEMS: small, BIG_ITEMS: big}, {KEY_ITEMS: 5, BIG_ITEMS: 3})
+        if "startup" in parts:
+            print(f"start-up: {args.runs} interleaved runs of 3 cases (+1 warm-up each)...", flush=True)
+            startup = measure_startup(tmp, args.runs, big_path, typical_path)
+        if "keys" in parts:
+            print(f"keys: ~{args.keys} keys with {KEY_ITEMS:,} items, then typing with autosave on...", flush=True)
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child-keys", str(small_path), "--keys", str(args.keys),
+                   "--key-budget", str(args.key_budget)]
+            if args.profile:
+                cmd.append("--profile")
+            proc = subprocess.run(cmd, env=_env(tmp), capture_output=True, text=True, timeout=300)
+            try:
+                keys = json.loads(proc.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                keys = {"latency": [], "silent": [], "errors": [f"key run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"]}
+        if "ui" in parts:
+            print("UI-thread costs: History.checkpoint and the autosave snapshot...", flush=True)
+            ui = measure_ui_thread({KEY_ITEMS: small, BIG_ITEMS: big}, {KEY_ITEMS: 5, BIG_ITEMS: 3})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # --- the table ------------------------------------------------------------------------
     rows: list[tuple[str, str, str, str]] = []
-    times, errors = startup["times"], startup["errors"]
-    hello = statistics.median(times["hello"]) if times["hello"] else float("nan")
-    rows.append(("start-up: hello-world Textual app", f"{hello:.3f} s (n={len(times['hello'])})", "the floor", ""))
-    for name, label, limit, items in (("typical", "start-up: typical session", TARGET_TYPICAL, typical_items),
-                                      ("big", f"start-up: {BIG_ITEMS:,}-item session", TARGET_BIG, BIG_ITEMS)):
-        if name in errors or not times[name]:
-            rows.append((f"{label} ({items:,} items)", f"FAILED: {errors.get(name, 'no runs')}", f"<= {limit}x hello", ""))
-            continue
-        median = statistics.median(times[name])
-        ratio = median / hello
-        rows.append((f"{label} ({items:,} items)", f"{median:.3f} s = {ratio:.2f}x hello (n={len(times[name])})",
-                     f"<= {limit}x hello", _verdict(ratio, limit)))
+    times, cpu, errors = startup["times"], startup["cpu"], startup["errors"]
+    if "startup" in parts:
+        hello = statistics.median(times["hello"]) if times.get("hello") else float("nan")
+        hello_cpu = statistics.median(cpu["hello"]) if cpu.get("hello") else float("nan")
+        rows.append(("start-up: hello-world Textual app", f"{hello:.3f} s, CPU {hello_cpu:.3f} s (n={len(times.get('hello', []))})", "the floor", ""))
+        for name, label, limit, items in (("typical", "start-up: typical session", TARGET_TYPICAL, typical_items),
+                                          ("big", f"start-up: {BIG_ITEMS:,}-item session", TARGET_BIG, BIG_ITEMS)):
+            if name in errors or not times.get(name):
+                rows.append((f"{label} ({items:,} items)", f"FAILED: {errors.get(name, 'no runs')}", f"<= {limit}x hello", ""))
+                continue
+            median = statistics.median(times[name])
+            ratio = median / hello
+            cpu_ratio = statistics.median(cpu[name]) / hello_cpu
+            rows.append((f"{label} ({items:,} items)", f"{median:.3f} s = {ratio:.2f}x hello (CPU {cpu_ratio:.2f}x) (n={len(times[name])})",
+                         f"<= {limit}x hello", _verdict(ratio, limit)))
 
     latency = keys.get("latency", [])
-    by_kind: dict[str, list[float]] = {}
-    for kind, value in latency:
-        by_kind.setdefault(kind, []).append(value)
-    all_values = [v for _, v in latency]
-    for kind, values in [*sorted(by_kind.items()), ("all keys", all_values)]:
-        if not values:
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for kind, wall, used in latency:
+        by_kind.setdefault(kind, []).append((wall, used))
+    all_values = [(wall, used) for _, wall, used in latency]
+    for kind, pairs in [*sorted(by_kind.items()), ("all keys", all_values)]:
+        if not pairs:
             continue
+        values = [wall for wall, _ in pairs]
         med, p95 = statistics.median(values), _percentile(values, 0.95)
+        cpu_med = statistics.median(used for _, used in pairs)
         ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
-        rows.append((f"key -> frame, {KEY_ITEMS:,} items: {kind}", f"median {_ms(med)}, p95 {_ms(p95)} (n={len(values)})",
+        rows.append((f"key -> frame, {KEY_ITEMS:,} items: {kind}", f"median {_ms(med)} (CPU {_ms(cpu_med)}), p95 {_ms(p95)} (n={len(values)})",
                      f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))
     live = keys.get("live", [])
     if live:
@@ -631,17 +695,28 @@ def _main(args: argparse.Namespace, started: float) -> int:
                      f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))
     autosave = keys.get("autosave", [])
     if autosave:
-        rows.append((f"autosave on the UI thread ({KEY_ITEMS:,} items)", f"median {_ms(statistics.median(autosave))} (n={len(autosave)})",
-                     "never stall typing", _verdict(statistics.median(autosave), TARGET_KEY_MEDIAN_MS / 1000)))
+        rows.append((f"autosave, UI-thread part, in the app ({KEY_ITEMS:,} items)", f"median {_ms(statistics.median(autosave))} (n={len(autosave)})",
+                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms frame", _verdict(statistics.median(autosave), TARGET_KEY_MEDIAN_MS / 1000)))
     for items, figures in ui.items():
-        ck, du = statistics.median(figures["checkpoint"]), statistics.median(figures["dumps"])
+        judged = items == KEY_ITEMS
+        ck, snap = statistics.median(figures["checkpoint"]), statistics.median(figures["snapshot"])
         rows.append((f"History.checkpoint, {items:,} items (every change)", f"{_ms(ck)} (n={len(figures['checkpoint'])})",
-                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms key", _verdict(ck, TARGET_KEY_MEDIAN_MS / 1000) if items == KEY_ITEMS else "info"))
-        rows.append((f"store.dumps_session, {items:,} items (autosave)", f"{_ms(du)} (n={len(figures['dumps'])})",
-                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms frame", _verdict(du, TARGET_KEY_MEDIAN_MS / 1000) if items == KEY_ITEMS else "info"))
+                     f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms key", _verdict(ck, TARGET_KEY_MEDIAN_MS / 1000) if judged else "info"))
+        if figures["split"]:
+            rows.append((f"store.session_data, {items:,} items (autosave, UI thread)", f"{_ms(snap)} (n={len(figures['snapshot'])})",
+                         f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms frame", _verdict(snap, TARGET_KEY_MEDIAN_MS / 1000) if judged else "info"))
+            toml = statistics.median(figures["toml"])
+            rows.append((f"store.dumps_data, {items:,} items (autosave, worker thread)", f"{_ms(toml)} (n={len(figures['toml'])})", "", "info"))
+        else:
+            rows.append((f"store.dumps_session, {items:,} items (autosave, UI thread)", f"{_ms(snap)} (n={len(figures['snapshot'])})",
+                         f"fits in a {TARGET_KEY_MEDIAN_MS:.0f} ms frame", _verdict(snap, TARGET_KEY_MEDIAN_MS / 1000) if judged else "info"))
         mib = figures["snapshot_bytes"] / 2**20
-        rows.append((f"undo memory, {items:,} items", f"{mib:,.1f} MiB per snapshot, {50 * mib:,.0f} MiB for 50", "", "info"))
+        rows.append((f"undo memory, {items:,} items", f"{mib:,.1f} MiB and {figures['snapshot_objects']:,} GC-tracked objects per snapshot; "
+                     f"{50 * mib:,.0f} MiB for 50", "", "info"))
 
+    if not rows:
+        print("nothing measured")
+        return 0
     widths = [max(len(r[i]) for r in rows + [("figure", "measured", "target", "")]) for i in range(4)]
     line = "  ".join("-" * w for w in widths)
     print()
@@ -667,7 +742,9 @@ def _main(args: argparse.Namespace, started: float) -> int:
     if keys.get("profile"):
         print("\ncProfile of the key mix (cumulative):")
         print(keys["profile"])
-    print(f"tui_bench done in {time.perf_counter() - started:.0f} s")
+    print("CPU: the process's own CPU time (start-up) or the UI thread's (keys); it does not grow when other\n"
+          "programs share the machine, the wall figures (what a person sees, and what is judged) do.")
+    print(f"tui_bench done in {time.perf_counter() - started:.0f} s; load average now {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -3,7 +3,10 @@
 Bundled agendas ship in ``agendas/``; a user's own go in ``<user data dir>/agendas`` (see
 ``paths.user_agenda_dir``) and are listed beside them. An agenda prefills a new session: parties,
 ground rules, decision rule, stage order and time boxes, meeting days, issues, criteria starters;
-a training scenario adds briefs, rounds and debrief questions.
+a training scenario (``kind = "scenario"``, a ``[scenario]`` table) adds the general brief, a
+confidential brief per side, players' roles with their own briefs, timed rounds with new facts
+and confidential updates, a results sheet, debrief questions and facilitator notes
+(``training.py`` runs it; ``docs/trainers-guide.md`` shows a whole pack).
 """
 
 from __future__ import annotations
@@ -111,6 +114,9 @@ class ResultField(Model):
 
 
 class Scenario(Model):
+    """A simulation: what everyone reads, what each side (and player) alone reads, the rounds,
+    the results sheet and the debrief. ``scenario_problems`` checks its references."""
+
     general_brief: Text = Field(min_length=1)
     briefs: list[Brief] = Field(min_length=1)
     roles: list[ScenarioRole] = []

@@ -439,9 +439,9 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
         method=method.value,
         outcome=result.outcome.value,
         at=check.at.isoformat(),
-        proposal=proposal,
-        options=list(check.options),
-        note=note,
+        proposal=proposal or None,
+        options=list(check.options) or None,
+        note=note or None,
         who=[r.who for r in check.responses],
         parties=[r.party or "" for r in check.responses],
         values=[str(r.value) for r in check.responses],
@@ -474,8 +474,17 @@ def record_agreement(session: Session, issue_id: str, check_id: str | None, text
         options=list(options if options is not None else check.options),
     )
     session.agreements.append(ta)
-    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title, date=ta.date.isoformat(), options=list(ta.options))
+    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None, date=ta.date.isoformat(), options=list(ta.options) or None)
     return ta
+
+
+@_rules
+def note_check(session: Session, issue_id: str, check_id: str, note: str) -> ConsensusCheck:
+    """What would bring people up, recorded on a check after it was taken."""
+    check = _find(_issue(session, issue_id).checks, check_id, "consensus check")
+    check.note = note
+    _log(session, "check.note", check_id, f"Note on the check: {note}", issue=issue_id, note=note)
+    return check
 
 
 @_rules

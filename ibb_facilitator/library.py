@@ -18,9 +18,9 @@ What is listed:
 What is searched: every kind of text a session holds, one index row per item with its kind, its
 id and its issue (see ``KINDS``). ``search`` takes what a person typed (never FTS5 syntax: every
 word is quoted, so ``AND``, ``*``, ``(`` or a stray quote are just text), matches every word
-(the last letters may be missing: ``stip`` finds "stipend"; ``"class size"`` in quotes is an
-exact phrase) and ranks with bm25, weighted by kind so a hit in a title or an issue statement
-comes before a passing mention in a note.
+(a word may be the start of a longer one: ``stip`` finds "stipend"; ``"class size"`` in quotes
+is an exact phrase) and ranks with bm25, weighted by kind so a hit in a title or an issue
+statement comes before a passing mention in a note.
 
 No textual or rich here: the CLI and the TUI both use it.
 """
@@ -36,14 +36,13 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import paths
 from .model import IssueStatus, Session
-from .store import Session as _Session  # noqa: F401  (re-exported type for readers)
 from .store import StoreError, migrate, parse_toml, read_text, validate
 
 DB_NAME = "library.sqlite3"
@@ -76,7 +75,7 @@ WHO_WEIGHT = 0.3  # a match on the holder / owner column only counts this much
 SORTS = ("title", "district", "date", "changed")
 
 # Highlight markers inside snippets: Unicode noncharacters, reserved for a program's own use.
-# A text that contains one anyway gets a snippet without highlights (never a wrong one).
+# A text that contains one anyway (or a NUL, where FTS5 cuts) shows as itself, unhighlighted.
 _MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
 _SNIPPET_TOKENS = 14
 _PARALLEL_FROM = 48  # files to (re)read before a refresh uses worker processes
@@ -131,6 +130,15 @@ class Entry:
             return self.first_day.isoformat()
         return f"created {self.created.date().isoformat()}" if self.created else ""
 
+    @property
+    def compact_dates(self) -> str:
+        """``dates`` for a narrow column: ``2027-03-09 – 03-10 (2)``, the year once when it is the same."""
+        first, last = self.first_day, self.last_day
+        if first and last and first != last:
+            end = last.isoformat()[5:] if last.year == first.year else last.isoformat()
+            return f"{first.isoformat()} – {end} ({self.n_days})"
+        return self.dates
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -145,6 +153,8 @@ class Hit:
     snippet: str  # plain text around the match ("…" where cut)
     marks: tuple[tuple[int, int], ...] = ()  # highlighted (start, end) spans of ``snippet``
     score: float = 0.0  # lower is better (weighted bm25)
+    exact: bool = True  # first tier: every word matched as typed (see ``Library.search``)
+    every_word: bool = True  # false: no item held every word, this one holds some of them
     issue_statement: str = ""
 
     @property
@@ -209,7 +219,7 @@ def _rows(session: Session) -> list[tuple[str, str, str, str, str]]:
         add(("criterion", crit.id, "", "", crit.text))
     for issue in session.issues:
         iid = issue.id
-        add(("issue", iid, iid, holder(issue.raised_by) if issue.raised_by != "joint" else "", issue.statement))
+        add(("issue", iid, iid, "", issue.statement))
         notes = join(issue.article, issue.data_needed, issue.notes)
         if notes:
             add(("issue_notes", iid, iid, "", notes))
@@ -264,6 +274,7 @@ def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[
 
 
 def _session_problems(session: Session) -> list[tuple[str, str]]:
+    """What ``store.load_session`` checks beyond the schema (the store keeps its own private)."""
     from .model import integrity_problems
     from .process import rule_problems
 
@@ -355,41 +366,42 @@ def resolve_root(root: Path | str) -> Path:
 
 # --- the index ------------------------------------------------------------------------------
 
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS files(
-    id INTEGER PRIMARY KEY,
-    path BLOB NOT NULL UNIQUE,
-    mtime_ns INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    session_id TEXT, title TEXT, organization TEXT,
-    first_day TEXT, last_day TEXT, n_days INTEGER, created TEXT,
-    issues INTEGER, open INTEGER, agreed INTEGER,
-    changed TEXT, changed_ts REAL,
-    error TEXT
-);
-CREATE TABLE IF NOT EXISTS item(
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    item_id TEXT NOT NULL,
-    issue_id TEXT NOT NULL,
-    who TEXT NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS item_file ON item(file_id, kind, item_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS item_fts USING fts5(
-    text, who, content='item', content_rowid='id',
-    tokenize="unicode61 remove_diacritics 2", prefix='2 3'
-);
-CREATE TRIGGER IF NOT EXISTS item_ai AFTER INSERT ON item BEGIN
-    INSERT INTO item_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
-END;
-CREATE TRIGGER IF NOT EXISTS item_ad AFTER DELETE ON item BEGIN
-    INSERT INTO item_fts(item_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
-END;
-PRAGMA user_version = {INDEX_VERSION};
-"""
+_SCHEMA = (
+    """CREATE TABLE files(
+        id INTEGER PRIMARY KEY,
+        path BLOB NOT NULL UNIQUE,
+        mtime_ns INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        session_id TEXT, title TEXT, organization TEXT,
+        first_day TEXT, last_day TEXT, n_days INTEGER, created TEXT,
+        issues INTEGER, open INTEGER, agreed INTEGER,
+        changed TEXT, changed_ts REAL,
+        error TEXT
+    )""",
+    """CREATE TABLE item(
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        issue_id TEXT NOT NULL,
+        who TEXT NOT NULL,
+        text TEXT NOT NULL
+    )""",
+    "CREATE INDEX item_file ON item(file_id, kind, item_id)",
+    # external content: the text is stored once (in item), the FTS table holds only the index
+    """CREATE VIRTUAL TABLE item_fts USING fts5(
+        text, who, content='item', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+    )""",
+    """CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN
+        INSERT INTO item_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
+    END""",
+    """CREATE TRIGGER item_ad AFTER DELETE ON item BEGIN
+        INSERT INTO item_fts(item_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
+    END""",
+    f"PRAGMA user_version = {INDEX_VERSION}",
+)
 
 _FILE_COLUMNS = ("session_id", "title", "organization", "first_day", "last_day", "n_days", "created",
                  "issues", "open", "agreed", "changed", "changed_ts", "error")
@@ -460,12 +472,15 @@ class Library:
                 con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = NORMAL")
             version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, INDEX_VERSION):
-                con.executescript(
-                    "DROP TRIGGER IF EXISTS item_ai; DROP TRIGGER IF EXISTS item_ad; DROP TABLE IF EXISTS item_fts;"
-                    "DROP TABLE IF EXISTS item; DROP TABLE IF EXISTS files;"
-                )
-            con.executescript(_SCHEMA)
+            if version != INDEX_VERSION:  # new, or made by another version: (re)create it
+                con.execute("BEGIN IMMEDIATE")
+                if con.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:  # not done meanwhile
+                    for drop in ("TRIGGER IF EXISTS item_ai", "TRIGGER IF EXISTS item_ad", "TABLE IF EXISTS item_fts",
+                                 "TABLE IF EXISTS item", "TABLE IF EXISTS files"):
+                        con.execute(f"DROP {drop}")
+                    for statement in _SCHEMA:
+                        con.execute(statement)
+                con.execute("COMMIT")
             con.execute("SELECT count(*) FROM files").fetchone()  # a damaged file fails here
         except BaseException:
             con.close()
@@ -533,18 +548,46 @@ class Library:
             if progress:
                 progress(done, total)
 
-        if workers == 1:
-            for chunk in chunks:
-                store(chunk, _read_many([(p, m) for p, m, _ in chunk]))
-            return 1
+        done_chunks = 0
+        if workers > 1:
+            done_chunks = self._read_in_processes(chunks, workers, store)
+            if done_chunks == len(chunks):
+                return workers
+        for chunk in chunks[done_chunks:]:  # here, one by one (or what the processes left)
+            store(chunk, _read_many([(p, m) for p, m, _ in chunk]))
+        return 1
+
+    @staticmethod
+    def _read_in_processes(chunks: list, workers: int, store: Callable[[list, list], None]) -> int:
+        """Read ``chunks`` in worker processes and ``store`` each; how many chunks were stored.
+
+        Where processes cannot be started (no usable stderr to hand them, a sandbox) or the pool
+        breaks, the rest is left to the caller to read in this process: slower, never wrong.
+        """
         import multiprocessing
 
-        # "spawn": safe from a threaded program (the app's worker thread); the workers import
-        # only the core (pydantic, the model, the store).
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for chunk, results in zip(chunks, pool.map(_read_many, [[(p, m) for p, m, _ in c] for c in chunks])):
-                store(chunk, results)
-        return workers
+        try:
+            # "spawn": safe from a threaded program (the app's worker thread); the workers import
+            # only the core (pydantic, the model, the store).
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        except (OSError, ValueError, ImportError, NotImplementedError):
+            return 0
+        done = 0
+        try:
+            try:
+                results = iter(pool.map(_read_many, [[(p, m) for p, m, _ in c] for c in chunks]))
+            except Exception:  # the processes could not start
+                return 0
+            while done < len(chunks):
+                try:
+                    result = next(results)
+                except Exception:  # a broken pool: read_one itself never raises for a bad file
+                    break
+                store(chunks[done], result)
+                done += 1
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return done
 
     def _transaction(self):
         con = self.con
@@ -612,46 +655,57 @@ class Library:
         return Listing(root=resolve_root(root), entries=self.entries(root), stats=stats)
 
     def search(self, root: Path | str, query: str, *, limit: int = 50) -> list[Hit]:
-        """Hits for what a person typed, best first. Never raises on any query text."""
-        match = fts_query(query)
-        if match is None or limit <= 0:
+        """Hits for what a person typed, best first. Never raises on any query text.
+
+        Two tiers, each ranked by bm25 weighted by kind (``KINDS``): first the hits where every
+        word matches as typed (a word of four letters or more may also start a longer word:
+        ``size`` → "sizes"), then, up to ``limit``, those where a shorter word only starts a
+        longer one (``sti`` → "stipend", ``lea`` → "learning" after "LEA" itself). When no item
+        holds every word, the items that hold some of them (``every_word`` false), most first.
+        """
+        first, second = fts_query(query, prefix_from=4), fts_query(query, prefix_from=2)
+        if first is None or limit <= 0:
             return []
         lo, hi = _root_range(str(resolve_root(root)))
+        hits = self._search(first, lo, hi, limit, exact=True)
+        if second != first and len(hits) < limit:
+            seen = {(h.path, h.kind, h.item_id) for h in hits}
+            more = self._search(second, lo, hi, limit, exact=False)
+            hits += [h for h in more if (h.path, h.kind, h.item_id) not in seen][: limit - len(hits)]
+        if not hits:
+            some = fts_query(query, prefix_from=4, every=False)
+            if some is not None and some != first:
+                hits = [replace(h, every_word=False) for h in self._search(some, lo, hi, limit, exact=False)]
+        return hits
+
+    def _search(self, match: str, lo: bytes, hi: bytes, limit: int, *, exact: bool) -> list[Hit]:
         weight = " ".join(f"WHEN '{k}' THEN {w!r}" for k, (_, w) in KINDS.items())
         try:
-            best = self.con.execute(
-                f"""SELECT item_fts.rowid, bm25(item_fts, 1.0, {WHO_WEIGHT!r}) * (CASE item.kind {weight} ELSE 1.0 END) AS score
+            # one query: SQLite makes the snippets of the rows the LIMIT keeps, not of every match
+            rows = self.con.execute(
+                f"""SELECT bm25(item_fts, 1.0, {WHO_WEIGHT!r}) * (CASE item.kind {weight} ELSE 1.0 END) AS score,
+                           files.path, files.title, item.kind, item.item_id, item.issue_id, item.who, item.file_id,
+                           snippet(item_fts, 0, ?, ?, '…', {_SNIPPET_TOKENS}), item.text
                     FROM item_fts JOIN item ON item.id = item_fts.rowid JOIN files ON files.id = item.file_id
                     WHERE item_fts MATCH ? AND files.path >= ? AND files.path < ?
                     ORDER BY score, item_fts.rowid LIMIT ?""",
-                (match, lo, hi, limit),
-            ).fetchall()
-            if not best:
-                return []
-            scores = dict(best)
-            marks = (_MARK_OPEN, _MARK_CLOSE)
-            rows = self.con.execute(
-                f"""SELECT item_fts.rowid, files.path, files.title, item.kind, item.item_id, item.issue_id, item.who,
-                           item.file_id,
-                           snippet(item_fts, 0, ?, ?, '…', {_SNIPPET_TOKENS}),
-                           snippet(item_fts, 0, '', '', '…', {_SNIPPET_TOKENS}),
-                           instr(item.text, ?) OR instr(item.text, ?)
-                    FROM item_fts JOIN item ON item.id = item_fts.rowid JOIN files ON files.id = item.file_id
-                    WHERE item_fts MATCH ? AND item_fts.rowid IN ({', '.join('?' * len(scores))})""",
-                (*marks, *marks, match, *scores),
+                (_MARK_OPEN, _MARK_CLOSE, match, lo, hi, limit),
             ).fetchall()
             statements = self._statements({(r[7], r[5]) for r in rows if r[5]})
         except sqlite3.Error:
             return []  # a query FTS5 still refuses, a damaged index: no hits, never a crash
         hits = []
-        for rowid, key, title, kind, item_id, issue_id, who, file_id, marked, plain, clash in rows:
-            snippet, spans = (plain, ()) if clash else _unmark(marked)
+        for score, key, title, kind, item_id, issue_id, who, file_id, marked, text in rows:
+            if _MARK_OPEN in text or _MARK_CLOSE in text or "\x00" in text:
+                # FTS5 cuts snippets at NUL, and our markers would be ambiguous: the text itself
+                snippet, spans = _cut(text), ()
+            else:
+                snippet, spans = _unmark(marked)
             hits.append(Hit(
                 path=Path(os.fsdecode(key)), title=title or "", kind=kind, item_id=item_id, issue_id=issue_id,
-                who=who, snippet=snippet, marks=spans, score=scores[rowid],
+                who=who, snippet=snippet, marks=spans, score=score, exact=exact,
                 issue_statement=statements.get((file_id, issue_id), ""),
             ))
-        hits.sort(key=lambda h: h.score)
         return hits
 
     def _statements(self, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
@@ -669,6 +723,10 @@ def _mtime(path: Path) -> datetime | None:
         return datetime.fromtimestamp(path.stat().st_mtime).astimezone().replace(microsecond=0)
     except OSError:
         return None
+
+
+def _cut(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _unmark(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -699,25 +757,32 @@ def _has_token(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def fts_query(text: str) -> str | None:
+def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> str | None:
     """An FTS5 query for what a person typed, or ``None`` when it holds nothing to search.
 
-    Every word must appear (in any order); a word of two or more characters also matches as
-    the start of a longer word (``stip`` → "stipend"); text in double quotes is an exact
-    phrase. Everything is quoted for FTS5, so its operators and punctuation are plain text.
+    Every word must appear, in any order; text in double quotes is an exact phrase. A word of
+    ``prefix_from`` characters or more also matches the start of a longer word (``size`` →
+    "sizes"; ``None``: no word does), and a word typed with a trailing ``*`` always does.
+    Everything is quoted for FTS5, so its operators (``AND``, ``NEAR``) and punctuation are
+    plain text. ``every=False``: any of the words (or phrases) will do.
     """
+    def star(word: str, wanted: bool) -> str:
+        last = word.split()[-1] if word.split() else ""
+        long_enough = prefix_from is not None and len(last) >= prefix_from
+        return "*" if (wanted or long_enough) and word[-1:].isalnum() else ""
+
     parts = []
-    for found in _QUERY_PART.finditer(text or ""):
+    for found in _QUERY_PART.finditer((text or "").replace("\x00", " ")):  # FTS5 stops reading at a NUL
         phrase, closed, word = found.groups()
         if word is not None:
+            starred = word.endswith("*")
+            word = word.rstrip("*")
             if _has_token(word):
-                prefix = "*" if len(word.strip()) >= 2 and word[-1].isalnum() else ""
-                parts.append(f'"{word}"{prefix}')
+                parts.append(f'"{word}"' + star(word, starred))
         elif _has_token(phrase):
             # a phrase still being typed (no closing quote yet) may end in part of a word
-            prefix = "*" if not closed and phrase[-1:].isalnum() else ""
-            parts.append(f'"{phrase}"{prefix}')
-    return " ".join(parts) or None
+            parts.append(f'"{phrase}"' + (star(phrase, False) if not closed else ""))
+    return (" " if every else " OR ").join(parts) or None
 
 
 # --- sorting and filtering the listing --------------------------------------------------------

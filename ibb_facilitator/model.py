@@ -351,11 +351,11 @@ class TrainingState(Model):
     scenario_name: Text = Field(min_length=1)  # the pack it came from: "scenario-maple-valley"
     table: int = Field(default=1, ge=1, le=999)
     tables: int = Field(default=1, ge=1, le=999)  # how many tables the class runs
-    scenario: dict[str, Any]
+    finished: datetime | None = None
     rounds: list[TrainingRound] = []
     reveals: list[Reveal] = []
     results: list[TrainingResult] = []
-    finished: datetime | None = None
+    scenario: dict[str, Any]  # last: the long copy follows what the table did
 
     @field_validator("finished")
     @classmethod

@@ -151,7 +151,7 @@ class FileFollower(Generic[T]):
                 stop_event=self._stop,
                 recursive=False,
                 raise_interrupt=False,
-                force_polling=False,
+                poll_delay_ms=int(POLL_INTERVAL * 1000),  # only if WATCHFILES_FORCE_POLLING asks for it
             )
             self.mode, self.why_polling = "watch", ""
             for changes in events:

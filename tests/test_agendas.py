@@ -19,6 +19,8 @@ EXPECTED = {
     "joint-problem-solving": "problem_solving",
     "ibb-training-day": "training",
     "scenario-maple-valley": "scenario",
+    "scenario-early-buses": "scenario",
+    "scenario-alder-springs": "scenario",
 }
 BUNDLED_FILES = sorted(BUNDLED_DIR.glob("*.toml"))
 

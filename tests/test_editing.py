@@ -50,7 +50,7 @@ def test_add_issue(session: Session) -> None:
     assert issue.stage is session.stage_order[0] and issue.status is IssueStatus.OPEN
     assert session.cursor.issue == issue.id  # the first issue is where the room is
     assert_one_event(session, 0, "issue.add", issue.id)
-    assert session.events[0].data == {"statement": "How can we keep class sizes small?", "raised_by": "labor", "article": "Art. 9"}
+    assert session.events[0].data == {"statement": "How can we keep class sizes small?", "raised_by": "labor", "article": "Art. 9", "data_needed": "Enrollment"}
     second = editing.add_issue(session, "How can we B?")
     assert second.raised_by == "joint" and session.cursor.issue == issue.id
 
@@ -255,7 +255,7 @@ def test_record_check_uses_the_rules(populated: Session) -> None:
     assert populated.issue("issue-2").checks == [check]  # type: ignore[union-attr]
     assert check.at.utcoffset() is not None
     assert_one_event(populated, n, "check.record", check.id)
-    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus"}
+    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus", "at": check.at.isoformat(), "proposal": "Late start", "who": [VOTERS[0]], "parties": [""], "values": ["down"]}
     check, tally = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="concur")])
     assert check.outcome is Outcome.CONSENSUS and tally.consensus
 
@@ -352,7 +352,7 @@ def test_caucus_start_and_end(session: Session) -> None:
     assert ended is caucus and caucus.end is not None and caucus.end >= caucus.start
     assert editing.open_caucus(session) is None
     assert_one_event(session, 1, "caucus.end", caucus.id)
-    assert session.events[-1].data == {"minutes": 15}
+    assert session.events[-1].data == {"minutes": 15, "end": caucus.end.isoformat()}
 
 
 def test_actions_and_information_requests(populated: Session) -> None:

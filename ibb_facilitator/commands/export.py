@@ -1,33 +1,59 @@
-"""``ibb export FILE --format md [-o OUT]``: the minutes of a session, to a file or stdout."""
+"""``ibb export FILE [--format md|html|docx] [--report minutes|ta] [-o OUT]``.
+
+The minutes or the TA summary of a session, to a file or (text formats) standard output. A Word
+file is binary: it goes to a file named with ``-o`` only. The output never replaces the session
+file itself.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..export import FORMATS, render
+from ..export import FORMATS, REPORTS, render_bytes
 from ..store import StoreError, load_session, write_atomic
 
 
+def _same_file(out: Path, source: Path) -> bool:
+    if out.resolve() == source.resolve():
+        return True
+    try:
+        return out.exists() and os.path.samefile(out, source)  # a hard link to the session
+    except OSError:
+        return False
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    fmt = FORMATS[args.format]
+    to_stdout = args.output in (None, "-")
+    if to_stdout and fmt.binary:
+        raise StoreError(f"ibb: --format {fmt.name} writes a binary file, not text for the terminal: name it with -o OUT{fmt.suffix}")
     session = load_session(args.file)
-    text = render(session, args.format)
-    if args.output in (None, "-"):
-        sys.stdout.buffer.write(text.encode("utf-8"))  # minutes are UTF-8 whatever the terminal says
+    data = render_bytes(session, fmt.name, args.report)
+    if to_stdout:
+        sys.stdout.buffer.write(data)  # text reports are UTF-8 whatever the terminal says
         sys.stdout.flush()
     else:
         out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
+        if _same_file(out, Path(args.file)):
             raise StoreError(f"{out}: is the session itself; choose another output file")
-        write_atomic(out, text.encode("utf-8"), backup=False)
+        write_atomic(out, data, backup=False)
         print(f"Wrote {args.output}", file=sys.stderr)
     return 0
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("export", help="write the minutes of a session")
+    p = sub.add_parser("export", help="write the minutes or the TA summary of a session")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=sorted(FORMATS), default="md", help="md: Markdown minutes (default)")
-    p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output")
+    p.add_argument(
+        "--format", choices=list(FORMATS), default="md",
+        help="md: Markdown (default); html: one printable HTML file; docx: Word (needs -o)",
+    )
+    p.add_argument(
+        "--report", choices=list(REPORTS), default="minutes",
+        help="minutes: the full record (default); ta: one page per tentative agreement, with ratification lines",
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output (not for docx)")
     p.set_defaults(func=cmd_export)

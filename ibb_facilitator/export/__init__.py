@@ -1,30 +1,79 @@
-"""Exporters: turn a session into a document (minutes, TA summaries) as text.
+"""Exporters: turn a session into a document (minutes, TA summaries).
 
-``render(session, fmt)`` is the one entry point; each format lives in its own module. Exporters
-read a session and never change it, and never import textual or rich (the CLI uses them without
-the TUI, and an import-hygiene test keeps it so).
+``render(session, fmt, report)`` is the one entry point: ``fmt`` is a key of ``FORMATS`` ("md",
+"html", "docx"), ``report`` one of ``REPORTS`` ("minutes": the full record; "ta": the TA summary,
+one page per tentative agreement with blank ratification lines). Text formats give ``str``,
+binary ones (docx) ``bytes``; ``render_bytes`` always gives the bytes to write to a file.
+
+Layout: ``markdown.py`` writes the Markdown minutes directly (and holds the escaping and date
+helpers every format shares); ``minutes.py`` and ``ta_summary.py`` build a format-neutral
+``document.Document`` that ``html.py`` and ``word.py`` write (and ``ta_summary`` writes as
+Markdown). Exporters read a session and never change it, and never import textual or rich.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..model import Session
-from . import markdown
+from . import html, markdown, ta_summary
 
-#: Format name -> renderer. New formats register here.
-FORMATS: dict[str, Callable[[Session], str]] = {
-    "md": markdown.render,
+REPORTS: dict[str, str] = {
+    "minutes": "the full minutes of the session",
+    "ta": "the TA summary: one page per tentative agreement, with ratification lines",
 }
 
 
-def render(session: Session, fmt: str) -> str:
-    """The session as a document in format ``fmt`` ("md": Markdown minutes)."""
-    renderer = FORMATS.get(fmt)
+def _docx(report: str) -> Callable[[Session], bytes]:
+    def render(session: Session) -> bytes:
+        from . import word  # python-docx loads only when a Word file is asked for
+
+        return word.render(session) if report == "minutes" else word.render_ta_summary(session)
+
+    return render
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str  # file name extension, with the dot
+    binary: bool
+    description: str
+    renderers: dict[str, Callable[[Session], str | bytes]]
+
+
+FORMATS: dict[str, Format] = {
+    "md": Format("md", ".md", False, "Markdown", {"minutes": markdown.render, "ta": ta_summary.render}),
+    "html": Format("html", ".html", False, "a single printable HTML file", {"minutes": html.render, "ta": html.render_ta_summary}),
+    "docx": Format("docx", ".docx", True, "a Word document", {"minutes": _docx("minutes"), "ta": _docx("ta")}),
+}
+
+
+def _format(fmt: str) -> Format:
+    found = FORMATS.get(fmt)
+    if found is None:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(sorted(FORMATS))}")
+    return found
+
+
+def render(session: Session, fmt: str, report: str = "minutes") -> str | bytes:
+    """``session`` as report ``report`` in format ``fmt``: ``str`` for text formats, ``bytes`` for docx."""
+    renderer = _format(fmt).renderers.get(report)
     if renderer is None:
-        known = ", ".join(sorted(FORMATS))
-        raise ValueError(f"unknown export format {fmt!r}; expected one of: {known}")
+        raise ValueError(f"unknown report {report!r}; expected one of: {', '.join(REPORTS)}")
     return renderer(session)
 
 
-__all__ = ["FORMATS", "render"]
+def render_bytes(session: Session, fmt: str, report: str = "minutes") -> bytes:
+    """What to write to a file: text formats encoded as UTF-8."""
+    out = render(session, fmt, report)
+    return out.encode("utf-8") if isinstance(out, str) else out
+
+
+def suggested_name(stem: str, fmt: str, report: str = "minutes") -> str:
+    """A file name for an export of the session file named ``stem``: 'spring-minutes.html'."""
+    return f"{stem}-{'minutes' if report == 'minutes' else 'ta-summary'}{_format(fmt).suffix}"
+
+
+__all__ = ["FORMATS", "REPORTS", "Format", "render", "render_bytes", "suggested_name"]

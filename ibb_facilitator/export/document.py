@@ -34,11 +34,11 @@ class Run:
 
 
 Inline = tuple[Run, ...]
-Part = "str | Run | Inline | None"
 
 
-def line(*parts: str | Run | Inline | None) -> Inline:
-    """An inline from strings (plain runs), runs and other inlines; ``None`` and "" are dropped."""
+def line(*parts: str | Run | tuple | None) -> Inline:
+    """An inline from strings (plain runs), runs and tuples of those (inlines, or optional
+    groups such as ``(", ", title)``); ``None`` and "" are dropped."""
     out: list[Run] = []
     for part in parts:
         if part is None or part == "":
@@ -48,7 +48,7 @@ def line(*parts: str | Run | Inline | None) -> Inline:
         elif isinstance(part, Run):
             out.append(part)
         else:
-            out.extend(part)
+            out.extend(line(*part))
     return tuple(out)
 
 
@@ -133,7 +133,7 @@ class Table:
     rows: tuple[tuple[Inline, ...], ...]
     #: per column: "left", "right" (numbers) or "center" (scores)
     align: tuple[str, ...] = ()
-    kind: str = ""  # "" | "initials"
+    kind: str = ""  # "" | "compact" (as wide as its content) | "initials"
 
     def alignment(self, column: int) -> str:
         return self.align[column] if column < len(self.align) else "left"

@@ -40,9 +40,10 @@ class IbbApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, *, path: Path | None = None, readonly: bool = False, new_session: Session | None = None, new_path: Path | None = None, theme: str = "projector"):
+    def __init__(self, *, path: Path | None = None, readonly: bool = False, new_session: Session | None = None, new_path: Path | None = None, theme: str = "projector", review_path: Path | None = None, review_at: int | None = None, review_focus: str | None = None):
         super().__init__()
         self.start_path, self.start_readonly = path, readonly
+        self.review_path, self.review_at, self.review_focus = review_path, review_at, review_focus
         self.new_session, self.new_path = new_session, new_path
         self.start_theme = theme
         self.file: SessionFile | None = None
@@ -69,6 +70,8 @@ class IbbApp(App[None]):
             from .setup import SetupScreen
 
             self.push_screen(SetupScreen(self.new_session, self.new_path))
+        elif self.review_path is not None:
+            self.open_review(self.review_path, self.review_focus, at=self.review_at)
         elif self.start_path is not None:
             self.open_session(self.start_path, readonly=self.start_readonly)
         else:
@@ -92,6 +95,24 @@ class IbbApp(App[None]):
             self.show_error(f"Cannot open {path}", exc.lines)
             return False
         self._attach(opened, reason)
+        return True
+
+    def open_review(self, path: Path, focus: str | None = None, *, at: int | None = None) -> bool:
+        """Show ``path`` in the review screen: read-only, for reading, with a timeline.
+
+        The file is opened with ``SessionFile.open(readonly=True)`` (no lock, no save, no backup)
+        and the review keeps it to itself: a session being facilitated is not touched. ``focus``
+        (an item id, e.g. from a library search) selects the issue holding it and highlights it;
+        ``at`` shows the session after that many logged changes. A bad file is shown, untouched.
+        """
+        from .review import ReviewScreen
+
+        try:
+            opened = SessionFile.open(path, readonly=True)
+        except StoreError as exc:
+            self.show_error(f"Cannot open {path}", exc.lines)
+            return False
+        self.push_screen(ReviewScreen(opened, focus=focus, at=at))
         return True
 
     def start_new(self, session: Session, path: Path) -> bool:

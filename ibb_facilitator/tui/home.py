@@ -28,14 +28,14 @@ def default_path(title: str, day: date | None = None) -> Path:
 
 
 class HomeScreen(Screen):
-    BINDINGS = [("o", "open_file", "Open a file")]
+    BINDINGS = [("o", "open_file", "Open a file"), ("l", "library", "Session library")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
             yield Label("Interest-based bargaining, in the room", id="home-title")
             yield OptionList(id="home-list")
-            yield Label("Enter opens · O opens a file by path · Ctrl+Q quits", classes="dialog-hint")
+            yield Label("Enter opens · L session library · O opens a file by path · Ctrl+Q quits", classes="dialog-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -56,6 +56,7 @@ class HomeScreen(Screen):
         else:
             options.append(Option(literal("  none yet", "dim"), disabled=True))
         options.append(None)
+        options.append(Option(join(("Session library…", "bold"), ("  every session in your sessions folder: list, sort, search", "dim")), id="library"))
         options.append(Option(join(("Open a session file…", "bold")), id="open"))
         widget = self.query_one(OptionList)
         widget.add_options(options)
@@ -75,6 +76,13 @@ class HomeScreen(Screen):
             self.app.open_session(self.recents[int(value)])  # type: ignore[attr-defined]
         elif kind == "open":
             self.action_open_file()
+        elif kind == "library":
+            self.action_library()
+
+    def action_library(self) -> None:
+        from .library import LibraryScreen
+
+        self.app.push_screen(LibraryScreen())
 
     def action_open_file(self) -> None:
         def chosen(value: str | None) -> None:

@@ -95,6 +95,9 @@ class SessionScreen(Screen):
         Binding("ctrl+r", "record_check", "Record check", priority=True, id="check.record"),
         Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
         Binding("escape", "toggle_focus", "List ⇄ typing", id="focus.toggle"),
+        # training tables only (tui/training.py): the training menu and the general brief
+        Binding("f10", "training", "Training", id="training.menu"),
+        Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
     ]
 
     def __init__(self) -> None:
@@ -162,6 +165,10 @@ class SessionScreen(Screen):
             self.capture_holder = self.session.parties[0].id
         self.refresh_all(reset_timer=True)
         self.query_one("#capture", Input).focus()
+        if self.session.training is not None:  # a table of a simulation: round bar, brief
+            from .training import attach
+
+            attach(self)
 
     def on_resize(self) -> None:
         self.query_one(Stepper).show(self.session.stage_order, self.stage)
@@ -410,6 +417,8 @@ class SessionScreen(Screen):
             "park_issue": stage is Stage.ISSUES,
             "strike": stage in (Stage.INTERESTS, Stage.CRITERIA),
             "issue": bool(self.session.issues),
+            "training": self.session.training is not None,
+            "general_brief": self.session.training is not None,
         }
         return per_stage.get(action, True)
 
@@ -764,9 +773,8 @@ class SessionScreen(Screen):
 
     def _note_check(self, check_id: str, note: str) -> None:
         issue = self.issue
-        check = next((c for c in issue.checks if c.id == check_id), None) if issue else None
-        if check is not None:
-            self.app.change("note on check", lambda session: setattr(check, "note", note))  # type: ignore[attr-defined]
+        if issue is not None:
+            self.change("note on check", editing.note_check, issue.id, check_id, note)
 
     def _write_ta(self, check_id: str) -> None:
         issue = self.issue
@@ -855,6 +863,16 @@ class SessionScreen(Screen):
         self.presenting = not self.presenting
         self.set_class(self.presenting, "-presenting")
         self.app.notify("Presentation mode: F8 returns." if self.presenting else "Presentation mode off.", timeout=2)
+
+    def action_training(self) -> None:
+        from .training import open_menu
+
+        open_menu(self)
+
+    def action_general_brief(self) -> None:
+        from .training import show_general_brief
+
+        show_general_brief(self)
 
     def action_undo(self) -> None:
         label = self.app.undo()  # type: ignore[attr-defined]

@@ -1,0 +1,164 @@
+"""The session library at 1,000 sessions: building the index, listing, searching, refreshing.
+
+It writes ``--files`` (1,000) generated sessions of 50-200 items each (``bench/generate.py``,
+one seed per file, saved with ``store.save_session``, two processes) into a temp folder, with
+the index in a temp cache folder, and measures:
+
+- first index build: ``Library.refresh`` of the folder with an empty index (read, validate and
+  index every file; worker processes, as ``ibb library`` does it);
+- listing once indexed: ``Library.scan`` (walk + stat every file, nothing changed to read) +
+  ``sort_entries``, in process; and ``ibb library DIR`` as a fresh process (interpreter start,
+  imports, the same scan, printing the table) - what a person waits for;
+- search: ``Library.search`` for several queries on an open index, median and max over runs,
+  and ``ibb library DIR --search Q`` as a fresh process;
+- incremental refresh after 10 files were rewritten (each re-read and re-indexed) and after
+  one was deleted.
+
+Prints figures beside the targets of issue 4 and always exits 0: it measures, it does not judge.
+
+    python bench/library_bench.py [--files 1000] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import make_session  # noqa: E402
+
+from ibb_facilitator import library, store  # noqa: E402
+
+QUERIES = ["class size", "stipend", "sick leave", '"planning time"', "sti", "grievance arbitration",
+           "café", "teachers", "AND (", "nothing-like-this"]
+
+
+def _write(job: tuple[Path, int]) -> int:
+    folder, seed = job
+    rng = random.Random(seed)
+    session = make_session(rng.randint(50, 200), seed)
+    session.title = f"{session.title.split(' (')[0]}, session {seed}"
+    session.organization = rng.choice(["Lakeview Unified School District", "Maple Valley Public Schools",
+                                       "Alder Hollow Public Schools", "Riverside Regional Schools"])
+    sub = folder / f"{2020 + seed % 7}"  # a year folder each, as people keep them
+    sub.mkdir(exist_ok=True)
+    store.save_session(session, sub / f"session-{seed:04d}.toml", backup=False)
+    return session.item_count()
+
+
+def generate(folder: Path, files: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        items = sum(pool.map(_write, [(folder, seed) for seed in range(1, files + 1)], chunksize=16))
+    return time.perf_counter() - started, items
+
+
+def timed(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def cli(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "ibb_facilitator", "library", *args], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"ibb library {' '.join(args)}: exit {proc.returncode}: {proc.stderr.decode()[:300]}")
+    return elapsed
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows: list[tuple[str, str, str, str]] = []  # figure, value, target, note
+
+    with tempfile.TemporaryDirectory(prefix="ibb-library-bench-") as tmp:
+        folder, cache = Path(tmp) / "sessions", Path(tmp) / "cache"
+        folder.mkdir()
+        env = {**os.environ, "IBB_CACHE_DIR": str(cache), "IBB_SESSIONS_DIR": str(folder)}
+        os.environ["IBB_CACHE_DIR"] = str(cache)
+
+        gen_s, items = generate(folder, args.files)
+        size = sum(p.stat().st_size for p in folder.rglob("*.toml"))
+        print(f"generated {args.files:,} sessions, {items:,} items, {size / 1e6:.0f} MB in {gen_s:.1f} s", file=sys.stderr, flush=True)
+
+        lib = library.Library()
+        build = lib.refresh(folder)
+        index_mb = sum(p.stat().st_size for p in cache.glob("library.sqlite3*")) / 1e6
+        n_rows = lib.con.execute("SELECT count(*) FROM item").fetchone()[0]
+        rows.append(("first index build", ms(build.seconds), "(none)",
+                     f"{build.read:,} files, {build.workers} processes; {n_rows:,} items indexed, index {index_mb:.0f} MB"))
+
+        def listing() -> None:
+            result = lib.scan(folder)
+            assert result.stats.read == 0 and len(result.entries) == args.files
+            library.sort_entries(result.entries, "changed")
+
+        runs = timed(listing, args.runs)
+        rows.append(("listing once indexed (in process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; walk + stat {args.files:,} files, read the rows, sort"))
+        runs = [cli([str(folder)], env) for _ in range(3)]
+        rows.append(("`ibb library DIR` (fresh process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; start-up + imports + listing + printing"))
+
+        per_query = []
+        for query in QUERIES:
+            runs = timed(lambda q=query: lib.search(folder, q), args.runs)
+            hits = lib.search(folder, query)
+            per_query.append(statistics.median(runs))
+            rows.append((f"  search {query!r}", ms(statistics.median(runs)), "< 100 ms", f"max {ms(max(runs))}; {len(hits)} hits (limit 50)"))
+        rows.append(("search, median of the queries", ms(statistics.median(per_query)), "< 100 ms", f"slowest query {ms(max(per_query))}"))
+        fresh = timed(lambda: library.Library().search(folder, "class size"), args.runs)
+        rows.append(("search with a fresh connection", ms(statistics.median(fresh)), "< 100 ms", "open the index + search 'class size'"))
+        runs = [cli([str(folder), "--search", "class size"], env) for _ in range(3)]
+        rows.append(("`ibb library DIR --search Q` (fresh process)", ms(statistics.median(runs)), "(none)", f"max {ms(max(runs))}; includes the refresh (stat every file)"))
+
+        touched = sorted(folder.rglob("*.toml"))[:: max(1, args.files // 10)][:10]
+        for n, path in enumerate(touched):
+            session = store.load_session(path)
+            session.title += f" (revised {n})"
+            store.save_session(session, path, backup=False)
+        refresh = lib.refresh(folder)
+        rows.append(("refresh after 10 files changed", ms(refresh.seconds), "(none)", f"{refresh.read} re-read and re-indexed"))
+        touched[0].unlink()
+        refresh = lib.refresh(folder)
+        rows.append(("refresh after 1 file deleted", ms(refresh.seconds), "(none)", f"{refresh.removed} dropped"))
+        lib.close()
+
+    sys.stderr.flush()
+    width = max(len(r[0]) for r in rows)
+    print(f"library benchmark: {args.files:,} sessions ({items:,} items, 50-200 each), Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs; generating them took {gen_s:.1f} s")
+    print(f"{'figure':<{width}}  {'median':>10}  {'target':>9}  notes")
+    print(f"{'-' * width}  {'-' * 10}  {'-' * 9}  {'-' * 40}")
+    for name, value, target, note in rows:
+        print(f"{name:<{width}}  {value:>10}  {target:>9}  {note}")
+    print(f"\nwhole benchmark: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

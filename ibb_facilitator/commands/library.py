@@ -1,0 +1,139 @@
+"""``ibb library [DIR] [--search QUERY] [--sort KEY] [--filter TEXT]``: the sessions in a folder.
+
+Lists every session under DIR (default: the sessions folder) as a table: title, district, dates,
+issues open / agreed, last change, file. Broken files are listed as BROKEN with their first
+error line. ``--search`` prints ranked full-text hits instead: snippet, then where (file,
+issue, kind, item id). The search index lives in the user cache folder and is brought up to
+date (changed files only) before each listing or search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .. import paths
+from ..library import SORTS, Entry, Hit, Library, LibraryError, filter_entries, fit, printable, resolve_root, sort_entries
+
+_BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _where(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _when(entry: Entry) -> str:
+    return f"{entry.changed:%Y-%m-%d %H:%M}" if entry.changed else ""
+
+
+def table(entries: list[Entry], root: Path, width: int) -> list[str]:
+    """The listing as lines of a plain table that fits ``width`` columns where it can."""
+    compact = width < 150
+    fixed = {"dates": 26 if compact else 34, "open": 4, "agreed": 6, "changed": 16}
+    files = [printable(_where(e.path, root)) for e in entries]
+    room = width - sum(fixed.values()) - 2 * 6 - min(30, max((len(f) for f in files), default=4))
+    title_w = max(16, min(48, room * 3 // 5))
+    org_w = max(12, min(32, room - title_w))
+    head = (f"{fit('Title', title_w)}  {fit('District', org_w)}  {fit('Dates', fixed['dates'])}  "
+            f"{'Open':>4}  {'Agreed':>6}  {fit('Last change', fixed['changed'])}  File")
+    lines = [head, "-" * min(width, len(head) + 24)]
+    for entry, file in zip(entries, files):
+        if entry.broken:
+            error = printable(entry.error_line)
+            where = printable(str(entry.path))  # the store names the file: name it as listed
+            shown = file + error[len(where) :] if error.startswith(where) else f"{file}: {error}"
+            lines.append(f"{fit('BROKEN', title_w)}  {shown}")
+            continue
+        lines.append(
+            f"{fit(printable(entry.title), title_w)}  {fit(printable(entry.organization), org_w)}  "
+            f"{fit(entry.compact_dates if compact else entry.dates, fixed['dates'])}  {entry.open:>4}  {entry.agreed:>6}  "
+            f"{fit(_when(entry), fixed['changed'])}  {file}"
+        )
+    return lines
+
+
+def _highlight(hit: Hit, bold: bool) -> str:
+    if not bold or not hit.marks:
+        return printable(hit.snippet)
+    out, pos = [], 0
+    for start, end in hit.marks:
+        out += [printable(hit.snippet[pos:start]), _BOLD, printable(hit.snippet[start:end]), _PLAIN]
+        pos = end
+    out.append(printable(hit.snippet[pos:]))
+    return "".join(out)
+
+
+def hit_lines(hits: list[Hit], root: Path, bold: bool) -> list[str]:
+    lines = []
+    for n, hit in enumerate(hits, start=1):
+        where = [_where(hit.path, root)]
+        if hit.issue_id:
+            where.append(hit.issue_id)
+        kind = hit.kind_label + (f" {hit.item_id}" if hit.item_id and hit.item_id != hit.issue_id else "")
+        where.append(kind + (f" ({hit.who})" if hit.who else ""))
+        lines.append(f"{n:>3}. {_highlight(hit, bold)}")
+        lines.append(f"     {printable(' · '.join(where))}  —  {printable(hit.title)}")
+        if hit.issue_statement and hit.kind != "issue":
+            lines.append(f"     issue: {printable(hit.issue_statement)}")
+    return lines
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    if hasattr(sys.stdout, "reconfigure"):  # an ASCII-only terminal gets "?" for "–", never a crash
+        sys.stdout.reconfigure(errors="replace")
+    given = args.dir is not None
+    folder = Path(args.dir) if given else paths.sessions_dir()
+    try:
+        root = resolve_root(folder)
+    except LibraryError:
+        if not given:
+            print(f"ibb library: no sessions folder yet ({folder}); give a folder: ibb library DIR", file=sys.stderr)
+            return 1
+        raise
+    with Library() as lib:
+        listing = lib.scan(root)
+        if args.search is not None:
+            hits = lib.search(root, args.search, limit=args.limit)
+            where = f"in {_count(sum(not e.broken for e in listing.entries), 'session')} under {printable(str(root))}"
+            if not hits:
+                print(f"No hits for {printable(args.search)!s} {where}.")
+                return 0
+            some = "" if hits[0].every_word else " (no item holds every word: these hold some of them)"
+            print(f"{_count(len(hits), 'hit')} for {printable(args.search)} {where}{some}, best first:\n")
+            bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            print("\n".join(hit_lines(hits, root, bold)))
+            return 0
+    entries = sort_entries(filter_entries(listing.entries, args.filter or ""), args.sort, reverse=args.reverse)
+    sessions = sum(not e.broken for e in listing.entries)
+    broken = len(listing.entries) - sessions
+    summary = f"{_count(sessions, 'session')}" + (f", {broken} broken" if broken else "") + f" under {printable(str(root))}"
+    if args.filter:
+        summary += f"; {len(entries)} match {printable(args.filter)}"
+    if not entries:
+        print(summary + ("." if listing.entries else ": no session files found."))
+        return 0
+    width = shutil.get_terminal_size((160, 24)).columns
+    print("\n".join(table(entries, root, width)))
+    print(f"\n{summary}.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("library", help="list and search the sessions in a folder")
+    p.add_argument("dir", nargs="?", metavar="DIR", help="the folder to list (default: the sessions folder)")
+    p.add_argument("--search", metavar="QUERY", help='full-text search: every word must appear; "quotes" for a phrase')
+    p.add_argument("--sort", choices=SORTS, default="changed", help="order of the listing (default: changed, newest first)")
+    p.add_argument("--reverse", action="store_true", help="reverse the order")
+    p.add_argument("--filter", metavar="TEXT", help="only sessions whose title or district holds TEXT")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N search hits (default 50)")
+    p.set_defaults(func=cmd_library)

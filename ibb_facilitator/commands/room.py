@@ -1,0 +1,302 @@
+"""``ibb room FILE`` and ``ibb serve FILE``: the wall view, in a terminal or in web browsers.
+
+``ibb room FILE`` runs ``tui.room.RoomApp``: read-only, big type, following every autosave.
+
+``ibb serve FILE`` serves it through textual-serve: each browser tab gets its own room-view
+process (textual-serve starts one app per tab; every one follows the same file, so all tabs
+show the same thing). ``--full`` serves the facilitation app (``ibb open FILE``) instead; the
+first tab holds the file's lock, later tabs open it read-only.
+
+What the server will and will not do:
+
+- It shows the one session it was started for. The command it runs for each tab is fixed at
+  start from FILE (an absolute path, shell-quoted); no part of a URL or query string reaches the
+  file system or the command. Routes: ``/`` (the page), ``/ws`` (the terminal stream),
+  ``/static/...`` (textual-serve's own scripts and fonts, no folder listings); anything else is 404.
+  textual-serve's ``/download`` route is left out: the room view delivers no files.
+- Big type: the page's ``?fontsize=`` sets the terminal's font size in pixels. The page defaults
+  to ``--fontsize`` (24, legible from the back of a classroom on a 1080p projector) when the URL
+  gives none, or one outside 8–96; the URL printed at start carries it too.
+- It binds to loopback (127.0.0.1) unless ``--allow-remote`` is given: anyone who can reach the
+  port could watch the session (and, with ``--full``, change it). There is no login.
+- The page loads no web fonts from outside (textual-serve's page asks Google Fonts for Roboto
+  Mono; the room may be offline, and the font ships with textual-serve anyway).
+
+``room_hint(path)`` gives the lines the facilitation app shows to tell the room how to follow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import ipaddress
+import re
+import shlex
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from ..store import load_session
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_FONTSIZE = 24
+FONTSIZE_RANGE = (8, 96)
+
+
+# --- what the facilitation app shows ----------------------------------------------------------
+
+
+def serve_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> str:
+    """The address to open in a browser."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/?fontsize={fontsize}"
+
+
+def room_hint(path: Path | str, *, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> list[str]:
+    """Lines telling the room how to follow this session: a terminal command and a browser URL."""
+    quoted = shlex.quote(str(path))
+    return [
+        f"Room view (for the wall): ibb room {quoted}",
+        f"Browser: ibb serve {quoted}  →  {serve_url(DEFAULT_HOST, port, fontsize)}",
+    ]
+
+
+# --- ibb room ---------------------------------------------------------------------------------
+
+
+def cmd_room(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not args.wait:
+        load_session(path)  # a bad file is refused here with its clear error (--wait: wait for a good one)
+    from ..tui.room import RoomApp
+
+    RoomApp(path, theme=args.theme).run()
+    return 0
+
+
+# --- ibb serve --------------------------------------------------------------------------------
+
+
+def parse_port(text: str) -> int:
+    try:
+        port = int(text, 10)
+    except (TypeError, ValueError):
+        raise ValueError(f"--port {text!r} is not a port number; use a whole number from 1 to 65535") from None
+    if not 1 <= port <= 65535:
+        raise ValueError(f"--port {port} is out of range; use a whole number from 1 to 65535")
+    return port
+
+
+def parse_fontsize(text: str) -> int:
+    low, high = FONTSIZE_RANGE
+    try:
+        size = int(text, 10)
+    except (TypeError, ValueError):
+        raise ValueError(f"--fontsize {text!r} is not a number; use {low} to {high} (pixels)") from None
+    if not low <= size <= high:
+        raise ValueError(f"--fontsize {size} is out of range; use {low} to {high} (pixels)")
+    return size
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ValueError with one clear line when ``host:port`` cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise ValueError(f"--host {host!r}: cannot use it ({exc.strerror or exc})") from None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise ValueError(_bind_problem(host, port, exc)) from None
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use; choose another with --port"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to use port {port} on {host} (ports below 1024 need root); choose another with --port"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"--host {host}: not an address of this machine"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def served_command(path: Path, *, full: bool, theme: str) -> str:
+    """The shell command textual-serve runs for each browser tab: fixed, quoted, absolute."""
+    target = str(path.resolve())
+    if full:
+        argv = [sys.executable, "-m", "ibb_facilitator", "open", "--theme", theme, target]
+    else:
+        argv = [sys.executable, "-m", "ibb_facilitator", "room", "--wait", "--theme", theme, target]
+    # textual-serve runs it through the shell: sh on POSIX, cmd.exe on Windows
+    return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    port = parse_port(args.port)
+    host = args.host.strip()
+    fontsize = parse_fontsize(args.fontsize)
+    remote = not is_loopback(host)
+    if remote and not args.allow_remote:
+        raise ValueError(
+            f"--host {host} is not loopback: anyone on the network could see the session. "
+            "Add --allow-remote to serve it there anyway."
+        )
+    if remote:
+        print(
+            f"WARNING: serving on {host}:{port}: anyone who can reach this machine on the network can "
+            f"see the session{', change it and save files on this machine (Ctrl+S)' if args.full else ''}. There is no password.",
+            file=sys.stderr,
+        )
+    path = Path(args.file)
+    session = load_session(path)  # refuse a bad file now, with its clear error
+    check_port_free(host, port)
+    command = served_command(path, full=args.full, theme=args.theme)
+    what = "the facilitation app" if args.full else "the room view"
+    server = make_server(command, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}", fontsize=fontsize, loopback_only=not remote)
+    print(f"Serving {what} of {path}")
+    print(f"Open {serve_url(host, port, fontsize)}  (Ctrl+C stops)", flush=True)
+    try:
+        server.serve()
+    except OSError as exc:  # lost the port between the check and the start
+        raise ValueError(_bind_problem(host, port, exc)) from None
+    return 0
+
+
+# --- the server -------------------------------------------------------------------------------
+
+_HOST_HEADER = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+
+
+def _host_name(host_header: str) -> str:
+    """The name part of a Host header ("localhost:8000" → "localhost", "[::1]:80" → "::1")."""
+    if host_header.startswith("["):
+        return host_header[1 : host_header.index("]")]
+    return host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
+
+
+def _loopback_name(name: str) -> bool:
+    if name.lower() == "localhost" or name.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def page_fontsize(value: str | None, default: int) -> int:
+    """The ``?fontsize=`` of a page request, or ``default`` when missing, not a number or out of range."""
+    try:
+        size = int(value or "", 10)
+    except ValueError:
+        return default
+    return size if FONTSIZE_RANGE[0] <= size <= FONTSIZE_RANGE[1] else default
+
+
+def _page_template(original: str) -> str:
+    """textual-serve's page with a title, its own copy of Roboto Mono, and no web-font request."""
+    page = re.sub(r"\s*<link[^>]*fonts\.googleapis\.com[^>]*>", "", original)
+    font = "{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf"
+    head = (
+        "<head>\n    <title>{{ application.name }}</title>\n"
+        f'    <link rel="preload" href="{font}" as="font" type="font/ttf" crossorigin />\n'
+        f"    <style>@font-face {{ font-family: 'Roboto Mono'; src: url('{font}') format('truetype'); font-weight: 100 700; font-display: block; }}</style>"
+    )
+    return page.replace("<head>", head, 1)
+
+
+def make_server(command: str, *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True):
+    """A textual-serve ``Server`` for ``command`` with the rules in this module's docstring."""
+    import aiohttp_jinja2
+    import jinja2
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class RoomServer(Server):
+        async def _make_app(self) -> web.Application:
+            @web.middleware
+            async def guard(request: web.Request, handler):
+                host_header = request.headers.get("Host", "")
+                if not _HOST_HEADER.match(host_header):
+                    raise web.HTTPBadRequest(text="bad Host header")
+                # DNS rebinding: a page elsewhere must not read a loopback-only session
+                if loopback_only and not _loopback_name(_host_name(host_header)):
+                    raise web.HTTPForbidden(text="this session is served to this machine only")
+                # a page on another site must not open the session's terminal stream
+                if request.path == "/ws":
+                    if request.headers.get("Upgrade", "").lower() != "websocket":
+                        raise web.HTTPBadRequest(text="the terminal stream needs a WebSocket")
+                    origin = request.headers.get("Origin")
+                    if origin is not None and origin.split("://", 1)[-1] != host_header:
+                        raise web.HTTPForbidden(text="cross-site connection refused")
+                return await handler(request)
+
+            app = web.Application(middlewares=[guard])
+            original = (Path(self.templates_path) / "app_index.html").read_text(encoding="utf-8")
+            aiohttp_jinja2.setup(app, loader=jinja2.DictLoader({"app_index.html": _page_template(original)}))
+            app.add_routes(
+                [
+                    web.get("/", self.handle_index, name="index"),
+                    web.get("/ws", self.handle_websocket, name="websocket"),
+                    web.static("/static", self.statics_path, show_index=False, name="static"),
+                ]
+            )
+            app.on_startup.append(self.on_startup)
+            app.on_shutdown.append(self.on_shutdown)
+            return app
+
+        async def handle_index(self, request: web.Request) -> web.Response:
+            base = f"http://{request.headers['Host']}"  # checked by the guard: how this browser reached us
+            router = request.app.router
+            static = f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"
+            context = {
+                "font_size": page_fontsize(request.query.get("fontsize"), fontsize),
+                "app_websocket_url": "ws:" + f"{base}{router['websocket'].url_for()}".split(":", 1)[1],
+                "config": {"static": {"url": static}},
+                "application": {"name": self.title},
+            }
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass  # cmd_serve says what is served where, in plain text (a path is not markup)
+
+    shown = f"[{host}]" if ":" in host else host
+    return RoomServer(command, host=host, port=port, title=title, public_url=f"http://{shown}:{port}")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("room", parents=[common], help="a read-only, big-type view for the wall that follows the session file live")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--wait", action="store_true", help="start even if FILE is missing or invalid, and wait for a valid save")
+    p.set_defaults(func=cmd_room)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the room view (or, with --full, the app) to web browsers")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--port", default=str(DEFAULT_PORT), metavar="N", help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--full", action="store_true", help="serve the full facilitation app (ibb open FILE) instead of the room view")
+    p.add_argument("--fontsize", default=str(DEFAULT_FONTSIZE), metavar="N", help=f"default font size of the page in pixels (default {DEFAULT_FONTSIZE}; ?fontsize=N in the URL overrides)")
+    p.add_argument("--allow-remote", action="store_true", help="allow a --host other than loopback: anyone on the network can then see the session")
+    p.set_defaults(func=cmd_serve)

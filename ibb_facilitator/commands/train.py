@@ -1,0 +1,151 @@
+"""``ibb train`` and ``ibb debrief``: run a bargaining simulation at one table or many.
+
+    ibb train SCENARIO [-o FILE]              one table: create its session file and open the app
+    ibb train SCENARIO --tables N [-o DIR]    a class: DIR/table-1.toml … table-N.toml, no app
+        [--round-minutes M[,M…]]              fit the rounds to the time you have
+    ibb debrief DIR [--format text|md|html] [-o OUT]
+                                              compare the tables side by side
+
+SCENARIO is a scenario pack's name (``ibb agendas`` lists them: ``scenario-…``) or its file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from .. import agenda, paths, training
+from ..export import debrief as debrief_export
+from ..store import StoreError, dumps_session, write_atomic
+
+MAX_TABLES = 60
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:48] or "training"
+
+
+def _free(base: Path, suffix: str = "") -> Path:
+    candidate, n = base.with_name(base.name + suffix), 2
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{n}{suffix}")
+        n += 1
+    return candidate
+
+
+def _write_new(path: Path, text: str) -> None:
+    if path.exists():
+        raise StoreError(f"{path}: already exists; open it with `ibb open {path}` or choose another name with -o")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+    write_atomic(path, text.encode("utf-8"), backup=False)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    name, chosen = agenda.find(args.scenario)
+    if chosen.scenario is None:
+        raise ValueError(f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: {', '.join(_scenario_names()) or 'none'}")
+    if args.tables is not None:
+        return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes)
+    session = training.new_table(chosen, name, round_minutes=args.round_minutes)
+    out = Path(args.output) if args.output else _free(paths.sessions_dir() / f"{date.today().isoformat()}-{_slug(chosen.title)}", ".toml")
+    _write_new(out, dumps_session(session))
+    from ..tui.app import IbbApp
+
+    IbbApp(path=out, theme=args.theme).run()
+    return 0
+
+
+def _scenario_names() -> list[str]:
+    return [e.name for e in agenda.discover() if e.agenda is not None and e.agenda.scenario is not None]
+
+
+def _prepare_class(name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None) -> int:
+    if not 1 <= tables <= MAX_TABLES:
+        raise ValueError(f"--tables {tables}: give a number of tables from 1 to {MAX_TABLES}")
+    folder = Path(output) if output else _free(paths.sessions_dir() / f"{date.today().isoformat()}-{_slug(chosen.title)}-class")
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{folder}: is a file; give a folder for the tables with -o")
+    files = [folder / training.TABLE_FILE.format(n=n) for n in range(1, tables + 1)]
+    taken = [p for p in files if p.exists()]
+    if taken:
+        raise StoreError(f"{taken[0]}: already exists ({len(taken)} of the table files do); choose another folder with -o, nothing was written")
+    start = date.today()
+    for n, path in enumerate(files, start=1):
+        _write_new(path, dumps_session(training.new_table(chosen, name, table=n, tables=tables, start=start, round_minutes=round_minutes)))
+    print(f"Prepared {tables} table{'s' if tables != 1 else ''} of “{chosen.title}” in {folder}:")
+    for path in files:
+        print(f"  {path}")
+    print()
+    print(f"At each table:        ibb open {files[0]}   (F10: training menu, F12: general brief)")
+    print(f"After the simulation: ibb debrief {folder}")
+    return 0
+
+
+def cmd_debrief(args: argparse.Namespace) -> int:
+    sources = [Path(p) for p in args.paths]
+    missing = [p for p in sources if not p.exists()]
+    if missing:
+        raise StoreError(f"{missing[0]}: no such folder or file (give the folder `ibb train --tables N -o DIR` made)")
+    folders = [p for p in sources if p.is_dir()]
+    files = [p for p in sources if not p.is_dir()]
+    if len(sources) == 1 and folders:
+        result = training.load_class(folders[0])
+    else:
+        listed: list[Path] = []
+        for source in sources:
+            listed.extend(training.table_files(source) if source.is_dir() else [source])
+        result = training.load_class(folders[0] if folders else (files[0].parent if files else Path(".")), listed)
+    fmt = args.format or _format_of(args.output)
+    text = debrief_export.render(result, fmt)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        out = Path(args.output)
+        if any(out.resolve() == t.path.resolve() for t in result.tables) or any(out.resolve() == b.path.resolve() for b in result.broken):
+            raise StoreError(f"{out}: is one of the tables; choose another output file")
+        write_atomic(out, text.encode("utf-8"), backup=False)
+        print(f"Wrote {out}", file=sys.stderr)
+    if not result.tables and not result.broken:
+        print(f"{result.folder}: no table files (*.toml) found", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _minutes(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole minutes, e.g. 35 or 40,30") from None
+    return values
+
+
+def _format_of(output: str | None) -> str:
+    if output and output != "-":
+        suffix = Path(output).suffix.lower()
+        if suffix in (".md", ".markdown"):
+            return "md"
+        if suffix in (".html", ".htm"):
+            return "html"
+    return "text"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("train", parents=[common], help="run a training simulation: one table, or prepare a class of N tables")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario pack's name (see `ibb agendas`) or file")
+    p.add_argument("--tables", type=int, metavar="N", help="prepare N table files in a folder (no app): table-1.toml …")
+    p.add_argument("--round-minutes", type=_minutes, metavar="M[,M…]", help="minutes of every round (35), or of each round (40,30): fit the rounds to your slot")
+    p.add_argument("-o", "--output", metavar="FILE|DIR", help="the session file (one table) or the folder (--tables)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("debrief", help="compare the tables of a training class side by side")
+    p.add_argument("paths", nargs="+", metavar="DIR", help="the class folder (or table files)")
+    p.add_argument("--format", choices=sorted(debrief_export.FORMATS), help="text (default), md or html; -o NAME.md / .html chooses too")
+    p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output")
+    p.set_defaults(func=cmd_debrief)

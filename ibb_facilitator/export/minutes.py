@@ -1,0 +1,443 @@
+"""The full minutes of a session as a ``Document`` (for HTML and Word).
+
+Same sections, same order and the same rules for empty parts as the Markdown minutes
+(``markdown.py``), which stay the reference: a header, the parties, ground rules and the decision
+rule; the issues (a summary table, then each issue in full); the tentative agreements; the parking
+lot, caucuses, action items and information requests. The labels, numbering and date formats come
+from ``markdown.py``'s helpers, so the formats cannot drift apart in what they say.
+"""
+
+from __future__ import annotations
+
+from .. import process
+from ..model import (
+    MUTUAL,
+    ActionKind,
+    ConsensusCheck,
+    DecisionRule,
+    Issue,
+    Method,
+    Option,
+    OptionState,
+    Session,
+    Side,
+    Stage,
+)
+from .document import (
+    Document,
+    Facts,
+    Heading,
+    Inline,
+    Item,
+    Items,
+    Letterhead,
+    Paragraph,
+    Run,
+    Section,
+    Table,
+    Verbatim,
+    em,
+    joined,
+    line,
+    strong,
+)
+from .markdown import (
+    _OUTCOME_LABELS,
+    _ROLE_LABELS,
+    EMPTY_CELL,
+    NONE,
+    _labels,
+    _party_name,
+    _raised_by,
+    day,
+    minutes_between,
+    moment,
+    short_day,
+)
+
+DOC_TYPE = "Minutes of the joint bargaining session"
+TA_NOTE = (
+    "A tentative agreement (TA) is not binding on its own: together, the TAs form the tentative "
+    "settlement that goes to each party for ratification. The agreed language is reproduced exactly."
+)
+
+
+def letterhead(session: Session, doc_type: str) -> Letterhead:
+    return Letterhead(
+        organization=session.organization.strip(),
+        unit=session.bargaining_unit.strip(),
+        title=session.title.strip() or "Untitled session",
+        doc_type=doc_type,
+        dates="; ".join(day(d) for d in session.meeting_days),
+    )
+
+
+def build(session: Session) -> Document:
+    blocks = [
+        *_header(session),
+        *_parties(session),
+        *_rules(session),
+        *_issues(session),
+        *_agreements(session),
+        *_parking(session),
+        *_caucuses(session),
+        *_actions(session, ActionKind.ACTION, "Action items"),
+        *_actions(session, ActionKind.INFO_REQUEST, "Information requests"),
+    ]
+    return Document("minutes", letterhead(session, DOC_TYPE), tuple(blocks))
+
+
+def _none() -> Paragraph:
+    return Paragraph(line(NONE))
+
+
+def _people(names: list[str]) -> Inline:
+    return joined(n for n in names if n.strip())
+
+
+def _header(session: Session) -> list:
+    # District, unit, title and days are in the letterhead; the rest of the markdown header here.
+    rows = [
+        ("Location", line(session.location)),
+        ("Facilitators" if len(session.facilitators) > 1 else "Facilitator", _people(session.facilitators)),
+        ("Recorder", line(session.recorder)),
+        ("Timekeeper", line(session.timekeeper)),
+        ("Observers (do not take part in consensus)", _people(session.observers)),
+    ]
+    rows = [(label, value) for label, value in rows if "".join(r.text for r in value).strip()]
+    return [Facts(tuple(rows))] if rows else []
+
+
+def _parties(session: Session) -> list:
+    out: list = [Heading(2, line("Parties"))]
+    if not session.parties:
+        return out + [_none()]
+    for party in session.parties:
+        side = "" if party.side is Side.OTHER else f", {party.side.value}"
+        out.append(Heading(3, line(party.name, " (", party.short, side, ")")))
+        members = []
+        for member in party.members:
+            members.append(Item(line(
+                member.name,
+                (", ", member.title) if member.title.strip() else None,
+                f" ({_ROLE_LABELS[member.role]})" if member.role in _ROLE_LABELS else None,
+            )))
+        out.append(Items(tuple(members)) if members else Paragraph(line("No members listed.")))
+    return out
+
+
+def decision_method(rule: DecisionRule) -> str:
+    """'Fist-to-five: consensus when everyone shows 3 or more' (the rule's usual check, in words)."""
+    method = process.METHOD_LABELS[rule.method]
+    if rule.method is Method.FIST_TO_FIVE:
+        return method + f": consensus when everyone shows {rule.fist_minimum} or more"
+    if rule.method is Method.GRADIENTS:
+        return method + (
+            f": consensus when nobody blocks, asks for more discussion, or is past point "
+            f"{rule.gradient_threshold} ({process.GRADIENTS[rule.gradient_threshold]})"
+        )
+    if rule.method is Method.THUMBS:
+        return method + ": consensus when no thumb is down"
+    return method + ": consensus when every party concurs"
+
+
+def _rules(session: Session) -> list:
+    out: list = [Heading(2, line("Ground rules"))]
+    rules = [r for r in session.ground_rules if r.strip()]
+    out.append(Items(tuple(Item(line(r)) for r in rules), ordered=True) if rules else _none())
+    rule = session.decision_rule
+    out.append(Heading(2, line("Decision rule")))
+    if rule.description.strip():
+        out.append(Paragraph(line(rule.description)))
+    out.append(Facts((
+        ("Usual check", line(decision_method(rule))),
+        ("If there is no consensus", line(rule.fallback) if rule.fallback.strip() else line("not set")),
+    )))
+    out.append(Paragraph(line("Observers, facilitators, the recorder and the timekeeper do not count in consensus."), "note"))
+    return out
+
+
+# --- issues -----------------------------------------------------------------------------------
+
+
+def status(session: Session, issue: Issue) -> Inline:
+    """'Agreed (TA)' (styled by status) and ': see TA 1' when a TA settles it."""
+    tas = [n for n, ta in enumerate(session.agreements, start=1) if ta.issue == issue.id]
+    see = ": see " + ", ".join(f"TA {n}" for n in tas) if tas else None
+    return line(Run(process.STATUS_LABELS[issue.status], f"status-{issue.status.value}"), see)
+
+
+def _issues(session: Session) -> list:
+    out: list = [Heading(2, line("Issues"))]
+    if not session.issues:
+        return out + [_none()]
+    rows = tuple(
+        (line(str(n)), _cell(issue.statement), _cell(issue.article), _cell(_raised_by(session, issue.raised_by)),
+         status(session, issue), line(issue.stage.value.capitalize()))
+        for n, issue in enumerate(session.issues, start=1)
+    )
+    out.append(Table(("#", "Issue", "Article", "Raised by", "Status", "Stage reached"), rows, ("right",)))
+    for n, issue in enumerate(session.issues, start=1):
+        out.append(Section("issue", tuple(_issue(session, n, issue))))
+    return out
+
+
+def _issue(session: Session, number: int, issue: Issue) -> list:
+    out: list = [Heading(3, line(f"Issue {number}: ", issue.statement))]
+    facts = [("Raised by", line(_raised_by(session, issue.raised_by)))]
+    if issue.article.strip():
+        facts.append(("Contract article", line(issue.article)))
+    facts.append(("Status", status(session, issue)))
+    facts.append(("Stage reached", line(issue.stage.value.capitalize())))
+    if issue.brainstorming:
+        facts.append(("Brainstorm", line("still under way: no option has been judged yet")))
+    if issue.data_needed.strip():
+        facts.append(("Data needed", line(issue.data_needed)))
+    if issue.notes.strip():
+        facts.append(("Notes", line(issue.notes)))
+    out.append(Facts(tuple(facts)))
+    interest_labels = _labels(issue.interests, "I")
+    option_labels = _labels(issue.options, "O")
+    out += _interests(session, issue, interest_labels)
+    out += _options(session, issue, interest_labels, option_labels)
+    out += _criteria(session, issue, option_labels)
+    out += _checks(session, issue, option_labels)
+    return out
+
+
+def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
+    if not issue.interests:
+        return []
+    out: list = [Heading(4, line("Interests"))]
+    holders = [p.id for p in session.parties] + [MUTUAL]
+    holders += list(dict.fromkeys(i.holder for i in issue.interests if i.holder not in holders))
+    for holder in holders:
+        mine = [i for i in issue.interests if i.holder == holder]
+        if not mine:
+            continue
+        tag = session.holder_tag(holder)
+        title = line(strong(session.holder_label(holder)), strong(" ("), strong(tag), strong(")"),
+                     strong(": interests every party shares") if holder == MUTUAL else None)
+        out.append(Paragraph(title, "group"))
+        out.append(Items(tuple(
+            Item(line(Run(labels[i.id], "label"), " ", Run(f"({tag})", "tag"), " ", i.text,
+                      em(f" ({i.kind.value})") if i.kind else None))
+            for i in mine
+        )))
+    return out
+
+
+def _serves(option: Option, labels: dict[str, str], tags: dict[str, str]) -> Inline:
+    order = {ref: n for n, ref in enumerate(labels)}
+    refs = sorted(option.serves, key=lambda ref: order.get(ref, len(order)))
+    return joined(f"{labels[ref]} ({tags[ref]})" if ref in labels else ref for ref in refs)
+
+
+def _options(session: Session, issue: Issue, interest_labels: dict[str, str], labels: dict[str, str]) -> list:
+    if not issue.options:
+        return []
+    out: list = [Heading(4, line("Options"))]
+    tags = {i.id: session.holder_tag(i.holder) for i in issue.interests}
+    if issue.brainstorming:
+        out.append(Paragraph(line("Brainstorm in progress: every idea stays up; options carry no author."), "note"))
+    groups = [
+        (OptionState.ACTIVE, "On the table:"),
+        (OptionState.COMBINED, "Combined into another option:"),
+        (OptionState.SET_ASIDE, "Set aside by agreement:"),
+    ]
+    for state, title in groups:
+        mine = [o for o in issue.options if o.state is state]
+        if not mine:
+            continue
+        out.append(Paragraph(line(title), "group"))
+        items = []
+        for option in mine:
+            content = line(Run(labels[option.id], "label"), " ", option.text)
+            if state is OptionState.COMBINED and option.combined_into:
+                content = line(content, " → combined into ", Run(labels.get(option.combined_into, option.combined_into), "label"))
+            sub = (line("Serves ", _serves(option, interest_labels, tags)),) if option.serves else ()
+            items.append(Item(content, sub))
+        out.append(Items(tuple(items)))
+    return out
+
+
+def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
+    criteria = session.criteria_for(issue)
+    order = session.stage_order
+    reached = Stage.CRITERIA in order and issue.stage in order and order.index(issue.stage) >= order.index(Stage.CRITERIA)
+    if not criteria or not (reached or issue.ratings or issue.criteria):
+        return []
+    shared = {c.id for c in session.shared_criteria}
+    labels = {c.id: f"C{n}" for n, c in enumerate(criteria, start=1)}
+    out: list = [Heading(4, line("Criteria"))]
+    out.append(Items(tuple(
+        Item(line(Run(labels[c.id], "label"), " ", c.text, em(" (shared by every issue)") if c.id in shared else None))
+        for c in criteria
+    )))
+    if not issue.ratings:
+        return out
+    scores = {(r.option, r.criterion): r.score for r in issue.ratings}
+    rated = {r.option for r in issue.ratings}
+    rows = []
+    for option in issue.options:
+        if option.state is not OptionState.ACTIVE and option.id not in rated:
+            continue
+        state = {OptionState.COMBINED: " (combined)", OptionState.SET_ASIDE: " (set aside)"}.get(option.state, "")
+        name = line(Run(option_labels[option.id], "label"), " ", option.text, state)
+        rows.append((name, *(line(str(scores[(option.id, c.id)]) if (option.id, c.id) in scores else EMPTY_CELL) for c in criteria)))
+    out.append(Paragraph(line(f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated:"), "note"))
+    out.append(Table(("Option", *(labels[c.id] for c in criteria)), tuple(rows), ("left",) + ("center",) * len(criteria)))
+    return out
+
+
+def _tagged(session: Session, check: ConsensusCheck, who: str) -> Inline:
+    party_id = next((r.party for r in check.responses if r.who == who and r.party), None)
+    party = session.party(party_id) if party_id else None
+    return line(_party_name(session, who), (" (", party.short, ")") if party else None)
+
+
+def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
+    if not issue.checks:
+        return []
+    out: list = [Heading(4, line("Consensus checks"))]
+    for n, check in enumerate(issue.checks, start=1):
+        out += _check(session, n, check, option_labels)
+    return out
+
+
+def _check(session: Session, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> list:
+    result = process.tally(session, check.method, check.responses)
+    outcome = _OUTCOME_LABELS[check.outcome]
+    out: list = [Paragraph(line(strong(f"Check {number}"), f" ({process.METHOD_LABELS[check.method]}, {moment(check.at)}): ", strong(outcome)), "group")]
+    facts: list[tuple[str, Inline]] = []
+    if check.proposal.strip():
+        facts.append(("Proposal", line(check.proposal)))
+    if check.options:
+        facts.append(("Draws on", joined(option_labels.get(o, o) for o in check.options)))
+    if result.outcome is not check.outcome:
+        facts.append(("Outcome", line(f"recorded as {outcome}; under the decision rule now in force these responses count as {_OUTCOME_LABELS[result.outcome]}")))
+    if result.below:
+        facts.append(("Below the line", joined(_tagged(session, check, name) for name in result.below)))
+    if result.ignored:
+        facts.append(("Not counted (observers and neutrals)", joined(result.ignored)))
+    if result.missing and result.counted:
+        facts.append(("No response from", joined(_party_name(session, name) for name in result.missing)))
+    if check.note.strip():
+        facts.append(("Note", line(check.note)))
+    if facts:
+        out.append(Facts(tuple(facts)))
+    if check.responses:
+        rows = []
+        for response in check.responses:
+            party = session.party(response.party) if response.party else None
+            tag = party.short if party else (response.party or EMPTY_CELL)
+            rows.append((line(_party_name(session, response.who)), line(tag), line(process.value_label(check.method, response.value) or EMPTY_CELL)))
+        out.append(Table(("Who", "Party", "Response"), tuple(rows), kind="compact"))
+    return out
+
+
+# --- session-wide records ---------------------------------------------------------------------
+
+
+def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -> list[tuple[str, Inline]]:
+    """Issue, article, date, where it was reached and (``options``) the options it draws on."""
+    ta = session.agreements[ta_number - 1]
+    issue_numbers = {issue.id: n for n, issue in enumerate(session.issues, start=1)}
+    issue = session.issue(ta.issue)
+    facts: list[tuple[str, Inline]] = []
+    if issue is not None:
+        facts.append(("Issue", line(f"{issue_numbers[issue.id]}. ", issue.statement)))
+    if ta.article.strip():
+        facts.append(("Contract article", line(ta.article)))
+    facts.append(("Date", line(day(ta.date))))
+    if issue is not None:
+        checks = {c.id: k for k, c in enumerate(issue.checks, start=1)}
+        check = next((c for c in issue.checks if c.id == ta.check), None)
+        if check is not None:
+            facts.append(("Reached at", line(f"check {checks[check.id]} ({process.METHOD_LABELS[check.method]}, {moment(check.at)})")))
+        if options and ta.options:
+            labels = _labels(issue.options, "O")
+            facts.append(("Options", joined(labels.get(o, o) for o in ta.options)))
+    return facts
+
+
+def _agreements(session: Session) -> list:
+    out: list = [Heading(2, line("Tentative agreements"))]
+    if not session.agreements:
+        return out + [_none()]
+    out.append(Paragraph(line(TA_NOTE), "note"))
+    for n, ta in enumerate(session.agreements, start=1):
+        blocks: list = [Heading(3, line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None))]
+        blocks.append(Facts(tuple(agreement_facts(session, n))))
+        blocks.append(Paragraph(line("Agreed language:"), "group"))
+        blocks.append(Verbatim(ta.text))
+        initialed = [
+            Item(line(_party_name(session, mark.party), ": ", strong(mark.initials), (" (", mark.name, ")") if mark.name.strip() else None))
+            for mark in ta.initials
+        ]
+        missing = process.initials_missing(session, [i.party for i in ta.initials])
+        if missing:
+            initialed.append(Item(line("Not yet initialed by: ", joined(_party_name(session, p) for p in missing))))
+        blocks.append(Paragraph(line("Initials:"), "group"))
+        blocks.append(Items(tuple(initialed)) if initialed else Paragraph(line("None yet.")))
+        out.append(Section("agreement", tuple(blocks)))
+    return out
+
+
+def _issue_ref(session: Session, issue_id: str | None) -> Inline:
+    if issue_id is None:
+        return line(EMPTY_CELL)
+    numbers = {issue.id: n for n, issue in enumerate(session.issues, start=1)}
+    return line(f"Issue {numbers[issue_id]}" if issue_id in numbers else issue_id)
+
+
+def _cell(text: str) -> Inline:
+    return line(text if text.strip() else EMPTY_CELL)
+
+
+def _parking(session: Session) -> list:
+    out: list = [Heading(2, line("Parking lot"))]
+    if not session.parking_lot:
+        return out + [_none()]
+    rows = tuple(
+        (line(str(n)), _cell(item.text), _cell(_party_name(session, item.owner)), _issue_ref(session, item.issue),
+         line(moment(item.created)), line("Resolved" if item.resolved else "Open"))
+        for n, item in enumerate(session.parking_lot, start=1)
+    )
+    out.append(Table(("#", "Item", "Owner", "Came up in", "Added", "Status"), rows, ("right",)))
+    return out
+
+
+def _caucuses(session: Session) -> list:
+    out: list = [Heading(2, line("Caucuses"))]
+    if not session.caucuses:
+        return out + [_none()]
+    rows = []
+    for caucus in session.caucuses:
+        if caucus.end is None:
+            end, length = "still in caucus", EMPTY_CELL
+        else:
+            end = f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end)
+            length = minutes_between(caucus.start, caucus.end)
+        rows.append((_cell(_party_name(session, caucus.party)), _cell(caucus.called_by), _cell(caucus.reason),
+                     line(moment(caucus.start)), line(end), line(length)))
+    out.append(Table(("Party", "Called by", "Reason", "Start", "End", "Length"), tuple(rows)))
+    return out
+
+
+def _actions(session: Session, kind: ActionKind, title: str) -> list:
+    out: list = [Heading(2, line(title))]
+    items = [a for a in session.actions if a.kind is kind]
+    if not items:
+        return out + [_none()]
+    request = kind is ActionKind.INFO_REQUEST
+    rows = []
+    for n, item in enumerate(items, start=1):
+        row = [line(str(n)), _cell(item.text), _cell(_party_name(session, item.owner))]
+        if request:
+            row.append(_cell(_party_name(session, item.requested_of)))
+        row += [line(short_day(item.due) if item.due else EMPTY_CELL), _issue_ref(session, item.issue), line("Done" if item.done else "Open")]
+        rows.append(tuple(row))
+    header = ["#", "Request" if request else "Action", "Owner", *(["To provide"] if request else []), "Due", "Issue", "Status"]
+    out.append(Table(tuple(header), tuple(rows), ("right",)))
+    return out

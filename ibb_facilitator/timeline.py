@@ -1,0 +1,679 @@
+"""The event log, replayed: what a session held at any moment ("what did we have at the end of day 2?").
+
+A session file keeps an append-only log (``Session.events``): one event per change, written by
+``editing``, with the new values in ``data``. Replaying it rebuilds the session step by step:
+
+- start from the session's fixed frame (title, people, ground rules, decision rule, stage order:
+  what no event changes) with no issues, items, agreements, parking lot, caucuses or actions;
+- apply each event in log order (adds, edits, removals, moves, statuses, stages, brainstorms,
+  combine, set aside, serves, ratings, checks, TAs, initials, parking, caucuses, actions);
+- ``undo``: the app's undo puts back the whole session as it was before the last change and logs
+  an ``undo`` event that carries only the label of that change. Replay does the same with its own
+  state: it knows which events made up each change (one ``editing`` call; events after the first
+  carry ``with_previous``), keeps a stack of changes as the app does (50 deep), and an ``undo``
+  restores the replayed state from before the change on top of that stack. The one change that
+  logs no event today ("note on check", written straight into the check by the app) is
+  recognised by its label and pops nothing. Exact for logs written by this version. (Should the
+  app log that note as a ``check.note`` event with ``issue`` and ``note``, replay applies it, and
+  an undo of it pops it like any other change.)
+
+Where the log cannot say, replay borrows from the session as it is now (the file):
+
+- items no event created (issues an agenda put in a new session, hand-written files) are there
+  from the start, as they are now, except that an issue starts open, at the first stage and not
+  brainstorming when the log later changes those;
+- logs written before the replay keys existed (check responses, TA check and date, caucus
+  times...) take the missing values from the same item in the file; a consensus check's note is
+  always the file's (the app writes it after the check, without an event of its own).
+
+"Now" is the file itself: the review shows the real session for the latest moment and a replay
+for every earlier one. Events that cannot be applied (a hand-edited log naming an item that does
+not exist) are skipped and counted, never fatal.
+
+``state_at`` takes the events in log order up to the first one later than the moment asked for,
+so a clock that jumped backwards never mixes a later change into an earlier state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Callable
+
+from .model import (
+    JOINT,
+    ActionItem,
+    ActionKind,
+    Caucus,
+    ConsensusCheck,
+    Criterion,
+    Cursor,
+    Event,
+    Initial,
+    Interest,
+    InterestKind,
+    Issue,
+    IssueStatus,
+    Method,
+    Option,
+    OptionState,
+    Outcome,
+    ParkingItem,
+    Rating,
+    Response,
+    Session,
+    Stage,
+    TentativeAgreement,
+)
+
+#: How many changes the app's undo remembers (``History(limit=50)``).
+UNDO_DEPTH = 50
+#: Undo labels of app changes that log no event: undoing one takes back no logged change.
+NO_EVENT_LABELS = frozenset({"note on check"})
+#: Actions that create the item named by the event's target.
+CREATES = frozenset({
+    "issue.add", "interest.add", "option.add", "option.combine", "criterion.add", "check.record",
+    "ta.add", "parking.add", "caucus.start", "action.add",
+})  # fmt: skip
+
+
+class _Skip(Exception):
+    """An event that cannot be applied to the replayed state."""
+
+
+# --- days -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayMark:
+    """A meeting day in the log: its date, its last change, and how many changes were made by then."""
+
+    day: date
+    end: datetime  # the time of the day's last event
+    changes: int  # events up to and including that day's last one
+
+
+def day_marks(session: Session) -> list[DayMark]:
+    """One mark per day on which the log has changes, in log order (each event on its own clock)."""
+    marks: list[DayMark] = []
+    for n, event in enumerate(session.events, start=1):
+        day = event.at.date()
+        if marks and marks[-1].day == day:
+            marks[-1] = DayMark(day, event.at, n)
+        elif marks and day < marks[-1].day:
+            continue  # a clock that went back a day: stays in the later day
+        else:
+            marks.append(DayMark(day, event.at, n))
+    return marks
+
+
+def days(session: Session) -> list[date]:
+    """The meeting days present in the log, in order."""
+    return [mark.day for mark in day_marks(session)]
+
+
+def count_at(session: Session, when: datetime) -> int:
+    """How many events (from the start of the log) had happened at ``when``."""
+    for n, event in enumerate(session.events):
+        if event.at > when:
+            return n
+    return len(session.events)
+
+
+_DAY_WORD = re.compile(r"^\s*(?:day\s*)?(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def resolve_when(session: Session, text: str) -> int:
+    """A moment as a person types it, as a number of changes from the start of the log.
+
+    Accepts ``now`` / ``end`` / ``latest``, ``start``, ``day 2`` (or ``2``: the end of the second
+    day in the log), a date ``2027-03-09`` (the end of that day) and a date and time
+    ``2027-03-09 17:00`` or ``2027-03-09T17:00-05:00`` (without an offset: the offset the log uses).
+    Raises ``ValueError`` with a sentence saying what it accepts.
+    """
+    value = text.strip()
+    lowered = value.casefold()
+    total = len(session.events)
+    if lowered in ("now", "end", "latest", "last"):
+        return total
+    if lowered in ("start", "begin", "beginning"):
+        return 0
+    marks = day_marks(session)
+    numbered = _DAY_WORD.match(value)
+    if numbered:
+        n = int(numbered.group(1))
+        if not 1 <= n <= len(marks):
+            raise ValueError(f"--at {value!r}: the log has {len(marks)} meeting day{'s' if len(marks) != 1 else ''}")
+        return marks[n - 1].changes
+    try:
+        if len(value) == 10:
+            chosen_day = date.fromisoformat(value)
+            moment = datetime.combine(chosen_day, time(23, 59, 59))
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"--at {value!r}: expected now, start, day N, a date (2027-03-09) or a date and time (2027-03-09 17:00)"
+        ) from None
+    if moment.tzinfo is None:
+        zone = session.events[0].at.tzinfo if session.events else session.created.tzinfo
+        moment = moment.replace(tzinfo=zone)
+    return count_at(session, moment)
+
+
+# --- replay -----------------------------------------------------------------------------------
+
+
+def _joins_previous(events: list[Event], i: int) -> bool:
+    """Is event ``i`` part of the same change (one ``editing`` call) as event ``i - 1``?"""
+    if i == 0:
+        return False
+    event, before = events[i], events[i - 1]
+    if before.action == "undo" or event.action == "undo":
+        return False
+    if event.data.get("with_previous") is True:
+        return True
+    # Logs written before ``with_previous``: initialing (or rewording) a TA sets the issue's status
+    # in the same call, at the same second.
+    legacy = before.action == "ta.initial" and "name" not in before.data or before.action == "ta.edit" and "issue" not in before.data
+    return legacy and event.action == "issue.status" and event.at == before.at
+
+
+def _plan(events: list[Event]) -> tuple[list[bool], dict[int, int]]:
+    """Which events start a change, and for each ``undo`` event the index of the change's first event."""
+    starts = [not _joins_previous(events, i) for i in range(len(events))]
+    stack: deque[int] = deque(maxlen=UNDO_DEPTH)
+    undone: dict[int, int] = {}
+    for i, event in enumerate(events):
+        if event.action == "undo":
+            if event.data.get("undone") in NO_EVENT_LABELS and not (stack and events[stack[-1]].action == "check.note"):
+                continue  # the app took back a change that logged nothing
+            if stack:
+                undone[i] = stack.pop()
+        elif starts[i]:
+            stack.append(i)
+    return starts, undone
+
+
+class Timeline:
+    """Replays one session's log; steps forward cheaply, starts again to go back."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.events = session.events
+        self._starts, self._undone = _plan(self.events)
+        self._needed = set(self._undone.values())
+        self._final = _Index(session)
+        self._reset()
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def _reset(self) -> None:
+        self._state = _frame(self.session, self._final)
+        self._pos = 0
+        self._saved: dict[int, Session] = {}
+        self.skipped: list[int] = []  # indices of events that could not be applied
+
+    def state_after(self, n: int) -> Session:
+        """The session after its first ``n`` events, replayed.
+
+        The returned session is the timeline's own working state: read it, do not change it, and
+        do not keep it across another call (the next call moves it on).
+        """
+        n = max(0, min(n, len(self.events)))
+        if n < self._pos:
+            self._reset()
+        while self._pos < n:
+            i = self._pos
+            event = self.events[i]
+            if i in self._needed:
+                self._saved[i] = self._state.model_copy(deep=True)
+            if event.action == "undo":
+                first = self._undone.get(i)
+                if first is not None and first in self._saved:
+                    self._state = self._saved.pop(first)
+            else:
+                try:
+                    _apply(self._state, event, self._final)
+                except (_Skip, KeyError, ValueError, TypeError, IndexError, AttributeError):
+                    self.skipped.append(i)
+            self._pos += 1
+        self._state.events = self.events[:n]
+        return self._state
+
+    def state_at(self, when: datetime) -> Session:
+        return self.state_after(count_at(self.session, when))
+
+    def view(self, n: int) -> Session:
+        """What a reader sees after ``n`` changes: the file itself for the latest moment."""
+        return self.session if n >= len(self.events) else self.state_after(n)
+
+
+def state_after(session: Session, n: int) -> Session:
+    """``session`` after its first ``n`` events, replayed (a new, independent session)."""
+    return Timeline(session).state_after(n)
+
+
+def state_at(session: Session, when: datetime) -> Session:
+    """What ``session`` held at ``when``, replayed from its log (a new, independent session)."""
+    return Timeline(session).state_at(when)
+
+
+# --- the frame and what the log never created -------------------------------------------------
+
+
+class _Index:
+    """The session as it is now, by id: where replay borrows what a log does not say."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.issues = {i.id: i for i in session.issues}
+        self.interests: dict[str, Interest] = {}
+        self.options: dict[str, Option] = {}
+        self.criteria: dict[str, Criterion] = {c.id: c for c in session.shared_criteria}
+        self.checks: dict[str, ConsensusCheck] = {}
+        for issue in session.issues:
+            self.interests.update((x.id, x) for x in issue.interests)
+            self.options.update((x.id, x) for x in issue.options)
+            self.criteria.update((x.id, x) for x in issue.criteria)
+            self.checks.update((x.id, x) for x in issue.checks)
+        self.agreements = {x.id: x for x in session.agreements}
+        self.parking = {x.id: x for x in session.parking_lot}
+        self.caucuses = {x.id: x for x in session.caucuses}
+        self.actions = {x.id: x for x in session.actions}
+        self.created = {e.target for e in session.events if e.action in CREATES}
+        self.rated = {(e.data.get("issue"), e.target, e.data.get("criterion")) for e in session.events if e.action == "rating.set"}
+        self.initialed = {(e.target, e.data.get("party")) for e in session.events if e.action == "ta.initial"}
+        self.noted = {e.target for e in session.events if e.action == "check.note"}
+        first: dict[tuple[str, str], Event] = {}
+        for event in session.events:  # the first status, stage and brainstorm change of each issue
+            if event.action in ("issue.status", "issue.stage"):
+                first.setdefault((event.action, event.target), event)
+            elif event.action in ("brainstorm.start", "brainstorm.end"):
+                first.setdefault(("brainstorm", event.target), event)
+        self.first = first
+
+
+def _copy(item: Any) -> Any:
+    return item.model_copy(deep=True)
+
+
+def _frame(session: Session, final: _Index) -> Session:
+    """The fixed frame of ``session``, plus the items no event created (as they are now)."""
+    created = final.created
+    issues = []
+    for issue in session.issues:
+        if issue.id in created:
+            continue
+        base = issue.model_copy(
+            update={
+                "interests": [_copy(x) for x in issue.interests if x.id not in created],
+                "options": [_copy(x) for x in issue.options if x.id not in created],
+                "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
+                "checks": [_copy(x) for x in issue.checks if x.id not in created],
+                "ratings": [_copy(r) for r in issue.ratings if (issue.id, r.option, r.criterion) not in final.rated],
+            }
+        )
+        status = final.first.get(("issue.status", issue.id))
+        if status is not None:
+            base.status = IssueStatus(status.data.get("previous", IssueStatus.OPEN.value))
+        if ("issue.stage", issue.id) in final.first:
+            base.stage = session.stage_order[0]
+        brainstorm = final.first.get(("brainstorm", issue.id))
+        if brainstorm is not None:
+            base.brainstorming = brainstorm.action == "brainstorm.end"
+        issues.append(base)
+    agreements = []
+    for ta in session.agreements:
+        if ta.id not in created:
+            agreements.append(ta.model_copy(update={"initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed]}))
+    frame = session.model_copy(
+        update={
+            "issues": issues,
+            "shared_criteria": [_copy(c) for c in session.shared_criteria if c.id not in created],
+            "agreements": agreements,
+            "parking_lot": [_copy(x) for x in session.parking_lot if x.id not in created],
+            "caucuses": [_copy(x) for x in session.caucuses if x.id not in created],
+            "actions": [_copy(x) for x in session.actions if x.id not in created],
+            "events": [],
+            "cursor": Cursor(issue=issues[0].id if issues else None),
+        }
+    )
+    return frame
+
+
+# --- applying one event -----------------------------------------------------------------------
+
+
+def _find(items: list, item_id: str) -> Any:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise _Skip(item_id)
+
+
+def _issue(state: Session, data: dict[str, Any]) -> Issue:
+    return _find(state.issues, str(data["issue"]))
+
+
+def _when(value: Any, fallback: datetime) -> datetime:
+    if not isinstance(value, str):
+        return fallback
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else fallback
+
+
+def _move(items: list, item_id: str, position: Any) -> None:
+    item, target = _find(items, item_id), int(position)
+    items.remove(item)
+    items.insert(max(0, min(len(items), target)), item)
+
+
+def _set(item: Any, data: dict[str, Any], *names: str, **extra: Any) -> None:
+    """Set the fields ``names`` found in ``data`` (and ``extra``): all validated before any is set."""
+    changes = {name: data[name] for name in names if name in data} | extra
+    trial = item.model_copy()
+    for name, value in changes.items():
+        setattr(trial, name, value)  # validates; raises before ``item`` is touched
+    for name in changes:
+        setattr(item, name, getattr(trial, name))
+
+
+def _issue_add(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.issues.get(e.target)
+    issue = Issue(
+        id=e.target,
+        statement=d["statement"],
+        raised_by=d.get("raised_by", JOINT),
+        article=d.get("article", ""),
+        data_needed=d["data_needed"] if "data_needed" in d else (known.data_needed if known else ""),
+        stage=state.stage_order[0],
+    )
+    state.issues.append(issue)
+    if state.cursor.issue is None:
+        state.cursor.issue = issue.id
+
+
+def _issue_edit(state: Session, e: Event, final: _Index) -> None:
+    _set(_find(state.issues, e.target), e.data, "statement", "raised_by", "article", "data_needed", "notes")
+
+
+def _issue_move(state: Session, e: Event, final: _Index) -> None:
+    _move(state.issues, e.target, e.data["position"])
+
+
+def _issue_status(state: Session, e: Event, final: _Index) -> None:
+    _find(state.issues, e.target).status = IssueStatus(e.data["status"])
+
+
+def _issue_stage(state: Session, e: Event, final: _Index) -> None:
+    issue = _find(state.issues, e.target)
+    issue.stage = Stage(e.data["stage"])
+    state.cursor = Cursor(issue=issue.id, stage=issue.stage)
+
+
+def _brainstorm(on: bool) -> Callable[[Session, Event, _Index], None]:
+    def apply(state: Session, e: Event, final: _Index) -> None:
+        _find(state.issues, e.target).brainstorming = on
+
+    return apply
+
+
+def _interest_add(state: Session, e: Event, final: _Index) -> None:
+    d = e.data
+    kind = InterestKind(d["kind"]) if d.get("kind") else None
+    _issue(state, d).interests.append(Interest(id=e.target, text=d["text"], holder=d["holder"], kind=kind))
+
+
+def _interest_edit(state: Session, e: Event, final: _Index) -> None:
+    d = e.data
+    interest = _find(_issue(state, d).interests, e.target)
+    kind: dict[str, Any] = {}
+    if d.get("kind"):
+        kind["kind"] = InterestKind(d["kind"])
+    elif d.get("clear_kind") is True:
+        kind["kind"] = None
+    _set(interest, d, "text", "holder", **kind)
+
+
+def _interest_remove(state: Session, e: Event, final: _Index) -> None:
+    issue = _issue(state, e.data)
+    issue.interests.remove(_find(issue.interests, e.target))
+    for option in issue.options:
+        if e.target in option.serves:
+            option.serves = [s for s in option.serves if s != e.target]
+
+
+def _item_move(kind: str) -> Callable[[Session, Event, _Index], None]:
+    def apply(state: Session, e: Event, final: _Index) -> None:
+        issue = _issue(state, e.data)
+        items = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]
+        _move(items, e.target, e.data["position"])
+
+    return apply
+
+
+def _option_add(state: Session, e: Event, final: _Index) -> None:
+    _issue(state, e.data).options.append(Option(id=e.target, text=e.data["text"]))
+
+
+def _option_edit(state: Session, e: Event, final: _Index) -> None:
+    _find(_issue(state, e.data).options, e.target).text = e.data["text"]
+
+
+def _option_state(state_value: OptionState) -> Callable[[Session, Event, _Index], None]:
+    def apply(state: Session, e: Event, final: _Index) -> None:
+        _find(_issue(state, e.data).options, e.target).state = state_value
+
+    return apply
+
+
+def _option_combine(state: Session, e: Event, final: _Index) -> None:
+    issue = _issue(state, e.data)
+    sources = [_find(issue.options, str(oid)) for oid in e.data["sources"]]
+    combined = Option(id=e.target, text=e.data["text"], serves=list(dict.fromkeys(s for o in sources for s in o.serves)))
+    issue.options.append(combined)
+    for source in sources:
+        source.state, source.combined_into = OptionState.COMBINED, combined.id
+
+
+def _option_serves(state: Session, e: Event, final: _Index) -> None:
+    option = _find(_issue(state, e.data).options, e.target)
+    interest = str(e.data["interest"])
+    linked = e.data.get("linked", interest not in option.serves)
+    option.serves = [*(s for s in option.serves if s != interest), *([interest] if linked else [])]
+
+
+def _criteria_pool(state: Session, data: dict[str, Any]) -> list[Criterion]:
+    return state.shared_criteria if data.get("issue") is None else _issue(state, data).criteria
+
+
+def _criterion_add(state: Session, e: Event, final: _Index) -> None:
+    _criteria_pool(state, e.data).append(Criterion(id=e.target, text=e.data["text"]))
+
+
+def _criterion_edit(state: Session, e: Event, final: _Index) -> None:
+    _find(_criteria_pool(state, e.data), e.target).text = e.data["text"]
+
+
+def _criterion_remove(state: Session, e: Event, final: _Index) -> None:
+    issue = _issue(state, e.data)
+    issue.criteria.remove(_find(issue.criteria, e.target))
+    issue.ratings = [r for r in issue.ratings if r.criterion != e.target]
+
+
+def _rating_set(state: Session, e: Event, final: _Index) -> None:
+    issue = _issue(state, e.data)
+    criterion = str(e.data["criterion"])
+    score = e.data.get("score")
+    rating = None if score is None else Rating(option=e.target, criterion=criterion, score=score)
+    issue.ratings = [r for r in issue.ratings if not (r.option == e.target and r.criterion == criterion)] + ([rating] if rating else [])
+
+
+def _response_value(method: Method, value: str) -> int | str:
+    return int(value) if method in (Method.FIST_TO_FIVE, Method.GRADIENTS) else value
+
+
+def _check_record(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.checks.get(e.target)
+    issue = _issue(state, d)
+    if "at" in d:
+        method = Method(d["method"])
+        who, parties, values = d.get("who", []), d.get("parties", []), d.get("values", [])
+        check = ConsensusCheck(
+            id=e.target,
+            method=method,
+            at=_when(d["at"], e.at),
+            proposal=d.get("proposal", ""),
+            options=list(d.get("options", [])),
+            responses=[Response(who=w, party=p or None, value=_response_value(method, v)) for w, p, v in zip(who, parties, values, strict=True)],
+            outcome=Outcome(d["outcome"]),
+            note=known.note if known is not None and e.target not in final.noted else d.get("note", ""),
+        )
+    elif known is not None:
+        check = _copy(known)
+    else:
+        check = ConsensusCheck(id=e.target, method=Method(d["method"]), at=e.at, outcome=Outcome(d["outcome"]))
+    issue.checks.append(check)
+
+
+def _check_note(state: Session, e: Event, final: _Index) -> None:
+    """A note written on a check after it was recorded (if the app logs it: see the module notes)."""
+    _find(_issue(state, e.data).checks, e.target).note = e.data.get("note", "")
+
+
+def _ta_add(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.agreements.get(e.target)
+    issue = _issue(state, d)
+    if "date" in d:
+        ta = TentativeAgreement(
+            id=e.target,
+            issue=issue.id,
+            check=d["check"],
+            text=d["text"],
+            article=d.get("article", ""),
+            title=d.get("title", ""),
+            date=date.fromisoformat(d["date"]),
+            options=list(d.get("options", [])),
+        )
+    elif known is not None:
+        ta = known.model_copy(update={"initials": []}, deep=True)
+        ta.text = d.get("text", ta.text)
+    else:
+        agreed = [c for c in issue.checks if c.outcome is Outcome.CONSENSUS]
+        if not agreed:
+            raise _Skip(e.target)
+        ta = TentativeAgreement(id=e.target, issue=issue.id, check=agreed[-1].id, text=d["text"], article=d.get("article", ""), date=e.at.date())
+    state.agreements.append(ta)
+
+
+def _ta_edit(state: Session, e: Event, final: _Index) -> None:
+    ta = _find(state.agreements, e.target)
+    ta.text = e.data["text"]
+    ta.initials = []
+
+
+def _ta_initial(state: Session, e: Event, final: _Index) -> None:
+    ta = _find(state.agreements, e.target)
+    party = str(e.data["party"])
+    if "name" in e.data:
+        name = e.data["name"]
+    else:
+        known = final.agreements.get(e.target)
+        mark = next((i for i in known.initials if i.party == party), None) if known else None
+        name = mark.name if mark else ""
+    ta.initials = [i for i in ta.initials if i.party != party] + [Initial(party=party, initials=e.data["initials"], name=name)]
+
+
+def _parking_add(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.parking.get(e.target)
+    created = _when(d.get("created"), known.created if known else e.at)
+    state.parking_lot.append(ParkingItem(id=e.target, text=d["text"], owner=d.get("owner", ""), issue=d.get("issue"), created=created))
+
+
+def _parking_edit(state: Session, e: Event, final: _Index) -> None:
+    _set(_find(state.parking_lot, e.target), e.data, "text", "owner", "resolved")
+
+
+def _caucus_start(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.caucuses.get(e.target)
+    start = _when(d.get("start"), known.start if known else e.at)
+    state.caucuses.append(Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start))
+
+
+def _caucus_end(state: Session, e: Event, final: _Index) -> None:
+    caucus = _find(state.caucuses, e.target)
+    known = final.caucuses.get(e.target)
+    fallback = known.end if known is not None and known.end is not None else max(e.at, caucus.start)
+    caucus.end = _when(e.data.get("end"), fallback)
+
+
+def _action_add(state: Session, e: Event, final: _Index) -> None:
+    d, known = e.data, final.actions.get(e.target)
+    legacy = "requested_of" not in d
+    item = ActionItem(
+        id=e.target,
+        kind=ActionKind(d.get("kind", ActionKind.ACTION.value)),
+        text=d["text"],
+        owner=d.get("owner", ""),
+        requested_of=(known.requested_of if known else "") if legacy else d["requested_of"],
+        due=date.fromisoformat(d["due"]) if d.get("due") else None,
+        issue=(known.issue if known else None) if legacy else d.get("issue"),
+    )
+    state.actions.append(item)
+
+
+def _action_edit(state: Session, e: Event, final: _Index) -> None:
+    due = {"due": date.fromisoformat(e.data["due"])} if e.data.get("due") else {}
+    _set(_find(state.actions, e.target), e.data, "text", "owner", "done", **due)
+
+
+_APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
+    "issue.add": _issue_add,
+    "issue.edit": _issue_edit,
+    "issue.move": _issue_move,
+    "issue.status": _issue_status,
+    "issue.stage": _issue_stage,
+    "brainstorm.start": _brainstorm(True),
+    "brainstorm.end": _brainstorm(False),
+    "interest.add": _interest_add,
+    "interest.edit": _interest_edit,
+    "interest.remove": _interest_remove,
+    "interest.move": _item_move("interest"),
+    "option.move": _item_move("option"),
+    "criterion.move": _item_move("criterion"),
+    "option.add": _option_add,
+    "option.edit": _option_edit,
+    "option.set_aside": _option_state(OptionState.SET_ASIDE),
+    "option.restore": _option_state(OptionState.ACTIVE),
+    "option.combine": _option_combine,
+    "option.serves": _option_serves,
+    "criterion.add": _criterion_add,
+    "criterion.edit": _criterion_edit,
+    "criterion.remove": _criterion_remove,
+    "rating.set": _rating_set,
+    "check.record": _check_record,
+    "check.note": _check_note,
+    "ta.add": _ta_add,
+    "ta.edit": _ta_edit,
+    "ta.initial": _ta_initial,
+    "parking.add": _parking_add,
+    "parking.edit": _parking_edit,
+    "caucus.start": _caucus_start,
+    "caucus.end": _caucus_end,
+    "action.add": _action_add,
+    "action.edit": _action_edit,
+}
+
+
+def _apply(state: Session, event: Event, final: _Index) -> None:
+    apply = _APPLY.get(event.action)
+    if apply is None:
+        raise _Skip(event.action)  # an action this version does not know: nothing to replay
+    apply(state, event, final)
+
+
+__all__ = ["DayMark", "Timeline", "count_at", "day_marks", "days", "resolve_when", "state_after", "state_at"]

@@ -1,0 +1,601 @@
+"""Training mode in the app: one table of a simulation on the facilitation screen.
+
+What a table sees, and where:
+
+- the **round bar** under the header: the scenario, the table, the round and its clock
+  (the round's own minutes, counted from when the round started, so it survives a restart);
+- the **general brief** (everyone may read it): a panel on start, F12 shows it again, with the
+  facts of every round that has started;
+- **confidential briefs**, one side (or one player) at a time, only on request (F10, the training
+  menu): a confirm screen first ("make sure the projector is off"), then a separate full screen
+  with a "CONFIDENTIAL: LABOR only" banner. The text never reaches the session screen, its
+  notices or its log; closing the screen leaves nothing of it behind;
+- the **round switch** (F10): the next round starts, the clock restarts with its minutes, and
+  its new facts open in a panel for the whole table;
+- the **results sheet** (a form) and the **debrief** (this table's figures and the scenario's
+  questions) at the end.
+
+Every change goes through ``IbbApp.change`` with a function of ``training.py`` (rules, undo,
+autosave); this module holds no rule. Every user string is shown through ``literal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Label, Static, TextArea
+
+from .. import training
+from ..model import Session
+from .modals import Choose
+from .text import join, literal
+from .widgets import STAGE_NAMES, mmss
+
+# --- the round bar ----------------------------------------------------------------------------
+
+
+class RoundBar(Static):
+    """TRAINING · table · round N of M: title · mm:ss left. Repaints itself every second."""
+
+    DEFAULT_CSS = """
+    RoundBar {
+        height: 1;
+        padding: 0 1;
+        background: $primary;
+        color: $background;
+        text-style: bold;
+    }
+    RoundBar.-warning { background: $warning; }
+    RoundBar.-over { background: $error; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._warned: set[int] = set()
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self.paint)
+        self.paint()
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined]
+
+    def paint(self) -> None:
+        session = self.session
+        state = session.training
+        if state is None:
+            self.display = False
+            return
+        try:
+            scenario = training.scenario_of(session)
+        except training.RuleError as exc:
+            self.update(literal(f"TRAINING · {exc}"))
+            return
+        table = f"Table {state.table} of {state.tables}" if state.tables > 1 else f"Table {state.table}"
+        phase = training.phase(session)
+        total = len(scenario.rounds)
+        parts = [("TRAINING ", ""), (f"{table} · ", "")]
+        over = warning = False
+        if phase == "preparation":
+            prep = f" ({scenario.preparation_minutes} min)" if scenario.preparation_minutes else ""
+            parts.append((f"Preparation{prep}: read the briefs · F10 starts round 1", ""))
+        elif phase == "finished":
+            parts.append(("Simulation ended · F10: results sheet and debrief", ""))
+        else:
+            running = training.running_round(session)
+            number = running.number if running else len(state.rounds)
+            spec = scenario.rounds[number - 1]
+            parts.append((spec.title, ""))
+            parts.append((f" (round {number} of {total})", ""))
+            left = training.remaining_seconds(session)
+            if left is not None:
+                if left > 0:
+                    parts.append((f" · {mmss(left)} left", ""))
+                    warning = left <= 5 * 60
+                else:
+                    over = True
+                    parts.append((f" · TIME IS UP ({mmss(-left)} over)", ""))
+                    if number not in self._warned:
+                        self._warned.add(number)
+                        self.app.bell()
+                        self.app.notify(f"Round {number} time is up. F10: the next round or the end.", title="Time", severity="warning")
+            following = "next round" if number < total else "end"
+            parts.append((f" · F10 {following}", ""))
+        self.set_class(over, "-over")
+        self.set_class(warning and not over, "-warning")
+        self.update(join(*((text, style) if style else literal(text) for text, style in parts)))
+
+
+def attach(screen: Screen) -> None:
+    """Called by the session screen when its session is a training table."""
+    session: Session = screen.app.session  # type: ignore[attr-defined]
+    banner = screen.query("#banner")
+    bar = RoundBar(id="round-bar")
+    if banner:
+        screen.mount(bar, after=banner.first())
+    else:
+        screen.mount(bar)
+    if training.phase(session) == "preparation":
+        screen.call_after_refresh(lambda: screen.app.push_screen(GeneralBriefScreen(session)))
+
+
+def _repaint(screen: Screen) -> None:
+    for shown in screen.app.screen_stack:  # the session screen's bar, wherever we are
+        for bar in shown.query(RoundBar):
+            bar.paint()
+    refresh = getattr(screen, "refresh_all", None)
+    if callable(refresh):
+        refresh()
+
+
+# --- the general brief and the round facts: everyone may read them ---------------------------
+
+
+class _TextPanel(ModalScreen[None]):
+    """A readable panel of titled paragraphs; Escape closes it."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+    DEFAULT_CSS = """
+    _TextPanel .brief-heading { text-style: bold; margin-top: 1; }
+    _TextPanel .brief-text { margin-bottom: 1; }
+    """
+
+    def __init__(self, title: str, sections: list[tuple[str, str]], hint: str):
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.sections, self.hint = title, sections, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            yield Label(literal(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="panel-body"):
+                for heading, text in self.sections:
+                    if heading:
+                        yield Static(literal(heading), classes="brief-heading")
+                    yield Static(literal(text.strip()), classes="brief-text")
+            yield Label(literal(self.hint), classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class GeneralBriefScreen(_TextPanel):
+    """The general brief every player reads, with the facts of every round that has started."""
+
+    BINDINGS = [Binding("escape,q,f12", "close", "Close")]
+
+    def __init__(self, session: Session) -> None:
+        scenario = training.scenario_of(session)
+        sections = [("", scenario.general_brief)]
+        started = len(session.training.rounds) if session.training else 0
+        for number, rnd in enumerate(scenario.rounds[:started], start=1):
+            if rnd.facts.strip():
+                sections.append((f"Round {number}: {rnd.title}: new facts", rnd.facts))
+        super().__init__(
+            f"General brief: {session.title}",
+            sections,
+            "Esc closes · F12 shows it again · F10 training menu: confidential briefs, rounds, results, debrief",
+        )
+
+
+class RoundFactsScreen(_TextPanel):
+    """A round has started: its title, minutes, new facts and the issues in play."""
+
+    def __init__(self, session: Session, number: int):
+        scenario = training.scenario_of(session)
+        spec = scenario.rounds[number - 1]
+        sections = [("New facts for every table", spec.facts if spec.facts.strip() else "No new facts this round.")]
+        statements = [i.statement for i in session.issues if not spec.issues or i.id in spec.issues]
+        if statements:
+            sections.append(("Issues in play this round", "\n".join(f"• {s}" for s in statements)))
+        if any(b for b in spec.briefs):
+            sides = sorted({training.side_label(session, b.party) for b in spec.briefs})
+            sections.append(("Confidential updates", f"This round has new confidential instructions for {', '.join(sides)}: F10, one team at a time, projector off."))
+        super().__init__(
+            f"{spec.title} · round {number} of {len(scenario.rounds)} · {spec.minutes} minutes · the clock is running",
+            sections,
+            "Esc closes · F12 shows the general brief with every round's facts",
+        )
+
+
+# --- confidential briefs: a confirm, then a separate full screen ------------------------------
+
+
+class RevealConfirm(ModalScreen[bool]):
+    """Ask before anything confidential is shown. Cancel is the default; Y (or the button) shows."""
+
+    BINDINGS = [Binding("escape,n", "no", "Cancel"), Binding("y", "yes", "Show it")]
+
+    def __init__(self, question: str, warning: str):
+        super().__init__(classes="dialog-screen")
+        self.question, self.warning = question, warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(literal(self.question), classes="dialog-title")
+            yield Static(literal(self.warning))
+            with Horizontal(classes="buttons"):
+                yield Button("Show it (Y)", variant="error", id="yes")
+                yield Button("Cancel (Esc)", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ConfidentialScreen(Screen[None]):
+    """A confidential page on a screen of its own, between two banners saying whose it is."""
+
+    BINDINGS = [Binding("escape", "close", "Close and hide it", priority=True)]
+    DEFAULT_CSS = """
+    ConfidentialScreen { background: $background; }
+    ConfidentialScreen .confidential-banner {
+        width: 100%;
+        height: 3;
+        content-align: center middle;
+        text-style: bold;
+        background: $error;
+        color: $background;
+    }
+    ConfidentialScreen #confidential-top { dock: top; }
+    ConfidentialScreen #confidential-bottom { dock: bottom; height: 1; }
+    ConfidentialScreen #confidential-body { padding: 1 4; }
+    ConfidentialScreen .brief-heading { text-style: bold underline; margin-top: 1; }
+    ConfidentialScreen .brief-text { margin-bottom: 1; }
+    """
+
+    def __init__(self, banner: str, sections: list[tuple[str, str]]):
+        super().__init__()
+        self.banner, self.sections = banner, sections
+
+    def compose(self) -> ComposeResult:
+        yield Static(literal(self.banner), classes="confidential-banner", id="confidential-top")
+        with VerticalScroll(id="confidential-body"):
+            for heading, text in self.sections:
+                yield Static(literal(heading), classes="brief-heading")
+                yield Static(literal(text.strip()), classes="brief-text")
+        yield Static(literal(f"{self.banner} · Esc closes and hides it"), classes="confidential-banner", id="confidential-bottom")
+
+    def on_mount(self) -> None:
+        self.query_one("#confidential-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def reveal(screen: Screen, party_id: str, role: str = "") -> None:
+    """The confidential-brief flow for one side (or one player on it): confirm, log, show."""
+    app = screen.app
+    session: Session = app.session  # type: ignore[attr-defined]
+    side = training.side_label(session, party_id)
+    whose = f"{side}'s {role}" if role else side
+    question = f"Show the confidential brief of {whose}?" if role else f"Show {side}'s confidential brief?"
+    only = f"only {side}'s {role}" if role else f"only {side}"
+    warning = f"Make sure the projector is off, or that {only} is looking at this screen. It opens on a screen of its own; Esc closes it."
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            sections = training.brief_texts(session, party_id, role)
+        except training.RuleError as exc:
+            app.notify(str(exc), severity="warning")
+            return
+        if not app.readonly:  # type: ignore[attr-defined]
+            app.change("open confidential brief", training.record_reveal, party_id, role)  # type: ignore[attr-defined]
+        banner = f"CONFIDENTIAL: {side} only" + (f" · {role}" if role else "")
+        app.push_screen(ConfidentialScreen(banner, sections or [("Confidential instructions", "(none for this side)")]))
+
+    app.push_screen(RevealConfirm(question, warning), answered)
+
+
+def show_notes(screen: Screen) -> None:
+    """The facilitator notes: every team's bottom line, so trainer only, behind the same confirm."""
+    app = screen.app
+    scenario = training.scenario_of(app.session)  # type: ignore[attr-defined]
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            app.push_screen(ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]))
+
+    app.push_screen(
+        RevealConfirm("Show the facilitator notes?", "They hold every team's bottom line: trainer only. Make sure the projector is off."),
+        answered,
+    )
+
+
+# --- results sheet ------------------------------------------------------------------------------
+
+
+class ResultsScreen(ModalScreen[dict[str, str] | None]):
+    """The results sheet as a form: one box a line. Ctrl+S or Escape saves it: never lose a word."""
+
+    BINDINGS = [Binding("escape", "save", "Save and close"), Binding("ctrl+s", "save", "Save", priority=True)]
+    DEFAULT_CSS = """
+    ResultsScreen .result-label { text-style: bold; margin-top: 1; }
+    ResultsScreen .result-hint { color: $text-muted; }
+    """
+
+    def __init__(self, session: Session):
+        super().__init__(classes="dialog-screen")
+        self.fields = training.result_fields(session)
+        self.values = {f.id: training.result_value(session, f.id) for f in self.fields}
+        self.title_text = f"Results sheet: {session.title}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            yield Label(literal(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="panel-body"):
+                if not self.fields:
+                    yield Static(literal("This scenario has no results sheet."))
+                for n, item in enumerate(self.fields):
+                    yield Label(literal(item.label), classes="result-label")
+                    if item.hint:
+                        yield Label(literal(item.hint), classes="result-hint")
+                    yield TextArea(self.values[item.id], id=f"result-{n}", classes="result-text", soft_wrap=True, show_line_numbers=False)
+            yield Label(literal("Ctrl+S or Esc saves the sheet and closes it"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        for area in self.query(TextArea):
+            area.styles.height = 4  # the app's dialog style gives a TextArea 12 lines: one sheet, many lines
+        areas = self.query(TextArea)
+        if areas:
+            areas.first().focus()
+
+    def action_save(self) -> None:
+        self.dismiss({item.id: self.query_one(f"#result-{n}", TextArea).text for n, item in enumerate(self.fields)})
+
+
+def fill_results(screen: Screen, then: Callable[[], None] | None = None) -> None:
+    app = screen.app
+
+    def saved(values: dict[str, str] | None) -> None:
+        session: Session = app.session  # type: ignore[attr-defined]
+        changed = values is not None and any(
+            training.result_value(session, key) != (value if value.strip() else "") for key, value in values.items()
+        )
+        if changed and app.change("results sheet", training.set_results, values) is not None:  # type: ignore[attr-defined]
+            app.notify("Results sheet saved in the session file.", timeout=3)
+        if then is not None:
+            then()
+
+    app.push_screen(ResultsScreen(app.session), saved)  # type: ignore[attr-defined]
+
+
+# --- debrief ------------------------------------------------------------------------------------
+
+
+def table_lines(summary: training.TableSummary) -> list[tuple[str, str]]:
+    """This table's figures, as ``(text, style)`` lines for the debrief screen."""
+    lines: list[tuple[str, str]] = []
+    issues = summary.issues
+    lines.append((f"Issues agreed (TA): {summary.agreed} of {len(issues)}", "bold"))
+    for issue in issues:
+        status = issue.status.value.replace("_", " ")
+        needed = f", consensus on check {issue.checks_to_consensus}" if issue.checks_to_consensus else ""
+        lines.append((f"  • {issue.statement}  [{status}; {issue.interests} interests, {issue.mutual} mutual, {issue.options} options, {issue.checks} checks{needed}]", ""))
+    per = summary.checks_per_consensus
+    lines.append((f"Interests: {summary.interests} ({summary.mutual} mutual) · Options: {summary.options} · Consensus checks: {summary.checks}" + (f" · {per:.1f} checks per consensus" if per else ""), ""))
+    stages = " · ".join(f"{STAGE_NAMES[stage]} {minutes:.0f} min" for stage, minutes in summary.stage_minutes.items())
+    lines.append((f"Time per stage (from the log): {stages}", ""))
+    if summary.round_minutes:
+        rounds = " · ".join(f"{title}: {training.minutes_label(minutes)}" + (" min" if minutes is not None else "") for _, title, minutes in summary.round_minutes)
+        lines.append((f"Rounds: {rounds}", ""))
+    if summary.agreements:
+        lines.append(("", ""))
+        lines.append(("Tentative agreements", "bold"))
+        for statement, text in summary.agreements:
+            lines.append((statement, "italic"))
+            lines.append((text, ""))
+    return lines
+
+
+class DebriefScreen(Screen[None]):
+    """The end of the simulation: this table's figures, its results sheet and the questions."""
+
+    BINDINGS = [Binding("escape", "close", "Back to the table"), Binding("r", "results", "Results sheet")]
+    DEFAULT_CSS = """
+    DebriefScreen #debrief-body { padding: 1 2; }
+    DebriefScreen .debrief-title { text-style: bold; color: $primary; }
+    DebriefScreen .debrief-heading { text-style: bold underline; margin-top: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(id="debrief-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.paint()
+
+    def paint(self) -> None:
+        app = self.app
+        session: Session = app.session  # type: ignore[attr-defined]
+        body = self.query_one("#debrief-body", VerticalScroll)
+        body.remove_children()
+        scenario = training.scenario_of(session)
+        opened = getattr(app, "file", None)
+        summary = training.summarize(session, opened.path if opened is not None else Path("table.toml"))
+        widgets: list[Static] = [Static(literal(f"Debrief: {session.title}"), classes="debrief-title")]
+        widgets += [Static(literal(text, style)) for text, style in table_lines(summary)]
+        widgets.append(Static(literal("Results sheet"), classes="debrief-heading"))
+        if summary.results:
+            for result in summary.results:
+                widgets.append(Static(join((result.label + ": ", "bold"), literal(result.value))))
+        else:
+            widgets.append(Static(literal("Not filled in yet: press R.", "italic")))
+        widgets.append(Static(literal("Debrief questions"), classes="debrief-heading"))
+        for n, question in enumerate(scenario.debrief_questions, start=1):
+            widgets.append(Static(literal(f"{n}. {question}")))
+        if not scenario.debrief_questions:
+            widgets.append(Static(literal("(The scenario lists none.)", "italic")))
+        body.mount_all(widgets)
+
+    def action_results(self) -> None:
+        fill_results(self, self.paint)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def show_debrief(screen: Screen) -> None:
+    screen.app.push_screen(DebriefScreen(), lambda _: _repaint(screen))
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+def next_round(screen: Screen) -> None:
+    """Start round 1, or end the running round and start the next (after a confirm)."""
+    app = screen.app
+    session: Session = app.session  # type: ignore[attr-defined]
+    number = training.next_round_number(session)
+    if number is None:
+        end_simulation(screen)
+        return
+    spec = training.round_spec(session, number)
+    running = training.running_round(session)
+    ends = f" Round {running.number} ends now." if running else ""
+    total = len(training.scenario_of(session).rounds)
+    question = f"Start round {number} of {total}, “{spec.title}” ({spec.minutes} minutes)?{ends}"
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        if app.change(f"start round {number}", training.start_next_round) is None:  # type: ignore[attr-defined]
+            return
+        _repaint(screen)
+        app.push_screen(RoundFactsScreen(app.session, number))  # type: ignore[attr-defined]
+
+    from .modals import Confirm
+
+    app.push_screen(Confirm(question, yes="Start it", no="Not yet"), answered)
+
+
+def end_simulation(screen: Screen) -> None:
+    app = screen.app
+    session: Session = app.session  # type: ignore[attr-defined]
+    running = training.running_round(session)
+    question = (f"End round {running.number} and the simulation?" if running else "End the simulation?") + " The table then fills in its results sheet."
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        if app.change("end the simulation", training.finish) is None:  # type: ignore[attr-defined]
+            return
+        _repaint(screen)
+        fill_results(screen, lambda: show_debrief(screen))
+
+    from .modals import Confirm
+
+    app.push_screen(Confirm(question, yes="End it", no="Not yet"), answered)
+
+
+# --- the training menu (F10) ----------------------------------------------------------------
+
+
+def menu_choices(session: Session) -> list[tuple[str, str]]:
+    """The training menu: the round action first (the one a trainer needs most), then the briefs."""
+    scenario = training.scenario_of(session)
+    choices: list[tuple[str, str]] = []
+    phase = training.phase(session)
+    number = training.next_round_number(session)
+    if number is not None:
+        spec = scenario.rounds[number - 1]
+        verb = "Start the first round" if phase == "preparation" else f"Next round ({number} of {len(scenario.rounds)})"
+        choices.append((f"{verb}: {spec.title}, {spec.minutes} min…", "round"))
+    elif phase != "finished":
+        choices.append(("End the last round and the simulation…", "end"))
+    choices.append(("General brief (everyone may read it)", "general"))
+    if session.training and session.training.rounds:
+        choices.append(("This round's facts", "facts"))
+    for party in session.parties:
+        side = training.side_label(session, party.id)
+        choices.append((f"Confidential brief: {side} only…", f"side:{party.id}"))
+    for party in session.parties:
+        side = training.side_label(session, party.id)
+        for n, (label, _) in enumerate(training.role_briefs(scenario, party.id)):
+            choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
+    choices.append(("Results sheet…", "results"))
+    choices.append(("Debrief: this table's figures and the questions", "debrief"))
+    choices.append(("Facilitator notes (trainer only)…", "notes"))
+    return choices
+
+
+def open_menu(screen: Screen) -> None:
+    app = screen.app
+    session: Session = app.session  # type: ignore[attr-defined]
+    try:
+        choices = menu_choices(session)
+    except training.RuleError as exc:
+        app.notify(str(exc), severity="warning")
+        return
+
+    def chosen(value: str | None) -> None:
+        if value:
+            run_choice(screen, value)
+
+    app.push_screen(Choose(f"Training: {session.title}", choices, "Enter chooses · Esc closes"), chosen)
+
+
+def run_choice(screen: Screen, value: str) -> None:
+    app = screen.app
+    session: Session = app.session  # type: ignore[attr-defined]
+    kind, _, rest = value.partition(":")
+    if kind == "general":
+        show_general_brief(screen)
+    elif kind == "side":
+        reveal(screen, rest)
+    elif kind == "role":
+        party_id, _, index = rest.partition(":")
+        labels = [label for label, _ in training.role_briefs(training.scenario_of(session), party_id)]
+        if index.isdigit() and int(index) < len(labels):
+            reveal(screen, party_id, labels[int(index)])
+    elif kind == "round":
+        next_round(screen)
+    elif kind == "end":
+        end_simulation(screen)
+    elif kind == "facts":
+        number = len(session.training.rounds) if session.training else 0
+        if number:
+            app.push_screen(RoundFactsScreen(session, number))
+    elif kind == "results":
+        fill_results(screen, lambda: _repaint(screen))
+    elif kind == "debrief":
+        show_debrief(screen)
+    elif kind == "notes":
+        show_notes(screen)
+
+
+def show_general_brief(screen: Screen) -> None:
+    try:
+        screen.app.push_screen(GeneralBriefScreen(screen.app.session))  # type: ignore[attr-defined]
+    except training.RuleError as exc:
+        screen.app.notify(str(exc), severity="warning")
+
+
+__all__ = [
+    "ConfidentialScreen",
+    "DebriefScreen",
+    "GeneralBriefScreen",
+    "ResultsScreen",
+    "RevealConfirm",
+    "RoundBar",
+    "RoundFactsScreen",
+    "attach",
+    "open_menu",
+    "show_general_brief",
+]
