@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 #: 5 minutes on the 2-core machines this project runs on: keep the sum of the limits there.
 BENCHES: list[tuple[str, str, int]] = [
     ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
-    # ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen", 50),
+    ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen", 240),
+    ("room_bench.py", "a save in another process to the room view's refresh", 60),
 ]
 
 

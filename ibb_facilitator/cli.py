@@ -89,7 +89,8 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    load_session(path)  # a bad file is refused here, with its clear error, before any screen
+    if not path.is_file():  # a typo gets one line here; a broken file is shown by the app itself
+        read_text(path)
     return _run_app(path=path, readonly=args.read_only, theme=args.theme)
 
 

@@ -184,9 +184,10 @@ async def test_help_and_palette_list_the_keys(tmp_path):
         text = "\n".join(t for t, _ in app.screen.lines)
         for key in ("Ctrl+Z", "F4", "Ctrl+R", "Ctrl+B"):
             assert key in text
+        assert "ibb room" in text and "ibb serve" in text and "http://127.0.0.1" in text
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Next stage", "Parking lot", "Caucus", "Undo", "Present"):
+        for title in ("Next stage", "Parking lot", "Caucus", "Undo", "Present", "Room view"):
             assert title in titles
         await pilot.press("ctrl+q")
 

@@ -16,6 +16,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("F7", "action items and information requests"),
         ("F8", "presentation mode: only the stage content"),
         ("F9", "projector (light) ⇄ dark theme"),
+        ("F10 / F12", "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief"),
         ("Ctrl+S", "save to another file"),
         ("Ctrl+P", "command palette: every action by name"),
         ("F1", "this help"),
