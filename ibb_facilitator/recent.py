@@ -29,8 +29,10 @@ def remember(path: Path) -> None:
     """Put ``path`` first in the list; failing to write the list never stops the app."""
     path = Path(path).resolve()
     items = [str(path)] + [str(p) for p in load() if p.resolve() != path]
+    from .store import StoreError, write_atomic
+
     try:
         _file().parent.mkdir(parents=True, exist_ok=True)
-        _file().write_text(json.dumps(items[:LIMIT], indent=1), encoding="utf-8")
-    except OSError:
+        write_atomic(_file(), json.dumps(items[:LIMIT], indent=1).encode("utf-8"), backup=False)
+    except (OSError, StoreError):
         pass

@@ -445,6 +445,13 @@ def _umask() -> int:
     return mask
 
 
+def refuse_overwriting_records(out: Path) -> None:
+    """Reports go anywhere but over a session, agenda or backup: those are records, not output."""
+    if out.exists() and (out.is_dir() or out.suffix in (".toml", BACKUP_SUFFIX)):
+        what = "a folder" if out.is_dir() else "a session, agenda or backup file"
+        raise StoreError(f"{out}: is {what}; a report never replaces it, choose another output file")
+
+
 def save_session(session: Session, path: Path | str, *, backup: bool = True) -> os.stat_result:
     return write_atomic(Path(path), dumps_session(session).encode("utf-8"), backup=backup)
 
@@ -622,8 +629,13 @@ class SessionFile:
         self._stamp = self._stamp_of(stat)
 
     def save_as(self, path: Path | str) -> None:
-        """Save to a new file and continue there (the way out when the first place fails)."""
+        """Save to a new file and continue there (the way out when the first place fails).
+
+        Refuses an existing file: "save as" must never replace another session silently.
+        """
         path = Path(path)
+        if path.exists():
+            raise SaveError(f"{path}: already exists; choose a new name")
         lock = FileLock(path)
         lock.acquire()
         try:

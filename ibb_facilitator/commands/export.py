@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..export import FORMATS, REPORTS, render_bytes
-from ..store import StoreError, load_session, write_atomic
+from ..store import StoreError, load_session, write_atomic, refuse_overwriting_records
 
 
 def _same_file(out: Path, source: Path) -> bool:
@@ -39,6 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = Path(args.output)
         if _same_file(out, Path(args.file)):
             raise StoreError(f"{out}: is the session itself; choose another output file")
+        refuse_overwriting_records(out)
         write_atomic(out, data, backup=False)
         print(f"Wrote {args.output}", file=sys.stderr)
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import agenda, paths, training
 from ..export import debrief as debrief_export
-from ..store import StoreError, dumps_session, write_atomic
+from ..store import StoreError, dumps_session, write_atomic, parse_toml, read_text, refuse_overwriting_records
 
 MAX_TABLES = 60
 
@@ -47,6 +47,9 @@ def _write_new(path: Path, text: str) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    given = Path(args.scenario)
+    if given.suffix == ".toml" and given.is_file() and "schema_version" in parse_toml(read_text(given), str(given)):
+        raise StoreError(f"{given}: is a session file, not a training scenario (see `ibb agendas`)")
     name, chosen = agenda.find(args.scenario)
     if chosen.scenario is None:
         raise ValueError(f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: {', '.join(_scenario_names()) or 'none'}")
@@ -110,12 +113,13 @@ def cmd_debrief(args: argparse.Namespace) -> int:
         out = Path(args.output)
         if any(out.resolve() == t.path.resolve() for t in result.tables) or any(out.resolve() == b.path.resolve() for b in result.broken):
             raise StoreError(f"{out}: is one of the tables; choose another output file")
+        refuse_overwriting_records(out)
         write_atomic(out, text.encode("utf-8"), backup=False)
         print(f"Wrote {out}", file=sys.stderr)
     if not result.tables and not result.broken:
         print(f"{result.folder}: no table files (*.toml) found", file=sys.stderr)
         return 1
-    return 0
+    return 0 if result.tables else 1  # nothing could be compared: every table file is broken
 
 
 def _minutes(text: str) -> list[int]:
