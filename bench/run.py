@@ -24,6 +24,7 @@ BENCHES: list[tuple[str, str, int]] = [
     ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
     ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen", 240),
     ("room_bench.py", "a save in another process to the room view's refresh", 60),
+    ("library_bench.py", "session library: index, list and search 1,000 sessions", 180),
 ]
 
 

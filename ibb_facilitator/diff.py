@@ -21,7 +21,8 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from . import process
-from .export.markdown import _balance_bidi, _clean, fenced, inline, moment, short_day
+from .export.markdown import fenced, inline
+from .export.text import balance_bidi as _balance_bidi, clean as _clean, moment, short_day
 from .model import (
     JOINT,
     ActionItem,

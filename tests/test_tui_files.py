@@ -205,3 +205,21 @@ async def test_a_one_line_paste_goes_into_the_capture_line_as_typed(tmp_path):
         await pilot.pause()
         assert box.value == "Pay [b]steps[/b] at year 15"
         await pilot.press("ctrl+q")
+
+
+async def test_a_scenario_from_the_home_screen_starts_a_training_table(tmp_path):
+    app = IbbApp()
+    async with app.run_test(size=SIZE) as pilot:
+        widget = app.screen.query_one(OptionList)
+        ids = [widget.get_option_at_index(n).id for n in range(widget.option_count)]
+        widget.highlighted = ids.index("agenda:scenario-early-buses")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        out = tmp_path / "table.toml"
+        app.screen.query_one("#f-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.session.training is not None and app.session.training.scenario_name == "scenario-early-buses"
+        await pilot.press("ctrl+q")
+    assert store.load_session(out).training is not None

@@ -5,10 +5,10 @@
 one page per tentative agreement with blank ratification lines). Text formats give ``str``,
 binary ones (docx) ``bytes``; ``render_bytes`` always gives the bytes to write to a file.
 
-Layout: ``markdown.py`` writes the Markdown minutes directly (and holds the escaping and date
-helpers every format shares); ``minutes.py`` and ``ta_summary.py`` build a format-neutral
-``document.Document`` that ``html.py`` and ``word.py`` write (and ``ta_summary`` writes as
-Markdown). Exporters read a session and never change it, and never import textual or rich.
+Layout: ``minutes.py`` and ``ta_summary.py`` build a format-neutral ``document.Document``, the
+one source of each report's structure; ``markdown.py``, ``html.py`` and ``word.py`` write it.
+``text.py`` holds what every format shares: cleaning typed text, dates, names and labels.
+Exporters read a session and never change it, and never import textual or rich.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from collections.abc import Callable
 
 from ..model import IssueStatus, Stage
 from ..training import ClassDebrief, TableSummary
-from .markdown import _clean, cell, fenced, inline, prose
+from .markdown import cell, fenced, inline, prose
+from .text import clean as _clean
 
 BAR_WIDTH = 30
 EMPTY = "–"

@@ -1,7 +1,7 @@
 """A report as format-neutral blocks, built once and written as HTML, Word or Markdown.
 
-``minutes.build`` and ``ta_summary.build`` turn a session into a ``Document``; ``html.py`` and
-``word.py`` (and the Markdown TA summary) write a ``Document``. The blocks hold plain text only:
+``minutes.build`` and ``ta_summary.build`` turn a session into a ``Document``; ``markdown.py``,
+``html.py`` and ``word.py`` write a ``Document``. The blocks hold plain text only:
 every string, whoever typed it, is data, and each writer escapes all of it the same way. Nothing
 here knows a file format.
 """
@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .markdown import _balance_bidi, _clean
+from .text import balance_bidi, clean
 
 # --- text -------------------------------------------------------------------------------------
 
@@ -84,13 +84,13 @@ _NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 def shown(text: str) -> str:
     """User text as every writer shows it: line ends unified, control characters as visible
     symbols (the Markdown minutes' rule), noncharacters (which XML refuses) as U+FFFD."""
-    return _NONCHARACTER.sub("\ufffd", _clean(text))
+    return _NONCHARACTER.sub("\ufffd", clean(text))
 
 
 def shown_inline(text: str) -> str:
     """``shown``, with bidirectional controls the text leaves open closed at its end, so
     right-to-left text cannot reorder what follows it on the same line."""
-    return _balance_bidi(shown(text))
+    return balance_bidi(shown(text))
 
 
 # --- blocks -----------------------------------------------------------------------------------

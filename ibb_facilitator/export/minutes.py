@@ -1,10 +1,15 @@
-"""The full minutes of a session as a ``Document`` (for HTML and Word).
+"""The full minutes of a session as a ``Document``: the one source of the minutes' structure,
+written out by ``markdown.py``, ``html.py`` and ``word.py``.
 
-Same sections, same order and the same rules for empty parts as the Markdown minutes
-(``markdown.py``), which stay the reference: a header, the parties, ground rules and the decision
-rule; the issues (a summary table, then each issue in full); the tentative agreements; the parking
-lot, caucuses, action items and information requests. The labels, numbering and date formats come
-from ``markdown.py``'s helpers, so the formats cannot drift apart in what they say.
+Layout: a header (the letterhead: title, district, unit, days; then place and the people at the
+table), the parties, ground rules and the decision rule; the issues (a summary table, then each
+issue in full: interests by holder, options, criteria and the rating grid, consensus checks); the
+tentative agreements; the parking lot, caucuses, action items and information requests.
+
+Empty parts follow one rule: a session-wide section always appears and says "None." when it has
+nothing; a part of one issue (options, criteria, checks...) appears only when it has content;
+a header line appears only when its field is filled in. Labels, numbering and dates come from
+``text.py``, so the formats cannot drift apart in what they say.
 """
 
 from __future__ import annotations
@@ -41,17 +46,17 @@ from .document import (
     line,
     strong,
 )
-from .markdown import (
-    _OUTCOME_LABELS,
-    _ROLE_LABELS,
+from .text import (
     EMPTY_CELL,
     NONE,
-    _labels,
-    _party_name,
-    _raised_by,
+    OUTCOME_LABELS,
+    ROLE_LABELS,
     day,
+    item_labels,
     minutes_between,
     moment,
+    party_name,
+    raised_by,
     short_day,
 )
 
@@ -120,7 +125,7 @@ def _parties(session: Session) -> list:
             members.append(Item(line(
                 member.name,
                 (", ", member.title) if member.title.strip() else None,
-                f" ({_ROLE_LABELS[member.role]})" if member.role in _ROLE_LABELS else None,
+                f" ({ROLE_LABELS[member.role]})" if member.role in ROLE_LABELS else None,
             )))
         out.append(Items(tuple(members)) if members else Paragraph(line("No members listed.")))
     return out
@@ -172,7 +177,7 @@ def _issues(session: Session) -> list:
     if not session.issues:
         return out + [_none()]
     rows = tuple(
-        (line(str(n)), _cell(issue.statement), _cell(issue.article), _cell(_raised_by(session, issue.raised_by)),
+        (line(str(n)), _cell(issue.statement), _cell(issue.article), _cell(raised_by(session, issue.raised_by)),
          status(session, issue), line(issue.stage.value.capitalize()))
         for n, issue in enumerate(session.issues, start=1)
     )
@@ -184,7 +189,7 @@ def _issues(session: Session) -> list:
 
 def _issue(session: Session, number: int, issue: Issue) -> list:
     out: list = [Heading(3, line(f"Issue {number}: ", issue.statement))]
-    facts = [("Raised by", line(_raised_by(session, issue.raised_by)))]
+    facts = [("Raised by", line(raised_by(session, issue.raised_by)))]
     if issue.article.strip():
         facts.append(("Contract article", line(issue.article)))
     facts.append(("Status", status(session, issue)))
@@ -196,8 +201,8 @@ def _issue(session: Session, number: int, issue: Issue) -> list:
     if issue.notes.strip():
         facts.append(("Notes", line(issue.notes)))
     out.append(Facts(tuple(facts)))
-    interest_labels = _labels(issue.interests, "I")
-    option_labels = _labels(issue.options, "O")
+    interest_labels = item_labels(issue.interests, "I")
+    option_labels = item_labels(issue.options, "O")
     out += _interests(session, issue, interest_labels)
     out += _options(session, issue, interest_labels, option_labels)
     out += _criteria(session, issue, option_labels)
@@ -293,7 +298,7 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
 def _tagged(session: Session, check: ConsensusCheck, who: str) -> Inline:
     party_id = next((r.party for r in check.responses if r.who == who and r.party), None)
     party = session.party(party_id) if party_id else None
-    return line(_party_name(session, who), (" (", party.short, ")") if party else None)
+    return line(party_name(session, who), (" (", party.short, ")") if party else None)
 
 
 def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
@@ -307,7 +312,7 @@ def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> li
 
 def _check(session: Session, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> list:
     result = process.tally(session, check.method, check.responses)
-    outcome = _OUTCOME_LABELS[check.outcome]
+    outcome = OUTCOME_LABELS[check.outcome]
     out: list = [Paragraph(line(strong(f"Check {number}"), f" ({process.METHOD_LABELS[check.method]}, {moment(check.at)}): ", strong(outcome)), "group")]
     facts: list[tuple[str, Inline]] = []
     if check.proposal.strip():
@@ -315,13 +320,13 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
     if check.options:
         facts.append(("Draws on", joined(option_labels.get(o, o) for o in check.options)))
     if result.outcome is not check.outcome:
-        facts.append(("Outcome", line(f"recorded as {outcome}; under the decision rule now in force these responses count as {_OUTCOME_LABELS[result.outcome]}")))
+        facts.append(("Outcome", line(f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}")))
     if result.below:
         facts.append(("Below the line", joined(_tagged(session, check, name) for name in result.below)))
     if result.ignored:
         facts.append(("Not counted (observers and neutrals)", joined(result.ignored)))
     if result.missing and result.counted:
-        facts.append(("No response from", joined(_party_name(session, name) for name in result.missing)))
+        facts.append(("No response from", joined(party_name(session, name) for name in result.missing)))
     if check.note.strip():
         facts.append(("Note", line(check.note)))
     if facts:
@@ -331,7 +336,7 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
         for response in check.responses:
             party = session.party(response.party) if response.party else None
             tag = party.short if party else (response.party or EMPTY_CELL)
-            rows.append((line(_party_name(session, response.who)), line(tag), line(process.value_label(check.method, response.value) or EMPTY_CELL)))
+            rows.append((line(party_name(session, response.who)), line(tag), line(process.value_label(check.method, response.value) or EMPTY_CELL)))
         out.append(Table(("Who", "Party", "Response"), tuple(rows), kind="compact"))
     return out
 
@@ -356,7 +361,7 @@ def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -
         if check is not None:
             facts.append(("Reached at", line(f"check {checks[check.id]} ({process.METHOD_LABELS[check.method]}, {moment(check.at)})")))
         if options and ta.options:
-            labels = _labels(issue.options, "O")
+            labels = item_labels(issue.options, "O")
             facts.append(("Options", joined(labels.get(o, o) for o in ta.options)))
     return facts
 
@@ -372,12 +377,12 @@ def _agreements(session: Session) -> list:
         blocks.append(Paragraph(line("Agreed language:"), "group"))
         blocks.append(Verbatim(ta.text))
         initialed = [
-            Item(line(_party_name(session, mark.party), ": ", strong(mark.initials), (" (", mark.name, ")") if mark.name.strip() else None))
+            Item(line(party_name(session, mark.party), ": ", strong(mark.initials), (" (", mark.name, ")") if mark.name.strip() else None))
             for mark in ta.initials
         ]
         missing = process.initials_missing(session, [i.party for i in ta.initials])
         if missing:
-            initialed.append(Item(line("Not yet initialed by: ", joined(_party_name(session, p) for p in missing))))
+            initialed.append(Item(line("Not yet initialed by: ", joined(party_name(session, p) for p in missing))))
         blocks.append(Paragraph(line("Initials:"), "group"))
         blocks.append(Items(tuple(initialed)) if initialed else Paragraph(line("None yet.")))
         out.append(Section("agreement", tuple(blocks)))
@@ -400,7 +405,7 @@ def _parking(session: Session) -> list:
     if not session.parking_lot:
         return out + [_none()]
     rows = tuple(
-        (line(str(n)), _cell(item.text), _cell(_party_name(session, item.owner)), _issue_ref(session, item.issue),
+        (line(str(n)), _cell(item.text), _cell(party_name(session, item.owner)), _issue_ref(session, item.issue),
          line(moment(item.created)), line("Resolved" if item.resolved else "Open"))
         for n, item in enumerate(session.parking_lot, start=1)
     )
@@ -419,7 +424,7 @@ def _caucuses(session: Session) -> list:
         else:
             end = f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end)
             length = minutes_between(caucus.start, caucus.end)
-        rows.append((_cell(_party_name(session, caucus.party)), _cell(caucus.called_by), _cell(caucus.reason),
+        rows.append((_cell(party_name(session, caucus.party)), _cell(caucus.called_by), _cell(caucus.reason),
                      line(moment(caucus.start)), line(end), line(length)))
     out.append(Table(("Party", "Called by", "Reason", "Start", "End", "Length"), tuple(rows)))
     return out
@@ -433,9 +438,9 @@ def _actions(session: Session, kind: ActionKind, title: str) -> list:
     request = kind is ActionKind.INFO_REQUEST
     rows = []
     for n, item in enumerate(items, start=1):
-        row = [line(str(n)), _cell(item.text), _cell(_party_name(session, item.owner))]
+        row = [line(str(n)), _cell(item.text), _cell(party_name(session, item.owner))]
         if request:
-            row.append(_cell(_party_name(session, item.requested_of)))
+            row.append(_cell(party_name(session, item.requested_of)))
         row += [line(short_day(item.due) if item.due else EMPTY_CELL), _issue_ref(session, item.issue), line("Done" if item.done else "Open")]
         rows.append(tuple(row))
     header = ["#", "Request" if request else "Action", "Owner", *(["To provide"] if request else []), "Due", "Issue", "Status"]

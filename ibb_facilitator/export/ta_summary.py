@@ -6,8 +6,8 @@ language, each party's spokesperson and initials (a blank box where a party has 
 and blank lines (name, signature, date) for each party's ratification vote: the union
 membership's, the school committee's, and any other party's.
 
-``build`` makes the format-neutral ``Document`` (written by ``html.py`` and ``word.py``);
-``render_markdown`` writes it as Markdown with the minutes' escaping helpers.
+``build`` makes the format-neutral ``Document``, written by ``markdown.py`` (``render``),
+``html.py`` and ``word.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from .document import (
     Inline,
     Items,
     Paragraph,
-    Run,
     Section,
     SignatureGroup,
     Signatures,
@@ -31,7 +30,8 @@ from .document import (
     line,
     strong,
 )
-from .markdown import _party_name, day, fenced, inline, table
+from .text import EMPTY_CELL, day, party_name
+from . import markdown
 from .minutes import agreement_facts, letterhead
 
 DOC_TYPE = "Summary of tentative agreements"
@@ -77,11 +77,11 @@ def build(session: Session) -> Document:
 
 
 def _index_row(session: Session, number: int, ta: TentativeAgreement) -> tuple[Inline, ...]:
-    initialed = [_party_name(session, mark.party) for mark in ta.initials]
+    initialed = [party_name(session, mark.party) for mark in ta.initials]
     return (
         line(str(number)),
-        line(ta.title if ta.title.strip() else "–"),
-        line(ta.article if ta.article.strip() else "–"),
+        line(ta.title if ta.title.strip() else EMPTY_CELL),
+        line(ta.article if ta.article.strip() else EMPTY_CELL),
         line(day(ta.date)),
         joined(initialed) if initialed else line("not yet initialed"),
     )
@@ -123,7 +123,7 @@ def _initials(session: Session, ta: TentativeAgreement) -> Table:
         name = mark.name if mark and mark.name.strip() else (spokesperson.name if spokesperson else "")
         rows.append((line(party.name), line(name) if name.strip() else line(blank()), line(strong(mark.initials)) if mark else line(blank())))
     for mark in marks.values():
-        rows.append((line(_party_name(session, mark.party)), line(mark.name) if mark.name.strip() else line(blank()), line(strong(mark.initials))))
+        rows.append((line(party_name(session, mark.party)), line(mark.name) if mark.name.strip() else line(blank()), line(strong(mark.initials))))
     return Table(("Party", "Spokesperson", "Initials"), tuple(rows), ("left", "left", "center"), kind="initials")
 
 
@@ -131,86 +131,6 @@ def _vote(party: Party) -> SignatureGroup:
     return SignatureGroup(line(strong(VOTES[party.side]), ": ", party.name))
 
 
-# --- Markdown ---------------------------------------------------------------------------------
-
-
-def _md_run(run: Run) -> str:
-    if run.style == "blank":
-        return " "
-    text = inline(run.text)
-    if not text:
-        return ""
-    # keep the spaces around the run (``inline`` trims them) outside any emphasis markers
-    lead = " " if run.text[:1].isspace() else ""
-    trail = " " if run.text[-1:].isspace() else ""
-    if run.style in ("strong", "label"):
-        text = f"**{text}**"
-    elif run.style == "em":
-        text = f"*{text}*"
-    return lead + text + trail
-
-
-def _md_inline(content: Inline) -> str:
-    return "".join(_md_run(run) for run in content).strip()
-
-
-def _md_cell(content: Inline) -> str:
-    return _md_inline(content) or " "
-
-
-def _md_blocks(blocks: tuple, out: list[str]) -> None:
-    for block in blocks:
-        if isinstance(block, Section):
-            if block.page:
-                out.append("---")
-            _md_blocks(block.blocks, out)
-        elif isinstance(block, Heading):
-            out.append("#" * block.level + " " + _md_inline(block.content))
-        elif isinstance(block, Paragraph):
-            if block.kind != "running":  # the page's running head: the Markdown has no pages
-                out.append(_md_inline(block.content))
-        elif isinstance(block, Facts):
-            if block.rows:
-                out.append("\n".join(f"- **{label}:** {_md_inline(value)}" for label, value in block.rows))
-        elif isinstance(block, Items):
-            out.append("\n".join(
-                (f"{n}. " if block.ordered else "- ") + _md_inline(item.content)
-                for n, item in enumerate(block.items, start=1)
-            ))
-        elif isinstance(block, Table):
-            align = {"right": "--:", "center": ":-:"}
-            out.append(table(
-                list(block.header),
-                [[_md_cell(c) for c in row] for row in block.rows],
-                [align.get(block.alignment(k), "---") for k in range(len(block.header))],
-            ))
-        elif isinstance(block, Verbatim):
-            out.append(fenced(block.text))
-        elif isinstance(block, Signatures):
-            for group in block.groups:
-                out.append(_md_inline(group.title))
-                out.append(table(list(group.fields), [[" "] * len(group.fields)]))
-        else:  # pragma: no cover - a new block type must be written here too
-            raise TypeError(f"no Markdown for {type(block).__name__}")
-
-
-def render_markdown(document: Document) -> str:
-    head = document.letterhead
-    facts = [
-        ("District / organization", head.organization),
-        ("Bargaining unit", head.unit),
-        ("Meeting days", head.dates),
-    ]
-    out = [f"# {inline(head.title) or 'Untitled session'}: {head.doc_type.lower()}"]
-    lines = [f"- **{label}:** {inline(value) if label != 'Meeting days' else value}" for label, value in facts if value]
-    if lines:
-        out.append("\n".join(lines))
-    _md_blocks(document.blocks, out)
-    return "\n\n".join(part for part in out if part) + "\n"
-
-
 def render(session: Session) -> str:
     """The TA summary of ``session`` as Markdown."""
-    return render_markdown(build(session))
-
-
+    return markdown.write(build(session))

@@ -68,7 +68,12 @@ class HomeScreen(Screen):
         if kind == "agenda":
             entry = next(e for e in self.entries if e.name == value)
             assert entry.agenda is not None
-            session = agenda.new_session(entry.agenda, entry.name)
+            if entry.agenda.scenario is not None:  # a training table, with its briefs and rounds
+                from ..training import new_table
+
+                session = new_table(entry.agenda, entry.name)
+            else:
+                session = agenda.new_session(entry.agenda, entry.name)
             from .setup import SetupScreen
 
             self.app.push_screen(SetupScreen(session, default_path(session.title)))
