@@ -447,7 +447,7 @@ def _umask() -> int:
 
 def refuse_overwriting_records(out: Path) -> None:
     """Reports go anywhere but over a session, agenda or backup: those are records, not output."""
-    if out.exists() and (out.is_dir() or out.suffix in (".toml", BACKUP_SUFFIX)):
+    if os.path.lexists(out) and (out.is_dir() or out.suffix in (".toml", BACKUP_SUFFIX)):
         what = "a folder" if out.is_dir() else "a session, agenda or backup file"
         raise StoreError(f"{out}: is {what}; a report never replaces it, choose another output file")
 
@@ -634,7 +634,7 @@ class SessionFile:
         Refuses an existing file: "save as" must never replace another session silently.
         """
         path = Path(path)
-        if path.exists():
+        if os.path.lexists(path):  # (False, not an error, for a name the system refuses)
             raise SaveError(f"{path}: already exists; choose a new name")
         lock = FileLock(path)
         lock.acquire()
