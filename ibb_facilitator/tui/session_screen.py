@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import ContentSwitcher, DataTable, Digits, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import editing, process
@@ -23,7 +23,7 @@ from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, S
 from ..capture import parse_holder_prefix
 from .modals import Choose, LongText, Panel, PickMany, Prompt
 from .text import join, literal, one_line
-from .widgets import STAGE_NAMES, CaucusClock, LinesInput, StageTimer, Stepper
+from .widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
 
 PLACEHOLDERS = {
     Stage.ISSUES: "New issue: “How can we …?” then Enter",
@@ -143,7 +143,7 @@ class SessionScreen(Screen):
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
             yield LinesInput(id="capture", split=True)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def session(self):
@@ -246,7 +246,7 @@ class SessionScreen(Screen):
         kind = f"  ({interest.kind.value})" if interest.kind else ""
         if interest.holder == MUTUAL:
             return join((f" {tag} ", "bold reverse $success"), " ", literal(interest.text, "bold"), (kind, "dim"))
-        return join((f"({tag})", "bold $primary"), " ", literal(interest.text), (kind, "dim"))
+        return join((f"({tag})", "bold"), " ", literal(interest.text), (kind, "dim"))
 
     def _paint_interests(self) -> None:
         issue = self.issue

@@ -161,3 +161,34 @@ class LinesInput(Input):
             self.post_message(self.Lines(self, lines))
         else:
             self.insert_text_at_cursor(" ".join(line.strip() for line in lines))
+
+
+class KeyBar(Static):
+    """The keys of the moment in one line: a single widget repainted when the keys change.
+
+    Textual's Footer rebuilds a widget per key on every change of focus or stage (about half the
+    cost of a stage switch here, and its old widgets linger); the room needs only the words.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._paint)
+        self._paint()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _paint(self, *_: object) -> None:
+        parts: list[Content | tuple[str, str]] = []
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or not binding.description or not enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            parts += [(self.app.get_key_display(binding), "bold $accent"), (f" {binding.description}  ", "")]
+        parts.append(("^p", "bold $accent"))
+        parts.append((" palette", ""))
+        self.update(Content.assemble(*parts), layout=False)
