@@ -19,7 +19,6 @@ import os
 import re
 import socket
 import tempfile
-import tomllib
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -27,6 +26,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+try:  # tomli's compiled wheel is the code tomllib vendors: same results and messages, ~3x faster
+    import tomli as toml_reader
+except ImportError:  # pragma: no cover - a platform without a compiled wheel
+    import tomllib as toml_reader
 
 from . import tomlwrite
 from .model import SCHEMA_VERSION, Session, integrity_problems
@@ -121,8 +125,8 @@ def read_text(path: Path) -> str:
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as exc:
         message = str(exc.args[0] if exc.args else exc)
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "colno", None)
