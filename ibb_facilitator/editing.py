@@ -188,6 +188,10 @@ def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
 def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
     """Move an issue (and the room's cursor) to ``stage``."""
     issue = _issue(session, issue_id)
+    try:
+        stage = Stage(stage)
+    except ValueError:
+        raise RuleError(f"{stage!r} is not a stage") from None
     if stage not in session.stage_order:
         raise RuleError(f"{stage.value} is not a stage of this session")
     ended = issue.brainstorming and stage is not Stage.OPTIONS
@@ -390,8 +394,8 @@ def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, sco
     issue = _issue(session, issue_id)
     _find(issue.options, option_id, "option")
     _find(session.criteria_for(issue), criterion_id, "criterion")
-    if score is not None and not 0 <= score <= 5:
-        raise RuleError("a rating runs from 0 (does not meet) to 5 (fully meets)")
+    if score is not None and (type(score) is not int or not 0 <= score <= 5):
+        raise RuleError("a rating is a whole number from 0 (does not meet) to 5 (fully meets)")
     issue.ratings = [r for r in issue.ratings if not (r.option == option_id and r.criterion == criterion_id)]
     if score is not None:
         issue.ratings.append(Rating(option=option_id, criterion=criterion_id, score=score))
