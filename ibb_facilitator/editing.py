@@ -175,6 +175,10 @@ def move_issue(session: Session, issue_id: str, offset: int) -> int:
 @_rules
 def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
     issue = _issue(session, issue_id)
+    try:
+        status = IssueStatus(status)
+    except ValueError:
+        raise RuleError(f"{status!r} is not a status") from None
     reason = process.status_change_problem(session, issue, status)
     if reason:
         raise RuleError(reason)
