@@ -95,11 +95,9 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .tui.home import default_path
-
     name, chosen = agenda.find(args.agenda)
     session = agenda.new_session(chosen, name)
-    out = Path(args.output) if args.output else default_path(session.title)
+    out = Path(args.output) if args.output else paths.new_in_sessions(session.title)
     if out.exists():
         raise StoreError(f"{out}: already exists; open it with `ibb open {out}` or choose another name with -o")
     return _run_app(new_session=session, new_path=out, theme=args.theme)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Iterator
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -40,6 +40,16 @@ def _no_surrogates(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_surrogates)]
 """Free text a person typed. Stored and shown exactly as typed."""
+
+
+def _require_offset(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-23T09:30:00-05:00")
+    return value
+
+
+Stamp = Annotated[datetime, AfterValidator(_require_offset)]
+"""A moment, always with its UTC offset (files are read in other time zones)."""
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
@@ -191,17 +201,12 @@ class Response(Model):
 class ConsensusCheck(Model):
     id: str
     method: Method
-    at: datetime
+    at: Stamp
     proposal: Text = ""  # what was tested, in the room's words
     options: list[str] = []  # the option ids the proposal draws on
     responses: list[Response] = []
     outcome: Outcome
     note: Text = ""  # what would bring people up, next step
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _require_offset(value)
 
 
 class Issue(Model):
@@ -248,12 +253,7 @@ class ParkingItem(Model):
     owner: Text = ""
     issue: str | None = None  # where it came up
     resolved: bool = False
-    created: datetime
-
-    @field_validator("created")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _require_offset(value)
+    created: Stamp
 
 
 class Caucus(Model):
@@ -261,13 +261,8 @@ class Caucus(Model):
     party: str
     called_by: Text = ""
     reason: Text = ""
-    start: datetime
-    end: datetime | None = None
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _require_offset(value)
+    start: Stamp
+    end: Stamp | None = None
 
 
 class ActionItem(Model):
@@ -284,16 +279,11 @@ class ActionItem(Model):
 class Event(Model):
     """One line of the append-only log: what changed, when, on what."""
 
-    at: datetime
+    at: Stamp
     action: str  # "issue.add", "interest.edit", "check.record", ...
     target: str = ""  # the id the change touched
     summary: Text = ""  # human-readable: 'Added interest "..." (labor)'
     data: dict[Text, Text | int | bool | list[Text]] = {}  # the new values, for replay
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _require_offset(value)
 
 
 class Cursor(Model):
@@ -310,13 +300,8 @@ class TrainingRound(Model):
     """One round as this table ran it; ``number`` counts the scenario's rounds from 1."""
 
     number: int = Field(ge=1, le=99)
-    start: datetime
-    end: datetime | None = None
-
-    @field_validator("start", "end")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _require_offset(value)
+    start: Stamp
+    end: Stamp | None = None
 
 
 class Reveal(Model):
@@ -325,12 +310,7 @@ class Reveal(Model):
     party: str
     role: Text = ""  # empty: the side's brief
     round: int = Field(default=0, ge=0, le=99)  # 0: before the first round
-    at: datetime
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _require_offset(value)
+    at: Stamp
 
 
 class TrainingResult(Model):
@@ -351,16 +331,11 @@ class TrainingState(Model):
     scenario_name: Text = Field(min_length=1)  # the pack it came from: "scenario-maple-valley"
     table: int = Field(default=1, ge=1, le=999)
     tables: int = Field(default=1, ge=1, le=999)  # how many tables the class runs
-    finished: datetime | None = None
+    finished: Stamp | None = None
     rounds: list[TrainingRound] = []
     reveals: list[Reveal] = []
     results: list[TrainingResult] = []
     scenario: dict[str, Any]  # last: the long copy follows what the table did
-
-    @field_validator("finished")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _require_offset(value)
 
 
 class Session(Model):
@@ -371,7 +346,7 @@ class Session(Model):
     bargaining_unit: Text = ""
     location: Text = ""
     agenda: Text = ""  # name of the agenda it came from
-    created: datetime = Field(default_factory=now)
+    created: Stamp = Field(default_factory=now)
     meeting_days: list[date] = []
     facilitators: list[Text] = []
     recorder: Text = ""
@@ -393,10 +368,6 @@ class Session(Model):
     events: list[Event] = []
     training: TrainingState | None = None  # set when the session is a table of a simulation
 
-    @field_validator("created")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _require_offset(value)
 
     # -- look-ups ------------------------------------------------------------------------------
 
@@ -453,12 +424,6 @@ class Session(Model):
             if existing.startswith(dash) and existing[len(dash) :].isdigit():
                 highest = max(highest, int(existing[len(dash) :]))
         return f"{prefix}-{highest + 1}"
-
-
-def _require_offset(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-23T09:30:00-05:00")
-    return value
 
 
 # --- integrity: references between items ------------------------------------------------------

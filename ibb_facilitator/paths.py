@@ -9,6 +9,8 @@ The environment variables let a team keep everything on a shared drive, and test
 from __future__ import annotations
 
 import os
+import re
+from datetime import date
 from pathlib import Path
 
 import platformdirs
@@ -35,3 +37,14 @@ def sessions_dir() -> Path:
 
 def cache_dir() -> Path:
     return _env_dir("IBB_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def new_in_sessions(title: str, suffix: str = ".toml", day: date | None = None) -> Path:
+    """A name not yet taken in the sessions folder: ``2027-03-09-title[-N]`` + ``suffix``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:48] or "session"
+    stem = f"{(day or date.today()).isoformat()}-{slug}"
+    candidate, n = sessions_dir() / f"{stem}{suffix}", 2
+    while candidate.exists():
+        candidate = sessions_dir() / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate

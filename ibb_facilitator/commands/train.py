@@ -12,7 +12,6 @@ SCENARIO is a scenario pack's name (``ibb agendas`` lists them: ``scenario-…``
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,18 +21,6 @@ from ..export import debrief as debrief_export
 from ..store import StoreError, dumps_session, write_atomic, parse_toml, read_text, refuse_overwriting_records
 
 MAX_TABLES = 60
-
-
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:48] or "training"
-
-
-def _free(base: Path, suffix: str = "") -> Path:
-    candidate, n = base.with_name(base.name + suffix), 2
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}{suffix}")
-        n += 1
-    return candidate
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -56,7 +43,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.tables is not None:
         return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes)
     session = training.new_table(chosen, name, round_minutes=args.round_minutes)
-    out = Path(args.output) if args.output else _free(paths.sessions_dir() / f"{date.today().isoformat()}-{_slug(chosen.title)}", ".toml")
+    out = Path(args.output) if args.output else paths.new_in_sessions(chosen.title)
     _write_new(out, dumps_session(session))
     from ..tui.app import IbbApp
 
@@ -71,7 +58,7 @@ def _scenario_names() -> list[str]:
 def _prepare_class(name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None) -> int:
     if not 1 <= tables <= MAX_TABLES:
         raise ValueError(f"--tables {tables}: give a number of tables from 1 to {MAX_TABLES}")
-    folder = Path(output) if output else _free(paths.sessions_dir() / f"{date.today().isoformat()}-{_slug(chosen.title)}-class")
+    folder = Path(output) if output else paths.new_in_sessions(chosen.title + " class", suffix="")
     if folder.exists() and not folder.is_dir():
         raise StoreError(f"{folder}: is a file; give a folder for the tables with -o")
     files = [folder / training.TABLE_FILE.format(n=n) for n in range(1, tables + 1)]

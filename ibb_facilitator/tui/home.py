@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -15,16 +13,6 @@ from textual.widgets.option_list import Option
 from .. import agenda, paths, recent
 from .modals import Prompt
 from .text import join, literal
-
-
-def default_path(title: str, day: date | None = None) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:48] or "session"
-    base = paths.sessions_dir() / f"{(day or date.today()).isoformat()}-{slug}.toml"
-    candidate, n = base, 2
-    while candidate.exists():
-        candidate = base.with_name(f"{base.stem}-{n}.toml")
-        n += 1
-    return candidate
 
 
 class HomeScreen(Screen):
@@ -76,7 +64,7 @@ class HomeScreen(Screen):
                 session = agenda.new_session(entry.agenda, entry.name)
             from .setup import SetupScreen
 
-            self.app.push_screen(SetupScreen(session, default_path(session.title)))
+            self.app.push_screen(SetupScreen(session, paths.new_in_sessions(session.title)))
         elif kind == "recent":
             self.app.open_session(self.recents[int(value)])  # type: ignore[attr-defined]
         elif kind == "open":
