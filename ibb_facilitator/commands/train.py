@@ -58,7 +58,7 @@ def _scenario_names() -> list[str]:
 def _prepare_class(name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None) -> int:
     if not 1 <= tables <= MAX_TABLES:
         raise ValueError(f"--tables {tables}: give a number of tables from 1 to {MAX_TABLES}")
-    folder = Path(output) if output else paths.new_in_sessions(chosen.title + " class", suffix="")
+    folder = Path(output) if output else paths.new_in_sessions(chosen.title, suffix="-class")
     if folder.exists() and not folder.is_dir():
         raise StoreError(f"{folder}: is a file; give a folder for the tables with -o")
     files = [folder / training.TABLE_FILE.format(n=n) for n in range(1, tables + 1)]
