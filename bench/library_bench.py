@@ -40,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_session  # noqa: E402
 
+from summary import record  # noqa: E402
+
 from ibb_facilitator import library, store  # noqa: E402
 
 QUERIES = ["class size", "stipend", "sick leave", '"planning time"', "sti", "grievance arbitration",
@@ -121,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
 
         runs = timed(listing, args.runs)
         rows.append(("listing once indexed (in process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; walk + stat {args.files:,} files, read the rows, sort"))
+        record("library", "library: list 1,000 sessions (in process)", statistics.median(runs), "s", 1.0)
         runs = [cli([str(folder)], env) for _ in range(3)]
+        record("library", "library: `ibb library DIR` (fresh process)", statistics.median(runs), "s", 1.0)
         rows.append(("`ibb library DIR` (fresh process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; start-up + imports + listing + printing"))
 
         per_query = []
@@ -130,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             hits = lib.search(folder, query)
             per_query.append(statistics.median(runs))
             rows.append((f"  search {query!r}", ms(statistics.median(runs)), "< 100 ms", f"max {ms(max(runs))}; {len(hits)} hits (limit 50)"))
+        record("library", "library: search, median of 10 queries", statistics.median(per_query), "s", 0.1)
+        record("library", "library: search, slowest query", max(per_query), "s", 0.1)
         rows.append(("search, median of the queries", ms(statistics.median(per_query)), "< 100 ms", f"slowest query {ms(max(per_query))}"))
         fresh = timed(lambda: library.Library().search(folder, "class size"), args.runs)
         rows.append(("search with a fresh connection", ms(statistics.median(fresh)), "< 100 ms", "open the index + search 'class size'"))

@@ -34,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from summary import record  # noqa: E402
 
 from ibb_facilitator import store  # noqa: E402
 from ibb_facilitator.tui.room import RoomApp  # noqa: E402
@@ -117,6 +120,7 @@ def report(name: str, path: Path) -> None:
         verdict = "ok" if statistics.median(values) < TARGET else "MISSED"
         return f"  {label:<28} median {statistics.median(values) * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   max {values[-1] * 1000:7.1f} ms   target < {TARGET * 1000:.0f} ms: {verdict}"
 
+    record("room", f"room view: save done -> wall refreshed, {name}", statistics.median(done_lat) if done_lat else None, "s", TARGET)
     print(f"{name} ({items} items), {len(saves)} saves {GAP:.1f} s apart, watching by {mode}:")
     print(row("save done -> refreshed", done_lat))
     print(row("save start -> refreshed", start_lat))
@@ -129,7 +133,6 @@ def main() -> int:
         typical = Path(folder) / "typical.toml"
         shutil.copy(ROOT / "examples" / "spring-contract.toml", typical)
         report("typical session", typical)
-        sys.path.insert(0, str(ROOT / "bench"))
         from generate import make_session
 
         big = Path(folder) / "2k.toml"

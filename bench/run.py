@@ -11,10 +11,14 @@ arguments and fits its time limit on a 2-core machine, then add it to ``BENCHES`
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import summary
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,25 +32,38 @@ BENCHES: list[tuple[str, str, int]] = [
 ]
 
 
+#: ``make bench`` as a whole should finish within this (issue 7).
+TOTAL_TARGET_S = 300
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     wanted = set(argv)
     failed = []
     started = time.perf_counter()
-    for name, what, limit in BENCHES:
-        if wanted and name.removesuffix(".py") not in wanted and name not in wanted:
-            continue
-        print(f"\n=== {name}: {what} ===", flush=True)
-        try:
-            proc = subprocess.run([sys.executable, str(HERE / name)], timeout=limit)
-        except subprocess.TimeoutExpired:
-            print(f"{name}: stopped after {limit} s (its time limit)", flush=True)
-            failed.append(name)
-            continue
-        if proc.returncode != 0:
-            print(f"{name}: exited with {proc.returncode}", flush=True)
-            failed.append(name)
-    print(f"\nbenchmarks done in {time.perf_counter() - started:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    with tempfile.TemporaryDirectory(prefix="ibb-bench-summary-") as tmp:
+        collected = str(Path(tmp) / "figures.jsonl")
+        env = {**os.environ, summary.ENV: collected}
+        for name, what, limit in BENCHES:
+            if wanted and name.removesuffix(".py") not in wanted and name not in wanted:
+                continue
+            print(f"\n=== {name}: {what} ===", flush=True)
+            try:
+                proc = subprocess.run([sys.executable, str(HERE / name)], timeout=limit, env=env)
+            except subprocess.TimeoutExpired:
+                print(f"{name}: stopped after {limit} s (its time limit)", flush=True)
+                failed.append(name)
+                continue
+            if proc.returncode != 0:
+                print(f"{name}: exited with {proc.returncode}", flush=True)
+                failed.append(name)
+        rows = summary.read(collected)
+    elapsed = time.perf_counter() - started
+    print("\n=== summary: the performance budget (DESIGN.md, issue 7) ===")
+    if rows:
+        print(summary.table(rows))
+    print(f"\nbenchmarks done in {elapsed:.0f} s (target < {TOTAL_TARGET_S // 60} minutes: {'ok' if elapsed < TOTAL_TARGET_S else 'OVER'})"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 
