@@ -54,7 +54,6 @@ from ibb_facilitator.model import (  # noqa: E402
     OptionState,
     ParkingItem,
     Party,
-    Rating,
     Response,
     Role,
     Session,
@@ -271,11 +270,8 @@ def make_session(items: int, seed: int = 0) -> Session:
             criteria.append(crit)
             log(start + span * 0.55, "criterion.add", crit.id, f"Criterion: {crit.text}", issue=issue_id, text=crit.text)
 
-        ratings = [
-            Rating(option=o.id, criterion=c.id, score=rng.randint(0, 5))
-            for o in options
-            for c in (*shared, *criteria)
-        ]
+        for o in options:  # the full grid: every option scored on every criterion that applies
+            o.scores = {c.id: rng.randint(0, 5) for c in (*shared, *criteria)}
 
         checks = []
         active = [o.id for o in options if o.state is OptionState.ACTIVE] or [options[-1].id]
@@ -306,7 +302,7 @@ def make_session(items: int, seed: int = 0) -> Session:
             data_needed=text.sentence("Data:", 4, 10) if rng.random() < 0.4 else "",
             status=status, stage=rng.choice([Stage.OPTIONS, Stage.CRITERIA, Stage.CONSENSUS]),
             notes=text.multiline(rng.randint(2, 4)) if rng.random() < 0.3 else "",
-            interests=interests, options=options, criteria=criteria, ratings=ratings, checks=checks,
+            interests=interests, options=options, criteria=criteria, checks=checks,
         )
         issues.append(issue)
 

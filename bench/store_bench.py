@@ -3,12 +3,14 @@
 For sessions of 1,000, 10,000 and 100,000 items (``bench/generate.py``, seed 0) it measures:
 
 - load + validate: ``store.load_session`` on the file (read, parse, validate, integrity), and
-  inside the same runs the time spent reading, parsing (``store.parse_toml``: tomllib),
+  inside the same runs the time spent reading, parsing (``store.parse_toml``: rtoml),
   validating with pydantic, and checking integrity and rules (``store._session_problems``);
 - dumps: ``store.dumps_session`` (session to TOML text), split into "to dict" and "TOML text"
   (``tomlwrite.dumps``);
 - save: ``store.save_session`` over an existing file, as autosave does (backup link, fsync of
   the file and of the folder);
+- autosave after one change, as the app does it (``savecache``): the snapshot the UI thread
+  takes, and the bytes, write and fsync on the worker, with the previous autosave's pieces cached;
 - file size, and the memory a fresh process needs to load the file (peak RSS, and tracemalloc's
   peak of the Python allocations made by the load).
 
@@ -45,7 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_session  # noqa: E402
 
-from ibb_facilitator import store, tomlwrite  # noqa: E402
+from ibb_facilitator import editing, store, tomlwrite  # noqa: E402
+from ibb_facilitator.savecache import SaveCache  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 RUNS = {1_000: 7, 10_000: 7, 100_000: 3}
@@ -56,6 +59,7 @@ MIB = 1024 * 1024
 TARGETS = {
     "load": (10_000, 0.300, "s"),
     "save": (10_000, 0.150, "s"),
+    "autosave": (10_000, 0.150, "s"),
     "rss": (10_000, 150 * MIB, "B"),
 }
 
@@ -119,6 +123,9 @@ def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[Probe], Any] | Non
     spent = 0.0
     result = None
     for _ in range(runs):
+        # Free the last run's result before timing this one: ``result = fn()`` would otherwise
+        # free it inside the timed span (40-60 ms for the 10,000-item session of a load).
+        result = None
         gc.collect()
         probe = Probe()
         with parts(probe) if parts else _nothing():
@@ -154,7 +161,7 @@ def _cap_lifted(size: int) -> Iterator[bool]:
 
 
 #: The parts of ``store.load_session`` timed inside each load (module attribute -> label).
-LOAD_PARTS = {"read_text": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"}
+LOAD_PARTS = {"read_bytes": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"}
 
 _FRESH_SCRIPT = r"""
 import gc, json, sys, time
@@ -210,6 +217,33 @@ def fresh_load(path: Path, mode: str) -> dict[str, float] | str:
 # --- one size ---------------------------------------------------------------------------------
 
 
+def autosave(session: Any, path: Path, runs: int, out: dict[str, Any]) -> None:
+    """The app's autosave after one change (an issue's notes edited: that issue and one event are
+    new): ``SaveCache.snapshot`` on the UI thread, then ``render`` + ``write_atomic`` on a worker,
+    with the cache filled by the autosave before. Checks once that the bytes equal a full dump."""
+    cache = SaveCache()
+    store.write_atomic(path, cache.dumps(session))  # the autosave before this one
+    ui, worker, total = Figure(), Figure(), Figure()
+    for n in range(max(runs, 5)):
+        issue = session.issues[n % len(session.issues)]
+        editing.edit_issue(session, issue.id, notes=f"{issue.notes[:40]} (bench edit {n})")
+        gc.collect()
+        start = time.perf_counter()
+        snap = cache.snapshot(session)
+        taken = time.perf_counter()
+        store.write_atomic(path, cache.render(snap))
+        done = time.perf_counter()
+        ui.values.append(taken - start)
+        worker.values.append(done - taken)
+        total.values.append(done - start)
+        if sum(total.values) > BUDGET_S:
+            break
+    exact = path.read_bytes() == store.dumps_session(session).encode("utf-8")
+    out["autosave"], out["autosave.ui"], out["autosave.worker"] = total, ui, worker
+    if not exact:  # shown in the table instead of the time
+        out["autosave"] = Figure(note="NOT A FULL DUMP")
+
+
 def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
     """Every figure for one size. Only one session is alive at a time while timing, so the
     garbage collector of one measurement never walks the objects of another."""
@@ -220,7 +254,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     out["item_count"] = session.item_count()
     out["shape"] = {
         "issues": len(session.issues),
-        "ratings": sum(len(i.ratings) for i in session.issues),
+        "ratings": sum(len(o.scores) for i in session.issues for o in i.options),
         "responses": sum(len(c.responses) for i in session.issues for c in i.checks),
         "events": len(session.events),
     }
@@ -242,6 +276,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     del data
     figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
     out["save"] = figures["total"]
+    autosave(session, save_path, runs, out)
     del session
     gc.collect()
 
@@ -309,13 +344,16 @@ ROWS = [
     # (key, label, kind)
     ("load", "load + validate (load_session)", "time"),
     ("load.read", "  read file", "time"),
-    ("load.parse", "  parse (tomllib)", "time"),
+    ("load.parse", "  parse (rtoml)", "time"),
     ("load.pydantic", "  validate (pydantic)", "time"),
     ("load.integrity", "  integrity + rules", "time"),
     ("dumps", "dumps (dumps_session)", "time"),
     ("dumps.dict", "  to dict (model walk + prune)", "time"),
     ("dumps.toml", "  TOML text (tomlwrite)", "time"),
     ("save", "save (save_session, fsync)", "time"),
+    ("autosave", "autosave after one change", "time"),
+    ("autosave.ui", "  UI thread (snapshot)", "time"),
+    ("autosave.worker", "  worker (bytes, write, fsync)", "time"),
     ("size", "file size", "bytes"),
     ("rss", "peak RSS, fresh process + load", "bytes"),
     ("rss.growth", "  of which the load (peak - before)", "bytes"),
@@ -376,6 +414,29 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
     return "\n".join(lines)
 
 
+#: Growth per 10x items above which a figure is not "linear or better" (10.0 is linear; the
+#: margin is for timing noise and the interpreter's fixed share, which favours the small size).
+LINEAR = 12.0
+GROWTH = [("load", "load + validate"), ("save", "save (full)"), ("autosave", "autosave after one change"), ("rss.growth", "memory of the load")]
+
+
+def summarize(results: list[dict[str, Any]]) -> None:
+    """The budget's figures for ``make bench``'s closing table (bench/summary.py)."""
+    from summary import record
+
+    by_size = {r["items"]: r for r in results}
+    for key, (at, limit, unit) in TARGETS.items():
+        if at in by_size:
+            label = dict((k, label) for k, label, _ in ROWS)[key].strip()
+            record("store", f"{label}, {at:,} items", by_size[at].get(key, Figure()).median, unit, limit)
+    sizes = sorted(by_size)
+    for key, label in GROWTH:
+        for a, b in zip(sizes, sizes[1:]):
+            fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
+            record("store", f"growth {a // 1000}k -> {b // 1000}k items: {label}", fb / fa if fa and fb else None, "x", LINEAR,
+                   note="10x items; 10.0 is linear")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated item counts")
@@ -415,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
     if results:
         print(table(results, time.perf_counter() - started), flush=True)
+        summarize(results)
     for items in skipped:
         print(f"{items:,} items: skipped, it would have run past --deadline {args.deadline:.0f} s (a busy machine?)")
     if args.json:

@@ -25,6 +25,7 @@ from .model import (
     DecisionRule,
     Issue,
     Member,
+    Minutes,
     Model,
     Party,
     Role,
@@ -33,6 +34,7 @@ from .model import (
     Slug,
     Stage,
     Text,
+    WholeNumber,
 )
 from .process import stage_order_problem
 
@@ -65,7 +67,7 @@ class Block(Model):
     """One block of a meeting day: "09:00 Opening and ground rules"."""
 
     time: Text = Field(default="", pattern=r"^$|^([01]\d|2[0-3]):[0-5]\d$")  # "09:30"
-    minutes: int = Field(default=0, ge=0, le=24 * 60)
+    minutes: WholeNumber = Field(default=0, ge=0, le=24 * 60)
     title: Text = Field(min_length=1)
 
 
@@ -98,7 +100,7 @@ class ScenarioRole(Model):
 
 class Round(Model):
     title: Text = Field(min_length=1)
-    minutes: int = Field(ge=1, le=24 * 60)  # the round's time box: required
+    minutes: WholeNumber = Field(ge=1, le=24 * 60)  # the round's time box: required
     issues: list[Slug] = []  # issue ids in play this round (empty: all)
     facts: Text = ""  # new facts announced to every table at the start of the round
     briefs: list[Brief] = []  # confidential updates for one side, from this round on
@@ -120,7 +122,7 @@ class Scenario(Model):
     general_brief: Text = Field(min_length=1)
     briefs: list[Brief] = Field(min_length=1)
     roles: list[ScenarioRole] = []
-    preparation_minutes: int = Field(default=0, ge=0, le=24 * 60)  # the preparation caucus
+    preparation_minutes: WholeNumber = Field(default=0, ge=0, le=24 * 60)  # the preparation caucus
     rounds: list[Round] = Field(min_length=1)
     results_fields: list[ResultField] = []  # a plain line of text, or a table with an id
     debrief_questions: list[Text] = []
@@ -142,7 +144,7 @@ class Agenda(Model):
     organization: Text = ""
     bargaining_unit: Text = ""
     stage_order: list[Stage] = list(Stage)
-    time_boxes: dict[Stage, int] = {}
+    time_boxes: dict[Stage, Minutes] = {}  # 1 to 1440, whole numbers (as a session's)
     decision_rule: DecisionRule = DecisionRule()
     ground_rules: list[Text] = []
     parties: list[AgendaParty] = Field(default_factory=list)
@@ -158,9 +160,6 @@ def agenda_problems(agenda: Agenda) -> list[tuple[str, str]]:
     reason = stage_order_problem(agenda.stage_order)
     if reason:
         problems.append(("stage_order", reason))
-    for stage, minutes in agenda.time_boxes.items():
-        if not 1 <= minutes <= 24 * 60:
-            problems.append((f"time_boxes.{stage.value}", "minutes must be between 1 and 1440"))
     party_ids: list[str] = []
     for n, party in enumerate(agenda.parties):
         if party.id in party_ids:

@@ -292,8 +292,8 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
 
 
 def _rating_changes(before: Issue, issue: Issue, option_labels: dict[str, str], criterion_labels: dict[str, str]) -> list[Change]:
-    old_scores = {(r.option, r.criterion): r.score for r in before.ratings}
-    new_scores = {(r.option, r.criterion): r.score for r in issue.ratings}
+    old_scores = before.score_map()
+    new_scores = issue.score_map()
     moved: dict[str, list[str]] = {}
     for key in [*new_scores, *(k for k in old_scores if k not in new_scores)]:
         a, b = old_scores.get(key), new_scores.get(key)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import process
 from .model import (
     JOINT,
+    SURROGATES_MESSAGE,
     MUTUAL,
     ActionItem,
     ActionKind,
@@ -33,7 +34,6 @@ from .model import (
     Option,
     OptionState,
     ParkingItem,
-    Rating,
     Response,
     Session,
     Stage,
@@ -64,7 +64,8 @@ def _rules(func: F) -> F:
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in error["loc"])
-            raise RuleError(f"{where}: {error['msg']}" if where else error["msg"]) from None
+            message = SURROGATES_MESSAGE if error["type"] == "string_unicode" else error["msg"]
+            raise RuleError(f"{where}: {message}" if where else message) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -102,11 +103,20 @@ def _text(value: str, what: str) -> str:
 def _find(items: list[T], item_id: str, what: str) -> T:
     for item in items:
         if getattr(item, "id") == item_id:
+            if isinstance(item, Issue):
+                item._edits.n += 1  # about to change (or to be read): autosave renders it again
             return item
     raise RuleError(f"no {what} {item_id!r}")
 
 
 def _issue(session: Session, issue_id: str) -> Issue:
+    """The issue ``issue_id``, marked as changed for the autosave cache (``savecache``).
+
+    Every change to an issue (or to anything inside it) looks the issue up here first, which is
+    what keeps the incremental autosave exact: a change made to an issue found another way would
+    not reach the file until the next full save. Marking a lookup that changes nothing only costs
+    one re-render.
+    """
     return _find(session.issues, issue_id, "issue")
 
 
@@ -388,7 +398,9 @@ def remove_criterion(session: Session, issue_id: str, criterion_id: str) -> None
     issue = _issue(session, issue_id)
     criterion = _find(issue.criteria, criterion_id, "criterion")
     issue.criteria.remove(criterion)
-    issue.ratings = [r for r in issue.ratings if r.criterion != criterion_id]
+    for option in issue.options:  # its scores go with it
+        if criterion_id in option.scores:
+            option.scores = {c: v for c, v in option.scores.items() if c != criterion_id}
     _log(session, "criterion.remove", criterion_id, f"Criterion struck: {criterion.text}", issue=issue_id)
 
 
@@ -396,18 +408,22 @@ def remove_criterion(session: Session, issue_id: str, criterion_id: str) -> None
 def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, score: int | None) -> None:
     """Set (or with ``None`` clear) how well an option meets a criterion, 0 to 5."""
     issue = _issue(session, issue_id)
-    _find(issue.options, option_id, "option")
+    option = _find(issue.options, option_id, "option")
     _find(session.criteria_for(issue), criterion_id, "criterion")
     if score is not None and (type(score) is not int or not 0 <= score <= 5):
         raise RuleError("a rating is a whole number from 0 (does not meet) to 5 (fully meets)")
-    issue.ratings = [r for r in issue.ratings if not (r.option == option_id and r.criterion == criterion_id)]
-    if score is not None:
-        issue.ratings.append(Rating(option=option_id, criterion=criterion_id, score=score))
+    scores = dict(option.scores)  # a re-rated pair keeps its place: the file's diff shows one change
+    if score is None:
+        scores.pop(criterion_id, None)
+    else:
+        scores[criterion_id] = score
+    option.scores = scores
     _log(session, "rating.set", option_id, f"Rated {option_id} on {criterion_id}: {score if score is not None else 'cleared'}", issue=issue_id, criterion=criterion_id, score=score)
 
 
 def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
-    return next((r.score for r in issue.ratings if r.option == option_id and r.criterion == criterion_id), None)
+    option = next((o for o in issue.options if o.id == option_id), None)
+    return None if option is None else option.scores.get(criterion_id)
 
 
 # --- consensus and tentative agreements -------------------------------------------------------

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from itertools import chain
+import weakref
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Iterator
+from itertools import chain
+from typing import Annotated, Any, Iterable, Iterator
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MUTUAL = "mutual"  # interest holder shared by every party
 JOINT = "joint"  # an issue raised by the joint team rather than one party
@@ -29,17 +30,20 @@ def now() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
 
 
-def _no_surrogates(value: str) -> str:
-    # Lone surrogates cannot be written as UTF-8: refuse them here rather than fail on save.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("text contains characters that cannot be stored (lone surrogates)") from exc
-    return value
+SURROGATES_MESSAGE = "text contains characters that cannot be stored (lone surrogates)"
 
+MAX_TEXT = 50 * 2**20  # characters in one string: no file holds more (store.MAX_BYTES)
 
-Text = Annotated[str, AfterValidator(_no_surrogates)]
-"""Free text a person typed. Stored and shown exactly as typed."""
+Text = str
+"""Free text a person typed. Stored and shown exactly as typed.
+
+Lone surrogates cannot be written as UTF-8, so every string of every model (free text, ids, log
+keys) refuses them rather than fail on save: ``Model``'s ``str_max_length`` makes pydantic-core
+read each string as UTF-8, which refuses them (error type ``string_unicode``; ``store`` words it
+as ``SURROGATES_MESSAGE``). The same check as a Python validator on each string, without 100,000
+Python calls for a big file; and a field's own ``min_length``/``max_length`` still apply (a
+constraint in an ``Annotated`` alias would override them).
+"""
 
 
 def _require_offset(value: datetime) -> datetime:
@@ -50,6 +54,24 @@ def _require_offset(value: datetime) -> datetime:
 
 Stamp = Annotated[datetime, AfterValidator(_require_offset)]
 """A moment, always with its UTC offset (files are read in other time zones)."""
+
+WholeNumber = Annotated[int, Field(strict=True)]
+"""An integer that must be one in the file: ``true`` or ``"3"`` is not a 1 or a 3."""
+
+Score = Annotated[int, Field(strict=True, ge=0, le=5)]
+"""How well an option meets a criterion: 0 (not at all) to 5 (fully)."""
+
+MAX_TIME_BOX = 24 * 60
+
+
+def _minutes(value: int) -> int:
+    if not 1 <= value <= MAX_TIME_BOX:
+        raise ValueError(f"minutes must be between 1 and {MAX_TIME_BOX} (a time box is a whole number of minutes)")
+    return value
+
+
+Minutes = Annotated[int, Field(strict=True), AfterValidator(_minutes)]
+"""A stage's time box, in minutes: 1 to 1440."""
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
@@ -126,7 +148,7 @@ class ActionKind(StrEnum):
 class Model(BaseModel):
     """Base for every stored shape: unknown keys are an error (a typo must not vanish silently)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False, str_max_length=MAX_TEXT)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -155,8 +177,8 @@ class DecisionRule(Model):
     description: Text = "Consensus: every member can live with and support the decision."
     method: Method = Method.FIST_TO_FIVE  # default check for a new consensus round
     fallback: Text = ""  # e.g. "Return to traditional bargaining on that issue"
-    fist_minimum: int = Field(default=3, ge=0, le=5)  # fist-to-five: everyone at or above
-    gradient_threshold: int = Field(default=6, ge=1, le=7)  # gradients: worst acceptable point
+    fist_minimum: WholeNumber = Field(default=3, ge=0, le=5)  # fist-to-five: everyone at or above
+    gradient_threshold: WholeNumber = Field(default=6, ge=1, le=7)  # gradients: worst acceptable point
 
 
 # --- per-issue artifacts ----------------------------------------------------------------------
@@ -175,6 +197,7 @@ class Option(Model):
     state: OptionState = OptionState.ACTIVE
     combined_into: str | None = None  # the option this one was merged into
     serves: list[str] = []  # ids of the interests this option meets
+    scores: dict[str, Score] = {}  # criterion id -> how well this option meets it, 0 to 5
 
 
 class Criterion(Model):
@@ -182,20 +205,12 @@ class Criterion(Model):
     text: Text = Field(min_length=1)
 
 
-class Rating(Model):
-    """How well one option meets one criterion: 0 (not at all) to 5 (fully)."""
-
-    option: str
-    criterion: str
-    score: int = Field(ge=0, le=5)
-
-
 class Response(Model):
     """One answer in a consensus check: a participant's (by name) or, for per-party, a party's."""
 
     who: Text = Field(min_length=1)  # a member's name, or a party id for per-party concurrence
     party: str | None = None  # the member's party id (left out for per-party responses)
-    value: int | str
+    value: WholeNumber | str
 
 
 class ConsensusCheck(Model):
@@ -209,7 +224,26 @@ class ConsensusCheck(Model):
     note: Text = ""  # what would bring people up, next step
 
 
+class EditCount:
+    """How often ``editing`` took an issue up to change it: the autosave cache's key (``savecache``).
+
+    Any two compare equal: pydantic compares private attributes too, and two issues with the
+    same content are equal whatever their edit history.
+    """
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EditCount)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Issue(Model):
+    _edits: EditCount = PrivateAttr(default_factory=EditCount)  # bumped by editing._issue
     id: str
     statement: Text = Field(min_length=1)  # neutral: "How can we ...?"
     raised_by: str = JOINT  # a party id, or "joint"
@@ -222,8 +256,14 @@ class Issue(Model):
     interests: list[Interest] = []
     options: list[Option] = []
     criteria: list[Criterion] = []
-    ratings: list[Rating] = []
     checks: list[ConsensusCheck] = []
+
+    def score_map(self) -> dict[tuple[str, str], int]:
+        """Every score of this issue's options: ``(option id, criterion id) -> score``."""
+        return {(option.id, criterion): score for option in self.options for criterion, score in option.scores.items()}
+
+    def has_scores(self) -> bool:
+        return any(option.scores for option in self.options)
 
 
 # --- session-wide artifacts -------------------------------------------------------------------
@@ -299,7 +339,7 @@ class Cursor(Model):
 class TrainingRound(Model):
     """One round as this table ran it; ``number`` counts the scenario's rounds from 1."""
 
-    number: int = Field(ge=1, le=99)
+    number: WholeNumber = Field(ge=1, le=99)
     start: Stamp
     end: Stamp | None = None
 
@@ -309,7 +349,7 @@ class Reveal(Model):
 
     party: str
     role: Text = ""  # empty: the side's brief
-    round: int = Field(default=0, ge=0, le=99)  # 0: before the first round
+    round: WholeNumber = Field(default=0, ge=0, le=99)  # 0: before the first round
     at: Stamp
 
 
@@ -329,8 +369,8 @@ class TrainingState(Model):
     """
 
     scenario_name: Text = Field(min_length=1)  # the pack it came from: "scenario-maple-valley"
-    table: int = Field(default=1, ge=1, le=999)
-    tables: int = Field(default=1, ge=1, le=999)  # how many tables the class runs
+    table: WholeNumber = Field(default=1, ge=1, le=999)
+    tables: WholeNumber = Field(default=1, ge=1, le=999)  # how many tables the class runs
     finished: Stamp | None = None
     rounds: list[TrainingRound] = []
     reveals: list[Reveal] = []
@@ -339,7 +379,7 @@ class TrainingState(Model):
 
 
 class Session(Model):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: WholeNumber = SCHEMA_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
     title: Text = Field(min_length=1)
     organization: Text = ""  # the district
@@ -356,7 +396,7 @@ class Session(Model):
     ground_rules: list[Text] = []
     decision_rule: DecisionRule = DecisionRule()
     stage_order: list[Stage] = list(Stage)
-    time_boxes: dict[Stage, int] = {}  # minutes per stage
+    time_boxes: dict[Stage, Minutes] = {}  # minutes per stage, 1 to 1440
     criteria_starters: list[Text] = []  # offered when the team sets criteria
     shared_criteria: list[Criterion] = []  # criteria that apply to every issue
     cursor: Cursor = Cursor()
@@ -418,12 +458,92 @@ class Session(Model):
         Ids of items that were struck since (an interest, a criterion) stay in the event log as
         targets: they count too, so a struck item's id is never given to a new one.
         """
-        highest = 0
-        dash = prefix + "-"
-        for existing in chain(self.all_ids(), (event.target for event in self.events)):
-            if existing.startswith(dash) and existing[len(dash) :].isdigit():
-                highest = max(highest, int(existing[len(dash) :]))
-        return f"{prefix}-{highest + 1}"
+        return f"{prefix}-{_id_counter(self).highest(self, prefix) + 1}"
+
+
+# --- ids: the highest number of each prefix -----------------------------------------------------
+
+
+def _numbered(ids: Iterable[str], into: dict[str, int]) -> dict[str, int]:
+    """Add the ``prefix-N`` ids among ``ids`` to ``into`` (prefix -> highest N); others are skipped."""
+    for item_id in ids:
+        head, dash, tail = item_id.rpartition("-")
+        # ASCII digits only: "issue-²" is no number (and int() would refuse it); an absurdly long
+        # number cannot collide with one this counter hands out, and int() refuses it too.
+        if dash and tail.isdecimal() and tail.isascii() and len(tail) < 4000:
+            n = int(tail)
+            if n > into.get(head, 0):
+                into[head] = n
+    return into
+
+
+class _IdCounter:
+    """The highest ``N`` of each ``prefix-N`` id of one session, kept current without a full scan.
+
+    ``Session.new_id`` used to read every id and every event on each call (7.5 ms at 10,000
+    items). This keeps, for each list of items, its ids and their highest numbers, and for the
+    log, how far it was read. A call reads the ids of each list again (cheap: no parsing) and
+    parses only a list whose ids changed, so anything that changes a list (an add, a remove, an
+    undo that puts back a snapshot, items appended straight into a list, an id reassigned) is seen.
+    The log is append-only: only its new events are read (a log that was replaced or shortened
+    is read again from the start).
+    """
+
+    __slots__ = ("lists", "events", "events_read", "last_target", "from_events")
+
+    def __init__(self) -> None:
+        self.lists: dict[int, tuple[list[str], dict[str, int]]] = {}
+        self.events: list[Event] | None = None
+        self.events_read = 0
+        self.last_target: str | None = None
+        self.from_events: dict[str, int] = {}
+
+    def highest(self, session: Session, prefix: str) -> int:
+        best = self._from_events(session.events).get(prefix, 0)
+        known = self.lists
+        current: dict[int, tuple[list[str], dict[str, int]]] = {}
+        groups: list[list[Any]] = [session.issues, session.shared_criteria, session.agreements, session.parking_lot, session.caucuses, session.actions]
+        for issue in session.issues:
+            groups += (issue.interests, issue.options, issue.criteria, issue.checks)
+        for group in groups:
+            ids = [item.id for item in group]
+            entry = known.get(id(group))
+            if entry is None or entry[0] != ids:
+                entry = (ids, _numbered(ids, {}))
+            current[id(group)] = entry
+            found = entry[1].get(prefix, 0)
+            if found > best:
+                best = found
+        self.lists = current  # lists that are gone are forgotten
+        return best
+
+    def _from_events(self, events: list[Event]) -> dict[str, int]:
+        read = self.events_read
+        if events is not self.events or len(events) < read or (read and events[read - 1].target != self.last_target):
+            self.events, read, self.from_events = events, 0, {}
+        if len(events) > read:
+            _numbered([event.target for event in events[read:]], self.from_events)
+            self.events_read = len(events)
+            self.last_target = events[-1].target
+        return self.from_events
+
+
+_COUNTERS: dict[int, tuple[weakref.ref, _IdCounter]] = {}
+
+
+def _id_counter(session: Session) -> _IdCounter:
+    """The counter of ``session``, kept beside it (not in it: a model compares its private
+    attributes, and a copy would share it) for as long as the session lives."""
+    key = id(session)
+    entry = _COUNTERS.get(key)
+    if entry is None or entry[0]() is not session:
+
+        def forget(ref: weakref.ref, key: int = key) -> None:
+            if _COUNTERS.get(key, (None,))[0] is ref:
+                del _COUNTERS[key]
+
+        entry = _COUNTERS[key] = (weakref.ref(session, forget), _IdCounter())
+    return entry[1]
 
 
 # --- integrity: references between items ------------------------------------------------------
@@ -433,9 +553,13 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
     """Problems that a single field cannot see: duplicate ids and dangling references.
 
     Returns ``(path, message)`` pairs with paths like ``issues[2].interests[0].holder``.
+
+    Run on every load: the common case (no problem) tests each id and reference with set
+    operations and builds no path; a path is only made for a problem found.
     """
     problems: list[tuple[str, str]] = []
     party_ids = [p.id for p in session.parties]
+    party_set = set(party_ids)
     seen_parties: set[str] = set()
     for i, party in enumerate(session.parties):
         if party.id in seen_parties:
@@ -448,6 +572,9 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
             problems.append((path, f"unknown party {value!r}; expected one of {', '.join(map(repr, allowed)) or 'no parties defined'}"))
 
     seen: dict[str, str] = {}
+    # Ids are checked one by one (with paths, for the messages) only when some id is empty or
+    # used twice: with none, ``unique`` would report nothing.
+    check_ids = _id_problem_somewhere(session)
 
     def unique(path: str, item_id: str) -> None:
         if not item_id:
@@ -457,73 +584,90 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         else:
             seen[item_id] = path
 
-    shared_ids = set()
-    for c, crit in enumerate(session.shared_criteria):
-        unique(f"shared_criteria[{c}].id", crit.id)
-        shared_ids.add(crit.id)
+    shared_ids = {crit.id for crit in session.shared_criteria}
+    if check_ids:
+        for c, crit in enumerate(session.shared_criteria):
+            unique(f"shared_criteria[{c}].id", crit.id)
 
     stages = set(session.stage_order)
+    holders = party_set | {MUTUAL}
     for n, issue in enumerate(session.issues):
         base = f"issues[{n}]"
-        unique(f"{base}.id", issue.id)
-        party_ref(f"{base}.raised_by", issue.raised_by, JOINT)
+        if check_ids:
+            unique(f"{base}.id", issue.id)
+        if issue.raised_by not in party_set and issue.raised_by != JOINT:
+            party_ref(f"{base}.raised_by", issue.raised_by, JOINT)
         if issue.stage not in stages:
             problems.append((f"{base}.stage", f"stage {issue.stage.value!r} is not in stage_order"))
-        interest_ids = set()
+        interest_ids = {interest.id for interest in issue.interests}
         for k, interest in enumerate(issue.interests):
-            unique(f"{base}.interests[{k}].id", interest.id)
-            party_ref(f"{base}.interests[{k}].holder", interest.holder, MUTUAL)
-            interest_ids.add(interest.id)
-        option_ids = {o.id for o in issue.options}
-        for k, option in enumerate(issue.options):
-            path = f"{base}.options[{k}]"
-            unique(f"{path}.id", option.id)
-            for s, ref in enumerate(option.serves):
-                if ref not in interest_ids:
-                    problems.append((f"{path}.serves[{s}]", f"no interest {ref!r} in this issue"))
-            if option.state is OptionState.COMBINED:
-                if option.combined_into not in option_ids or option.combined_into == option.id:
-                    problems.append((f"{path}.combined_into", "a combined option must name another option of this issue"))
-            elif option.combined_into is not None:
-                problems.append((f"{path}.combined_into", "only a combined option names the option it went into"))
+            if check_ids:
+                unique(f"{base}.interests[{k}].id", interest.id)
+            if interest.holder not in holders:
+                party_ref(f"{base}.interests[{k}].holder", interest.holder, MUTUAL)
+        options = issue.options
+        option_ids = {o.id for o in options}
+        # Each kind of reference is first tested for the whole issue at once; the options are
+        # walked one by one (for the paths, in order) only when that finds something.
+        odd = [o for o in options if o.state is OptionState.COMBINED or o.combined_into is not None]
+        if (
+            check_ids
+            or not interest_ids.issuperset(chain.from_iterable([o.serves for o in options]))
+            or not all(o.state is OptionState.COMBINED and o.combined_into in option_ids and o.combined_into != o.id for o in odd)
+        ):
+            for k, option in enumerate(options):
+                if check_ids:
+                    unique(f"{base}.options[{k}].id", option.id)
+                for s, ref in enumerate(option.serves):
+                    if ref not in interest_ids:
+                        problems.append((f"{base}.options[{k}].serves[{s}]", f"no interest {ref!r} in this issue"))
+                if option.state is OptionState.COMBINED:
+                    if option.combined_into not in option_ids or option.combined_into == option.id:
+                        problems.append((f"{base}.options[{k}].combined_into", "a combined option must name another option of this issue"))
+                elif option.combined_into is not None:
+                    problems.append((f"{base}.options[{k}].combined_into", "only a combined option names the option it went into"))
         criterion_ids = set(shared_ids)
         for k, crit in enumerate(issue.criteria):
-            unique(f"{base}.criteria[{k}].id", crit.id)
+            if check_ids:
+                unique(f"{base}.criteria[{k}].id", crit.id)
             criterion_ids.add(crit.id)
-        pairs = set()
-        for k, rating in enumerate(issue.ratings):
-            pair = (rating.option, rating.criterion)
-            if pair in pairs or rating.option not in option_ids or rating.criterion not in criterion_ids:
-                path = f"{base}.ratings[{k}]"  # built only for a problem: most files have none
-                if rating.option not in option_ids:
-                    problems.append((f"{path}.option", f"no option {rating.option!r} in this issue"))
-                if rating.criterion not in criterion_ids:
-                    problems.append((f"{path}.criterion", f"no criterion {rating.criterion!r} for this issue"))
-                if pair in pairs:
-                    problems.append((path, f"option {rating.option!r} is rated twice against {rating.criterion!r}"))
-            pairs.add(pair)
-        for k, check in enumerate(issue.checks):
-            path = f"{base}.checks[{k}]"
-            unique(f"{path}.id", check.id)
-            for s, ref in enumerate(check.options):
-                if ref not in option_ids:
-                    problems.append((f"{path}.options[{s}]", f"no option {ref!r} in this issue"))
-            for r, response in enumerate(check.responses):
-                if response.party is not None:
-                    party_ref(f"{path}.responses[{r}].party", response.party)
+        if not criterion_ids.issuperset(chain.from_iterable([o.scores for o in options])):
+            for k, option in enumerate(options):
+                for key in option.scores:
+                    if key not in criterion_ids:
+                        problems.append((f"{base}.options[{k}].scores.{key}", f"no criterion {key!r} for this issue"))
+        checks = issue.checks
+        if (
+            check_ids
+            or not option_ids.issuperset(chain.from_iterable([c.options for c in checks]))
+            or not party_set.issuperset([r.party for c in checks for r in c.responses if r.party is not None])
+        ):
+            for k, check in enumerate(checks):
+                if check_ids:
+                    unique(f"{base}.checks[{k}].id", check.id)
+                for s, ref in enumerate(check.options):
+                    if ref not in option_ids:
+                        problems.append((f"{base}.checks[{k}].options[{s}]", f"no option {ref!r} in this issue"))
+                for r, response in enumerate(check.responses):
+                    if response.party is not None:
+                        party_ref(f"{base}.checks[{k}].responses[{r}].party", response.party)
 
-    checks = {check.id: (issue, check) for issue in session.issues for check in issue.checks}
+    all_checks = {check.id: (issue, check) for issue in session.issues for check in issue.checks}
+    issues_by_id: dict[str, Issue] = {}
+    for issue in session.issues:
+        issues_by_id.setdefault(issue.id, issue)  # the first of a duplicated id, as session.issue()
     for k, ta in enumerate(session.agreements):
         path = f"agreements[{k}]"
-        unique(f"{path}.id", ta.id)
-        issue = session.issue(ta.issue)
+        if check_ids:
+            unique(f"{path}.id", ta.id)
+        issue = issues_by_id.get(ta.issue)
         if issue is None:
             problems.append((f"{path}.issue", f"no issue {ta.issue!r}"))
-        if ta.check not in checks:
+        if ta.check not in all_checks:
             problems.append((f"{path}.check", f"no consensus check {ta.check!r}"))
-        elif issue is not None and checks[ta.check][0] is not issue:
+        elif issue is not None and all_checks[ta.check][0] is not issue:
             problems.append((f"{path}.check", f"check {ta.check!r} belongs to another issue"))
-        elif checks[ta.check][1].outcome is not Outcome.CONSENSUS:
+        elif all_checks[ta.check][1].outcome is not Outcome.CONSENSUS:
             problems.append((f"{path}.check", f"check {ta.check!r} did not reach consensus: a TA needs one"))
         if issue is not None:
             opts = {o.id for o in issue.options}
@@ -533,18 +677,21 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         for s, initial in enumerate(ta.initials):
             party_ref(f"{path}.initials[{s}].party", initial.party)
 
-    issue_ids = {i.id for i in session.issues}
+    issue_ids = set(issues_by_id)
     for k, item in enumerate(session.parking_lot):
-        unique(f"parking_lot[{k}].id", item.id)
+        if check_ids:
+            unique(f"parking_lot[{k}].id", item.id)
         if item.issue is not None and item.issue not in issue_ids:
             problems.append((f"parking_lot[{k}].issue", f"no issue {item.issue!r}"))
     for k, caucus in enumerate(session.caucuses):
-        unique(f"caucuses[{k}].id", caucus.id)
+        if check_ids:
+            unique(f"caucuses[{k}].id", caucus.id)
         party_ref(f"caucuses[{k}].party", caucus.party)
         if caucus.end is not None and caucus.end < caucus.start:
             problems.append((f"caucuses[{k}].end", "a caucus cannot end before it starts"))
     for k, action in enumerate(session.actions):
-        unique(f"actions[{k}].id", action.id)
+        if check_ids:
+            unique(f"actions[{k}].id", action.id)
         if action.issue is not None and action.issue not in issue_ids:
             problems.append((f"actions[{k}].issue", f"no issue {action.issue!r}"))
 
@@ -553,6 +700,21 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
     if session.training is not None:
         problems.extend(_training_problems(session, session.training, party_ref))
     return problems
+
+
+def _id_problem_somewhere(session: Session) -> bool:
+    """Whether any id of ``session`` (in the lists whose ids must be unique) is empty or repeated."""
+    ids = [crit.id for crit in session.shared_criteria]
+    for issue in session.issues:
+        ids.append(issue.id)
+        ids += [x.id for x in issue.interests]
+        ids += [x.id for x in issue.options]
+        ids += [x.id for x in issue.criteria]
+        ids += [x.id for x in issue.checks]
+    for group in (session.agreements, session.parking_lot, session.caucuses, session.actions):
+        ids += [x.id for x in group]
+    distinct = set(ids)
+    return len(distinct) != len(ids) or "" in distinct
 
 
 def _training_problems(session: Session, training: TrainingState, party_ref: Any) -> list[tuple[str, str]]:

@@ -275,21 +275,28 @@ def option_change_problem(issue: Issue) -> str | None:
 # --- whole-file rule checks -------------------------------------------------------------------
 
 
+_ALLOWED: dict[Method, frozenset[int | str]] = {method: frozenset(allowed_values(method)) for method in Method}
+
+
 def rule_problems(session: Session) -> list[tuple[str, str]]:
     """Rule violations in a loaded file, as ``(path, message)`` pairs."""
     problems: list[tuple[str, str]] = []
     reason = stage_order_problem(session.stage_order)
     if reason:
         problems.append(("stage_order", reason))
+    party_ids = {party.id for party in session.parties}
     for n, issue in enumerate(session.issues):
         for k, check in enumerate(issue.checks):
+            allowed = _ALLOWED[check.method]
             for r, response in enumerate(check.responses):
-                reason = response_problem(check.method, response.value)
-                if reason:
-                    problems.append((f"issues[{n}].checks[{k}].responses[{r}].value", reason))
+                value = response.value
+                if type(value) is bool or value not in allowed:  # (the common case asks no more)
+                    reason = response_problem(check.method, value)
+                    if reason:
+                        problems.append((f"issues[{n}].checks[{k}].responses[{r}].value", reason))
             if check.method is Method.PER_PARTY:
                 for r, response in enumerate(check.responses):
-                    if session.party(response.who) is None:
+                    if response.who not in party_ids:
                         problems.append(
                             (f"issues[{n}].checks[{k}].responses[{r}].who", f"per-party answers name a party; no party {response.who!r}")
                         )

@@ -22,6 +22,9 @@ Where the log cannot say, replay borrows from the session as it is now (the file
 - items no event created (issues an agenda put in a new session, hand-written files) are there
   from the start, as they are now, except that an issue starts open, at the first stage and not
   brainstorming when the log later changes those;
+- scores that no ``rating.set`` event gave (hand-written or converted files) are on their option
+  from the moment the option exists, as they are now (before schema 2 kept them on the option,
+  they showed only for options of issues no event created);
 - logs written before the replay keys existed (check responses, TA check and date, caucus
   times...) take the missing values from the same item in the file; a consensus check's note is
   always the file's (the app writes it after the check, without an event of its own).
@@ -61,7 +64,6 @@ from .model import (
     OptionState,
     Outcome,
     ParkingItem,
-    Rating,
     Response,
     Session,
     Stage,
@@ -286,6 +288,14 @@ class _Index:
         self.actions = {x.id: x for x in session.actions}
         self.created = {e.target for e in session.events if e.action in CREATES}
         self.rated = {(e.data.get("issue"), e.target, e.data.get("criterion")) for e in session.events if e.action == "rating.set"}
+        # The file's scores that no rating.set event gave: they are there from the start (an
+        # option a replayed event creates gets its own, as the item it is in the file).
+        self.unlogged: dict[tuple[str, str], dict[str, int]] = {}
+        for issue in session.issues:
+            for option in issue.options:
+                kept = {c: v for c, v in option.scores.items() if (issue.id, option.id, c) not in self.rated}
+                if kept:
+                    self.unlogged[(issue.id, option.id)] = kept
         self.initialed = {(e.target, e.data.get("party")) for e in session.events if e.action == "ta.initial"}
         self.noted = {e.target for e in session.events if e.action == "check.note"}
         first: dict[tuple[str, str], Event] = {}
@@ -311,10 +321,9 @@ def _frame(session: Session, final: _Index) -> Session:
         base = issue.model_copy(
             update={
                 "interests": [_copy(x) for x in issue.interests if x.id not in created],
-                "options": [_copy(x) for x in issue.options if x.id not in created],
+                "options": [x.model_copy(update={"scores": dict(final.unlogged.get((issue.id, x.id), {}))}, deep=True) for x in issue.options if x.id not in created],
                 "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
                 "checks": [_copy(x) for x in issue.checks if x.id not in created],
-                "ratings": [_copy(r) for r in issue.ratings if (issue.id, r.option, r.criterion) not in final.rated],
             }
         )
         status = final.first.get(("issue.status", issue.id))
@@ -457,7 +466,8 @@ def _item_move(kind: str) -> Callable[[Session, Event, _Index], None]:
 
 
 def _option_add(state: Session, e: Event, final: _Index) -> None:
-    _issue(state, e.data).options.append(Option(id=e.target, text=e.data["text"]))
+    issue = _issue(state, e.data)
+    issue.options.append(Option(id=e.target, text=e.data["text"], scores=final.unlogged.get((issue.id, e.target), {})))
 
 
 def _option_edit(state: Session, e: Event, final: _Index) -> None:
@@ -474,7 +484,12 @@ def _option_state(state_value: OptionState) -> Callable[[Session, Event, _Index]
 def _option_combine(state: Session, e: Event, final: _Index) -> None:
     issue = _issue(state, e.data)
     sources = [_find(issue.options, str(oid)) for oid in e.data["sources"]]
-    combined = Option(id=e.target, text=e.data["text"], serves=list(dict.fromkeys(s for o in sources for s in o.serves)))
+    combined = Option(
+        id=e.target,
+        text=e.data["text"],
+        serves=list(dict.fromkeys(s for o in sources for s in o.serves)),
+        scores=final.unlogged.get((issue.id, e.target), {}),
+    )
     issue.options.append(combined)
     for source in sources:
         source.state, source.combined_into = OptionState.COMBINED, combined.id
@@ -502,15 +517,17 @@ def _criterion_edit(state: Session, e: Event, final: _Index) -> None:
 def _criterion_remove(state: Session, e: Event, final: _Index) -> None:
     issue = _issue(state, e.data)
     issue.criteria.remove(_find(issue.criteria, e.target))
-    issue.ratings = [r for r in issue.ratings if r.criterion != e.target]
+    for option in issue.options:
+        if e.target in option.scores:
+            option.scores = {c: v for c, v in option.scores.items() if c != e.target}
 
 
 def _rating_set(state: Session, e: Event, final: _Index) -> None:
-    issue = _issue(state, e.data)
+    option = _find(_issue(state, e.data).options, e.target)
     criterion = str(e.data["criterion"])
     score = e.data.get("score")
-    rating = None if score is None else Rating(option=e.target, criterion=criterion, score=score)
-    issue.ratings = [r for r in issue.ratings if not (r.option == e.target and r.criterion == criterion)] + ([rating] if rating else [])
+    scores = {c: v for c, v in option.scores.items() if c != criterion} if score is None else {**option.scores, criterion: score}
+    option.scores = scores  # validated: a score outside 0 to 5 is skipped
 
 
 def _response_value(method: Method, value: str) -> int | str:

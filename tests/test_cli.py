@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ibb_facilitator import __version__, cli, store
-from ibb_facilitator.model import Session
+from ibb_facilitator.model import SCHEMA_VERSION, Session
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -56,7 +56,7 @@ def _bad_files(folder: Path, good: str) -> dict[str, tuple[Path, int]]:
     put("syntax", good.replace('title = "', 'title = oops "', 1), 1)
     put("two-schema-errors", good.replace('holder = "labor"', "holder = 5", 1).replace('role = "note_taker"', 'role = "scribe"'), 2)
     put("integrity", good.replace('holder = "labor"', 'holder = "ghost"', 1), 1)
-    put("newer", good.replace("schema_version = 1", "schema_version = 7"), 1)
+    put("newer", good.replace(f"schema_version = {SCHEMA_VERSION}", "schema_version = 7"), 1)
     put("empty", "", 1)
     put("binary", b"\x00\x01\x02garbage", 1)
     put("latin1", 'schema_version = 1\ntitle = "Müller"\n'.encode("latin-1"), 1)

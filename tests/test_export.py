@@ -277,7 +277,7 @@ def test_options_criteria_and_the_rating_grid(example: Session, minutes: str) ->
     grid = tables(part)[0]
     criteria = example.criteria_for(issue)
     assert grid[0] == "| Option | " + " | ".join(f"C{k}" for k in range(1, len(criteria) + 1)) + " |"
-    rated = [o for o in issue.options if any(r.option == o.id for r in issue.ratings)]
+    rated = [o for o in issue.options if o.scores]
     assert len(grid) == 2 + len(rated)
     labels = {o.id: f"O{k}" for k, o in enumerate(issue.options, start=1)}
     for option, row in zip(rated, grid[2:]):
@@ -383,6 +383,7 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     doc = FORMAT_DOC.read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(.*?)```", doc, flags=re.S)
     assert len(blocks) == 1
+    assert blocks[0].startswith(f"schema_version = {store.SCHEMA_VERSION}\n"), "the example shows the current version"
     session = store.loads_session(blocks[0], "session-format.md")
     headers = set(re.findall(r"^\[\[?([a-z_.]+)\]\]?$", blocks[0], flags=re.M))
     tables_in_model = {
@@ -391,7 +392,7 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "agreements", "parking_lot", "caucuses", "actions", "events",
     }
     assert headers == tables_in_model
-    assert session.issues[0].ratings and session.issues[0].checks[0].responses and session.agreements[0].initials
+    assert session.issues[0].has_scores() and session.issues[0].checks[0].responses and session.agreements[0].initials
     assert_tables_well_formed(render(session, "md"))
 
 

@@ -650,20 +650,20 @@ def test_rules_machine_from_the_populated_shape() -> None:
 def test_rate_with_a_fractional_score_leaves_the_session_untouched() -> None:
     s = make_populated()
     issue = s.issues[0]
-    old = issue.ratings[0]
+    (option, criterion), _ = next(iter(issue.score_map().items()))
     before = s.model_dump()
     with pytest.raises(editing.RuleError):
-        editing.rate(s, issue.id, old.option, old.criterion, 2.5)  # type: ignore[arg-type]
+        editing.rate(s, issue.id, option, criterion, 2.5)  # type: ignore[arg-type]
     assert s.model_dump() == before
 
 
 def test_rate_with_a_text_score_is_a_rule_error() -> None:
     s = make_populated()
     issue = s.issues[0]
-    old = issue.ratings[0]
+    (option, criterion), _ = next(iter(issue.score_map().items()))
     before = s.model_dump()
     with pytest.raises(editing.RuleError):
-        editing.rate(s, issue.id, old.option, old.criterion, "3")  # type: ignore[arg-type]
+        editing.rate(s, issue.id, option, criterion, "3")  # type: ignore[arg-type]
     assert s.model_dump() == before
 
 

@@ -13,6 +13,7 @@ from ibb_facilitator.model import (
     MUTUAL,
     Caucus,
     ConsensusCheck,
+    Criterion,
     Event,
     Interest,
     Issue,
@@ -23,10 +24,13 @@ from ibb_facilitator.model import (
     Outcome,
     ParkingItem,
     Party,
-    Rating,
+    Response,
+    Reveal,
     Role,
     Session,
     TentativeAgreement,
+    TrainingRound,
+    TrainingState,
     integrity_problems,
     now,
 )
@@ -115,11 +119,14 @@ def test_decision_rule_bounds() -> None:
     assert session.decision_rule.gradient_threshold == 6
 
 
-def test_rating_score_bounds() -> None:
+@pytest.mark.parametrize("score", [6, -1, True, False, "3", 2.0, None])
+def test_scores_are_whole_numbers_from_0_to_5(score: object) -> None:
     with pytest.raises(ValidationError):
-        Rating(option="o", criterion="c", score=6)
+        Option(id="option-1", text="x", scores={"criterion-1": score})
+    option = Option(id="option-1", text="x", scores={"criterion-1": 0, "criterion-2": 5})
     with pytest.raises(ValidationError):
-        Rating(option="o", criterion="c", score=-1)
+        option.scores = {"criterion-1": score}  # validate_assignment
+    assert option.scores == {"criterion-1": 0, "criterion-2": 5}
 
 
 # --- look-ups ---------------------------------------------------------------------------------
@@ -210,7 +217,7 @@ def test_dangling_references_are_reported(populated: Session) -> None:
     issue.interests[0].holder = "ghost"
     issue.raised_by = "ghosts"
     issue.options[3].serves = ["interest-404"]
-    issue.ratings.append(Rating(option="option-404", criterion="criterion-404", score=1))
+    issue.options[0].scores = {**issue.options[0].scores, "criterion-404": 1}
     populated.parking_lot[0].issue = "issue-404"
     populated.actions[0].issue = "issue-404"
     populated.caucuses[0].party = "ghost"
@@ -221,8 +228,7 @@ def test_dangling_references_are_reported(populated: Session) -> None:
         "issues[0].interests[0].holder",
         "issues[0].raised_by",
         "issues[0].options[3].serves[0]",
-        "issues[0].ratings[3].option",
-        "issues[0].ratings[3].criterion",
+        "issues[0].options[0].scores.criterion-404",
         "parking_lot[0].issue",
         "actions[0].issue",
         "caucuses[0].party",
@@ -232,10 +238,13 @@ def test_dangling_references_are_reported(populated: Session) -> None:
         assert expected in paths, expected
 
 
-def test_rating_twice_for_the_same_pair(populated: Session) -> None:
-    issue = populated.issues[0]
-    issue.ratings.append(issue.ratings[0].model_copy())
-    assert "issues[0].ratings[3]" in _paths(populated)
+def test_a_score_for_a_criterion_of_another_issue(populated: Session) -> None:
+    own = populated.issues[0].criteria[0].id  # issue 1's own criterion: not one of issue 2's
+    option = editing.add_option(populated, "issue-2", "Late start")
+    editing.rate(populated, "issue-2", option.id, "criterion-1", 2)  # a shared one: fine
+    assert integrity_problems(populated) == []
+    option.scores = {**option.scores, own: 3}
+    assert integrity_problems(populated) == [("issues[1].options[0].scores." + own, f"no criterion {own!r} for this issue")]
 
 
 def test_combined_option_must_name_another_option(populated: Session) -> None:
@@ -296,3 +305,142 @@ def test_models_are_plain_data() -> None:
     assert ta.model_dump()["date"] == date(2026, 1, 2)
     assert Option(id="o", text="t").state is OptionState.ACTIVE
     assert Member(name="A").role is Role.MEMBER
+
+
+# --- tightened: bounded time boxes, whole numbers that are numbers ------------------------------
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 1441, 10**9, True, "30", 30.0])
+def test_time_boxes_are_whole_minutes_from_1_to_1440(minutes: object) -> None:
+    from ibb_facilitator.model import Stage
+
+    with pytest.raises(ValidationError) as caught:
+        Session(title="T", time_boxes={Stage.INTERESTS: minutes})
+    if type(minutes) is int:
+        assert "minutes must be between 1 and 1440" in str(caught.value)
+    session = Session(title="T", time_boxes={Stage.INTERESTS: 1, Stage.OPTIONS: 1440})
+    with pytest.raises(ValidationError):
+        session.time_boxes = {Stage.INTERESTS: minutes}  # type: ignore[dict-item]
+    assert session.time_boxes == {Stage.INTERESTS: 1, Stage.OPTIONS: 1440}
+
+
+def test_an_unbounded_time_box_in_a_file_names_its_line(populated: Session) -> None:
+    from ibb_facilitator import store
+
+    text = store.dumps_session(populated).replace("\n[[issues]]\n", "\n[time_boxes]\ninterests = 100000\n\n[[issues]]\n", 1)
+    with pytest.raises(store.StoreError) as caught:
+        store.loads_session(text, "s.toml")
+    line = text.split("\n").index("interests = 100000") + 1
+    assert caught.value.lines == [f"s.toml:{line}: time_boxes.interests: minutes must be between 1 and 1440 (a time box is a whole number of minutes)"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda v: Session(title="T", decision_rule={"fist_minimum": v}),
+        lambda v: Session(title="T", decision_rule={"gradient_threshold": v}),
+        lambda v: Response(who="A", value=v),  # a bool is not a fist-to-five answer (1)
+        lambda v: Session(title="T", schema_version=v),
+        lambda v: TrainingRound(number=v, start=now()),
+        lambda v: Reveal(party="labor", round=v, at=now()),
+        lambda v: TrainingState(scenario_name="s", table=v, scenario={}),
+        lambda v: TrainingState(scenario_name="s", tables=v, scenario={}),
+    ],
+    ids=["fist_minimum", "gradient_threshold", "response", "schema_version", "round", "reveal", "table", "tables"],
+)
+@pytest.mark.parametrize("value", [True, False, 3.0, "3"], ids=["true", "false", "float", "text"])
+def test_whole_numbers_refuse_booleans_floats_and_text(build, value: object) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(value, str) and "Response" in build.__code__.co_names:
+        return  # a text answer is a text answer (thumbs, per party): the rules judge it
+    with pytest.raises(ValidationError):
+        build(value)
+    assert build(3) is not None
+
+
+def test_a_boolean_fist_to_five_answer_in_a_file_is_refused(populated: Session) -> None:
+    from ibb_facilitator import store
+
+    text = store.dumps_session(populated).replace('{ who = "Ana Ruiz", value = 4 }', '{ who = "Ana Ruiz", value = true }', 1)
+    assert "value = true" in text
+    with pytest.raises(store.StoreError) as caught:
+        store.loads_session(text, "s.toml")
+    assert len(caught.value.lines) == 1 and ".responses[0].value: " in caught.value.lines[0]
+
+
+# --- new_id: a counter per prefix, kept current --------------------------------------------------
+
+
+def test_new_id_is_right_after_a_load(populated: Session) -> None:
+    from ibb_facilitator import store
+
+    loaded = store.loads_session(store.dumps_session(populated))
+    assert loaded.new_id("option") == populated.new_id("option") == "option-6"
+    assert loaded.new_id("interest") == "interest-5" and loaded.new_id("ta") == "ta-2" and loaded.new_id("nothing") == "nothing-1"
+
+
+def test_new_id_sees_items_appended_removed_and_renamed(populated: Session) -> None:
+    issue = populated.issues[1]
+    assert populated.new_id("option") == "option-6"
+    issue.options.append(Option(id="option-12", text="merged in from another file"))  # no event
+    assert populated.new_id("option") == "option-13"
+    issue.options.pop()
+    assert populated.new_id("option") == "option-6"  # nothing left of it: not in the log either
+    issue.options.append(Option(id="option-7", text="x"))
+    issue.options[-1].id = "option-30"  # renamed in place
+    assert populated.new_id("option") == "option-31"
+    populated.issues.append(Issue(id="issue-9", statement="s", criteria=[Criterion(id="criterion-40", text="c")]))
+    assert populated.new_id("criterion") == "criterion-41" and populated.new_id("issue") == "issue-10"
+    populated.shared_criteria = []  # a list replaced
+    assert populated.new_id("criterion") == "criterion-41"
+
+
+def test_new_id_counts_the_log_and_a_replaced_log(populated: Session) -> None:
+    n = populated.new_id("park")
+    populated.events.append(Event(at=now(), action="parking.add", target="park-77"))
+    assert populated.new_id("park") == "park-78" != n
+    populated.events = populated.events[:-1]  # (a log is append-only; a replaced one is read again)
+    assert populated.new_id("park") == n
+
+
+def test_new_id_after_undo_never_gives_an_undone_items_id(populated: Session) -> None:
+    from ibb_facilitator.history import History
+
+    history = History()
+    history.checkpoint(populated, "add option")
+    added = editing.add_option(populated, "issue-2", "Late start")
+    assert added.id == "option-6" and populated.new_id("option") == "option-7"
+    history.undo(populated)  # puts back a snapshot: every list is new
+    assert all(o.id != added.id for i in populated.issues for o in i.options)
+    assert populated.new_id("option") == "option-7"  # its id stays used: the log names it
+    assert editing.add_option(populated, "issue-2", "Early start").id == "option-7"
+
+
+def test_new_id_after_combining_and_in_copies(populated: Session) -> None:
+    copy = populated.model_copy(deep=True)
+    combined = editing.combine_options(populated, "issue-1", ["option-4", "option-5"], "Both")
+    assert combined.id == "option-6" and populated.new_id("option") == "option-7"
+    assert copy.new_id("option") == "option-6"  # a copy has a counter of its own
+    editing.add_option(copy, "issue-2", "Only in the copy")
+    assert copy.new_id("option") == "option-7"
+    assert copy == copy.model_copy(deep=True)  # the counter is no part of the session's data
+
+
+def test_new_id_parses_only_the_lists_that_changed(populated: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ibb_facilitator import model
+
+    populated.new_id("option")
+    parsed: list[int] = []
+    original = model._numbered
+    monkeypatch.setattr(model, "_numbered", lambda ids, into: (parsed.append(len(ids)), original(ids, into))[1])
+    populated.new_id("option")
+    assert parsed == []
+    editing.add_option(populated, "issue-2", "Late start")
+    populated.new_id("option")
+    assert parsed[:1] == [1]  # issue 2's options (one) and the new event's target, nothing else
+    assert sum(parsed) <= 2
+
+
+@pytest.mark.parametrize("odd", ["issue-²", "issue-٣", "issue-" + "9" * 5000, "issue-", "-5", "issue--3", "issue-1-2"])
+def test_new_id_skips_odd_ids(session: Session, odd: str) -> None:
+    session.issues.append(Issue(id=odd, statement="s"))
+    assert session.new_id("issue") == "issue-1"

@@ -33,7 +33,6 @@ from ibb_facilitator.model import (
     Outcome,
     ParkingItem,
     Party,
-    Rating,
     Response,
     Role,
     Session,
@@ -134,8 +133,9 @@ def sessions(draw: st.DrawFn) -> Session:
             options[0].state, options[0].combined_into = OptionState.COMBINED, options[2].id
             options[1].state = OptionState.SET_ASIDE
         criteria = [Criterion(id=new_id("criterion"), text=draw(some_text)) for _ in range(draw(st.integers(0, 2)))]
-        pairs = [(o.id, c.id) for o in options for c in [*shared, *criteria]]
-        ratings = [Rating(option=o, criterion=c, score=draw(st.integers(0, 5))) for o, c in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3))] if pairs else []
+        pairs = [(o, c.id) for o in options for c in [*shared, *criteria]]
+        for option, criterion in draw(st.lists(st.sampled_from(pairs), unique_by=lambda p: (p[0].id, p[1]), max_size=3)) if pairs else []:
+            option.scores = {**option.scores, criterion: draw(st.integers(0, 5))}
         checks = []
         for _ in range(draw(st.integers(0, 2))):
             method = draw(st.sampled_from(Method))
@@ -169,7 +169,6 @@ def sessions(draw: st.DrawFn) -> Session:
             interests=interests,
             options=options,
             criteria=criteria,
-            ratings=ratings,
             checks=checks,
         )
         issues.append(issue)
@@ -241,7 +240,7 @@ def sessions(draw: st.DrawFn) -> Session:
             gradient_threshold=draw(st.integers(1, 7)),
         ),
         stage_order=list(draw(st.sampled_from(STAGE_ORDERS))),
-        time_boxes=draw(st.dictionaries(st.sampled_from(Stage), st.integers(0, 600), max_size=5)),
+        time_boxes=draw(st.dictionaries(st.sampled_from(Stage), st.integers(1, 600), max_size=5)),
         criteria_starters=draw(st.lists(any_text, max_size=2)),
         shared_criteria=shared,
         cursor=Cursor(issue=draw(maybe_issue), stage=draw(st.sampled_from(Stage))),

@@ -378,28 +378,29 @@ def test_schema_version_problems_are_clear(populated: Session, line: str, expect
 def test_migrations_are_applied_in_order(populated: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     old_text = store.dumps_session(populated).replace("\ntitle = ", "\nname = ", 1)
 
-    def one_to_two(data: dict) -> dict:  # type: ignore[type-arg]
+    def two_to_three(data: dict) -> dict:  # type: ignore[type-arg]
         data["title"] = data.pop("name")
         return data
 
-    def two_to_three(data: dict) -> dict:  # type: ignore[type-arg]
-        assert data["schema_version"] == 2
+    def three_to_four(data: dict) -> dict:  # type: ignore[type-arg]
+        assert data["schema_version"] == 3
         data["location"] = data.get("location", "") + " (migrated)"
         return data
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: one_to_two, 2: two_to_three})
+    assert old_text.startswith(f"schema_version = {SCHEMA_VERSION}\n") and SCHEMA_VERSION == 2
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store, "MIGRATIONS", {2: two_to_three, 3: three_to_four})
     loaded = store.loads_session(old_text, "old.toml")
     assert loaded.title == populated.title
     assert loaded.location == populated.location + " (migrated)"
-    assert loaded.schema_version == 3
-    assert store.dumps_session(loaded).startswith("schema_version = 3\n")
+    assert loaded.schema_version == 4
+    assert store.dumps_session(loaded).startswith("schema_version = 4\n")
 
 
 def test_a_missing_migration_is_reported(populated: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
     monkeypatch.setattr(store, "MIGRATIONS", {})
-    with pytest.raises(StoreError, match="no migration from schema_version 1"):
+    with pytest.raises(StoreError, match="no migration from schema_version 2"):
         store.loads_session(store.dumps_session(populated), "s.toml")
 
 
@@ -623,7 +624,7 @@ def test_permission_denied_on_read_is_explained(session_file: Path, monkeypatch:
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda t: t.replace("schema_version = 1", "schema_version = 99"),
+        lambda t: re.sub(r"^schema_version = \d+$", "schema_version = 99", t, count=1, flags=re.M),
         lambda t: t.replace('holder = "labor"', 'holder = "ghost"', 1),
         lambda t: t + "\n[[[oops\n",
         lambda t: "",

@@ -270,7 +270,7 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
     criteria = session.criteria_for(issue)
     order = session.stage_order
     reached = Stage.CRITERIA in order and issue.stage in order and order.index(issue.stage) >= order.index(Stage.CRITERIA)
-    if not criteria or not (reached or issue.ratings or issue.criteria):
+    if not criteria or not (reached or issue.has_scores() or issue.criteria):
         return []
     shared = {c.id for c in session.shared_criteria}
     labels = {c.id: f"C{n}" for n, c in enumerate(criteria, start=1)}
@@ -279,17 +279,16 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
         Item(line(Run(labels[c.id], "label"), " ", c.text, em(" (shared by every issue)") if c.id in shared else None))
         for c in criteria
     )))
-    if not issue.ratings:
+    if not issue.has_scores():
         return out
-    scores = {(r.option, r.criterion): r.score for r in issue.ratings}
-    rated = {r.option for r in issue.ratings}
     rows = []
     for option in issue.options:
-        if option.state is not OptionState.ACTIVE and option.id not in rated:
+        scores = option.scores
+        if option.state is not OptionState.ACTIVE and not scores:
             continue
         state = {OptionState.COMBINED: " (combined)", OptionState.SET_ASIDE: " (set aside)"}.get(option.state, "")
         name = line(Run(option_labels[option.id], "label"), " ", option.text, state)
-        rows.append((name, *(line(str(scores[(option.id, c.id)]) if (option.id, c.id) in scores else EMPTY_CELL) for c in criteria)))
+        rows.append((name, *(line(str(scores[c.id]) if c.id in scores else EMPTY_CELL) for c in criteria)))
     out.append(Paragraph(line(f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated:"), "note"))
     out.append(Table(("Option", *(labels[c.id] for c in criteria)), tuple(rows), ("left",) + ("center",) * len(criteria)))
     return out

@@ -382,7 +382,7 @@ class ReviewScreen(Screen):
                 rows.append(Row(body, f"item:{option.id}"))
 
         criteria = state.criteria_for(issue)
-        if issue.criteria or issue.ratings:
+        if issue.criteria or issue.has_scores():
             rows += self._criteria_rows(issue, criteria, option_labels)
 
         if issue.checks:
@@ -403,16 +403,14 @@ class ReviewScreen(Screen):
         rows = [_header(f"Criteria ({len(criteria)}) and ratings")]
         for k, criterion in enumerate(criteria, start=1):
             rows.append(Row(join((f"C{k} ", "bold $primary"), literal(criterion.text), ("  (every issue)" if criterion.id in shared else "", "dim")), f"item:{criterion.id}"))
-        scores = {(r.option, r.criterion): r.score for r in issue.ratings}
-        rated = {r.option for r in issue.ratings}
-        shown = [o for o in issue.options if o.state is OptionState.ACTIVE or o.id in rated]
-        if not (shown and criteria and issue.ratings):
+        shown = [o for o in issue.options if o.state is OptionState.ACTIVE or o.scores]
+        if not (shown and criteria and issue.has_scores()):
             return rows
         width = 28
         head = f"{'Option':<{width}}" + "".join(f"{'C' + str(k):>4}" for k in range(1, len(criteria) + 1)) + "     Σ"
         lines = [literal(head, "bold underline")]
         for option in shown:
-            values = [scores.get((option.id, c.id)) for c in criteria]
+            values = [option.scores.get(c.id) for c in criteria]
             name = one_line(f"{option_labels[option.id]} {option.text}", width - 1)
             cells = "".join(f"{'·' if v is None else v:>4}" for v in values)
             total = sum(v for v in values if v is not None)

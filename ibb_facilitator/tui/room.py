@@ -76,9 +76,8 @@ ROOM_FIELDS: dict[str, Any] = _only(
             "stage",
             "brainstorming",
             interests=_each(_only("id", "text", "holder")),
-            options=_each(_only("id", "text", "state", "combined_into")),
+            options=_each(_only("id", "text", "state", "combined_into", "scores")),
             criteria=_each(_only("id", "text")),
-            ratings=_each(_only("option", "criterion", "score")),
             checks=_each(_only("id", "method", "at", "proposal", "outcome")),
         )
     ),
@@ -263,7 +262,7 @@ def build_view(session: Session) -> RoomView:
         for n, option in enumerate(issue["options"], start=1):
             if option["state"].value != "active":
                 continue
-            scores = [r["score"] for r in issue["ratings"] if r["option"] == option["id"] and r["criterion"] in crit_ids]
+            scores = [score for criterion, score in option["scores"].items() if criterion in crit_ids]
             if scores:
                 totals.append((sum(scores), n, option["text"], len(scores)))
         if totals:
