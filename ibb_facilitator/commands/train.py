@@ -47,7 +47,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     _write_new(out, dumps_session(session))
     from ..tui.app import IbbApp
 
-    IbbApp(path=out, theme=args.theme).run()
+    IbbApp(path=out, theme=args.theme, open_in_background=True).run()
     return 0
 
 

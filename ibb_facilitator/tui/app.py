@@ -1,10 +1,17 @@
 """The facilitation app: opens a session, applies every change through ``editing``, autosaves.
 
 Never lose a word: every change marks the session dirty and a save follows within
-``AUTOSAVE_DELAY`` seconds. The TOML text is made on the UI thread (a consistent snapshot), the
-write + fsync happens in a thread worker, and writes are serialized so an older snapshot never
-lands after a newer one. Quitting flushes synchronously, so there is never an "unsaved" prompt.
+``AUTOSAVE_DELAY`` seconds. The UI thread takes a consistent snapshot (``savecache``: only what
+changed since the last autosave is copied), a thread worker makes the bytes from it, writes and
+fsyncs, and writes are serialized so an older snapshot never lands after a newer one. Quitting
+flushes synchronously and in full, so there is never an "unsaved" prompt.
 A failed save is shown at once; the work stays in memory and Ctrl+S saves it elsewhere.
+
+Start-up: ``ibb open FILE`` (``open_in_background=True``) paints ``OpeningScreen`` as its first
+frame, then reads and validates the file on a thread worker and switches to the session (keys
+typed meanwhile are held and replayed; see ``tui/opening.py``). This module imports only Textual
+at the top: the session core (pydantic models, store, editing, undo history; ~100 ms of imports)
+is imported by ``load_core``, on that worker or on the first call that needs it.
 """
 
 from __future__ import annotations
@@ -14,20 +21,66 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
-from .. import editing, recent
-from ..history import History
-from ..model import Session
-from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_data, dumps_session, session_data
-from .modals import Panel, Prompt
+from .text import join
 from .theme import THEMES
 
+if TYPE_CHECKING:
+    from ..history import History
+    from ..model import Session
+    from ..savecache import SaveCache, Snapshot
+    from ..store import SaveError, SessionFile, StoreError
+    from .opening import OpeningScreen
+
+_core_loaded = False
+
+
+def load_core() -> None:
+    """Import the session core and bind the names this module uses (``SessionFile``,
+    ``SaveError``, ``dumps_session``...) as its globals. Idempotent and thread-safe (imports are).
+
+    Not at the top of the module: pydantic and the models cost ~100 ms, which ``ibb open`` spends
+    on its loading thread, behind the first frame, instead of before it."""
+    global _core_loaded, History, Session, SaveCache, LockedError, SaveError, SessionFile, StoreError, dumps_session
+    if _core_loaded:
+        return
+    from ..history import History
+    from ..model import Session
+    from ..savecache import SaveCache
+    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session
+
+    _core_loaded = True
+
+
+def open_file(path: Path, readonly: bool) -> tuple[SessionFile | None, str, list[str]]:
+    """``(file, read-only reason, [])`` for ``path``, or ``(None, "", error lines)``. A file
+    another instance holds for writing opens read-only, with that as the reason. Any thread."""
+    load_core()
+    reason = "opened for review: nothing can be changed" if readonly else ""
+    try:
+        opened = SessionFile.open(path, readonly=readonly)
+    except LockedError as exc:
+        try:
+            opened = SessionFile.open(path, readonly=True)
+        except StoreError as inner:
+            return None, "", inner.lines
+        reason = str(exc)
+    except StoreError as exc:
+        return None, "", exc.lines
+    return opened, reason, []
+
 AUTOSAVE_DELAY = 0.2
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class IbbApp(App[None]):
@@ -41,17 +94,20 @@ class IbbApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, *, path: Path | None = None, readonly: bool = False, new_session: Session | None = None, new_path: Path | None = None, theme: str = "projector", review_path: Path | None = None, review_at: int | None = None, review_focus: str | None = None):
+    def __init__(self, *, path: Path | None = None, readonly: bool = False, new_session: Session | None = None, new_path: Path | None = None, theme: str = "projector", review_path: Path | None = None, review_at: int | None = None, review_focus: str | None = None, open_in_background: bool = False):
+        """``open_in_background``: open ``path`` behind an opening screen (``ibb open``) rather
+        than before the first frame (the default: the session screen is there once mounted)."""
         super().__init__()
         self.start_path, self.start_readonly = path, readonly
+        self.open_in_background = open_in_background
         self.review_path, self.review_at, self.review_focus = review_path, review_at, review_focus
         self.new_session, self.new_path = new_session, new_path
         self.start_theme = theme
         self.file: SessionFile | None = None
-        self.session: Session = Session(title="(no session)")
+        self._session: Session | None = None  # see the ``session`` property
         self.readonly = False
         self.readonly_reason = ""
-        self.history = History()
+        self._history: History | None = None  # see the ``history`` property
         self.dirty = False
         self.save_error: str | None = None
         self.last_saved: datetime | None = None
@@ -59,20 +115,73 @@ class IbbApp(App[None]):
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written_seq = 0
+        self._save_cache: SaveCache | None = None  # made in _attach (it needs the session core)
         self._quit_armed = False
+        self.opening: OpeningScreen | None = None  # while a file loads behind the opening screen
+        # Keys and pastes typed while a file opens, held until the session is shown (None: not
+        # holding), and the ones being handed over (by id), which must pass.
+        self._held: list[events.Key | events.Paste] | None = None
+        self._replaying: set[int] = set()
+        self._passing = False
+        self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
+        self._choose_theme(theme)
+
+    def _choose_theme(self, name: str) -> None:
+        """Register our themes and make ``name`` current before the first stylesheet parse.
+
+        Set in ``on_mount`` (the usual way), the theme's watcher makes Textual parse and apply
+        every style a second time before the first frame (~15 ms of a ~40 ms start). Here the
+        reactive is set without its watcher, and what the watcher would do at this point is
+        done by hand: the theme's classes, the ANSI colour filter, the CSS variables. Later
+        changes (F9) go through the watcher as usual."""
+        for theme in THEMES:
+            self.register_theme(theme)
+        if name not in self.available_themes:
+            name = "projector"
+        self.set_reactive(App.theme, name)
+        current = self.current_theme
+        self.set_class(True, f"-theme-{name}")
+        self.set_class(current.dark, "-dark-mode")
+        self.set_class(not current.dark, "-light-mode")
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)  # Textual 8.2; harmless if gone
+        if refresh_filter is not None:
+            refresh_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    @property
+    def session(self) -> Session:
+        """The open session (an empty one before any is open)."""
+        if self._session is None:
+            load_core()
+            self._session = Session(title="(no session)")
+        return self._session
+
+    @session.setter
+    def session(self, value: Session) -> None:
+        self._session = value
+
+    @property
+    def history(self) -> History:
+        if self._history is None:
+            load_core()
+            self._history = History()
+        return self._history
+
+    @history.setter
+    def history(self, value: History) -> None:
+        self._history = value
 
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = self.start_theme if self.start_theme in self.available_themes else "projector"
         if self.new_session is not None:
             from .setup import SetupScreen
 
             self.push_screen(SetupScreen(self.new_session, self.new_path))
         elif self.review_path is not None:
             self.open_review(self.review_path, self.review_focus, at=self.review_at)
+        elif self.start_path is not None and self.open_in_background:
+            self.open_behind_screen(self.start_path, readonly=self.start_readonly)
         elif self.start_path is not None:
             self.open_session(self.start_path, readonly=self.start_readonly)
         else:
@@ -82,21 +191,144 @@ class IbbApp(App[None]):
 
     def open_session(self, path: Path, *, readonly: bool = False) -> bool:
         """Open ``path`` and show its stage walk. A bad file is shown, never touched."""
-        reason = "opened for review: nothing can be changed" if readonly else ""
-        try:
-            opened = SessionFile.open(path, readonly=readonly)
-        except LockedError as exc:
-            try:
-                opened = SessionFile.open(path, readonly=True)
-            except StoreError as inner:
-                self.show_error(f"Cannot open {path}", inner.lines)
-                return False
-            reason = str(exc)
-        except StoreError as exc:
-            self.show_error(f"Cannot open {path}", exc.lines)
+        opened, reason, problems = open_file(path, readonly)
+        if opened is None:
+            self.show_error(f"Cannot open {path}", problems)
             return False
         self._attach(opened, reason)
         return True
+
+    # --- opening behind the first frame (``ibb open``) ----------------------------------------
+
+    def open_behind_screen(self, path: Path, *, readonly: bool = False) -> None:
+        """Show ``OpeningScreen`` for ``path`` now; once it is on screen, load the file on a
+        thread worker, then show the session (or the file's problems, the file untouched)."""
+        from .opening import OpeningScreen
+
+        screen = self.opening = OpeningScreen(path)
+        self._held = []
+
+        def start() -> None:
+            self.run_worker(lambda: self._load_behind(path, readonly, screen), name=f"open {path.name}", group="open", thread=True, exit_on_error=False)
+
+        # The load starts once the opening screen's first frame is out (``_display``), so the
+        # two do not share the interpreter; the timer is a backstop should that hook not fire.
+        self._start_loading = start
+        self.push_screen(screen)
+        self.set_timer(0.3, self._start_loading_now)
+
+    def _start_loading_now(self) -> None:
+        start, self._start_loading = self._start_loading, None
+        if start is not None:
+            start()
+
+    def _display(self, screen: Screen, renderable: Any) -> None:
+        """Textual's "write this frame" (private in Textual 8.2): the one place that knows a
+        frame went out. Used only to start the loading thread after the opening screen's first."""
+        super()._display(screen, renderable)
+        if self._start_loading is not None and screen is self.opening and renderable is not None and not self._batch_count:
+            self.call_later(self._start_loading_now)
+
+    def _load_behind(self, path: Path, readonly: bool, screen: OpeningScreen) -> None:
+        """On the worker thread: everything slow about opening, then hand over to the UI thread.
+
+        ``ibb open`` starts with the cyclic garbage collector off (``cli._run_app``): start-up
+        allocates much and frees little, and a hundred automatic collections cost ~50 ms of it.
+        Here, once the file is loaded, everything alive is frozen (out of the collector's sight,
+        as in ``_attach``), without a full collection first (another 20-80 ms: the few thousand
+        objects of start-up garbage stay, a few hundred KB), and the collector is switched back
+        on, whatever happened."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        opened: SessionFile | None = None
+        try:
+            load_core()  # the screen says "Loading the program…" from the start
+            from . import session_screen  # noqa: F401 - its import (~30 ms) is done here, not on the UI thread
+
+            screen.post_message(screen.Progress("Reading and checking the file…"))
+            opened, reason, problems = open_file(path, readonly)
+            if opened is not None:
+                gc.freeze()
+        except Exception as exc:  # noqa: BLE001 - a bug while opening is shown like a bad file, never a crash
+            problems = [f"{path}: could not open it: {type(exc).__name__}: {exc}"]
+            opened, reason = None, ""
+        finally:
+            gc.enable()
+        if worker.is_cancelled:  # quit while loading
+            if opened is not None:
+                opened.close()
+            return
+        try:
+            self.call_from_thread(self._loaded_behind, screen, opened, reason, problems)
+        except RuntimeError:  # the app has gone meanwhile
+            if opened is not None:
+                opened.close()
+
+    async def _loaded_behind(self, screen: OpeningScreen, opened: SessionFile | None, reason: str, problems: list[str]) -> None:
+        if self.opening is not screen or self.screen is not screen:  # quitting, or somehow moved on
+            if opened is not None:
+                opened.close()
+            return
+        self.opening = None
+        if opened is None:
+            held, self._held = len(self._held or []), None  # never applied to the error panel
+            lines = [(line, "") for line in problems] + [("", ""), ("The file was not changed.", "bold")]
+            if held:
+                lines.append((f"{_count(held, 'key')} typed while it was opening {'was' if held == 1 else 'were'} not applied.", ""))
+            from .modals import Panel
+
+            await self.switch_screen(Panel(f"Cannot open {screen.path}", lines))
+            return
+        await self._attach(opened, reason, collect=False)
+        from .. import recent
+
+        # the recent-files list (an fsync'd write) is no reason to keep the session waiting
+        self.run_worker(lambda: recent.remember(opened.path), name="remember", group="recent", thread=True, exit_on_error=False)
+        if self._held:
+            self.run_worker(self._replay(), name="replay held keys", group="replay", exit_on_error=False)
+        else:
+            self._held = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """While a file opens (and its held keys are handed over), keys and pastes are held in
+        order; a priority key (Ctrl+Q) still acts at once."""
+        if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if id(event) in self._replaying:  # a held key, handed over now: acts as typed
+                self._replaying.discard(id(event))
+                self._passing = True
+                try:
+                    await super().on_event(event)
+                finally:
+                    self._passing = False
+                return
+            if isinstance(event, events.Key) and await self._check_bindings(event.key, priority=True):
+                return
+            self._held.append(event)
+            if self.opening is not None:
+                self.opening.show_held(len(self._held))
+            return
+        await super().on_event(event)
+
+    async def _replay(self) -> None:
+        """Hand the held keys to the session, in order, each one handled (with all it set off:
+        an Enter's submit, a repaint) before the next, as when typed by hand. Keys typed during
+        the hand-over join the end of the queue."""
+        import asyncio
+        import time
+
+        while self._held:
+            event = self._held.pop(0)
+            again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+            self._replaying.add(id(again))
+            self.post_message(again)
+            deadline = time.monotonic() + 0.5
+            quiet = 0
+            while quiet < 2 and time.monotonic() < deadline:  # every queue empty, twice running
+                await asyncio.sleep(0)
+                pumps = [self, *self.screen.walk_children(with_self=True)]
+                quiet = quiet + 1 if all(pump._message_queue.empty() for pump in pumps) else 0
+        self._held = None
 
     def open_review(self, path: Path, focus: str | None = None, *, at: int | None = None) -> bool:
         """Show ``path`` in the review screen: read-only, for reading, with a timeline.
@@ -108,6 +340,7 @@ class IbbApp(App[None]):
         """
         from .review import ReviewScreen
 
+        load_core()
         try:
             opened = SessionFile.open(path, readonly=True)
         except StoreError as exc:
@@ -117,6 +350,7 @@ class IbbApp(App[None]):
         return True
 
     def start_new(self, session: Session, path: Path) -> bool:
+        load_core()
         try:
             opened = SessionFile.create(path, session)
         except StoreError as exc:
@@ -125,41 +359,62 @@ class IbbApp(App[None]):
         self._attach(opened, "")
         return True
 
-    def _attach(self, opened: SessionFile, readonly_reason: str) -> None:
+    def _attach(self, opened: SessionFile, readonly_reason: str, *, collect: bool = True) -> Any:
+        """Make ``opened`` the app's session and show it; awaitable. ``collect=False``: the
+        caller has already frozen the heap (see ``_load_behind``) and remembers the file."""
+        load_core()
         from .session_screen import SessionScreen
 
         if self.file is not None:
             self.flush()
             self.file.close()
         self.file, self.session = opened, opened.session
-        # The loaded session is hundreds of thousands of long-lived objects: moving them out of the
-        # cyclic collector's sight turns 200+ ms pauses while typing into a few ms.
-        gc.collect()
-        gc.freeze()
+        if collect:
+            # The loaded session is hundreds of thousands of long-lived objects: moving them out
+            # of the cyclic collector's sight turns 200+ ms pauses while typing into a few ms.
+            gc.collect()
+            gc.freeze()
         self.readonly = opened.readonly
         self.readonly_reason = readonly_reason
         self.history = History()
+        if self._save_cache is None:
+            self._save_cache = SaveCache()  # the file in pieces: an autosave writes only what changed
         self.dirty, self.save_error = False, None
         self.last_saved = None
-        recent.remember(opened.path)
-        self._paint_title()
-        self.switch_or_push(SessionScreen())
+        if collect:
+            from .. import recent
 
-    def switch_or_push(self, screen: Screen) -> None:
+            recent.remember(opened.path)
+        self._paint_title()
+        return self.switch_or_push(SessionScreen())
+
+    def switch_or_push(self, screen: Screen) -> Any:
+        """Show ``screen`` in place of the current one (or above the default screen); awaitable."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) > 1:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+            return self.switch_screen(screen)
+        return self.push_screen(screen)
 
     def show_error(self, title: str, lines: list[str]) -> None:
+        from .modals import Panel
+
         self.push_screen(Panel(title, [(line, "") for line in lines] + [("", ""), ("The file was not changed.", "bold")]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a file opens, the command palette (a priority key) waits like every other key.
+        if action == "command_palette" and self._held is not None and not self._passing:
+            return False
+        return True
 
     # --- changes, undo, autosave --------------------------------------------------------------
 
     def change(self, label: str, fn, *args, **kwargs):
         """Apply one ``editing`` change; on a rule error, say why and leave the session as it was."""
+        from pydantic import ValidationError
+
+        from .. import editing
+
         if self.readonly:
             self.notify("Read-only: nothing can be changed here.", severity="warning")
             return None
@@ -197,19 +452,26 @@ class IbbApp(App[None]):
         self._save_timer = None
         if not self.dirty or self.file is None or self.readonly:
             return
-        snapshot = session_data(self.session)  # cheap; the TOML text is made on the worker
+        # cheap: copies only what changed since the last autosave; the bytes are made on the worker
+        snapshot = self._save_cache.snapshot(self.session)
         self.dirty = False
         self._seq += 1
         seq, target = self._seq, self.file
         self._paint_title()
         self.run_worker(lambda: self._write(target, snapshot, seq), thread=True, group="autosave", exit_on_error=False)
 
-    def _write(self, target: SessionFile, snapshot: dict, seq: int) -> None:
+    def _write(self, target: SessionFile, snapshot: Snapshot, seq: int) -> None:
         with self._write_lock:
             if seq < self._written_seq:
                 return  # a newer snapshot already landed
             try:
-                target.save(dumps_data(snapshot).encode("utf-8"))
+                data = self._save_cache.render(snapshot)
+            except Exception as exc:  # a bug must not pass for a save: say so, and write in full next time
+                self._save_cache.clear()
+                self.call_from_thread(self._save_failed, f"{target.path}: could not save: {type(exc).__name__}: {exc}")
+                return
+            try:
+                target.save(data)
             except SaveError as exc:
                 self.call_from_thread(self._save_failed, str(exc))
                 return
@@ -250,6 +512,13 @@ class IbbApp(App[None]):
             self._written_seq = self._seq
         self.dirty = False
         self._saved()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header shows a session's title as written: markup-like text as typed, control
+        characters as symbols (Textual's own would pass ESC to the terminal)."""
+        if not sub_title:
+            return join(title)
+        return join(title, (" — ", "dim"), (sub_title, "dim"))
 
     def _paint_title(self) -> None:
         session = self.session
@@ -292,6 +561,9 @@ class IbbApp(App[None]):
     def action_save_as(self) -> None:
         if self.file is None:
             return
+        from .. import recent
+        from .modals import Prompt
+
         suggestion = str(self.file.path.with_name(self.file.path.stem + "-copy.toml"))
 
         def chosen(value: str | None) -> None:
@@ -316,6 +588,7 @@ class IbbApp(App[None]):
     def action_help(self) -> None:
         from ..commands.room import room_hint
         from .help import help_lines
+        from .modals import Panel
 
         lines = help_lines()
         if self.file is not None:
@@ -327,6 +600,7 @@ class IbbApp(App[None]):
         yield from super().get_system_commands(screen)
         if self.file is not None:
             from ..commands.room import room_hint
+            from .modals import Panel
 
             hint = [(line, "") for line in room_hint(self.file.path)]
             yield SystemCommand("Room view", "Show this session on the wall or in a browser: the commands", lambda: self.push_screen(Panel("Room view", hint)))
