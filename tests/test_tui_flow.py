@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from ibb_facilitator import agenda, store
@@ -105,7 +106,7 @@ async def test_complete_session_then_reopen(tmp_path):
         await pilot.pause()
         criteria = session.criteria_for(new_issue)
         active = [o for o in new_issue.options if o.state is OptionState.ACTIVE]
-        assert any(r.option == active[0].id and r.criterion == criteria[0].id and r.score == 4 for r in new_issue.ratings)
+        assert active[0].scores.get(criteria[0].id) == 4
 
         await walk_to(pilot, Stage.CONSENSUS)
         await enter(pilot, "Hire three building-based substitutes, paid from the coverage line")
@@ -182,3 +183,49 @@ async def test_complete_session_then_reopen(tmp_path):
         shown = screen.query_one("#interests-list", OptionList)
         texts = [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
         assert any("students keep learning" in t for t in texts)
+
+
+async def test_keys_typed_behind_enter_while_the_app_is_busy_start_the_next_item(tmp_path):
+    """Regression: Enter ran as a binding once the key had bubbled up to the app, so keys queued
+    behind it (a busy moment: autosave, a big repaint) reached the line first and joined the
+    item: "Class size⏎Bus" was stored as "Class sizeBus" or lost "Bus"."""
+    path = fresh_session(tmp_path / "burst.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        before = [i.statement for i in app.session.issues]
+        app.screen.query_one("#capture", Input).focus()
+        await pilot.pause()
+        for char in "Class size\rBus routes\rLate":  # all queued before the app reads any
+            key = events.Key("enter" if char == "\r" else "space" if char == " " else char, char)
+            key.set_sender(app)
+            app._driver.send_message(key)
+        await pilot.pause()
+        await pilot.pause()
+        added = [i.statement for i in app.session.issues][len(before):]
+        line = app.screen.query_one("#capture", Input).value
+        await pilot.press("ctrl+q")
+    assert added == ["Class size", "Bus routes"]
+    assert line == "Late"
+
+
+async def test_a_refused_item_goes_back_into_the_capture_line(tmp_path, monkeypatch):
+    from ibb_facilitator import editing
+
+    def refuse(*args, **kwargs):
+        raise editing.RuleError("not now")
+
+    path = fresh_session(tmp_path / "refused.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        count = len(app.session.issues)
+        monkeypatch.setattr(editing, "add_issue", refuse)
+        await enter(pilot, "Class size [caps]")
+        capture = app.screen.query_one("#capture", Input)
+        assert capture.value == "Class size [caps]"
+        assert len(app.session.issues) == count
+        monkeypatch.undo()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.issues[-1].statement == "Class size [caps]"
+        assert capture.value == ""
+        await pilot.press("ctrl+q")

@@ -8,13 +8,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
 
 from .. import editing
 from ..capture import split_due, split_owner
 from ..model import ActionKind
 from .modals import Prompt
-from .widgets import LinesInput
+from .widgets import LinesInput, RowList
 from .text import join, literal
 
 
@@ -37,7 +36,7 @@ class _ListScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall"):
             yield Label(self.TITLE, classes="dialog-title", id="list-title")
-            yield OptionList(id="aid-list")
+            yield RowList(id="aid-list")
             yield LinesInput(placeholder=self.PLACEHOLDER, id="aid-capture", split=True)
             yield Label("Enter adds · Tab to the list · Space marks done · E edits · O owner · Esc closes", classes="dialog-hint")
 
@@ -67,18 +66,13 @@ class _ListScreen(ModalScreen[None]):
         return widget.highlighted_option.id if widget.highlighted_option else None
 
     def fill(self, rows) -> None:
-        widget = self.query_one("#aid-list", OptionList)
-        keep = widget.highlighted
-        widget.clear_options()
-        widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
-        if rows:
-            widget.highlighted = min(keep or 0, len(rows) - 1)
+        """Show the rows; a change repaints its own row only (items are never removed here)."""
+        self.query_one("#aid-list", RowList).show_rows(rows)
 
     @on(LinesInput.Lines, "#aid-capture")
     def pasted_lines(self, event: LinesInput.Lines) -> None:
         """A pasted list: one item a line, exactly as if each had been typed and entered."""
         for line in event.lines:
-            event.input.value = line
             self.add(Input.Submitted(event.input, line))
 
     def action_close(self) -> None:
@@ -101,8 +95,8 @@ class ParkingLotScreen(_ListScreen):
         if not event.value.strip():
             return
         text, owner = split_owner(event.value)
-        if self.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id) is not None:
-            event.input.value = ""
+        if self.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id) is None:
+            event.input.give_back(event.value)  # refused: back in the line to be fixed
 
     def _item(self):
         item_id = self.selected()
@@ -154,8 +148,8 @@ class ActionsScreen(_ListScreen):
             return
         text, due = split_due(event.value)
         text, owner = split_owner(text)
-        if self.change("add action", editing.add_action, text, kind=self.kind, owner=owner, due=due, issue_id=self.issue_id) is not None:
-            event.input.value = ""
+        if self.change("add action", editing.add_action, text, kind=self.kind, owner=owner, due=due, issue_id=self.issue_id) is None:
+            event.input.give_back(event.value)  # refused: back in the line to be fixed
 
     def _item(self):
         item_id = self.selected()

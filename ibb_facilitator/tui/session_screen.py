@@ -14,8 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Digits, Header, Input, Label, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Digits, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import editing, process
@@ -23,7 +25,7 @@ from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, S
 from ..capture import parse_holder_prefix
 from .modals import Choose, LongText, Panel, PickMany, Prompt
 from .text import join, literal, one_line
-from .widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
+from .widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, RowList, ScoreTable, StageTimer, Stepper
 
 PLACEHOLDERS = {
     Stage.ISSUES: "New issue: “How can we …?” then Enter",
@@ -34,7 +36,41 @@ PLACEHOLDERS = {
 }
 
 
-class ItemList(OptionList):
+VIEWS = {
+    Stage.ISSUES: "view-issues",
+    Stage.INTERESTS: "view-interests",
+    Stage.OPTIONS: "view-options",
+    Stage.CRITERIA: "view-criteria",
+    Stage.CONSENSUS: "view-consensus",
+}
+
+
+# Actions that only make sense at some stages (``SessionScreen.check_action``).
+STAGE_ACTIONS: dict[str, frozenset[Stage]] = {
+    "brainstorm": frozenset({Stage.OPTIONS}),
+    "record_check": frozenset({Stage.CONSENSUS}),
+    "group": frozenset({Stage.INTERESTS}),
+    "stage_key": frozenset({Stage.INTERESTS, Stage.CRITERIA, Stage.CONSENSUS}),
+    "cycle_holder": frozenset({Stage.INTERESTS}),
+    "cycle_kind": frozenset({Stage.INTERESTS}),
+    "mark": frozenset({Stage.OPTIONS}),
+    "combine": frozenset({Stage.OPTIONS}),
+    "set_aside": frozenset({Stage.OPTIONS}),
+    "serves": frozenset({Stage.OPTIONS}),
+    "status": frozenset({Stage.ISSUES}),
+    "park_issue": frozenset({Stage.ISSUES}),
+    "strike": frozenset({Stage.INTERESTS, Stage.CRITERIA}),
+}
+
+
+class StageViews(ContentSwitcher):
+    """The stages' views, one shown. Switching shows and hides children (which lays out and
+    paints them); the switcher's own border and background stay as they are."""
+
+    current: Reactive[str | None] = Reactive(None, init=False, repaint=False)
+
+
+class ItemList(RowList):
     """The items of a stage. Single keys act on the highlighted item."""
 
     BINDINGS = [
@@ -53,7 +89,7 @@ class ItemList(OptionList):
     ]
 
 
-class VoterList(OptionList):
+class VoterList(RowList):
     """One row per voter (or party); one key records their response and moves on."""
 
     BINDINGS = [Binding("backspace", "screen.clear_response", "Clear")]
@@ -64,7 +100,7 @@ class VoterList(OptionList):
             event.prevent_default()
 
 
-class RatingGrid(DataTable):
+class RatingGrid(ScoreTable):
     """Options × criteria. Digits 0–5 rate the cell, Backspace clears it."""
 
     def on_key(self, event: Key) -> None:
@@ -77,6 +113,10 @@ class RatingGrid(DataTable):
 
 
 class SessionScreen(Screen):
+    # Textual repaints the whole screen on every focus change (Escape, Tab, a stage switch); the
+    # widgets whose look depends on focus restyle and repaint themselves, which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     BINDINGS = [
         Binding("alt+right,ctrl+pagedown", "stage(1)", "Next stage", id="stage.next"),
         Binding("alt+left,ctrl+pageup", "stage(-1)", "Prev stage", id="stage.previous"),
@@ -110,6 +150,8 @@ class SessionScreen(Screen):
         self.grouped = False
         self.presenting = False
         self._bindings_stage: Stage | None = None
+        self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
+        self._grouped_shown: object = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -123,7 +165,7 @@ class SessionScreen(Screen):
                 yield Static("", id="issue-statement")
                 yield Stepper(id="stepper")
             yield StageTimer(id="timer")
-        with ContentSwitcher(id="views", initial="view-issues"):
+        with StageViews(id="views", initial="view-issues"):
             yield ItemList(id="view-issues", classes="items")
             with Vertical(id="view-interests"):
                 yield ItemList(id="interests-list", classes="items")
@@ -160,6 +202,25 @@ class SessionScreen(Screen):
         return Stage.ISSUES if self.issue is None else stage
 
     def on_mount(self) -> None:
+        # The widgets every repaint touches, found once (a query walks the DOM each time).
+        self._issue_meta = self.query_one("#issue-meta", Label)
+        self._issue_statement = self.query_one("#issue-statement", Static)
+        self._stepper = self.query_one(Stepper)
+        self._views = self.query_one("#views", ContentSwitcher)
+        self._capture = self.query_one("#capture", Input)
+        self._timer = self.query_one(StageTimer)
+        self._caucus_clock = self.query_one(CaucusClock)
+        self._capture_tag = self.query_one("#capture-tag", Label)
+        self._banner = self.query_one("#banner", Static)
+        self._grouped = self.query_one("#interests-grouped", Horizontal)
+        self._grid = self.query_one(RatingGrid)
+        self._lists: dict[Stage, RowList] = {
+            Stage.ISSUES: self.query_one("#view-issues", ItemList),
+            Stage.INTERESTS: self.query_one("#interests-list", ItemList),
+            Stage.OPTIONS: self.query_one("#view-options", ItemList),
+            Stage.CRITERIA: self.query_one("#criteria-list", ItemList),
+            Stage.CONSENSUS: self.query_one(VoterList),
+        }
         self.method = self.session.decision_rule.method
         if self.session.parties:
             self.capture_holder = self.session.parties[0].id
@@ -171,12 +232,19 @@ class SessionScreen(Screen):
             attach(self)
 
     def on_resize(self) -> None:
-        self.query_one(Stepper).show(self.session.stage_order, self.stage)
+        # The stepper, the grid's option column and the air between items follow the size:
+        # repaint (cheap when nothing else changed: the lists and the grid compare row by row).
+        if hasattr(self, "_lists"):
+            self.refresh_all()
 
     # --- painting -----------------------------------------------------------------------------
 
     def refresh_all(self, reset_timer: bool = False) -> None:
-        """Repaint everything from the session (after any change, undo, or a move)."""
+        """Repaint everything from the session (after any change, undo, or a move).
+
+        Cheap when little changed: every widget is told only what differs from what it shows
+        (the lists and the grid compare row by row), so a change repaints its own lines only.
+        """
         session, issue, stage = self.session, self.issue, self.stage
         if issue is not None and stage not in session.stage_order:
             stage = Stage.ISSUES
@@ -188,21 +256,15 @@ class SessionScreen(Screen):
             meta += f" · {process.STATUS_LABELS[issue.status]}"
             if issue.raised_by != "joint":
                 meta += f" · raised by {session.holder_label(issue.raised_by)}"
-        self.query_one("#issue-meta", Label).update(literal(meta))
+        self._show(self._issue_meta, literal(meta))
         statement = issue.statement if issue else session.title
-        self.query_one("#issue-statement", Static).update(literal(statement))
-        self.query_one(Stepper).show(session.stage_order, stage)
-        self.query_one("#views", ContentSwitcher).current = {
-            Stage.ISSUES: "view-issues",
-            Stage.INTERESTS: "view-interests",
-            Stage.OPTIONS: "view-options",
-            Stage.CRITERIA: "view-criteria",
-            Stage.CONSENSUS: "view-consensus",
-        }[stage]
-        capture = self.query_one("#capture", Input)
-        capture.placeholder = PLACEHOLDERS[stage]
+        self._show(self._issue_statement, literal(statement))
+        self._stepper.show(session.stage_order, stage)
+        if self._views.current != VIEWS[stage]:
+            self._switch_view(VIEWS[stage], stage)
+        self._capture.placeholder = PLACEHOLDERS[stage]
         if reset_timer:
-            self.query_one(StageTimer).reset(session.time_boxes.get(stage, 0))
+            self._timer.reset(session.time_boxes.get(stage, 0))
         {
             Stage.ISSUES: self._paint_issues,
             Stage.INTERESTS: self._paint_interests,
@@ -213,7 +275,7 @@ class SessionScreen(Screen):
         self._paint_capture_tag()
         self._paint_banner()
         caucus = editing.open_caucus(session)
-        self.query_one(CaucusClock).show(
+        self._caucus_clock.show(
             f"{session.holder_label(caucus.party)}" + (f" (called by {caucus.called_by})" if caucus and caucus.called_by else "") if caucus else "",
             caucus.start if caucus else None,
         )
@@ -221,15 +283,29 @@ class SessionScreen(Screen):
             self._bindings_stage = stage
             self.refresh_bindings()
 
-    def _fill(self, widget: OptionList, rows: list[tuple[str, Content]]) -> None:
-        keep = widget.highlighted_option.id if widget.highlighted_option else None
-        widget.clear_options()
+    def _switch_view(self, view: str, stage: Stage) -> None:
+        """Show the stage's view. Focus in the list (or grid) of the view going away moves to the
+        new stage's list, now: left to Textual it is lost (the hidden widget's siblings are not
+        focusable) a frame later, and single keys then do nothing until Escape."""
+        old = self._views.visible_content
+        focused = self.focused
+        follow = old is not None and focused is not None and old in focused.ancestors_with_self
+        self._views.current = view
+        if follow:
+            self.set_focus(self._lists[stage], scroll_visible=False)
+
+    def _show(self, widget: Static, content: Content) -> None:
+        """``widget.update(content)`` unless it shows that already (an update re-renders and lays out)."""
+        shown = self._shown.get(widget)
+        if shown is not None and shown.is_same(content):
+            return
+        self._shown[widget] = content
+        widget.update(content)
+
+    def _fill(self, widget: RowList, rows: list[tuple[str, Content]]) -> None:
         if self.app.size.height >= 36 and widget.id != "voters":  # a big wall: air between items
             rows = [(item_id, prompt + "\n") for item_id, prompt in rows]
-        widget.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
-        if rows:
-            ids = [item_id for item_id, _ in rows]
-            widget.highlighted = ids.index(keep) if keep in ids else widget.highlighted or 0
+        widget.show_rows(rows)
 
     def _paint_issues(self) -> None:
         session = self.session
@@ -239,7 +315,7 @@ class SessionScreen(Screen):
             style = {"agreed": "bold $success", "parked": "$warning", "withdrawn": "dim strike", "no_consensus": "$error"}.get(issue.status.value, "")
             extra = f"  [{issue.article}]" if issue.article else ""
             rows.append((issue.id, join((f"{n:>2}. ", "bold"), literal(issue.statement, "strike" if issue.status is IssueStatus.WITHDRAWN else ""), (extra, "dim"), (f"  {status}", style))))
-        self._fill(self.query_one("#view-issues", ItemList), rows)
+        self._fill(self._lists[Stage.ISSUES], rows)
 
     def _interest_row(self, interest) -> Content:
         tag = self.session.holder_tag(interest.holder)
@@ -252,18 +328,21 @@ class SessionScreen(Screen):
         issue = self.issue
         assert issue is not None
         rows = [(i.id, self._interest_row(i)) for i in issue.interests]
-        self._fill(self.query_one("#interests-list", ItemList), rows)
-        grouped = self.query_one("#interests-grouped", Horizontal)
+        items = self._lists[Stage.INTERESTS]
+        self._fill(items, rows)
+        grouped = self._grouped
         grouped.display = self.grouped
-        self.query_one("#interests-list").display = not self.grouped
-        if self.grouped:
+        items.display = not self.grouped
+        holders = [p.id for p in self.session.parties] + [MUTUAL]
+        shown = [(self.session.holder_label(h), [i.text for i in issue.interests if i.holder == h]) for h in holders] if self.grouped else None
+        if self.grouped and shown != self._grouped_shown:
             grouped.remove_children()
-            holders = [p.id for p in self.session.parties] + [MUTUAL]
             for holder in holders:
                 column = Vertical(classes="holder-column" + (" mutual" if holder == MUTUAL else ""))
                 grouped.mount(column)
                 column.mount(Label(literal(self.session.holder_label(holder)), classes="holder-title"))
                 column.mount(Static(literal("\n".join(f"• {i.text}" for i in issue.interests if i.holder == holder) or "—"), classes="holder-items"))
+        self._grouped_shown = shown
 
     def _option_row(self, option, issue: Issue) -> Content:
         mark = "● " if option.id in self.marked else ""
@@ -281,7 +360,7 @@ class SessionScreen(Screen):
         rows = []
         for n, option in enumerate(issue.options, start=1):
             rows.append((option.id, join((f"#{n} ", "dim"), self._option_row(option, issue))))
-        self._fill(self.query_one("#view-options", ItemList), rows)
+        self._fill(self._lists[Stage.OPTIONS], rows)
 
     def _paint_criteria(self) -> None:
         issue = self.issue
@@ -289,23 +368,19 @@ class SessionScreen(Screen):
         criteria = self.session.criteria_for(issue)
         shared = {c.id for c in self.session.shared_criteria}
         rows = [(c.id, join((f"C{n} ", "bold $primary"), literal(c.text), ("  (all issues)" if c.id in shared else "", "dim"))) for n, c in enumerate(criteria, 1)]
-        self._fill(self.query_one("#criteria-list", ItemList), rows)
-        grid = self.query_one(RatingGrid)
-        cursor = grid.cursor_coordinate
-        grid.clear(columns=True)
+        self._fill(self._lists[Stage.CRITERIA], rows)
         width = max(10, min(48, self.size.width - 8 * (len(criteria) + 1) - 10))
-        grid.add_column("Option", key="option", width=width)
-        for n, c in enumerate(criteria, 1):
-            grid.add_column(f"C{n}", key=c.id)
-        grid.add_column("Σ", key="total")
+        columns: list[tuple[str, str, int | None]] = [("option", "Option", width)]
+        columns += [(c.id, f"C{n}", None) for n, c in enumerate(criteria, 1)]
+        columns.append(("total", "Σ", None))
+        grid_rows: list[tuple[str, tuple[object, ...]]] = []
         for n, option in enumerate(issue.options, 1):
             if option.state is not OptionState.ACTIVE:
                 continue
             scores = [editing.rating_of(issue, option.id, c.id) for c in criteria]
             cells = [literal(one_line(f"#{n} {option.text}", width))] + ["·" if s is None else str(s) for s in scores] + [str(sum(s for s in scores if s is not None))]
-            grid.add_row(*cells, key=option.id)
-        if grid.row_count:
-            grid.cursor_coordinate = grid.validate_cursor_coordinate(cursor)
+            grid_rows.append((option.id, tuple(cells)))
+        self._grid.show_table(columns, grid_rows)
 
     def _voter_rows(self) -> list[tuple[str, str, str | None]]:
         """(key, label, party) for each voter of the current method."""
@@ -323,17 +398,20 @@ class SessionScreen(Screen):
             Method.GRADIENTS: f"keys 1–8 · consensus: no 8 (block), no 5, nobody past {rule.gradient_threshold}",
             Method.PER_PARTY: "keys y / n · consensus: every party concurs",
         }[self.method]
-        self.query_one("#method-label", Label).update(join((process.METHOD_LABELS[self.method], "bold"), f"  ({keys}; Ctrl+T changes method)"))
+        self._show(self.query_one("#method-label", Label), join((process.METHOD_LABELS[self.method], "bold"), f"  ({keys}; Ctrl+T changes method)"))
         rows = []
-        for key, label, _ in self._voter_rows():
+        tally = self._tally()
+        voters = self._voter_rows()
+        for key, label, _ in voters:
             response = self.responses.get(key)
             value = "—" if response is None else process.value_label(self.method, response.value)
-            below = response is not None and key in self._tally().below
+            below = response is not None and key in tally.below
             rows.append((key, join(literal(label), "  ", (value, "bold $error" if below else "bold"))))
-        self._fill(self.query_one(VoterList), rows)
-        tally = self._tally()
-        total = len(self._voter_rows())
-        self.query_one("#tally-digits", Digits).update(f"{tally.counted}/{total}")
+        self._fill(self._lists[Stage.CONSENSUS], rows)
+        total = len(voters)
+        digits = self.query_one("#tally-digits", Digits)
+        if digits.value != f"{tally.counted}/{total}":
+            digits.update(f"{tally.counted}/{total}")
         if tally.counted == 0:
             verdict = join(("Waiting for responses", "dim"))
         elif tally.consensus:
@@ -342,7 +420,7 @@ class SessionScreen(Screen):
             verdict = join(("NOT YET", "bold reverse $error"), "  below the line: ", literal(", ".join(tally.below)))
         if self.proposal:
             verdict = join(verdict, "\nProposal: ", literal(self.proposal, "italic"))
-        self.query_one("#verdict", Static).update(verdict)
+        self._show(self.query_one("#verdict", Static), verdict)
         issue = self.issue
         history: list[Content] = []
         if issue is not None:
@@ -352,18 +430,18 @@ class SessionScreen(Screen):
             for ta in session.agreements_for(issue.id):
                 initials = ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
                 history.append(join(("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]", "dim")))
-        self.query_one("#check-history", Static).update(Content("\n").join(history) if history else literal(""))
+        self._show(self.query_one("#check-history", Static), Content("\n").join(history) if history else literal(""))
 
     def _paint_capture_tag(self) -> None:
-        tag = self.query_one("#capture-tag", Label)
+        tag = self._capture_tag
         if self.stage is Stage.INTERESTS and self.capture_holder:
-            tag.update(join((f" {self.session.holder_tag(self.capture_holder)} ", "bold reverse")))
+            self._show(tag, join((f" {self.session.holder_tag(self.capture_holder)} ", "bold reverse")))
             tag.display = True
         else:
             tag.display = False
 
     def _paint_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
+        banner = self._banner
         app = self.app
         parts = []
         if app.readonly:  # type: ignore[attr-defined]
@@ -373,7 +451,7 @@ class SessionScreen(Screen):
             parts.append(join(("BRAINSTORM", "bold"), ": every idea goes up · no author · no judging · Ctrl+B ends it"))
         banner.display = bool(parts)
         banner.set_class(bool(app.readonly), "-readonly")  # type: ignore[attr-defined]
-        banner.update(Content("  |  ").join(parts) if parts else literal(""))
+        self._show(banner, Content("  |  ").join(parts) if parts else literal(""))
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -383,13 +461,7 @@ class SessionScreen(Screen):
         return result
 
     def _list(self) -> OptionList | None:
-        return {
-            Stage.ISSUES: self.query_one("#view-issues", ItemList),
-            Stage.INTERESTS: self.query_one("#interests-list", ItemList),
-            Stage.OPTIONS: self.query_one("#view-options", ItemList),
-            Stage.CRITERIA: self.query_one("#criteria-list", ItemList),
-            Stage.CONSENSUS: self.query_one(VoterList),
-        }[self.stage]
+        return self._lists[self.stage]
 
     def _selected(self) -> str | None:
         widget = self._list()
@@ -401,31 +473,21 @@ class SessionScreen(Screen):
         return process.tally(self.session, self.method, list(self.responses.values()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        stage = self.stage
-        per_stage = {
-            "brainstorm": stage is Stage.OPTIONS,
-            "record_check": stage is Stage.CONSENSUS,
-            "group": stage is Stage.INTERESTS,
-            "stage_key": stage in (Stage.INTERESTS, Stage.CRITERIA, Stage.CONSENSUS),
-            "cycle_holder": stage is Stage.INTERESTS,
-            "cycle_kind": stage is Stage.INTERESTS,
-            "mark": stage is Stage.OPTIONS,
-            "combine": stage is Stage.OPTIONS,
-            "set_aside": stage is Stage.OPTIONS,
-            "serves": stage is Stage.OPTIONS,
-            "status": stage is Stage.ISSUES,
-            "park_issue": stage is Stage.ISSUES,
-            "strike": stage in (Stage.INTERESTS, Stage.CRITERIA),
-            "issue": bool(self.session.issues),
-            "training": self.session.training is not None,
-            "general_brief": self.session.training is not None,
-        }
-        return per_stage.get(action, True)
+        # Asked for every binding each time the keys are refreshed (focus, stage): stay cheap.
+        stages = STAGE_ACTIONS.get(action)
+        if stages is not None:
+            return self.stage in stages
+        if action == "issue":
+            return bool(self.session.issues)
+        if action in ("training", "general_brief"):
+            return self.session.training is not None
+        return True
 
     # --- capture ------------------------------------------------------------------------------
 
     @on(Input.Submitted, "#capture")
     def capture(self, event: Input.Submitted) -> None:
+        """The line was emptied as Enter was read (``LinesInput``): a refused item goes back."""
         text = event.value
         if not text.strip():
             return
@@ -434,7 +496,7 @@ class SessionScreen(Screen):
         if stage is Stage.ISSUES:
             done = self.change("add issue", editing.add_issue, text)
         elif issue is None:
-            return
+            pass
         elif stage is Stage.INTERESTS:
             holder, rest = parse_holder_prefix(self.session, text)
             if holder is not None:
@@ -449,10 +511,10 @@ class SessionScreen(Screen):
             self.proposal = text
             done = True
             self._paint_consensus()
-        if done is not None:
-            event.input.value = ""
-            if done is not True and hasattr(done, "id"):
-                self._highlight(done.id)
+        if done is None:
+            event.input.give_back(text)  # type: ignore[attr-defined]
+        elif done is not True and hasattr(done, "id"):
+            self._highlight(done.id)
 
     @on(LinesInput.Lines, "#capture")
     def pasted_lines(self, event: LinesInput.Lines) -> None:
@@ -467,8 +529,8 @@ class SessionScreen(Screen):
             return
         if capture.value.strip():  # what was typed before the paste stays first
             lines = [capture.value, *lines]
+        capture.value = ""
         for line in lines:
-            capture.value = line
             self.capture(Input.Submitted(capture, line))
         self.app.notify(f"{len(lines)} pasted lines added, one item each.", timeout=3)
 
@@ -809,7 +871,7 @@ class SessionScreen(Screen):
 
     def rate_cell(self, score: int | None) -> None:
         issue = self.issue
-        grid = self.query_one(RatingGrid)
+        grid = self._grid
         if issue is None or not grid.row_count:
             return
         coordinate = grid.cursor_coordinate

@@ -1,4 +1,8 @@
-"""Widgets the room sees: the stage stepper, the stage timer, the caucus clock."""
+"""Widgets the room sees: the stage stepper, the stage timer, the caucus clock, the item lists.
+
+Each repaints only what changed: a key press on a 2,000-item session must reach the screen within
+a frame, and a Textual widget refreshed for nothing still costs a re-render (and often a layout).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,17 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.message import Message
+from textual.widget import Widget
 from textual.reactive import reactive
-from textual.widgets import Digits, Input, Label, Static
+from textual.widgets import DataTable, Digits, Input, Label, OptionList, Static
+from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.option_list import Option
 
 from ..model import Stage
-from .text import literal
+from .text import ControlSymbols, literal
 
 STAGE_NAMES = {
     Stage.ISSUES: "Issues",
@@ -27,10 +36,16 @@ STAGE_NAMES = {
 class Stepper(Static):
     """issues ▸ interests ▸ options ▸ criteria ▸ consensus, with the current stage lit."""
 
+    _shown: tuple[object, ...] | None = None
+
     def show(self, order: list[Stage], current: Stage) -> None:
+        compact = self.app.size.width < 110  # 80 columns: drop the numbers, keep every stage
+        shown = (tuple(order), current, compact)
+        if shown == self._shown:
+            return  # unchanged: no re-render, no layout
+        self._shown = shown
         parts: list[Content | tuple[str, str]] = []
         reached = True
-        compact = self.app.size.width < 110  # 80 columns: drop the numbers, keep every stage
         for n, stage in enumerate(order):
             if n:
                 parts.append(("›" if compact else " ▸ ", "dim"))
@@ -59,6 +74,7 @@ class StageTimer(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.box_minutes = 0
         self._warned = False
+        self._painted: tuple[str, str, bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Digits("00:00", id="timer-digits")
@@ -98,12 +114,25 @@ class StageTimer(Vertical):
     def _paint(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one(Digits).update(mmss(self.remaining))
         state = "running" if self.running else "paused"
         box = f"{self.box_minutes} min box" if self.box_minutes else "no time box"
-        self.query_one("#timer-label", Label).update(f"{box} · {state}")
-        self.set_class(self.remaining <= 60 and self.remaining > 0, "-warning")
-        self.set_class(self.remaining <= 0 and bool(self.box_minutes or self.running), "-over")
+        painted = (
+            mmss(self.remaining),
+            f"{box} · {state}",
+            self.remaining <= 60 and self.remaining > 0,
+            self.remaining <= 0 and bool(self.box_minutes or self.running),
+        )
+        before = self._painted or ("", "", None, None)
+        if painted == before:
+            return  # a stage switch resets the timer: most often to what it already shows
+        self._painted = painted
+        digits, label, warning, over = painted
+        if digits != before[0]:
+            self.query_one(Digits).update(digits)
+        if label != before[1]:
+            self.query_one("#timer-label", Label).update(label)
+        self.set_class(warning, "-warning")
+        self.set_class(over, "-over")
 
 
 class CaucusClock(Static):
@@ -118,6 +147,8 @@ class CaucusClock(Static):
         self.set_interval(1, self._paint)
 
     def show(self, label: str, start: datetime | None) -> None:
+        if (label, start) == (self.label, self.start) and self.display == (start is not None):
+            return  # the same caucus: the one-second tick repaints the clock
         self.label, self.start = label, start
         self.display = start is not None
         self._paint()
@@ -126,14 +157,24 @@ class CaucusClock(Static):
         if self.start is None:
             return
         elapsed = int((datetime.now().astimezone() - self.start).total_seconds())
-        self.update(Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")))
+        # One line high (app.tcss) and as wide as the screen: the text never changes its size.
+        self.update(Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")), layout=False)
 
 
-class LinesInput(Input):
-    """An Input that never drops pasted lines (Textual's Input keeps only the first).
+class LinesInput(ControlSymbols, Input):
+    """The capture line: Enter hands the item over at once, and no pasted word is dropped.
 
-    With ``split=True`` a paste of several lines posts ``LinesInput.Lines`` so the screen can
-    add one item a line; otherwise the lines are joined with spaces in place.
+    - Enter is handled here, in the input's own turn, not as a binding: Textual runs bindings
+      only after the key has bubbled up to the app, so while the app is busy the keys typed
+      behind Enter reached the input first and joined the item ("ab⏎fix" became "abfix").
+      Here the line is emptied as Enter is read and ``Submitted`` carries what was typed; a
+      handler that refuses the item puts it back with :meth:`give_back`.
+    - Textual's Input keeps only the first line of a paste (and a paste starting with a line
+      break, or holding U+2028 or a form feed, kept nothing after it). Here blank lines are
+      dropped and, with ``split=True``, a paste of several lines posts ``LinesInput.Lines`` so
+      the screen can add one item a line; otherwise the lines are joined with spaces.
+    - Control characters in the value show as symbols (``ControlSymbols``), as ``literal``
+      shows them elsewhere; the value itself is kept as typed.
     """
 
     class Lines(Message):
@@ -150,17 +191,36 @@ class LinesInput(Input):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.split = split
 
-    def _on_paste(self, event: events.Paste) -> None:
-        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = [line for line in text.split("\n") if line.strip()]
-        if len(lines) <= 1:
-            return  # Textual calls Input._on_paste next (handlers run down the class hierarchy)
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "enter":
+            return  # Input._on_key runs next (handlers run down the class hierarchy)
         event.stop()
         event.prevent_default()
-        if self.split:
+        await self.action_submit()
+
+    async def action_submit(self) -> None:
+        text, self.value = self.value, ""
+        self.post_message(self.Submitted(self, text))
+
+    def give_back(self, text: str) -> None:
+        """Put a refused item back in the line to be fixed, ahead of anything typed since."""
+        self.value = text + self.value
+        self.cursor_position = len(text)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # Input._on_paste would keep the first line only
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1 and self.split:
             self.post_message(self.Lines(self, lines))
+            return
+        text = lines[0] if len(lines) == 1 else " ".join(line.strip() for line in lines)
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
         else:
-            self.insert_text_at_cursor(" ".join(line.strip() for line in lines))
+            self.replace(text, *self.selection)
 
 
 class KeyBar(Static):
@@ -173,6 +233,8 @@ class KeyBar(Static):
     DEFAULT_CSS = """
     KeyBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
+
+    _shown: Content | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._paint)
@@ -191,4 +253,210 @@ class KeyBar(Static):
             parts += [(self.app.get_key_display(binding), "bold $accent"), (f" {binding.description}  ", "")]
         parts.append(("^p", "bold $accent"))
         parts.append((" palette", ""))
-        self.update(Content.assemble(*parts), layout=False)
+        content = Content.assemble(*parts)
+        if self._shown is not None and self._shown.is_same(content):
+            return  # bindings are refreshed on every focus change; the keys shown rarely change
+        self._shown = content
+        self.update(content, layout=False)
+
+
+class RowList(OptionList):
+    """An OptionList shown from ``(id, prompt)`` rows that repaints only what changed.
+
+    ``show_rows`` compares the rows with what the list holds: equal rows cost nothing, rows added
+    at the end are appended, a changed row (new prompt, or another item moved into its place)
+    repaints only its lines; fewer rows than before rebuild the list. A highlight move repaints
+    the two options' lines, not the whole list. (Textual's ``replace_option_prompt`` and
+    ``highlighted`` repaint every option.)
+    """
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    _cache_width: int | None = None
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # OptionList drops every rendered option on any resize, and a list shown again (a stage
+        # switch) gets one: keep them while the width they were rendered at is the same.
+        width = self.scrollable_content_region.width
+        if width == self._cache_width:
+            event.prevent_default()
+        self._cache_width = width
+
+    def show_rows(self, rows: list[tuple[str, Content]]) -> None:
+        """Show ``rows``, keeping the highlighted item (by id) highlighted."""
+        options = self._options
+        keep = self.highlighted_option.id if self.highlighted_option else None
+        changed = [] if len(rows) < len(options) else [
+            n for n, (option, (item_id, prompt)) in enumerate(zip(options, rows)) if option.id != item_id or not _same_prompt(option.prompt, prompt)
+        ]
+        if len(rows) < len(options) or len(changed) > max(8, len(options) // 2) or not self._replace_options([(n, *rows[n]) for n in changed]):
+            self.clear_options()  # a removal, or a new list: build it afresh
+            self.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
+        else:
+            if len(rows) > len(options):
+                self.add_options([Option(prompt, id=item_id) for item_id, prompt in rows[len(options) :]])
+        if rows:
+            index = next((n for n, (item_id, _) in enumerate(rows) if item_id == keep), None) if keep is not None else None
+            self.highlighted = index if index is not None else (self.highlighted or 0)
+
+    def _replace_options(self, rows: list[tuple[int, str, Content]]) -> bool:
+        """New options in place (index, id, prompt): repaint their lines, or all lines when a
+        height changed (the lines below move). False: not done (rebuild the list)."""
+        if not rows:
+            return True
+        try:
+            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+            padding = self.get_component_styles("option-list--option").padding
+            heights = self._heights
+            # Not laid out yet (a view just shown, a list never shown): no width to measure at;
+            # the lines are counted when it is (Textual's OptionList waits the same way).
+            moved = width - padding.width <= 0
+            for index, _, _ in rows:
+                old = self._options[index]
+                del self._option_to_index[old]
+                if self._id_to_option.get(old.id) is old:  # type: ignore[arg-type]
+                    del self._id_to_option[old.id]  # type: ignore[arg-type]
+            for index, item_id, prompt in rows:
+                old = self._options[index]
+                # A new Option object: the render cache (keyed by the option) holds nothing stale for it.
+                new = Option(prompt, id=item_id, disabled=old.disabled)
+                new._divider = old._divider
+                self._options[index] = new
+                self._option_to_index[new] = index
+                self._id_to_option[item_id] = new
+                moved = moved or self._get_visual(new).get_height(self.styles, width - padding.width) + new._divider != heights.get(index)
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):  # Textual's internals moved
+            return False
+        if moved:
+            self._line_cache.clear()
+            self.refresh()
+            self._update_lines()
+        else:
+            for index, _, _ in rows:
+                self._refresh_option(index)
+        return True
+
+    def _refresh_option(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self._options):
+            return
+        try:
+            line, height = self._index_to_line[index], self._heights[index]
+        except KeyError:
+            self.refresh()
+            return
+        self.refresh_lines(line, height)
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        self._refresh_option(old)
+        self._refresh_option(new)
+        super().watch_highlighted(new)
+
+
+def _same_prompt(a: object, b: Content) -> bool:
+    return isinstance(a, Content) and a.is_same(b)
+
+
+class ScoreTable(DataTable):
+    """A DataTable shown from a plain description that rewrites only the cells that changed.
+
+    ``show_table(columns, rows)``: columns are ``(key, label, width or None)``, rows are
+    ``(key, cells)`` with cells as strings (the first may be ``Content``). The same columns and
+    row keys as shown: changed cells are rewritten and only their rows repainted; otherwise the
+    table is rebuilt. (``DataTable.update_cell`` repaints the whole table.)
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._shown_columns: list[tuple[str, str, int | None]] | None = None
+        self._shown_rows: list[tuple[str, tuple[object, ...]]] = []
+        self._rendered_size: tuple[int, int] | None = None
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # DataTable renders everything again on any resize, and a table shown again (a stage
+        # switch) gets one: keep the rendering while the size is the same.
+        size = (event.size.width, event.size.height)
+        if size == self._rendered_size:
+            event.prevent_default()
+        self._rendered_size = size
+
+    def show_table(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
+        if columns != self._shown_columns or [key for key, _ in rows] != [key for key, _ in self._shown_rows]:
+            self._rebuild(columns, rows)
+            return
+        keys = [key for key, _, _ in columns]
+        for (row_key, cells), (_, before) in zip(rows, self._shown_rows):
+            for column_key, cell, old in zip(keys, cells, before):
+                if not _same_cell(cell, old):
+                    self._set_cell(row_key, column_key, cell, old)
+        self._shown_rows = list(rows)
+
+    def _rebuild(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        for key, label, width in columns:
+            self.add_column(label, key=key, width=width)
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        self._shown_columns, self._shown_rows = list(columns), list(rows)
+        if self.row_count:
+            self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
+
+    def _set_cell(self, row_key: str, column_key: str, cell: object, old: object) -> None:
+        """One cell: repaint its row only. A cell of another width goes the public way, which
+        measures the column again (a wider total, a narrower one)."""
+        fixed = next(width for key, _, width in self._shown_columns or [] if key == column_key)
+        if fixed is None and (not isinstance(cell, str) or not isinstance(old, str) or len(cell) != len(old)):
+            self.update_cell(row_key, column_key, cell, update_width=True)
+            return
+        try:
+            key = RowKey(row_key)
+            self._data[key][ColumnKey(column_key)] = cell
+            row = self._row_locations.get(key)
+            # Forget this row's renderings only (``DataTable.update_cell`` bumps a counter that
+            # every render cache is keyed by: the next show of the table renders every cell).
+            for cache in (self._cell_render_cache, self._row_render_cache):
+                for stale in [k for k in cache.keys() if k[0] == key]:
+                    cache.discard(stale)
+            for stale in [k for k in self._row_renderable_cache.keys() if k[1] == row]:
+                self._row_renderable_cache.discard(stale)
+            self._line_cache.clear()
+        except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: the public way
+            self.update_cell(row_key, column_key, cell)
+            return
+        self.refresh_row(row)
+
+    _styled_for: object = None
+
+    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):  # type: ignore[no-untyped-def]
+        # DataTable caches each row's rendering keyed by where the cursor is, so any cursor move
+        # makes every row render again the next time the table is shown. With a cell cursor a
+        # row's look depends on the cursor only when the cursor is in that row.
+        if self.cursor_type == "cell":
+            row = self._row_locations.get(row_key) if row_key in self._row_locations else -1
+            if cursor_location.row != row:
+                cursor_location = NOWHERE
+            if hover_location.row != row:
+                hover_location = NOWHERE
+        return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
+
+    def notify_style_update(self) -> None:
+        """DataTable drops all its renderings on any style update, focus and blur included. Its
+        render caches are keyed by the focus state, so a focus change keeps them (only the cell
+        styles, which are not keyed by it, go); a new theme drops everything."""
+        theme = (self.app.theme, self.app.current_theme)
+        if theme != self._styled_for:
+            self._styled_for = theme
+            super().notify_style_update()
+            return
+        Widget.notify_style_update(self)
+        self._styles_cache.clear()
+        self._get_styles_to_render_cell.cache_clear()
+        self.refresh()
+
+
+NOWHERE = Coordinate(-2, -2)  # matches no cell, header or label (those are at -1)
+
+
+def _same_cell(a: object, b: object) -> bool:
+    if isinstance(a, Content) and isinstance(b, Content):
+        return a.is_same(b)
+    return type(a) is type(b) and a == b

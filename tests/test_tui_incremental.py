@@ -1,0 +1,353 @@
+"""The session screen repaints only what a change touched: and what it shows is still the truth.
+
+After each key the screen must look exactly as if every list and the grid had been built afresh
+from the session; a stale line (an option's old prompt, a grid cell's old score, an old
+highlight) is the failure these tests look for. They compare the rendered screen, not only the
+widgets' data, because the savings live in Textual's render caches.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.coordinate import Coordinate
+from textual.widgets import Input
+
+from ibb_facilitator import editing
+from ibb_facilitator.model import MUTUAL, OptionState, Stage
+from ibb_facilitator.tui.app import IbbApp
+from ibb_facilitator.tui.session_screen import ItemList, RatingGrid, SessionScreen
+from ibb_facilitator.tui.widgets import RowList
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
+SIZE = (160, 45)  # a big wall: every item has a blank line under it
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(tmp_path, monkeypatch):
+    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
+
+
+def _app(tmp_path: Path) -> IbbApp:
+    path = tmp_path / "demo.toml"
+    shutil.copy(EXAMPLE, path)
+    return IbbApp(path=path)
+
+
+def _cells(app: IbbApp, widget) -> list[list[tuple[str, object]]]:
+    """The rendered screen inside ``widget``'s region, one (character, style) pair a cell."""
+    region = widget.region
+    rows = []
+    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]:
+        cells: list[tuple[str, object]] = []
+        for segment in strip.crop(region.x, region.right):
+            cells += [(char, segment.style) for char in segment.text]
+        rows.append(cells)
+    return rows
+
+
+def _text(app: IbbApp, widget) -> list[str]:
+    return ["".join(char for char, _ in row).rstrip() for row in _cells(app, widget)]
+
+
+async def _rebuilt(pilot, screen: SessionScreen, widget) -> list[list[tuple[str, object]]]:
+    """What ``widget``'s region shows once every list and the grid are built from scratch."""
+    highlights = {lst: lst.highlighted for lst in screen.query(RowList)}
+    for lst in highlights:
+        lst.clear_options()
+    screen._grid._shown_columns = None  # the next paint rebuilds the grid
+    screen.refresh_all()
+    for lst, index in highlights.items():
+        if index is not None and lst.option_count:
+            lst.highlighted = index
+    for node in screen.walk_children(with_self=True):
+        node.refresh()
+    await pilot.pause()
+    return _cells(pilot.app, widget)
+
+
+async def _assert_fresh(pilot, screen: SessionScreen) -> None:
+    views = screen.query_one("#views")
+    incremental = _cells(pilot.app, views)
+    assert incremental == await _rebuilt(pilot, screen, views)
+
+
+async def _start(pilot, stage: Stage) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    await pilot.pause()
+    screen._go(screen.issue.id, stage)
+    await pilot.pause()
+    return screen
+
+
+async def test_capture_appends_one_item_highlighted_and_literal(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        items = screen.query_one("#interests-list", ItemList)
+        before = [(o.id, o.prompt) for o in items.options]
+        capture = screen.query_one("#capture", Input)
+        capture.focus()
+        capture.value = "M: a [/foo] [b]not bold[/b] interest"
+        await pilot.press("enter")
+        await pilot.pause()
+        issue = screen.issue
+        new = issue.interests[-1]
+        assert new.holder == "management" and new.text == "a [/foo] [b]not bold[/b] interest"
+        assert [o.id for o in items.options] == [i for i, _ in before] + [new.id]
+        assert all(o.prompt.is_same(p) for o, (_, p) in zip(items.options, before))  # the others untouched
+        assert items.highlighted_option.id == new.id
+        assert any("a [/foo] [b]not bold[/b] interest" in line for line in _text(app, items))
+        assert capture.value == ""
+        await _assert_fresh(pilot, screen)
+
+
+async def test_cycle_holder_changes_that_row_only(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        items = screen.query_one("#interests-list", ItemList)
+        items.focus()
+        await pilot.press("down", "down")
+        await pilot.pause()
+        target = items.highlighted_option.id
+        others = {o.id: o.prompt for o in items.options if o.id != target}
+        holder = next(i for i in screen.issue.interests if i.id == target).holder
+        await pilot.press("h")
+        await pilot.pause()
+        interest = next(i for i in screen.issue.interests if i.id == target)
+        assert interest.holder != holder
+        tag = app.session.holder_tag(interest.holder)
+        prompt = items.get_option(target).prompt.plain
+        assert (f" {tag} " if interest.holder == MUTUAL else f"({tag})") in prompt
+        assert all(items.get_option(i).prompt.is_same(p) for i, p in others.items())
+        assert items.highlighted_option.id == target
+        await _assert_fresh(pilot, screen)
+        await pilot.press("h", "k", "up", "shift+down")  # another holder, a kind, a reorder
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.press("d")  # strike: one row fewer
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(items.options) == len(screen.issue.interests)
+        await _assert_fresh(pilot, screen)
+
+
+async def test_highlight_move_repaints_both_rows(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.OPTIONS)
+        items = screen.query_one("#view-options", ItemList)
+        items.focus()
+        await pilot.pause()
+        for key in ("down", "down", "up", "end", "home", "down"):
+            await pilot.press(key)
+            await pilot.pause()
+            await _assert_fresh(pilot, screen)
+        assert items.highlighted == 1
+
+
+async def test_rating_a_cell_updates_that_cell_and_total_only(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        issue = screen.issue
+        grid = screen.query_one(RatingGrid)
+        grid.focus()
+        grid.cursor_coordinate = Coordinate(0, 1)
+        await pilot.pause()
+        before = [grid.get_row_at(r) for r in range(grid.row_count)]
+        criteria = app.session.criteria_for(issue)
+        active = [o for o in issue.options if o.state is OptionState.ACTIVE]
+        await pilot.press("4")
+        await pilot.pause()
+        assert editing.rating_of(issue, active[0].id, criteria[0].id) == 4
+        after = [grid.get_row_at(r) for r in range(grid.row_count)]
+        assert after[0][1] == "4"
+        assert after[0][-1] == str(sum(editing.rating_of(issue, active[0].id, c.id) or 0 for c in criteria))
+        assert after[0][2:-1] == before[0][2:-1] and after[1:] == before[1:]  # the other cells unchanged
+        assert grid.cursor_coordinate == Coordinate(0, 2)  # moved on to the next criterion
+        assert "4" in _text(app, grid)[1 + 0]  # the header line, then the first option: repainted
+        await _assert_fresh(pilot, screen)
+        await pilot.press("ctrl+z")  # undo: the cell changes back while the cursor stays put
+        await pilot.pause()
+        issue = screen.issue  # undo puts back a copy of the session's issues
+        assert editing.rating_of(issue, active[0].id, criteria[0].id) is None
+        assert grid.get_row_at(0) == before[0]
+        await _assert_fresh(pilot, screen)
+        # Totals that change width (9 -> 10 -> 5): the column is measured again.
+        grid.cursor_coordinate = Coordinate(1, 1)
+        await pilot.press(*"55")
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        grid.cursor_coordinate = Coordinate(1, 1)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert editing.rating_of(issue, active[1].id, criteria[0].id) is None
+        await _assert_fresh(pilot, screen)
+
+
+async def test_stage_switch_from_a_list_keeps_the_focus_in_the_lists(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        screen.query_one("#interests-list", ItemList).focus()
+        await pilot.pause()
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert screen.stage is Stage.OPTIONS and screen.focused is screen.query_one("#view-options")
+        await _assert_fresh(pilot, screen)
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert screen.stage is Stage.CRITERIA and screen.focused is screen.query_one("#criteria-list")
+        await _assert_fresh(pilot, screen)
+        await pilot.press("alt+left", "alt+left")
+        await pilot.pause()
+        assert screen.stage is Stage.INTERESTS and screen.focused is screen.query_one("#interests-list")
+        await _assert_fresh(pilot, screen)
+        # Typing stays typing: from the capture line a switch leaves the focus there.
+        screen.query_one("#capture", Input).focus()
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#capture")
+
+
+async def test_consensus_responses_repaint_the_voter_rows(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CONSENSUS)
+        voters = screen.query_one("#voters", RowList)
+        voters.focus()
+        await pilot.pause()
+        await pilot.press("4", "5", "1")
+        await pilot.pause()
+        assert len(screen.responses) == 3
+        assert voters.highlighted == 3
+        await _assert_fresh(pilot, screen)
+        await pilot.press("up", "backspace")
+        await pilot.pause()
+        assert len(screen.responses) == 2
+        await _assert_fresh(pilot, screen)
+
+
+async def test_switching_issue_rebuilds_the_lists(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        items = screen.query_one("#interests-list", ItemList)
+        first = [o.id for o in items.options]
+        await pilot.press("alt+down")
+        await pilot.pause()
+        assert [o.id for o in items.options] == [i.id for i in screen.issue.interests] != first
+        await _assert_fresh(pilot, screen)
+
+
+async def test_a_resize_renders_the_kept_lists_again(tmp_path):
+    """Lists and the grid keep their rendering while hidden: a new width must still redo it."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        await pilot.press("alt+left")  # the grid is hidden
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("alt+right")  # shown again, at the new size
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.press("alt+left")
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.resize_terminal(120, 37)  # the height alone (still a big wall): rows kept
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.resize_terminal(100, 30)  # a small screen: no air between items, a narrower grid
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        assert not str(screen.query_one("#criteria-list", ItemList).options[0].prompt).endswith("\n")
+
+
+async def test_grid_focus_and_theme_changes_repaint_it_right(tmp_path):
+    """The grid keeps its renderings over a focus change (they are keyed by it), not a theme change."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        grid = screen.query_one(RatingGrid)
+        grid.focus()
+        grid.cursor_coordinate = Coordinate(1, 1)
+        await pilot.press("3")
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        screen.query_one("#criteria-list", ItemList).focus()  # the grid blurred
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        await pilot.press("alt+left", "alt+right")  # hidden and shown again
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+        grid.focus()
+        app.action_toggle_theme()
+        await pilot.pause()
+        await _assert_fresh(pilot, screen)
+
+
+async def test_opening_another_issue_refills_a_list_not_laid_out_yet(tmp_path):
+    """A hidden list has no width yet when its rows are replaced (the view is shown, the layout
+    comes after): it must not measure the new rows at zero columns (that raised in rich)."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)  # issue 2's interests in the list
+        await pilot.press("alt+left")
+        await pilot.pause()
+        assert screen.stage is Stage.ISSUES
+        issues = screen.query_one("#view-issues", ItemList)
+        issues.focus()
+        issues.highlighted = 0
+        first = app.session.issues[0]
+        editing.set_cursor(app.session, first.id, Stage.INTERESTS)  # open issue 1 at its interests
+        screen._go(first.id, Stage.INTERESTS)
+        await pilot.pause()
+        items = screen.query_one("#interests-list", ItemList)
+        assert screen.issue is first and [o.id for o in items.options] == [i.id for i in first.interests]
+        await _assert_fresh(pilot, screen)
+
+
+async def test_parking_lot_adds_and_toggles_rows_in_place(tmp_path):
+    from ibb_facilitator.tui.aids import ParkingLotScreen
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        aid = app.screen
+        assert isinstance(aid, ParkingLotScreen)
+        items = aid.query_one("#aid-list", RowList)
+        count = items.option_count
+        capture = aid.query_one("#aid-capture", Input)
+        capture.value = "Bus [/routes] @ Transportation"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert items.option_count == count + 1
+        new = app.session.parking_lot[-1]
+        assert items.options[-1].id == new.id and "Bus [/routes]" in items.options[-1].prompt.plain
+        items.focus()
+        items.highlighted = items.option_count - 1
+        await pilot.pause()
+        before = [o.prompt for o in items.options[:-1]]
+        await pilot.press("space")  # resolved: that row shows the ticked box
+        await pilot.pause()
+        assert app.session.parking_lot[-1].resolved
+        assert items.options[-1].prompt.plain.startswith("☑")
+        assert all(o.prompt.is_same(p) for o, p in zip(items.options, before))
+        assert items.highlighted == items.option_count - 1
+        region_text = _text(app, items)
+        assert any("☑ Bus [/routes]" in line for line in region_text), region_text
