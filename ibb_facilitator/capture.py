@@ -29,7 +29,9 @@ def parse_holder_prefix(session: Session, text: str) -> tuple[str | None, str]:
     return None, text
 
 
-_OWNER = re.compile(r"^(?P<text>.*\S)\s+@\s*(?P<owner>[^@]+?)\s*$", re.DOTALL)
+# The owner starts with a visible character: "Bus routes @ " (owner still to come) names nobody
+# and keeps its " @ " as typed.
+_OWNER = re.compile(r"^(?P<text>.*\S)\s+@\s*(?P<owner>[^@\s][^@]*?)\s*$", re.DOTALL)
 _DUE = re.compile(r"^(?P<text>.*\S)\s+due\s+(?P<due>\d{4}-\d{2}-\d{2})\s*$", re.DOTALL | re.IGNORECASE)
 
 

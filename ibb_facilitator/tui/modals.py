@@ -13,10 +13,14 @@ from textual.widgets import Button, Input, Label, OptionList, SelectionList, Sta
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from .text import literal
+from .text import ControlSymbols, literal
 from .widgets import LinesInput
 
 T = TypeVar("T")
+
+
+class LongTextArea(ControlSymbols, TextArea):
+    """The long-text editor (TA language): control characters show as symbols, kept as they are."""
 
 
 class Prompt(ModalScreen[str | None]):
@@ -55,7 +59,7 @@ class LongText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield TextArea(self.value, id="long-text", soft_wrap=True, show_line_numbers=False)
+            yield LongTextArea(self.value, id="long-text", soft_wrap=True, show_line_numbers=False)
             yield Label(literal(self.hint), classes="dialog-hint")
 
     def action_save(self) -> None:
@@ -123,8 +127,8 @@ class Confirm(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(literal(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(literal(self.yes), variant="primary", id="yes")
+                yield Button(literal(self.no), id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
