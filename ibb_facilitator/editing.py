@@ -104,18 +104,19 @@ def _find(items: list[T], item_id: str, what: str) -> T:
     for item in items:
         if getattr(item, "id") == item_id:
             if isinstance(item, Issue):
-                item._edits.n += 1  # about to change (or to be read): autosave renders it again
+                item._edits.n += 1  # about to change (or be read): autosave and undo serialize it again
             return item
     raise RuleError(f"no {what} {item_id!r}")
 
 
 def _issue(session: Session, issue_id: str) -> Issue:
-    """The issue ``issue_id``, marked as changed for the autosave cache (``savecache``).
+    """The issue ``issue_id``, marked as changed for the autosave cache (``savecache``) and the
+    undo history (``history``), which serialize only the issues that changed.
 
     Every change to an issue (or to anything inside it) looks the issue up here first, which is
-    what keeps the incremental autosave exact: a change made to an issue found another way would
-    not reach the file until the next full save. Marking a lookup that changes nothing only costs
-    one re-render.
+    what keeps both exact: a change made to an issue found another way would not reach the file
+    until the next full save, nor be undone. Marking a lookup that changes nothing only costs
+    one re-render. ``tests/test_fuzz.py`` and ``tests/test_savecache.py`` check both.
     """
     return _find(session.issues, issue_id, "issue")
 

@@ -413,7 +413,7 @@ def test_a_logged_note_on_a_check_is_replayed_and_undone(clock: Clock) -> None:
     check, _ = change(h, s, "record consensus check", editing.record_check, issue.id, Method.FIST_TO_FIVE, fist(2))
 
     def note(session: Session, text: str) -> None:
-        session.issues[0].checks[0].note = text
+        editing._issue(session, issue.id).checks[0].note = text  # found as editing finds it: undo sees the change
         editing._log(session, "check.note", check.id, "Note on the check", issue=issue.id, note=text)
 
     change(h, s, "note on check", note, "First note")
