@@ -105,6 +105,12 @@ class Room:
     def kill(self) -> float:
         moment = time.monotonic()
         os.kill(self.child.pid, signal.SIGKILL)
+        # A process in the middle of an fsync dies only when the disk lets it; closing at once
+        # made pexpect give up ("Could not terminate the child") on a busy machine.
+        deadline = time.monotonic() + 30
+        while self.child.isalive():
+            assert time.monotonic() < deadline, "the app was still alive 30 s after SIGKILL"
+            time.sleep(0.01)
         self.child.close(force=True)
         assert self.child.signalstatus == signal.SIGKILL, (self.child.exitstatus, self.child.signalstatus)
         return moment
