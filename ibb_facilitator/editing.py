@@ -9,7 +9,7 @@ The TUI calls these and nothing else to change a session.
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -37,6 +37,7 @@ from .model import (
     Response,
     Session,
     Stage,
+    StageClock,
     TentativeAgreement,
     now,
 )
@@ -227,6 +228,14 @@ def set_cursor(session: Session, issue_id: str | None, stage: Stage | None = Non
     session.cursor.issue = issue_id
     if stage is not None:
         session.cursor.stage = stage
+
+
+def set_clock(session: Session, remaining: int, running: bool, at: datetime | None = None) -> StageClock:
+    """The stage timer as the facilitator has just set it, for the issue and stage the room is on.
+    Not an event, and not undone: like the cursor, it decides nothing."""
+    clock = StageClock(issue=session.cursor.issue, stage=session.cursor.stage, remaining=remaining, running=running, at=at or now())
+    session.cursor.clock = clock
+    return clock
 
 
 # --- interests --------------------------------------------------------------------------------

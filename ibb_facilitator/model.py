@@ -326,11 +326,37 @@ class Event(Model):
     data: dict[Text, Text | int | bool | list[Text]] = {}  # the new values, for replay
 
 
+CLOCK_FRESH_SECONDS = 4 * 3600  # a stage timer set longer ago than this is not resumed
+
+
+class StageClock(Model):
+    """The facilitator's stage timer as last set (F2 start/pause, F3 +1 min, a new stage), so
+    the room view shows the same countdown and a reopened file resumes it. Not an event: it
+    decides nothing."""
+
+    issue: str | None = None
+    stage: Stage
+    remaining: int = Field(strict=True, ge=-86_400, le=86_400)  # seconds left when set; below 0: over the box
+    running: bool = False
+    at: Stamp  # when it was set
+
+    def fresh(self, now: datetime) -> bool:
+        """Set within the last few hours (not another day's timer, nor another machine's clock)."""
+        return -60 <= (now - self.at).total_seconds() <= CLOCK_FRESH_SECONDS
+
+    def left(self, now: datetime) -> int:
+        """Seconds left at ``now`` (below 0: over the box)."""
+        if not self.running:
+            return self.remaining
+        return self.remaining - max(0, int((now - self.at).total_seconds()))
+
+
 class Cursor(Model):
     """Where the team is, so reopening a file lands on the same issue and stage."""
 
     issue: str | None = None
     stage: Stage = Stage.ISSUES
+    clock: StageClock | None = None  # the stage timer, when the facilitator has used it here
 
 
 # --- training: one table of a simulation -------------------------------------------------------

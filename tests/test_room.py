@@ -340,6 +340,44 @@ async def test_the_consensus_tally_is_on_the_wall(tmp_path: Path, populated: Ses
         assert shows(app, "Steps 1-5 rise by 3%.") and shows(app, "U AR · M BH")
 
 
+async def test_the_wall_shows_the_facilitators_timer_paused_and_with_its_extra_minute(tmp_path: Path, populated: Session) -> None:
+    """The facilitator paused the options timer at 3:05 left and gave it +1 min: the wall shows
+    4:05, paused, however long ago the stage began (it used to keep counting down from then)."""
+    from datetime import timedelta
+
+    from ibb_facilitator.model import now
+
+    populated.cursor.issue, populated.cursor.stage = populated.issues[0].id, Stage.OPTIONS
+    populated.time_boxes[Stage.OPTIONS] = 20
+    editing.set_clock(populated, 245, running=False, at=now() - timedelta(minutes=9))
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    app = RoomApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.view is not None, "the first view")
+        await until(pilot, lambda: shows(app, "left of 20 min · paused"), "the paused timer")
+        assert app.query_one("#room-clock-digits").value == "04:05"
+        # The facilitator starts it again (another process saves): the wall counts down with it.
+        editing.set_clock(populated, 245, running=True, at=now() - timedelta(seconds=5))
+        replace_atomically(path, store.dumps_session(populated).encode("utf-8"))
+        await until(pilot, lambda: app.query_one("#room-clock-digits").value in ("04:00", "03:59", "03:58"), "the running timer")
+        assert not shows(app, "paused")
+
+
+def test_a_clock_for_another_stage_or_another_day_is_not_shown(populated: Session) -> None:
+    from datetime import timedelta
+
+    from ibb_facilitator.model import now
+
+    populated.cursor.issue, populated.cursor.stage = populated.issues[0].id, Stage.OPTIONS
+    clock = editing.set_clock(populated, 300, running=True)
+    assert build_view(populated).clock == clock and clock.left(clock.at + timedelta(seconds=75)) == 225
+    populated.cursor.stage = Stage.CRITERIA
+    assert build_view(populated).clock is None  # set at options: not this stage's timer
+    populated.cursor.stage = Stage.OPTIONS
+    assert clock.fresh(now()) and not clock.fresh(now() + timedelta(days=1))
+
+
 HOSTILE = ["[/]", "[bold]x[/bold]", "[/", "[red]", "$accent", "[link=http://x]y[/link]", "😀🎉 emoji", "中文 日本語", "<script>alert(1)</script>", '"""']
 
 

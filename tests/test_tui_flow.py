@@ -229,3 +229,39 @@ async def test_a_refused_item_goes_back_into_the_capture_line(tmp_path, monkeypa
         assert app.session.issues[-1].statement == "Class size [caps]"
         assert capture.value == ""
         await pilot.press("ctrl+q")
+
+
+async def test_the_stage_timer_is_kept_in_the_file_and_resumed_on_reopening(tmp_path):
+    """F2 and F3 put the timer in the file (the room view shows it); a reopened file resumes it."""
+    from ibb_facilitator.tui.widgets import StageTimer
+
+    path = fresh_session(tmp_path / "timer.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await enter(pilot, "Class size")
+        screen = app.screen
+        screen.query_one("#view-issues", OptionList).focus()
+        await pilot.press("enter")  # open the issue: interests
+        await pilot.pause()
+        assert screen.stage is Stage.INTERESTS
+        box = app.session.time_boxes.get(Stage.INTERESTS, 0)
+        timer = screen.query_one(StageTimer)
+        assert (timer.remaining, timer.running) == (box * 60, False)
+        assert app.session.cursor.clock.remaining == box * 60 and not app.session.cursor.clock.running  # a new stage's box
+        await pilot.press("f3")  # +1 min, still paused
+        await pilot.press("f2")  # start
+        await pilot.pause()
+        clock = app.session.cursor.clock
+        assert (clock.stage, clock.issue, clock.running) == (Stage.INTERESTS, app.session.issues[-1].id, True)
+        assert clock.remaining == box * 60 + 60
+        await pilot.press("ctrl+q")
+    saved = store.load_session(path).cursor.clock
+    assert saved is not None and saved.running and saved.remaining == box * 60 + 60
+
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        timer = app.screen.query_one(StageTimer)
+        assert app.screen.stage is Stage.INTERESTS
+        assert timer.running and box * 60 + 60 - 5 <= timer.remaining <= box * 60 + 60
+        await pilot.press("ctrl+q")
+    assert store.load_session(path).cursor.clock == saved  # opening changed nothing

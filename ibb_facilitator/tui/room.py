@@ -13,9 +13,11 @@ confidential briefs, notes, anything) is hidden until someone adds it here on pu
 other things read from the session are numbers: the consensus tally (``process.tally``) and the
 time the current stage began (the ``issue.stage`` event's timestamp).
 
-The clock: the facilitator's timer (paused, +1 min) lives in the app's memory, not in the file.
-The wall counts down the stage's time box from the ``issue.stage`` event that opened the stage;
-with no such event (or one from another day, or from a clock ahead of this one) it shows the box.
+The clock: the facilitator's stage timer is in the file (``cursor.clock``: seconds left, running
+or paused, when it was set), so the wall shows the same countdown, pauses with it and gets the
+extra minute. A file without one (another tool, an older file) gets a countdown of the stage's
+time box from the ``issue.stage`` event that opened the stage; with no such event (or one from
+another day, or from a clock ahead of this one) the wall shows the box.
 
 A save that cannot be read (missing for a moment, half-written by another tool, invalid) never
 blanks the wall: the last good view stays up under a banner that says "waiting for a valid save"
@@ -40,7 +42,8 @@ from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
 from .. import process
-from ..model import MUTUAL, IssueStatus, Method, Outcome, Session, Stage
+from ..model import MUTUAL, IssueStatus, Method, Outcome, Session, Stage, StageClock
+from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
 from .text import join, literal
@@ -144,6 +147,7 @@ class RoomView:
     agreement: tuple[str, str] | None  # (TA text, who initialed)
     box_minutes: int
     stage_since: datetime | None
+    clock: StageClock | None = None  # the facilitator's timer for this issue and stage
 
 
 STATUS_KINDS = {
@@ -324,7 +328,16 @@ def build_view(session: Session) -> RoomView:
         agreement=agreement,
         box_minutes=int(data["time_boxes"].get(stage, 0)),
         stage_since=_stage_since(session, issue["id"] if issue else None, stage) if issue is not None else None,
+        clock=_clock(session, issue["id"] if issue else None, stage),
     )
+
+
+def _clock(session: Session, issue_id: str | None, stage: Stage) -> StageClock | None:
+    """The facilitator's timer, if it was set for the issue and stage on the wall."""
+    clock = session.cursor.clock
+    if clock is None or clock.issue != issue_id or clock.stage is not stage:
+        return None
+    return clock
 
 
 def _stage_since(session: Session, issue_id: str | None, stage: Stage) -> datetime | None:
@@ -566,6 +579,19 @@ class RoomApp(App[None]):
             since = None  # another day's stage, or another machine's clock: no countdown from it
         box.set_class(False, "-warning")
         box.set_class(False, "-over")
+        clock = view.clock if view.clock is not None and view.clock.fresh(model_now()) else None
+        if clock is not None:  # the facilitator's own timer: the same numbers as on their screen
+            left = clock.left(model_now())
+            digits.update(mmss(left))
+            if view.box_minutes:
+                text = f"left of {view.box_minutes} min" if left > 0 else f"over the {view.box_minutes} min box"
+            else:
+                text = "stage timer"
+            text += "" if clock.running else " · paused"
+            box.set_class(0 < left <= 60, "-warning")
+            box.set_class(left <= 0, "-over")
+            label.update(literal(text))
+            return
         if since is None and not view.box_minutes:
             box.display = False  # nothing to time
             return

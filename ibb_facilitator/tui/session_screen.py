@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from .. import editing, process
 from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, Stage
+from ..model import now as model_now
 from ..capture import parse_holder_prefix
 from .modals import Choose, LongText, Panel, PickMany, Prompt
 from .text import join, literal, one_line
@@ -264,7 +265,7 @@ class SessionScreen(Screen):
             self._switch_view(VIEWS[stage], stage)
         self._capture.placeholder = PLACEHOLDERS[stage]
         if reset_timer:
-            self._timer.reset(session.time_boxes.get(stage, 0))
+            self._show_clock(stage)
         {
             Stage.ISSUES: self._paint_issues,
             Stage.INTERESTS: self._paint_interests,
@@ -580,6 +581,7 @@ class SessionScreen(Screen):
         if stage is Stage.CONSENSUS:
             self.responses.clear()
         self.refresh_all(reset_timer=True)
+        self._keep_clock()  # a new stage's full box, paused: the room view shows the same
 
     def _open_issue(self, issue_id: str) -> None:
         issue = self.session.issue(issue_id)
@@ -884,10 +886,28 @@ class SessionScreen(Screen):
     # --- facilitator aids ---------------------------------------------------------------------
 
     def action_timer(self) -> None:
-        self.query_one(StageTimer).toggle()
+        self._timer.toggle()
+        self._keep_clock()
 
     def action_plus_minute(self) -> None:
-        self.query_one(StageTimer).add_minute()
+        self._timer.add_minute()
+        self._keep_clock()
+
+    def _show_clock(self, stage: Stage) -> None:
+        """The stage timer as the file last had it here (resumed), else the stage's full box."""
+        box = self.session.time_boxes.get(stage, 0)
+        clock = self.session.cursor.clock
+        if clock is not None and clock.stage is stage and clock.issue == self.session.cursor.issue and clock.fresh(model_now()):
+            self._timer.resume(box, clock.left(model_now()), clock.running)
+        else:
+            self._timer.reset(box)
+
+    def _keep_clock(self) -> None:
+        """Put the timer in the file (not undoable, not an event) so the room view shows it too."""
+        if self.app.readonly:  # type: ignore[attr-defined]
+            return
+        editing.set_clock(self.session, self._timer.remaining, self._timer.running)
+        self.app.mark_dirty()  # type: ignore[attr-defined]
 
     def action_parking(self) -> None:
         from .aids import ParkingLotScreen

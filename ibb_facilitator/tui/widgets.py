@@ -84,10 +84,14 @@ class StageTimer(Vertical):
         self.set_interval(1, self._tick)
 
     def reset(self, minutes: int) -> None:
+        self.resume(minutes, minutes * 60, running=False)
+
+    def resume(self, minutes: int, remaining: int, running: bool) -> None:
+        """Show a timer as it was left (a reopened file, the room's own clock)."""
         self.box_minutes = minutes
-        self.running = False
-        self._warned = False
-        self.remaining = minutes * 60
+        self.running = running
+        self._warned = remaining <= 0
+        self.remaining = remaining
         self._paint()
 
     def toggle(self) -> None:
