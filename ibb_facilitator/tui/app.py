@@ -76,6 +76,7 @@ def open_file(path: Path, readonly: bool) -> tuple[SessionFile | None, str, list
         return None, "", exc.lines
     return opened, reason, []
 
+
 AUTOSAVE_DELAY = 0.2
 
 
