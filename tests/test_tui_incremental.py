@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from textual.coordinate import Coordinate
 from textual.widgets import Input
 
@@ -23,13 +22,6 @@ from ibb_facilitator.tui.widgets import RowList
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (160, 45)  # a big wall: every item has a blank line under it
-
-
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path, monkeypatch):
-    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
 
 
 def _app(tmp_path: Path) -> IbbApp:

@@ -41,13 +41,6 @@ EXAMPLE = ROOT / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path, monkeypatch):
-    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
-
-
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory) -> Path:
     """A 10,000-item session (``bench/generate.py``, seed 0), made once for this module."""
