@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, OptionList
 
-from ibb_facilitator import agenda, store
+from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session_screen import SessionScreen
@@ -265,3 +265,54 @@ async def test_the_stage_timer_is_kept_in_the_file_and_resumed_on_reopening(tmp_
         assert timer.running and box * 60 + 60 - 5 <= timer.remaining <= box * 60 + 60
         await pilot.press("ctrl+q")
     assert store.load_session(path).cursor.clock == saved  # opening changed nothing
+
+
+async def test_a_paste_stops_at_the_first_refused_line_and_gives_only_that_one_back(tmp_path, monkeypatch):
+    """Regression: each refused line was given back in front of the last, so a paste of three
+    refused lines left 'gammabetaalpha' in the input (one Enter from one garbled item), and the
+    notice said all three were added."""
+    from ibb_facilitator import editing
+
+    real = editing.add_issue
+
+    def refuse_beta(session, statement, **kwargs):
+        if statement == "beta":
+            raise editing.RuleError("not beta")
+        return real(session, statement, **kwargs)
+
+    path = fresh_session(tmp_path / "paste-refused.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        count = len(app.session.issues)
+        monkeypatch.setattr(editing, "add_issue", refuse_beta)
+        capture = app.screen.query_one("#capture", Input)
+        capture.focus()
+        capture.post_message(events.Paste("alpha\nbeta\ngamma\ndelta"))
+        await pilot.pause()
+        await pilot.pause()
+        assert [i.statement for i in app.session.issues[count:]] == ["alpha"]
+        assert capture.value == "beta"
+        notices = [n.message for n in app._notifications]
+        assert any("1 of 4 pasted lines added" in m and "The 2 after it were not added" in m for m in notices), notices
+        await pilot.press("ctrl+q")
+
+
+def test_undo_keeps_the_stage_timer_running(tmp_path):
+    """The timer is not part of a change: undoing the last item must not put back an old clock
+    (the room view would count down while the facilitator's timer is paused)."""
+    from ibb_facilitator.history import History
+
+    session = store.load_session(fresh_session(tmp_path / "undo-clock.toml"))
+    history = History()
+    editing.set_clock(session, 600, running=True)
+    history.checkpoint(session, "add issue")
+    editing.add_issue(session, "Class size")
+    paused = editing.set_clock(session, 500, running=False)
+    assert history.undo(session) == "add issue"
+    assert session.cursor.clock == paused and not session.issues[-1].statement == "Class size"
+
+
+def test_a_timer_left_running_for_days_is_kept_at_its_bound_not_refused(tmp_path):
+    session = store.load_session(fresh_session(tmp_path / "days.toml"))
+    assert editing.set_clock(session, -3 * 86_400, running=True).remaining == -86_400
+    assert editing.set_clock(session, 10**9, running=False).remaining == 86_400

@@ -72,8 +72,7 @@ class _ListScreen(ModalScreen[None]):
     @on(LinesInput.Lines, "#aid-capture")
     def pasted_lines(self, event: LinesInput.Lines) -> None:
         """A pasted list: one item a line, exactly as if each had been typed and entered."""
-        for line in event.lines:
-            self.add(Input.Submitted(event.input, line))
+        event.input.add_lines(event.lines, lambda line: self.add(Input.Submitted(event.input, line)))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -91,12 +90,14 @@ class ParkingLotScreen(_ListScreen):
         self.fill(rows)
 
     @on(Input.Submitted, "#aid-capture")
-    def add(self, event: Input.Submitted) -> None:
+    def add(self, event: Input.Submitted) -> bool:
         if not event.value.strip():
-            return
+            return True
         text, owner = split_owner(event.value)
         if self.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id) is None:
             event.input.give_back(event.value)  # refused: back in the line to be fixed
+            return False
+        return True
 
     def _item(self):
         item_id = self.selected()
@@ -143,13 +144,15 @@ class ActionsScreen(_ListScreen):
         self.paint()
 
     @on(Input.Submitted, "#aid-capture")
-    def add(self, event: Input.Submitted) -> None:
+    def add(self, event: Input.Submitted) -> bool:
         if not event.value.strip():
-            return
+            return True
         text, due = split_due(event.value)
         text, owner = split_owner(text)
         if self.change("add action", editing.add_action, text, kind=self.kind, owner=owner, due=due, issue_id=self.issue_id) is None:
             event.input.give_back(event.value)  # refused: back in the line to be fixed
+            return False
+        return True
 
     def _item(self):
         item_id = self.selected()

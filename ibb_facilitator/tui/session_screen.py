@@ -487,11 +487,12 @@ class SessionScreen(Screen):
     # --- capture ------------------------------------------------------------------------------
 
     @on(Input.Submitted, "#capture")
-    def capture(self, event: Input.Submitted) -> None:
-        """The line was emptied as Enter was read (``LinesInput``): a refused item goes back."""
+    def capture(self, event: Input.Submitted) -> bool:
+        """The line was emptied as Enter was read (``LinesInput``): a refused item goes back.
+        True when the item was taken."""
         text = event.value
         if not text.strip():
-            return
+            return True
         stage, issue = self.stage, self.issue
         done = None
         if stage is Stage.ISSUES:
@@ -514,8 +515,10 @@ class SessionScreen(Screen):
             self._paint_consensus()
         if done is None:
             event.input.give_back(text)  # type: ignore[attr-defined]
-        elif done is not True and hasattr(done, "id"):
+            return False
+        if done is not True and hasattr(done, "id"):
             self._highlight(done.id)
+        return True
 
     @on(LinesInput.Lines, "#capture")
     def pasted_lines(self, event: LinesInput.Lines) -> None:
@@ -523,17 +526,14 @@ class SessionScreen(Screen):
 
     def capture_lines(self, lines: list[str]) -> None:
         """A multi-line paste: one item a line (the proposal, at consensus, keeps its lines)."""
-        capture = self.query_one("#capture", Input)
+        capture = self.query_one("#capture", LinesInput)
         if self.stage is Stage.CONSENSUS:
             self.proposal = "\n".join(lines)
             self._paint_consensus()
             return
         if capture.value.strip():  # what was typed before the paste stays first
             lines = [capture.value, *lines]
-        capture.value = ""
-        for line in lines:
-            self.capture(Input.Submitted(capture, line))
-        self.app.notify(f"{len(lines)} pasted lines added, one item each.", timeout=3)
+        capture.add_lines(lines, lambda line: self.capture(Input.Submitted(capture, line)))
 
     def _highlight(self, item_id: str) -> None:
         widget = self._list()
@@ -581,7 +581,8 @@ class SessionScreen(Screen):
         if stage is Stage.CONSENSUS:
             self.responses.clear()
         self.refresh_all(reset_timer=True)
-        self._keep_clock()  # a new stage's full box, paused: the room view shows the same
+        if self.session.time_boxes.get(stage):
+            self._keep_clock()  # a new stage's full box, paused: the room view shows the same
 
     def _open_issue(self, issue_id: str) -> None:
         issue = self.session.issue(issue_id)
@@ -896,9 +897,9 @@ class SessionScreen(Screen):
     def _show_clock(self, stage: Stage) -> None:
         """The stage timer as the file last had it here (resumed), else the stage's full box."""
         box = self.session.time_boxes.get(stage, 0)
-        clock = self.session.cursor.clock
-        if clock is not None and clock.stage is stage and clock.issue == self.session.cursor.issue and clock.fresh(model_now()):
-            self._timer.resume(box, clock.left(model_now()), clock.running)
+        clock, at = self.session.cursor.clock, model_now()
+        if clock is not None and clock.stage is stage and clock.issue == self.session.cursor.issue and clock.fresh(at):
+            self._timer.resume(box, clock.left(at), clock.running)
         else:
             self._timer.reset(box)
 

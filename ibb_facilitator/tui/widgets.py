@@ -6,6 +6,7 @@ a frame, and a Textual widget refreshed for nothing still costs a re-render (and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual import events
@@ -210,6 +211,26 @@ class LinesInput(ControlSymbols, Input):
         """Put a refused item back in the line to be fixed, ahead of anything typed since."""
         self.value = text + self.value
         self.cursor_position = len(text)
+
+    def add_lines(self, lines: list[str], submit: Callable[[str], bool]) -> None:
+        """A pasted list: one item a line, in order, each as if typed and entered (``submit``
+        says whether it was added; a refused one is given back). At the first refused line the
+        rest wait: that line is in the input to be fixed, and the notice says what was not added
+        (the words are still on the clipboard), so refused lines never pile up in one input."""
+        self.value = ""
+        added = 0
+        for line in lines:
+            if not submit(line):
+                break
+            added += 1
+        if added == len(lines):
+            self.app.notify(f"{len(lines)} pasted lines added, one item each.", timeout=3)
+            return
+        rest = len(lines) - added - 1
+        message = f"{added} of {len(lines)} pasted lines added. Line {added + 1} was not: it is in the input to fix."
+        if rest:
+            message += f" The {rest} after it {'was' if rest == 1 else 'were'} not added: paste {'it' if rest == 1 else 'them'} again."
+        self.app.notify(message, title="Paste", severity="warning", timeout=8)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
