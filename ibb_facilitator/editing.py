@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import process
 from .model import (
+    CLOCK_LIMIT_SECONDS,
     JOINT,
     SURROGATES_MESSAGE,
     MUTUAL,
@@ -232,7 +233,9 @@ def set_cursor(session: Session, issue_id: str | None, stage: Stage | None = Non
 
 def set_clock(session: Session, remaining: int, running: bool, at: datetime | None = None) -> StageClock:
     """The stage timer as the facilitator has just set it, for the issue and stage the room is on.
-    Not an event, and not undone: like the cursor, it decides nothing."""
+    Not an event, and not undone (``History.undo`` keeps it): it decides nothing. A timer left
+    running for days is kept at the model's bound (a day over) rather than refused."""
+    remaining = max(-CLOCK_LIMIT_SECONDS, min(CLOCK_LIMIT_SECONDS, remaining))
     clock = StageClock(issue=session.cursor.issue, stage=session.cursor.stage, remaining=remaining, running=running, at=at or now())
     session.cursor.clock = clock
     return clock

@@ -1,7 +1,8 @@
 """Undo for the room: snapshots of a session before each change.
 
 The event log is append-only, so undo never removes events: it restores every other field of
-the session as it was before the last change and logs an ``undo`` event of its own.
+the session as it was before the last change (but the stage timer, which keeps running) and logs
+an ``undo`` event of its own.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ class History:
         label, rest, issues = self._stack.pop()
         comma = b"," if rest != b"{}" else b""
         restored = Session.model_validate_json(b"".join((rest[:-1], comma, b'"issues":[', b",".join(issues), b"]}")))
+        clock = session.cursor.clock  # the running stage timer is not a change to undo
         session.__dict__.update({name: value for name, value in restored.__dict__.items() if name != "events"})
+        session.cursor.clock = clock
         self._last = {}
         _log(session, "undo", "", f"Undone: {label}", undone=label)
         return label

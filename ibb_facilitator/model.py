@@ -225,7 +225,8 @@ class ConsensusCheck(Model):
 
 
 class EditCount:
-    """How often ``editing`` took an issue up to change it: the autosave cache's key (``savecache``).
+    """How often ``editing`` took an issue up to change it: with the issue object, the key under
+    which the autosave cache (``savecache``) and the undo history (``history``) keep its bytes.
 
     Any two compare equal: pydantic compares private attributes too, and two issues with the
     same content are equal whatever their edit history.
@@ -243,7 +244,7 @@ class EditCount:
 
 
 class Issue(Model):
-    _edits: EditCount = PrivateAttr(default_factory=EditCount)  # bumped by editing._issue
+    _edits: EditCount = PrivateAttr(default_factory=EditCount)  # bumped by editing._find
     id: str
     statement: Text = Field(min_length=1)  # neutral: "How can we ...?"
     raised_by: str = JOINT  # a party id, or "joint"
@@ -327,6 +328,7 @@ class Event(Model):
 
 
 CLOCK_FRESH_SECONDS = 4 * 3600  # a stage timer set longer ago than this is not resumed
+CLOCK_LIMIT_SECONDS = 86_400  # a stage timer holds at most a day, left or over
 
 
 class StageClock(Model):
@@ -336,7 +338,7 @@ class StageClock(Model):
 
     issue: str | None = None
     stage: Stage
-    remaining: int = Field(strict=True, ge=-86_400, le=86_400)  # seconds left when set; below 0: over the box
+    remaining: int = Field(strict=True, ge=-CLOCK_LIMIT_SECONDS, le=CLOCK_LIMIT_SECONDS)  # seconds left when set; below 0: over
     running: bool = False
     at: Stamp  # when it was set
 
@@ -356,7 +358,7 @@ class Cursor(Model):
 
     issue: str | None = None
     stage: Stage = Stage.ISSUES
-    clock: StageClock | None = None  # the stage timer, when the facilitator has used it here
+    clock: StageClock | None = None  # the stage timer as last set (F2, F3, a stage with a time box)
 
 
 # --- training: one table of a simulation -------------------------------------------------------
