@@ -4,7 +4,7 @@ A 10,000-item session is about 9 MB of TOML, and turning every model into text a
 autosave took about 400 ms, most of it for text that had not changed. ``SaveCache`` keeps:
 
 - the bytes of each issue, keyed by the issue object itself and its edit count
-  (``Issue._edits``, bumped by ``editing._issue`` whenever a change takes an issue up). An issue
+  (``Issue._edits``, bumped by ``editing._find`` whenever a change takes an issue up). An issue
   that was changed, restored by undo (a new object) or loaded (new objects) is written again;
   the others are reused;
 - the bytes of the event log, which only grows: only new events are written. A replaced log

@@ -122,7 +122,6 @@ class IbbApp(App[None]):
         # Keys and pastes typed while a file opens, held until the session is shown (None: not
         # holding), and the ones being handed over (by id), which must pass.
         self._held: list[events.Key | events.Paste] | None = None
-        self._replaying: set[int] = set()
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
         self._choose_theme(theme)
@@ -268,6 +267,7 @@ class IbbApp(App[None]):
 
     async def _loaded_behind(self, screen: OpeningScreen, opened: SessionFile | None, reason: str, problems: list[str]) -> None:
         if self.opening is not screen or self.screen is not screen:  # quitting, or somehow moved on
+            self._held = None
             if opened is not None:
                 opened.close()
             return
@@ -279,6 +279,7 @@ class IbbApp(App[None]):
                 lines.append((f"{_count(held, 'key')} typed while it was opening {'was' if held == 1 else 'were'} not applied.", ""))
             from .modals import Panel
 
+            self.sub_title = f"{screen.path.name} · not opened"
             await self.switch_screen(Panel(f"Cannot open {screen.path}", lines))
             return
         await self._attach(opened, reason, collect=False)
@@ -295,8 +296,7 @@ class IbbApp(App[None]):
         """While a file opens (and its held keys are handed over), keys and pastes are held in
         order; a priority key (Ctrl+Q) still acts at once."""
         if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            if id(event) in self._replaying:  # a held key, handed over now: acts as typed
-                self._replaying.discard(id(event))
+            if getattr(event, "ibb_replayed", False):  # a held key, handed over now: acts as typed
                 self._passing = True
                 try:
                     await super().on_event(event)
@@ -318,18 +318,23 @@ class IbbApp(App[None]):
         import asyncio
         import time
 
-        while self._held:
-            event = self._held.pop(0)
-            again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
-            self._replaying.add(id(again))
-            self.post_message(again)
-            deadline = time.monotonic() + 0.5
-            quiet = 0
-            while quiet < 2 and time.monotonic() < deadline:  # every queue empty, twice running
-                await asyncio.sleep(0)
-                pumps = [self, *self.screen.walk_children(with_self=True)]
-                quiet = quiet + 1 if all(pump._message_queue.empty() for pump in pumps) else 0
-        self._held = None
+        def idle(pump: object) -> bool:
+            queue = getattr(pump, "_message_queue", None)  # Textual's own; without it, no pacing
+            return queue is None or queue.empty()
+
+        try:
+            while self._held:
+                event = self._held.pop(0)
+                again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+                again.ibb_replayed = True  # type: ignore[attr-defined]
+                self.post_message(again)
+                deadline = time.monotonic() + 0.5
+                quiet = 0
+                while quiet < 2 and time.monotonic() < deadline:  # every queue empty, twice running
+                    await asyncio.sleep(0)
+                    quiet = quiet + 1 if all(idle(pump) for pump in (self, *self.screen.walk_children(with_self=True))) else 0
+        finally:
+            self._held = None  # whatever happened, keys are never held for good
 
     def open_review(self, path: Path, focus: str | None = None, *, at: int | None = None) -> bool:
         """Show ``path`` in the review screen: read-only, for reading, with a timeline.

@@ -1,0 +1,41 @@
+"""The private parts of Textual this app leans on, named in one place.
+
+A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList``/``ScoreTable``:
+repaint one row or cell; tui/app.py: start loading after the opening screen's first frame, hold
+keys while a file opens, pick the theme before the first stylesheet). Each has a fallback or a
+test of its outcome, but a Textual upgrade that renames one should fail here, loudly and by
+name, not show up as a slower app or a stale cell. When this fails: read the new Textual's code
+for the name, fix the use, then this list.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, OptionList
+from textual.widgets.option_list import Option
+
+USED = [
+    (OptionList, ["_options", "_heights", "_index_to_line", "_line_cache", "_update_lines", "_option_to_index",
+                  "_id_to_option", "_get_visual", "_get_left_gutter_width", "_on_resize"]),
+    (DataTable, ["_data", "_row_locations", "_cell_render_cache", "_row_render_cache", "_row_renderable_cache",
+                 "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell"]),
+    (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("widget, names", USED, ids=[cls.__name__ for cls, _ in USED])
+def test_the_private_names_we_use_are_there(widget, names):
+    instance = widget()
+    assert [name for name in names if not hasattr(instance, name)] == []
+
+
+def test_an_option_still_has_its_divider_flag():
+    assert hasattr(Option("x"), "_divider")
+
+
+def test_datatable_renders_a_row_line_with_the_arguments_we_pass():
+    parameters = list(inspect.signature(DataTable._render_line_in_row).parameters)
+    assert parameters == ["self", "row_key", "line_no", "base_style", "cursor_location", "hover_location"]
