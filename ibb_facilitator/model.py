@@ -472,12 +472,16 @@ class Session(Model):
             n += len(issue.interests) + len(issue.options) + len(issue.criteria) + len(issue.checks)
         return n
 
-    def all_ids(self) -> Iterator[str]:
+    def id_lists(self) -> list[list[Any]]:
+        """Every list of items with an id, ids unique across all of them: the one place that
+        says which kinds have ids (``new_id``, ``all_ids`` and the integrity check use it)."""
+        lists: list[list[Any]] = [self.issues, self.shared_criteria, self.agreements, self.parking_lot, self.caucuses, self.actions]
         for issue in self.issues:
-            yield issue.id
-            for group in (issue.interests, issue.options, issue.criteria, issue.checks):
-                yield from (item.id for item in group)
-        for group in (self.shared_criteria, self.agreements, self.parking_lot, self.caucuses, self.actions):
+            lists += (issue.interests, issue.options, issue.criteria, issue.checks)
+        return lists
+
+    def all_ids(self) -> Iterator[str]:
+        for group in self.id_lists():
             yield from (item.id for item in group)
 
     def new_id(self, prefix: str) -> str:
@@ -530,10 +534,7 @@ class _IdCounter:
         best = self._from_events(session.events).get(prefix, 0)
         known = self.lists
         current: dict[int, tuple[list[str], dict[str, int]]] = {}
-        groups: list[list[Any]] = [session.issues, session.shared_criteria, session.agreements, session.parking_lot, session.caucuses, session.actions]
-        for issue in session.issues:
-            groups += (issue.interests, issue.options, issue.criteria, issue.checks)
-        for group in groups:
+        for group in session.id_lists():
             ids = [item.id for item in group]
             entry = known.get(id(group))
             if entry is None or entry[0] != ids:
@@ -732,15 +733,7 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
 
 def _id_problem_somewhere(session: Session) -> bool:
     """Whether any id of ``session`` (in the lists whose ids must be unique) is empty or repeated."""
-    ids = [crit.id for crit in session.shared_criteria]
-    for issue in session.issues:
-        ids.append(issue.id)
-        ids += [x.id for x in issue.interests]
-        ids += [x.id for x in issue.options]
-        ids += [x.id for x in issue.criteria]
-        ids += [x.id for x in issue.checks]
-    for group in (session.agreements, session.parking_lot, session.caucuses, session.actions):
-        ids += [x.id for x in group]
+    ids = list(session.all_ids())
     distinct = set(ids)
     return len(distinct) != len(ids) or "" in distinct
 
