@@ -624,15 +624,12 @@ def session_data(session: Session) -> dict[str, Any]:
     return session.model_dump()
 
 
-def dumps_data(data: dict[str, Any]) -> str:
-    """TOML text for a ``session_data`` snapshot (safe on any thread)."""
-    pruned = _prune(data, Session)
-    return tomlwrite.dumps({"schema_version": pruned.pop("schema_version", data["schema_version"]), **pruned})
-
-
 def dumps_session(session: Session) -> str:
+    """The whole session as TOML text (quit, Save as, tools). Autosave: ``savecache``."""
     with _no_cycle_collection():
-        return dumps_data(session_data(session))
+        data = session_data(session)
+        pruned = _prune(data, Session)
+        return tomlwrite.dumps({"schema_version": pruned.pop("schema_version", data["schema_version"]), **pruned})
 
 
 def _explain(exc: OSError, path: Path) -> str:
