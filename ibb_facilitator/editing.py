@@ -273,7 +273,7 @@ def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: st
 def cycle_holder(session: Session, issue_id: str, interest_id: str) -> Interest:
     """The one-key tag: each party in turn, then mutual, then the first party again."""
     interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
-    holders = [p.id for p in session.parties] + [MUTUAL]
+    holders = session.holders()
     following = holders[(holders.index(interest.holder) + 1) % len(holders)] if interest.holder in holders else holders[0]
     return edit_interest(session, issue_id, interest_id, holder=following)
 

@@ -452,6 +452,11 @@ class Session(Model):
     def agreements_for(self, issue_id: str) -> list[TentativeAgreement]:
         return [ta for ta in self.agreements if ta.issue == issue_id]
 
+    def holders(self) -> list[str]:
+        """Who may hold an interest, in the order the room shows and cycles them: each party,
+        then mutual."""
+        return [p.id for p in self.parties] + [MUTUAL]
+
     def holder_label(self, holder: str) -> str:
         if holder == MUTUAL:
             return "Mutual"

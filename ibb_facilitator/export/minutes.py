@@ -214,7 +214,7 @@ def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
     if not issue.interests:
         return []
     out: list = [Heading(4, line("Interests"))]
-    holders = [p.id for p in session.parties] + [MUTUAL]
+    holders = session.holders()
     holders += list(dict.fromkeys(i.holder for i in issue.interests if i.holder not in holders))
     for holder in holders:
         mine = [i for i in issue.interests if i.holder == holder]

@@ -350,7 +350,7 @@ class ReviewScreen(Screen):
         option_labels = {o.id: f"O{k}" for k, o in enumerate(issue.options, start=1)}
         if issue.interests:
             rows.append(_header(f"Interests ({len(issue.interests)})"))
-            holders = [p.id for p in state.parties] + [MUTUAL]
+            holders = state.holders()
             holders += list(dict.fromkeys(i.holder for i in issue.interests if i.holder not in holders))
             for holder in holders:
                 mine = [i for i in issue.interests if i.holder == holder]

@@ -334,7 +334,7 @@ class SessionScreen(Screen):
         grouped = self._grouped
         grouped.display = self.grouped
         items.display = not self.grouped
-        holders = [p.id for p in self.session.parties] + [MUTUAL]
+        holders = self.session.holders()
         shown = [(self.session.holder_label(h), [i.text for i in issue.interests if i.holder == h]) for h in holders] if self.grouped else None
         if self.grouped and shown != self._grouped_shown:
             grouped.remove_children()
@@ -752,7 +752,7 @@ class SessionScreen(Screen):
     def action_stage_key(self) -> None:
         stage = self.stage
         if stage is Stage.INTERESTS:
-            holders = [p.id for p in self.session.parties] + [MUTUAL]
+            holders = self.session.holders()
             current = self.capture_holder if self.capture_holder in holders else holders[-1]
             self.capture_holder = holders[(holders.index(current) + 1) % len(holders)]
             self._paint_capture_tag()
