@@ -67,6 +67,7 @@ def _kind_of(path: Path) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .process import record_warnings
     from .store import StoreError, load_agenda, load_session
 
     failed = 0
@@ -77,6 +78,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if kind == "session":
                 session = load_session(path)
                 detail = f"session, {_count(len(session.issues), 'issue')}, {_count(session.item_count(), 'item')}"
+                warnings = record_warnings(session)  # reported, but the file still opens
+                for where, message in warnings:
+                    _err(f"{path}: {where}: warning: {message}")
+                if warnings:
+                    detail += f", {_count(len(warnings), 'warning')}"
             else:
                 item = load_agenda(path)
                 detail = f"agenda, {_count(len(item.issues), 'issue')}" + (", training scenario" if item.scenario else "")

@@ -443,8 +443,12 @@ def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
 
 
 @_rules
-def record_check(session: Session, issue_id: str, method: Method, responses: list[Response], *, proposal: str = "", options: list[str] | None = None, note: str = "") -> tuple[ConsensusCheck, process.Tally]:
-    """Record a consensus check; the outcome is what the rules make of the responses."""
+def record_check(session: Session, issue_id: str, method: Method, responses: list[Response], *, proposal: str = "", options: list[str] | None = None, note: str = "", absent: list[str] | None = None) -> tuple[ConsensusCheck, process.Tally]:
+    """Record a consensus check; the outcome is what the rules make of the responses.
+
+    Only a complete check is recorded: every voter who counts (every party, for per-party) has
+    answered or is named in ``absent`` ("absent / not voting", logged with the check).
+    """
     issue = _issue(session, issue_id)
     for response in responses:
         reason = process.response_problem(method, response.value)
@@ -454,7 +458,19 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
             raise RuleError(f"per-party answers name a party; {response.who!r} is not one")
     for oid in options or []:
         _find(issue.options, oid, "option")
-    result = process.tally(session, method, responses)
+    away = list(dict.fromkeys(absent or []))
+    if method is Method.PER_PARTY:
+        can_be_absent = {p.id.casefold(): p.id for p in session.parties}
+    else:
+        can_be_absent = {name.strip().casefold(): name for name, _ in process.voters(session)}
+    for who in away:
+        if who.strip().casefold() not in can_be_absent:
+            what = "a party here" if method is Method.PER_PARTY else "a member who counts in consensus"
+            raise RuleError(f"{who!r} cannot be marked absent: not {what}")
+    result = process.tally(session, method, responses, away)
+    if not result.complete:
+        waiting = ", ".join(session.holder_label(k) if method is Method.PER_PARTY else k for k in result.missing)
+        raise RuleError(f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or mark them absent / not voting.")
     check = ConsensusCheck(
         id=session.new_id("check"),
         method=method,
@@ -462,6 +478,7 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
         proposal=proposal,
         options=list(options or []),
         responses=list(responses),
+        absent=away,
         outcome=result.outcome,
         note=note,
     )
@@ -471,7 +488,7 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
         session,
         "check.record",
         check.id,
-        f"{process.METHOD_LABELS[method]}: {verdict}",
+        f"{process.METHOD_LABELS[method]}: {verdict}" + (f" (absent: {', '.join(away)})" if away else ""),
         issue=issue_id,
         method=method.value,
         outcome=result.outcome.value,
@@ -482,6 +499,7 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
         who=[r.who for r in check.responses],
         parties=[r.party or "" for r in check.responses],
         values=[str(r.value) for r in check.responses],
+        absent=away or None,
     )
     return check, result
 

@@ -220,6 +220,7 @@ class ConsensusCheck(Model):
     proposal: Text = ""  # what was tested, in the room's words
     options: list[str] = []  # the option ids the proposal draws on
     responses: list[Response] = []
+    absent: list[Text] = []  # voters (party ids for per-party) marked "absent / not voting"
     outcome: Outcome
     note: Text = ""  # what would bring people up, next step
 

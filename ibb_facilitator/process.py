@@ -12,6 +12,7 @@ Nothing here changes a session: ``editing.py`` asks these functions before it do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from .model import (
     ConsensusCheck,
@@ -135,8 +136,16 @@ class Tally:
     counted: int  # responses that count
     below: list[str] = field(default_factory=list)  # who is below the line (names or party ids)
     ignored: list[str] = field(default_factory=list)  # observers and facilitators who answered
-    missing: list[str] = field(default_factory=list)  # voters (or parties) with no response yet
+    missing: list[str] = field(default_factory=list)  # voters (or parties) with no response yet, not absent
     counts: dict[int | str, int] = field(default_factory=dict)
+    complete: bool = True  # every counted voter (or party) answered or is marked absent
+    absent: list[str] = field(default_factory=list)  # voters (or parties) marked absent / not voting
+    expected: int = 0  # how many voters (or parties) should answer: all who count, less the absent
+
+    @property
+    def answered(self) -> str:
+        """``"3/4 answered"``: counted answers of those expected to answer."""
+        return f"{self.counted}/{max(self.expected, self.counted)} answered"
 
     @property
     def outcome(self) -> Outcome:
@@ -155,8 +164,14 @@ def _below_line(session: Session, method: Method, value: int | str) -> bool:
     return value != "concur"
 
 
-def tally(session: Session, method: Method, responses: list[Response]) -> Tally:
+def tally(session: Session, method: Method, responses: list[Response], absent: Iterable[str] = ()) -> Tally:
     """Count ``responses`` under ``method`` and the session's decision rule.
+
+    ``absent`` names the voters (member names; party ids for per-party) explicitly marked
+    "absent / not voting": they are not waited for. The check is ``complete`` when every voter
+    who counts (``voters``; every party for per-party) has answered or is absent, and there is
+    consensus only on a complete check with at least one counted response: one answer out of
+    four is "not complete", never consensus. An absent voter who answered anyway counts.
 
     - fist-to-five: consensus when everyone who counts shows at least ``fist_minimum`` (3);
     - thumbs: no thumb down;
@@ -192,17 +207,20 @@ def tally(session: Session, method: Method, responses: list[Response]) -> Tally:
         counts[response.value] = counts.get(response.value, 0) + 1
         if _below_line(session, method, response.value):
             below.append(response.who)
+    away = {a.strip().casefold() for a in absent}
     if method is Method.PER_PARTY:
-        answered = {r.who for r in latest.values()}
-        missing = [p.id for p in session.parties if p.id not in answered]
-        counted = len(latest)
-        consensus = counted > 0 and not missing and not below
+        answered = {r.who.strip().casefold() for r in latest.values()}
+        expected_keys = [p.id for p in session.parties]
     else:
-        answered_keys = set(latest)
-        missing = [name for name, _ in voters(session) if name.strip().casefold() not in answered_keys]
-        counted = len(latest)
-        consensus = counted > 0 and not below
-    return Tally(method, consensus, counted, below, ignored, missing, counts)
+        answered = set(latest)
+        expected_keys = [name for name, _ in voters(session)]
+    missing = [k for k in expected_keys if k.strip().casefold() not in answered and k.strip().casefold() not in away]
+    marked_absent = [k for k in expected_keys if k.strip().casefold() in away and k.strip().casefold() not in answered]
+    counted = len(latest)
+    complete = not missing
+    consensus = complete and counted > 0 and not below
+    expected = len(expected_keys) - len(marked_absent)
+    return Tally(method, consensus, counted, below, ignored, missing, counts, complete, marked_absent, expected)
 
 
 # --- issue status -----------------------------------------------------------------------------
@@ -303,3 +321,24 @@ def rule_problems(session: Session) -> list[tuple[str, str]]:
         if issue.status is IssueStatus.AGREED and not session.agreements_for(issue.id):
             problems.append((f"issues[{n}].status", "an agreed issue needs a tentative agreement"))
     return problems
+
+
+def record_warnings(session: Session) -> list[tuple[str, str]]:
+    """Things a file claims that its own record does not bear out, as ``(path, message)`` pairs.
+
+    Unlike ``rule_problems`` these do not stop a file from opening: files written before a rule
+    existed (a check recorded as consensus on one answer out of four) must still open, so the
+    team can see and correct them. ``ibb validate`` reports them.
+    """
+    warnings: list[tuple[str, str]] = []
+    for n, issue in enumerate(session.issues):
+        for k, check in enumerate(issue.checks):
+            if check.outcome is not Outcome.CONSENSUS:
+                continue
+            result = tally(session, check.method, check.responses, check.absent)
+            path = f"issues[{n}].checks[{k}].outcome"
+            if not result.complete:
+                warnings.append((path, f"recorded as consensus, but the check is not complete ({result.answered}; no answer from {', '.join(result.missing)})"))
+            elif not result.consensus:
+                warnings.append((path, "recorded as consensus, but its responses do not reach consensus under the decision rule"))
+    return warnings

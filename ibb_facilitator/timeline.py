@@ -547,6 +547,7 @@ def _check_record(state: Session, e: Event, final: _Index) -> None:
             proposal=d.get("proposal", ""),
             options=list(d.get("options", [])),
             responses=[Response(who=w, party=p or None, value=_response_value(method, v)) for w, p, v in zip(who, parties, values, strict=True)],
+            absent=list(d.get("absent", [])),
             outcome=Outcome(d["outcome"]),
             note=known.note if known is not None and e.target not in final.noted else d.get("note", ""),
         )

@@ -37,6 +37,25 @@ def test_validate_a_good_session(capsys: pytest.CaptureFixture[str], session_fil
     assert err == ""
 
 
+def test_validate_reports_consensus_claimed_on_partial_responses(capsys: pytest.CaptureFixture[str], tmp_path: Path, populated: Session) -> None:
+    """A file written before the rule (1 answer of 5 recorded as consensus) is reported with the
+    field's path, and still opens: the team must be able to see and correct it."""
+    from datetime import datetime, timezone
+
+    from conftest import VOTERS
+    from ibb_facilitator.model import ConsensusCheck, Method, Outcome, Response
+
+    issue = populated.issues[1]
+    issue.checks.append(ConsensusCheck(id="check-77", method=Method.THUMBS, at=datetime(2026, 11, 23, 10, tzinfo=timezone.utc), responses=[Response(who=VOTERS[0], value="up")], outcome=Outcome.CONSENSUS))
+    issue.checks.append(ConsensusCheck(id="check-78", method=Method.THUMBS, at=datetime(2026, 11, 23, 11, tzinfo=timezone.utc), responses=[Response(who=VOTERS[0], value="up")], absent=VOTERS[1:], outcome=Outcome.CONSENSUS))
+    path = tmp_path / "old.ibb.toml"
+    store.save_session(populated, path)
+    code, out, err = run_cli(capsys, "validate", str(path))
+    assert code == 0 and out.strip().endswith(", 1 warning)")
+    assert err.splitlines() == [f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 answered; no answer from {', '.join(VOTERS[1:])})"]
+    assert store.load_session(path).issues[1].checks[1].absent == VOTERS[1:]  # opens, absent round-trips
+
+
 def test_validate_does_not_change_the_file(capsys: pytest.CaptureFixture[str], session_file: Path) -> None:
     before = session_file.read_bytes()
     run_cli(capsys, "validate", str(session_file))

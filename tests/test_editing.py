@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import VOTERS, fist
+from conftest import LABOR_VOTERS, MANAGEMENT_VOTERS, VOTERS, fist
 from ibb_facilitator import editing, process
 from ibb_facilitator.editing import RuleError
 from ibb_facilitator.model import (
@@ -253,14 +253,33 @@ def test_rate_sets_replaces_and_clears(populated: Session) -> None:
 
 def test_record_check_uses_the_rules(populated: Session) -> None:
     n = len(populated.events)
-    check, tally = editing.record_check(populated, "issue-2", Method.THUMBS, [Response(who=VOTERS[0], value="down")], proposal="Late start")
+    check, tally = editing.record_check(populated, "issue-2", Method.THUMBS, [Response(who=VOTERS[0], value="down")], proposal="Late start", absent=VOTERS[1:])
     assert check.outcome is Outcome.NO_CONSENSUS and not tally.consensus
     assert populated.issue("issue-2").checks == [check]  # type: ignore[union-attr]
-    assert check.at.utcoffset() is not None
+    assert check.at.utcoffset() is not None and check.absent == VOTERS[1:]
     assert_one_event(populated, n, "check.record", check.id)
-    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus", "at": check.at.isoformat(), "proposal": "Late start", "who": [VOTERS[0]], "parties": [""], "values": ["down"]}
+    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus", "at": check.at.isoformat(), "proposal": "Late start", "who": [VOTERS[0]], "parties": [""], "values": ["down"], "absent": VOTERS[1:]}
     check, tally = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="concur")])
     assert check.outcome is Outcome.CONSENSUS and tally.consensus
+
+
+def test_record_check_refuses_a_check_that_is_not_complete(populated: Session) -> None:
+    before = populated.model_copy(deep=True)
+    with pytest.raises(editing.RuleError, match=r"not complete \(1/5 answered\).*" + ", ".join(VOTERS[1:])):
+        editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(5, VOTERS[:1]))
+    with pytest.raises(editing.RuleError, match=r"not complete \(1/2 answered\).*Lakeview School Committee"):
+        editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur")])
+    with pytest.raises(editing.RuleError, match="cannot be marked absent"):
+        editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(5, VOTERS[:1]), absent=[*VOTERS[1:], "Somebody Else"])
+    assert populated == before  # nothing recorded, nothing logged
+
+
+def test_record_check_with_the_missing_marked_absent_reaches_consensus(populated: Session) -> None:
+    check, tally = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(4, LABOR_VOTERS), absent=MANAGEMENT_VOTERS)
+    assert tally.complete and check.outcome is Outcome.CONSENSUS and check.absent == MANAGEMENT_VOTERS
+    assert populated.events[-1].data["absent"] == MANAGEMENT_VOTERS
+    check, _ = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur")], absent=["management"])
+    assert check.outcome is Outcome.CONSENSUS and check.absent == ["management"]
 
 
 def test_record_agreement_defaults_to_the_latest_consensus(populated: Session) -> None:

@@ -117,9 +117,44 @@ def test_no_counted_response_is_no_consensus(session: Session) -> None:
 
 def test_only_voters_who_answered_count_and_the_rest_are_missing(session: Session) -> None:
     result = process.tally(session, Method.FIST_TO_FIVE, fist(4, LABOR_VOTERS))
-    assert result.consensus
     assert result.counted == len(LABOR_VOTERS)
     assert result.missing == MANAGEMENT_VOTERS
+    assert not result.complete and not result.consensus  # partial answers are never consensus
+    assert result.answered == f"{len(LABOR_VOTERS)}/{len(VOTERS)} answered"
+
+
+def test_one_answer_out_of_five_is_not_complete_and_not_consensus(session: Session) -> None:
+    result = process.tally(session, Method.FIST_TO_FIVE, fist(5, VOTERS[:1]))
+    assert not result.complete and not result.consensus and result.outcome is Outcome.NO_CONSENSUS
+    assert result.missing == VOTERS[1:]
+
+
+def test_voters_marked_absent_are_not_waited_for(session: Session) -> None:
+    result = process.tally(session, Method.FIST_TO_FIVE, fist(4, LABOR_VOTERS), absent=MANAGEMENT_VOTERS)
+    assert result.complete and result.consensus and result.missing == []
+    assert result.absent == MANAGEMENT_VOTERS
+    assert result.answered == f"{len(LABOR_VOTERS)}/{len(LABOR_VOTERS)} answered"
+    # names match as the room types them (case and spaces), and an absent voter who answered counts
+    result = process.tally(session, Method.FIST_TO_FIVE, fist(1, VOTERS[-1:]) + fist(4, VOTERS[:-1]), absent=[f" {VOTERS[-1].upper()} "])
+    assert result.complete and not result.consensus and result.below == [VOTERS[-1]] and result.absent == []
+
+
+def test_everyone_absent_is_complete_but_no_consensus(session: Session) -> None:
+    result = process.tally(session, Method.THUMBS, [], absent=VOTERS)
+    assert result.complete and not result.consensus and result.counted == 0
+
+
+def test_per_party_absent_party_is_named_by_id(session: Session) -> None:
+    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=["management"])
+    assert result.complete and result.consensus and result.missing == [] and result.absent == ["management"]
+    # a member's name is no party: it excuses nobody
+    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=MANAGEMENT_VOTERS)
+    assert not result.complete and result.missing == ["management"]
+
+
+def test_non_voters_marked_absent_change_nothing(session: Session) -> None:
+    result = process.tally(session, Method.THUMBS, answers(Method.THUMBS, [(n, "up") for n in VOTERS]), absent=[OBSERVER])
+    assert result.complete and result.consensus and result.absent == []
 
 
 # --- thumbs -----------------------------------------------------------------------------------
@@ -158,7 +193,7 @@ def test_gradients_blocking_points(session: Session, value: int) -> None:
 
 def test_gradient_threshold_moves_the_line_but_never_past_block_or_more_discussion(session: Session) -> None:
     def one(value: int) -> bool:
-        return process.tally(session, Method.GRADIENTS, [Response(who=VOTERS[0], value=value)]).consensus
+        return process.tally(session, Method.GRADIENTS, [Response(who=VOTERS[0], value=value)], absent=VOTERS[1:]).consensus
 
     session.decision_rule.gradient_threshold = 7
     assert one(7) and one(6)
@@ -368,11 +403,11 @@ def test_ta_needs_a_consensus_check_of_that_issue(session: Session) -> None:
     first = editing.add_issue(session, "How can we fund field trips?")
     other = editing.add_issue(session, "How can we staff recess?")
     assert "record a consensus check" in process.ta_problem(session, first, None)
-    failed, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="down")])
+    failed, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="down")], absent=VOTERS[1:])
     assert "did not reach consensus" in process.ta_problem(session, first, failed)
-    elsewhere, _ = editing.record_check(session, other.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")])
+    elsewhere, _ = editing.record_check(session, other.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
     assert "another issue" in process.ta_problem(session, first, elsewhere)
-    good, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")])
+    good, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
     assert process.ta_problem(session, first, good) is None
     assert process.consensus_checks(first) == [good]
 
@@ -380,7 +415,7 @@ def test_ta_needs_a_consensus_check_of_that_issue(session: Session) -> None:
 @pytest.mark.parametrize("status", [IssueStatus.PARKED, IssueStatus.WITHDRAWN])
 def test_no_ta_for_a_parked_or_withdrawn_issue(session: Session, status: IssueStatus) -> None:
     issue = editing.add_issue(session, "How can we fund field trips?")
-    good, _ = editing.record_check(session, issue.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")])
+    good, _ = editing.record_check(session, issue.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
     issue.status = status
     assert process.ta_problem(session, issue, good)
 

@@ -340,6 +340,41 @@ async def test_the_consensus_tally_is_on_the_wall(tmp_path: Path, populated: Ses
         assert shows(app, "Steps 1-5 rise by 3%.") and shows(app, "U AR · M BH")
 
 
+def _partial_consensus(populated: Session, absent: list[str] | None = None) -> None:
+    """A check recorded (by a version before the rule, or by hand) as consensus on 3 answers of 5."""
+    from datetime import datetime, timezone
+
+    from conftest import VOTERS
+    from ibb_facilitator.model import ConsensusCheck, Method, Outcome, Response
+
+    pay = populated.issues[0]
+    pay.checks.append(ConsensusCheck(id="check-90", method=Method.THUMBS, at=datetime(2026, 11, 24, 15, 5, tzinfo=timezone.utc), responses=[Response(who=v, value="up") for v in VOTERS[:3]], absent=absent or [], outcome=Outcome.CONSENSUS))
+    populated.cursor.issue, populated.cursor.stage = pay.id, Stage.CONSENSUS
+
+
+def test_a_check_with_members_not_answered_is_not_complete_never_consensus(populated: Session) -> None:
+    from conftest import VOTERS
+
+    _partial_consensus(populated)
+    view = build_view(populated)
+    assert view.tally is not None and not view.tally.complete and not view.tally.consensus
+    assert (view.tally.counted, view.tally.total) == (3, 5)
+    _partial_consensus(populated, absent=VOTERS[3:])  # the two missing marked absent: complete
+    view = build_view(populated)
+    assert view.tally is not None and view.tally.complete and view.tally.consensus
+    assert (view.tally.counted, view.tally.total) == (3, 3)
+
+
+async def test_the_wall_says_not_complete_for_partial_answers(tmp_path: Path, populated: Session) -> None:
+    _partial_consensus(populated)
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    app = RoomApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.view is not None, "the first view")
+        assert shows(app, "NOT COMPLETE: 3/5 answered") and not shows(app, " CONSENSUS ")
+
+
 async def test_the_wall_shows_the_facilitators_timer_paused_and_with_its_extra_minute(tmp_path: Path, populated: Session) -> None:
     """The facilitator paused the options timer at 3:05 left and gave it +1 min: the wall shows
     4:05, paused, however long ago the stage began (it used to keep counting down from then)."""

@@ -148,6 +148,7 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     ed.set_stage(s, pay.id, Stage.CONSENSUS)
     ed.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", party="management", value=2), Response(who="Olive Watcher", value=5)], proposal="The combined option", options=[combined.id], note="Dana: cost of year 3")
     ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
+    ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS[:3]], absent=VOTERS[3:])
     ed.record_check(s, pay.id, Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="do_not_concur")])
     check, _ = ed.record_check(s, pay.id, Method.GRADIENTS, [Response(who=v, value=2) for v in VOTERS], proposal="Combined, bonus capped", options=[combined.id, o4.id])
     ta = ed.record_agreement(s, pay.id, check.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3%.", title="Salary steps", on=DAY2)

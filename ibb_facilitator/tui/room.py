@@ -122,11 +122,12 @@ class TallyView:
     method: str
     at: datetime
     proposal: str
-    consensus: bool
+    consensus: bool  # recorded as consensus, and a complete check whose answers reach it
     counted: int
-    total: int
+    total: int  # who should answer: every voter (or party), less those marked absent
     below: int
     counts: tuple[tuple[str, int], ...]
+    complete: bool = True  # every voter answered or is marked absent
 
 
 @dataclass(frozen=True)
@@ -279,17 +280,20 @@ def build_view(session: Session) -> RoomView:
         if checks and real_issue is not None:
             last, real = checks[-1], real_issue.checks[-1]
             method: Method = last["method"]
-            counted = process.tally(session, method, list(real.responses))
-            total = len(session.parties) if method is Method.PER_PARTY else len(process.voters(session))
+            counted = process.tally(session, method, list(real.responses), real.absent)
+            total = max(counted.expected, counted.counted)
             tally = TallyView(
                 method=process.METHOD_LABELS[method],
                 at=last["at"],
                 proposal=last["proposal"],
-                consensus=last["outcome"] is Outcome.CONSENSUS,
+                # a file that claims consensus on partial answers (written before the rule) is
+                # shown as what it is: not complete
+                consensus=last["outcome"] is Outcome.CONSENSUS and counted.consensus,
                 counted=counted.counted,
                 total=total,
                 below=len(counted.below),
                 counts=tuple((process.value_label(method, v), n) for v, n in counted.counts.items()),
+                complete=counted.complete,
             )
             count, count_label = counted.counted, f"of {total} counted"
         tas = [ta for ta in data["agreements"] if ta["issue"] == issue["id"]]
@@ -546,7 +550,7 @@ class RoomApp(App[None]):
         if view.stage is Stage.CONSENSUS:
             count.update(f"{tally.counted}/{tally.total}" if tally else "")
             count.display = tally is not None
-            label.update(literal("counted" if tally else ""))
+            label.update(literal(("answered" if tally.complete else "answered: not complete") if tally else ""))
         else:
             count.display = True
             count.update(str(view.count))
@@ -555,7 +559,12 @@ class RoomApp(App[None]):
         if tally is None:
             tally_box.update("")
             return
-        verdict = (" CONSENSUS ", "bold reverse $success") if tally.consensus else (" NO CONSENSUS ", "bold reverse $error")
+        if not tally.complete:
+            verdict = (f" NOT COMPLETE: {tally.counted}/{tally.total} answered ", "bold reverse $warning")
+        elif tally.consensus:
+            verdict = (" CONSENSUS ", "bold reverse $success")
+        else:
+            verdict = (" NO CONSENSUS ", "bold reverse $error")
         lines: list[Content] = [join(verdict), join((tally.method, "bold"), (f"  {tally.at:%H:%M}", ""))]
         width = max((len(label) for label, _ in tally.counts), default=0)
         for value, n in tally.counts:
