@@ -178,6 +178,26 @@ def edit_issue(session: Session, issue_id: str, *, statement: str | None = None,
 
 
 @_rules
+def set_proposal(session: Session, issue_id: str, text: str) -> Issue:
+    """The draft proposal the room is testing at this issue's Consensus stage (one per issue)."""
+    issue = _issue(session, issue_id)
+    if text != issue.proposal:
+        issue.proposal = text
+        _log(session, "issue.proposal", issue.id, f"Proposal on the table: {text}" if text else "Proposal cleared", text=text)
+    return issue
+
+
+@_rules
+def set_ta_draft(session: Session, issue_id: str, text: str) -> Issue:
+    """TA language typed for this issue but not yet recorded: kept, so nothing typed is lost."""
+    issue = _issue(session, issue_id)
+    if text != issue.ta_draft:
+        issue.ta_draft = text
+        _log(session, "issue.ta_draft", issue.id, "TA draft saved" if text else "TA draft cleared", text=text)
+    return issue
+
+
+@_rules
 def move_issue(session: Session, issue_id: str, offset: int) -> int:
     _issue(session, issue_id)
     position = _move(session.issues, issue_id, offset)
@@ -528,8 +548,19 @@ def record_agreement(session: Session, issue_id: str, check_id: str | None, text
         date=on or date.today(),
         options=list(options if options is not None else check.options),
     )
+    # A reopened issue agreed again: its earlier TAs in force are replaced by this one (kept, marked).
+    earlier = session.standing_agreements(issue.id)
+    stamp = now()
     session.agreements.append(ta)
-    _log(session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}", issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None, date=ta.date.isoformat(), options=list(ta.options) or None)
+    for old in earlier:
+        old.superseded_by, old.superseded_at = ta.id, stamp
+    issue.ta_draft = ""  # the draft is recorded now
+    replaced = f" (supersedes {', '.join(old.id for old in earlier)})" if earlier else ""
+    _log(
+        session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}{replaced}",
+        issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None, date=ta.date.isoformat(), options=list(ta.options) or None,
+        supersedes=[old.id for old in earlier] or None, superseded_at=stamp.isoformat() if earlier else None,
+    )  # fmt: skip
     return ta
 
 

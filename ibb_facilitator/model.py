@@ -255,6 +255,8 @@ class Issue(Model):
     stage: Stage = Stage.ISSUES
     brainstorming: bool = False  # while true, options may not be set aside or combined
     notes: Text = ""
+    proposal: Text = ""  # the draft proposal being tested at Consensus (one per issue)
+    ta_draft: Text = ""  # TA language typed but not yet recorded (kept if the app quits mid-way)
     interests: list[Interest] = []
     options: list[Option] = []
     criteria: list[Criterion] = []
@@ -286,7 +288,14 @@ class TentativeAgreement(Model):
     title: Text = ""
     date: date
     options: list[str] = []
+    superseded_by: str | None = None  # the later TA of the same issue that replaced this one
+    superseded_at: Stamp | None = None  # when (the issue was reopened and agreed again)
     initials: list[Initial] = []
+
+    @property
+    def standing(self) -> bool:
+        """In force: no later TA of its issue replaced it."""
+        return self.superseded_by is None
 
 
 class ParkingItem(Model):
@@ -451,7 +460,17 @@ class Session(Model):
         return [*self.shared_criteria, *issue.criteria]
 
     def agreements_for(self, issue_id: str) -> list[TentativeAgreement]:
+        """Every TA of the issue, superseded ones included (see ``standing_agreements``)."""
         return [ta for ta in self.agreements if ta.issue == issue_id]
+
+    def standing_agreements(self, issue_id: str | None = None) -> list[TentativeAgreement]:
+        """The TAs in force (of one issue, or all): a TA replaced by a later one of its issue
+        (reopened and agreed again) is kept in the record but is not counted as agreed."""
+        return [ta for ta in self.agreements if ta.superseded_by is None and (issue_id is None or ta.issue == issue_id)]
+
+    def agreement_number(self, ta_id: str) -> int:
+        """The TA's number as the record shows it: its place among all TAs, from 1 (0: none)."""
+        return next((n for n, ta in enumerate(self.agreements, start=1) if ta.id == ta_id), 0)
 
     def holders(self) -> list[str]:
         """Who may hold an interest, in the order the room shows and cycles them: each party,
@@ -711,6 +730,12 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
                     problems.append((f"{path}.options[{s}]", f"no option {ref!r} in issue {ta.issue!r}"))
         for s, initial in enumerate(ta.initials):
             party_ref(f"{path}.initials[{s}].party", initial.party)
+        if ta.superseded_by is not None:
+            later = next((other for other in session.agreements if other.id == ta.superseded_by), None)
+            if later is None or later is ta:
+                problems.append((f"{path}.superseded_by", f"no other TA {ta.superseded_by!r}"))
+            elif later.issue != ta.issue:
+                problems.append((f"{path}.superseded_by", f"TA {ta.superseded_by!r} is about another issue"))
 
     issue_ids = set(issues_by_id)
     for k, item in enumerate(session.parking_lot):

@@ -300,7 +300,7 @@ class _Index:
         self.noted = {e.target for e in session.events if e.action == "check.note"}
         first: dict[tuple[str, str], Event] = {}
         for event in session.events:  # the first status, stage and brainstorm change of each issue
-            if event.action in ("issue.status", "issue.stage"):
+            if event.action in ("issue.status", "issue.stage", "issue.proposal", "issue.ta_draft"):
                 first.setdefault((event.action, event.target), event)
             elif event.action in ("brainstorm.start", "brainstorm.end"):
                 first.setdefault(("brainstorm", event.target), event)
@@ -331,6 +331,10 @@ def _frame(session: Session, final: _Index) -> Session:
             base.status = IssueStatus(status.data.get("previous", IssueStatus.OPEN.value))
         if ("issue.stage", issue.id) in final.first:
             base.stage = session.stage_order[0]
+        if ("issue.proposal", issue.id) in final.first:
+            base.proposal = ""  # the log says what it was when
+        if ("issue.ta_draft", issue.id) in final.first:
+            base.ta_draft = ""
         brainstorm = final.first.get(("brainstorm", issue.id))
         if brainstorm is not None:
             base.brainstorming = brainstorm.action == "brainstorm.end"
@@ -338,7 +342,8 @@ def _frame(session: Session, final: _Index) -> Session:
     agreements = []
     for ta in session.agreements:
         if ta.id not in created:
-            agreements.append(ta.model_copy(update={"initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed]}))
+            later = {"superseded_by": None, "superseded_at": None} if ta.superseded_by in created else {}  # the log supersedes it
+            agreements.append(ta.model_copy(update={"initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed], **later}))
     frame = session.model_copy(
         update={
             "issues": issues,
@@ -408,6 +413,14 @@ def _issue_add(state: Session, e: Event, final: _Index) -> None:
 
 def _issue_edit(state: Session, e: Event, final: _Index) -> None:
     _set(_find(state.issues, e.target), e.data, "statement", "raised_by", "article", "data_needed", "notes")
+
+
+def _issue_proposal(state: Session, e: Event, final: _Index) -> None:
+    _find(state.issues, e.target).proposal = e.data["text"]
+
+
+def _issue_ta_draft(state: Session, e: Event, final: _Index) -> None:
+    _find(state.issues, e.target).ta_draft = e.data["text"]
 
 
 def _issue_move(state: Session, e: Event, final: _Index) -> None:
@@ -578,14 +591,20 @@ def _ta_add(state: Session, e: Event, final: _Index) -> None:
             options=list(d.get("options", [])),
         )
     elif known is not None:
-        ta = known.model_copy(update={"initials": []}, deep=True)
+        ta = known.model_copy(update={"initials": [], "superseded_by": None, "superseded_at": None}, deep=True)
         ta.text = d.get("text", ta.text)
     else:
         agreed = [c for c in issue.checks if c.outcome is Outcome.CONSENSUS]
         if not agreed:
             raise _Skip(e.target)
         ta = TentativeAgreement(id=e.target, issue=issue.id, check=agreed[-1].id, text=d["text"], article=d.get("article", ""), date=e.at.date())
+    if "supersedes" in d:
+        stamp = _when(d.get("superseded_at"), e.at)
+        for old_id in d["supersedes"]:
+            old = _find(state.agreements, str(old_id))
+            old.superseded_by, old.superseded_at = ta.id, stamp
     state.agreements.append(ta)
+    issue.ta_draft = ""  # recorded: the draft became the TA
 
 
 def _ta_edit(state: Session, e: Event, final: _Index) -> None:
@@ -653,6 +672,8 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "issue.add": _issue_add,
     "issue.edit": _issue_edit,
     "issue.move": _issue_move,
+    "issue.proposal": _issue_proposal,
+    "issue.ta_draft": _issue_ta_draft,
     "issue.status": _issue_status,
     "issue.stage": _issue_stage,
     "brainstorm.start": _brainstorm(True),

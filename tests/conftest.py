@@ -20,6 +20,7 @@ from ibb_facilitator import editing, store
 from ibb_facilitator.model import (
     ActionKind,
     InterestKind,
+    IssueStatus,
     Member,
     Method,
     Party,
@@ -27,6 +28,7 @@ from ibb_facilitator.model import (
     Role,
     Session,
     Side,
+    TentativeAgreement,
 )
 
 FACILITATOR = "Frances Neutral"
@@ -140,9 +142,33 @@ def make_populated() -> Session:
     return s
 
 
+NEW_SALARY_TEXT = "Article 12.3 Salary.\nSteps 1-5 rise by 4%.\nNo retention bonus."
+
+
+def reagree(s: Session) -> tuple[TentativeAgreement, TentativeAgreement]:
+    """The salary issue of ``make_populated`` reopened and agreed again (new language, initialed
+    by both): returns the old TA (now superseded) and the new one."""
+    pay = s.issues[0]
+    old = s.standing_agreements(pay.id)[-1]
+    editing.set_status(s, pay.id, IssueStatus.OPEN)
+    check, _ = editing.record_check(s, pay.id, Method.THUMBS, [Response(who=name, value="up") for name in VOTERS], proposal="Steps at 4%, no bonus")
+    new = editing.record_agreement(s, pay.id, check.id, NEW_SALARY_TEXT, title="Salary steps", on=date(2026, 11, 25))
+    editing.initial(s, new.id, "labor", "AR")
+    editing.initial(s, new.id, "management", "BH")
+    return old, new
+
+
 @pytest.fixture
 def populated() -> Session:
     return make_populated()
+
+
+@pytest.fixture
+def reagreed() -> Session:
+    """``populated`` with its salary issue reopened and agreed again (TA 1 superseded by TA 2)."""
+    s = make_populated()
+    reagree(s)
+    return s
 
 
 @pytest.fixture

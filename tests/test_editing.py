@@ -505,3 +505,63 @@ def test_unstorable_text_is_refused_in_words_the_room_understands(populated: Ses
     with pytest.raises(RuleError, match=r"^statement: text contains characters that cannot be stored \(lone surrogates\)$"):
         editing.add_issue(populated, "Class size \ud800")
     assert populated.model_dump() == before
+
+
+# --- the proposal and the TA draft belong to their issue ----------------------------------------
+
+
+def test_each_issue_keeps_its_own_proposal_and_ta_draft(populated: Session) -> None:
+    pay, time_issue = populated.issues[0], populated.issues[1]
+    n = len(populated.events)
+    assert editing.set_proposal(populated, pay.id, "Steps at 4%") is pay
+    assert_one_event(populated, n, "issue.proposal", pay.id)
+    assert populated.events[-1].data == {"text": "Steps at 4%"}
+    assert (pay.proposal, time_issue.proposal) == ("Steps at 4%", "")
+    n = len(populated.events)
+    editing.set_proposal(populated, pay.id, "Steps at 4%")  # no change: nothing logged
+    editing.set_ta_draft(populated, time_issue.id, "")
+    assert len(populated.events) == n
+    editing.set_ta_draft(populated, time_issue.id, "Article 16. Wednesdays\nstart late.")
+    assert_one_event(populated, n, "issue.ta_draft", time_issue.id)
+    assert (pay.ta_draft, time_issue.ta_draft) == ("", "Article 16. Wednesdays\nstart late.")
+    with pytest.raises(RuleError, match="no issue"):
+        editing.set_proposal(populated, "issue-404", "x")
+
+
+def test_recording_the_ta_clears_its_issues_draft(populated: Session) -> None:
+    time_issue = populated.issues[1]
+    editing.set_ta_draft(populated, time_issue.id, "Article 16. Wednesdays start late.")
+    editing.set_ta_draft(populated, populated.issues[0].id, "Other draft")
+    check, _ = editing.record_check(populated, time_issue.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
+    editing.record_agreement(populated, time_issue.id, check.id, "Article 16. Wednesdays start late.")
+    assert time_issue.ta_draft == "" and populated.issues[0].ta_draft == "Other draft"
+
+
+# --- a reopened issue supersedes its old TA -----------------------------------------------------
+
+
+def test_agreeing_a_reopened_issue_again_supersedes_its_old_ta(populated: Session) -> None:
+    from conftest import reagree
+
+    old, new = reagree(populated)
+    assert old.superseded_by == new.id and old.superseded_at is not None and old.superseded_at.utcoffset() is not None
+    assert not old.standing and new.standing and new.superseded_by is None
+    assert populated.standing_agreements() == [new] and populated.standing_agreements(old.issue) == [new]
+    assert populated.agreements_for(old.issue) == [old, new]  # the old one stays in the record
+    added = next(e for e in populated.events if e.action == "ta.add" and e.target == new.id)
+    assert added.data["supersedes"] == [old.id] and added.data["superseded_at"] == old.superseded_at.isoformat()
+    assert "supersedes ta-1" in added.summary
+    assert model_integrity(populated) == []
+
+
+def model_integrity(session: Session) -> list:
+    from ibb_facilitator.model import integrity_problems
+
+    return integrity_problems(session) + process.rule_problems(session)
+
+
+def test_a_superseded_by_that_names_no_other_ta_is_a_problem(populated: Session) -> None:
+    from ibb_facilitator.model import integrity_problems
+
+    populated.agreements[0].superseded_by = "ta-404"
+    assert ("agreements[0].superseded_by", "no other TA 'ta-404'") in integrity_problems(populated)

@@ -157,6 +157,13 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     ed.edit_agreement(s, ta.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3.5%.")  # initials withdrawn, reopened
     ed.initial(s, ta.id, "labor", "AR")
     ed.initial(s, ta.id, "management", "BH")
+    ed.set_proposal(s, pay.id, "Combined, bonus capped at 4%")
+    ed.set_ta_draft(s, pay.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.")
+    ed.set_status(s, pay.id, IssueStatus.OPEN)  # reopened: nothing is agreed until all is
+    again, _ = ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
+    ed.record_agreement(s, pay.id, again.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.", title="Salary steps", on=DAY2)  # supersedes ta
+    ed.set_proposal(s, time_issue.id, "Late start on Wednesdays")
+    ed.set_ta_draft(s, time_issue.id, "Article 16. Wednesdays start late.")
     ed.start_caucus(s, "management", called_by="Ben Hale")
     ed.end_caucus(s)
     ed.edit_issue(s, time_issue.id, raised_by="joint", article="Article 16", data_needed="Bell schedules")
@@ -182,6 +189,26 @@ def test_replay_at_the_end_is_the_session(clock: Clock) -> None:
     again = timeline.state_at(real, datetime(2100, 1, 1, tzinfo=EST))
     assert_same(again, real)
     assert again is not replayed
+
+
+def test_proposals_drafts_and_a_superseded_ta_replay(clock: Clock) -> None:
+    built, _ = build(clock)
+    real = reread(built)
+    pay = real.issues[0]
+    first, second = real.agreements_for(pay.id)
+    assert first.superseded_by == second.id and first.superseded_at is not None and second.standing
+    assert real.standing_agreements() == [second] and pay.proposal == "Combined, bonus capped at 4%" and pay.ta_draft == ""
+    assert real.issues[2].ta_draft == "Article 16. Wednesdays start late."  # (moved to position 3 on day 1)
+    line = timeline.Timeline(real)
+    added = next(n for n, e in enumerate(real.events) if e.action == "ta.add" and e.target == second.id)
+    before = line.state_after(added)
+    assert [ta.superseded_by for ta in before.agreements] == [None] and before.issues[0].ta_draft.endswith("4%.")
+    assert before.issues[0].proposal == "Combined, bonus capped at 4%"
+    after = line.state_after(added + 1)
+    assert after.agreements[0].superseded_by == second.id and after.agreements[0].superseded_at == first.superseded_at
+    assert after.issues[0].ta_draft == ""
+    start = line.state_after(0)
+    assert all(i.proposal == "" and i.ta_draft == "" for i in start.issues)
 
 
 def test_replay_at_the_end_of_day_one_shows_only_what_existed(clock: Clock) -> None:

@@ -200,6 +200,8 @@ def _issue(session: Session, number: int, issue: Issue) -> list:
         facts.append(("Data needed", line(issue.data_needed)))
     if issue.notes.strip():
         facts.append(("Notes", line(issue.notes)))
+    if issue.proposal.strip():
+        facts.append(("Proposal on the table", line(issue.proposal)))
     out.append(Facts(tuple(facts)))
     interest_labels = item_labels(issue.interests, "I")
     option_labels = item_labels(issue.options, "O")
@@ -310,7 +312,7 @@ def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> li
 
 
 def _check(session: Session, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> list:
-    result = process.tally(session, check.method, check.responses)
+    result = process.tally(session, check.method, check.responses, check.absent)
     outcome = OUTCOME_LABELS[check.outcome]
     out: list = [Paragraph(line(strong(f"Check {number}"), f" ({process.METHOD_LABELS[check.method]}, {moment(check.at)}): ", strong(outcome)), "group")]
     facts: list[tuple[str, Inline]] = []
@@ -318,8 +320,12 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
         facts.append(("Proposal", line(check.proposal)))
     if check.options:
         facts.append(("Draws on", joined(option_labels.get(o, o) for o in check.options)))
-    if result.outcome is not check.outcome:
+    if not result.complete:
+        facts.append(("Outcome", line(f"recorded as {outcome}; the check is not complete ({result.answered}), so it is no consensus")))
+    elif result.outcome is not check.outcome:
         facts.append(("Outcome", line(f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}")))
+    if check.absent:
+        facts.append(("Absent / not voting", joined(party_name(session, name) for name in check.absent)))
     if result.below:
         facts.append(("Below the line", joined(_tagged(session, check, name) for name in result.below)))
     if result.ignored:
