@@ -362,6 +362,10 @@ def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change
         _field(out, f"{what} title", "changed", was.title, ta.title)
         _field(out, f"{what} article", "changed", was.article, ta.article)
         _field(out, f"{what} date", "changed", was.date, ta.date)
+        if was.superseded_by != ta.superseded_by and ta.superseded_by is not None:
+            later = f"TA {numbers[ta.superseded_by]}" if ta.superseded_by in numbers else ta.superseded_by
+            when = f" on {short_day(ta.superseded_at.date())}" if ta.superseded_at else ""
+            out.append(Change(CHANGED, what, f"superseded by {later}{when}", text=ta.title or ta.article, context="no longer in force"))
         a, b = _initials(was, old), _initials(ta, new)
         for party, mark in b.items():
             if party not in a:

@@ -485,7 +485,7 @@ def summarize(session: Session, path: Path, label: str = "") -> TableSummary:
         issues=[_issue_outcome(i) for i in session.issues],
         stage_minutes=_stage_timeline(session),
         round_minutes=rounds,
-        agreements=[(statements.get(ta.issue, ta.issue), ta.text) for ta in session.agreements],
+        agreements=[(statements.get(ta.issue, ta.issue), ta.text) for ta in session.standing_agreements()],  # a superseded TA is not an outcome
         results=list(training.results) if training else [],
         reveals=len(training.reveals) if training else 0,
     )

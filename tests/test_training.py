@@ -424,6 +424,22 @@ def play(session: Session, clock: Clock, plan: dict[str, dict]) -> Session:
     return session
 
 
+def test_the_debrief_shows_only_the_standing_ta_of_a_reopened_issue(clock):
+    """Agreed, reopened, agreed again: the table's outcome is the new TA, not both (issue 11)."""
+    from ibb_facilitator.model import IssueStatus
+
+    session = new_table("scenario-early-buses")
+    play(session, clock, {"early-buses": {"issues": 1, "ta": "Paid early duty."}})
+    issue_id = session.standing_agreements()[0].issue
+    editing.set_status(session, issue_id, IssueStatus.OPEN)
+    check, _ = editing.record_check(session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=5) for name, _ in _voters(session)])
+    editing.record_agreement(session, issue_id, check.id, "Paid early duty, rotated monthly.")
+    summary = training.summarize(session, Path("table-1.toml"))
+    assert [text for _, text in summary.agreements] == ["Paid early duty, rotated monthly."]
+    text = debrief_export.render_text(training.ClassDebrief(folder=Path("."), tables=[summary]))
+    assert "Paid early duty, rotated monthly." in text and "Paid early duty.\n" not in text
+
+
 def steps_results(plan: dict[str, dict]) -> dict[str, str]:
     return {key: value for steps in plan.values() for key, value in steps.get("results", {}).items()}
 

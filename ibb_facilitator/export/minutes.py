@@ -47,6 +47,7 @@ from .document import (
     strong,
 )
 from .text import (
+    superseded_note,
     EMPTY_CELL,
     NONE,
     OUTCOME_LABELS,
@@ -167,7 +168,7 @@ def _rules(session: Session) -> list:
 
 def status(session: Session, issue: Issue) -> Inline:
     """'Agreed (TA)' (styled by status) and ': see TA 1' when a TA settles it."""
-    tas = [n for n, ta in enumerate(session.agreements, start=1) if ta.issue == issue.id]
+    tas = [n for n, ta in enumerate(session.agreements, start=1) if ta.issue == issue.id and ta.standing]
     see = ": see " + ", ".join(f"TA {n}" for n in tas) if tas else None
     return line(Run(process.STATUS_LABELS[issue.status], f"status-{issue.status.value}"), see)
 
@@ -377,8 +378,12 @@ def _agreements(session: Session) -> list:
         return out + [_none()]
     out.append(Paragraph(line(TA_NOTE), "note"))
     for n, ta in enumerate(session.agreements, start=1):
-        blocks: list = [Heading(3, line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None))]
-        blocks.append(Facts(tuple(agreement_facts(session, n))))
+        replaced = superseded_note(session, ta)
+        blocks: list = [Heading(3, line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None, " (superseded)" if replaced else None))]
+        facts = agreement_facts(session, n)
+        if replaced:
+            facts.insert(0, ("Superseded", line(f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; not counted as agreed.")))
+        blocks.append(Facts(tuple(facts)))
         blocks.append(Paragraph(line("Agreed language:"), "group"))
         blocks.append(Verbatim(ta.text))
         initialed = [

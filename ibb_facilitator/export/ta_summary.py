@@ -18,6 +18,7 @@ from .document import (
     Facts,
     Heading,
     Inline,
+    Item,
     Items,
     Paragraph,
     Section,
@@ -30,7 +31,7 @@ from .document import (
     line,
     strong,
 )
-from .text import EMPTY_CELL, day, party_name
+from .text import EMPTY_CELL, day, party_name, superseded_note
 from . import markdown
 from .minutes import agreement_facts, letterhead
 
@@ -53,7 +54,8 @@ VOTES = {
 
 def build(session: Session) -> Document:
     head = letterhead(session, DOC_TYPE)
-    total = len(session.agreements)
+    standing = [(n, ta) for n, ta in enumerate(session.agreements, start=1) if ta.standing]  # the ones in force
+    total = len(standing)
     cover: list = []
     facts = [(label, line(value)) for label, value in (
         ("Location", session.location.strip()),
@@ -61,18 +63,25 @@ def build(session: Session) -> Document:
     ) if value]
     cover.append(Facts(tuple(facts)))
     cover.append(Paragraph(line(NOT_BINDING), "note"))
-    if session.agreements:
+    if standing:
         cover.append(Heading(2, line("Agreements in this summary")))
         cover.append(Table(
             ("TA", "Title", "Contract article", "Date", "Initialed by"),
-            tuple(_index_row(session, n, ta) for n, ta in enumerate(session.agreements, start=1)),
+            tuple(_index_row(session, n, ta) for n, ta in standing),
             ("right",),
         ))
     else:
         cover.append(Paragraph(line(NO_AGREEMENTS)))
+    replaced = [(n, ta) for n, ta in enumerate(session.agreements, start=1) if not ta.standing]
+    if replaced:
+        cover.append(Heading(2, line("Superseded, not in this summary")))
+        cover.append(Items(tuple(
+            Item(line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None, f", {superseded_note(session, ta)}"))
+            for n, ta in replaced
+        )))
     blocks: list = [Section("cover", tuple(cover))]
-    for n, ta in enumerate(session.agreements, start=1):
-        blocks.append(Section("ta-page", tuple(_page(session, n, total, ta)), page=True))
+    for k, (n, ta) in enumerate(standing, start=1):
+        blocks.append(Section("ta-page", tuple(_page(session, n, k, total, ta)), page=True))
     return Document("ta", head, tuple(blocks))
 
 
@@ -92,12 +101,13 @@ def _running(session: Session) -> Inline:
     return joined(parts, " · ")
 
 
-def _page(session: Session, number: int, total: int, ta: TentativeAgreement) -> list:
+def _page(session: Session, number: int, place: int, total: int, ta: TentativeAgreement) -> list:
+    """The page of TA ``number`` (its number in the record), the ``place``-th of ``total`` in force."""
     out: list = []
     running = _running(session)
     if running:
         out.append(Paragraph(running, "running"))
-    out.append(Heading(2, line(f"Tentative agreement {number} of {total}", (": ", ta.title) if ta.title.strip() else None)))
+    out.append(Heading(2, line(f"Tentative agreement {place} of {total}", f" (TA {number})" if number != place else None, (": ", ta.title) if ta.title.strip() else None)))
     out.append(Facts(tuple(agreement_facts(session, number, options=False))))
     out.append(Heading(3, line("Agreed language")))
     out.append(Verbatim(ta.text))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from ..model import JOINT, Interest, Option, Outcome, Role, Session
+from ..model import JOINT, Interest, Option, Outcome, Role, Session, TentativeAgreement
 
 NONE = "None."
 EMPTY_CELL = "–"
@@ -105,3 +105,13 @@ __all__ = [
     "EMPTY_CELL", "NONE", "OUTCOME_LABELS", "ROLE_LABELS", "balance_bidi", "clean", "day", "item_labels",
     "minutes_between", "moment", "party_name", "raised_by", "short_day",
 ]
+
+
+def superseded_note(session: Session, ta: TentativeAgreement) -> str | None:
+    """``"superseded by TA 2 on Wednesday, 25 November 2026"`` for a replaced TA, else None.
+    TAs are numbered by their place in the record (superseded ones keep their number)."""
+    if ta.superseded_by is None:
+        return None
+    number = session.agreement_number(ta.superseded_by)
+    later = f"TA {number}" if number else ta.superseded_by
+    return f"superseded by {later}" + (f" on {day(ta.superseded_at.date())}" if ta.superseded_at else "")

@@ -234,7 +234,7 @@ class ReviewScreen(Screen):
         state = self.state
         rows: list[tuple[str, Content]] = []
         counts = {
-            "view:agreements": len(state.agreements),
+            "view:agreements": len(state.standing_agreements()),
             "view:parking": len(state.parking_lot),
             "view:actions": len(state.actions),
             "view:caucuses": len(state.caucuses),
@@ -248,7 +248,7 @@ class ReviewScreen(Screen):
         return rows
 
     def _issue_row(self, n: int, issue: Issue) -> Content:
-        tas = self.state.agreements_for(issue.id)
+        tas = self.state.standing_agreements(issue.id)  # a superseded TA settles nothing
         if not tas:
             ta = ("TA: no", "dim")
         elif all(not process.initials_missing(self.state, [i.party for i in t.initials]) for t in tas):
@@ -456,7 +456,13 @@ class ReviewScreen(Screen):
         state = self.state
         number = next((n for n, t in enumerate(state.agreements, start=1) if t.id == ta.id), 0)
         meta = [f"TA {number}"]
-        head = [(" · ".join(meta) + " ", "bold $success")]
+        if ta.superseded_by is not None:
+            later = state.agreement_number(ta.superseded_by)
+            when = f" on {ta.superseded_at:%Y-%m-%d}" if ta.superseded_at else ""
+            meta.append(f"superseded by TA {later or ta.superseded_by}{when}: not in force")
+            head = [(" · ".join(meta) + " ", "bold $warning")]
+        else:
+            head = [(" · ".join(meta) + " ", "bold $success")]
         lines = [join(*head, literal(ta.title, "bold"))]
         facts = [x for x in (ta.article, f"dated {ta.date:%Y-%m-%d}") if x.strip()]
         lines.append(literal(" · ".join(facts), "dim"))
@@ -481,7 +487,7 @@ class ReviewScreen(Screen):
         if facts:
             rows.append(Row(Content("\n").join(facts)))
         agreed = sum(1 for i in s.issues if i.status is IssueStatus.AGREED)
-        rows.append(Row(literal(f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.agreements)} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions", "bold")))
+        rows.append(Row(literal(f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions", "bold")))
         rows.append(_header("Parties"))
         for party in s.parties:
             members = ", ".join(m.name + (f" ({m.role.value.replace('_', '-')})" if m.role.value != "member" else "") for m in party.members)

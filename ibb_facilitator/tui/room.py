@@ -84,7 +84,7 @@ ROOM_FIELDS: dict[str, Any] = _only(
             checks=_each(_only("id", "method", "at", "proposal", "outcome")),
         )
     ),
-    agreements=_each(_only("issue", "title", "article", "text", initials=_each(_only("party", "initials")))),
+    agreements=_each(_only("issue", "title", "article", "text", "superseded_by", initials=_each(_only("party", "initials")))),
 )
 
 
@@ -296,7 +296,7 @@ def build_view(session: Session) -> RoomView:
                 complete=counted.complete,
             )
             count, count_label = counted.counted, f"of {total} counted"
-        tas = [ta for ta in data["agreements"] if ta["issue"] == issue["id"]]
+        tas = [ta for ta in data["agreements"] if ta["issue"] == issue["id"] and ta["superseded_by"] is None]  # the TA in force
         if tas:
             ta = tas[-1]
             initials = " · ".join(f"{tag_of(i['party'])} {i['initials']}" for i in ta["initials"])
