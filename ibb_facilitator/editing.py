@@ -72,13 +72,20 @@ def _rules(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _apply(item: BaseModel, changes: dict[str, Any]) -> None:
-    """Set several fields at once: all are validated (on a copy) before any is set."""
+def _apply(item: BaseModel, changes: dict[str, Any]) -> bool:
+    """Set several fields at once: all are validated (on a copy) before any is set.
+
+    Returns whether anything changed: a reword to the same words is no change, and logs nothing.
+    """
+    changes = {name: value for name, value in changes.items() if getattr(item, name) != value}
+    if not changes:
+        return False
     trial = item.model_copy()
     for name, value in changes.items():
         setattr(trial, name, value)  # validates; raises before ``item`` is touched
     for name in changes:
         setattr(item, name, getattr(trial, name))
+    return True
 
 
 def _log(session: Session, action: str, target: str = "", summary: str = "", **data: str | int | bool | list[str] | None) -> None:
@@ -172,7 +179,8 @@ def edit_issue(session: Session, issue_id: str, *, statement: str | None = None,
         changes["data_needed"] = data_needed
     if notes is not None:
         changes["notes"] = notes
-    _apply(issue, changes)
+    if not _apply(issue, changes):
+        return issue
     _log(session, "issue.edit", issue.id, f"Issue reworded: {issue.statement}", statement=statement, raised_by=raised_by, article=article, data_needed=data_needed, notes=notes)
     return issue
 
@@ -284,7 +292,8 @@ def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: st
         changes["holder"] = _party_or(session, holder, MUTUAL)
     if kind != "":
         changes["kind"] = kind
-    _apply(interest, changes)
+    if not _apply(interest, changes):
+        return interest
     _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None), clear_kind=True if kind is None else None)
     return interest
 
@@ -350,7 +359,8 @@ def add_option(session: Session, issue_id: str, text: str) -> Option:
 def edit_option(session: Session, issue_id: str, option_id: str, text: str) -> Option:
     """Clarify an option's wording (allowed during a brainstorm: it judges nothing)."""
     option = _find(_issue(session, issue_id).options, option_id, "option")
-    option.text = _text(text, "an option")
+    if not _apply(option, {"text": _text(text, "an option")}):
+        return option
     _log(session, "option.edit", option.id, f"Option clarified: {text}", issue=issue_id, text=text)
     return option
 
@@ -421,7 +431,8 @@ def add_criterion(session: Session, issue_id: str | None, text: str) -> Criterio
 def edit_criterion(session: Session, issue_id: str | None, criterion_id: str, text: str) -> Criterion:
     pool = session.shared_criteria if issue_id is None else _issue(session, issue_id).criteria
     criterion = _find(pool, criterion_id, "criterion")
-    criterion.text = _text(text, "a criterion")
+    if not _apply(criterion, {"text": _text(text, "a criterion")}):
+        return criterion
     _log(session, "criterion.edit", criterion_id, f"Criterion reworded: {text}", issue=issue_id, text=text)
     return criterion
 
@@ -574,15 +585,36 @@ def note_check(session: Session, issue_id: str, check_id: str, note: str) -> Con
 
 
 @_rules
-def edit_agreement(session: Session, ta_id: str, text: str) -> TentativeAgreement:
-    """Change TA language; initials already given are withdrawn (they were for other words)."""
+def edit_agreement(session: Session, ta_id: str, text: str | None = None, *, title: str | None = None, article: str | None = None) -> TentativeAgreement:
+    """Change a TA's language, title or article.
+
+    New language withdraws the initials already given (they were for other words) and reopens an
+    agreed issue until every party initials again; a new title or article keeps them. A change
+    to the same words changes nothing and logs nothing.
+    """
     ta = _find(session.agreements, ta_id, "tentative agreement")
-    ta.text = _text(text, "TA language")
-    dropped = [i.party for i in ta.initials]
-    ta.initials = []
-    _log(session, "ta.edit", ta_id, "TA language changed" + (" (initials withdrawn)" if dropped else ""), text=text, withdrawn=dropped or None, issue=ta.issue)
+    changes: dict[str, Any] = {}
+    if text is not None:
+        changes["text"] = _text(text, "TA language")
+    if title is not None:
+        changes["title"] = title
+    if article is not None:
+        changes["article"] = article
+    changed = [name for name, value in changes.items() if getattr(ta, name) != value]
+    new_words = "text" in changed
+    if not _apply(ta, changes):
+        return ta
+    dropped = [i.party for i in ta.initials] if new_words else []
+    if new_words:
+        ta.initials = []
+    what = "TA language changed" if new_words else f"TA {' and '.join(changed)} changed"
+    _log(
+        session, "ta.edit", ta_id, what + (" (initials withdrawn)" if dropped else ""),
+        text=ta.text if new_words else None, title=ta.title if "title" in changed else None, article=ta.article if "article" in changed else None,
+        withdrawn=dropped or None, issue=ta.issue,
+    )  # fmt: skip
     issue = _issue(session, ta.issue)
-    if issue.status is IssueStatus.AGREED:  # agreed again once every party initials the new words
+    if new_words and issue.status is IssueStatus.AGREED:  # agreed again once every party initials the new words
         first = len(session.events)
         set_status(session, issue.id, IssueStatus.OPEN)
         _with_previous(session, first)
@@ -631,7 +663,8 @@ def edit_parking(session: Session, item_id: str, *, text: str | None = None, own
         changes["owner"] = owner
     if resolved is not None:
         changes["resolved"] = resolved
-    _apply(item, changes)
+    if not _apply(item, changes):
+        return item
     _log(session, "parking.edit", item_id, f"Parking lot{' (resolved)' if item.resolved else ''}: {item.text}", text=text, owner=owner, resolved=resolved)
     return item
 
@@ -687,6 +720,7 @@ def edit_action(session: Session, item_id: str, *, text: str | None = None, owne
         changes["due"] = due
     if done is not None:
         changes["done"] = done
-    _apply(item, changes)
+    if not _apply(item, changes):
+        return item
     _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done, due=due.isoformat() if due else None)
     return item

@@ -609,8 +609,10 @@ def _ta_add(state: Session, e: Event, final: _Index) -> None:
 
 def _ta_edit(state: Session, e: Event, final: _Index) -> None:
     ta = _find(state.agreements, e.target)
-    ta.text = e.data["text"]
-    ta.initials = []
+    _set(ta, e.data, "title", "article")
+    if "text" in e.data:  # new words withdraw the initials; a new title or article keeps them
+        ta.text = e.data["text"]
+        ta.initials = []
 
 
 def _ta_initial(state: Session, e: Event, final: _Index) -> None:

@@ -565,3 +565,47 @@ def test_a_superseded_by_that_names_no_other_ta_is_a_problem(populated: Session)
 
     populated.agreements[0].superseded_by = "ta-404"
     assert ("agreements[0].superseded_by", "no other TA 'ta-404'") in integrity_problems(populated)
+
+
+# --- a reword that changes nothing is no change -------------------------------------------------
+
+
+def test_a_reword_that_changes_nothing_logs_nothing(populated: Session) -> None:
+    pay = populated.issues[0]
+    interest, option = pay.interests[0], pay.options[0]
+    criterion = pay.criteria[0]
+    ta = populated.agreements[0]
+    populated.actions[0].due = date(2026, 12, 1)
+    before = populated.model_copy(deep=True)
+    n = len(populated.events)
+    editing.edit_issue(populated, pay.id, statement=pay.statement, article=pay.article, notes=pay.notes)
+    editing.edit_interest(populated, pay.id, interest.id, text=interest.text, holder=interest.holder, kind=interest.kind)
+    editing.edit_option(populated, pay.id, option.id, option.text)
+    editing.edit_criterion(populated, pay.id, criterion.id, criterion.text)
+    editing.edit_criterion(populated, None, populated.shared_criteria[0].id, populated.shared_criteria[0].text)
+    item = populated.parking_lot[0]
+    editing.edit_parking(populated, item.id, text=item.text, owner=item.owner, resolved=item.resolved)
+    action = populated.actions[0]
+    editing.edit_action(populated, action.id, text=action.text, owner=action.owner, due=action.due, done=action.done)
+    editing.edit_agreement(populated, ta.id, ta.text, title=ta.title, article=ta.article)
+    assert len(populated.events) == n
+    assert populated == before and len(ta.initials) == 2 and pay.status is IssueStatus.AGREED  # initials kept
+    editing.edit_option(populated, pay.id, option.id, option.text + "!")  # a real change still logs
+    assert_one_event(populated, n, "option.edit", option.id)
+
+
+def test_edit_agreement_title_and_article_keep_the_initials(populated: Session) -> None:
+    ta = populated.agreements[0]
+    issue = populated.issue(ta.issue)
+    n = len(populated.events)
+    editing.edit_agreement(populated, ta.id, title="Salary schedule, steps 1-5", article="Article 12.3")
+    assert (ta.title, ta.article) == ("Salary schedule, steps 1-5", "Article 12.3")
+    assert len(ta.initials) == 2 and issue.status is IssueStatus.AGREED  # type: ignore[union-attr]
+    assert_one_event(populated, n, "ta.edit", ta.id)
+    assert populated.events[-1].data == {"title": "Salary schedule, steps 1-5", "article": "Article 12.3", "issue": ta.issue}
+    assert populated.events[-1].summary == "TA title and article changed"
+    n = len(populated.events)
+    editing.edit_agreement(populated, ta.id, "New words.", title="Salary steps")  # new words: initials withdrawn
+    assert ta.initials == [] and ta.text == "New words." and issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
+    assert [e.action for e in populated.events[n:]] == ["ta.edit", "issue.status"]
+    assert populated.events[n].data["withdrawn"] == ["labor", "management"]

@@ -161,7 +161,10 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     ed.set_ta_draft(s, pay.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.")
     ed.set_status(s, pay.id, IssueStatus.OPEN)  # reopened: nothing is agreed until all is
     again, _ = ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
-    ed.record_agreement(s, pay.id, again.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.", title="Salary steps", on=DAY2)  # supersedes ta
+    ta2 = ed.record_agreement(s, pay.id, again.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.", title="Salary steps", on=DAY2)  # supersedes ta
+    ed.initial(s, ta2.id, "labor", "AR")
+    ed.edit_agreement(s, ta2.id, title="Salary steps, 2027", article="Article 12.3")  # initials kept
+    ed.edit_option(s, pay.id, o3.id, "Four-day week")  # the same words: no event
     ed.set_proposal(s, time_issue.id, "Late start on Wednesdays")
     ed.set_ta_draft(s, time_issue.id, "Article 16. Wednesdays start late.")
     ed.start_caucus(s, "management", called_by="Ben Hale")
