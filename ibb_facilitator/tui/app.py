@@ -279,8 +279,13 @@ class IbbApp(App[None]):
                 lines.append((f"{_count(held, 'key')} typed while it was opening {'was' if held == 1 else 'were'} not applied.", ""))
             from .modals import Panel
 
+            from .home import HomeScreen
+
             self.sub_title = f"{screen.path.name} · not opened"
-            await self.switch_screen(Panel(f"Cannot open {screen.path}", lines))
+            # The home screen takes the opening screen's place and the error shows above it:
+            # once read and closed, the user is somewhere (not on a blank screen).
+            await self.switch_screen(HomeScreen())
+            await self.push_screen(Panel(f"Cannot open {screen.path}", lines))
             return
         await self._attach(opened, reason, collect=False)
         from .. import recent
@@ -403,8 +408,14 @@ class IbbApp(App[None]):
         return self.push_screen(screen)
 
     def show_error(self, title: str, lines: list[str]) -> None:
+        """Show a file's problems in a panel; at start-up (nothing shown yet) above the home
+        screen, so that closing the panel leaves the user there, not on a blank screen."""
         from .modals import Panel
 
+        if len(self.screen_stack) <= 1:
+            from .home import HomeScreen
+
+            self.push_screen(HomeScreen())
         self.push_screen(Panel(title, [(line, "") for line in lines] + [("", ""), ("The file was not changed.", "bold")]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
