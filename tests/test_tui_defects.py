@@ -69,3 +69,53 @@ async def test_esc_after_a_failed_open_shows_the_home_screen(tmp_path: Path, bac
         assert app.screen.query_one("#home-list").has_focus
         await pilot.press("ctrl+q")
     assert notes.read_bytes() == before
+
+
+# --- 2. screenshots: where the user finds them, said plainly ------------------------------------
+
+
+def toasts(app) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def test_a_screenshot_is_saved_beside_the_session_and_the_toast_says_where(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/Downloads (Textual's default)
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    path = example(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.action_screenshot()
+        await wait_for(pilot, lambda: toasts(app), "the toast")
+        shots = sorted(tmp_path.glob("*.svg"))
+        assert len(shots) == 1 and shots[0].name.startswith("s-screenshot-")
+        assert "<svg" in shots[0].read_text(encoding="utf-8")
+        assert toasts(app) == [f"Screenshot: Saved to {shots[0]}"]  # the full path; no markup
+        assert all(not n.markup for n in app._notifications)
+        await pilot.press("ctrl+q")
+
+
+async def test_a_screenshot_from_the_home_screen_goes_to_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    app = IbbApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.action_screenshot()
+        await wait_for(pilot, lambda: toasts(app), "the toast")
+        shots = sorted(tmp_path.glob("*.svg"))
+        assert len(shots) == 1 and toasts(app) == [f"Screenshot: Saved to {shots[0]}"]
+        await pilot.press("ctrl+q")
+
+
+async def test_a_screenshot_that_cannot_be_saved_says_why(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    app = IbbApp(path=example(tmp_path))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        missing = tmp_path / "gone"
+        app.action_screenshot("shot.svg", str(missing))
+        await wait_for(pilot, lambda: toasts(app), "the toast")
+        assert toasts(app) == [f"Screenshot: Not saved: {missing / 'shot.svg'}: No such file or directory"]
+        assert not missing.exists()  # nothing surprising made for it
+        await pilot.press("ctrl+q")

@@ -602,6 +602,53 @@ class IbbApp(App[None]):
 
         self.push_screen(Prompt("Save the session to a new file", suggestion, hint="Enter saves · Esc cancels"), chosen)
 
+    # --- screenshots ----------------------------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where a screenshot goes: beside the open session file, else the sessions folder if it
+        exists, else the current folder. Never a folder made for it (Textual's default,
+        ``~/Downloads``, is often missing, and the save then failed without saying why)."""
+        from .. import paths
+
+        if self.file is not None:
+            return self.file.path.resolve().parent
+        sessions = paths.sessions_dir()
+        return sessions if sessions.is_dir() else Path.cwd()
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen (the palette's "Screenshot", ``action_screenshot``) and say
+        where, in full, as plain text; or say why it could not be saved. In a browser
+        (``textual serve``) Textual hands the file to the browser as before."""
+        import re
+
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path).expanduser() if path else self.screenshot_folder()
+        if filename:
+            names = [filename]
+        else:
+            stem = re.sub(r"[^A-Za-z0-9._-]+", "-", self.file.path.stem if self.file else "ibb").strip("-.") or "ibb"
+            base = f"{stem}-screenshot-{datetime.now():%Y-%m-%d_%H-%M-%S}"
+            names = [f"{base}.svg", *(f"{base}-{n}.svg" for n in range(2, 100))]
+        target = (folder / names[0]).absolute()
+        try:
+            svg = self.export_screenshot()
+            for name in names:  # never over an existing file
+                target = (folder / name).absolute()
+                try:
+                    with open(target, "x", encoding="utf-8") as handle:
+                        handle.write(svg)
+                    break
+                except FileExistsError:
+                    if name == names[-1]:
+                        raise
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            self.notify(f"Not saved: {target}: {why}", title="Screenshot", severity="error", timeout=15)
+            return None
+        self.notify(f"Saved to {target}", title="Screenshot", timeout=15)
+        return None
+
     def action_help(self) -> None:
         from ..commands.room import room_hint
         from .help import help_lines
