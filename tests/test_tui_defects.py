@@ -119,3 +119,117 @@ async def test_a_screenshot_that_cannot_be_saved_says_why(tmp_path: Path, monkey
         assert toasts(app) == [f"Screenshot: Not saved: {missing / 'shot.svg'}: No such file or directory"]
         assert not missing.exists()  # nothing surprising made for it
         await pilot.press("ctrl+q")
+
+
+# --- 3 and 4. the set-up form -------------------------------------------------------------------
+
+
+def new_app(out: Path | None = None):
+    from ibb_facilitator import agenda, paths
+
+    name, chosen = agenda.find("contract-negotiation")
+    session = agenda.new_session(chosen, name)
+    return IbbApp(new_session=session, new_path=out or paths.new_in_sessions(session.title))
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", ",": "comma", ".": "full_stop"}.get(ch, ch) for ch in text])
+
+
+async def test_the_file_name_follows_the_title_as_edited(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from ibb_facilitator import paths, store
+    from ibb_facilitator.tui.setup import SetupScreen
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        title = app.screen.query_one("#f-title", Input)
+        title.value = "Spring 2027 reopener"
+        await pilot.pause()
+        expected = paths.new_in_sessions("Spring 2027 reopener")
+        assert app.screen.query_one("#f-path", Input).value == str(expected)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.file is not None, "the new session")
+        await pilot.press("ctrl+q")
+    assert expected.name.endswith("-spring-2027-reopener.toml")
+    assert store.load_session(expected).title == "Spring 2027 reopener"
+
+
+async def test_a_file_name_the_user_typed_or_gave_stays(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        path_field = app.screen.query_one("#f-path", Input)
+        path_field.value = str(tmp_path / "mine.toml")
+        await pilot.pause()
+        app.screen.query_one("#f-title", Input).value = "Another title"
+        await pilot.pause()
+        assert path_field.value == str(tmp_path / "mine.toml")
+        await pilot.press("ctrl+q")
+    given = new_app(tmp_path / "given.toml")  # ``ibb new -o given.toml``
+    async with given.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        given.screen.query_one("#f-title", Input).value = "Yet another"
+        await pilot.pause()
+        assert given.screen.query_one("#f-path", Input).value == str(tmp_path / "given.toml")
+        await pilot.press("ctrl+q")
+
+
+async def test_the_set_up_form_starts_in_the_title_field(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        title = app.screen.query_one("#f-title", Input)
+        assert title.has_focus
+        before = title.value
+        await type_text(pilot, " 2")
+        assert title.value == before + " 2"
+        await pilot.press("ctrl+q")
+
+
+async def test_esc_in_the_set_up_form_asks_before_discarding_what_was_typed(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from ibb_facilitator.tui.setup import AskDiscard, SetupScreen
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, " draft")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskDiscard), "the question")
+        await type_text(pilot, "yes discard it now, no, y n")  # a sentence answers nothing
+        assert isinstance(app.screen, AskDiscard)
+        await pilot.press("enter")  # Enter on the focused, safe answer: keep editing
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen), "the form again")
+        assert app.screen.query_one("#f-title", Input).value.endswith(" draft")
+        assert app.is_running
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskDiscard), "the question again")
+        await pilot.press("escape")  # Esc keeps editing too
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen), "the form again")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskDiscard), "the question a third time")
+        await pilot.press("tab", "enter")  # Discard, chosen deliberately
+        await wait_for(pilot, lambda: not app.is_running, "the app to close (nothing under the form)")
+
+
+async def test_esc_leaves_an_untouched_set_up_form_without_asking(tmp_path: Path) -> None:
+    from ibb_facilitator.tui.setup import SetupScreen
+
+    app = IbbApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")  # the first agenda
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen), "the form")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+        await pilot.press("ctrl+q")
