@@ -233,3 +233,47 @@ async def test_esc_leaves_an_untouched_set_up_form_without_asking(tmp_path: Path
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
         await pilot.press("ctrl+q")
+
+
+# --- 5. moving around keeps the last real backup ------------------------------------------------
+
+
+async def wait_saved(pilot, app) -> None:
+    await wait_for(pilot, lambda: not app.dirty and app._written_seq >= app._seq and app._save_timer is None, "the save")
+
+
+@pytest.mark.parametrize("had_backup", [True, False], ids=["with-bak", "without-bak"])
+async def test_moving_between_issues_and_stages_keeps_the_backup(tmp_path: Path, had_backup: bool) -> None:
+    from ibb_facilitator import editing, store
+
+    path = example(tmp_path)
+    backup = path.with_name(path.name + ".bak")
+    if had_backup:
+        backup.write_bytes(b"the last real backup\n")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        start = app.session.cursor.issue
+        await pilot.press("alt+down")  # the next issue, at its own stage: the cursor only
+        await pilot.pause()
+        moved = app.session.cursor.issue
+        assert moved != start
+        await wait_saved(pilot, app)
+        assert store.load_session(path).cursor.issue == moved  # saved: it reopens where the user was
+        await pilot.press("alt+up", "alt+down")
+        await pilot.pause()
+        await wait_saved(pilot, app)
+        assert (backup.read_bytes() == b"the last real backup\n") if had_backup else not backup.exists()
+        previous = path.read_bytes()
+        app.change("add interest", editing.add_interest, moved, "A real change", "labor")
+        await pilot.pause()
+        await wait_saved(pilot, app)
+        assert backup.read_bytes() == previous  # a real change: the backup is the version before it
+        after = path.read_bytes()
+        await pilot.press("alt+up")
+        await pilot.pause()
+        await wait_saved(pilot, app)
+        assert backup.read_bytes() == previous and path.read_bytes() != after
+        await pilot.press("ctrl+q")
+    assert backup.read_bytes() == previous  # quitting saved the cursor, and kept the backup
+    assert store.load_session(path).cursor.issue == start

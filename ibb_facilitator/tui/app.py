@@ -7,6 +7,11 @@ fsyncs, and writes are serialized so an older snapshot never lands after a newer
 flushes synchronously and in full, so there is never an "unsaved" prompt.
 A failed save is shown at once; the work stays in memory and Ctrl+S saves it elsewhere.
 
+The backup (``NAME.bak``, the file as it was before a save) turns over only when a save carries
+a change to the record (``change``, ``undo``: ``mark_dirty(content=True)``). Where the room is
+looking (the cursor, the stage timer: ``mark_dirty()``) is saved too, so the file reopens
+there, but without touching the backup: moving around must not cost the last real backup.
+
 Start-up: ``ibb open FILE`` (``open_in_background=True``) paints ``OpeningScreen`` as its first
 frame, then reads and validates the file on a thread worker and switches to the session (keys
 typed meanwhile are held and replayed; see ``tui/opening.py``). This module imports only Textual
@@ -116,6 +121,10 @@ class IbbApp(App[None]):
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written_seq = 0
+        # Changes to the record made so far (``change``, ``undo``), and how many of them the
+        # backup has been turned over for: a save carrying more turns it over, once.
+        self._content_changes = 0
+        self._backed_up = 0
         self._save_cache: SaveCache | None = None  # made in _attach (it needs the session core)
         self._quit_armed = False
         self.opening: OpeningScreen | None = None  # while a file loads behind the opening screen
@@ -391,6 +400,7 @@ class IbbApp(App[None]):
         if self._save_cache is None:
             self._save_cache = SaveCache()  # the file in pieces: an autosave writes only what changed
         self.dirty, self.save_error = False, None
+        self._backed_up = self._content_changes  # a file just opened owes no backup
         self.last_saved = None
         if collect:
             from .. import recent
@@ -446,7 +456,7 @@ class IbbApp(App[None]):
             self.history.discard()
             self.notify("; ".join(e["msg"] for e in exc.errors(include_url=False)), title="Not accepted", severity="warning")
             return None
-        self.mark_dirty()
+        self.mark_dirty(content=True)
         return True if result is None else result
 
     def undo(self) -> str | None:
@@ -454,12 +464,16 @@ class IbbApp(App[None]):
             return None
         label = self.history.undo(self.session)
         if label:
-            self.mark_dirty()
+            self.mark_dirty(content=True)
         return label
 
-    def mark_dirty(self) -> None:
+    def mark_dirty(self, *, content: bool = False) -> None:
+        """Save soon. ``content``: the record changed (the next save turns the backup over);
+        without it only where the room is looking changed (cursor, timer): saved, backup kept."""
         if self.readonly or self.file is None:
             return
+        if content:
+            self._content_changes += 1
         self.dirty = True
         self._paint_title()
         if self._save_timer is None:
@@ -473,11 +487,14 @@ class IbbApp(App[None]):
         snapshot = self._save_cache.snapshot(self.session)
         self.dirty = False
         self._seq += 1
-        seq, target = self._seq, self.file
+        seq, target, changes = self._seq, self.file, self._content_changes
         self._paint_title()
-        self.run_worker(lambda: self._write(target, snapshot, seq), thread=True, group="autosave", exit_on_error=False)
+        self.run_worker(lambda: self._write(target, snapshot, seq, changes), thread=True, group="autosave", exit_on_error=False)
 
-    def _write(self, target: SessionFile, snapshot: Snapshot, seq: int) -> None:
+    def _write(self, target: SessionFile, snapshot: Snapshot, seq: int, changes: int) -> None:
+        """``changes``: the record changes this snapshot carries (``_content_changes`` then). It
+        turns the backup over if it carries any the backup has not been turned over for; the
+        count is cumulative, so a newer snapshot landing first does it for an older one."""
         with self._write_lock:
             if seq < self._written_seq:
                 return  # a newer snapshot already landed
@@ -488,11 +505,12 @@ class IbbApp(App[None]):
                 self.call_from_thread(self._save_failed, f"{target.path}: could not save: {type(exc).__name__}: {exc}")
                 return
             try:
-                target.save(data)
+                target.save(data, backup=changes > self._backed_up)
             except SaveError as exc:
                 self.call_from_thread(self._save_failed, str(exc))
                 return
             self._written_seq = seq
+            self._backed_up = max(self._backed_up, changes)
         self.call_from_thread(self._saved)
 
     def _saved(self) -> None:
@@ -520,13 +538,15 @@ class IbbApp(App[None]):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
         data = dumps_session(self.session).encode("utf-8")
         self._seq += 1
+        changes = self._content_changes
         with self._write_lock:
             try:
-                self.file.save(data)
+                self.file.save(data, backup=changes > self._backed_up)
             except SaveError as exc:
                 self._save_failed(str(exc))
                 return
             self._written_seq = self._seq
+            self._backed_up = max(self._backed_up, changes)
         self.dirty = False
         self._saved()
 
