@@ -277,3 +277,41 @@ async def test_moving_between_issues_and_stages_keeps_the_backup(tmp_path: Path,
         await pilot.press("ctrl+q")
     assert backup.read_bytes() == previous  # quitting saved the cursor, and kept the backup
     assert store.load_session(path).cursor.issue == start
+
+
+# --- 6. a read-only copy follows the writer -----------------------------------------------------
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_a_read_only_copy_shows_the_writers_saves(tmp_path: Path) -> None:
+    from ibb_facilitator import editing, store
+
+    path = example(tmp_path)
+    writer = store.SessionFile.open(path)  # another ibb holds it for writing
+    try:
+        app = IbbApp(path=path, open_in_background=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.file is not None and app.screen.is_mounted and hasattr(app.screen, "refresh_all"), "the session")
+            assert app.readonly
+            issue = writer.session.cursor.issue
+            assert issue is not None
+            before = path.read_bytes()
+            editing.add_option(writer.session, issue, "Written by the other copy [really]")
+            writer.save()
+            await wait_for(pilot, lambda: "Written by the other copy [really]" in screen_text(app), "the writer's save on screen")
+            assert "READ-ONLY · following, updated" in app.sub_title
+            # a save that cannot be read keeps the last good version up
+            path.write_text('schema_version = 1\ntitle = "half a save\n', encoding="utf-8")
+            await wait_for(pilot, lambda: any("could not be read" in n.title for n in app._notifications), "the warning")
+            assert "Written by the other copy [really]" in screen_text(app)
+            editing.add_option(writer.session, issue, "And a second one")
+            writer._stamp = None  # the test broke the file behind the writer's back
+            writer.save()
+            await wait_for(pilot, lambda: "And a second one" in screen_text(app), "the next save")
+            await pilot.press("ctrl+q")
+        assert before != path.read_bytes() and store.load_session(path).issue(issue).options[-1].text == "And a second one"
+    finally:
+        writer.close()

@@ -32,6 +32,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 
 from .text import join
@@ -89,6 +90,15 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+class Followed(Message):
+    """A read-only session's file was saved by its writer and loaded again (or failed to load):
+    posted from the follower's thread."""
+
+    def __init__(self, opened: SessionFile, session: Session | None, error: Exception | None) -> None:
+        super().__init__()
+        self.opened, self.session, self.error = opened, session, error
+
+
 class IbbApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "IBB Facilitator"
@@ -133,6 +143,9 @@ class IbbApp(App[None]):
         self._held: list[events.Key | events.Paste] | None = None
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
+        self._follower: Any = None  # watch.FileFollower of a read-only session's file
+        self._followed_at: datetime | None = None  # when the writer's last save was shown
+        self._follow_error = False
         self._choose_theme(theme)
 
     def _choose_theme(self, name: str) -> None:
@@ -385,6 +398,7 @@ class IbbApp(App[None]):
         load_core()
         from .session_screen import SessionScreen
 
+        self._stop_following()
         if self.file is not None:
             self.flush()
             self.file.close()
@@ -407,7 +421,57 @@ class IbbApp(App[None]):
 
             recent.remember(opened.path)
         self._paint_title()
+        if opened.readonly:
+            self._follow(opened)
         return self.switch_or_push(SessionScreen())
+
+    # --- a read-only copy follows the writer's saves ------------------------------------------
+
+    def _follow(self, opened: SessionFile) -> None:
+        """Follow the saves another ``ibb`` makes to the file this one shows read-only, as the
+        room view does (``watch.FileFollower``): each save is read and validated on the
+        follower's thread, and the session shown is replaced by it (``on_followed``)."""
+        from ..store import load_session
+        from ..watch import FileFollower, stamp_of
+
+        shown = [opened._stamp]  # (mtime, size) of the version on screen: no reload for it
+
+        def load(path: Path) -> Session | None:
+            stamp = stamp_of(path)
+            if stamp is not None and (stamp[3], stamp[2]) == shown[0]:
+                return None  # the version on screen (the follower's first look, or a touch)
+            session = load_session(path)
+            shown[0] = (stamp[3], stamp[2]) if stamp is not None else None
+            return session
+
+        def deliver(session: Session | None, error: Exception | None) -> None:
+            if session is not None or error is not None:
+                self.post_message(Followed(opened, session, error))  # thread-safe, never blocks
+
+        self._follower = FileFollower(opened.path, load, deliver).start()
+
+    def _stop_following(self) -> None:
+        follower, self._follower = self._follower, None
+        self._followed_at, self._follow_error = None, False
+        if follower is not None:
+            follower.stop()
+
+    def on_followed(self, message: Followed) -> None:
+        if not self.is_running or message.opened is not self.file or not self.readonly:
+            return  # another file by now, saved elsewhere, or shutting down
+        if message.session is None:
+            if not self._follow_error:  # once per bad streak; the last good version stays
+                lines = getattr(message.error, "lines", None) or [str(message.error)]
+                self.notify(f"{lines[0]}\nStill showing the last good version; waiting for the next save.", title="The writer's save could not be read", severity="warning", timeout=10)
+            self._follow_error = True
+            return
+        self._follow_error = False
+        self.session = message.opened.session = message.session
+        self._followed_at = datetime.now()
+        self._paint_title()
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_all"):
+                screen.refresh_all()  # type: ignore[attr-defined]
 
     def switch_or_push(self, screen: Screen) -> Any:
         """Show ``screen`` in place of the current one (or above the default screen); awaitable."""
@@ -561,7 +625,7 @@ class IbbApp(App[None]):
         session = self.session
         self.title = session.title
         if self.readonly:
-            state = "READ-ONLY"
+            state = f"READ-ONLY · following, updated {self._followed_at:%H:%M:%S}" if self._followed_at else "READ-ONLY"
         elif self.save_error:
             state = "NOT SAVED (Ctrl+S: save elsewhere)"
         elif self.dirty or self._written_seq < self._seq:
@@ -588,6 +652,7 @@ class IbbApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._stop_following()
         self.flush()
         if self.file is not None:
             self.file.close()
@@ -611,6 +676,7 @@ class IbbApp(App[None]):
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return
+            self._stop_following()  # this copy writes its own file now
             self.readonly, self.readonly_reason = False, ""
             self.save_error, self.dirty = None, False
             self.last_saved = datetime.now()
