@@ -870,8 +870,11 @@ class SessionFile:
             raise
         return opened
 
-    def save(self, data: bytes | None = None) -> None:
-        """Write the session (or ``data``, its serialized bytes made earlier on another thread)."""
+    def save(self, data: bytes | None = None, *, backup: bool = True) -> None:
+        """Write the session (or ``data``, its serialized bytes made earlier on another thread).
+
+        ``backup=False``: keep ``NAME.bak`` as it is (the app saves a moved cursor that way, so
+        that looking around never pushes the last real version out of the backup)."""
         if self.readonly:
             raise SaveError(f"{self.path}: opened read-only; nothing was written")
         if self._stamp is not None:
@@ -888,7 +891,7 @@ class SessionFile:
                 )
         if data is None:
             data = dumps_session(self.session).encode("utf-8")
-        stat = write_atomic(self.path, data)
+        stat = write_atomic(self.path, data, backup=backup)
         self._stamp = self._stamp_of(stat)
 
     def save_as(self, path: Path | str) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from ibb_facilitator import cli, commands, store
@@ -77,11 +78,24 @@ def gated_open(monkeypatch):
 
 
 async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
+    """Poll ``condition``. A query that finds nothing counts as "not yet": a screen is on the
+    stack before its widgets are mounted, and under load that gap is long (issue 11.7: this
+    wait once failed with NoMatches, taking the app down mid-compose)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        try:
+            if condition():
+                break
+        except NoMatches:
+            pass
         assert time.monotonic() < deadline, f"timed out; screen is {type(pilot.app.screen).__name__}"
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def session_shown(app) -> bool:
+    """The session screen is current and its widgets are mounted (not merely on the stack)."""
+    return isinstance(app.screen, SessionScreen) and app.screen.is_mounted
 
 
 async def test_a_big_file_opens_behind_the_opening_screen_and_shows_its_session(big_file):
@@ -91,7 +105,7 @@ async def test_a_big_file_opens_behind_the_opening_screen_and_shows_its_session(
         assert isinstance(app.screen, OpeningScreen)  # the first screen, before the file is read
         shown = app.screen.shown
         assert "Opening big.toml" in shown and "MB" in shown and "Ctrl+Q quits" in shown
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await wait_for(pilot, lambda: session_shown(app))
         assert app.session.item_count() >= 10_000
         assert app.file is not None and app.file.path == big_file and not app.readonly
         assert len(app.screen_stack) == 2  # the opening screen was replaced, not left below
@@ -190,7 +204,7 @@ async def test_a_locked_file_opens_read_only_behind_the_opening_screen(tmp_path)
         before = path.read_bytes()
         app = IbbApp(path=path, open_in_background=True)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+            await wait_for(pilot, lambda: session_shown(app))
             assert app.readonly and "already open for writing" in app.readonly_reason
             banner = app.screen.query_one("#banner")
             assert banner.display and "already open for writing" in str(banner.render())
@@ -221,7 +235,7 @@ async def test_the_theme_is_there_from_the_first_frame_and_f9_still_switches_it(
         assert app.theme == theme and f"-theme-{theme}" in app.classes and ("-light-mode" in app.classes) == light
         assert (app.screen.styles.background.brightness > 0.5) == light
         gated_open.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await wait_for(pilot, lambda: session_shown(app))
         assert (app.screen.styles.background.brightness > 0.5) == light
         await pilot.press("f9")
         await pilot.pause()

@@ -7,6 +7,11 @@ fsyncs, and writes are serialized so an older snapshot never lands after a newer
 flushes synchronously and in full, so there is never an "unsaved" prompt.
 A failed save is shown at once; the work stays in memory and Ctrl+S saves it elsewhere.
 
+The backup (``NAME.bak``, the file as it was before a save) turns over only when a save carries
+a change to the record (``change``, ``undo``: ``mark_dirty(content=True)``). Where the room is
+looking (the cursor, the stage timer: ``mark_dirty()``) is saved too, so the file reopens
+there, but without touching the backup: moving around must not cost the last real backup.
+
 Start-up: ``ibb open FILE`` (``open_in_background=True``) paints ``OpeningScreen`` as its first
 frame, then reads and validates the file on a thread worker and switches to the session (keys
 typed meanwhile are held and replayed; see ``tui/opening.py``). This module imports only Textual
@@ -27,6 +32,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 
 from .text import join
@@ -84,6 +90,15 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+class Followed(Message):
+    """A read-only session's file was saved by its writer and loaded again (or failed to load):
+    posted from the follower's thread."""
+
+    def __init__(self, opened: SessionFile, session: Session | None, error: Exception | None) -> None:
+        super().__init__()
+        self.opened, self.session, self.error = opened, session, error
+
+
 class IbbApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "IBB Facilitator"
@@ -116,6 +131,10 @@ class IbbApp(App[None]):
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written_seq = 0
+        # Changes to the record made so far (``change``, ``undo``), and how many of them the
+        # backup has been turned over for: a save carrying more turns it over, once.
+        self._content_changes = 0
+        self._backed_up = 0
         self._save_cache: SaveCache | None = None  # made in _attach (it needs the session core)
         self._quit_armed = False
         self.opening: OpeningScreen | None = None  # while a file loads behind the opening screen
@@ -124,6 +143,9 @@ class IbbApp(App[None]):
         self._held: list[events.Key | events.Paste] | None = None
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
+        self._follower: Any = None  # watch.FileFollower of a read-only session's file
+        self._followed_at: datetime | None = None  # when the writer's last save was shown
+        self._follow_error = False
         self._choose_theme(theme)
 
     def _choose_theme(self, name: str) -> None:
@@ -279,8 +301,13 @@ class IbbApp(App[None]):
                 lines.append((f"{_count(held, 'key')} typed while it was opening {'was' if held == 1 else 'were'} not applied.", ""))
             from .modals import Panel
 
+            from .home import HomeScreen
+
             self.sub_title = f"{screen.path.name} · not opened"
-            await self.switch_screen(Panel(f"Cannot open {screen.path}", lines))
+            # The home screen takes the opening screen's place and the error shows above it:
+            # once read and closed, the user is somewhere (not on a blank screen).
+            await self.switch_screen(HomeScreen())
+            await self.push_screen(Panel(f"Cannot open {screen.path}", lines))
             return
         await self._attach(opened, reason, collect=False)
         from .. import recent
@@ -371,6 +398,7 @@ class IbbApp(App[None]):
         load_core()
         from .session_screen import SessionScreen
 
+        self._stop_following()
         if self.file is not None:
             self.flush()
             self.file.close()
@@ -386,13 +414,64 @@ class IbbApp(App[None]):
         if self._save_cache is None:
             self._save_cache = SaveCache()  # the file in pieces: an autosave writes only what changed
         self.dirty, self.save_error = False, None
+        self._backed_up = self._content_changes  # a file just opened owes no backup
         self.last_saved = None
         if collect:
             from .. import recent
 
             recent.remember(opened.path)
         self._paint_title()
+        if opened.readonly:
+            self._follow(opened)
         return self.switch_or_push(SessionScreen())
+
+    # --- a read-only copy follows the writer's saves ------------------------------------------
+
+    def _follow(self, opened: SessionFile) -> None:
+        """Follow the saves another ``ibb`` makes to the file this one shows read-only, as the
+        room view does (``watch.FileFollower``): each save is read and validated on the
+        follower's thread, and the session shown is replaced by it (``on_followed``)."""
+        from ..store import load_session
+        from ..watch import FileFollower, stamp_of
+
+        shown = [opened._stamp]  # (mtime, size) of the version on screen: no reload for it
+
+        def load(path: Path) -> Session | None:
+            stamp = stamp_of(path)
+            if stamp is not None and (stamp[3], stamp[2]) == shown[0]:
+                return None  # the version on screen (the follower's first look, or a touch)
+            session = load_session(path)
+            shown[0] = (stamp[3], stamp[2]) if stamp is not None else None
+            return session
+
+        def deliver(session: Session | None, error: Exception | None) -> None:
+            if session is not None or error is not None:
+                self.post_message(Followed(opened, session, error))  # thread-safe, never blocks
+
+        self._follower = FileFollower(opened.path, load, deliver).start()
+
+    def _stop_following(self) -> None:
+        follower, self._follower = self._follower, None
+        self._followed_at, self._follow_error = None, False
+        if follower is not None:
+            follower.stop()
+
+    def on_followed(self, message: Followed) -> None:
+        if not self.is_running or message.opened is not self.file or not self.readonly:
+            return  # another file by now, saved elsewhere, or shutting down
+        if message.session is None:
+            if not self._follow_error:  # once per bad streak; the last good version stays
+                lines = getattr(message.error, "lines", None) or [str(message.error)]
+                self.notify(f"{lines[0]}\nStill showing the last good version; waiting for the next save.", title="The writer's save could not be read", severity="warning", timeout=10)
+            self._follow_error = True
+            return
+        self._follow_error = False
+        self.session = message.opened.session = message.session
+        self._followed_at = datetime.now()
+        self._paint_title()
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_all"):
+                screen.refresh_all()  # type: ignore[attr-defined]
 
     def switch_or_push(self, screen: Screen) -> Any:
         """Show ``screen`` in place of the current one (or above the default screen); awaitable."""
@@ -403,8 +482,14 @@ class IbbApp(App[None]):
         return self.push_screen(screen)
 
     def show_error(self, title: str, lines: list[str]) -> None:
+        """Show a file's problems in a panel; at start-up (nothing shown yet) above the home
+        screen, so that closing the panel leaves the user there, not on a blank screen."""
         from .modals import Panel
 
+        if len(self.screen_stack) <= 1:
+            from .home import HomeScreen
+
+            self.push_screen(HomeScreen())
         self.push_screen(Panel(title, [(line, "") for line in lines] + [("", ""), ("The file was not changed.", "bold")]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -435,7 +520,7 @@ class IbbApp(App[None]):
             self.history.discard()
             self.notify("; ".join(e["msg"] for e in exc.errors(include_url=False)), title="Not accepted", severity="warning")
             return None
-        self.mark_dirty()
+        self.mark_dirty(content=True)
         return True if result is None else result
 
     def undo(self) -> str | None:
@@ -443,12 +528,16 @@ class IbbApp(App[None]):
             return None
         label = self.history.undo(self.session)
         if label:
-            self.mark_dirty()
+            self.mark_dirty(content=True)
         return label
 
-    def mark_dirty(self) -> None:
+    def mark_dirty(self, *, content: bool = False) -> None:
+        """Save soon. ``content``: the record changed (the next save turns the backup over);
+        without it only where the room is looking changed (cursor, timer): saved, backup kept."""
         if self.readonly or self.file is None:
             return
+        if content:
+            self._content_changes += 1
         self.dirty = True
         self._paint_title()
         if self._save_timer is None:
@@ -462,11 +551,14 @@ class IbbApp(App[None]):
         snapshot = self._save_cache.snapshot(self.session)
         self.dirty = False
         self._seq += 1
-        seq, target = self._seq, self.file
+        seq, target, changes = self._seq, self.file, self._content_changes
         self._paint_title()
-        self.run_worker(lambda: self._write(target, snapshot, seq), thread=True, group="autosave", exit_on_error=False)
+        self.run_worker(lambda: self._write(target, snapshot, seq, changes), thread=True, group="autosave", exit_on_error=False)
 
-    def _write(self, target: SessionFile, snapshot: Snapshot, seq: int) -> None:
+    def _write(self, target: SessionFile, snapshot: Snapshot, seq: int, changes: int) -> None:
+        """``changes``: the record changes this snapshot carries (``_content_changes`` then). It
+        turns the backup over if it carries any the backup has not been turned over for; the
+        count is cumulative, so a newer snapshot landing first does it for an older one."""
         with self._write_lock:
             if seq < self._written_seq:
                 return  # a newer snapshot already landed
@@ -477,11 +569,12 @@ class IbbApp(App[None]):
                 self.call_from_thread(self._save_failed, f"{target.path}: could not save: {type(exc).__name__}: {exc}")
                 return
             try:
-                target.save(data)
+                target.save(data, backup=changes > self._backed_up)
             except SaveError as exc:
                 self.call_from_thread(self._save_failed, str(exc))
                 return
             self._written_seq = seq
+            self._backed_up = max(self._backed_up, changes)
         self.call_from_thread(self._saved)
 
     def _saved(self) -> None:
@@ -509,13 +602,15 @@ class IbbApp(App[None]):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
         data = dumps_session(self.session).encode("utf-8")
         self._seq += 1
+        changes = self._content_changes
         with self._write_lock:
             try:
-                self.file.save(data)
+                self.file.save(data, backup=changes > self._backed_up)
             except SaveError as exc:
                 self._save_failed(str(exc))
                 return
             self._written_seq = self._seq
+            self._backed_up = max(self._backed_up, changes)
         self.dirty = False
         self._saved()
 
@@ -530,7 +625,7 @@ class IbbApp(App[None]):
         session = self.session
         self.title = session.title
         if self.readonly:
-            state = "READ-ONLY"
+            state = f"READ-ONLY · following, updated {self._followed_at:%H:%M:%S}" if self._followed_at else "READ-ONLY"
         elif self.save_error:
             state = "NOT SAVED (Ctrl+S: save elsewhere)"
         elif self.dirty or self._written_seq < self._seq:
@@ -557,6 +652,7 @@ class IbbApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._stop_following()
         self.flush()
         if self.file is not None:
             self.file.close()
@@ -580,6 +676,7 @@ class IbbApp(App[None]):
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return
+            self._stop_following()  # this copy writes its own file now
             self.readonly, self.readonly_reason = False, ""
             self.save_error, self.dirty = None, False
             self.last_saved = datetime.now()
@@ -590,6 +687,53 @@ class IbbApp(App[None]):
                 self.screen.refresh_all()  # type: ignore[attr-defined]
 
         self.push_screen(Prompt("Save the session to a new file", suggestion, hint="Enter saves · Esc cancels"), chosen)
+
+    # --- screenshots ----------------------------------------------------------------------------
+
+    def screenshot_folder(self) -> Path:
+        """Where a screenshot goes: beside the open session file, else the sessions folder if it
+        exists, else the current folder. Never a folder made for it (Textual's default,
+        ``~/Downloads``, is often missing, and the save then failed without saying why)."""
+        from .. import paths
+
+        if self.file is not None:
+            return self.file.path.resolve().parent
+        sessions = paths.sessions_dir()
+        return sessions if sessions.is_dir() else Path.cwd()
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen (the palette's "Screenshot", ``action_screenshot``) and say
+        where, in full, as plain text; or say why it could not be saved. In a browser
+        (``textual serve``) Textual hands the file to the browser as before."""
+        import re
+
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folder = Path(path).expanduser() if path else self.screenshot_folder()
+        if filename:
+            names = [filename]
+        else:
+            stem = re.sub(r"[^A-Za-z0-9._-]+", "-", self.file.path.stem if self.file else "ibb").strip("-.") or "ibb"
+            base = f"{stem}-screenshot-{datetime.now():%Y-%m-%d_%H-%M-%S}"
+            names = [f"{base}.svg", *(f"{base}-{n}.svg" for n in range(2, 100))]
+        target = (folder / names[0]).absolute()
+        try:
+            svg = self.export_screenshot()
+            for name in names:  # never over an existing file
+                target = (folder / name).absolute()
+                try:
+                    with open(target, "x", encoding="utf-8") as handle:
+                        handle.write(svg)
+                    break
+                except FileExistsError:
+                    if name == names[-1]:
+                        raise
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            self.notify(f"Not saved: {target}: {why}", title="Screenshot", severity="error", timeout=15)
+            return None
+        self.notify(f"Saved to {target}", title="Screenshot", timeout=15)
+        return None
 
     def action_help(self) -> None:
         from ..commands.room import room_hint

@@ -443,6 +443,8 @@ class RoomApp(App[None]):
         self.post_message(ViewLoaded(view, error))
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
+        if not self.is_running:  # shutting down: the widgets may be gone already (see _paint_clock)
+            return
         self.loads += 1
         if message.view is None:
             self.error = error_lines(message.error) if message.error else ["unknown error"]
@@ -574,6 +576,10 @@ class RoomApp(App[None]):
         tally_box.update(Content("\n").join(lines))
 
     def _paint_clock(self) -> None:
+        # A tick (every second) may come while the app shuts down: under ``run_test`` the screens
+        # are taken down while the message loop still runs, so the widgets may be gone.
+        if not self.is_running:
+            return
         digits = self.query_one("#room-clock-digits", Digits)
         label = self.query_one("#room-clock-label", Label)
         box = self.query_one("#room-clock", Vertical)

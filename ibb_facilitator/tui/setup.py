@@ -1,4 +1,9 @@
-"""Set-up: the session's details before the first issue, prefilled from the agenda, all editable."""
+"""Set-up: the session's details before the first issue, prefilled from the agenda, all editable.
+
+The title field has the focus from the start. The file name follows the title as it is edited,
+as long as it is the name the app made (``paths.new_in_sessions``); a name the user typed (or
+gave with ``ibb new -o``) stays. Esc asks before discarding anything typed (``AskDiscard``).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,52 @@ from pathlib import Path
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
 
-from .. import process
+from .. import paths, process
 from ..capture import members_from_text, members_to_text, split_list
 from ..model import Method, Session
+
+
+class AskDiscard(ModalScreen[bool]):
+    """"Discard this new session?" True to discard. The safe answer (keep editing) has the focus;
+    only Enter on a focused button answers (Tab moves between them), Esc keeps editing. No letter
+    keys: a sentence typed here, meant for the form, answers nothing."""
+
+    BINDINGS = [Binding("escape", "keep", "Keep editing")]
+    DEFAULT_CSS = """
+    AskDiscard .buttons {
+        align-horizontal: left;
+    }
+    AskDiscard .buttons Button {
+        margin-left: 0;
+        margin-right: 2;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Discard this new session?", classes="dialog-title")
+            yield Label("What you typed in the set-up form will be lost; no file has been made yet.")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep editing", variant="primary", id="keep")
+                yield Button("Discard", variant="error", id="discard")
+            yield Label("Enter presses the focused button · Tab moves · Esc keeps editing", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "discard")
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
 
 
 class SetupScreen(Screen):
@@ -22,6 +66,10 @@ class SetupScreen(Screen):
     def __init__(self, session: Session, path: Path | None):
         super().__init__()
         self.session, self.path = session, path
+        # The file name as the app made it from the title: while the field still holds it, it
+        # follows the title. A name the user gave (``ibb new -o``) is theirs from the start.
+        self._made_name: str | None = str(path) if path is not None and path == paths.new_in_sessions(session.title) else None
+        self._as_opened: list[object] = []
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -39,7 +87,8 @@ class SetupScreen(Screen):
                 ("observers", "Observers (never counted in consensus), comma-separated", ", ".join(s.observers)),
             ]:
                 yield Label(label, classes="field-label")
-                yield Input(value, id=f"f-{field}")
+                # the title has the focus at first: typing adds to it rather than replacing it
+                yield Input(value, id=f"f-{field}", select_on_focus=field != "title")
             for n, party in enumerate(s.parties):
                 yield Label(f"Party {n + 1}: name · short tag (used for (U)/(M) tags and initials)", classes="field-label")
                 with Horizontal(classes="party-row"):
@@ -59,6 +108,29 @@ class SetupScreen(Screen):
             yield Input(str(self.path or ""), id="f-path")
             yield Button("Start the session", variant="primary", id="start")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._as_opened = self._form_values()
+        title = self.query_one("#f-title", Input)
+        title.focus()
+        title.cursor_position = len(title.value)
+
+    def _form_values(self) -> list[object]:
+        """Everything the form holds, to tell whether anything was typed."""
+        values: list[object] = [w.value for w in self.query(Input)]
+        values += [w.text for w in self.query(TextArea)]
+        values += [w.value for w in self.query(Select)]
+        return values
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "f-title" or self._made_name is None:
+            return
+        field = self.query_one("#f-path", Input)
+        if field.value != self._made_name:  # the user has typed a name of their own
+            self._made_name = None
+            return
+        self._made_name = str(paths.new_in_sessions(event.value.strip()))
+        field.value = self._made_name
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
@@ -94,6 +166,17 @@ class SetupScreen(Screen):
         self.app.start_new(updated, Path(path_text).expanduser())  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
+        if self._form_values() == self._as_opened:
+            self._leave()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._leave()
+
+        self.app.push_screen(AskDiscard(), answered)
+
+    def _leave(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
