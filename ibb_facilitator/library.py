@@ -43,10 +43,12 @@ from typing import Any
 
 from . import paths
 from .model import IssueStatus, Session
+from .session_days import session_days
 from .store import StoreError, migrate, parse_toml, read_text, validate
 
 DB_NAME = "library.sqlite3"
-INDEX_VERSION = 1  # bump when the schema or what is indexed changes: the index is rebuilt
+INDEX_VERSION = 2  # bump when the schema or what is indexed changes: the index is rebuilt
+# 2: first_day/last_day/n_days are the days the session met (its log), "planned" marks planned ones
 
 #: kind -> (what a person calls it, bm25 weight). A higher weight ranks the kind's hits higher.
 KINDS: dict[str, tuple[str, float]] = {
@@ -98,6 +100,7 @@ class Entry:
     first_day: date | None = None
     last_day: date | None = None
     n_days: int = 0
+    planned: bool = False  # the days are the planned ones: nothing was recorded yet
     created: datetime | None = None
     issues: int = 0
     open: int = 0
@@ -124,10 +127,14 @@ class Entry:
 
     @property
     def dates(self) -> str:
-        if self.first_day and self.last_day and self.first_day != self.last_day:
-            return f"{self.first_day.isoformat()} – {self.last_day.isoformat()} ({self.n_days} days)"
-        if self.first_day:
-            return self.first_day.isoformat()
+        """The days it met (``session_days``); before anything was recorded, the planned ones, so marked."""
+        first, last = self.first_day, self.last_day
+        if first and self.planned:
+            return f"planned: {self.n_days} days from {first.isoformat()}" if last and last != first else f"planned: {first.isoformat()}"
+        if first and last and first != last:
+            return f"{first.isoformat()} – {last.isoformat()} ({self.n_days} days)"
+        if first:
+            return first.isoformat()
         return f"created {self.created.date().isoformat()}" if self.created else ""
 
     @property
@@ -135,6 +142,8 @@ class Entry:
         """``dates`` for a narrow column: ``2027-03-09 – 03-10 (2)``, the year once when it is the same."""
         first, last = self.first_day, self.last_day
         if first and last and first != last:
+            if self.planned:
+                return f"{first.isoformat()} ({self.n_days} planned)"
             end = last.isoformat()[5:] if last.year == first.year else last.isoformat()
             return f"{first.isoformat()} – {end} ({self.n_days})"
         return self.dates
@@ -282,7 +291,7 @@ def _session_problems(session: Session) -> list[tuple[str, str]]:
 
 
 def _fields(session: Session, mtime_ns: int) -> dict[str, Any]:
-    days = sorted(session.meeting_days)
+    days, planned = session_days(session)
     if session.events:
         changed = max(e.at for e in session.events)
     else:
@@ -294,7 +303,8 @@ def _fields(session: Session, mtime_ns: int) -> dict[str, Any]:
         "organization": session.organization,
         "first_day": days[0].isoformat() if days else None,
         "last_day": days[-1].isoformat() if days else None,
-        "n_days": len(set(days)),
+        "n_days": len(days),
+        "planned": int(planned),
         "created": session.created.isoformat(),
         "issues": len(statuses),
         "open": statuses.count(IssueStatus.OPEN),
@@ -374,7 +384,7 @@ _SCHEMA = (
         size INTEGER NOT NULL,
         state TEXT NOT NULL,
         session_id TEXT, title TEXT, organization TEXT,
-        first_day TEXT, last_day TEXT, n_days INTEGER, created TEXT,
+        first_day TEXT, last_day TEXT, n_days INTEGER, planned INTEGER, created TEXT,
         issues INTEGER, open INTEGER, agreed INTEGER,
         changed TEXT, changed_ts REAL,
         error TEXT
@@ -403,7 +413,7 @@ _SCHEMA = (
     f"PRAGMA user_version = {INDEX_VERSION}",
 )
 
-_FILE_COLUMNS = ("session_id", "title", "organization", "first_day", "last_day", "n_days", "created",
+_FILE_COLUMNS = ("session_id", "title", "organization", "first_day", "last_day", "n_days", "planned", "created",
                  "issues", "open", "agreed", "changed", "changed_ts", "error")
 
 
@@ -633,7 +643,7 @@ class Library:
                 "WHERE path >= ? AND path < ? AND state != 'other'", (lo, hi)).fetchall()
         except sqlite3.Error as exc:
             raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        for key, state, sid, title, org, first, last, n_days, created, issues, open_, agreed, changed, _ts, error in rows:
+        for key, state, sid, title, org, first, last, n_days, planned, created, issues, open_, agreed, changed, _ts, error in rows:
             path = Path(os.fsdecode(key))
             if state == "broken":
                 mtime = _mtime(path)
@@ -642,7 +652,7 @@ class Library:
             out.append(Entry(
                 path=path, title=title or "", organization=org or "", session_id=sid or "",
                 first_day=date.fromisoformat(first) if first else None,
-                last_day=date.fromisoformat(last) if last else None, n_days=n_days or 0,
+                last_day=date.fromisoformat(last) if last else None, n_days=n_days or 0, planned=bool(planned),
                 created=datetime.fromisoformat(created) if created else None,
                 issues=issues or 0, open=open_ or 0, agreed=agreed or 0,
                 changed=datetime.fromisoformat(changed) if changed else None,

@@ -124,7 +124,8 @@ def test_listing_has_the_fields_of_each_session(root: Path) -> None:
         assert not entry.broken
         assert entry.title == session.title and entry.organization == session.organization
         assert entry.session_id == session.id
-        assert (entry.first_day, entry.last_day) == (min(session.meeting_days), max(session.meeting_days))
+        met = sorted({e.at.date() for e in session.events})  # the days it met, not the planned ones
+        assert (entry.first_day, entry.last_day, entry.n_days, entry.planned) == (met[0], met[-1], len(met), False)
         assert entry.created == session.created
         assert entry.issues == len(session.issues)
         assert entry.open == sum(i.status is IssueStatus.OPEN for i in session.issues)

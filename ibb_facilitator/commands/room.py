@@ -19,6 +19,9 @@ What the server will and will not do:
   gives none, or one outside 8–96; the URL printed at start carries it too.
 - It binds to loopback (127.0.0.1) unless ``--allow-remote`` is given: anyone who can reach the
   port could watch the session (and, with ``--full``, change it). There is no login.
+- No tab's app outlives its tab or the server: see ``tabs.py`` (each app in its own process
+  group, ended when its socket ends for any reason, all of them when the server stops, and by
+  the kernel if the server dies).
 - The page loads no web fonts from outside (textual-serve's page asks Google Fonts for Roboto
   Mono; the room may be offline, and the font ships with textual-serve anyway).
 
@@ -28,17 +31,22 @@ What the server will and will not do:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import ipaddress
 import re
 import shlex
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from ..store import load_session
+
+log = logging.getLogger("textual-serve")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -143,14 +151,18 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
-def served_command(path: Path, *, full: bool, theme: str) -> str:
-    """The shell command textual-serve runs for each browser tab: fixed, quoted, absolute."""
+def served_argv(path: Path, *, full: bool, theme: str) -> list[str]:
+    """The command run for each browser tab: fixed at start, absolute, no part of it from a URL."""
     target = str(path.resolve())
     if full:
-        argv = [sys.executable, "-m", "ibb_facilitator", "open", "--theme", theme, target]
-    else:
-        argv = [sys.executable, "-m", "ibb_facilitator", "room", "--wait", "--theme", theme, target]
-    # textual-serve runs it through the shell: sh on POSIX, cmd.exe on Windows
+        return [sys.executable, "-m", "ibb_facilitator", "open", "--theme", theme, target]
+    return [sys.executable, "-m", "ibb_facilitator", "room", "--wait", "--theme", theme, target]
+
+
+def served_command(path: Path, *, full: bool, theme: str) -> str:
+    """``served_argv`` as one shell line, quoted (what the server names as the command it runs;
+    it starts the argv itself, without a shell, so the process it holds is the app)."""
+    argv = served_argv(path, full=full, theme=theme)
     return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
 
 
@@ -173,9 +185,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     path = Path(args.file)
     session = load_session(path)  # refuse a bad file now, with its clear error
     check_port_free(host, port)
-    command = served_command(path, full=args.full, theme=args.theme)
+    argv = served_argv(path, full=args.full, theme=args.theme)
     what = "the facilitation app" if args.full else "the room view"
-    server = make_server(command, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}", fontsize=fontsize, loopback_only=not remote)
+    server = make_server(argv, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}", fontsize=fontsize, loopback_only=not remote)
     print(f"Serving {what} of {path}")
     print(f"Open {serve_url(host, port, fontsize)}  (Ctrl+C stops)", flush=True)
     try:
@@ -206,6 +218,13 @@ def _loopback_name(name: str) -> bool:
         return False
 
 
+def _whole(value: str | None, default: int) -> int:
+    try:
+        return max(1, min(1000, int(value or "", 10)))
+    except ValueError:
+        return default
+
+
 def page_fontsize(value: str | None, default: int) -> int:
     """The ``?fontsize=`` of a page request, or ``default`` when missing, not a number or out of range."""
     try:
@@ -227,12 +246,17 @@ def _page_template(original: str) -> str:
     return page.replace("<head>", head, 1)
 
 
-def make_server(command: str, *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True):
+def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True):
     """A textual-serve ``Server`` for ``command`` with the rules in this module's docstring."""
     import aiohttp_jinja2
     import jinja2
     from aiohttp import web
     from textual_serve.server import Server
+
+    from .tabs import HEARTBEAT, Tabs, tab_service_class
+
+    tabs = Tabs()
+    TabService = tab_service_class(tabs, argv)
 
     class RoomServer(Server):
         async def _make_app(self) -> web.Application:
@@ -280,10 +304,48 @@ def make_server(command: str, *, host: str, port: int, title: str, fontsize: int
             return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def on_startup(self, app: web.Application) -> None:
-            pass  # cmd_serve says what is served where, in plain text (a path is not markup)
+            # cmd_serve says what is served where, in plain text (a path is not markup).
+            # A closed terminal stops the server as Ctrl+C does, so its tabs' apps are ended too.
+            if hasattr(signal, "SIGHUP"):
+                try:
+                    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request_exit)
+                except (NotImplementedError, RuntimeError):
+                    pass
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            await tabs.end_all()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve's handler, with each tab's app started and ended by ``tabs``."""
+            websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
+            width = _whole(request.query.get("width"), 80)
+            height = _whole(request.query.get("height"), 24)
+            service = None
+            try:
+                await websocket.prepare(request)
+                tabs.sockets.add(websocket)
+                service = TabService(
+                    " ".join(argv),
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception as error:  # a broken message from a page: log it, end the tab
+                log.exception(error)
+            finally:
+                tabs.sockets.discard(websocket)
+                if service is not None:
+                    await service.stop()
+            return websocket
 
     shown = f"[{host}]" if ":" in host else host
-    return RoomServer(command, host=host, port=port, title=title, public_url=f"http://{shown}:{port}")
+    return RoomServer(shlex.join(argv), host=host, port=port, title=title, public_url=f"http://{shown}:{port}")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

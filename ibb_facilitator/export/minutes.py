@@ -46,6 +46,7 @@ from .document import (
     line,
     strong,
 )
+from ..session_days import session_days
 from .text import (
     superseded_note,
     EMPTY_CELL,
@@ -74,8 +75,16 @@ def letterhead(session: Session, doc_type: str) -> Letterhead:
         unit=session.bargaining_unit.strip(),
         title=session.title.strip() or "Untitled session",
         doc_type=doc_type,
-        dates="; ".join(day(d) for d in session.meeting_days),
+        dates=_dates(session),
     )
+
+
+def _dates(session: Session) -> str:
+    """The days the session met (from its log); before anything is recorded, the planned days,
+    said to be planned (a one-day session from a five-day agenda lists one day, not five)."""
+    days, planned = session_days(session)
+    shown = "; ".join(day(d) for d in days)
+    return f"Planned: {shown}" if planned and shown else shown
 
 
 def build(session: Session) -> Document:

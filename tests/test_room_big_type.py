@@ -1,0 +1,163 @@
+"""The room view at big type keeps the current items on screen (issue 11, point 7).
+
+A browser at ``?fontsize=40`` in a 1400×1000 window gives the served room view a terminal of
+58×18 cells (measured below in headless Chromium). There, the heading (session line, the issue's
+statement, the stage stepper, the clock) took 10 rows and the box round the items 5 more: two
+rows of one item were left on the wall. The chrome must shrink first: the items get at least half
+of the screen, and the first items of the current stage show whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ibb_facilitator import store
+from ibb_facilitator.tui.room import RoomApp
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
+FIRST_ITEMS = [
+    "#1 Across-the-board raise each year, tied to the regional cost-of-living index",
+    "#2 Add a step at the top of the schedule after year 15",
+]
+LONG_STATEMENT = (
+    "How can we attract and keep qualified teachers, nurses, counselors and librarians in every "
+    "building, including the hard-to-staff ones, within a budget that the board can sustain for "
+    "the three years of the agreement without cutting programs or raising class sizes?"
+)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    path = tmp_path / "spring.toml"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def long_statement(tmp_path: Path) -> Path:
+    session = store.load_session(EXAMPLE)
+    session.issue(session.cursor.issue).statement = LONG_STATEMENT
+    path = tmp_path / "long.toml"
+    store.save_session(session, path)
+    return path
+
+
+async def items_area(path: Path, size: tuple[int, int]) -> tuple[str, int]:
+    """The text shown inside the items' area, and how many rows of the screen that area has."""
+    app = RoomApp(path, watch=False)
+    async with app.run_test(size=size) as pilot:
+        deadline = time.monotonic() + 15
+        while app.view is None:
+            assert time.monotonic() < deadline, "the room view never loaded"
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        main = app.query_one("#room-main").content_region
+        rows = [strip.text for strip in app.screen._compositor.render_strips()]
+        shown = "\n".join(row[main.x : main.right] for row in rows[main.y : main.bottom])
+        return shown, main.height
+
+
+@pytest.mark.parametrize("size", [(58, 18), (58, 25)])
+@pytest.mark.parametrize("which", ["example", "long_statement"])
+async def test_big_type_keeps_the_current_items_on_screen(which: str, size: tuple[int, int], request) -> None:
+    path = request.getfixturevalue(which)
+    shown, rows = await items_area(path, size)
+    assert rows >= size[1] // 2, f"the items get {rows} of {size[1]} rows:\n{shown}"
+    for item in FIRST_ITEMS:
+        assert squash(item) in squash(shown), f"{item!r} is not whole on the screen:\n{shown}"
+
+
+async def test_a_roomy_terminal_keeps_its_air(example: Path) -> None:
+    shown, rows = await items_area(example, (120, 40))
+    assert all(squash(item) in squash(shown) for item in FIRST_ITEMS)
+    assert rows < 40 - 8  # the big-type rules apply to small windows only: here the box and margins stay
+
+
+# --- the real page ----------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
+def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path) -> None:
+    import aiohttp
+
+    from test_serve import DevTools, Served, received_text
+
+    served = Served(example)
+    profile = tmp_path / "chromium-profile"
+    browser = subprocess.Popen(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
+            f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
+            "--window-size=1400,1000", "about:blank",
+        ],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert browser.poll() is None, "chromium exited at start"
+            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
+            time.sleep(0.1)
+        devtools_port = int(port_file.read_text().split()[0])
+        pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list", timeout=10).read())
+        target = next(p for p in pages if p["type"] == "page")
+
+        async def drive() -> tuple[tuple[int, int], str, bytes]:
+            async with aiohttp.ClientSession() as http, http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                tools = DevTools(ws)
+                await tools.call("Network.enable")
+                await tools.call("Page.enable")
+                await tools.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
+                await tools.call("Page.navigate", url=served.base + "/?fontsize=40")
+                arrived = await tools.until(lambda e: "Across-the-board" in received_text(e), timeout=40)
+                assert arrived is not None, "the items never reached the page"
+                await asyncio.sleep(1.5)
+                sent = [e["params"]["response"]["payloadData"] for e in tools.events if e.get("method") == "Network.webSocketFrameSent"]
+                sizes = [json.loads(s)[1] for s in sent if s.startswith('["resize"')]
+                stream = "".join(received_text(e) for e in tools.events)
+                png = base64.b64decode((await tools.call("Page.captureScreenshot", format="png"))["data"])
+                return (sizes[-1]["width"], sizes[-1]["height"]), stream, png
+
+        size, stream, png = asyncio.run(asyncio.wait_for(drive(), 90))
+    finally:
+        os.killpg(browser.pid, signal.SIGTERM)
+        try:
+            browser.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)
+        served.stop()
+    (tmp_path / "serve-fontsize-40.png").write_bytes(png)
+    keep = os.environ.get("IBB_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / "serve-fontsize-40.png", Path(keep) / "serve-fontsize-40.png")
+    assert 40 <= size[0] <= 80 and 12 <= size[1] <= 30, size  # big type: a small terminal
+    # the page received the first items whole (xterm.js draws what it is sent) ...
+    assert "index" in stream and "schedule after year 15" in stream
+    # ... and at exactly the terminal size this browser gave, they lie inside the items' area
+    shown, rows = asyncio.run(items_area(example, size))
+    assert rows >= size[1] // 2, f"the items get {rows} of {size[1]} rows:\n{shown}"
+    for item in FIRST_ITEMS:
+        assert squash(item) in squash(shown), f"{item!r} is not whole on the screen:\n{shown}"
