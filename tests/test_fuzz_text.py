@@ -33,6 +33,7 @@ import typing
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,15 @@ from textual.widgets import Input, Label, OptionList, SelectionList, Static, Tex
 
 from conftest import make_populated
 from test_tui_hostile import all_saved, assert_literal, assert_option_literal, dialog, save, screen_text, small_session, squash, until, walk_to
-from ibb_facilitator import agenda, editing, store, training
-from ibb_facilitator.capture import parse_holder_prefix, split_due, split_owner
+from ibb_facilitator import agenda, editing, process, store, training
+from ibb_facilitator.capture import parse_action_line, parse_holder_prefix, split_due, split_owner
 from ibb_facilitator.model import MUTUAL, Method, Response, Session, Stage, Text
 from ibb_facilitator.tui.aids import ActionsScreen, ParkingLotScreen
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, LongText, Panel, PickMany, Prompt
 from ibb_facilitator.tui.session_screen import SessionScreen
 from ibb_facilitator.tui.text import join, literal, one_line
+from recorder import command
 
 #: More examples for a long hunt (``IBB_FUZZ_SCALE=20``); 1 keeps the file well under a minute.
 SCALE = max(1, int(os.environ.get("IBB_FUZZ_SCALE", "1")))
@@ -279,7 +281,8 @@ def _consensus_check(s: Session, **kwargs: str):
 
 
 def _response_who(s: Session, t: str):
-    check, _ = editing.record_check(s, _issue(s).id, Method.FIST_TO_FIVE, [Response(who=t, value=4)])
+    # everyone else marked absent: a check is recorded only when complete
+    check, _ = editing.record_check(s, _issue(s).id, Method.FIST_TO_FIVE, [Response(who=t, value=4)], absent=[name for name, _ in process.voters(s)])
     return check.responses[0], t
 
 
@@ -617,9 +620,8 @@ async def test_the_edit_prompt_and_the_ta_editor_send_no_control_code(tmp_path):
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE) as pilot:
         issues = app.screen.query_one("#view-issues", OptionList)
-        issues.focus()
         issues.highlighted = 0
-        await pilot.press("e")
+        await pilot.press("ctrl+e")
         prompt = await dialog(pilot, Prompt)
         await pilot.pause()
         in_prompt = screen_text(app)
@@ -766,9 +768,8 @@ def test_typing_into_the_capture_line_of_every_stage(issue: str, interest: str, 
             assert on_screen(app, issue)
 
             issues = screen.query_one("#view-issues", OptionList)
-            issues.focus()
-            issues.highlighted = issues.get_option_index(added.id)
-            await pilot.press("t")  # its status: a Choose dialog titled with the statement
+            assert issues.highlighted == issues.get_option_index(added.id)  # the pointer is on the new issue
+            await command(pilot, "Status")  # its status: a Choose dialog titled with the statement
             choose = await dialog(pilot, Choose)
             assert_literal(choose.query_one(".dialog-title", Label).content, one_line(issue, 60), "the Choose title")
             await pilot.press("escape")
@@ -795,9 +796,8 @@ def test_typing_into_the_capture_line_of_every_stage(issue: str, interest: str, 
                 assert on_screen(app, text)
                 if stage is Stage.OPTIONS:  # which interests does it serve? a PickMany of them
                     options = screen.query_one(list_id, OptionList)
-                    options.focus()
                     options.highlighted = 0
-                    await pilot.press("s")
+                    await command(pilot, "Which interests")
                     picks = await dialog(pilot, PickMany)
                     assert_literal(picks.query_one(".dialog-title", Label).content, one_line(text, 60), "the PickMany title")
                     assert_literal(picks.query_one(SelectionList).get_option_at_index(0).prompt, f"({session.holder_tag(added.interests[0].holder)}) {one_line(rest)}", "the PickMany choice")
@@ -807,7 +807,7 @@ def test_typing_into_the_capture_line_of_every_stage(issue: str, interest: str, 
             await pilot.press("alt+right")
             await until(pilot, lambda: screen.stage is Stage.CONSENSUS, "consensus")
             await enter_line(pilot, proposal, capture)
-            assert screen.proposal == proposal
+            assert screen.issue.proposal == proposal
             assert_literal(screen.query_one("#verdict", Static).content, proposal, "#verdict")
             assert on_screen(app, proposal)
 
@@ -847,10 +847,19 @@ def test_typing_into_the_parking_lot_and_the_action_list(parked: str, action: st
 
             await pilot.press("f7")
             aid = await dialog(pilot, ActionsScreen)
-            rest, due = split_due(action)
-            text, owner = split_owner(rest)
-            await enter_line(pilot, action, aid.query_one("#aid-capture", Input))
-            assert [(a.text, a.owner, a.due) for a in session.actions] == [(text, owner, due)]
+            line = parse_action_line(action, date.today())
+            text, owner = line.text, line.owner
+            capture = aid.query_one("#aid-capture", Input)
+            if line.error:  # a due date not understood: refused, kept in the line, said why
+                capture.value = action
+                await pilot.press("enter")
+                await pilot.pause()
+                assert session.actions == [] and capture.value == action
+                await pilot.press("escape")
+                await pilot.press("ctrl+q")
+                return
+            await enter_line(pilot, action, capture)
+            assert [(a.text, a.owner, a.due) for a in session.actions] == [(text, owner, line.due)]
             widget = aid.query_one("#aid-list", OptionList)
             assert_option_literal(widget, session.actions[0].id, text)
             if owner:
@@ -883,15 +892,14 @@ def test_typing_the_consensus_note_the_ta_language_and_the_initials(proposal: st
             issue = session.issue(issue_id)
             labor = session.parties[0]
             await enter_line(pilot, proposal, screen.query_one("#capture", Input))
-            assert screen.proposal == proposal
+            assert screen.issue.proposal == proposal
             voters = screen.query_one("#voters", OptionList)
 
             async def check(value: str) -> None:
-                voters.focus()
-                voters.highlighted = 0
+                await pilot.press("ctrl+r")  # voting
                 for _ in range(voters.option_count):
                     await type_text(pilot, value)
-                await pilot.press("ctrl+r")
+                await pilot.press("ctrl+r")  # records the check
 
             await check("1")  # everybody below the line: what would bring them up?
             prompt = await dialog(pilot, Prompt)
@@ -959,9 +967,8 @@ async def test_opening_another_issue_from_the_list_does_not_crash(tmp_path):
         screen = app.screen
         await walk_to(pilot, Stage.ISSUES)
         issues = screen.query_one("#view-issues", OptionList)
-        issues.focus()
         issues.highlighted = 0
-        await pilot.press("enter")  # open issue 1: its interests
+        await pilot.press("alt+right")  # open issue 1: its interests
         await until(pilot, lambda: screen.stage is Stage.INTERESTS and screen.issue is app.session.issues[0], "issue 1")
         await pilot.press("ctrl+q")
     finished(app)

@@ -55,7 +55,7 @@ def test_options_stage(snap_compare, tmp_path, size, theme):
 @pytest.mark.parametrize("size", SIZES)
 def test_consensus_with_responses(snap_compare, tmp_path, size, theme):
     async def respond(pilot):
-        await pilot.press("alt+right", "alt+right", "escape", "4", "5", "1", "3")
+        await pilot.press("alt+right", "alt+right", "ctrl+r", "4", "5", "1", "3")  # voting: the frame says so
         await _steady(pilot)
 
     assert snap_compare(_app(tmp_path, theme), terminal_size=SIZES[size], run_before=respond)

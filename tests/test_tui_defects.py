@@ -260,7 +260,7 @@ async def test_moving_between_issues_and_stages_keeps_the_backup(tmp_path: Path,
         assert moved != start
         await wait_saved(pilot, app)
         assert store.load_session(path).cursor.issue == moved  # saved: it reopens where the user was
-        await pilot.press("alt+up", "alt+down")
+        await pilot.press("alt+up", "alt+down", "alt+right", "alt+right", "alt+left")  # issues, then stages
         await pilot.pause()
         await wait_saved(pilot, app)
         assert (backup.read_bytes() == b"the last real backup\n") if had_backup else not backup.exists()

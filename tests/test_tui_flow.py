@@ -12,6 +12,7 @@ from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session_screen import SessionScreen
+from recorder import command, enter, point
 
 SIZE = (120, 40)
 
@@ -28,15 +29,6 @@ def fresh_session(path: Path, name: str = "joint-problem-solving") -> Path:
     session = agenda.new_session(chosen, name)
     store.save_session(session, path, backup=False)
     return path
-
-
-async def enter(pilot, text: str) -> None:
-    """Type a line into the capture box (as a paste) and press Enter."""
-    capture = pilot.app.screen.query_one("#capture", Input)
-    capture.focus()
-    capture.value = text
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def walk_to(pilot, stage: Stage) -> None:
@@ -61,11 +53,9 @@ async def test_complete_session_then_reopen(tmp_path):
         await walk_to(pilot, Stage.ISSUES)
         await enter(pilot, "How can we make substitute coverage fair across buildings?")
         new_issue = session.issues[-1]
-        # open the new issue from the list
-        issues_list = screen.query_one("#view-issues", OptionList)
-        issues_list.focus()
-        issues_list.highlighted = issues_list.get_option_index(new_issue.id)
-        await pilot.press("enter")
+        # open the new issue: point at it (↑/↓ on the capture line), Alt+→
+        await point(pilot, new_issue.id)
+        await pilot.press("alt+right")
         await pilot.pause()
         assert screen.issue is new_issue and screen.stage is Stage.INTERESTS
 
@@ -76,6 +66,7 @@ async def test_complete_session_then_reopen(tmp_path):
         holders = [i.holder for i in new_issue.interests]
         assert holders == [labor, management, MUTUAL, MUTUAL]
         assert new_issue.interests[0].text == "teachers lose planning time covering classes"
+        assert "B · Mutual ▸" in str(screen.query_one("#capture-tag").render())  # the holder new lines get, on the line
 
         await walk_to(pilot, Stage.OPTIONS)
         await pilot.press("ctrl+b")
@@ -83,53 +74,49 @@ async def test_complete_session_then_reopen(tmp_path):
         for idea in ["Hire three building-based substitutes", "Pay coverage at the per-diem rate", "Shared coverage rota by department"]:
             await enter(pilot, idea)
         # no setting aside during the brainstorm
-        await pilot.press("escape")
-        await pilot.press("x")
-        await pilot.pause()
+        await command(pilot, "Set aside")
         assert all(o.state is OptionState.ACTIVE for o in new_issue.options)
         await pilot.press("ctrl+b")
         assert not new_issue.brainstorming
-        options = screen.query_one("#view-options", OptionList)
-        options.focus()
-        options.highlighted = 2
-        await pilot.press("x")
-        await pilot.pause()
+        await point(pilot, new_issue.options[2].id)
+        await command(pilot, "Set aside")
         assert new_issue.options[2].state is OptionState.SET_ASIDE
 
         await walk_to(pilot, Stage.CRITERIA)
         await enter(pilot, "Affordable within the FY28 budget")
         await enter(pilot, "Keeps planning time whole")
-        grid = screen.query_one("#grid")
-        grid.focus()
-        grid.cursor_coordinate = grid.cursor_coordinate._replace(row=0, column=1)
+        await pilot.press("ctrl+r")  # rating: the grid has the keys, starting on the first criterion
         await pilot.press("4")
         await pilot.pause()
         criteria = session.criteria_for(new_issue)
         active = [o for o in new_issue.options if o.state is OptionState.ACTIVE]
         assert active[0].scores.get(criteria[0].id) == 4
+        await pilot.press("escape")  # back to typing
 
         await walk_to(pilot, Stage.CONSENSUS)
         await enter(pilot, "Hire three building-based substitutes, paid from the coverage line")
+        assert new_issue.proposal == "Hire three building-based substitutes, paid from the coverage line"
         voters = screen.query_one("#voters", OptionList)
-        voters.focus()
-        voters.highlighted = 0
         count = voters.option_count
+        await pilot.press("ctrl+r")  # voting
         await pilot.press(*(["1"] + ["4"] * (count - 1)))  # one person is below the line
         await pilot.pause()
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r")  # records the check
         await pilot.pause()
         assert new_issue.checks[-1].outcome is Outcome.NO_CONSENSUS
+        assert new_issue.checks[-1].proposal == new_issue.proposal
         await pilot.press("escape")  # skip the note
         await pilot.pause()
-        voters.focus()
-        voters.highlighted = 0
+        await pilot.press("ctrl+r")
         await pilot.press(*(["3"] + ["5"] * (count - 1)))
         await pilot.pause()
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert new_issue.checks[-1].outcome is Outcome.CONSENSUS
-        # TA language, then initials from each spokesperson
-        app.screen.query_one("TextArea").text = "Article 14.3: The District will employ three building-based substitutes."
+        # TA language (the editor starts from the proposal), then initials from each spokesperson
+        area = app.screen.query_one("TextArea")
+        assert area.text == new_issue.proposal and area.cursor_location == area.document.end
+        area.text = "Article 14.3: The District will employ three building-based substitutes."
         await pilot.press("ctrl+s")
         await pilot.pause()
         for initials in ("JM", "RK"):
@@ -240,8 +227,7 @@ async def test_the_stage_timer_is_kept_in_the_file_and_resumed_on_reopening(tmp_
     async with app.run_test(size=SIZE) as pilot:
         await enter(pilot, "Class size")
         screen = app.screen
-        screen.query_one("#view-issues", OptionList).focus()
-        await pilot.press("enter")  # open the issue: interests
+        await pilot.press("alt+right")  # opens the pointed issue (the new one): interests
         await pilot.pause()
         assert screen.stage is Stage.INTERESTS
         box = app.session.time_boxes.get(Stage.INTERESTS, 0)

@@ -281,7 +281,7 @@ async def test_capture_line_at_every_stage(tmp_path):
         capture.focus()
         for text in HOSTILE:
             await submit(capture, text)
-            await until(pilot, lambda: screen.proposal == text, "the proposal")
+            await until(pilot, lambda: screen.issue.proposal == text, "the proposal")
             assert_literal(screen.query_one("#verdict", Static).content, text, "#verdict")
         await pilot.pause()
 
@@ -355,9 +355,8 @@ async def test_pasting_several_lines_elsewhere_keeps_every_line(tmp_path, field)
             target = (await dialog(pilot, ParkingLotScreen)).query_one("#aid-capture", Input)
         else:
             issues = screen.query_one("#view-issues", OptionList)
-            issues.focus()
             issues.highlighted = 0
-            await pilot.press("e")
+            await pilot.press("ctrl+e")
             target = (await dialog(pilot, Prompt)).query_one("#prompt-input", Input)
         target.focus()
         target.post_message(events.Paste(pasted))
@@ -388,13 +387,12 @@ def edit_session() -> tuple[Session, list[str]]:
 
 
 async def edit_each(pilot, list_id: str, ids: list[str], texts: list[str]) -> None:
-    """Highlight each item, press E, paste the text into the prompt, Enter."""
+    """Point at each item, press Ctrl+E, paste the text into the prompt, Enter."""
     screen = pilot.app.screen
     widget = screen.query_one(list_id, OptionList)
-    widget.focus()
     for item_id, text in zip(ids, texts):
         widget.highlighted = widget.get_option_index(item_id)
-        await pilot.press("e")
+        await pilot.press("ctrl+e")
         prompt = await dialog(pilot, Prompt)
         await submit(prompt.query_one("#prompt-input", Input), text)
         await back_to(pilot, screen)
@@ -458,7 +456,7 @@ async def test_parking_lot_and_actions(tmp_path):
             widget = aid.query_one("#aid-list", OptionList)
             for item, text in zip(items(), HOSTILE):
                 assert_option_literal(widget, item.id, text)
-            assert squash(shown(HOSTILE[0])) in squash(screen_text(app))  # the list shows its first rows
+            assert squash(shown(HOSTILE[-1])) in squash(screen_text(app))  # the list shows the newest row, pointed at
             await pilot.press("escape")
             await back_to(pilot, screen)
         parked = [(p.id, p.text) for p in session.parking_lot]
@@ -534,12 +532,9 @@ async def test_proposal_ta_language_and_initials(tmp_path):
         for n, text in enumerate(ENTRIES):
             capture.focus()
             await submit(capture, text)  # the proposal being tested
-            await until(pilot, lambda: screen.proposal == text, "the proposal")
+            await until(pilot, lambda: screen.issue.proposal == text, "the proposal")
             assert_literal(screen.query_one("#verdict", Static).content, text, "#verdict")
-            voters.highlighted = 0
-            for _ in range(voters.option_count):
-                assert screen.response_key("5")  # what the 5 key does on the voter list
-            await pilot.press("ctrl+r")
+            await pilot.press("ctrl+r", *["5"] * voters.option_count, "ctrl+r")  # vote, everyone 5, record
             long_text = await dialog(pilot, LongText)
             area = long_text.query_one(TextArea)
             assert newlines(area.text) == newlines(text)  # the TA starts from the proposal, as typed
@@ -597,10 +592,7 @@ async def test_no_consensus_notice_shows_voter_names_literally(tmp_path):
         voters = screen.query_one("#voters", OptionList)
         for n, name in enumerate(names):
             assert_literal(voters.get_option_at_index(n).prompt, name, "#voters")
-        voters.highlighted = 0
-        for _ in names:
-            screen.response_key("1")  # everybody below the line
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", *["1"] * len(names), "ctrl+r")  # vote: everybody below the line; record
         await pilot.pause()
         for name in names:
             assert_toast_literal(app, name)

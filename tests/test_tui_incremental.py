@@ -19,6 +19,7 @@ from ibb_facilitator.model import MUTUAL, OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session_screen import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
+from recorder import command
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (160, 45)  # a big wall: every item has a blank line under it
@@ -104,13 +105,13 @@ async def test_cycle_holder_changes_that_row_only(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.INTERESTS)
         items = screen.query_one("#interests-list", ItemList)
-        items.focus()
-        await pilot.press("down", "down")
+        await pilot.press("down", "down")  # the pointer, from the capture line
         await pilot.pause()
         target = items.highlighted_option.id
         others = {o.id: o.prompt for o in items.options if o.id != target}
         holder = next(i for i in screen.issue.interests if i.id == target).holder
-        await pilot.press("h")
+        await command(pilot, "Change the holder")
+        await pilot.press("enter")  # the first other holder
         await pilot.pause()
         interest = next(i for i in screen.issue.interests if i.id == target)
         assert interest.holder != holder
@@ -120,10 +121,11 @@ async def test_cycle_holder_changes_that_row_only(tmp_path):
         assert all(items.get_option(i).prompt.is_same(p) for i, p in others.items())
         assert items.highlighted_option.id == target
         await _assert_fresh(pilot, screen)
-        await pilot.press("h", "k", "up", "shift+down")  # another holder, a kind, a reorder
+        await command(pilot, "Change the kind")  # a kind, then a reorder
+        await pilot.press("enter", "up", "shift+down")
         await pilot.pause()
         await _assert_fresh(pilot, screen)
-        await pilot.press("d")  # strike: one row fewer
+        await command(pilot, "Strike")  # one row fewer
         await pilot.pause()
         await _assert_fresh(pilot, screen)
         await pilot.press("ctrl+z")
@@ -137,9 +139,8 @@ async def test_highlight_move_repaints_both_rows(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.OPTIONS)
         items = screen.query_one("#view-options", ItemList)
-        items.focus()
         await pilot.pause()
-        for key in ("down", "down", "up", "end", "home", "down"):
+        for key in ("down", "down", "up", "pagedown", "pageup", "down"):
             await pilot.press(key)
             await pilot.pause()
             await _assert_fresh(pilot, screen)
@@ -152,9 +153,10 @@ async def test_rating_a_cell_updates_that_cell_and_total_only(tmp_path):
         screen = await _start(pilot, Stage.CRITERIA)
         issue = screen.issue
         grid = screen.query_one(RatingGrid)
-        grid.focus()
-        grid.cursor_coordinate = Coordinate(0, 1)
+        grid.cursor_coordinate = Coordinate(0, 0)
+        await pilot.press("ctrl+r")  # rating: the cursor starts on the first criterion, not the option names
         await pilot.pause()
+        assert grid.has_focus and grid.cursor_coordinate == Coordinate(0, 1)
         before = [grid.get_row_at(r) for r in range(grid.row_count)]
         criteria = app.session.criteria_for(issue)
         active = [o for o in issue.options if o.state is OptionState.ACTIVE]
@@ -186,29 +188,25 @@ async def test_rating_a_cell_updates_that_cell_and_total_only(tmp_path):
         await _assert_fresh(pilot, screen)
 
 
-async def test_stage_switch_from_a_list_keeps_the_focus_in_the_lists(tmp_path):
+async def test_a_stage_switch_keeps_the_keyboard_on_the_capture_line(tmp_path):
+    """Nothing but the capture line takes the keyboard: no stage switch, no Tab, no Esc moves it
+    into a list, where letters used to act as commands."""
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.INTERESTS)
-        screen.query_one("#interests-list", ItemList).focus()
+        capture = screen.query_one("#capture", Input)
+        for keys, stage in ((("alt+right",), Stage.OPTIONS), (("tab", "alt+right"), Stage.CRITERIA), (("escape", "alt+left", "alt+left"), Stage.INTERESTS)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert screen.stage is stage and screen.focused is capture
+            await _assert_fresh(pilot, screen)
+        # Rating holds the keyboard until a move: the grid gives it back to the capture line.
+        await pilot.press("alt+right", "alt+right", "ctrl+r")
         await pilot.pause()
+        assert screen.stage is Stage.CRITERIA and screen.focused is screen.query_one(RatingGrid)
         await pilot.press("alt+right")
         await pilot.pause()
-        assert screen.stage is Stage.OPTIONS and screen.focused is screen.query_one("#view-options")
-        await _assert_fresh(pilot, screen)
-        await pilot.press("alt+right")
-        await pilot.pause()
-        assert screen.stage is Stage.CRITERIA and screen.focused is screen.query_one("#criteria-list")
-        await _assert_fresh(pilot, screen)
-        await pilot.press("alt+left", "alt+left")
-        await pilot.pause()
-        assert screen.stage is Stage.INTERESTS and screen.focused is screen.query_one("#interests-list")
-        await _assert_fresh(pilot, screen)
-        # Typing stays typing: from the capture line a switch leaves the focus there.
-        screen.query_one("#capture", Input).focus()
-        await pilot.press("alt+right")
-        await pilot.pause()
-        assert screen.focused is screen.query_one("#capture")
+        assert screen.stage is Stage.CONSENSUS and screen.focused is capture and screen.mode == "typing"
 
 
 async def test_consensus_responses_repaint_the_voter_rows(tmp_path):
@@ -216,8 +214,9 @@ async def test_consensus_responses_repaint_the_voter_rows(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.CONSENSUS)
         voters = screen.query_one("#voters", RowList)
-        voters.focus()
+        await pilot.press("ctrl+r")  # voting
         await pilot.pause()
+        assert voters.has_focus
         await pilot.press("4", "5", "1")
         await pilot.pause()
         assert len(screen.responses) == 3
@@ -274,18 +273,18 @@ async def test_grid_focus_and_theme_changes_repaint_it_right(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.CRITERIA)
         grid = screen.query_one(RatingGrid)
-        grid.focus()
+        await pilot.press("ctrl+r")
         grid.cursor_coordinate = Coordinate(1, 1)
         await pilot.press("3")
         await pilot.pause()
         await _assert_fresh(pilot, screen)
-        screen.query_one("#criteria-list", ItemList).focus()  # the grid blurred
+        await pilot.press("escape")  # the grid blurred: back to typing
         await pilot.pause()
         await _assert_fresh(pilot, screen)
         await pilot.press("alt+left", "alt+right")  # hidden and shown again
         await pilot.pause()
         await _assert_fresh(pilot, screen)
-        grid.focus()
+        await pilot.press("ctrl+r")
         app.action_toggle_theme()
         await pilot.pause()
         await _assert_fresh(pilot, screen)
@@ -301,7 +300,6 @@ async def test_opening_another_issue_refills_a_list_not_laid_out_yet(tmp_path):
         await pilot.pause()
         assert screen.stage is Stage.ISSUES
         issues = screen.query_one("#view-issues", ItemList)
-        issues.focus()
         issues.highlighted = 0
         first = app.session.issues[0]
         editing.set_cursor(app.session, first.id, Stage.INTERESTS)  # open issue 1 at its interests
@@ -331,11 +329,9 @@ async def test_parking_lot_adds_and_toggles_rows_in_place(tmp_path):
         assert items.option_count == count + 1
         new = app.session.parking_lot[-1]
         assert items.options[-1].id == new.id and "Bus [/routes]" in items.options[-1].prompt.plain
-        items.focus()
-        items.highlighted = items.option_count - 1
-        await pilot.pause()
+        assert items.highlighted == items.option_count - 1  # the pointer is on the new item
         before = [o.prompt for o in items.options[:-1]]
-        await pilot.press("space")  # resolved: that row shows the ticked box
+        await pilot.press("ctrl+d")  # resolved: that row shows the ticked box
         await pilot.pause()
         assert app.session.parking_lot[-1].resolved
         assert items.options[-1].prompt.plain.startswith("☑")

@@ -151,7 +151,7 @@ async def test_a_whole_simulation_table(tmp_path):
 
         # asked for, and confirmed: a screen of its own, with the banner, LABOR's words only
         await menu(pilot, "side:labor")
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         assert isinstance(app.screen, ConfidentialScreen)
         shown = screen_text(app)
@@ -168,7 +168,7 @@ async def test_a_whole_simulation_table(tmp_path):
         # round 1: the clock starts with the round's 75 minutes
         await menu(pilot, "round")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         assert isinstance(app.screen, RoundFactsScreen)
         assert "round 1 of 2" in screen_text(app) and "75 minutes" in screen_text(app)
@@ -195,7 +195,7 @@ async def test_a_whole_simulation_table(tmp_path):
 
         # round 2: the new facts, for everyone
         await menu(pilot, "round")
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         assert isinstance(app.screen, RoundFactsScreen)
         shown = screen_text(app)
@@ -209,7 +209,7 @@ async def test_a_whole_simulation_table(tmp_path):
 
         # MANAGEMENT's brief now carries its round-2 update; LABOR's words are not there
         await menu(pilot, "side:management")
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         shown = screen_text(app)
         assert "CONFIDENTIAL: MANAGEMENT only" in shown
@@ -221,7 +221,7 @@ async def test_a_whole_simulation_table(tmp_path):
 
         # the end: results sheet, then the debrief
         await menu(pilot, "end")
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         app.screen.query_one("#result-0", TextArea).text = "1.0 / 2.25 / 2.5"
@@ -266,7 +266,7 @@ async def test_a_players_own_brief_and_the_trainer_notes_open_behind_the_confirm
         assert values[0] == "round"  # the trainer's most frequent action comes first
         await choose(pilot, "role:labor:2")
         assert "Show the confidential brief of LABOR's Early-career teacher (Jasmine Cole)?" in flat(app)
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         shown = screen_text(app)
         assert "CONFIDENTIAL: LABOR only · Early-career teacher (Jasmine Cole)" in shown and "$55,900" in shown
@@ -276,7 +276,7 @@ async def test_a_players_own_brief_and_the_trainer_notes_open_behind_the_confirm
         assert_nothing_confidential(app)
         await menu(pilot, "notes")
         assert isinstance(app.screen, RevealConfirm) and "trainer only" in screen_text(app)
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         assert "TRAINER ONLY: facilitator notes" in screen_text(app) and "$767,500" in screen_text(app)
         await pilot.press("escape")
@@ -388,7 +388,7 @@ async def test_hostile_text_shows_literally_and_read_only_tables_log_nothing(tmp
         await pilot.press("escape")
         await pilot.pause()
         await menu(pilot, "role:labor:0")
-        await pilot.press("y")
+        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         shown = screen_text(app)
         assert "CONFIDENTIAL: LABOR only · Chair [/" in shown and "SECRET-ROLE [/i]" in shown and "SECRET-U" not in shown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,23 +12,32 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
 from .. import editing
-from ..capture import split_due, split_owner
+from ..capture import parse_action_line, split_owner
 from ..model import ActionKind
 from .modals import Prompt
 from .widgets import LinesInput, RowList
 from .text import join, literal
 
 
+class AidList(RowList):
+    """Never focused: the capture line keeps the keyboard (↑/↓ there move the pointer)."""
+
+    can_focus = False
+
+
 class _ListScreen(ModalScreen[None]):
-    """A list with a capture line: type, Enter adds; Tab to the list; Escape closes."""
+    """A list with a capture line that keeps the keyboard: type, Enter adds; ↑/↓ point at an
+    item; Ctrl+D marks it done (resolved), Ctrl+E edits it, Ctrl+O its owner; Escape closes."""
 
     TITLE = ""
     PLACEHOLDER = ""
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("space", "toggle", "Done/resolved"),
-        Binding("e", "edit", "Edit"),
-        Binding("o", "owner", "Owner"),
+        Binding("up", "point(-1)", show=False),
+        Binding("down", "point(1)", show=False),
+        Binding("ctrl+d", "toggle", "Done", priority=True),
+        Binding("ctrl+e", "edit", "Edit", priority=True),
+        Binding("ctrl+o", "owner", "Owner", priority=True),
     ]
 
     def __init__(self, issue_id: str | None):
@@ -36,9 +47,9 @@ class _ListScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall"):
             yield Label(self.TITLE, classes="dialog-title", id="list-title")
-            yield RowList(id="aid-list")
+            yield AidList(id="aid-list")
             yield LinesInput(placeholder=self.PLACEHOLDER, id="aid-capture", split=True)
-            yield Label("Enter adds · Tab to the list · Space marks done · E edits · O owner · Esc closes", classes="dialog-hint")
+            yield Label("Enter adds · ↑↓ point · Ctrl+D done · Ctrl+E edit · Ctrl+O owner · Esc closes", classes="dialog-hint")
 
     @property
     def session(self):
@@ -48,17 +59,20 @@ class _ListScreen(ModalScreen[None]):
         self.paint()
         self.query_one("#aid-capture", Input).focus()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle", "edit", "owner"):
-            return self.query_one("#aid-list", OptionList).has_focus
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
+    def action_point(self, step: int) -> None:
+        widget = self.query_one("#aid-list", OptionList)
+        if widget.option_count:
+            current = widget.highlighted if widget.highlighted is not None else -1
+            widget.highlighted = max(0, min(widget.option_count - 1, current + step))
 
     def change(self, label: str, fn, *args, **kwargs):
+        """Apply a change and repaint; the pointer follows a new item (the result's id)."""
         result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
         self.paint()
+        new_id = getattr(result, "id", None)
+        widget = self.query_one("#aid-list", OptionList)
+        if new_id is not None and new_id in widget._id_to_option:
+            widget.highlighted = widget.get_option_index(new_id)
         return result
 
     def selected(self) -> str | None:
@@ -105,8 +119,8 @@ class ParkingLotScreen(_ListScreen):
 
     def action_toggle(self) -> None:
         item = self._item()
-        if item:
-            self.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved)
+        if item and self.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved) is not None:
+            self.app.notify(f"{'Resolved' if not item.resolved else 'Open again'}: {item.text[:40]} · Ctrl+Z undoes it", timeout=4)
 
     def action_edit(self) -> None:
         item = self._item()
@@ -147,9 +161,12 @@ class ActionsScreen(_ListScreen):
     def add(self, event: Input.Submitted) -> bool:
         if not event.value.strip():
             return True
-        text, due = split_due(event.value)
-        text, owner = split_owner(text)
-        if self.change("add action", editing.add_action, text, kind=self.kind, owner=owner, due=due, issue_id=self.issue_id) is None:
+        line = parse_action_line(event.value, date.today())
+        if line.error:  # "due next Fryday": say so, keep the line to fix (never folded into the owner)
+            self.app.notify(f"Not added: {line.error}", title="Due date", severity="warning", timeout=8)
+            event.input.give_back(event.value)  # type: ignore[attr-defined]
+            return False
+        if self.change("add action", editing.add_action, line.text, kind=self.kind, owner=line.owner, due=line.due, issue_id=self.issue_id) is None:
             event.input.give_back(event.value)  # refused: back in the line to be fixed
             return False
         return True
@@ -160,8 +177,8 @@ class ActionsScreen(_ListScreen):
 
     def action_toggle(self) -> None:
         item = self._item()
-        if item:
-            self.change("action done", editing.edit_action, item.id, done=not item.done)
+        if item and self.change("action done", editing.edit_action, item.id, done=not item.done) is not None:
+            self.app.notify(f"{'Done' if not item.done else 'Open again'}: {item.text[:40]} · Ctrl+Z undoes it", timeout=4)
 
     def action_edit(self) -> None:
         item = self._item()

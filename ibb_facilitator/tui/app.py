@@ -520,7 +520,10 @@ class IbbApp(App[None]):
             self.history.discard()
             self.notify("; ".join(e["msg"] for e in exc.errors(include_url=False)), title="Not accepted", severity="warning")
             return None
-        self.mark_dirty(content=True)
+        # Moving an issue to another stage says where the room is, not what it said: saved and
+        # logged, but it does not turn the backup over (walking the stages must not cost the
+        # user their last real backup).
+        self.mark_dirty(content=fn is not editing.set_stage)
         return True if result is None else result
 
     def undo(self) -> str | None:
@@ -644,6 +647,10 @@ class IbbApp(App[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def action_quit(self) -> None:  # type: ignore[override]
+        for screen in self.screen_stack:  # an open editor (TA language) keeps what was typed
+            keep = getattr(screen, "keep", None)
+            if callable(keep):
+                keep()
         self.flush()
         if self.save_error and not self.readonly and not self._quit_armed:
             self.notify("Not saved: Ctrl+S to save elsewhere first, or Ctrl+Q again to quit anyway.", severity="error")
@@ -754,6 +761,10 @@ class IbbApp(App[None]):
 
             hint = [(line, "") for line in room_hint(self.file.path)]
             yield SystemCommand("Room view", "Show this session on the wall or in a browser: the commands", lambda: self.push_screen(Panel("Room view", hint)))
+        item_commands = getattr(screen, "item_commands", None)
+        if callable(item_commands):  # the pointed item's (and the TA's) commands, as in its menu
+            for name, key, run in item_commands():
+                yield SystemCommand(name, f"Key: {key}" if key else "Also in the item menu (Ctrl+O)", run)
         seen = set()
         for node in (screen, self):  # every key action of this screen and the app, by its name
             for key, bindings in node._bindings.key_to_bindings.items():

@@ -3,6 +3,7 @@ and read-only panels (help, ground rules). Every user string is shown through ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -48,13 +49,28 @@ class Prompt(ModalScreen[str | None]):
 
 
 class LongText(ModalScreen[str | None]):
-    """Several lines of text (TA language, notes). Ctrl+S saves, Escape cancels."""
+    """Several lines of text (TA language, notes). Ctrl+S saves, Escape cancels.
+
+    ``keep_draft``: called with the text when the editor is left without saving (Escape, or the
+    app quitting with it open: ``IbbApp.action_quit`` calls :meth:`keep`), so no typed word is lost.
+    The cursor starts at the end of the text."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
 
-    def __init__(self, title: str, value: str = "", hint: str = "Ctrl+S saves · Esc cancels"):
+    def __init__(self, title: str, value: str = "", hint: str = "", keep_draft: Callable[[str], object] | None = None):
         super().__init__(classes="dialog-screen")
-        self.title_text, self.value, self.hint = title, value, hint
+        self.title_text, self.value, self.keep_draft = title, value.strip("\n"), keep_draft
+        self.hint = hint or ("Ctrl+S saves · Esc keeps it as a draft" if keep_draft else "Ctrl+S saves · Esc cancels")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def keep(self) -> None:
+        if self.keep_draft is not None:
+            keep, self.keep_draft = self.keep_draft, None  # once
+            keep(self.query_one(TextArea).text)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -63,9 +79,11 @@ class LongText(ModalScreen[str | None]):
             yield Label(literal(self.hint), classes="dialog-hint")
 
     def action_save(self) -> None:
+        self.keep_draft = None
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
+        self.keep()
         self.dismiss(None)
 
 
@@ -117,7 +135,10 @@ class PickMany(ModalScreen[list[T] | None], Generic[T]):
 
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "No"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+    """A yes/no question. No letter keys answer it (a sentence typed here must change nothing):
+    the safe answer has the focus, ←/→ or Tab move between the buttons, Enter presses one."""
+
+    BINDINGS = [Binding("escape", "no", "No"), Binding("left,right", "app.focus_previous", show=False)]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel"):
         super().__init__(classes="dialog-screen")
@@ -129,6 +150,10 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(literal(self.yes), variant="primary", id="yes")
                 yield Button(literal(self.no), id="no")
+            yield Label(literal(f"Enter: {self.no} · ← then Enter: {self.yes} · Esc: {self.no}"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -1,12 +1,19 @@
 """The stage walk: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
 
 Always visible: the issue statement, the stage stepper, the timer and the current stage's items.
-The capture line at the bottom takes a new item from anywhere: type, Enter. Escape (or Tab)
-moves to the list, where single keys edit, tag, reorder, combine and set aside. Every change
-goes through ``IbbApp.change`` (rules, undo, autosave); this module holds no IBB rule.
+
+The recorder's keyboard (DESIGN.md): the capture line keeps the keyboard. Typed words are text,
+never commands: the lists and the grid never take focus, ↑/↓ move the pointer in the list, and
+every command on the pointed item has a modifier (Ctrl+E edit, Ctrl+O the item's menu,
+Shift+↑/↓ reorder) or is in the palette. Scores are keyed only in an explicit mode that Ctrl+R
+opens and that every move ends: *rating* (criteria: digits rate the grid) and *voting*
+(consensus: one key per person); the whole frame changes colour and says so. Every change goes
+through ``IbbApp.change`` (rules, undo, autosave); this module holds no IBB rule.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +25,6 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Digits, Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from .. import editing, process
 from ..model import MUTUAL, Issue, IssueStatus, Method, OptionState, Response, Stage
@@ -37,6 +43,14 @@ PLACEHOLDERS = {
 }
 
 
+CAPTURE_TITLES = {
+    Stage.ISSUES: "TYPING ▸ Enter adds an issue · ↑↓ point · Alt+→ opens the pointed one",
+    Stage.INTERESTS: "TYPING ▸ Enter adds an interest · ↑↓ point · Ctrl+O the pointed one",
+    Stage.OPTIONS: "TYPING ▸ Enter adds an option · ↑↓ point · Ctrl+O the pointed one",
+    Stage.CRITERIA: "TYPING ▸ Enter adds a criterion · Ctrl+R rates the grid",
+    Stage.CONSENSUS: "TYPING ▸ Enter sets the proposal · Ctrl+R takes the vote",
+}
+
 VIEWS = {
     Stage.ISSUES: "view-issues",
     Stage.INTERESTS: "view-interests",
@@ -49,19 +63,25 @@ VIEWS = {
 # Actions that only make sense at some stages (``SessionScreen.check_action``).
 STAGE_ACTIONS: dict[str, frozenset[Stage]] = {
     "brainstorm": frozenset({Stage.OPTIONS}),
-    "record_check": frozenset({Stage.CONSENSUS}),
+    "vote": frozenset({Stage.CONSENSUS}),
+    "rate": frozenset({Stage.CRITERIA}),
     "group": frozenset({Stage.INTERESTS}),
     "stage_key": frozenset({Stage.INTERESTS, Stage.CRITERIA, Stage.CONSENSUS}),
-    "cycle_holder": frozenset({Stage.INTERESTS}),
-    "cycle_kind": frozenset({Stage.INTERESTS}),
-    "mark": frozenset({Stage.OPTIONS}),
-    "combine": frozenset({Stage.OPTIONS}),
-    "set_aside": frozenset({Stage.OPTIONS}),
-    "serves": frozenset({Stage.OPTIONS}),
-    "status": frozenset({Stage.ISSUES}),
-    "park_issue": frozenset({Stage.ISSUES}),
-    "strike": frozenset({Stage.INTERESTS, Stage.CRITERIA}),
+    "move_item": frozenset({Stage.ISSUES, Stage.INTERESTS, Stage.OPTIONS, Stage.CRITERIA}),
 }
+
+STAGE_KEY_NAMES = {Stage.INTERESTS: "Holder", Stage.CRITERIA: "Starters", Stage.CONSENSUS: "Method"}
+
+# The keys of the scoring modes (``SessionScreen.mode``), by method for voting.
+VOTE_KEYS: dict[Method, dict[str, int | str]] = {
+    Method.FIST_TO_FIVE: {str(v): v for v in process.FIST_VALUES},
+    Method.GRADIENTS: {str(v): v for v in process.GRADIENTS},
+    Method.THUMBS: {"u": "up", "s": "sideways", "d": "down"},
+    Method.PER_PARTY: {"y": "concur", "n": "do_not_concur"},
+}
+VOTE_HINTS = {Method.FIST_TO_FIVE: "0–5", Method.GRADIENTS: "1–8", Method.THUMBS: "u / s / d", Method.PER_PARTY: "y / n"}
+ABSENT_KEY = "a"  # voting: "absent / not voting" for the pointed person (logged with the check)
+TYPING, VOTING, RATING = "typing", "voting", "rating"
 
 
 class StageViews(ContentSwitcher):
@@ -72,45 +92,42 @@ class StageViews(ContentSwitcher):
 
 
 class ItemList(RowList):
-    """The items of a stage. Single keys act on the highlighted item."""
+    """The items of a stage. Never focused: ↑/↓ on the capture line move its pointer."""
 
-    BINDINGS = [
-        Binding("e", "screen.edit_item", "Edit"),
-        Binding("shift+up", "screen.move_item(-1)", "Move up", show=False),
-        Binding("shift+down", "screen.move_item(1)", "Move down", show=False),
-        Binding("h", "screen.cycle_holder", "Holder"),
-        Binding("k", "screen.cycle_kind", "Kind"),
-        Binding("space", "screen.mark", "Mark"),
-        Binding("c", "screen.combine", "Combine"),
-        Binding("x", "screen.set_aside", "Set aside"),
-        Binding("s", "screen.serves", "Serves…"),
-        Binding("t", "screen.status", "Status…"),
-        Binding("p", "screen.park_issue", "Park"),
-        Binding("d,delete", "screen.strike", "Strike"),
-    ]
+    can_focus = False
 
 
 class VoterList(RowList):
-    """One row per voter (or party); one key records their response and moves on."""
+    """One row per voter (or party). Focused only while voting: one key records the pointed
+    person's response and moves on; any key that is not a vote says so and changes nothing."""
 
-    BINDINGS = [Binding("backspace", "screen.clear_response", "Clear")]
+    can_focus = False
+    BINDINGS = [Binding("backspace,delete", "screen.clear_response", "Clear", show=False)]
 
     def on_key(self, event: Key) -> None:
-        if event.character and self.screen.response_key(event.character):  # type: ignore[attr-defined]
+        if event.character and event.character.isprintable():
+            self.screen.response_key(event.character)  # type: ignore[attr-defined]
             event.stop()
             event.prevent_default()
 
 
 class RatingGrid(ScoreTable):
-    """Options × criteria. Digits 0–5 rate the cell, Backspace clears it."""
+    """Options × criteria. Focused only while rating: digits 0–5 rate the cell, Backspace clears
+    it, any other character says so and changes nothing."""
+
+    can_focus = False
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character in "012345":
-            self.screen.rate_cell(int(event.character))  # type: ignore[attr-defined]
-            event.stop()
-        elif event.key in ("backspace", "delete"):
+        if event.key in ("backspace", "delete"):
             self.screen.rate_cell(None)  # type: ignore[attr-defined]
-            event.stop()
+        elif event.character and event.character in "012345":
+            self.screen.rate_cell(int(event.character))  # type: ignore[attr-defined]
+        elif event.character and event.character.isprintable():
+            self.screen.wrong_mode_key()  # type: ignore[attr-defined]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
 
 class SessionScreen(Screen):
@@ -123,6 +140,21 @@ class SessionScreen(Screen):
         Binding("alt+left,ctrl+pageup", "stage(-1)", "Prev stage", id="stage.previous"),
         Binding("alt+down", "issue(1)", "Next issue", id="issue.next"),
         Binding("alt+up", "issue(-1)", "Prev issue", id="issue.previous"),
+        Binding("up", "point(-1)", "Pointer up", show=False),
+        Binding("down", "point(1)", "Pointer down", show=False),
+        Binding("pageup", "point(-10)", "Pointer page up", show=False),
+        Binding("pagedown", "point(10)", "Pointer page down", show=False),
+        Binding("ctrl+o", "item_menu", "Item…", priority=True, id="item.menu"),
+        Binding("ctrl+e", "edit_item", "Edit", priority=True, id="item.edit"),
+        Binding("shift+up", "move_item(-1)", "Move up", show=False, id="item.up"),
+        Binding("shift+down", "move_item(1)", "Move down", show=False, id="item.down"),
+        Binding("ctrl+r", "vote", "Vote", priority=True, id="check.vote"),
+        Binding("ctrl+r", "rate", "Rate", priority=True, id="grid.rate"),
+        Binding("ctrl+t", "stage_key", "Holder", priority=True, id="stage.key"),
+        Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
+        Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
+        Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
+        Binding("escape", "escape", "Back to typing", show=False, id="mode.end"),
         Binding("f2", "timer", "Timer", id="timer.toggle"),
         Binding("f3", "plus_minute", "+1 min", id="timer.plus"),
         Binding("f4", "parking", "Parking lot", id="parking"),
@@ -130,12 +162,6 @@ class SessionScreen(Screen):
         Binding("f6", "ground_rules", "Rules", id="rules"),
         Binding("f7", "actions", "Actions", id="actions"),
         Binding("f8", "present", "Present", id="present"),
-        Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
-        Binding("ctrl+t", "stage_key", "Tag", priority=True, id="stage.key"),
-        Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
-        Binding("ctrl+r", "record_check", "Record check", priority=True, id="check.record"),
-        Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
-        Binding("escape", "toggle_focus", "List ⇄ typing", id="focus.toggle"),
         # training tables only (tui/training.py): the training menu and the general brief
         Binding("f10", "training", "Training", id="training.menu"),
         Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
@@ -147,8 +173,10 @@ class SessionScreen(Screen):
         self.marked: set[str] = set()
         self.method: Method = Method.FIST_TO_FIVE
         self.responses: dict[str, Response] = {}
-        self.proposal = ""
+        self.absent: list[str] = []  # voters marked "absent / not voting" for the check being taken
+        self.mode = TYPING  # where printable keys go: the capture line, the voters or the grid
         self.grouped = False
+        self._clocks: dict[tuple[str | None, Stage], tuple[int, bool]] = {}  # each stage's timer as left
         self.presenting = False
         self._bindings_stage: Stage | None = None
         self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
@@ -183,6 +211,7 @@ class SessionScreen(Screen):
                     yield Digits("0/0", id="tally-digits")
                     yield Static("", id="verdict")
                     yield Static("", id="check-history")
+        yield Static("", id="mode-bar")
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
             yield LinesInput(id="capture", split=True)
@@ -247,6 +276,8 @@ class SessionScreen(Screen):
         (the lists and the grid compare row by row), so a change repaints its own lines only.
         """
         session, issue, stage = self.session, self.issue, self.stage
+        if self.mode != {Stage.CONSENSUS: VOTING, Stage.CRITERIA: RATING}.get(stage, self.mode):
+            self._set_mode(TYPING)  # an undo or a reload moved the stage under a scoring mode
         if issue is not None and stage not in session.stage_order:
             stage = Stage.ISSUES
         n = session.issues.index(issue) + 1 if issue else 0
@@ -264,6 +295,7 @@ class SessionScreen(Screen):
         if self._views.current != VIEWS[stage]:
             self._switch_view(VIEWS[stage], stage)
         self._capture.placeholder = PLACEHOLDERS[stage]
+        self._capture.border_title = CAPTURE_TITLES[stage]
         if reset_timer:
             self._show_clock(stage)
         {
@@ -391,55 +423,88 @@ class SessionScreen(Screen):
         return [(name, f"{name} ({session.holder_tag(party)})", party) for name, party in process.voters(session)]
 
     def _paint_consensus(self) -> None:
-        session = self.session
+        session, issue = self.session, self.issue
         rule = session.decision_rule
-        keys = {
-            Method.FIST_TO_FIVE: f"keys 0–5 · consensus: everyone ≥ {rule.fist_minimum}",
-            Method.THUMBS: "keys u / s / d (up, sideways, down) · consensus: no thumb down",
-            Method.GRADIENTS: f"keys 1–8 · consensus: no 8 (block), no 5, nobody past {rule.gradient_threshold}",
-            Method.PER_PARTY: "keys y / n · consensus: every party concurs",
+        line = {
+            Method.FIST_TO_FIVE: f"consensus: everyone ≥ {rule.fist_minimum}",
+            Method.THUMBS: "consensus: no thumb down",
+            Method.GRADIENTS: f"consensus: no 8 (block), no 5, nobody past {rule.gradient_threshold}",
+            Method.PER_PARTY: "consensus: every party concurs",
         }[self.method]
-        self._show(self.query_one("#method-label", Label), join((process.METHOD_LABELS[self.method], "bold"), f"  ({keys}; Ctrl+T changes method)"))
+        how = f"keys {VOTE_HINTS[self.method]} · A absent" if self.mode == VOTING else "Ctrl+R to vote · Ctrl+T method"
+        self._show(self.query_one("#method-label", Label), join((process.METHOD_LABELS[self.method], "bold"), f"  {line}  ({how})"))
         rows = []
         tally = self._tally()
         voters = self._voter_rows()
         for key, label, _ in voters:
             response = self.responses.get(key)
-            value = "—" if response is None else process.value_label(self.method, response.value)
-            below = response is not None and key in tally.below
-            rows.append((key, join(literal(label), "  ", (value, "bold $error" if below else "bold"))))
+            if key in self.absent:
+                value, style = "absent", "italic"
+            else:
+                value = "—" if response is None else process.value_label(self.method, response.value)
+                style = "bold $error" if response is not None and key in tally.below else "bold"
+            rows.append((key, join(literal(label), "  ", (value, style))))
         self._fill(self._lists[Stage.CONSENSUS], rows)
         total = len(voters)
+        answered = f"{total - len(tally.missing)}/{total}"
         digits = self.query_one("#tally-digits", Digits)
-        if digits.value != f"{tally.counted}/{total}":
-            digits.update(f"{tally.counted}/{total}")
-        if tally.counted == 0:
-            verdict = join(("Waiting for responses", "dim"))
+        if digits.value != answered:
+            digits.update(answered)
+        if not self.responses and not self.absent:
+            verdict = join(("Waiting for responses", "dim"), ("  Ctrl+R starts the vote" if self.mode == TYPING else "", ""))
+        elif not tally.complete:
+            waiting = ", ".join(tally.missing)
+            verdict = join(("NOT COMPLETE", "bold reverse $warning"), f"  {len(tally.missing)} to answer: ", literal(waiting), ("  (A: absent / not voting)", "dim"))
         elif tally.consensus:
             verdict = join(("CONSENSUS", "bold reverse $success"), ("  Ctrl+R records it", ""))
         else:
-            verdict = join(("NOT YET", "bold reverse $error"), "  below the line: ", literal(", ".join(tally.below)))
-        if self.proposal:
-            verdict = join(verdict, "\nProposal: ", literal(self.proposal, "italic"))
+            verdict = join(("NO CONSENSUS", "bold reverse $error"), "  below the line: ", literal(", ".join(tally.below)), ("  Ctrl+R records it", ""))
+        if issue is not None and issue.proposal:
+            verdict = join(verdict, "\nProposal: ", literal(issue.proposal, "italic"))
         self._show(self.query_one("#verdict", Static), verdict)
-        issue = self.issue
         history: list[Content] = []
         if issue is not None:
             for check in issue.checks[-4:]:
                 outcome = "consensus" if check.outcome.value == "consensus" else "no consensus"
                 history.append(join((f"{check.at:%H:%M} ", "dim"), process.METHOD_LABELS[check.method], ": ", (outcome, "bold")))
             for ta in session.agreements_for(issue.id):
+                if ta.superseded_by:
+                    history.append(join(("TA ", "dim strike"), literal(one_line(ta.text, 50), "dim strike"), ("  superseded", "dim")))
+                    continue
                 initials = ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
-                history.append(join(("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]", "dim")))
+                history.append(join(("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]  Ctrl+O: the TA", "dim")))
+            if issue.ta_draft:
+                history.append(join(("TA draft ", "bold $warning"), literal(one_line(issue.ta_draft, 50)), ("  Ctrl+O: write the TA", "dim")))
         self._show(self.query_one("#check-history", Static), Content("\n").join(history) if history else literal(""))
 
     def _paint_capture_tag(self) -> None:
+        """At Interests, the holder the next typed line gets, on the capture line itself."""
         tag = self._capture_tag
         if self.stage is Stage.INTERESTS and self.capture_holder:
-            self._show(tag, join((f" {self.session.holder_tag(self.capture_holder)} ", "bold reverse")))
+            holder = self.capture_holder
+            label = self.session.holder_tag(holder)
+            if self.app.size.width >= 120:  # room for the name too
+                label += f" · {one_line(self.session.holder_label(holder), 28)}"
+            self._show(tag, join((f" {label} ▸ ", "bold reverse")))
             tag.display = True
         else:
             tag.display = False
+
+    def _paint_mode(self) -> None:
+        """Where the next key goes, said by the whole frame: the capture line (typing), or a
+        scoring mode with its own bar and colour."""
+        mode = self.mode
+        self.set_class(mode == VOTING, "-voting")
+        self.set_class(mode == RATING, "-rating")
+        bar = self.query_one("#mode-bar", Static)
+        bar.display = mode != TYPING
+        if mode == VOTING:
+            who = self._voter_rows()
+            pointed = self._lists[Stage.CONSENSUS].highlighted
+            name = who[pointed][0] if who and pointed is not None and pointed < len(who) else ""
+            self._show(bar, join(("VOTING ", "bold"), f"keys {VOTE_HINTS[self.method]} record ", literal(name, "bold"), "'s answer · A absent · ↑↓ another person · Ctrl+R records the check · Esc back to typing"))
+        elif mode == RATING:
+            self._show(bar, join(("RATING ", "bold"), "keys 0–5 rate the cell · Backspace clears · arrows move · Ctrl+R or Esc back to typing"))
 
     def _paint_banner(self) -> None:
         banner = self._banner
@@ -471,7 +536,7 @@ class SessionScreen(Screen):
         return widget.highlighted_option.id
 
     def _tally(self) -> process.Tally:
-        return process.tally(self.session, self.method, list(self.responses.values()))
+        return process.tally(self.session, self.method, list(self.responses.values()), absent=self.absent)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Asked for every binding each time the keys are refreshed (focus, stage): stay cheap.
@@ -480,6 +545,8 @@ class SessionScreen(Screen):
             return self.stage in stages
         if action == "issue":
             return bool(self.session.issues)
+        if action == "edit_item":
+            return self.stage is not Stage.CONSENSUS or self.issue is not None
         if action in ("training", "general_brief"):
             return self.session.training is not None
         return True
@@ -491,9 +558,9 @@ class SessionScreen(Screen):
         """The line was emptied as Enter was read (``LinesInput``): a refused item goes back.
         True when the item was taken."""
         text = event.value
-        if not text.strip():
-            return True
         stage, issue = self.stage, self.issue
+        if not text.strip():  # a second Enter does nothing (it is a habit, not a request)
+            return True
         done = None
         if stage is Stage.ISSUES:
             done = self.change("add issue", editing.add_issue, text)
@@ -510,9 +577,7 @@ class SessionScreen(Screen):
         elif stage is Stage.CRITERIA:
             done = self.change("add criterion", editing.add_criterion, issue.id, text)
         elif stage is Stage.CONSENSUS:
-            self.proposal = text
-            done = True
-            self._paint_consensus()
+            done = self.change("proposal", editing.set_proposal, issue.id, text)
         if done is None:
             event.input.give_back(text)  # type: ignore[attr-defined]
             return False
@@ -527,9 +592,11 @@ class SessionScreen(Screen):
     def capture_lines(self, lines: list[str]) -> None:
         """A multi-line paste: one item a line (the proposal, at consensus, keeps its lines)."""
         capture = self.query_one("#capture", LinesInput)
-        if self.stage is Stage.CONSENSUS:
-            self.proposal = "\n".join(lines)
-            self._paint_consensus()
+        issue = self.issue
+        if self.stage is Stage.CONSENSUS and issue is not None:
+            text = "\n".join([capture.value, *lines] if capture.value.strip() else lines)
+            if self.change("proposal", editing.set_proposal, issue.id, text) is not None:
+                capture.value = ""
             return
         if capture.value.strip():  # what was typed before the paste stays first
             lines = [capture.value, *lines]
@@ -544,23 +611,80 @@ class SessionScreen(Screen):
         except Exception:  # noqa: BLE001 - an id not shown (e.g. grouped view)
             pass
 
-    def action_toggle_focus(self) -> None:
-        capture = self.query_one("#capture", Input)
-        if capture.has_focus:
-            target = self._list()
-            if target is not None:
-                target.focus()
+    def key_label(self, binding: Binding) -> str:
+        """The key bar's word for a key whose meaning follows the stage (Ctrl+T)."""
+        if binding.action == "stage_key":
+            return STAGE_KEY_NAMES.get(self.stage, binding.description)
+        return binding.description
+
+    # --- the pointer and the modes ---------------------------------------------------------------
+
+    def action_point(self, step: int) -> None:
+        """↑/↓ (PgUp/PgDn) on the capture line: move the pointer in the stage's list."""
+        widget = self._list()
+        if widget is None or not widget.option_count:
+            return
+        current = widget.highlighted if widget.highlighted is not None else (-1 if step > 0 else widget.option_count)
+        widget.highlighted = max(0, min(widget.option_count - 1, current + step))
+        widget.scroll_to_highlight()
+
+    def _set_mode(self, mode: str) -> None:
+        """Typing, voting or rating: the widget that takes printable keys has the focus (the
+        others cannot take it), and the frame says which."""
+        if mode == self.mode:
+            return
+        self.mode = mode
+        voters, grid = self._lists[Stage.CONSENSUS], self._grid
+        voters.can_focus, grid.can_focus = mode == VOTING, mode == RATING
+        target = {VOTING: voters, RATING: grid}.get(mode, self._capture)
+        target.focus()
+        if mode == RATING and grid.row_count and grid.cursor_coordinate.column == 0:
+            grid.cursor_coordinate = grid.validate_cursor_coordinate(grid.cursor_coordinate.right())
+        self._paint_mode()
+        if self.stage is Stage.CONSENSUS:
+            self._paint_consensus()
+        self.refresh_bindings()
+
+    def action_escape(self) -> None:
+        """Esc ends a scoring mode. While typing it changes nothing (the typed line stays)."""
+        if self.mode != TYPING:
+            self._set_mode(TYPING)
+        elif self.marked:
+            self.marked.clear()
+            self.refresh_all()
+
+    def wrong_mode_key(self) -> None:
+        """A printable key in a scoring mode that is not a score: say so, change nothing."""
+        self.app.notify(f"You are {self.mode}: those keys are not text. Esc goes back to typing.", title=self.mode.upper(), severity="warning", timeout=3)
+
+    def action_rate(self) -> None:
+        if self.mode == RATING:
+            self._set_mode(TYPING)
+        elif self.issue is not None and self._grid.row_count and len(self._grid.columns) > 2:
+            self._set_mode(RATING)
         else:
-            capture.focus()
+            self.app.notify("Nothing to rate yet: the grid needs active options and criteria.", severity="information")
+
+    def action_vote(self) -> None:
+        if self.mode == VOTING:
+            self.record_check()
+        elif self.issue is not None and self._voter_rows():
+            rows, missing = self._voter_rows(), set(self._tally().missing)
+            # the first person still to answer (everyone, for a new check)
+            self._lists[Stage.CONSENSUS].highlighted = next((n for n, (key, _, _) in enumerate(rows) if key in missing), 0)
+            self._set_mode(VOTING)
+        else:
+            self.app.notify("No one to vote: the session has no voting members.", severity="warning")
 
     # --- navigation ---------------------------------------------------------------------------
 
     def action_stage(self, step: int) -> None:
         issue = self.issue
-        if issue is None:
+        if self.stage is Stage.ISSUES:  # forward from the list of issues opens the pointed one
             if step > 0 and self.session.issues:
-                self._open_issue(self._selected() or self.session.issues[0].id)
+                self._open_issue(self._selected() or (issue.id if issue else self.session.issues[0].id))
             return
+        assert issue is not None
         order = self.session.stage_order
         index = order.index(self.stage) + step
         if not 0 <= index < len(order):
@@ -568,6 +692,8 @@ class SessionScreen(Screen):
         self._go(issue.id, order[index])
 
     def _go(self, issue_id: str, stage: Stage) -> None:
+        self._set_mode(TYPING)  # any move ends voting or rating
+        self._clocks[(self.session.cursor.issue, self.stage)] = (self._timer.remaining, False)
         issue = self.session.issue(issue_id)
         if stage is Stage.ISSUES or issue is None:
             editing.set_cursor(self.session, issue_id, Stage.ISSUES)
@@ -580,6 +706,7 @@ class SessionScreen(Screen):
         self.marked.clear()
         if stage is Stage.CONSENSUS:
             self.responses.clear()
+            self.absent = []
         self.refresh_all(reset_timer=True)
         if self.session.time_boxes.get(stage):
             self._keep_clock()  # a new stage's full box, paused: the room view shows the same
@@ -600,10 +727,7 @@ class SessionScreen(Screen):
         target = issues[index]
         stage = self.stage if self.stage is not Stage.ISSUES else Stage.ISSUES
         if stage is Stage.ISSUES:
-            editing.set_cursor(self.session, target.id, Stage.ISSUES)
-            self.app.mark_dirty()  # type: ignore[attr-defined]
-            self.refresh_all()
-            self._highlight(target.id)
+            self.action_point(index - (self._list().highlighted or 0) if self._list() else 0)
         else:
             self._open_issue(target.id)
 
@@ -619,8 +743,53 @@ class SessionScreen(Screen):
 
     # --- item actions -------------------------------------------------------------------------
 
+    def item_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """What can be done to the pointed item (or, at Consensus, the check and its TA) at this
+        stage: ``(name, key, run)``. The item menu (Ctrl+O) and the palette show the same list."""
+        stage, issue, item = self.stage, self.issue, self._selected()
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        if stage is Stage.CONSENSUS and issue is not None:
+            commands += [("Edit the proposal", "Ctrl+E", self.action_edit_item), ("Vote: take the consensus check", "Ctrl+R", self.action_vote), ("Method of the check", "Ctrl+T", self.action_stage_key)]
+            if self._unwritten_check(issue) is not None:
+                commands.append(("Write the TA for the last consensus check", "", self.write_ta))
+            if self._ta_of(issue) is not None:
+                commands += [("View the TA", "", self.view_ta), ("Initial the TA", "", self.initial_ta), ("Edit the TA text", "", lambda: self.edit_ta("text")), ("Edit the TA title", "", lambda: self.edit_ta("title")), ("Edit the TA article", "", lambda: self.edit_ta("article"))]
+            return commands
+        if item is None:
+            return commands
+        edit = {Stage.ISSUES: "Reword the issue", Stage.INTERESTS: "Edit the interest", Stage.OPTIONS: "Clarify the option", Stage.CRITERIA: "Reword the criterion"}[stage]
+        commands.append((edit, "Ctrl+E", self.action_edit_item))
+        if stage is Stage.ISSUES:
+            commands += [("Open the issue", "Alt+→", lambda: self._open_issue(item)), ("Status: withdraw, reinstate, reopen…", "", self.action_status), ("Park / unpark the issue", "", self.action_park_issue)]
+        elif stage is Stage.INTERESTS:
+            commands += [("Change the holder", "", self.action_cycle_holder), ("Change the kind", "", self.action_cycle_kind), ("Strike the interest", "", self.action_strike)]
+        elif stage is Stage.OPTIONS:
+            marked = "Unmark" if item in self.marked else "Mark for combining"
+            commands += [(marked, "", self.action_mark), ("Combine the marked options", "", self.action_combine), ("Set aside / bring back", "", self.action_set_aside), ("Which interests it serves…", "", self.action_serves)]
+        elif stage is Stage.CRITERIA:
+            commands += [("Rate the grid", "Ctrl+R", self.action_rate), ("Strike the criterion", "", self.action_strike)]
+        commands += [("Move up", "Shift+↑", lambda: self.action_move_item(-1)), ("Move down", "Shift+↓", lambda: self.action_move_item(1))]
+        return commands
+
+    def action_item_menu(self) -> None:
+        """Ctrl+O: the pointed item's commands, picked with ↑/↓ and Enter (no letter keys: a
+        sentence typed here does nothing)."""
+        commands = self.item_commands()
+        if not commands:
+            self.app.notify("Nothing is pointed at: ↑/↓ point at an item first.", severity="information")
+            return
+        item = self._list().highlighted_option if self.stage is not Stage.CONSENSUS and self._list() else None
+        title = f"{STAGE_NAMES[self.stage]}: " + (one_line(str(item.prompt), 60) if item is not None else one_line(self.issue.statement if self.issue else "", 60))
+        choices = [(f"{name}   {key}" if key else name, run) for name, key, run in commands]
+        self.app.push_screen(Choose(title, choices, hint="↑/↓ and Enter · Esc closes"), lambda run: run and run())
+
     def action_edit_item(self) -> None:
         item_id, issue, stage = self._selected(), self.issue, self.stage
+        if stage is Stage.CONSENSUS and issue is not None:  # the proposal, back in the capture line
+            if issue.proposal and not self._capture.value.strip():
+                self._capture.value = issue.proposal.replace("\n", " ")
+                self._capture.cursor_position = len(self._capture.value)
+            return
         if item_id is None:
             return
         if stage is Stage.ISSUES:
@@ -640,6 +809,10 @@ class SessionScreen(Screen):
             criterion = next(c for c in self.session.criteria_for(issue) if c.id == item_id)
             self.app.push_screen(Prompt("Reword the criterion", criterion.text), lambda v: v and self.change("reword criterion", editing.edit_criterion, None if shared else issue.id, item_id, v))
 
+    def _done(self, what: str, undo: bool = True) -> None:
+        """Say what a one-key change did, and how to take it back."""
+        self.app.notify(f"{what}{' · Ctrl+Z undoes it' if undo else ''}", timeout=5)
+
     def action_move_item(self, offset: int) -> None:
         item_id, issue, stage = self._selected(), self.issue, self.stage
         if item_id is None:
@@ -655,8 +828,16 @@ class SessionScreen(Screen):
 
     def action_cycle_holder(self) -> None:
         item_id, issue = self._selected(), self.issue
-        if item_id and issue:
-            self.change("change holder", editing.cycle_holder, issue.id, item_id)
+        if not (item_id and issue):
+            return
+        interest = next(i for i in issue.interests if i.id == item_id)
+        choices = [(self.session.holder_label(h), h) for h in self.session.holders() if h != interest.holder]
+
+        def chosen(holder: str | None) -> None:
+            if holder and self.change("change holder", editing.edit_interest, issue.id, item_id, holder=holder) is not None:
+                self._done(f"Now held by {self.session.holder_label(holder)}: {one_line(interest.text, 40)}")
+
+        self.app.push_screen(Choose(f"Who holds: {one_line(interest.text, 60)}", choices), chosen)
 
     def action_cycle_kind(self) -> None:
         item_id, issue = self._selected(), self.issue
@@ -665,9 +846,15 @@ class SessionScreen(Screen):
         from ..model import InterestKind
 
         interest = next(i for i in issue.interests if i.id == item_id)
-        kinds: list[InterestKind | None] = [None, *InterestKind]
-        following = kinds[(kinds.index(interest.kind) + 1) % len(kinds)]
-        self.change("change kind", editing.edit_interest, issue.id, item_id, kind=following)
+        choices = [(k.value, k.value) for k in InterestKind if k is not interest.kind]
+        if interest.kind is not None:
+            choices.append(("no kind", ""))
+
+        def chosen(kind: str | None) -> None:
+            if kind is not None:
+                self.change("change kind", editing.edit_interest, issue.id, item_id, kind=InterestKind(kind) if kind else None)
+
+        self.app.push_screen(Choose(f"Kind of: {one_line(interest.text, 60)}", choices), chosen)
 
     def action_mark(self) -> None:
         item_id = self._selected()
@@ -681,7 +868,7 @@ class SessionScreen(Screen):
             return
         ids = list(dict.fromkeys([*sorted(self.marked, key=lambda i: [o.id for o in issue.options].index(i)), *([item_id] if item_id else [])]))
         if len(ids) < 2:
-            self.app.notify("Mark options with Space, then press C on the last one to combine them.", severity="information")
+            self.app.notify("Mark options first (Ctrl+O ▸ Mark for combining), then Ctrl+O ▸ Combine on the last one.", severity="information")
             return
         texts = [o.text for o in issue.options if o.id in ids]
 
@@ -689,6 +876,7 @@ class SessionScreen(Screen):
             if text and self.change("combine options", editing.combine_options, issue.id, ids, text) is not None:
                 self.marked.clear()
                 self.refresh_all()
+                self._done(f"{len(ids)} options combined into one")
 
         self.app.push_screen(Prompt(f"Combine {len(ids)} options into one: the wording", " + ".join(texts)), done)
 
@@ -697,7 +885,8 @@ class SessionScreen(Screen):
         if issue and item_id:
             option = next(o for o in issue.options if o.id == item_id)
             aside = option.state is OptionState.ACTIVE
-            self.change("set aside option" if aside else "bring back option", editing.set_aside_option, issue.id, item_id, aside)
+            if self.change("set aside option" if aside else "bring back option", editing.set_aside_option, issue.id, item_id, aside) is not None:
+                self._done(f"{'Set aside' if aside else 'Brought back'}: {one_line(option.text, 40)}")
 
     def action_serves(self) -> None:
         issue, item_id = self.issue, self._selected()
@@ -723,29 +912,35 @@ class SessionScreen(Screen):
         if target is None:
             return
         choices = [(process.STATUS_LABELS[s], s) for s in IssueStatus if s in process.TRANSITIONS[target.status]]
-        self.app.push_screen(
-            Choose(f"Status of: {one_line(target.statement, 60)}", choices, "Agreed comes from initialing a TA"),
-            lambda status: status and self.change("change status", editing.set_status, target.id, status),
-        )
+
+        def chosen(status: IssueStatus | None) -> None:
+            if status and self.change("change status", editing.set_status, target.id, status) is not None:
+                self._done(f"{process.STATUS_LABELS[status]}: {one_line(target.statement, 40)}")
+
+        self.app.push_screen(Choose(f"Status of: {one_line(target.statement, 60)}", choices, "Agreed comes from initialing a TA"), chosen)
 
     def action_park_issue(self) -> None:
         item_id = self._selected()
         target = self.session.issue(item_id) if item_id else None
         if target is not None:
             new = IssueStatus.OPEN if target.status is IssueStatus.PARKED else IssueStatus.PARKED
-            self.change("park issue", editing.set_status, target.id, new)
+            if self.change("park issue", editing.set_status, target.id, new) is not None:
+                self._done(f"{'Parked' if new is IssueStatus.PARKED else 'Back in play'}: {one_line(target.statement, 40)}")
 
     def action_strike(self) -> None:
         issue, item_id = self.issue, self._selected()
         if not (issue and item_id):
             return
         if self.stage is Stage.INTERESTS:
-            self.change("strike interest", editing.remove_interest, issue.id, item_id)
+            interest = next(i for i in issue.interests if i.id == item_id)
+            if self.change("strike interest", editing.remove_interest, issue.id, item_id) is not None:
+                self._done(f"Struck: {one_line(interest.text, 40)}")
         elif self.stage is Stage.CRITERIA:
-            if any(c.id == item_id for c in issue.criteria):
-                self.change("strike criterion", editing.remove_criterion, issue.id, item_id)
-            else:
+            criterion = next((c for c in issue.criteria if c.id == item_id), None)
+            if criterion is None:
                 self.app.notify("A shared criterion applies to every issue; reword it instead.", severity="warning")
+            elif self.change("strike criterion", editing.remove_criterion, issue.id, item_id) is not None:
+                self._done(f"Struck: {one_line(criterion.text, 40)}")
 
     # --- stage keys ---------------------------------------------------------------------------
 
@@ -788,73 +983,101 @@ class SessionScreen(Screen):
 
     # --- consensus ----------------------------------------------------------------------------
 
-    def response_key(self, char: str) -> bool:
-        """Record the highlighted voter's response from one key; move to the next voter."""
-        values: dict[str, int | str]
-        if self.method is Method.FIST_TO_FIVE:
-            values = {str(v): v for v in process.FIST_VALUES}
-        elif self.method is Method.GRADIENTS:
-            values = {str(v): v for v in process.GRADIENTS}
-        elif self.method is Method.THUMBS:
-            values = {"u": "up", "s": "sideways", "d": "down"}
-        else:
-            values = {"y": "concur", "n": "do_not_concur"}
-        if char.lower() not in values:
-            return False
-        voters = self.query_one(VoterList)
+    def response_key(self, char: str) -> None:
+        """Voting: the pointed person's response from one key (A: absent / not voting), then
+        the next person. Any other key changes nothing and says so."""
+        values = VOTE_KEYS[self.method]
+        key_char = char.lower()
+        if key_char not in values and key_char != ABSENT_KEY:
+            self.wrong_mode_key()
+            return
+        voters = self._lists[Stage.CONSENSUS]
         rows = self._voter_rows()
         if not rows or voters.highlighted is None:
-            return True
+            return
         key, _, party = rows[voters.highlighted]
-        self.responses[key] = Response(who=key, party=party, value=values[char.lower()])
+        if key_char == ABSENT_KEY:
+            self.responses.pop(key, None)
+            if key not in self.absent:
+                self.absent.append(key)
+        else:
+            self.responses[key] = Response(who=key, party=party, value=values[key_char])
+            self.absent = [k for k in self.absent if k != key]
         position = voters.highlighted
         self._paint_consensus()
         voters.highlighted = min(position + 1, len(rows) - 1)
-        return True
+        self._paint_mode()
 
     def action_clear_response(self) -> None:
         key = self._selected()
         if key:
             self.responses.pop(key, None)
+            self.absent = [k for k in self.absent if k != key]
             self._paint_consensus()
 
-    def action_record_check(self) -> None:
+    def record_check(self) -> None:
+        """Ctrl+R while voting: record the check, once every counted person has answered or is
+        marked absent (the rule is ``process.tally``'s; ``editing.record_check`` refuses too)."""
         issue = self.issue
-        if issue is None or not self.responses:
-            self.app.notify("Enter the responses first (one key per person).", severity="warning")
+        if issue is None:
             return
-        result = self.change("record consensus check", editing.record_check, issue.id, self.method, list(self.responses.values()), proposal=self.proposal)
+        tally = self._tally()
+        if not tally.complete:
+            self.app.notify(f"Not complete: {', '.join(tally.missing)} {'has' if len(tally.missing) == 1 else 'have'} not answered. Key their answer, or A for absent / not voting.", title="Not recorded", severity="warning", timeout=6)
+            return
+        result = self.change("record consensus check", editing.record_check, issue.id, self.method, list(self.responses.values()), proposal=issue.proposal, absent=list(self.absent))
         if result is None:
             return
         check, tally = result
         self.responses.clear()
+        self.absent = []
+        self._set_mode(TYPING)
         if tally.consensus:
             self.app.notify("Consensus reached. Write the TA language.", severity="information")
-            self._write_ta(check.id)
+            self._write_ta(issue.id, check.id)
         else:
             self.app.notify(f"No consensus: {', '.join(tally.below)} below the line. What would bring them up?", severity="warning")
-            self.app.push_screen(Prompt("What would bring people up? (note for the record, optional)"), lambda note: note and self._note_check(check.id, note))
+            self.app.push_screen(Prompt("What would bring people up? (note for the record, optional)"), lambda note: note and self._note_check(issue.id, check.id, note))
         self.refresh_all()
 
-    def _note_check(self, check_id: str, note: str) -> None:
-        issue = self.issue
-        if issue is not None:
-            self.change("note on check", editing.note_check, issue.id, check_id, note)
+    def _note_check(self, issue_id: str, check_id: str, note: str) -> None:
+        self.change("note on check", editing.note_check, issue_id, check_id, note)
 
-    def _write_ta(self, check_id: str) -> None:
-        issue = self.issue
+    # --- tentative agreements: write, initial, view and edit, from the menu and the palette ------
+
+    def _ta_of(self, issue: Issue):
+        return next((ta for ta in reversed(self.session.agreements_for(issue.id)) if not ta.superseded_by), None)
+
+    def _unwritten_check(self, issue: Issue):
+        """The last consensus check of the issue that no TA was written for yet."""
+        written = {ta.check for ta in self.session.agreements_for(issue.id)}
+        return next((c for c in reversed(process.consensus_checks(issue)) if c.id not in written), None)
+
+    def _write_ta(self, issue_id: str, check_id: str) -> None:
+        """The TA editor for a consensus check: starts from the draft kept for the issue, else the
+        proposal tested, else the options the check drew on. What is typed is kept as the
+        issue's TA draft if the editor is left without saving (Esc, Ctrl+Q, a crash after it)."""
+        issue = self.session.issue(issue_id)
         if issue is None:
             return
-        start = self.proposal or "\n".join(o.text for o in issue.options if o.state is OptionState.ACTIVE and any(o.id in c.options for c in issue.checks if c.id == check_id))
+        check = next((c for c in issue.checks if c.id == check_id), None)
+        start = issue.ta_draft or issue.proposal or (check.proposal if check else "")
+        if not start and check is not None:
+            start = "\n".join(o.text for o in issue.options if o.id in check.options)
 
         def got_text(text: str | None) -> None:
             if not text or not text.strip():
                 return
-            ta = self.change("write TA", editing.record_agreement, issue.id, check_id, text)
+            ta = self.change("write TA", editing.record_agreement, issue_id, check_id, text)
             if ta is not None:
                 self._ask_initials(ta.id, list(self.session.parties))
 
-        self.app.push_screen(LongText("Tentative agreement language (exact text)", start), got_text)
+        def keep(text: str) -> None:
+            if text.strip() and text != start:
+                self.change("keep TA draft", editing.set_ta_draft, issue_id, text)
+                self.app.notify("TA draft kept with the issue: Ctrl+O ▸ Write the TA continues it.", timeout=5)
+
+        self.app.push_screen(LongText("Tentative agreement language (exact text)", start, keep_draft=keep), got_text)
 
     def _ask_initials(self, ta_id: str, parties: list) -> None:
         if not parties:
@@ -868,7 +1091,53 @@ class SessionScreen(Screen):
                 self.change("initial TA", editing.initial, ta_id, party.id, initials)
             self._ask_initials(ta_id, rest)
 
-        self.app.push_screen(Prompt(f"Initials of {party.name}'s spokesperson{who}", placeholder="e.g. JM", hint="Enter to record · Esc to skip (initial later from the palette)"), got)
+        self.app.push_screen(Prompt(f"Initials of {party.name}'s spokesperson{who}", placeholder="e.g. JM", hint="Enter to record · Esc to skip (later: Ctrl+O ▸ Initial the TA)"), got)
+
+    def initial_ta(self) -> None:
+        issue = self.issue
+        ta = self._ta_of(issue) if issue else None
+        if ta is None:
+            self.app.notify("No TA on this issue yet.", severity="information")
+            return
+        missing = [p for p in self.session.parties if p.id in process.initials_missing(self.session, [i.party for i in ta.initials])]
+        self._ask_initials(ta.id, missing or list(self.session.parties))
+
+    def write_ta(self) -> None:
+        issue = self.issue
+        check = self._unwritten_check(issue) if issue else None
+        if issue is None or check is None:
+            self.app.notify("No consensus check without a TA on this issue: take a check first (Ctrl+R).", severity="information")
+            return
+        self._write_ta(issue.id, check.id)
+
+    def view_ta(self) -> None:
+        issue = self.issue
+        ta = self._ta_of(issue) if issue else None
+        if issue is None or ta is None:
+            self.app.notify("No TA on this issue yet.", severity="information")
+            return
+        session = self.session
+        lines: list[tuple[str, str]] = [(ta.title or "(no title)", "bold"), (f"Article: {ta.article or '—'} · {ta.date:%d %B %Y}", ""), ("", "")]
+        lines += [(line, "") for line in ta.text.splitlines()]
+        lines += [("", ""), ("Initials", "bold")]
+        lines += [(f"{p.name}: {next((i.initials for i in ta.initials if i.party == p.id), 'not yet')}", "") for p in session.parties]
+        lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA", "dim")]
+        self.app.push_screen(Panel(f"TA: {one_line(issue.statement, 60)}", lines))
+
+    def edit_ta(self, field: str) -> None:
+        issue = self.issue
+        ta = self._ta_of(issue) if issue else None
+        if ta is None:
+            self.app.notify("No TA on this issue yet.", severity="information")
+            return
+        if field == "text":
+            self.app.push_screen(
+                LongText("TA language (changing it withdraws the initials already given)", ta.text),
+                lambda v: v and v.strip() and self.change("edit TA", editing.edit_agreement, ta.id, v),
+            )
+            return
+        title = {"title": "The TA's title", "article": "The contract article"}[field]
+        self.app.push_screen(Prompt(title, getattr(ta, field)), lambda v: v is not None and self.change(f"TA {field}", editing.edit_agreement, ta.id, **{field: v}))
 
     # --- grid ---------------------------------------------------------------------------------
 
@@ -898,8 +1167,11 @@ class SessionScreen(Screen):
         """The stage timer as the file last had it here (resumed), else the stage's full box."""
         box = self.session.time_boxes.get(stage, 0)
         clock, at = self.session.cursor.clock, model_now()
+        left = self._clocks.get((self.session.cursor.issue, stage))
         if clock is not None and clock.stage is stage and clock.issue == self.session.cursor.issue and clock.fresh(at):
             self._timer.resume(box, clock.left(at), clock.running)
+        elif left is not None:  # this stage's timer as it was left (paused) when the room moved on
+            self._timer.resume(box, left[0], left[1])
         else:
             self._timer.reset(box)
 

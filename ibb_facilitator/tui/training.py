@@ -207,9 +207,10 @@ class RoundFactsScreen(_TextPanel):
 
 
 class RevealConfirm(ModalScreen[bool]):
-    """Ask before anything confidential is shown. Cancel is the default; Y (or the button) shows."""
+    """Ask before anything confidential is shown. Cancel has the focus; ← then Enter shows. No
+    letter answers it: a player typing at a table laptop cannot show a brief by a word."""
 
-    BINDINGS = [Binding("escape,n", "no", "Cancel"), Binding("y", "yes", "Show it")]
+    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("left,right", "app.focus_previous", show=False)]
 
     def __init__(self, question: str, warning: str):
         super().__init__(classes="dialog-screen")
@@ -220,8 +221,9 @@ class RevealConfirm(ModalScreen[bool]):
             yield Label(literal(self.question), classes="dialog-title")
             yield Static(literal(self.warning))
             with Horizontal(classes="buttons"):
-                yield Button("Show it (Y)", variant="error", id="yes")
-                yield Button("Cancel (Esc)", variant="primary", id="no")
+                yield Button("Show it", variant="error", id="yes")
+                yield Button("Cancel", variant="primary", id="no")
+            yield Label("Enter: Cancel · ← then Enter: Show it · Esc: Cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

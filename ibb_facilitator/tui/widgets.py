@@ -268,17 +268,28 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._paint()
+
     def _paint(self, *_: object) -> None:
-        parts: list[Content | tuple[str, str]] = []
-        seen: set[str] = set()
+        """As many keys as fit, in the screen's order, always ending with F1 (every key) and the
+        palette: at 80 columns the bar is cut at a whole key, never in the middle of one."""
+        tail: list[tuple[str, str]] = [("F1", "bold $accent"), (" keys  ", ""), ("^p", "bold $accent"), (" palette", "")]
+        room = (self.size.width or self.app.size.width) - 2 - sum(len(text) for text, _ in tail)
+        label = getattr(self.screen, "key_label", None)
+        parts: list[tuple[str, str]] = []
+        seen: set[str] = {"help"}
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or not binding.description or not enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            parts += [(self.app.get_key_display(binding), "bold $accent"), (f" {binding.description}  ", "")]
-        parts.append(("^p", "bold $accent"))
-        parts.append((" palette", ""))
-        content = Content.assemble(*parts)
+            key = self.app.get_key_display(binding)
+            description = label(binding) if callable(label) else binding.description
+            if len(key) + len(description) + 3 > room:
+                continue
+            room -= len(key) + len(description) + 3
+            parts += [(key, "bold $accent"), (f" {description}  ", "")]
+        content = Content.assemble(*parts, *tail)
         if self._shown is not None and self._shown.is_same(content):
             return  # bindings are refreshed on every focus change; the keys shown rarely change
         self._shown = content
