@@ -247,3 +247,27 @@ async def test_an_action_due_phrase_is_read_or_refused_never_folded_into_the_own
         assert "not understood" in notices(app)
         await pilot.press("escape")
         await pilot.press("ctrl+q")
+
+
+async def test_votes_typed_in_a_burst_go_to_the_person_pointed_at_in_order(tmp_path):
+    """Regression (a real terminal, typed fast): ↑ was a binding, run only once the key had bubbled
+    up to the app, so in "5 4 ↑ ↑ 1" the 1 was recorded before the moves, for the wrong person;
+    and a priority Ctrl+R ran before the digits ahead of it."""
+    from textual import events
+
+    app = IbbApp(path=example(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await at(pilot, 3, Stage.CONSENSUS)
+        voters = [name for name, _ in process.voters(app.session)]
+        await pilot.press("ctrl+r")
+        for key in ["5", "4", "up", "up", "1", *["3"] * (len(voters) - 1), "ctrl+r"]:  # all queued at once
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        for _ in range(4):
+            await pilot.pause()
+        check = screen.issue.checks[-1]
+        assert [(r.who, r.value) for r in check.responses][:2] == [(voters[0], 1), (voters[1], 3)]
+        assert len(check.responses) == len(voters)
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.content import Content
 from textual.events import Key
 from textual.reactive import Reactive
@@ -102,13 +103,22 @@ class VoterList(RowList):
     person's response and moves on; any key that is not a vote says so and changes nothing."""
 
     can_focus = False
-    BINDINGS = [Binding("backspace,delete", "screen.clear_response", "Clear", show=False)]
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isprintable():
+        # Every key is handled here, in its turn: a binding would run only once the key had
+        # bubbled up to the app, so in a burst ("↑ ↑ 1", typed fast in a real terminal) the
+        # digit was recorded before the moves, for the wrong person.
+        moves = {"up": self.action_cursor_up, "down": self.action_cursor_down, "pageup": self.action_page_up, "pagedown": self.action_page_down, "home": self.action_first, "end": self.action_last}
+        if event.key in moves:
+            moves[event.key]()
+        elif event.key in ("backspace", "delete"):
+            self.screen.action_clear_response()  # type: ignore[attr-defined]
+        elif event.character and event.character.isprintable():
             self.screen.response_key(event.character)  # type: ignore[attr-defined]
-            event.stop()
-            event.prevent_default()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
 
 class RatingGrid(ScoreTable):
@@ -118,7 +128,12 @@ class RatingGrid(ScoreTable):
     can_focus = False
 
     def on_key(self, event: Key) -> None:
-        if event.key in ("backspace", "delete"):
+        # Moves too are handled in the key's turn (see VoterList): "↓ 4" typed fast rates the
+        # cell below, not the one the cursor was leaving.
+        moves = {"up": self.action_cursor_up, "down": self.action_cursor_down, "left": self.action_cursor_left, "right": self.action_cursor_right, "pageup": self.action_page_up, "pagedown": self.action_page_down}
+        if event.key in moves:
+            moves[event.key]()
+        elif event.key in ("backspace", "delete"):
             self.screen.rate_cell(None)  # type: ignore[attr-defined]
         elif event.character and event.character in "012345":
             self.screen.rate_cell(int(event.character))  # type: ignore[attr-defined]
@@ -148,8 +163,10 @@ class SessionScreen(Screen):
         Binding("ctrl+e", "edit_item", "Edit", priority=True, id="item.edit"),
         Binding("shift+up", "move_item(-1)", "Move up", show=False, id="item.up"),
         Binding("shift+down", "move_item(1)", "Move down", show=False, id="item.down"),
-        Binding("ctrl+r", "vote", "Vote", priority=True, id="check.vote"),
-        Binding("ctrl+r", "rate", "Rate", priority=True, id="grid.rate"),
+        # Not priority bindings: those run before the keys typed ahead of them reach the voters
+        # or the grid, so a fast "5 ctrl+r" would record the check without the 5.
+        Binding("ctrl+r", "vote", "Vote", id="check.vote"),
+        Binding("ctrl+r", "rate", "Rate", id="grid.rate"),
         Binding("ctrl+t", "stage_key", "Holder", priority=True, id="stage.key"),
         Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
         Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
@@ -175,6 +192,7 @@ class SessionScreen(Screen):
         self.responses: dict[str, Response] = {}
         self.absent: list[str] = []  # voters marked "absent / not voting" for the check being taken
         self.mode = TYPING  # where printable keys go: the capture line, the voters or the grid
+        self._warned_mode: str | None = None  # the mode whose wrong keys were already pointed out
         self.grouped = False
         self._clocks: dict[tuple[str | None, Stage], tuple[int, bool]] = {}  # each stage's timer as left
         self.presenting = False
@@ -634,6 +652,8 @@ class SessionScreen(Screen):
         if mode == self.mode:
             return
         self.mode = mode
+        self._warned_mode = None
+        self.query_one("#mode-bar", Static).remove_class("-nudged")
         voters, grid = self._lists[Stage.CONSENSUS], self._grid
         voters.can_focus, grid.can_focus = mode == VOTING, mode == RATING
         target = {VOTING: voters, RATING: grid}.get(mode, self._capture)
@@ -654,8 +674,17 @@ class SessionScreen(Screen):
             self.refresh_all()
 
     def wrong_mode_key(self) -> None:
-        """A printable key in a scoring mode that is not a score: say so, change nothing."""
-        self.app.notify(f"You are {self.mode}: those keys are not text. Esc goes back to typing.", title=self.mode.upper(), severity="warning", timeout=3)
+        """A printable key in a scoring mode that is not a score: say so once (a sentence must not
+        bury the grid under notices; the mode bar keeps saying it), change nothing."""
+        if self._warned_mode != self.mode:
+            self._warned_mode = self.mode
+            self.app.notify(f"You are {self.mode}: letters are not text here. Esc goes back to typing.", title=self.mode.upper(), severity="warning", timeout=4)
+        self.query_one("#mode-bar", Static).add_class("-nudged")
+
+    @on(OptionList.OptionHighlighted, "#voters")
+    def voter_pointed(self) -> None:
+        if self.mode == VOTING:  # the bar names the person the next key answers for
+            self._paint_mode()
 
     def action_rate(self) -> None:
         if self.mode == RATING:
@@ -1151,7 +1180,10 @@ class SessionScreen(Screen):
         if column_key.value in ("option", "total") or row_key.value is None or column_key.value is None:
             return
         self.change("rate", editing.rate, issue.id, row_key.value, column_key.value, score)
-        grid.cursor_coordinate = grid.validate_cursor_coordinate(coordinate.right() if column_key.value else coordinate)
+        following = coordinate.right()
+        if following.column >= len(grid.columns) - 1:  # past the last criterion: the next option's first
+            following = Coordinate(min(coordinate.row + 1, grid.row_count - 1), 1)
+        grid.cursor_coordinate = grid.validate_cursor_coordinate(following)
 
     # --- facilitator aids ---------------------------------------------------------------------
 
