@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from recorder import wait_for
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.modals import Panel
@@ -30,22 +31,6 @@ def example(tmp_path: Path, name: str = "s.toml") -> Path:
     path = tmp_path / name
     shutil.copy(EXAMPLE, path)
     return path
-
-
-async def wait_for(pilot, condition, what: str = "the condition", timeout: float = 20.0) -> None:
-    """Poll ``condition`` (a query that finds nothing yet counts as "not yet")."""
-    from textual.css.query import NoMatches
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if condition():
-                break
-        except NoMatches:
-            pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}"
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def panel_text(app) -> str:

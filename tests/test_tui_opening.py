@@ -30,6 +30,7 @@ from textual import events
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
+from recorder import wait_for
 from ibb_facilitator import cli, commands, store
 from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
@@ -75,22 +76,6 @@ def gated_open(monkeypatch):
     monkeypatch.setattr(app_module, "open_file", held)
     yield gate
     gate.set()
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
-    """Poll ``condition``. A query that finds nothing counts as "not yet": a screen is on the
-    stack before its widgets are mounted, and under load that gap is long (issue 11.7: this
-    wait once failed with NoMatches, taking the app down mid-compose)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if condition():
-                break
-        except NoMatches:
-            pass
-        assert time.monotonic() < deadline, f"timed out; screen is {type(pilot.app.screen).__name__}"
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def session_shown(app) -> bool:

@@ -140,13 +140,15 @@ class Confirm(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "no", "No"), Binding("left,right", "app.focus_previous", show=False)]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel"):
+    def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel", detail: str = ""):
         super().__init__(classes="dialog-screen")
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.yes, self.no, self.detail = question, yes, no, detail
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.question), classes="dialog-title")
+            if self.detail:
+                yield Label(literal(self.detail))
             with Horizontal(classes="buttons"):
                 yield Button(literal(self.yes), variant="primary", id="yes")
                 yield Button(literal(self.no), id="no")

@@ -13,51 +13,21 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
 
 from .. import paths, process
 from ..capture import members_from_text, members_to_text, split_list
 from ..model import Method, Session
+from .modals import Confirm
 
 
-class AskDiscard(ModalScreen[bool]):
-    """"Discard this new session?" True to discard. The safe answer (keep editing) has the focus;
-    only Enter on a focused button answers (Tab moves between them), Esc keeps editing. No letter
-    keys: a sentence typed here, meant for the form, answers nothing."""
-
-    BINDINGS = [Binding("escape", "keep", "Keep editing")]
-    DEFAULT_CSS = """
-    AskDiscard .buttons {
-        align-horizontal: left;
-    }
-    AskDiscard .buttons Button {
-        margin-left: 0;
-        margin-right: 2;
-    }
-    """
+class AskDiscard(Confirm):
+    """"Discard this new session?" True to discard; the safe answer (keep editing) has the focus
+    and no letter answers it (a sentence meant for the form answers nothing)."""
 
     def __init__(self) -> None:
-        super().__init__(classes="dialog-screen")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Discard this new session?", classes="dialog-title")
-            yield Label("What you typed in the set-up form will be lost; no file has been made yet.")
-            with Horizontal(classes="buttons"):
-                yield Button("Keep editing", variant="primary", id="keep")
-                yield Button("Discard", variant="error", id="discard")
-            yield Label("Enter presses the focused button · Tab moves · Esc keeps editing", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "discard")
-
-    def action_keep(self) -> None:
-        self.dismiss(False)
+        super().__init__("Discard this new session?", yes="Discard", no="Keep editing", detail="What you typed in the set-up form will be lost; no file has been made yet.")
 
 
 class SetupScreen(Screen):
