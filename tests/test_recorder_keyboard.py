@@ -115,6 +115,7 @@ class RecorderKeyboard(RuleBasedStateMachine):
             value = _value(now) or ""
             # in a field, and all of it: nothing was swallowed as a command on the way
             assert sentence.replace("\n", "") in value, f"{sentence!r} did not land whole in {now!r}: {value!r}"
+            assert now.region.area > 0, f"{sentence!r} landed in {now!r}, which is not on the screen"
             self.landed += 1
 
     @invariant()
@@ -178,4 +179,23 @@ async def test_a_sentence_typed_while_voting_changes_nothing_in_the_session(tmp_
         await pilot.press("escape")
         assert screen.mode == "typing" and app.focused is screen.query_one("#capture")
         assert screen.query_one("#capture", Input).value == "Cap K-3 classes"
+        await pilot.press("ctrl+q")
+
+
+async def test_a_line_typed_in_presentation_mode_is_shown(tmp_path):
+    """F8 drops the chrome but keeps a slim capture line: the keyboard stays on it (a hidden
+    input loses the focus, and a sentence typed then went nowhere), and what is typed is seen."""
+    path = tmp_path / "s.toml"
+    shutil.copyfile(EXAMPLE, path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        capture = app.screen.query_one("#capture", Input)
+        assert capture.has_focus and capture.region.height == 1  # presenting: one slim line
+        await type_line(pilot, "Should keep", enter=False)
+        assert capture.value == "Should keep"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert capture.value == "" and "Should keep" in store.dumps_session(app.session)
         await pilot.press("ctrl+q")
