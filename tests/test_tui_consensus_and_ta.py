@@ -271,3 +271,21 @@ async def test_votes_typed_in_a_burst_go_to_the_person_pointed_at_in_order(tmp_p
         assert len(check.responses) == len(voters)
         await pilot.press("escape")
         await pilot.press("ctrl+q")
+
+
+async def test_an_undo_that_moves_the_stage_ends_voting(tmp_path):
+    """Ctrl+Z while voting can take the issue back to an earlier stage: the scoring mode ends
+    with it (the voters are hidden; the keyboard goes back to the capture line)."""
+    app = IbbApp(path=example(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await at(pilot, 0, Stage.OPTIONS)
+        await pilot.press("alt+right", "alt+right")  # criteria, then consensus: each a logged stage move
+        await pilot.pause()
+        assert screen.stage is Stage.CONSENSUS
+        await pilot.press("ctrl+r")
+        assert screen.mode == "voting"
+        await pilot.press("ctrl+z")  # the last change was the move to consensus
+        await pilot.pause()
+        assert screen.stage is not Stage.CONSENSUS and screen.mode == "typing"
+        assert app.focused is screen.query_one("#capture")
+        await pilot.press("ctrl+q")

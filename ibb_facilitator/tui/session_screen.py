@@ -294,7 +294,7 @@ class SessionScreen(Screen):
         (the lists and the grid compare row by row), so a change repaints its own lines only.
         """
         session, issue, stage = self.session, self.issue, self.stage
-        if self.mode != {Stage.CONSENSUS: VOTING, Stage.CRITERIA: RATING}.get(stage, self.mode):
+        if self.mode != TYPING and self.mode != {Stage.CONSENSUS: VOTING, Stage.CRITERIA: RATING}.get(stage):
             self._set_mode(TYPING)  # an undo or a reload moved the stage under a scoring mode
         if issue is not None and stage not in session.stage_order:
             stage = Stage.ISSUES
