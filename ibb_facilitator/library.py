@@ -3,8 +3,12 @@
 ``Library.refresh(root)`` walks ``root`` for ``*.toml`` files and keeps a search index of them in
 ``paths.cache_dir()/library.sqlite3`` (SQLite with FTS5, from the standard library). The index is
 a cache, never the source of truth: files are keyed by their absolute path and re-read only when
-their ``mtime_ns`` or size changed; files that disappeared are dropped; a damaged or unreadable
-index file is thrown away and built again (in memory if the cache folder cannot be written).
+their ``mtime_ns`` or size changed; files that disappeared are dropped. A damaged index (SQLite
+says the file is not a database or is malformed, anywhere in it and at any moment; or its tables
+are not the ones this version makes) is moved aside to ``library.sqlite3.broken-<time>`` (the two
+newest such copies are kept, for a bug report), built again, and ``Library.notices`` says so in
+one line for the CLI (stderr) and the app (a toast). An index that is only busy, on a full disk
+or unreadable is never moved: where the cache folder cannot be used the index is kept in memory.
 
 What is listed:
 
@@ -28,6 +32,7 @@ No textual or rich here: the CLI and the TUI both use it.
 from __future__ import annotations
 
 import gc
+import glob
 import os
 import re
 import sqlite3
@@ -85,6 +90,31 @@ _PARALLEL_FROM = 48  # files to (re)read before a refresh uses worker processes
 
 class LibraryError(StoreError):
     """The library could not be listed (the folder is missing, the index cannot be written)."""
+
+
+class _Damaged(Exception):
+    """The index file opened, but its tables are not the ones this version makes."""
+
+
+# SQLite result codes that say nothing about the file itself: a busy or locked index, a full or
+# failing disk, no permission. Any other error from our own fixed SQL means the file is damaged
+# or not ours (CORRUPT, NOTADB, and ERROR such as "no such column" from a foreign ``files`` table).
+_NOT_DAMAGE_CODES = frozenset({3, 5, 6, 7, 8, 9, 10, 13, 14})  # PERM BUSY LOCKED NOMEM READONLY INTERRUPT IOERR FULL CANTOPEN
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+KEEP_BROKEN = 2  # moved-aside damaged indexes kept (the newest)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when ``exc`` says the index file is damaged or not ours (rebuild it), false when it
+    says the moment is bad (busy, disk full...) or is not an SQLite error about the file."""
+    if isinstance(exc, _Damaged):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return "malformed" in str(exc) or "not a database" in str(exc)
+    return (code & 0xFF) not in _NOT_DAMAGE_CODES
 
 
 # --- what a listing and a search return ---------------------------------------------------
@@ -433,6 +463,28 @@ def default_db_path() -> Path:
     return paths.cache_dir() / DB_NAME
 
 
+def _schema_of(con: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
+    """What the index's tables, index and triggers are: ``(type, name, sql)``. FTS5's own shadow
+    tables are named only (their SQL is FTS5's business and may change with SQLite)."""
+    rows = con.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    return frozenset((kind, name, "" if name.startswith("item_fts_") else sql or "") for kind, name, sql in rows)
+
+
+_EXPECTED: list[frozenset[tuple[str, str, str]]] = []
+
+
+def _expected_schema() -> frozenset[tuple[str, str, str]]:
+    if not _EXPECTED:
+        con = sqlite3.connect(":memory:")
+        try:
+            for statement in _SCHEMA:
+                con.execute(statement)
+            _EXPECTED.append(_schema_of(con))
+        finally:
+            con.close()
+    return _EXPECTED[0]
+
+
 class Library:
     """The index of session files. One per thread (SQLite connections are not shared).
 
@@ -442,6 +494,7 @@ class Library:
     def __init__(self, db_path: Path | str | None = None):
         self.db_path = str(default_db_path() if db_path is None else db_path)
         self.in_memory = self.db_path == ":memory:"
+        self.notices: list[str] = []  # one line each: the index was damaged, moved aside and rebuilt
         self.con = self._connect()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -453,25 +506,76 @@ class Library:
             try:
                 Path(self.db_path).parent.mkdir(parents=True, exist_ok=True)
                 return self._open(self.db_path)
-            except sqlite3.DatabaseError:
-                # damaged or from a different program: it is only a cache, build it again
-                self._discard(self.db_path)
-                try:
-                    return self._open(self.db_path)
-                except (sqlite3.Error, OSError):
-                    pass
-            except (sqlite3.Error, OSError):
+            except (sqlite3.Error, _Damaged) as exc:
+                if is_damage(exc):
+                    # damaged or from a different program: it is only a cache, build it again
+                    try:
+                        return self._rebuilt(exc)
+                    except (sqlite3.Error, _Damaged, OSError):
+                        pass
+            except OSError:
                 pass
             self.in_memory = True  # the cache folder cannot be written: index in memory, this run only
         return self._open(":memory:")
 
+    def _rebuilt(self, exc: BaseException) -> sqlite3.Connection:
+        """Move the damaged index aside, open a new empty one, and say so in ``notices``."""
+        aside = self._set_aside(self.db_path)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        where = f"moved aside to {aside.name} and" if aside else "deleted and"
+        self.notices.append(f"The library's search index was damaged ({reason}): {where} rebuilt.")
+        return self._open(self.db_path)
+
     @staticmethod
-    def _discard(db: str) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+    def _set_aside(db: str) -> Path | None:
+        """Rename ``db`` to ``db.broken-<time>`` (deleted when it cannot be), drop its journals,
+        keep only the newest ``KEEP_BROKEN`` such copies. The new name, or None when deleted."""
+        path = Path(db)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside: Path | None = path.with_name(f"{path.name}.broken-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+        try:
+            os.replace(path, aside)
+        except FileNotFoundError:
+            aside = None
+        except OSError:
+            aside = None
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        # the journals belong to the damaged file: a new file must never replay them
+        for suffix in ("-wal", "-shm", "-journal"):
             try:
                 os.unlink(db + suffix)
+            except FileNotFoundError:
+                pass
+        copies = sorted(path.parent.glob(f"{glob.escape(path.name)}.broken-*"), key=_mtime_key, reverse=True)
+        for old in copies[KEEP_BROKEN:]:
+            try:
+                old.unlink()
             except OSError:
                 pass
+        return aside
+
+    def _recover(self, exc: BaseException) -> None:
+        """The open index turned out damaged mid-way: rebuild it, or raise ``LibraryError``."""
+        if self.in_memory or not is_damage(exc):
+            raise LibraryError(f"{self.db_path}: the search index could not be used ({exc})") from None
+        try:
+            self.con.close()
+        except sqlite3.Error:
+            pass
+        try:
+            self.con = self._rebuilt(exc)
+        except (sqlite3.Error, _Damaged, OSError) as again:
+            self.in_memory = True  # the cache folder cannot hold a new one: this run in memory
+            self.con = self._open(":memory:")
+            self.notices.append(f"The library's search index was damaged ({exc}) and could not be rebuilt "
+                                f"on disk ({again}): it is kept in memory for this run.")
 
     @staticmethod
     def _open(db: str) -> sqlite3.Connection:
@@ -491,6 +595,8 @@ class Library:
                     for statement in _SCHEMA:
                         con.execute(statement)
                 con.execute("COMMIT")
+            if _schema_of(con) != _expected_schema():
+                raise _Damaged("its tables are not the library's")
             con.execute("SELECT count(*) FROM files").fetchone()  # a damaged file fails here
         except BaseException:
             con.close()
@@ -514,7 +620,18 @@ class Library:
 
         ``workers``: processes that read files (default: one per CPU, up to 4, when there are
         many files to read; 1 reads them here). ``progress(done, total)`` is called as files are read.
+        A damaged index is moved aside and this folder indexed again in a new one (``notices``).
         """
+        try:
+            return self._refresh(root, workers, progress)
+        except sqlite3.Error as exc:
+            self._recover(exc)
+        try:
+            return self._refresh(root, workers, progress)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{self.db_path}: the search index could not be updated ({exc})") from None
+
+    def _refresh(self, root: Path | str, workers: int | None, progress: Callable[[int, int], None] | None) -> RefreshStats:
         started = time.perf_counter()
         folder = resolve_root(root)
         lo, hi = _root_range(str(folder))
@@ -524,17 +641,14 @@ class Library:
         gone = [known[p][0] for p in known if p not in found]
         todo = [(p, m, s) for p, (m, s) in found.items() if known.get(p, (0, None, None))[1:] != (m, s)]
         stats = RefreshStats(files=len(found), read=len(todo), removed=len(gone))
-        try:
-            if gone:
-                with self._transaction():
-                    for fid in gone:
-                        self._drop(fid)
-            if todo:
-                stats.workers = self._read_and_store(todo, workers, progress)
-                if len(todo) > 200:
-                    self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
-        except sqlite3.Error as exc:
-            raise LibraryError(f"{self.db_path}: the search index could not be updated ({exc})") from None
+        if gone:
+            with self._transaction():
+                for fid in gone:
+                    self._drop(fid)
+        if todo:
+            stats.workers = self._read_and_store(todo, workers, progress)
+            if len(todo) > 200:
+                self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -607,7 +721,13 @@ class Library:
                 con.execute("BEGIN IMMEDIATE")
 
             def __exit__(self, kind, exc, tb) -> None:
-                con.execute("COMMIT" if kind is None else "ROLLBACK")
+                if kind is None:
+                    con.execute("COMMIT")
+                    return
+                try:
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the first error is the one to report (a damaged file may refuse both)
 
         return _Tx()
 
@@ -634,15 +754,22 @@ class Library:
     # -- reading it --------------------------------------------------------------------------------
 
     def entries(self, root: Path | str) -> list[Entry]:
-        """Every session and broken file under ``root`` as last indexed (``refresh`` first)."""
+        """Every session and broken file under ``root`` as last indexed (``refresh`` first).
+
+        A damaged index is rebuilt first (moved aside, ``root`` indexed again: ``notices``)."""
         lo, hi = _root_range(str(resolve_root(root)))
         out = []
+        query = (f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
+                 "WHERE path >= ? AND path < ? AND state != 'other'")
         try:
-            rows = self.con.execute(
-                f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
-                "WHERE path >= ? AND path < ? AND state != 'other'", (lo, hi)).fetchall()
+            rows = self.con.execute(query, (lo, hi)).fetchall()
         except sqlite3.Error as exc:
-            raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
+            self._recover(exc)
+            self.refresh(root)
+            try:
+                rows = self.con.execute(query, (lo, hi)).fetchall()
+            except sqlite3.Error as exc:
+                raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
         for key, state, sid, title, org, first, last, n_days, planned, created, issues, open_, agreed, changed, _ts, error in rows:
             path = Path(os.fsdecode(key))
             if state == "broken":
@@ -676,6 +803,17 @@ class Library:
         first, second = fts_query(query, prefix_from=4), fts_query(query, prefix_from=2)
         if first is None or limit <= 0:
             return []
+        try:
+            return self._search_tiers(root, query, first, second, limit)
+        except sqlite3.Error as exc:  # only damage gets here (``_search``): rebuild, index, search again
+            self._recover(exc)
+        self.refresh(root)
+        try:
+            return self._search_tiers(root, query, first, second, limit)
+        except sqlite3.Error:
+            return []
+
+    def _search_tiers(self, root: Path | str, query: str, first: str, second: str | None, limit: int) -> list[Hit]:
         lo, hi = _root_range(str(resolve_root(root)))
         hits = self._search(first, lo, hi, limit, exact=True)
         if second != first and len(hits) < limit:
@@ -702,8 +840,10 @@ class Library:
                 (_MARK_OPEN, _MARK_CLOSE, match, lo, hi, limit),
             ).fetchall()
             statements = self._statements({(r[7], r[5]) for r in rows if r[5]})
-        except sqlite3.Error:
-            return []  # a query FTS5 still refuses, a damaged index: no hits, never a crash
+        except sqlite3.Error as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                raise  # a damaged index: ``search`` rebuilds it
+            return []  # a query FTS5 still refuses: no hits, never a crash
         hits = []
         for score, key, title, kind, item_id, issue_id, who, file_id, marked, text in rows:
             if _MARK_OPEN in text or _MARK_CLOSE in text or "\x00" in text:
@@ -726,6 +866,13 @@ class Library:
             if row:
                 out[(file_id, issue_id)] = row[0]
         return out
+
+
+def _mtime_key(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _mtime(path: Path) -> datetime | None:

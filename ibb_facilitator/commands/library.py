@@ -104,6 +104,9 @@ def cmd_library(args: argparse.Namespace) -> int:
         listing = lib.scan(root)
         if args.search is not None:
             hits = lib.search(root, args.search, limit=args.limit)
+        for notice in lib.notices:  # a damaged index was rebuilt: one line, beside the output
+            print(f"ibb library: {printable(notice)}", file=sys.stderr, flush=True)
+        if args.search is not None:
             where = f"in {_count(sum(not e.broken for e in listing.entries), 'session')} under {printable(str(root))}"
             if not hits:
                 print(f"No hits for {printable(args.search)!s} {where}.")

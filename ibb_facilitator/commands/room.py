@@ -22,6 +22,15 @@ What the server will and will not do:
 - No tab's app outlives its tab or the server: see ``tabs.py`` (each app in its own process
   group, ended when its socket ends for any reason, all of them when the server stops, and by
   the kernel if the server dies).
+- At most ``--max-viewers`` tabs (default 8) at once: each is an app process (~55 MiB), and 30
+  connections once made 60 processes and 1.27 GB. Over the cap the page says so (HTTP 503) and
+  a terminal stream is closed at once with code 1013 (try again later) and the reason, before any
+  process starts. A tab's slot is free again once its app has ended.
+- Errors are logged on one line each (``ibb serve: error: ...``), never a traceback with its
+  local variables (they hold the session's text and the request); a WebSocket upgrade without a
+  key or version is answered 400 like any other request that is not a WebSocket.
+- Each tab's app runs with ``served.SERVED_FOLDER_ENV`` set to the session's folder: a served
+  copy's Save As writes only beside the session (``served.confined_save_path``).
 - The page loads no web fonts from outside (textual-serve's page asks Google Fonts for Roboto
   Mono; the room may be offline, and the font ships with textual-serve anyway).
 
@@ -44,6 +53,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..served import SERVED_FOLDER_ENV
 from ..store import load_session
 
 log = logging.getLogger("textual-serve")
@@ -52,6 +62,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_FONTSIZE = 24
 FONTSIZE_RANGE = (8, 96)
+DEFAULT_MAX_VIEWERS = 8
+MAX_VIEWERS_RANGE = (1, 200)
+WS_TRY_AGAIN_LATER = 1013  # WebSocket close code: the server is overloaded, try again later
 
 
 # --- what the facilitation app shows ----------------------------------------------------------
@@ -109,6 +122,63 @@ def parse_fontsize(text: str) -> int:
     if not low <= size <= high:
         raise ValueError(f"--fontsize {size} is out of range; use {low} to {high} (pixels)")
     return size
+
+
+def parse_max_viewers(text: str) -> int:
+    low, high = MAX_VIEWERS_RANGE
+    try:
+        n = int(text, 10)
+    except (TypeError, ValueError):
+        raise ValueError(f"--max-viewers {text!r} is not a number; use {low} to {high} (browser tabs at once)") from None
+    if not low <= n <= high:
+        raise ValueError(f"--max-viewers {n} is out of range; use {low} to {high} (each tab is an app process of about 55 MiB)")
+    return n
+
+
+def served_env(path: Path) -> dict[str, str]:
+    """What each tab's app gets in its environment: the folder its Save As is confined to."""
+    return {SERVED_FOLDER_ENV: os.path.realpath(path.absolute().parent)}
+
+
+def full_text(max_viewers: int) -> str:
+    """What a viewer over the cap is told (the page, and the close reason of the stream)."""
+    return (f"This session already has {max_viewers} viewer{'s' if max_viewers != 1 else ''}, the most this "
+            "server allows (ibb serve --max-viewers). Close a tab that shows it, or try again in a few seconds.")
+
+
+def full_reason(max_viewers: int) -> bytes:
+    """``full_text`` short enough for a WebSocket close frame (at most 123 bytes)."""
+    return f"too many viewers: this session is served to {max_viewers} at most (ibb serve --max-viewers)".encode()[:123]
+
+
+class OneLineFormatter(logging.Formatter):
+    """A log record on one line: its message, and an exception's type and text, no traceback.
+
+    textual-serve logs through rich with tracebacks that show local variables, which printed a
+    request's headers and the session's text on the console for a malformed request."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ..library import printable
+
+        message = record.getMessage()
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            if detail not in message:
+                message = f"{message} ({detail})" if message and message != str(exc) else detail
+        return printable(f"ibb serve: {record.levelname.lower()}: {message}")[:2000]
+
+
+def one_line_logging(level: int = logging.INFO) -> logging.Handler:
+    """Log everything (ours, textual-serve's, aiohttp's) to stderr, one line per record."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler
 
 
 def is_loopback(host: str) -> bool:
@@ -182,12 +252,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"see the session{', change it and save files on this machine (Ctrl+S)' if args.full else ''}. There is no password.",
             file=sys.stderr,
         )
+    max_viewers = parse_max_viewers(args.max_viewers)
     path = Path(args.file)
     session = load_session(path)  # refuse a bad file now, with its clear error
     check_port_free(host, port)
     argv = served_argv(path, full=args.full, theme=args.theme)
     what = "the facilitation app" if args.full else "the room view"
-    server = make_server(argv, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}", fontsize=fontsize, loopback_only=not remote)
+    server = make_server(argv, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}",
+                         fontsize=fontsize, loopback_only=not remote, max_viewers=max_viewers, env=served_env(path))
     print(f"Serving {what} of {path}")
     print(f"Open {serve_url(host, port, fontsize)}  (Ctrl+C stops)", flush=True)
     try:
@@ -246,7 +318,8 @@ def _page_template(original: str) -> str:
     return page.replace("<head>", head, 1)
 
 
-def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True):
+def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True,
+                max_viewers: int = DEFAULT_MAX_VIEWERS, env: dict[str, str] | None = None):
     """A textual-serve ``Server`` for ``command`` with the rules in this module's docstring."""
     import aiohttp_jinja2
     import jinja2
@@ -256,9 +329,13 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
     from .tabs import HEARTBEAT, Tabs, tab_service_class
 
     tabs = Tabs()
-    TabService = tab_service_class(tabs, argv)
+    TabService = tab_service_class(tabs, argv, env)
+    viewers = 0  # tabs from the stream's upgrade until their app has ended
 
     class RoomServer(Server):
+        def initialize_logging(self) -> None:
+            one_line_logging(logging.DEBUG if self.debug else logging.INFO)
+
         async def _make_app(self) -> web.Application:
             @web.middleware
             async def guard(request: web.Request, handler):
@@ -270,7 +347,8 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
                     raise web.HTTPForbidden(text="this session is served to this machine only")
                 # a page on another site must not open the session's terminal stream
                 if request.path == "/ws":
-                    if request.headers.get("Upgrade", "").lower() != "websocket":
+                    if (request.headers.get("Upgrade", "").lower() != "websocket"
+                            or not request.headers.get("Sec-WebSocket-Key") or not request.headers.get("Sec-WebSocket-Version")):
                         raise web.HTTPBadRequest(text="the terminal stream needs a WebSocket")
                     origin = request.headers.get("Origin")
                     if origin is not None and origin.split("://", 1)[-1] != host_header:
@@ -292,6 +370,8 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
             return app
 
         async def handle_index(self, request: web.Request) -> web.Response:
+            if viewers >= max_viewers:
+                return web.Response(status=503, text=full_text(max_viewers) + "\n", headers={"Retry-After": "5"})
             base = f"http://{request.headers['Host']}"  # checked by the guard: how this browser reached us
             router = request.app.router
             static = f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"
@@ -317,9 +397,16 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve's handler, with each tab's app started and ended by ``tabs``."""
+            nonlocal viewers
             websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
             width = _whole(request.query.get("width"), 80)
             height = _whole(request.query.get("height"), 24)
+            if viewers >= max_viewers:  # refused before any process starts, with the reason
+                await websocket.prepare(request)
+                await websocket.close(code=WS_TRY_AGAIN_LATER, message=full_reason(max_viewers))
+                log.warning("a viewer over the cap of %d was turned away", max_viewers)
+                return websocket
+            viewers += 1  # no await since the check: no other tab can take the same slot
             service = None
             try:
                 await websocket.prepare(request)
@@ -336,12 +423,17 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
                 await self._process_messages(websocket, service)
             except asyncio.CancelledError:
                 await websocket.close()
-            except Exception as error:  # a broken message from a page: log it, end the tab
-                log.exception(error)
+            except web.HTTPException:
+                raise  # a request that is no WebSocket upgrade after all: answered as such
+            except Exception as error:  # a broken message from a page: log it (one line), end the tab
+                log.error("a tab's stream ended on an error: %s: %s", type(error).__name__, error)
             finally:
                 tabs.sockets.discard(websocket)
-                if service is not None:
-                    await service.stop()
+                try:
+                    if service is not None:
+                        await service.stop()
+                finally:
+                    viewers -= 1
             return websocket
 
     shown = f"[{host}]" if ":" in host else host
@@ -361,4 +453,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--full", action="store_true", help="serve the full facilitation app (ibb open FILE) instead of the room view")
     p.add_argument("--fontsize", default=str(DEFAULT_FONTSIZE), metavar="N", help=f"default font size of the page in pixels (default {DEFAULT_FONTSIZE}; ?fontsize=N in the URL overrides)")
     p.add_argument("--allow-remote", action="store_true", help="allow a --host other than loopback: anyone on the network can then see the session")
+    p.add_argument("--max-viewers", default=str(DEFAULT_MAX_VIEWERS), metavar="N",
+                   help=f"browser tabs served at once (default {DEFAULT_MAX_VIEWERS}; each is an app process of about 55 MiB)")
     p.set_defaults(func=cmd_serve)

@@ -130,13 +130,17 @@ def _alive(pid: int) -> bool:
     return done == 0
 
 
-def tab_service_class(tabs: Tabs, argv: list[str]):
-    """textual-serve's ``AppService`` starting ``argv`` through ``tabs`` and ending it for sure."""
+def tab_service_class(tabs: Tabs, argv: list[str], env: dict[str, str] | None = None):
+    """textual-serve's ``AppService`` starting ``argv`` through ``tabs`` and ending it for sure;
+    ``env`` is added to each tab's environment (``served.SERVED_FOLDER_ENV`` for the full app)."""
     from textual_serve.app_service import AppService
+
+    extra = dict(env or {})
 
     class TabService(AppService):
         async def _open_app_process(self, width: int = 80, height: int = 24):
-            self._process = process = await tabs.start(argv, self._build_environment(width=width, height=height))
+            environment = {**self._build_environment(width=width, height=height), **extra}
+            self._process = process = await tabs.start(argv, environment)
             self._stdin = process.stdin
             return process
 

@@ -244,8 +244,9 @@ def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
     return out
 
 
-def _serves(option: Option, labels: dict[str, str], tags: dict[str, str]) -> Inline:
-    order = {ref: n for n, ref in enumerate(labels)}
+def _serves(option: Option, labels: dict[str, str], tags: dict[str, str], order: dict[str, int] | None = None) -> Inline:
+    if order is None:
+        order = {ref: n for n, ref in enumerate(labels)}
     refs = sorted(option.serves, key=lambda ref: order.get(ref, len(order)))
     return joined(f"{labels[ref]} ({tags[ref]})" if ref in labels else ref for ref in refs)
 
@@ -255,6 +256,7 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
         return []
     out: list = [Heading(4, line("Options"))]
     tags = {i.id: session.holder_tag(i.holder) for i in issue.interests}
+    order = {ref: n for n, ref in enumerate(interest_labels)}  # once per issue, not per option (quadratic)
     if issue.brainstorming:
         out.append(Paragraph(line("Brainstorm in progress: every idea stays up; options carry no author."), "note"))
     groups = [
@@ -272,7 +274,7 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
             content = line(Run(labels[option.id], "label"), " ", option.text)
             if state is OptionState.COMBINED and option.combined_into:
                 content = line(content, " → combined into ", Run(labels.get(option.combined_into, option.combined_into), "label"))
-            sub = (line("Serves ", _serves(option, interest_labels, tags)),) if option.serves else ()
+            sub = (line("Serves ", _serves(option, interest_labels, tags, order)),) if option.serves else ()
             items.append(Item(content, sub))
         out.append(Items(tuple(items)))
     return out

@@ -170,7 +170,11 @@ class LibraryScreen(Screen):
 
         try:
             with Library() as lib:
-                listing = lib.scan(self.root, progress=progress)
+                try:
+                    listing = lib.scan(self.root, progress=progress)
+                finally:
+                    if lib.notices:  # a damaged index was moved aside and rebuilt: say so once
+                        self.app.call_from_thread(self._notify_rebuilt, list(lib.notices))
         except _Cancelled:
             return
         except LibraryError as exc:
@@ -183,6 +187,10 @@ class LibraryScreen(Screen):
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._scanned, listing)
+
+    def _notify_rebuilt(self, notices: list[str]) -> None:
+        for notice in notices:  # it names a path: plain text, never markup
+            self.app.notify(notice, title="Library", severity="warning", timeout=10, markup=False)
 
     def _progress(self, done: int, total: int) -> None:
         self._status(f"Indexing {self.root}: {done:,} of {total:,} changed files read…")
@@ -332,7 +340,11 @@ class LibraryScreen(Screen):
         worker = get_current_worker()
         try:
             with Library() as lib:
-                hits = lib.search(self.root, query, limit=HIT_LIMIT)
+                try:
+                    hits = lib.search(self.root, query, limit=HIT_LIMIT)
+                finally:
+                    if lib.notices:
+                        self.app.call_from_thread(self._notify_rebuilt, list(lib.notices))
         except LibraryError:
             hits = []
         if not worker.is_cancelled:
