@@ -851,6 +851,13 @@ def unsaved_versions(path: Path, *, tidy: bool = False) -> list[Unsaved]:
     return found
 
 
+def mention_unsaved(path: Path, say: Callable[[str], object]) -> None:
+    """For the command line (validate, export): say (on stderr) that an interrupted save left a
+    newer version of ``path``, which ``ibb open`` offers; nothing on disk changes."""
+    for found in unsaved_versions(Path(path)):
+        say(f"{found.describe(Path(path))}; this command read the file itself. `ibb open {path}` offers it: use it, keep both or discard")
+
+
 # --- locking ----------------------------------------------------------------------------------
 
 _HOLDER = re.compile(rb"\A(pid \d+ on [^\n]{0,200})?\Z")
