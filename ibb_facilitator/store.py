@@ -6,9 +6,13 @@ one line per problem. Saving writes a temp file in the same folder, fsyncs it, k
 version as ``NAME.bak`` (a hard link, so it costs nothing), ``os.replace``s it into place and
 fsyncs the folder: a crash leaves either the old file or the new one, never half of one.
 
-A ``SessionFile`` is a session open for writing: it holds a lock so a second process is refused
-(it may still open the file read-only), and it refuses to save over a file that changed on disk
-behind its back. Nothing is ever written over a file that failed to load.
+Only regular files are read, bounded by the bytes actually read (a FIFO or a device is refused
+by its ``fstat``, before any read). A ``SessionFile`` is a session open for writing: it holds a
+lock (``FileLock``: never through a symlink, never into a file it did not create) so a second
+process is refused (it may still open the file read-only), it refuses to save over a file whose
+content changed behind its back, it saves a symlinked session through to its target, and it
+offers what an interrupted save left (``unsaved_versions``) instead of deleting it. Nothing is
+ever written over a file that failed to load. (docs/session-format.md, "Saving, backup and locks")
 """
 
 from __future__ import annotations
