@@ -68,7 +68,7 @@ def _kind_of(path: Path) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .process import record_warnings
-    from .store import StoreError, load_agenda, load_session
+    from .store import StoreError, load_agenda, load_session, mention_unsaved
 
     failed = 0
     for name in args.files:
@@ -77,6 +77,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             if kind == "session":
                 session = load_session(path)
+                mention_unsaved(path, _err)
                 detail = f"session, {_count(len(session.issues), 'issue')}, {_count(session.item_count(), 'item')}"
                 warnings = record_warnings(session)  # reported, but the file still opens
                 for where, message in warnings:
@@ -104,8 +105,11 @@ def _run_app(**kwargs) -> int:
         gc.disable()
     from .tui.app import IbbApp  # Textual, but not yet the session core: see tui/app.py
 
-    IbbApp(**kwargs).run()
-    return 0
+    app = IbbApp(**kwargs)
+    app.run()
+    if kwargs.get("path") is not None and app.file is None:
+        return 1  # `ibb open FILE`: the file was not opened (the app showed why); say so to the shell
+    return app.return_code or 0
 
 
 def cmd_home(args: argparse.Namespace) -> int:

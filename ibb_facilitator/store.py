@@ -6,9 +6,13 @@ one line per problem. Saving writes a temp file in the same folder, fsyncs it, k
 version as ``NAME.bak`` (a hard link, so it costs nothing), ``os.replace``s it into place and
 fsyncs the folder: a crash leaves either the old file or the new one, never half of one.
 
-A ``SessionFile`` is a session open for writing: it holds a lock so a second process is refused
-(it may still open the file read-only), and it refuses to save over a file that changed on disk
-behind its back. Nothing is ever written over a file that failed to load.
+Only regular files are read, bounded by the bytes actually read (a FIFO or a device is refused
+by its ``fstat``, before any read). A ``SessionFile`` is a session open for writing: it holds a
+lock (``FileLock``: never through a symlink, never into a file it did not create) so a second
+process is refused (it may still open the file read-only), it refuses to save over a file whose
+content changed behind its back, it saves a symlinked session through to its target, and it
+offers what an interrupted save left (``unsaved_versions``) instead of deleting it. Nothing is
+ever written over a file that failed to load. (docs/session-format.md, "Saving, backup and locks")
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import gc
 import os
 import re
 import socket
+import stat
 import tempfile
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -214,24 +220,68 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes (at most ``MAX_BYTES``, not empty, no NUL), or a one-line StoreError."""
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str:
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return "not a file"
+
+
+def read_regular(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file ``path`` (symlinks followed) and its ``fstat``, or a one-line
+    StoreError. Opened with ``O_NONBLOCK`` so a FIFO cannot hang the open, then refused by its
+    ``fstat``; read until end of file but never more than ``limit + 1`` bytes, whatever
+    ``st_size`` says (a file growing while read, or a file system that reports 0)."""
     name = str(path)
+    limit = MAX_BYTES if limit is None else limit
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        if path.is_dir():
-            raise StoreError(f"{name}: is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise StoreError(f"{name}: too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB)")
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise StoreError(f"{name}: a symbolic link to {os.readlink(path)}, which does not exist") from None
         raise StoreError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{name}: is a folder, not a file") from None
     except PermissionError:
         raise StoreError(f"{name}: cannot read it (permission denied)") from None
     except OSError as exc:
         raise StoreError(f"{name}: cannot read it ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BYTES:
-        raise StoreError(f"{name}: too large (the limit is {MAX_BYTES // 2**20} MB)")
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreError(f"{name}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{name}: not a regular file ({_kind(info.st_mode)}); nothing was read")
+        if info.st_size > limit:
+            raise StoreError(f"{name}: too large ({info.st_size / 1e6:.1f} MB; the limit is {limit // 2**20} MB)")
+        pieces = []
+        left = limit + 1
+        while left > 0:
+            piece = os.read(fd, min(left, max(info.st_size + 1, 1 << 16)))
+            if not piece:
+                break
+            pieces.append(piece)
+            left -= len(piece)
+        raw = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    except OSError as exc:
+        raise StoreError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise StoreError(f"{name}: too large (the limit is {limit // 2**20} MB)")
+    return raw, info
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (at most ``MAX_BYTES``, not empty, no NUL), or a one-line StoreError."""
+    return _checked(read_regular(path)[0], str(path))
+
+
+def _checked(raw: bytes, name: str) -> bytes:
     if not raw or raw.isspace():  # (what ``not raw.strip()`` says, without copying the file)
         raise StoreError(f"{name}: the file is empty")
     nul = raw.find(b"\x00")
@@ -542,9 +592,13 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def load_session(path: Path | str) -> Session:
     path = Path(path)
+    return _session_from(read_bytes(path), path)
+
+
+def _session_from(raw: bytes, path: Path) -> Session:
+    """The session in ``raw`` (the bytes of ``path``, already read and checked)."""
     name = str(path)
     with _no_cycle_collection():
-        raw = read_bytes(path)
         data = parse_toml(raw, name)  # decoded a piece at a time, as it is parsed
         del raw  # not kept while the models are built; the text is read again to place an error
         data = migrate(data, name, lambda: read_text(path))
@@ -670,24 +724,34 @@ def _backup(path: Path) -> None:
         tmp.unlink(missing_ok=True)  # a missing backup must not stop the save itself
 
 
-def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> os.stat_result:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one whole."""
+def write_atomic(path: Path, data: bytes, *, backup: bool = True, hold: Callable[[int], None] | None = None) -> os.stat_result:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one whole.
+
+    ``hold``: given the new file's descriptor, locked (``flock``) before it takes ``path``'s
+    place, so that the path never names an unlocked version while a writer has it open
+    (``FileLock.hold``); it then owns the descriptor."""
     path = Path(path)
     tmp: str | None = None
+    fd: int | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
         try:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         except FileNotFoundError:
             os.chmod(tmp, 0o666 & ~_umask())
+        if hold is not None and not _try_lock(fd):
+            raise OSError(errno.EAGAIN, "could not lock the new version")
         if backup and path.exists():
             _backup(path)
         os.replace(tmp, path)
         tmp = None
+        if hold is not None:
+            fd, given = None, fd
+            hold(given)
         _fsync_dir(path.parent)
         return path.stat()
     except OSError as exc:
@@ -695,6 +759,8 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> os.stat_res
             f"{path}: could not save: {_explain(exc, path)}. The previous version on disk is intact."
         ) from exc
     finally:
+        if fd is not None:
+            os.close(fd)
         if tmp is not None:
             try:
                 os.unlink(tmp)
@@ -728,59 +794,224 @@ def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
+# --- what an interrupted save left ------------------------------------------------------------
+
+
+class Unsaved:
+    """A temp file an interrupted save left beside a session, holding a valid session that
+    differs from the file: the newest version may be only here. It is offered, never deleted
+    unless the person chooses to (``SessionFile.use_unsaved`` / ``keep_both`` / ``discard``)."""
+
+    def __init__(self, path: Path, when: datetime, session: Session):
+        self.path, self.when, self.session = path, when, session
+
+    def describe(self, of: Path) -> str:
+        return f"{of}: a newer unsaved version from {self.when:%Y-%m-%d %H:%M} was found in {self.path.name} (an interrupted save)"
+
+
+def unsaved_versions(path: Path, *, tidy: bool = False) -> list[Unsaved]:
+    """The temp files beside ``path`` that hold a valid session different from ``path``'s bytes.
+
+    ``tidy`` (only with the session's lock held, so no save of ours is under way): a temp file
+    that is empty or holds exactly the file's bytes is removed (nothing is lost), one that is not
+    a valid session (a save cut off half-way) is moved aside to ``NAME.broken-tmp-YYYYMMDD-HHMMSS-XXXX``
+    beside the file, not deleted; the valid, different ones are left where they are and returned.
+    Without ``tidy`` nothing on disk changes. A temp file that is a symlink or not a regular file
+    is left alone and not read (never followed)."""
+    path = Path(path)
+    try:
+        current = read_regular(path)[0]
+    except StoreError:
+        current = None
+    found = []
+    for tmp in stale_temp_files(path):
+        try:
+            info = os.lstat(tmp)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        try:
+            raw = read_regular(tmp)[0]
+        except StoreError:
+            continue
+        if not raw or raw == current:
+            if tidy:
+                tmp.unlink(missing_ok=True)
+            continue
+        try:
+            session = _session_from(_checked(raw, str(tmp)), tmp)
+        except StoreError:
+            if tidy:
+                tag = tmp.name[len(path.name) + 2 : -len(".tmp")]
+                aside = path.with_name(f"{path.name}.broken-tmp-{datetime.fromtimestamp(info.st_mtime):%Y%m%d-%H%M%S}-{tag}")
+                if not os.path.lexists(aside):
+                    try:
+                        os.rename(tmp, aside)
+                    except OSError:
+                        pass
+            continue
+        found.append(Unsaved(tmp, datetime.fromtimestamp(info.st_mtime), session))
+    return found
+
+
+def mention_unsaved(path: Path, say: Callable[[str], object]) -> None:
+    """For the command line (validate, export): say (on stderr) that an interrupted save left a
+    newer version of ``path``, which ``ibb open`` offers; nothing on disk changes."""
+    for found in unsaved_versions(Path(path)):
+        say(f"{found.describe(Path(path))}; this command read the file itself. `ibb open {path}` offers it: use it, keep both or discard")
+
+
 # --- locking ----------------------------------------------------------------------------------
+
+_HOLDER = re.compile(rb"\A(pid \d+ on [^\n]{0,200})?\Z")
 
 
 class FileLock:
-    """An exclusive, non-blocking lock on ``.NAME.lock`` beside a session file.
+    """An exclusive, non-blocking lock on a session file, for the process that writes it.
 
-    The OS drops it when the process dies (even on SIGKILL), so a crash never leaves the file
-    locked. The lock file records who holds it, for the message the next opener sees.
+    Two ``flock``s (the kernel drops both when the process dies, even on SIGKILL, so a crash
+    never leaves the file locked and no note in a file is trusted to say whether its owner lives):
+
+    - on ``.NAME.lock`` beside the file, a file this lock creates itself (``O_CREAT|O_EXCL|
+      O_NOFOLLOW``) and writes its note into (``pid N on HOST since ...``, shown to a second
+      writer). An existing lock file is only ever opened read-only and without following a
+      symlink: a symlink or anything but a regular file there is refused; a regular one whose
+      lock is free (its owner is gone) is unlinked (a name only: a hard link's other names keep
+      their data) and a new one is created. After taking the lock it checks that the name still
+      names the file it locked, so two openers racing over a stale one cannot both win;
+    - on the session file itself, the version the path names (each save locks the new version
+      before it replaces the old: ``hold``). So deleting ``.NAME.lock`` by hand does not let a
+      second writer in: it is refused by the lock on the file.
     """
 
     def __init__(self, path: Path):
+        self.target = path
         self.path = path.with_name(f".{path.name}.lock")
         self._fd: int | None = None
+        self._file_fd: int | None = None
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
+    def _busy(self, holder: str, *, note: str = "") -> LockedError:
+        return LockedError(
+            f"{self.target}: already open for writing in another ibb{' (' + holder + ')' if holder else ''}{note}. "
+            "Open it read-only, or close the other one first."
+        )
+
+    def _open(self) -> tuple[int, bool] | None:
+        """(descriptor, created by us) of the lock file; None to try again (it just vanished)."""
+        cloexec = getattr(os, "O_CLOEXEC", 0)
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | nofollow | cloexec, 0o644), True
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise LockedError(
+                f"{self.path.parent}: cannot write in this folder ({exc.strerror}); open the session read-only"
+            ) from None
+        if os.path.islink(self.path):
+            raise LockedError(
+                f"{self.path}: the lock file is a symbolic link (to {os.readlink(self.path)}), not one ibb made; "
+                "ibb never writes through it. Remove that link (it is not the session) and open again, or open read-only."
+            )
+        try:
+            fd = os.open(self.path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0) | cloexec)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise LockedError(f"{self.path}: cannot use this lock file ({exc.strerror}); remove it, or open the session read-only") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise LockedError(
+                f"{self.path}: the lock file is not a regular file ({_kind(info.st_mode)}), not one ibb made; "
+                "remove it and open again, or open read-only."
+            )
+        if info.st_nlink == 1 and not _HOLDER.match(_read_holder_bytes(fd)):
+            os.close(fd)
+            raise LockedError(
+                f"{self.path}: this is not a lock file ibb made (it holds other data); move it away and open again, or open read-only."
+            )
+        return fd, False
+
+    def _names(self, fd: int, path: Path) -> bool:
+        """Whether ``path`` still names the file open as ``fd``."""
+        try:
+            here, there = os.fstat(fd), os.lstat(path)
+        except FileNotFoundError:
+            return False
+        return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
     def acquire(self) -> None:
-        while True:
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as exc:
-                raise LockedError(
-                    f"{self.path.parent}: cannot write in this folder ({exc.strerror}); open the session read-only"
-                ) from None
+        for _ in range(50):
+            opened = self._open()
+            if opened is None:
+                continue
+            fd, created = opened
             if not _try_lock(fd):
                 holder = _read_holder(fd)
                 os.close(fd)
-                raise LockedError(
-                    f"{self.path.with_name(self.path.name[1:-5])}: already open for writing in another ibb"
-                    f"{' (' + holder + ')' if holder else ''}. Open it read-only, or close the other one first."
-                )
-            try:  # the previous holder may have removed the file between our open and our lock
-                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
-            os.close(fd)
-        os.ftruncate(fd, 0)
+                raise self._busy(holder)
+            if not self._names(fd, self.path):  # replaced meanwhile by another opener: look again
+                os.close(fd)
+                continue
+            if not created:  # its owner is gone (the kernel dropped its lock): a fresh one replaces it
+                try:
+                    os.unlink(self.path)
+                finally:
+                    os.close(fd)
+                continue
+            break
+        else:
+            raise LockedError(f"{self.path}: could not take the lock (other programs keep changing it); try again")
         os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now():%Y-%m-%d %H:%M}".encode())
         self._fd = fd
+        if not self._lock_the_file():
+            self.release()
+            raise self._busy("", note=f"; its lock file {self.path.name} had been removed")
+
+    def _lock_the_file(self) -> bool:
+        """Lock the version of the session the path names now (none yet: the first save does)."""
+        try:
+            import fcntl  # noqa: F401 - POSIX only: msvcrt's lock would stop others reading it
+        except ImportError:  # pragma: no cover
+            return True
+        try:
+            fd = os.open(self.target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return True  # missing or unreadable: loading (or the first save) says so
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return True  # loading refuses it
+        if not _try_lock(fd):
+            os.close(fd)
+            return False
+        self.hold(fd)
+        return True
+
+    def hold(self, fd: int) -> None:
+        """Keep ``fd`` (the session's new version, locked) open, and let the old one go."""
+        old, self._file_fd = self._file_fd, fd
+        if old is not None:
+            os.close(old)
 
     def release(self) -> None:
         if self._fd is None:
             return
         try:
-            self.path.unlink(missing_ok=True)
+            if self._names(self._fd, self.path):  # never someone else's
+                self.path.unlink()
         except OSError:
             pass
         os.close(self._fd)  # closing drops the lock
         self._fd = None
+        if self._file_fd is not None:
+            os.close(self._file_fd)
+            self._file_fd = None
 
 
 def _try_lock(fd: int) -> bool:
@@ -801,21 +1032,34 @@ def _try_lock(fd: int) -> bool:
         return False
 
 
-def _read_holder(fd: int) -> str:
+def _read_holder_bytes(fd: int) -> bytes:
     try:
-        return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        return os.pread(fd, 513, 0).strip()
     except (OSError, AttributeError):
-        return ""
+        return b""
+
+
+def _read_holder(fd: int) -> str:
+    raw = _read_holder_bytes(fd)
+    return raw.decode("utf-8", "replace") if _HOLDER.match(raw) else ""
 
 
 # --- an open session --------------------------------------------------------------------------
+
+
+def _real(path: Path) -> Path:
+    """Where ``path``'s bytes are: its target if it is a symbolic link (followed to the end)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 class SessionFile:
     """A session bound to its file. Open it for writing (locked) or read-only.
 
     ``save()`` refuses when read-only, and refuses to overwrite a file that another program
-    changed since this one last read or wrote it (save elsewhere with ``save_as``).
+    changed since this one last read or wrote it (save elsewhere with ``save_as``): its bytes are
+    compared with what this one last read (a hash) or wrote (the bytes), not just its size and
+    time, which sync clients preserve. A session file that is a symbolic link is saved through
+    to its target (``symlink_target``), atomically, in the target's folder.
     """
 
     def __init__(self, path: Path, session: Session, *, readonly: bool, lock: FileLock | None):
@@ -823,38 +1067,55 @@ class SessionFile:
         self.session = session
         self.readonly = readonly
         self._lock = lock
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int] | None = None  # (mtime, size); None: no outside-change check
+        self._known: bytes | None = None  # the bytes last written (kept: comparing is cheapest)
+        self._digest: bytes | None = None  # or the SHA-256 of the bytes last read
+        #: Valid versions an interrupted save left (see ``unsaved_versions``), to offer on open.
+        self.unsaved: list[Unsaved] = []
+
+    @property
+    def symlink_target(self) -> Path | None:
+        """The file the session's path links to, when it is a symbolic link (saves go there)."""
+        return _real(self.path) if os.path.islink(self.path) else None
 
     @staticmethod
     def _stamp_of(stat: os.stat_result) -> tuple[int, int]:
         return (stat.st_mtime_ns, stat.st_size)
+
+    def _remember(self, info: os.stat_result, *, written: bytes | None = None, read: bytes | None = None) -> None:
+        self._stamp = self._stamp_of(info)
+        self._known = written
+        self._digest = hashlib.sha256(read).digest() if read is not None else None
 
     @classmethod
     def open(cls, path: Path | str, *, readonly: bool = False) -> "SessionFile":
         path = Path(path)
         lock = None
         if not readonly:
-            lock = FileLock(path)
+            real = _real(path)
+            if os.path.islink(path) and not os.path.lexists(real):
+                raise StoreError(f"{path}: a symbolic link to {os.readlink(path)}, which does not exist")
+            lock = FileLock(real)
             lock.acquire()
         try:
-            session = load_session(path)
-            stamp = cls._stamp_of(path.stat())
+            raw, info = read_regular(path)
+            session = _session_from(_checked(raw, str(path)), path)
+            opened = cls(path, session, readonly=readonly, lock=lock)
+            opened._remember(info, read=raw)
+            del raw
+            if lock:
+                opened.unsaved = unsaved_versions(lock.target, tidy=True)
         except BaseException:
             if lock:
                 lock.release()
             raise
-        opened = cls(path, session, readonly=readonly, lock=lock)
-        opened._stamp = stamp
-        if lock:
-            for leftover in stale_temp_files(path):
-                leftover.unlink(missing_ok=True)
         return opened
 
     @classmethod
     def create(cls, path: Path | str, session: Session) -> "SessionFile":
         """Write a new session file; refuses to replace an existing one."""
         path = Path(path)
-        if path.exists():
+        if os.path.lexists(path):
             raise SaveError(f"{path}: a file with that name already exists; choose another name")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -870,6 +1131,26 @@ class SessionFile:
             raise
         return opened
 
+    def _changed_outside(self, target: Path) -> bool:
+        """Whether ``target`` no longer holds what this one last read or wrote."""
+        try:
+            info = os.stat(target)
+        except OSError:
+            # removed behind our back (writing it again loses nothing), or its folder is
+            # gone or unreadable: the write fails with a SaveError that says why
+            return False
+        if self._known is not None and info.st_size != len(self._known):
+            return True
+        try:
+            now = read_regular(target)[0]
+        except StoreError:
+            return True  # it is there but cannot be read back: not ours to replace
+        if self._known is not None:
+            return now != self._known
+        if self._digest is not None:
+            return hashlib.sha256(now).digest() != self._digest
+        return self._stamp_of(info) != self._stamp
+
     def save(self, data: bytes | None = None, *, backup: bool = True) -> None:
         """Write the session (or ``data``, its serialized bytes made earlier on another thread).
 
@@ -877,22 +1158,18 @@ class SessionFile:
         that looking around never pushes the last real version out of the backup)."""
         if self.readonly:
             raise SaveError(f"{self.path}: opened read-only; nothing was written")
-        if self._stamp is not None:
-            try:
-                current = self._stamp_of(self.path.stat())
-            except OSError:
-                # removed behind our back (writing it again loses nothing), or its folder is
-                # gone or unreadable: the write below fails with a SaveError that says why
-                current = None
-            if current is not None and current != self._stamp:
-                raise SaveError(
-                    f"{self.path}: changed on disk by another program since it was opened; "
-                    "save to a new file so neither version is lost"
-                )
+        target = _real(self.path)
+        if os.path.islink(self.path) and not os.path.lexists(target):
+            raise SaveError(f"{self.path}: a symbolic link to {os.readlink(self.path)}, which no longer exists; nothing was written. Save to a new file.")
+        if self._stamp is not None and self._changed_outside(target):
+            raise SaveError(
+                f"{self.path}: changed on disk by another program since it was opened; "
+                "save to a new file so neither version is lost"
+            )
         if data is None:
             data = dumps_session(self.session).encode("utf-8")
-        stat = write_atomic(self.path, data, backup=backup)
-        self._stamp = self._stamp_of(stat)
+        stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None)
+        self._remember(stat_, written=data)
 
     def save_as(self, path: Path | str) -> None:
         """Save to a new file and continue there (the way out when the first place fails).
@@ -904,15 +1181,49 @@ class SessionFile:
             raise SaveError(f"{path}: already exists; choose a new name")
         lock = FileLock(path)
         lock.acquire()
+        data = dumps_session(self.session).encode("utf-8")
         try:
-            stat = save_session(self.session, path)
+            stat_ = write_atomic(path, data, hold=lock.hold)
         except BaseException:
             lock.release()
             raise
         if self._lock:
             self._lock.release()
         self.path, self._lock, self.readonly = path, lock, False
-        self._stamp = self._stamp_of(stat)
+        self._remember(stat_, written=data)
+
+    # --- what an interrupted save left: the person chooses ---------------------------------------
+
+    def use_unsaved(self, found: Unsaved) -> None:
+        """Make ``found`` the session and save it (the version it replaces becomes ``NAME.bak``);
+        the temp file goes once its content is saved."""
+        self.session = found.session
+        self.save(found.path.read_bytes(), backup=True)
+        self.discard(found)
+
+    def keep_both(self, found: Unsaved) -> Path:
+        """Move ``found`` beside the session as ``NAME-recovered-YYYYMMDD-HHMM.toml`` (a new name,
+        never over a file); the session stays as it is. Returns the new path."""
+        real = _real(self.path)
+        base = f"{real.stem}-recovered-{found.when:%Y%m%d-%H%M}"
+        for n in range(1, 100):
+            out = real.with_name(f"{base}{'' if n == 1 else f'-{n}'}{real.suffix or '.toml'}")
+            try:
+                os.link(found.path, out)  # fails, rather than replaces, if the name is taken
+            except FileExistsError:
+                continue
+            except OSError:
+                if os.path.lexists(out):
+                    continue
+                out.write_bytes(found.path.read_bytes())
+            found.path.unlink(missing_ok=True)
+            self.unsaved = [u for u in self.unsaved if u is not found]
+            return out
+        raise SaveError(f"{real}: no free name for the recovered version; it stays in {found.path.name}")
+
+    def discard(self, found: Unsaved) -> None:
+        found.path.unlink(missing_ok=True)
+        self.unsaved = [u for u in self.unsaved if u is not found]
 
     def close(self) -> None:
         if self._lock:

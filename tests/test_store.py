@@ -306,7 +306,8 @@ def test_repeated_saves_through_a_session_file(session_file: Path) -> None:
         assert store.load_session(session_file) == opened.session
 
 
-def test_stale_temp_files_are_cleaned_on_open_for_writing(session_file: Path) -> None:
+def test_broken_temp_files_are_moved_aside_on_open_for_writing(session_file: Path) -> None:
+    """Never deleted: a half-written save is moved aside where it can be seen (issue 12)."""
     folder = session_file.parent
     stale = [folder / f".{session_file.name}.k3j4h5.tmp", folder / f".{session_file.name}.4242.bak.tmp"]
     other = folder / ".another.toml.abc.tmp"
@@ -314,9 +315,13 @@ def test_stale_temp_files_are_cleaned_on_open_for_writing(session_file: Path) ->
         path.write_text("half a save")
     SessionFile.open(session_file, readonly=True).close()
     assert all(p.exists() for p in stale)  # read-only touches nothing
-    with SessionFile.open(session_file):
+    with SessionFile.open(session_file) as opened:
         assert not any(p.exists() for p in stale)
         assert other.exists()
+        assert opened.unsaved == []
+    aside = [name for name in folder_listing(folder) if ".broken-tmp-" in name]
+    assert len(aside) == 2 and all(name.startswith(f"{session_file.name}.broken-tmp-") for name in aside)
+    assert all((folder / name).read_text() == "half a save" for name in aside)
 
 
 def test_stale_temp_files_glob_escapes_the_name(tmp_path: Path) -> None:
@@ -612,10 +617,14 @@ def test_unreadable_file(session_file: Path) -> None:
 def test_permission_denied_on_read_is_explained(session_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The unreadable-file case as the OS reports it, simulated so it runs as root too."""
 
-    def refused(self):  # type: ignore[no-untyped-def]
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refused)
+    def refused(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == session_file:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
     with pytest.raises(StoreError) as caught:
         store.load_session(session_file)
     assert caught.value.lines == [f"{session_file}: cannot read it (permission denied)"]

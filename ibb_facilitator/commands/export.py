@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..export import FORMATS, REPORTS, render_bytes
-from ..store import StoreError, load_session, write_atomic, refuse_overwriting_records
+from ..store import StoreError, load_session, mention_unsaved, write_atomic, refuse_overwriting_records
 
 
 def _same_file(out: Path, source: Path) -> bool:
@@ -31,6 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if to_stdout and fmt.binary:
         raise StoreError(f"ibb: --format {fmt.name} writes a binary file, not text for the terminal: name it with -o OUT{fmt.suffix}")
     session = load_session(args.file)
+    mention_unsaved(Path(args.file), lambda line: print(line, file=sys.stderr))
     data = render_bytes(session, fmt.name, args.report)
     if to_stdout:
         sys.stdout.buffer.write(data)  # text reports are UTF-8 whatever the terminal says

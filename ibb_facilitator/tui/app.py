@@ -423,7 +423,45 @@ class IbbApp(App[None]):
         self._paint_title()
         if opened.readonly:
             self._follow(opened)
+        if opened.unsaved:
+            self.call_later(self._offer_unsaved, opened)
         return self.switch_or_push(SessionScreen())
+
+    def _offer_unsaved(self, opened: SessionFile) -> None:
+        """An interrupted save left a newer version (``SessionFile.unsaved``): ask, one at a time,
+        whether to use it, keep both or discard it. Nothing is deleted until the person chooses;
+        Esc leaves it where it is, and the next open asks again."""
+        if opened is not self.file or not opened.unsaved:
+            return
+        from .modals import Choose
+
+        found = opened.unsaved[0]
+
+        def chosen(answer: str | None) -> None:
+            if answer is None or opened is not self.file:
+                return
+            try:
+                if answer == "use":
+                    self.file = None  # so that _attach does not close (and unlock) it
+                    opened.use_unsaved(found)
+                    self._attach(opened, "")
+                    self.notify(f"Using the version from {found.when:%H:%M}; the one it replaced is {opened.path.name}.bak")
+                    return
+                if answer == "both":
+                    out = opened.keep_both(found)
+                    self.notify(f"Kept both: the unsaved version is now {out}")
+                else:
+                    opened.discard(found)
+                    self.notify("Discarded the unsaved version.")
+            except (OSError, StoreError) as exc:
+                self.file = self.file or opened
+                self.notify(str(exc), title="Not done", severity="error", timeout=15)
+                return
+            self._offer_unsaved(opened)
+
+        title = f"A newer unsaved version from {found.when:%H:%M} ({found.when:%Y-%m-%d}) was found: an interrupted save of {opened.path.name}"
+        choices = [("Use it (the current file becomes the .bak)", "use"), (f"Keep both (saved beside it as {opened.path.stem}-recovered-{found.when:%Y%m%d-%H%M}.toml)", "both"), ("Discard it", "discard")]
+        self.push_screen(Choose(title, choices, hint="↑/↓ and Enter choose · Esc: decide later (nothing is deleted)"), chosen)
 
     # --- a read-only copy follows the writer's saves ------------------------------------------
 
