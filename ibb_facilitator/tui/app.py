@@ -676,6 +676,9 @@ class IbbApp(App[None]):
         else:
             state = "saved"
         where = self.file.path.name if self.file else ""
+        target = getattr(self.file, "symlink_target", None) if self.file else None
+        if where and target is not None:  # a symlinked session is saved through to its target
+            where += f" → {target}"
         self.sub_title = f"{where} · {state}" if where else state
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
@@ -717,7 +720,10 @@ class IbbApp(App[None]):
             if not value or self.file is None:
                 return
             try:
-                self.file.save_as(Path(value).expanduser())
+                from .. import served
+
+                # a served copy (ibb serve --full) saves only beside its session
+                self.file.save_as(served.save_as_target(Path(value).expanduser(), self.file.path))
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return

@@ -1,0 +1,53 @@
+"""The app's side of issue 12: a symlinked session says where its edits go; a served copy's
+Save As writes only beside its session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input
+
+from ibb_facilitator.tui.app import IbbApp
+from recorder import wait_for
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
+
+
+async def test_a_symlinked_session_names_its_target_in_the_header(tmp_path):
+    real = tmp_path / "shared" / "session.toml"
+    real.parent.mkdir()
+    shutil.copyfile(EXAMPLE, real)
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    app = IbbApp(path=link)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert "link.toml → " in app.sub_title and str(real) in app.sub_title
+        await pilot.press("ctrl+q")
+    assert link.is_symlink()
+
+
+async def test_a_served_copy_saves_as_only_beside_its_session(tmp_path, monkeypatch):
+    from ibb_facilitator import served
+
+    path = tmp_path / "session.toml"
+    shutil.copyfile(EXAMPLE, path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv(served.SERVED_FOLDER_ENV, str(tmp_path))
+    app = IbbApp(path=path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.value = str(elsewhere / "copy.toml")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Save as failed" in (n.title or "") for n in app._notifications), "the refusal")
+        assert not (elsewhere / "copy.toml").exists() and app.file.path == path
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "copy.toml")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.file.path == tmp_path / "copy.toml", "the save beside it")
+        await pilot.press("ctrl+q")
