@@ -20,6 +20,7 @@ import os
 import re
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -670,6 +671,10 @@ def _backup(path: Path) -> None:
         tmp.unlink(missing_ok=True)  # a missing backup must not stop the save itself
 
 
+# Tests only (tests/test_tui_crash.py): seconds every save's fsync takes, as on a slow USB stick.
+_TEST_SLOW_FSYNC = float(os.environ.get("IBB_TEST_SLOW_FSYNC") or 0)
+
+
 def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> os.stat_result:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one whole."""
     path = Path(path)
@@ -679,6 +684,8 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> os.stat_res
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if _TEST_SLOW_FSYNC:
+                time.sleep(_TEST_SLOW_FSYNC)
             os.fsync(handle.fileno())
         try:
             os.chmod(tmp, path.stat().st_mode & 0o777)
