@@ -583,8 +583,11 @@ class IbbApp(App[None]):
         turns the backup over if it carries any the backup has not been turned over for; the
         count is cumulative, so a newer snapshot landing first does it for an older one."""
         with self._write_lock:
-            if seq < self._written_seq:
-                return  # a newer snapshot already landed
+            if seq < self._seq:
+                # A newer snapshot already landed, or is on its way (its worker waits for this
+                # lock; a flush writes its own): it holds this one's changes. On a slow disk,
+                # writing this one first would hold every newer change back by a whole save.
+                return
             try:
                 data = self._save_cache.render(snapshot)
             except Exception as exc:  # a bug must not pass for a save: say so, and write in full next time
