@@ -40,6 +40,9 @@ SIZE = (120, 40)
 KILLS = 20
 SEED = 1234
 GRACE = 1.0  # "every item entered before the last second"
+# Seconds each save's fsync takes in the slowed cases (IBB_TEST_SLOW_FSYNC): a slow USB stick. An
+# item then reaches a temp file within 0.2 s (autosave) + one save in flight + the write.
+SLOW_FSYNC = 0.5
 
 
 def interests_session() -> Session:
@@ -59,7 +62,7 @@ def interests_in(path: Path) -> list[str]:
 
 
 class Room:
-    """One run of the app in a pty: start it, type into it, kill it."""
+    """One run of the app in a pty: start it, type into it, end it (a signal, or the pty closed)."""
 
     def __init__(self, path: Path, env: dict[str, str]):
         self.path = path
@@ -85,43 +88,81 @@ class Room:
             except pexpect.EOF:
                 raise AssertionError(f"the app ended by itself: {self.child.before[-2000:]!r}") from None
 
-    def wait_until_up(self) -> None:
-        """The stage walk is drawn (the interests placeholder) and the file is locked for writing."""
+    def wait_until_up(self, draft: bool = False) -> None:
+        """The stage walk is drawn (the interests placeholder; with a ``draft`` kept last time,
+        the notice that it is back in the capture line) and the file is locked for writing."""
         try:
-            self.child.expect(b"New interest", timeout=60)
+            self.child.expect(b"unfinished line" if draft else b"New interest", timeout=60)
         except (pexpect.TIMEOUT, pexpect.EOF):
             raise AssertionError(f"the app did not come up: {self.child.before[-2000:]!r}") from None
-        lock = self.path.with_name(f".{self.path.name}.lock")
+        lock = store.FileLock(self.path).path
         deadline = time.monotonic() + 30
         while not lock.exists():
             assert time.monotonic() < deadline, "no lock file: the session was not opened for writing"
             self.pump(0.05)
         self.pump(0.2)  # let the first frame settle before typing
 
-    def type_line(self, text: str) -> float:
-        self.child.send(text.encode("utf-8") + b"\r")
+    def type_line(self, text: str, enter: bool = True) -> float:
+        self.child.send(text.encode("utf-8") + (b"\r" if enter else b""))
         return time.monotonic()
 
-    def kill(self) -> float:
+    def end(self, how: str) -> float:
+        """SIGKILL or SIGTERM the app, or close the pty's master side (SIGHUP, as a closed
+        terminal window or a dropped SSH connection does); wait for it to end; check how."""
         moment = time.monotonic()
-        os.kill(self.child.pid, signal.SIGKILL)
+        if how == "SIGHUP":
+            self.child.ptyproc.fileobj.close()  # the kernel hangs up the terminal: SIGHUP
+        else:
+            os.kill(self.child.pid, getattr(signal, how))
         # A process in the middle of an fsync dies only when the disk lets it; closing at once
         # made pexpect give up ("Could not terminate the child") on a busy machine.
         deadline = time.monotonic() + 30
         while self.child.isalive():
-            assert time.monotonic() < deadline, "the app was still alive 30 s after SIGKILL"
+            assert time.monotonic() < deadline, f"the app was still alive 30 s after {how}"
             time.sleep(0.01)
-        self.child.close(force=True)
-        assert self.child.signalstatus == signal.SIGKILL, (self.child.exitstatus, self.child.signalstatus)
+        if how != "SIGHUP":
+            self.child.close(force=True)
+        if how == "SIGKILL":
+            assert self.child.signalstatus == signal.SIGKILL, (self.child.exitstatus, self.child.signalstatus)
+        else:  # handled: it saved, released the lock and exited as a shell reports the signal
+            code = 128 + getattr(signal, how)
+            assert (self.child.exitstatus, self.child.signalstatus) == (code, None), f"{how}: {self.child.exitstatus, self.child.signalstatus}, expected exit {code}"
         return moment
 
 
 WORDS = ["budget", "planning time", "café", "中文", "[/] brackets", "coverage", "🙂", "staffing"]
 
+#: (how the app ends, rounds, seconds each save's fsync takes): SIGKILL loses only the last second;
+#: SIGTERM and SIGHUP (handled) lose nothing typed a second before, keep the capture line's draft
+#: and release the lock. With a slowed fsync (a slow USB stick) the kill lands mid-save: SIGKILL
+#: leaves the newest version in a temp file beside the session, SIGTERM and SIGHUP finish it.
+CASES = [
+    ("SIGKILL", KILLS, 0.0),
+    ("SIGTERM", 6, 0.0),
+    ("SIGHUP", 6, 0.0),
+    ("SIGKILL", 4, SLOW_FSYNC),
+    ("SIGTERM", 3, SLOW_FSYNC),
+    ("SIGHUP", 3, SLOW_FSYNC),
+]
+
+
+def newest_versions(path: Path) -> list[list[str]]:
+    """The interests of the session file and of every whole temp file a killed save left."""
+    versions = [interests_in(path)]
+    for temp in store.stale_temp_files(path):
+        try:
+            versions.append([i.text for i in store.loads_session(temp.read_text("utf-8"), temp.name).issues[0].interests])
+        except (store.StoreError, UnicodeDecodeError):
+            pass  # cut off while being written: it never held anything the file did not
+    return versions
+
 
 @pytest.mark.slow
-def test_sigkill_keeps_every_item_entered_a_second_before(tmp_path):
-    rng = random.Random(SEED)
+@pytest.mark.parametrize(("how", "rounds", "slow_fsync"), CASES, ids=[f"{h}{'-slow-fsync' if s else ''}" for h, _, s in CASES])
+def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, rounds, slow_fsync):
+    rng = random.Random(f"{SEED} {how} {slow_fsync}")
+    handled = how != "SIGKILL"
+    fresh = bool(slow_fsync)  # a kill mid-save leaves a temp file: each round on a file of its own
     path = tmp_path / "kill.toml"
     store.save_session(interests_session(), path, backup=False)
     env = dict(
@@ -134,51 +175,82 @@ def test_sigkill_keeps_every_item_entered_a_second_before(tmp_path):
         IBB_SESSIONS_DIR=str(tmp_path / "sessions"),
     )
     env.pop("TEXTUAL", None)  # no devtools
+    if slow_fsync:
+        env["IBB_TEST_SLOW_FSYNC"] = str(slow_fsync)
     found: list[str] = []  # every item a round has found in the file: it must stay there
     typed_ever: list[str] = []
-    killed_mid_save = checked = 0
+    killed_mid_save = checked = drafts_kept = 0
     started = time.monotonic()
 
-    for round_no in range(KILLS):
+    for round_no in range(rounds):
+        if fresh:
+            path = tmp_path / f"kill-{round_no:02d}.toml"
+            store.save_session(interests_session(), path, backup=False)
+            found = []
+        draft = store.load_session(path).cursor.capture_draft
         planted = None
-        if round_no in (0, KILLS // 2):  # what a save killed mid-write leaves behind
+        if how == "SIGKILL" and not fresh and round_no in (0, rounds // 2):  # what a save killed mid-write leaves
             planted = path.with_name(f".{path.name}.planted{round_no}.tmp")
             planted.write_bytes(b"half a sess")
         room = Room(path, env)
         try:
-            room.wait_until_up()
+            room.wait_until_up(draft=bool(draft))
             leftovers = store.stale_temp_files(path)
             assert leftovers == [], f"round {round_no}: the open for writing left {leftovers}"
+            sent: list[tuple[str, float]] = []
+            if draft:  # the last round's unfinished line is back on the capture line: enter it
+                sent.append((draft, room.type_line("")))
 
             items = rng.randint(1, 5)
             gaps = [rng.uniform(0.35, 0.8) for _ in range(items)]  # a brisk recorder, or a paste
-            kill_at = time.monotonic() + rng.uniform(0.4, 2.5)
-            sent: list[tuple[str, float]] = []
+            kill_at = time.monotonic() + rng.uniform(0.4, 2.5) + (slow_fsync and rng.uniform(0.5, 1.5))
+            # SIGTERM, SIGHUP: most rounds leave a line typed but not entered, a second before
+            draft_at = None
+            if handled and (round_no == 0 or rng.random() < 0.7):
+                kill_at += GRACE + 0.3
+                draft_at = kill_at - GRACE - 0.2
             for n, gap in enumerate(gaps):
                 text = f"round {round_no:02d} item {n} {rng.choice(WORDS)}"
-                if time.monotonic() >= kill_at:
+                if time.monotonic() >= (draft_at or kill_at):
                     break
                 sent.append((text, room.type_line(text)))
                 typed_ever.append(text)
-                room.pump(max(0.0, min(gap, kill_at - time.monotonic())))
+                room.pump(max(0.0, min(gap, (draft_at or kill_at) - time.monotonic())))
+            unfinished = None
+            if draft_at is not None:
+                room.pump(max(0.0, draft_at - time.monotonic()))
+                unfinished = f"round {round_no:02d} unfinished {rng.choice(WORDS)}"  # typed, no Enter
+                unfinished_at = room.type_line(unfinished, enter=False)
+                typed_ever.append(unfinished)
             room.pump(max(0.0, kill_at - time.monotonic()))
-            moment = room.kill()
+            moment = room.end(how)
         finally:
             if room.child.isalive():
                 room.child.close(force=True)
 
-        killed_mid_save += bool(store.stale_temp_files(path))  # allowed here; the next open clears it
+        temps = store.stale_temp_files(path)
+        killed_mid_save += bool(temps)
+        if handled:
+            assert temps == [], f"round {round_no}: {how} left a temp file: the save was not finished: {temps}"
+            assert not store.FileLock(path).path.exists(), f"round {round_no}: {how} left the lock"
         texts = interests_in(path)
+        versions = newest_versions(path)  # with SIGKILL mid-save, the newest may be in a temp file
         due = [text for text, at in sent if moment - at >= GRACE]
-        missing = [text for text in due if text not in texts]
+        missing = [text for text in due if not any(text in version for version in (versions if not handled else [texts]))]
         assert not missing, (
-            f"round {round_no}: items entered at least {GRACE}s before the kill are not in the file: {missing}; "
+            f"round {round_no}: items entered at least {GRACE}s before {how} are not in the file"
+            f"{'' if handled else ' nor in a temp file beside it'}: {missing}; "
             f"sent {[(t, round(moment - at, 2)) for t, at in sent]}; file has {texts[-8:]}"
         )
         lost = [text for text in found if text not in texts]
         assert not lost, f"round {round_no}: items found after an earlier kill are gone: {lost}"
         assert all(text in typed_ever for text in texts), f"round {round_no}: text nobody typed: {set(texts) - set(typed_ever)}"
         assert texts == [t for t in typed_ever if t in texts], f"round {round_no}: items out of order: {texts}"
+        kept = store.load_session(path).cursor.capture_draft
+        if unfinished is not None and moment - unfinished_at >= GRACE:
+            assert kept == unfinished, f"round {round_no}: {how}: the capture line's {unfinished!r} was not kept as a draft: {kept!r}"
+            drafts_kept += 1
+        assert kept in ("", unfinished), f"round {round_no}: a draft nobody left: {kept!r}"
         backup = path.with_name(path.name + store.BACKUP_SUFFIX)
         if backup.exists():
             store.load_session(backup)  # the previous good version is whole too
@@ -187,13 +259,18 @@ def test_sigkill_keeps_every_item_entered_a_second_before(tmp_path):
         if planted is not None:
             assert not planted.exists()
 
-    with store.SessionFile.open(path) as reopened:  # the next open for writing clears any leftover
-        assert store.stale_temp_files(path) == []
-        assert [i.text for i in reopened.session.issues[0].interests] == found
+    if not fresh:
+        with store.SessionFile.open(path) as reopened:  # the next open for writing clears any leftover
+            assert store.stale_temp_files(path) == []
+            assert [i.text for i in reopened.session.issues[0].interests] == found
     elapsed = time.monotonic() - started
-    print(f"\n{KILLS} kills in {elapsed:.1f}s: {len(typed_ever)} items typed, {checked} due by the 1 s rule, "
-          f"{len(found)} in the file, {killed_mid_save} kills left a temp file")
-    assert checked > 0 and len(found) >= checked
+    print(f"\n{how}{' (slow fsync)' if slow_fsync else ''}: {rounds} rounds in {elapsed:.1f}s: {len(typed_ever)} lines typed, "
+          f"{checked} due by the 1 s rule, {killed_mid_save} ends left a temp file, {drafts_kept} drafts kept")
+    assert checked > 0
+    if how == "SIGKILL" and slow_fsync:
+        assert killed_mid_save > 0, "no kill landed during a save's fsync: the slow-fsync case tested nothing"
+    if handled:
+        assert drafts_kept > 0, "no round checked the capture line's draft"
 
 
 # --- quitting ---------------------------------------------------------------------------------
