@@ -335,3 +335,80 @@ async def test_second_ctrl_q_quits_after_a_failed_save(tmp_path):
         await pilot.pause()
         still_running = app.is_running
     assert not still_running, "the second Ctrl+Q did not quit"
+
+
+# --- the capture line's draft, and the signal handler in process ---------------------------------
+
+HOSTILE = ["half a thought", "[/foo] not markup", "[/", "café 中文 🙂", '"quoted" \\ back\tslash']
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_capture_draft_round_trips(text, tmp_path):
+    session = interests_session()
+    session.cursor.capture_draft = text
+    path = tmp_path / "draft.toml"
+    store.save_session(session, path, backup=False)
+    assert store.load_session(path).cursor.capture_draft == text
+    session.cursor.capture_draft = ""
+    assert "capture_draft" not in store.dumps_session(session)  # the default is not written
+
+
+@pytest.mark.parametrize("text", HOSTILE[:3])
+async def test_ctrl_q_keeps_the_capture_line_and_reopen_puts_it_back(text, tmp_path):
+    path = tmp_path / "draft.toml"
+    store.save_session(interests_session(), path, backup=False)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#capture", Input).value = text
+        await pilot.press("ctrl+q")
+    assert store.load_session(path).cursor.capture_draft == text
+    assert not store.FileLock(path).path.exists()
+
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        deadline = time.monotonic() + 30
+        while app.screen.query_one("#capture", Input).value != text:
+            assert time.monotonic() < deadline, "the draft was not put back"
+            await pilot.pause(0.02)
+        assert any(str(n.message) == f"Your unfinished line was kept: {text}" for n in app._notifications)
+        await pilot.press("enter")  # entered now: an item, and no longer a draft
+        await pilot.press("ctrl+q")
+    session = store.load_session(path)
+    assert session.cursor.capture_draft == ""
+    assert text in [i.text for i in session.issues[0].interests]
+
+
+async def test_a_signal_waits_for_the_save_in_flight_then_saves_the_rest(tmp_path):
+    """SIGTERM while an autosave's worker is still writing (held here): the handler's flush waits
+    for it, saves what came after and the capture line's draft, releases the lock, and asks
+    for exit code 143; a second signal meanwhile changes nothing."""
+    path = tmp_path / "sig.toml"
+    store.save_session(interests_session(), path, backup=False)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        capture = app.screen.query_one("#capture", Input)
+        capture.value = "saved by the worker"
+        await capture.action_submit()
+        deadline = time.monotonic() + 30
+        while app.dirty or app._seq == 0:
+            assert time.monotonic() < deadline
+            await pilot.pause(0.01)
+        app._write_lock.acquire()  # the worker's save is "in its fsync"
+        released = threading.Timer(0.5, app._write_lock.release)
+        released.start()
+        capture.value = "entered after it"
+        await capture.action_submit()
+        await pilot.pause()  # the item is taken (the signal comes between messages)
+        capture.value = "typed, not entered"
+        app.on_exit_signal(signal.SIGTERM)  # waits for the lock, then writes everything
+        app.on_exit_signal(signal.SIGTERM)  # the second one is ignored
+        assert not store.FileLock(path).path.exists(), "the lock is released before the teardown"
+        saved = store.load_session(path)
+        app.mark_dirty(content=True)  # nothing is saved once the lock is gone
+        assert app._save_timer is None
+        await pilot.pause()
+    released.join()
+    assert app.return_code == 128 + signal.SIGTERM
+    assert [i.text for i in saved.issues[0].interests][-2:] == ["saved by the worker", "entered after it"]
+    assert saved.cursor.capture_draft == "typed, not entered"
+    assert store.stale_temp_files(path) == []
