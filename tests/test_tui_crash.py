@@ -412,3 +412,4 @@ async def test_a_signal_waits_for_the_save_in_flight_then_saves_the_rest(tmp_pat
     assert [i.text for i in saved.issues[0].interests][-2:] == ["saved by the worker", "entered after it"]
     assert saved.cursor.capture_draft == "typed, not entered"
     assert store.stale_temp_files(path) == []
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()], "a watchdog would end the test process"

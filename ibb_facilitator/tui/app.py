@@ -777,9 +777,10 @@ class IbbApp(App[None]):
                 self.file.close()
             self._released = True
         finally:
-            watchdog = threading.Timer(EXIT_GRACE, os._exit, (128 + signum,))
-            watchdog.daemon = True
-            watchdog.start()
+            if not self.is_headless:  # a terminal that may hang the teardown (never in a test)
+                watchdog = threading.Timer(EXIT_GRACE, os._exit, (128 + signum,))
+                watchdog.daemon = True
+                watchdog.start()
             self.exit(return_code=128 + signum)
 
     def run(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
