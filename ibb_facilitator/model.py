@@ -369,6 +369,9 @@ class Cursor(Model):
     issue: str | None = None
     stage: Stage = Stage.ISSUES
     clock: StageClock | None = None  # the stage timer as last set (F2, F3, a stage with a time box)
+    # The capture line's text, typed but not entered, when the app last closed (quit, SIGTERM,
+    # SIGHUP): put back in the capture line on reopen. Where the room was, not a record: no event.
+    capture_draft: Text = ""
 
 
 # --- training: one table of a simulation -------------------------------------------------------

@@ -20,12 +20,13 @@ from __future__ import annotations
 import copyreg
 import errno
 import gc
+import hashlib
 import os
 import re
 import socket
 import stat
 import tempfile
-import hashlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -724,6 +725,10 @@ def _backup(path: Path) -> None:
         tmp.unlink(missing_ok=True)  # a missing backup must not stop the save itself
 
 
+# Tests only (tests/test_tui_crash.py): seconds every save's fsync takes, as on a slow USB stick.
+_TEST_SLOW_FSYNC = float(os.environ.get("IBB_TEST_SLOW_FSYNC") or 0)
+
+
 def write_atomic(path: Path, data: bytes, *, backup: bool = True, hold: Callable[[int], None] | None = None) -> os.stat_result:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one whole.
 
@@ -738,6 +743,8 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, hold: Callable
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        if _TEST_SLOW_FSYNC:
+            time.sleep(_TEST_SLOW_FSYNC)
         os.fsync(fd)
         try:
             os.chmod(tmp, path.stat().st_mode & 0o777)

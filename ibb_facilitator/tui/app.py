@@ -12,6 +12,13 @@ a change to the record (``change``, ``undo``: ``mark_dirty(content=True)``). Whe
 looking (the cursor, the stage timer: ``mark_dirty()``) is saved too, so the file reopens
 there, but without touching the backup: moving around must not cost the last real backup.
 
+Signals: SIGTERM (a shutdown, ``kill``), SIGHUP (the terminal closed: a laptop lid, an SSH
+drop) and SIGINT end the app as Ctrl+Q does, from the event loop (``loop.add_signal_handler``):
+the capture line's text is kept as ``cursor.capture_draft`` (put back on reopen), the session is
+flushed (waiting for a save in flight), the lock released, all before the terminal is touched
+(after SIGHUP it is gone); then the app exits with 128 + the signal's number. A second signal
+meanwhile is ignored; a teardown that hangs on a dead terminal is cut short once the work is safe.
+
 Start-up: ``ibb open FILE`` (``open_in_background=True``) paints ``OpeningScreen`` as its first
 frame, then reads and validates the file on a thread worker and switches to the session (keys
 typed meanwhile are held and replayed; see ``tui/opening.py``). This module imports only Textual
@@ -22,6 +29,8 @@ is imported by ``load_core``, on that worker or on the first call that needs it.
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -84,6 +93,8 @@ def open_file(path: Path, readonly: bool) -> tuple[SessionFile | None, str, list
 
 
 AUTOSAVE_DELAY = 0.2
+EXIT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")  # by name: Windows has no SIGHUP
+EXIT_GRACE = 3.0  # seconds the teardown may take after a signal, once the work is on disk
 
 
 def _count(n: int, word: str) -> str:
@@ -146,6 +157,10 @@ class IbbApp(App[None]):
         self._follower: Any = None  # watch.FileFollower of a read-only session's file
         self._followed_at: datetime | None = None  # when the writer's last save was shown
         self._follow_error = False
+        self._exit_signal: int | None = None  # the signal the app is ending for
+        self._released = False  # the file is closed (its lock released): nothing more is saved
+        self._draft_pending: SessionFile | None = None  # its capture draft is yet to be put back
+        self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
         self._choose_theme(theme)
 
     def _choose_theme(self, name: str) -> None:
@@ -196,6 +211,7 @@ class IbbApp(App[None]):
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._handle_exit_signals()
         if self.new_session is not None:
             from .setup import SetupScreen
 
@@ -288,7 +304,7 @@ class IbbApp(App[None]):
                 opened.close()
 
     async def _loaded_behind(self, screen: OpeningScreen, opened: SessionFile | None, reason: str, problems: list[str]) -> None:
-        if self.opening is not screen or self.screen is not screen:  # quitting, or somehow moved on
+        if self.opening is not screen or self.screen is not screen or self._released:  # quitting, or somehow moved on
             self._held = None
             if opened is not None:
                 opened.close()
@@ -425,6 +441,10 @@ class IbbApp(App[None]):
             self._follow(opened)
         if opened.unsaved:
             self.call_later(self._offer_unsaved, opened)
+        self._draft_pending = None
+        if not opened.readonly and opened.session.cursor.capture_draft:
+            self._draft_pending = opened
+            self.call_after_refresh(self._offer_draft, opened)
         return self.switch_or_push(SessionScreen())
 
     def _offer_unsaved(self, opened: SessionFile) -> None:
@@ -575,7 +595,7 @@ class IbbApp(App[None]):
     def mark_dirty(self, *, content: bool = False) -> None:
         """Save soon. ``content``: the record changed (the next save turns the backup over);
         without it only where the room is looking changed (cursor, timer): saved, backup kept."""
-        if self.readonly or self.file is None:
+        if self.readonly or self.file is None or self._released:
             return
         if content:
             self._content_changes += 1
@@ -601,8 +621,11 @@ class IbbApp(App[None]):
         turns the backup over if it carries any the backup has not been turned over for; the
         count is cumulative, so a newer snapshot landing first does it for an older one."""
         with self._write_lock:
-            if seq < self._written_seq:
-                return  # a newer snapshot already landed
+            if seq < self._seq:
+                # A newer snapshot already landed, or is on its way (its worker waits for this
+                # lock; a flush writes its own): it holds this one's changes. On a slow disk,
+                # writing this one first would hold every newer change back by a whole save.
+                return
             try:
                 data = self._save_cache.render(snapshot)
             except Exception as exc:  # a bug must not pass for a save: say so, and write in full next time
@@ -639,7 +662,7 @@ class IbbApp(App[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.file is None or self.readonly or (not self.dirty and self._written_seq >= self._seq):
+        if self.file is None or self.readonly or self._released or (not self.dirty and self._written_seq >= self._seq):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
         data = dumps_session(self.session).encode("utf-8")
         self._seq += 1
@@ -688,10 +711,7 @@ class IbbApp(App[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def action_quit(self) -> None:  # type: ignore[override]
-        for screen in self.screen_stack:  # an open editor (TA language) keeps what was typed
-            keep = getattr(screen, "keep", None)
-            if callable(keep):
-                keep()
+        self._keep_drafts()
         self.flush()
         if self.save_error and not self.readonly and not self._quit_armed:
             self.notify("Not saved: Ctrl+S to save elsewhere first, or Ctrl+Q again to quit anyway.", severity="error")
@@ -704,6 +724,114 @@ class IbbApp(App[None]):
         self.flush()
         if self.file is not None:
             self.file.close()
+        self._restore_signal_handlers()
+
+    # --- drafts: what was typed and not entered survives quitting ---------------------------------
+
+    def _keep_drafts(self) -> None:
+        """Keep what is typed but not entered: an open editor's text (TA language, through its
+        ``keep``) and the capture line's (``cursor.capture_draft``, offered back on reopen)."""
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep", None)
+            if callable(keep):
+                keep()
+        if self.file is None or self.readonly or self._released:
+            return
+        for screen in self.screen_stack:
+            draft = getattr(screen, "capture_draft", None)
+            if callable(draft):
+                text = draft()
+                if not text and self._draft_pending is self.file:
+                    return  # the draft from last time was not put back yet: it stays
+                if text != self.session.cursor.capture_draft:
+                    self.session.cursor.capture_draft = text
+                    self.mark_dirty()  # where the room was, not a record: the backup stays
+                return
+
+    def _offer_draft(self, opened: SessionFile) -> None:
+        """Put the capture line's kept draft back, once, and say so. Keys typed while the file
+        opened go first: the draft waits for them (and for the session's screen to be on top),
+        and goes into an empty line only. Until then it stays in the file (``_keep_drafts``)."""
+        draft = self.session.cursor.capture_draft
+        if self.file is not opened or not draft or self.readonly or self._released:
+            self._draft_pending = None
+            return
+        put_back = getattr(self.screen, "put_back_draft", None)
+        done = None if self._held is not None or put_back is None else put_back(draft)
+        if done is None:  # not yet: keys being handed over, another screen on top, not mounted
+            self.set_timer(0.2, lambda: self._offer_draft(opened))
+            return
+        self._draft_pending = None
+        self.session.cursor.capture_draft = ""
+        self.mark_dirty()
+        if done:
+            self.notify(f"Your unfinished line was kept: {draft}", title="Capture line", timeout=10)
+        else:  # the line holds something typed meanwhile: the draft is shown, to be typed again
+            self.notify(f"Your unfinished line was kept: {draft}", title="Not put back: the capture line was not empty", severity="warning", timeout=30)
+
+    # --- signals: SIGTERM, SIGHUP and SIGINT end the app as Ctrl+Q does ------------------------
+
+    def _handle_exit_signals(self) -> None:
+        """Handle the exit signals in the event loop; a real run only (tests call the handler)."""
+        import asyncio
+
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for name in EXIT_SIGNALS:
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            try:
+                before = signal.getsignal(signum)
+                loop.add_signal_handler(signum, self.on_exit_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError, OSError):  # Windows, a nested loop
+                continue
+            self._signal_handlers.append((loop, signum, before))
+
+    def _restore_signal_handlers(self) -> None:
+        handlers, self._signal_handlers = self._signal_handlers, []
+        for loop, signum, before in handlers:
+            try:
+                loop.remove_signal_handler(signum)
+                if before is not None:
+                    signal.signal(signum, before)
+            except (RuntimeError, ValueError, OSError, TypeError):
+                pass
+
+    def on_exit_signal(self, signum: int) -> None:
+        """End the app for ``signum``, keeping every word: in the event loop, between messages.
+
+        Everything that matters is done here, before the terminal is touched: drafts kept, the
+        session flushed (after any save in flight: the write lock serializes them), the lock
+        released. A second signal meanwhile queues behind this call and is ignored. Then the app
+        exits with 128 + ``signum`` (``run``); should the teardown hang on a terminal that is gone
+        (SIGHUP), the process ends ``EXIT_GRACE`` seconds later with that code all the same."""
+        if self._exit_signal is not None:
+            return
+        self._exit_signal = signum
+        try:
+            self._keep_drafts()
+            self.flush()
+            self._stop_following()
+            if self.file is not None:
+                self.file.close()
+            self._released = True
+        finally:
+            if not self.is_headless:  # a terminal that may hang the teardown (never in a test)
+                watchdog = threading.Timer(EXIT_GRACE, os._exit, (128 + signum,))
+                watchdog.daemon = True
+                watchdog.start()
+            self.exit(return_code=128 + signum)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """As ``App.run``; after a signal (``on_exit_signal``) the process exits with 128 + its
+        number, as a shell reports a process ended by it (Ctrl+C: 130)."""
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            if self._exit_signal is not None:
+                raise SystemExit(128 + self._exit_signal)
 
     def action_toggle_theme(self) -> None:
         self.theme = "room-dark" if self.theme == "projector" else "projector"

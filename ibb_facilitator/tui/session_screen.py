@@ -603,6 +603,23 @@ class SessionScreen(Screen):
             self._highlight(done.id)
         return True
 
+    def capture_draft(self) -> str:
+        """The capture line's text, typed but not entered ("" for the proposal Ctrl+E put there)."""
+        capture, issue = getattr(self, "_capture", None), self.issue
+        text = capture.value if capture is not None and capture.value.strip() else ""
+        return "" if issue is not None and text == issue.proposal.replace("\n", " ") else text
+
+    def put_back_draft(self, text: str) -> bool | None:
+        """Put a kept draft in the capture line, at its end: False if the line is not empty,
+        None if the screen is not mounted yet."""
+        if getattr(self, "_capture", None) is None:
+            return None
+        if self._capture.value:
+            return False
+        self._capture.value = text.replace("\n", " ")
+        self._capture.cursor_position = len(self._capture.value)
+        return True
+
     @on(LinesInput.Lines, "#capture")
     def pasted_lines(self, event: LinesInput.Lines) -> None:
         self.capture_lines(event.lines)
