@@ -31,7 +31,7 @@ def served_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> P
     return Path(value) if value.strip() else None
 
 
-def confined_save_path(requested: Path | str, session_path: Path | str) -> Path:
+def confined_save_path(requested: Path | str, session_path: Path | str, what: str = "Save as") -> Path:
     """``requested`` as an absolute path directly in ``session_path``'s folder, or ``SaveRefused``.
 
     A relative name is taken in that folder (``copy.toml``). Refused: another folder (``..``,
@@ -43,12 +43,12 @@ def confined_save_path(requested: Path | str, session_path: Path | str) -> Path:
     folder = Path(os.path.realpath(Path(session_path).absolute().parent))
     text = os.fspath(requested)
     if "\x00" in text:
-        raise SaveRefused("Save as: a file name cannot hold a NUL character.")
+        raise SaveRefused(f"{what}: a file name cannot hold a NUL character.")
     given = Path(text).expanduser()
     target = given if given.is_absolute() else folder / given
     where = Path(os.path.realpath(Path(os.path.normpath(target)).parent))
     name = Path(os.path.normpath(target)).name
-    beside = f"This app is served to web browsers: Save as writes only beside the session, in {folder}"
+    beside = f"This app is served to web browsers: {what} works only beside the session, in {folder}"
     if where != folder:
         raise SaveRefused(f"{beside}; not in {where}.")
     if not name or name in (".", "..") or name.startswith("."):
@@ -77,3 +77,12 @@ def save_as_target(requested: Path | str, session_path: Path | str, environ: dic
     if folder is None:
         return Path(requested)
     return confined_save_path(requested, folder / Path(session_path).name)
+
+
+def open_target(requested: Path | str, environ: dict[str, str] | None = None) -> Path:
+    """What Open (the home screen's "Open a session file") may open: ``requested`` in a local
+    app; in a served copy only a session file beside the served one (the same rules as Save As)."""
+    folder = served_folder(environ)
+    if folder is None:
+        return Path(requested)
+    return confined_save_path(requested, folder / "session.toml", what="Open")

@@ -51,3 +51,25 @@ async def test_a_served_copy_saves_as_only_beside_its_session(tmp_path, monkeypa
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.file.path == tmp_path / "copy.toml", "the save beside it")
         await pilot.press("ctrl+q")
+
+
+async def test_a_served_copy_opens_only_files_beside_its_session(tmp_path, monkeypatch):
+    from ibb_facilitator import served
+    from ibb_facilitator.tui.home import HomeScreen
+
+    secret = tmp_path / "elsewhere" / "private.toml"
+    secret.parent.mkdir()
+    shutil.copyfile(EXAMPLE, secret)
+    monkeypatch.setenv(served.SERVED_FOLDER_ENV, str(tmp_path / "served"))
+    (tmp_path / "served").mkdir()
+    app = IbbApp()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        app.screen.action_open_file()
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(secret)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Open works only beside the session" in n.message for n in app._notifications), "the refusal")
+        assert app.file is None
+        await pilot.press("ctrl+q")
+    assert served.open_target(secret, {}) == secret  # a local app opens anything

@@ -79,7 +79,16 @@ class HomeScreen(Screen):
 
     def action_open_file(self) -> None:
         def chosen(value: str | None) -> None:
-            if value and value.strip():
-                self.app.open_session(Path(value.strip()).expanduser())  # type: ignore[attr-defined]
+            if not (value and value.strip()):
+                return
+            from .. import served
+            from ..store import StoreError
+
+            try:  # a served copy (ibb serve --full) opens only the files beside its session
+                target = served.open_target(Path(value.strip()).expanduser())
+            except StoreError as exc:
+                self.app.notify(str(exc), title="Not opened", severity="warning", timeout=10)
+                return
+            self.app.open_session(target)  # type: ignore[attr-defined]
 
         self.app.push_screen(Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen)
