@@ -29,6 +29,7 @@ BENCHES: list[tuple[str, str, int]] = [
     ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen", 240),
     ("room_bench.py", "a save in another process to the room view's refresh", 60),
     ("library_bench.py", "session library: index, list and search 1,000 sessions", 180),
+    ("cli_bench.py", "ibb --version / --help / agendas / validate vs. python -c pass", 60),
 ]
 
 
