@@ -99,6 +99,7 @@ ITEMS = 2_000
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 SYNC_QUERY = b"\x1b[?2026$p"
 QUERIES = re.compile(rb"\x1b\[\?\d+\$p")  # DECRQM: answered here, never shown
+COMPLETE = re.compile(rb"\x1b(\[[0-9;?<=>$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[^\[\]])")  # a whole CSI, OSC or 2-byte sequence
 BURST_GAP = 0.004
 APP_QUIET, FLOOR_QUIET = 0.060, 0.025
 KEY_TIMEOUT = 3.0
@@ -141,6 +142,7 @@ class Terminal:
         self.burst_open = False
         self.last_data = 0.0  # arrival of the last chunk taken from the queue
         self.frames = 0
+        self.sync_frames = 0  # frames the program wrapped in ESC[?2026h..l
         self.reads: list[float] = []  # when each chunk arrived (bursts are counted from these)
         self.closed = False
         self.keys_sent = 0  # the echo app numbers the keys it shows
@@ -204,35 +206,42 @@ class Terminal:
             os.write(self.fd, b"\x1b[?" + mode + (b";2$y" if supported else b";0$y"))
         return QUERIES.sub(b"", data)
 
+    @staticmethod
+    def _split_tail(data: bytes) -> int:
+        """Where an escape sequence cut off by the end of a read begins (len(data) if none)."""
+        cut = data.rfind(b"\x1b")
+        if cut == -1 or len(data) - cut > 32 or COMPLETE.match(data, cut):
+            return len(data)
+        return cut
+
     def _take(self, data: bytes, now: float, on_frame: Callable[[float], None]) -> None:
-        self.pending += data
+        # A query is answered once it is whole: a read can end in the middle of one (Textual
+        # flushes right after ESC[?2026$p), and one cut in two would go unanswered.
+        self.pending = self._answer(self.pending + data)
         if not self.sync:
-            self.pending = self._answer(self.pending)
-            cut = self.pending.rfind(b"\x1b")  # keep a sequence split by the read for the next one
-            if cut != -1 and len(self.pending) - cut < 16 and not re.match(rb"\x1b\[[0-9;?]*[@-~]", self.pending[cut:]):
-                shown, self.pending = self.pending[:cut], self.pending[cut:]
-            else:
-                shown, self.pending = self.pending, b""
-            self.stream.feed(shown)
+            cut = self._split_tail(self.pending)
+            self.stream.feed(self.pending[:cut])
+            self.pending = self.pending[cut:]
             return
         while True:
             if not self.in_frame:
                 start = self.pending.find(SYNC_START)
                 if start == -1:
-                    keep = max(0, len(self.pending) - len(SYNC_START) + 1)
-                    self.stream.feed(self._answer(self.pending[:keep]))
-                    self.pending = self.pending[keep:]
+                    cut = self._split_tail(self.pending)
+                    self.stream.feed(self.pending[:cut])
+                    self.pending = self.pending[cut:]
                     return
-                self.stream.feed(self._answer(self.pending[:start]))
+                self.stream.feed(self.pending[:start])
                 self.pending = self.pending[start + len(SYNC_START):]
                 self.in_frame = True
             end = self.pending.find(SYNC_END)
             if end == -1:
                 return
-            self.stream.feed(self._answer(self.pending[:end]))
+            self.stream.feed(self.pending[:end])
             self.pending = self.pending[end + len(SYNC_END):]
             self.in_frame = False
             self.frames += 1
+            self.sync_frames += 1
             on_frame(now)
 
     def _end_burst(self, on_frame: Callable[[float], None]) -> None:
@@ -494,6 +503,7 @@ class Result:
     bursts: int  # output bursts (>= 4 ms apart) to the finished change
     torn: list[str]
     torn_screen: str = ""
+    lost_screen: str = ""  # the screen when the change did not show in time
 
 
 def run_app_key(term: Terminal, key: Key) -> Result:
@@ -537,7 +547,7 @@ def run_app_key(term: Terminal, key: Key) -> Result:
     torn = [reason for _, _, reason in seen if reason]
     shown = torn_screens[0] if torn_screens else ""
     if not ok:
-        return Result(key.kind, None, len(seen), 0, len(seen), 0, torn, shown)
+        return Result(key.kind, None, len(seen), 0, len(seen), 0, torn, shown, "\n".join(rows))
     # The finished change: the first frame after which the body stayed as it settled.
     index = len(seen)
     for i in range(len(seen) - 1, -1, -1):
@@ -647,7 +657,9 @@ def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeou
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "IBB_BENCH"))}
     env.update(TERM="xterm-256color", COLORTERM="", LINES=str(HEIGHT), COLUMNS=str(WIDTH))
     term = Terminal(argv, sync, env)
-    if not term.pump(lambda: ready(term) and term.quiet_for(0.3)(), timeout, lambda t: None):
+    # With synchronized output asked for, ready means the program uses it (else it never got
+    # the answer to its query, and a frame would be unknowable).
+    if not term.pump(lambda: ready(term) and (not sync or term.sync_frames > 0) and term.quiet_for(0.3)(), timeout, lambda t: None):
         rows = "\n".join(text_rows(term))
         term.close()
         raise RuntimeError(f"{argv[1]} did not get ready in {timeout:.0f} s; screen:\n{rows}")
@@ -772,6 +784,8 @@ def report(app_results: list[Result], floor_results: list[tuple[str, float | Non
     if lost:
         which = ", ".join(f"{n} {k}" for k, n in Counter(r.kind for r in app_results if r.latency is None).items())
         print(f"\n{lost} key(s) never showed their change within {KEY_TIMEOUT:.0f} s (left out of the figures): {which}")
+        first = next(r for r in app_results if r.latency is None)
+        print(f"the screen after the first of them ({first.kind}):\n{first.lost_screen}")
     if torn_examples:
         print(f"\ntorn frames ({len(torn_examples)}), first ones: " + "; ".join(torn_examples[:3]))
     print(f"\ntargets (issue 14): all keys median <= {TARGET_MEDIAN:.0f}x floor, p95 <= {TARGET_P95:.0f}x; stage switch <= {TARGET_STAGE:.0f}x floor median;"
