@@ -498,7 +498,6 @@ class Result:
     kind: str
     latency: float | None  # None: the change never showed (timed out)
     frames: int  # body-changing frames from the key to the finished change
-    late: int  # body-changing frames after it
     raw_frames: int  # every frame (or burst) from the key to the settled screen
     bursts: int  # output bursts (>= 4 ms apart) to the finished change
     torn: list[str]
@@ -547,7 +546,7 @@ def run_app_key(term: Terminal, key: Key) -> Result:
     torn = [reason for _, _, reason in seen if reason]
     shown = torn_screens[0] if torn_screens else ""
     if not ok:
-        return Result(key.kind, None, len(seen), 0, len(seen), 0, torn, shown, "\n".join(rows))
+        return Result(key.kind, None, len(seen), len(seen), 0, torn, shown, "\n".join(rows))
     # The finished change: the first frame after which the body stayed as it settled.
     index = len(seen)
     for i in range(len(seen) - 1, -1, -1):
@@ -555,7 +554,7 @@ def run_app_key(term: Terminal, key: Key) -> Result:
             break
         index = i
     if index == len(seen):  # settled without a frame of its own (cannot be: done needs a frame)
-        return Result(key.kind, None, 0, 0, len(seen), 0, torn, shown)
+        return Result(key.kind, None, 0, len(seen), 0, torn, shown)
     finish = seen[index][0]
     changing, previous = [], before["aspect"]
     for i, (t, aspect, _) in enumerate(seen):
@@ -563,10 +562,9 @@ def run_app_key(term: Terminal, key: Key) -> Result:
             changing.append(i)
         previous = aspect
     frames = sum(1 for i in changing if i <= index)
-    late = sum(1 for i in changing if i > index)
     reads = [t for t in term.reads[reads_before:] if t <= finish]
     bursts = sum(1 for a, b in zip([sent, *reads], reads) if b - a >= BURST_GAP) if reads else 0
-    return Result(key.kind, finish - sent, frames, late, len(seen), max(bursts, 1), torn, shown)
+    return Result(key.kind, finish - sent, frames, len(seen), max(bursts, 1), torn, shown)
 
 
 def run_floor_key(term: Terminal, key: Key) -> float | None:
