@@ -5,7 +5,8 @@ performance budget names. When ``bench/run.py`` runs it, ``IBB_BENCH_SUMMARY`` n
 JSON lines that collects them; run on its own, a benchmark records nothing.
 
 Units: ``"s"`` (value in seconds, shown in ms), ``"B"`` (bytes, shown in MiB), ``"x"`` (a ratio,
-e.g. start-up against a hello-world app, or growth per 10x items). A target is an upper bound in
+e.g. start-up against a hello-world app, or growth per 10x items), ``"n"`` (a count: frames,
+torn frames). A target is an upper bound in
 the same unit; ``None`` means the figure is reported without one.
 """
 
@@ -44,6 +45,8 @@ class Row:
             return f"{ms:,.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
         if self.unit == "B":
             return f"{number / MIB:,.1f} MiB"
+        if self.unit == "n":
+            return f"{number:,.0f}"
         return f"{number:.2f}x"
 
     @property
@@ -52,7 +55,9 @@ class Row:
             return ""
         if self.value is None:
             return "not measured"
-        return "ok" if self.value <= self.target else f"OVER x{self.value / self.target:.1f}"
+        if self.value <= self.target:
+            return "ok"
+        return "OVER" if self.target == 0 else f"OVER x{self.value / self.target:.1f}"
 
 
 def read(path: str) -> list[Row]:
@@ -69,7 +74,7 @@ def read(path: str) -> list[Row]:
 
 def table(rows: list[Row]) -> str:
     head = ("figure", "measured", "target", "verdict", "note")
-    body = [(r.figure, r.shown(r.value), "" if r.target is None else "< " + r.shown(r.target), r.verdict, r.note) for r in rows]
+    body = [(r.figure, r.shown(r.value), "" if r.target is None else ("<= " if r.unit == "n" else "< ") + r.shown(r.target), r.verdict, r.note) for r in rows]
     widths = [max(len(head[i]), *(len(b[i]) for b in body)) if body else len(head[i]) for i in range(4)]
     lines = ["  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(head[:4], widths))) + "  " + head[4]]
     lines.append("-" * len(lines[0]))

@@ -24,7 +24,9 @@
    cached (in a temp folder, after a warm-up run) as it is for an installed app. Both ratios go
    to ``make bench``'s closing table too (``summary.record``; session ready without a target).
 
-2. Key press to refreshed screen with a 2,000-item session loaded, in-process, under
+2. A diagnostic (issue 14): ``terminal_bench.py`` times keys as a person sees them, in a real
+   pseudo-terminal, and is the figure judged; this one, in-process, says where the time goes.
+   Key press to refreshed screen with a 2,000-item session loaded, in-process, under
    ``run_test(size=(160, 45))`` in a fresh process. A scripted, realistic mix of about 200 keys
    (capture an interest, move the highlight, switch stage, cycle the holder, rate a grid cell).
    For each key: the time it is posted to the app -> the first frame (compositor refresh) that
@@ -741,8 +743,9 @@ def _main(args: argparse.Namespace, started: float) -> int:
         cpu_med = statistics.median(used for _, used in pairs)
         ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
         if kind == "all keys":
-            record("tui", f"key -> frame, {KEY_ITEMS:,} items: median", med, "s", TARGET_KEY_MEDIAN_MS / 1000, note=f"CPU {_ms(cpu_med)}; n={len(values)}")
-            record("tui", f"key -> frame, {KEY_ITEMS:,} items: p95", p95, "s", TARGET_KEY_P95_MS / 1000)
+            # A diagnostic only (issue 14): terminal_bench's real-terminal figures are judged.
+            record("tui", f"diagnostic, in-process key -> frame, {KEY_ITEMS:,} items: median", med, "s", None, note=f"CPU {_ms(cpu_med)}; n={len(values)}; judged: terminal_bench")
+            record("tui", f"diagnostic, in-process key -> frame, {KEY_ITEMS:,} items: p95", p95, "s", None, note="judged: terminal_bench")
         rows.append((f"key -> frame, {KEY_ITEMS:,} items: {kind}", f"median {_ms(med)} (CPU {_ms(cpu_med)}), p95 {_ms(p95)} (n={len(values)})",
                      f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))
     live = keys.get("live", [])
@@ -750,8 +753,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         med, p95 = statistics.median(live), _percentile(live, 0.95)
         over = sum(1 for v in live if v > TARGET_KEY_P95_MS / 1000)
         ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
-        record("tui", "typing 10 keys/s, autosave on: median", med, "s", TARGET_KEY_MEDIAN_MS / 1000)
-        record("tui", "typing 10 keys/s, autosave on: p95", p95, "s", TARGET_KEY_P95_MS / 1000)
+        record("tui", "diagnostic, in-process typing 10 keys/s, autosave on: median", med, "s", None, note="judged: terminal_bench")
+        record("tui", "diagnostic, in-process typing 10 keys/s, autosave on: p95", p95, "s", None)
         rows.append((f"typing 10 keys/s, autosave on ({KEY_ITEMS:,} items)",
                      f"median {_ms(med)}, p95 {_ms(p95)}, max {_ms(max(live))}; {over}/{len(live)} keys > 50 ms",
                      f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms", "ok" if ok else "OVER"))

@@ -27,6 +27,21 @@ from . import commands
 
 CORE_COMMANDS = ("new", "open", "agendas", "validate")
 
+#: The one-line help of every command of ``commands/``, in the order ``ibb --help`` lists them.
+#: ``--help`` and a mistyped command show this list without importing the commands' modules
+#: (they import the model, pydantic, the exporters, the library...: ~9x ``python -c pass``);
+#: a test holds it equal to what the modules register.
+SUMMARIES: dict[str, str] = {
+    "diff": "what changed between two versions of a session",
+    "export": "write the minutes or the TA summary of a session",
+    "library": "list and search the sessions in a folder",
+    "review": "read a session (read-only), with a timeline of its changes",
+    "room": "a read-only, big-type view for the wall that follows the session file live",
+    "serve": "serve the room view (or, with --full, the app) to web browsers",
+    "train": "run a training simulation: one table, or prepare a class of N tables",
+    "debrief": "compare the tables of a training class side by side",
+}
+
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
@@ -161,7 +176,8 @@ def command_word(argv: list[str]) -> str | None:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``ibb``; with ``command`` (see ``command_word``), only what it needs:
     a command of this module ("open") or none ("") registers no module of ``commands``, one of
-    theirs registers its own module, and None (help, a typo) registers every command."""
+    theirs registers its own module, and None (help, a typo) lists every command by its name
+    and help (``SUMMARIES``) without importing any module of ``commands``."""
     parser = argparse.ArgumentParser(prog="ibb", description="Run interest-based bargaining sessions and keep the record.")
     parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -179,8 +195,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--read-only", action="store_true", help="look without changing anything")
     p.set_defaults(func=cmd_open)
 
-    if command is None or command not in (*CORE_COMMANDS, ""):
+    if command in commands.COMMANDS:
         commands.register_all(sub, theme, command)
+    elif command not in (*CORE_COMMANDS, ""):
+        for name, summary in SUMMARIES.items():  # listed only: nothing to run
+            sub.add_parser(name, help=summary)
 
     p = sub.add_parser("agendas", help="list the bundled agendas and your own")
     p.set_defaults(func=cmd_agendas)
@@ -203,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     # that pydantic makes for them at its first model (6-16 ms here). Set it to override.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:  # the common case, without building the parser
+        from . import __version__
+
+        print(f"ibb_facilitator {__version__}")
+        return 0
     parser = build_parser(command_word(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -164,3 +164,51 @@ def test_console_script_is_installed() -> None:
         pytest.skip("the ibb console script is not installed in this environment")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60, env=_env())
     assert result.returncode == 0 and result.stdout.strip() == f"ibb_facilitator {__version__}"
+
+
+LEAN_PROBE = """
+import io, json, sys
+from contextlib import redirect_stdout
+import ibb_facilitator.cli as cli
+with redirect_stdout(io.StringIO()):
+    try:
+        code = cli.main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+heavy = {m.split(".")[0] for m in sys.modules} & {"pydantic", "textual", "rich"}
+print(json.dumps({"code": code, "heavy": sorted(heavy | ({"importlib.metadata"} & set(sys.modules))),
+                  "ours": sorted(m for m in sys.modules if m.startswith("ibb_facilitator."))}))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["nosuchcommand"]])
+def test_version_and_help_import_neither_pydantic_nor_textual(argv: list[str]) -> None:
+    """``ibb --version`` and ``ibb --help`` (and a typo's list of commands) load no model, no
+    pydantic, no textual and no command module: issue 14's lean CLI (<= 3x ``python -c pass``)."""
+    import json
+
+    result = subprocess.run([sys.executable, "-c", LEAN_PROBE, *argv], capture_output=True, text=True, timeout=60)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] == (2 if argv == ["nosuchcommand"] else 0), result.stderr
+    assert report["heavy"] == []
+    assert report["ours"] == ["ibb_facilitator.cli", "ibb_facilitator.commands"]
+
+
+def test_the_help_summaries_are_what_the_commands_register() -> None:
+    """``cli.SUMMARIES`` lists the commands for --help without importing them: it must say what
+    each command's module registers, in the order it did when every module was imported."""
+    import argparse
+
+    from ibb_facilitator import commands
+
+    sub = argparse.ArgumentParser().add_subparsers()
+    commands.register_all(sub, argparse.ArgumentParser(add_help=False), None)
+    registered = {action.dest: action.help for action in sub._choices_actions}
+    assert registered == cli.SUMMARIES
+    assert list(registered) == list(cli.SUMMARIES)
+
+
+def test_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    assert version("ibb_facilitator") == __version__
