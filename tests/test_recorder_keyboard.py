@@ -170,7 +170,7 @@ async def test_a_sentence_typed_while_voting_changes_nothing_in_the_session(tmp_
         await type_line(pilot, "Cap K-3 classes", enter=False)
         before = store.dumps_session(app.session)
         await pilot.press("ctrl+r")
-        assert screen.mode == "voting" and screen.has_class("-voting")
+        assert screen.mode == "voting" and screen.query_one("#views").has_class("-scoring")
         assert "VOTING" in str(screen.query_one("#mode-bar").render())
         assert not screen.query_one("#capture-row").display
         await type_line(pilot, "Cap K-3 classes at 20, with a full-time aide", enter=False)

@@ -255,7 +255,10 @@ class SessionScreen(Screen):
         self._issue_statement = self.query_one("#issue-statement", Static)
         self._stepper = self.query_one(Stepper)
         self._views = self.query_one("#views", ContentSwitcher)
-        self._capture = self.query_one("#capture", Input)
+        self._capture = self.query_one("#capture", LinesInput)
+        self._capture_row = self.query_one("#capture-row", Horizontal)
+        # Enter is handled in the same turn that empties the line: one frame, not two
+        self._capture.on_submit = lambda text: self.capture(Input.Submitted(self._capture, text))
         self._timer = self.query_one(StageTimer)
         self._caucus_clock = self.query_one(CaucusClock)
         self._capture_tag = self.query_one("#capture-tag", Label)
@@ -512,8 +515,10 @@ class SessionScreen(Screen):
         """Where the next key goes, said by the whole frame: the capture line (typing), or a
         scoring mode with its own bar and colour."""
         mode = self.mode
-        self.set_class(mode == VOTING, "-voting")
-        self.set_class(mode == RATING, "-rating")
+        # The frame of the stage and the bar say it; not a class on the whole screen, which
+        # restyled every widget (and dropped the grid's renderings): 150-200 ms a switch.
+        self._views.set_class(mode != TYPING, "-scoring")
+        self._capture_row.display = mode == TYPING
         bar = self.query_one("#mode-bar", Static)
         bar.display = mode != TYPING
         if mode == VOTING:
@@ -540,8 +545,9 @@ class SessionScreen(Screen):
     # --- helpers ------------------------------------------------------------------------------
 
     def change(self, label: str, fn, *args, **kwargs):
-        result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
-        self.refresh_all()
+        with self.app.batch_update():  # the change and its repaint: one frame
+            result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
+            self.refresh_all()
         return result
 
     def _list(self) -> OptionList | None:
@@ -738,6 +744,24 @@ class SessionScreen(Screen):
         self._go(issue.id, order[index])
 
     def _go(self, issue_id: str, stage: Stage) -> None:
+        with self.app.batch_update():  # the move and its repaint in as few frames as Textual allows
+            self._move(issue_id, stage)
+
+    def _hold_frame(self) -> None:
+        """No frame until every message this change caused has been handled: showing another
+        stage's view is a layout, which Textual does a message later than the repaints of the
+        stage bar and the capture line, so the first frame was torn (the new stage bar over the
+        old stage's view). The batch ends once the screen's queue has caught up."""
+        app = self.app
+        app._begin_batch()
+
+        def release() -> None:
+            app._end_batch()
+            self.check_idle()
+
+        self.call_after_refresh(release)
+
+    def _move(self, issue_id: str, stage: Stage) -> None:
         self._set_mode(TYPING)  # any move ends voting or rating
         self._clocks[(self.session.cursor.issue, self.stage)] = (self._timer.remaining, False)
         issue = self.session.issue(issue_id)

@@ -203,8 +203,16 @@ class LinesInput(ControlSymbols, Input):
         event.prevent_default()
         await self.action_submit()
 
+    on_submit: Callable[[str], object] | None = None
+    """Called with the line at Enter, in the same turn (one frame for the emptied line and what
+    the item changed); without it, ``Submitted`` is posted."""
+
     async def action_submit(self) -> None:
         text, self.value = self.value, ""
+        if self.on_submit is not None:
+            with self.app.batch_update():
+                self.on_submit(text)
+            return
         self.post_message(self.Submitted(self, text))
 
     def give_back(self, text: str) -> None:
