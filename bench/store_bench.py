@@ -282,7 +282,8 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     del data
     figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
     out["save"] = figures["total"]
-    autosave(session, save_path, runs, out)
+    with _cap_lifted(2 * save_path.stat().st_size):  # opening and the outside-change check read it back
+        autosave(session, save_path, runs, out)
     del session
     gc.collect()
 
