@@ -96,7 +96,7 @@ def inline_table(value: Mapping[str, object]) -> str:
     items = []
     for k, v in value.items():
         kind = type(v)
-        if kind is str and _PLAIN.search(v) is None:  # type: ignore[arg-type]
+        if kind is str and v.isprintable() and '"' not in v and "\\" not in v:  # type: ignore[union-attr]
             items.append(f'{keys.get(k) or key(k)} = "{v}"')
         elif kind is int:
             items.append(f"{keys.get(k) or key(k)} = {v}")
@@ -269,6 +269,15 @@ def prune(data: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
     return out
 
 
+def scalars(value: list[object]) -> str:
+    """``literal(value)`` for a list of scalars, plain strings the short way."""
+    items = [f'"{x}"' if type(x) is str and x.isprintable() and '"' not in x and "\\" not in x else literal(x, inline=True) for x in value]
+    one_line = "[" + ", ".join(items) + "]"
+    if len(one_line) <= _SHORT:
+        return one_line
+    return "[\n" + "".join([f"    {item},\n" for item in items]) + "]"
+
+
 def inline_plan(row: Mapping[str, Any], plan: Plan) -> str:
     """``inline_table(prune(row, plan))``."""
     items = []
@@ -313,9 +322,14 @@ def write_plain(data: Mapping[str, Any], plan: Plan, out: list[str]) -> list[tup
             if not v:
                 if not skip_empty:
                     put(f'{assign}""\n')
+            elif v.isprintable():  # (no control character: faster to ask than _PLAIN)
+                if '"' in v or "\\" in v:
+                    put(f'{assign}"{v.translate(_ONE_LINE)}"\n')
+                else:
+                    put(f'{assign}"{v}"\n')
             elif "\n" in v:
                 put(f'{assign}"""\n{v.translate(_MULTI_LINE)}"""\n')
-            elif _PLAIN.search(v) is None:
+            elif _PLAIN.search(v) is None:  # non-ASCII that is not "printable" (U+00A0...)
                 put(f'{assign}"{v}"\n')
             else:
                 put(f'{assign}"{v.translate(_ONE_LINE)}"\n')
@@ -333,7 +347,7 @@ def write_plain(data: Mapping[str, Any], plan: Plan, out: list[str]) -> list[tup
                 if isinstance(v[0], Mapping):  # plain tables, not a model's: the general way
                     nested.append((f, v)) if _nested(name, v) else _write({name: v}, "", out)
                 else:
-                    put(f"{assign}{literal(v)}\n")  # scalars
+                    put(f"{assign}{scalars(v)}\n")
             elif inline == INLINE_ROW:
                 rows = "".join([f"    {inline_plan(row, sub)},\n" for row in v])
                 put(f"{assign}[\n{rows}]\n")
