@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from . import tomlwrite
 from .model import Event, Issue, Session
-from .store import _prune
+from .store import _no_cycle_collection, plan, session_plan
 
 #: Past this many new events a snapshot passes the events themselves, not copies, and the worker
 #: dumps them (a session just opened: 10,000 events are 30 ms of the UI thread). It may: an event
@@ -62,13 +62,52 @@ class Snapshot:
     last_event: Event | None  # the session's last event at the snapshot
 
 
+#: A list of tables inside an issue with at least this many rows is kept row by row, so that a
+#: change to an issue of 50,000 interests (its stage, one new interest) writes the changed rows
+#: only and joins the others' bytes. Shorter lists are written again with their issue: cheaper
+#: than keeping them.
+ROWS_FROM = 64
+
+
+def _exact(cls: type) -> bool:
+    """Whether two ``model_dump()`` rows of ``cls`` that compare equal are always written the same.
+
+    Not so for a field that may hold a datetime (the same instant in two offsets compares equal)
+    or both an int and a bool (``1 == True``): rows of such classes are never reused by content.
+    """
+    for info in cls.model_fields.values():  # type: ignore[attr-defined]
+        shown = str(info.annotation)
+        if "datetime" in shown or "Stamp" in shown or ("int" in shown and "bool" in shown):
+            return False
+        for arg in getattr(info.annotation, "__args__", ()) or (info.annotation,):
+            if isinstance(arg, type) and hasattr(arg, "model_fields") and not _exact(arg):
+                return False
+    return True
+
+
+def _rows_kept(cls: type) -> frozenset[str]:
+    """The fields of ``cls`` whose rows may be reused by content (lists of an ``_exact`` model)."""
+    from .store import _spec
+
+    return frozenset(name for name, _, nested in _spec(cls) if nested is not None and _exact(nested))
+
+
+_ISSUE_PLAN = plan(Issue)
+_ISSUE_ROWS = _rows_kept(Issue)
+_EVENT_PLAN = plan(Event)
+
+
 def _issue_bytes(data: dict[str, Any]) -> bytes:
-    return tomlwrite.array_table(_prune(data, Issue), "issues").encode("utf-8")
+    out = ["\n[[issues]]\n"]
+    tomlwrite.write_plan(data, _ISSUE_PLAN, "issues", out)
+    return "".join(out).encode("utf-8")
 
 
 def _event_bytes(event: dict[str, Any] | Event) -> bytes:
     data = event if type(event) is dict else event.model_dump()  # type: ignore[union-attr]
-    return tomlwrite.array_table(_prune(data, Event), "events").encode("utf-8")
+    out = ["\n[[events]]\n"]
+    tomlwrite.write_plan(data, _EVENT_PLAN, "events", out)
+    return "".join(out).encode("utf-8")
 
 
 class SaveCache:
@@ -80,12 +119,16 @@ class SaveCache:
         self._events: list[Event] | None = None  # the session's event list the bytes belong to
         self._log: list[bytes] = []  # bytes of _events[0], _events[1]...
         self._log_last: Event | None = None  # _events[len(_log) - 1], to notice a rewritten log
+        # (issue id, field): {row id: (row data, bytes)}, for an issue's long lists (ROWS_FROM).
+        # Reused only when the row's data equals the kept data, so a stale entry is never wrong.
+        self._rows: dict[tuple[str, str], dict[Any, tuple[dict[str, Any], bytes]]] = {}
 
     def clear(self) -> None:
         """Forget everything: the next render writes the whole session (after a failed one)."""
         with self._lock:
             self._issues = {}
             self._events, self._log, self._log_last = None, [], None
+            self._rows = {}
 
     # --- UI thread ----------------------------------------------------------------------------
 
@@ -117,14 +160,56 @@ class SaveCache:
 
     # --- any thread ---------------------------------------------------------------------------
 
+    def _issue(self, data: dict[str, Any]) -> bytes:
+        """``_issue_bytes(data)``, with the rows of its long lists reused where they did not change."""
+        text = ["\n[[issues]]\n"]
+        parts: list[bytes] = []
+        for f, rows in tomlwrite.write_plain(data, _ISSUE_PLAN, text):
+            if f.name in _ISSUE_ROWS and type(rows) is list and len(rows) >= ROWS_FROM:
+                parts.append("".join(text).encode("utf-8"))
+                text = []
+                parts.extend(self._rows_of((data["id"], f.name), rows, f))
+            else:
+                tomlwrite.write_nested(f, rows, "issues", text)
+        parts.append("".join(text).encode("utf-8"))
+        return b"".join(parts)
+
+    def _rows_of(self, where: tuple[str, str], rows: list[dict[str, Any]], f: tomlwrite.Field) -> list[bytes]:
+        with self._lock:
+            kept = self._rows.get(where) or {}
+        full = f"issues.{f.key}"
+        header, sub, write = f"\n[[{full}]]\n", f.sub, tomlwrite.write_plan
+        assert sub is not None
+        fresh: dict[Any, tuple[dict[str, Any], bytes]] = {}
+        out: list[bytes] = []
+        for row in rows:
+            name = row.get("id")
+            hit = kept.get(name)
+            if hit is not None and hit[0] == row:
+                done = hit[1]
+            else:
+                text = [header]
+                write(row, sub, full, text)
+                done = "".join(text).encode("utf-8")
+                hit = (row, done)
+            fresh[name] = hit
+            out.append(done)
+        with self._lock:
+            self._rows[where] = fresh
+        return out
+
     def render(self, snap: Snapshot) -> bytes:
         """The file's bytes for ``snap``: ``store.dumps_session`` of the session then, encoded."""
+        with _no_cycle_collection():
+            return self._render(snap)
+
+    def _render(self, snap: Snapshot) -> bytes:
         issues: list[bytes] = []
         for item in snap.issues:
             if type(item) is bytes:
                 issues.append(item)
                 continue
-            done = _issue_bytes(item.data)  # type: ignore[union-attr]
+            done = self._issue(item.data)  # type: ignore[union-attr]
             issues.append(done)
             with self._lock:
                 self._issues[id(item.issue)] = (item.issue, item.edits, done)  # type: ignore[union-attr]
@@ -136,18 +221,27 @@ class SaveCache:
                 if 0 <= have < len(new):
                     snap.log.extend(new[have:])
                     self._log_last = snap.last_event
-        pruned = _prune({**snap.rest, "issues": [], "events": []}, Session)
-        document: dict[str, Any] = {"schema_version": pruned.pop("schema_version", snap.rest["schema_version"])}
-        for name in Session.model_fields:
-            if name == "issues":
-                if issues:
-                    document[name] = tomlwrite.Written(issues)
-            elif name == "events":
-                if log or new:
-                    document[name] = tomlwrite.Written(log + new)
-            elif name in pruned:
-                document[name] = pruned[name]
-        return b"".join(tomlwrite.dumps_parts(document))
+        # The rest, written in full: what ``dumps_parts`` did with the pruned rest, by plan.
+        rest = {**snap.rest, "issues": [], "events": []}
+        text: list[str] = []
+        parts: list[bytes] = []
+        later = tomlwrite.write_plain(rest, session_plan(), text)
+        for f in session_plan():
+            if f.name == "issues":
+                rows = issues
+            elif f.name == "events":
+                rows = log + new
+            else:
+                for g, value in later:
+                    if g.name == f.name:
+                        tomlwrite.write_nested(g, value, "", text)
+                continue
+            if rows:
+                parts.append("".join(text).encode("utf-8"))
+                text = []
+                parts.extend(rows)
+        parts.append("".join(text).encode("utf-8"))
+        return b"".join(parts)
 
     def dumps(self, session: Session) -> bytes:
         """``snapshot`` and ``render`` in one go, on this thread."""

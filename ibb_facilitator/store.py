@@ -670,6 +670,33 @@ def _prune(data: dict[str, Any], cls: type[BaseModel]) -> dict[str, Any]:
     return out
 
 
+_PLANS: dict[type, tomlwrite.Plan] = {}
+
+
+def plan(cls: type[BaseModel]) -> tomlwrite.Plan:
+    """How ``tomlwrite.write_plan`` writes a ``cls.model_dump()``: ``_prune``'s rules, worked out once."""
+    found = _PLANS.get(cls)
+    if found is None:
+        found = tuple(tomlwrite.field(name, skip, plan(nested) if nested else None) for name, skip, nested in _spec(cls))
+        _PLANS[cls] = found
+    return found
+
+
+def session_plan() -> tomlwrite.Plan:
+    """``plan(Session)`` with ``schema_version`` first (and always written): the file's first line."""
+    found = _PLANS.get(_SESSION_FIRST)
+    if found is None:
+        fields = plan(Session)
+        first = [f._replace(skip_empty=False) for f in fields if f.name == "schema_version"]
+        found = (*first, *(f for f in fields if f.name != "schema_version"))
+        _PLANS[_SESSION_FIRST] = found
+    return found
+
+
+class _SESSION_FIRST:  # the key of ``session_plan`` in ``_PLANS``
+    pass
+
+
 def session_data(session: Session) -> dict[str, Any]:
     """A snapshot of ``session`` as plain data, detached from the live models.
 
@@ -682,9 +709,7 @@ def session_data(session: Session) -> dict[str, Any]:
 def dumps_session(session: Session) -> str:
     """The whole session as TOML text (quit, Save as, tools). Autosave: ``savecache``."""
     with _no_cycle_collection():
-        data = session_data(session)
-        pruned = _prune(data, Session)
-        return tomlwrite.dumps({"schema_version": pruned.pop("schema_version", data["schema_version"]), **pruned})
+        return tomlwrite.dumps_plan(session_data(session), session_plan())
 
 
 def _explain(exc: OSError, path: Path) -> str:

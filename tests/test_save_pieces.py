@@ -1,0 +1,116 @@
+"""The faster save writes the same bytes.
+
+- ``store.dumps_session`` (pruning and writing in one walk, ``tomlwrite.write_plan``) equals the
+  two-step way it replaced (``store._prune`` then ``tomlwrite.dumps``) on generated sessions of
+  a few sizes, on the example file and on sessions full of hostile text.
+- The autosave cache reuses the rows of an issue's long lists by content (``savecache.ROWS_FROM``):
+  its bytes still equal a full dump after every random change and undo (the rules fuzzer, with
+  every list kept row by row), and one change to an issue of many interests writes that row only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from conftest import make_populated
+from test_savecache import CacheMachine, full
+from ibb_facilitator import editing, savecache, store, tomlwrite
+from ibb_facilitator.model import Interest, Session, Stage
+from ibb_facilitator.savecache import SaveCache
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import make_session as generated  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "spring-contract.toml"
+
+
+def two_step(session: Session) -> str:
+    """The way ``dumps_session`` wrote a session before ``write_plan``."""
+    data = session.model_dump()
+    pruned = store._prune(data, Session)
+    return tomlwrite.dumps({"schema_version": pruned.pop("schema_version", data["schema_version"]), **pruned})
+
+
+@pytest.mark.parametrize("items", [30, 300, 2000])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_dumps_session_equals_the_two_step_writer_on_generated_sessions(items: int, seed: int) -> None:
+    session = generated(items, seed)
+    assert store.dumps_session(session) == two_step(session)
+
+
+def test_dumps_session_equals_the_two_step_writer_on_the_example_and_hostile_text() -> None:
+    for session in (store.load_session(EXAMPLE), make_populated()):
+        assert store.dumps_session(session) == two_step(session)
+    session = make_populated()
+    hostile = ['[/foo]', 'a "quoted" \\ back', "tab\there", "new\nline", "\u00a0nbsp", "\u2028sep", "del\x7f", "é 中 🙂", ""]
+    issue = session.issues[0]
+    for text in hostile:
+        if text:
+            editing.add_interest(session, issue.id, text, "mutual")
+    editing.edit_issue(session, issue.id, notes="\n".join(hostile), article="\u00a0\x7f")
+    assert store.dumps_session(session) == two_step(session)
+    assert store.loads_session(store.dumps_session(session)) == session
+
+
+def big_issue_session(interests: int) -> Session:
+    session = make_populated()
+    issue = session.issues[0]
+    issue.interests.extend(Interest(id=f"many-{i}", text=f"Interest {i}: \"planning\" time", holder="mutual") for i in range(interests))
+    issue._edits.n += 1
+    return session
+
+
+def test_one_change_to_a_long_list_writes_only_what_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    session, cache = big_issue_session(300), SaveCache()
+    assert cache.dumps(session) == full(session)
+    issue = session.issues[0]
+    written: list[str] = []
+    real = tomlwrite.write_plan
+
+    def counting(data, plan, name, out):  # type: ignore[no-untyped-def]
+        if name == "issues.interests":
+            written.append(data["id"])
+        return real(data, plan, name, out)
+
+    def saved() -> list[str]:
+        """The interests the cache wrote again for this save; its bytes checked."""
+        written.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(tomlwrite, "write_plan", counting)
+            data = cache.dumps(session)
+        assert data == full(session)
+        return list(written)
+
+    editing.set_stage(session, issue.id, Stage.INTERESTS)
+    assert saved() == []  # the issue's own keys changed: its 300+ interests are reused
+    added = editing.add_interest(session, issue.id, "one more", "mutual")
+    assert saved() == [added.id]
+    middle = issue.interests[150]
+    editing.edit_interest(session, issue.id, middle.id, text="reworded \"in the middle\"")
+    assert saved() == [middle.id]
+    editing.remove_interest(session, issue.id, issue.interests[3].id)
+    assert saved() == []
+
+
+class RowCacheMachine(CacheMachine):
+    """``CacheMachine`` with every list of an issue kept row by row (``ROWS_FROM = 1``)."""
+
+    def __init__(self) -> None:
+        self._rows_from = savecache.ROWS_FROM
+        savecache.ROWS_FROM = 1
+        super().__init__()
+
+    def teardown(self) -> None:
+        try:
+            super().teardown()
+        finally:
+            savecache.ROWS_FROM = self._rows_from
+
+
+RowCacheMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+test_row_cache_state_machine = RowCacheMachine.TestCase
