@@ -8,6 +8,7 @@ longer grow with the items, and that the runs still carry their formatting.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -81,3 +82,20 @@ def test_word_text_with_tabs_line_ends_and_edge_spaces() -> None:
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
     assert any("  two\tcolumns\nand a line  " in t for t in texts), [t for t in texts if "columns" in t]
+
+
+def test_a_word_export_past_its_limit_is_refused_up_front_with_the_way_out(tmp_path, monkeypatch, capsys):
+    """Issue 12.8: 50,000 items took minutes in Word; past the limit it is refused before any work."""
+    from ibb_facilitator import cli, export, store
+    from ibb_facilitator.export import FORMATS
+
+    session = make_session(300)
+    path = tmp_path / "big.toml"
+    store.save_session(session, path, backup=False)
+    monkeypatch.setitem(FORMATS, "docx", dataclasses.replace(FORMATS["docx"], max_items=100))
+    with pytest.raises(export.TooBig, match="limited to 100 items and this session has"):
+        export.render_bytes(session, "docx", "minutes")
+    out = tmp_path / "big.docx"
+    assert cli.main(["export", str(path), "--format", "docx", "-o", str(out)]) == 2
+    assert "export HTML" in capsys.readouterr().err and not out.exists()
+    assert export.render_bytes(session, "html", "minutes")  # HTML has no such limit

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..export import FORMATS, REPORTS, render_bytes
+from ..export import FORMATS, REPORTS, TooBig, render_bytes
 from ..store import StoreError, load_session, mention_unsaved, write_atomic, refuse_overwriting_records
 
 
@@ -32,7 +32,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise StoreError(f"ibb: --format {fmt.name} writes a binary file, not text for the terminal: name it with -o OUT{fmt.suffix}")
     session = load_session(args.file)
     mention_unsaved(Path(args.file), lambda line: print(line, file=sys.stderr))
-    data = render_bytes(session, fmt.name, args.report)
+    try:
+        data = render_bytes(session, fmt.name, args.report)
+    except TooBig as exc:
+        print(f"ibb: {args.file}: {exc}", file=sys.stderr)
+        return 2
     if to_stdout:
         sys.stdout.buffer.write(data)  # text reports are UTF-8 whatever the terminal says
         sys.stdout.flush()
