@@ -14,6 +14,7 @@ import inspect
 
 import pytest
 from textual.app import App
+from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
@@ -23,6 +24,7 @@ USED = [
     (DataTable, ["_data", "_row_locations", "_cell_render_cache", "_row_render_cache", "_row_renderable_cache",
                  "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell"]),
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
+    (Widget, ["_check_refresh"]),  # tui/session_screen.py: a move's repaints reach the screen together
 ]  # fmt: skip
 
 

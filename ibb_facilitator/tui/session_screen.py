@@ -548,6 +548,7 @@ class SessionScreen(Screen):
         with self.app.batch_update():  # the change and its repaint: one frame
             result = self.app.change(label, fn, *args, **kwargs)  # type: ignore[attr-defined]
             self.refresh_all()
+            self._post_refreshes()
         return result
 
     def _list(self) -> OptionList | None:
@@ -744,8 +745,16 @@ class SessionScreen(Screen):
         self._go(issue.id, order[index])
 
     def _go(self, issue_id: str, stage: Stage) -> None:
-        with self.app.batch_update():  # the move and its repaint in as few frames as Textual allows
+        with self.app.batch_update():
             self._move(issue_id, stage)
+            self._post_refreshes()
+
+    def _post_refreshes(self) -> None:
+        """Hand every widget's pending repaint and layout to the screen now, together. Left to
+        each widget's own idle, the stage bar's repaint reached the screen a frame before the new
+        view's layout, and that frame was torn (the new stage bar over the old stage's view)."""
+        for widget in self.walk_children(with_self=False):
+            widget._check_refresh()
 
     def _hold_frame(self) -> None:
         """No frame until every message this change caused has been handled: showing another
