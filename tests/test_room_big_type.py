@@ -100,19 +100,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path) -> None:
     import aiohttp
 
-    from test_serve import DevTools, Served, received_text
+    from test_serve import DevTools, Served, received_text, start_chromium
 
     served = Served(example)
     profile = tmp_path / "chromium-profile"
-    browser = subprocess.Popen(
-        [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
-            f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-            "--window-size=1400,1000", "about:blank",
-        ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    browser = start_chromium(profile, "1400,1000")
     try:
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30

@@ -331,21 +331,27 @@ def received_text(event: dict) -> str:
     return base64.b64decode(payload).decode("utf-8", "replace") if response["opcode"] == 2 else payload
 
 
+def start_chromium(profile: Path, size: str) -> subprocess.Popen:
+    """Headless Debian chromium with its DevTools port written into ``profile``; quiet on a
+    closed network (no background, sync or component traffic)."""
+    return subprocess.Popen(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
+            f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
+            f"--window-size={size}", "about:blank",
+        ],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
 def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Path) -> None:
     import aiohttp
 
     profile = tmp_path / "chromium-profile"
-    browser = subprocess.Popen(
-        [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--mute-audio",
-            f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-            "--window-size=1280,800", "about:blank",
-        ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    browser = start_chromium(profile, "1280,800")
     shot = tmp_path / "serve-room.png"
     try:
         port_file = profile / "DevToolsActivePort"
