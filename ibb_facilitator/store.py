@@ -1244,10 +1244,15 @@ class SessionFile:
                 os.link(found.path, out)  # fails, rather than replaces, if the name is taken
             except FileExistsError:
                 continue
-            except OSError:
-                if os.path.lexists(out):
+            except OSError:  # no hard links here (FAT, some shares): an exclusive copy, synced
+                try:
+                    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+                except FileExistsError:
                     continue
-                out.write_bytes(found.path.read_bytes())
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(found.path.read_bytes())
+                    handle.flush()
+                    os.fsync(handle.fileno())
             found.path.unlink(missing_ok=True)
             self.unsaved = [u for u in self.unsaved if u is not found]
             return out

@@ -166,6 +166,27 @@ def test_keep_both_and_discard(session_file: Path) -> None:
     assert not tmp2.exists() and session_file.read_bytes() == old
 
 
+def test_keep_both_without_hard_links_copies_and_never_overwrites(session_file: Path, monkeypatch) -> None:
+    """A folder without hard links (FAT, some shares): the recovered version is an exclusive,
+    synced copy; a name already taken is skipped, not written over."""
+    import errno
+
+    tmp = interrupted_save(session_file, "Only in the temp file")
+    newer = tmp.read_bytes()
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "hard links not supported")
+
+    monkeypatch.setattr("os.link", no_links)
+    with SessionFile.open(session_file) as opened:
+        found = opened.unsaved[0]
+        taken = session_file.with_name(f"{session_file.stem}-recovered-{found.when:%Y%m%d-%H%M}.toml")
+        taken.write_bytes(b"someone else's file")
+        out = opened.keep_both(found)
+    assert out != taken and taken.read_bytes() == b"someone else's file"
+    assert out.read_bytes() == newer and not tmp.exists()
+
+
 def test_a_temp_file_identical_to_the_session_is_removed(session_file: Path) -> None:
     tmp = session_file.with_name(f".{session_file.name}.abc.tmp")
     tmp.write_bytes(session_file.read_bytes())

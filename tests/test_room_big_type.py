@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -100,21 +99,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path) -> None:
     import aiohttp
 
-    from test_serve import DevTools, Served, received_text, start_chromium
+    from test_serve import DevTools, Served, chromium_page, received_text, start_chromium
 
     served = Served(example)
     profile = tmp_path / "chromium-profile"
     browser = start_chromium(profile, "1400,1000")
     try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert browser.poll() is None, "chromium exited at start"
-            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-            time.sleep(0.1)
-        devtools_port = int(port_file.read_text().split()[0])
-        pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list", timeout=10).read())
-        target = next(p for p in pages if p["type"] == "page")
+        target = chromium_page(profile, browser)
 
         async def drive() -> tuple[tuple[int, int], str, bytes]:
             async with aiohttp.ClientSession() as http, http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:

@@ -345,6 +345,19 @@ def start_chromium(profile: Path, size: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def chromium_page(profile: Path, browser: subprocess.Popen) -> dict:
+    """The DevTools description of the started browser's page (its ``webSocketDebuggerUrl``)."""
+    port_file = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 30
+    while not (port_file.exists() and port_file.read_text().strip()):
+        assert browser.poll() is None, "chromium exited at start"
+        assert time.monotonic() < deadline, "chromium did not open its DevTools port"
+        time.sleep(0.1)
+    devtools_port = int(port_file.read_text().split()[0])
+    pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list", timeout=10).read())
+    return next(p for p in pages if p["type"] == "page")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
 def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Path) -> None:
@@ -354,15 +367,7 @@ def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Pa
     browser = start_chromium(profile, "1280,800")
     shot = tmp_path / "serve-room.png"
     try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert browser.poll() is None, "chromium exited at start"
-            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-            time.sleep(0.1)
-        devtools_port = int(port_file.read_text().split()[0])
-        pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list", timeout=10).read())
-        target = next(p for p in pages if p["type"] == "page")
+        target = chromium_page(profile, browser)
 
         async def drive() -> tuple[str, bytes]:
             async with aiohttp.ClientSession() as http, http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:

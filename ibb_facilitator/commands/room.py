@@ -103,36 +103,27 @@ def cmd_room(args: argparse.Namespace) -> int:
 # --- ibb serve --------------------------------------------------------------------------------
 
 
-def parse_port(text: str) -> int:
-    try:
-        port = int(text, 10)
-    except (TypeError, ValueError):
-        raise ValueError(f"--port {text!r} is not a port number; use a whole number from 1 to 65535") from None
-    if not 1 <= port <= 65535:
-        raise ValueError(f"--port {port} is out of range; use a whole number from 1 to 65535")
-    return port
-
-
-def parse_fontsize(text: str) -> int:
-    low, high = FONTSIZE_RANGE
-    try:
-        size = int(text, 10)
-    except (TypeError, ValueError):
-        raise ValueError(f"--fontsize {text!r} is not a number; use {low} to {high} (pixels)") from None
-    if not low <= size <= high:
-        raise ValueError(f"--fontsize {size} is out of range; use {low} to {high} (pixels)")
-    return size
-
-
-def parse_max_viewers(text: str) -> int:
-    low, high = MAX_VIEWERS_RANGE
+def _whole_number(flag: str, text: str, low: int, high: int, what: str, too_far: str = "") -> int:
+    """``text`` as a whole number from ``low`` to ``high``, or a ValueError that says how to fix it."""
     try:
         n = int(text, 10)
     except (TypeError, ValueError):
-        raise ValueError(f"--max-viewers {text!r} is not a number; use {low} to {high} (browser tabs at once)") from None
+        raise ValueError(f"{flag} {text!r} is not a {what}; use a whole number from {low} to {high}") from None
     if not low <= n <= high:
-        raise ValueError(f"--max-viewers {n} is out of range; use {low} to {high} (each tab is an app process of about 55 MiB)")
+        raise ValueError(f"{flag} {n} is out of range; use a whole number from {low} to {high}{too_far}")
     return n
+
+
+def parse_port(text: str) -> int:
+    return _whole_number("--port", text, 1, 65535, "port number")
+
+
+def parse_fontsize(text: str) -> int:
+    return _whole_number("--fontsize", text, *FONTSIZE_RANGE, "number (pixels)")
+
+
+def parse_max_viewers(text: str) -> int:
+    return _whole_number("--max-viewers", text, *MAX_VIEWERS_RANGE, "number (browser tabs at once)", " (each tab is an app process of about 55 MiB)")
 
 
 def served_env(path: Path) -> dict[str, str]:

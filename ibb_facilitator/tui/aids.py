@@ -16,7 +16,7 @@ from ..capture import parse_action_line, split_owner
 from ..model import ActionKind
 from .modals import Prompt
 from .widgets import LinesInput, RowList
-from .text import join, literal
+from .text import join, literal, one_line
 
 
 class AidList(RowList):
@@ -120,7 +120,7 @@ class ParkingLotScreen(_ListScreen):
     def action_toggle(self) -> None:
         item = self._item()
         if item and self.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved) is not None:
-            self.app.notify(f"{'Resolved' if not item.resolved else 'Open again'}: {item.text[:40]} · Ctrl+Z undoes it", timeout=4)
+            self.app.notify(f"{'Resolved' if not item.resolved else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it", timeout=4)
 
     def action_edit(self) -> None:
         item = self._item()
@@ -178,7 +178,7 @@ class ActionsScreen(_ListScreen):
     def action_toggle(self) -> None:
         item = self._item()
         if item and self.change("action done", editing.edit_action, item.id, done=not item.done) is not None:
-            self.app.notify(f"{'Done' if not item.done else 'Open again'}: {item.text[:40]} · Ctrl+Z undoes it", timeout=4)
+            self.app.notify(f"{'Done' if not item.done else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it", timeout=4)
 
     def action_edit(self) -> None:
         item = self._item()

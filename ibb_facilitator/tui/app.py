@@ -148,6 +148,7 @@ class IbbApp(App[None]):
         self._backed_up = 0
         self._save_cache: SaveCache | None = None  # made in _attach (it needs the session core)
         self._quit_armed = False
+        self._label_of: tuple[Path, str] | None = None  # (file path, its label in the header)
         self.opening: OpeningScreen | None = None  # while a file loads behind the opening screen
         # Keys and pastes typed while a file opens, held until the session is shown (None: not
         # holding), and the ones being handed over (by id), which must pass.
@@ -698,11 +699,19 @@ class IbbApp(App[None]):
             state = f"saved {self.last_saved:%H:%M:%S}"
         else:
             state = "saved"
-        where = self.file.path.name if self.file else ""
-        target = getattr(self.file, "symlink_target", None) if self.file else None
-        if where and target is not None:  # a symlinked session is saved through to its target
-            where += f" → {target}"
+        where = self._file_label()
         self.sub_title = f"{where} · {state}" if where else state
+
+    def _file_label(self) -> str:
+        """The file's name for the header (and, for a symlinked session, where saves go). Found
+        once per file: the title is repainted on every change, and ``symlink_target`` asks the
+        file system (slow on a network share) on the keystroke's path."""
+        if self.file is None:
+            return ""
+        if self._label_of is None or self._label_of[0] != self.file.path:
+            target = self.file.symlink_target
+            self._label_of = (self.file.path, self.file.path.name + (f" → {target}" if target is not None else ""))
+        return self._label_of[1]
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
         """Notices carry names, paths and rule messages with user text in them: never markup."""

@@ -756,20 +756,6 @@ class SessionScreen(Screen):
         for widget in self.walk_children(with_self=False):
             widget._check_refresh()
 
-    def _hold_frame(self) -> None:
-        """No frame until every message this change caused has been handled: showing another
-        stage's view is a layout, which Textual does a message later than the repaints of the
-        stage bar and the capture line, so the first frame was torn (the new stage bar over the
-        old stage's view). The batch ends once the screen's queue has caught up."""
-        app = self.app
-        app._begin_batch()
-
-        def release() -> None:
-            app._end_batch()
-            self.check_idle()
-
-        self.call_after_refresh(release)
-
     def _move(self, issue_id: str, stage: Stage) -> None:
         self._set_mode(TYPING)  # any move ends voting or rating
         self._clocks[(self.session.cursor.issue, self.stage)] = (self._timer.remaining, False)
