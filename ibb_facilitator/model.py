@@ -480,6 +480,16 @@ class Session(Model):
         then mutual."""
         return [p.id for p in self.parties] + [MUTUAL]
 
+    def interest_groups(self, issue: Issue, *, keep_empty: bool = False) -> list[tuple[str, list[Interest]]]:
+        """The interests of ``issue`` by holder, in the one order every view and export uses: each
+        party, then mutual, then any other holder (an id no party has: shown, never dropped).
+        ``keep_empty`` keeps a party's or mutual's group when it has no interest yet (the columns
+        of the room and the session screen); an unknown holder only ever appears with interests."""
+        groups: dict[str, list[Interest]] = {holder: [] for holder in self.holders()}
+        for interest in issue.interests:
+            groups.setdefault(interest.holder, []).append(interest)
+        return [(holder, mine) for holder, mine in groups.items() if mine or keep_empty]
+
     def holder_label(self, holder: str) -> str:
         if holder == MUTUAL:
             return "Mutual"

@@ -143,6 +143,21 @@ def test_lookups(session: Session) -> None:
     assert session.holder_label("ghost") == "ghost"
 
 
+def test_interest_groups_are_parties_then_mutual_then_strays(populated: Session) -> None:
+    pay, time = populated.issues[0], populated.issues[1]
+    groups = populated.interest_groups(pay)
+    assert [(h, [i.text for i in mine]) for h, mine in groups] == [
+        ("labor", ["Keep pay competitive with neighboring districts"]),
+        ("management", ["A budget the town meeting will pass"]),
+        ("mutual", ["Students keep experienced teachers"]),
+    ]
+    assert [h for h, _ in populated.interest_groups(time)] == ["labor"]
+    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [("labor", 1), ("management", 0), ("mutual", 0)]
+    # an interest whose holder no party has (a hand-edited file) is shown last, never dropped
+    time.interests[0].holder = "ghost"
+    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [("labor", 0), ("management", 0), ("mutual", 0), ("ghost", 1)]
+
+
 def test_criteria_for_lists_shared_then_own(populated: Session) -> None:
     issue = populated.issues[0]
     assert [c.id for c in populated.criteria_for(issue)] == ["criterion-1", "criterion-2"]

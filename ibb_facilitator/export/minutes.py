@@ -226,12 +226,7 @@ def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
     if not issue.interests:
         return []
     out: list = [Heading(4, line("Interests"))]
-    holders = session.holders()
-    holders += list(dict.fromkeys(i.holder for i in issue.interests if i.holder not in holders))
-    for holder in holders:
-        mine = [i for i in issue.interests if i.holder == holder]
-        if not mine:
-            continue
+    for holder, mine in session.interest_groups(issue):
         tag = session.holder_tag(holder)
         title = line(strong(session.holder_label(holder)), strong(" ("), strong(tag), strong(")"),
                      strong(": interests every party shares") if holder == MUTUAL else None)

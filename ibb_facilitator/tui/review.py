@@ -350,12 +350,7 @@ class ReviewScreen(Screen):
         option_labels = {o.id: f"O{k}" for k, o in enumerate(issue.options, start=1)}
         if issue.interests:
             rows.append(_header(f"Interests ({len(issue.interests)})"))
-            holders = state.holders()
-            holders += list(dict.fromkeys(i.holder for i in issue.interests if i.holder not in holders))
-            for holder in holders:
-                mine = [i for i in issue.interests if i.holder == holder]
-                if not mine:
-                    continue
+            for holder, mine in state.interest_groups(issue):
                 mutual = holder == MUTUAL
                 title = join(("★ " if mutual else "", "bold $success"), literal(f"{state.holder_label(holder)} ({state.holder_tag(holder)})", "bold underline"), (": interests every party shares" if mutual else "", "italic"))
                 rows.append(Row(title))

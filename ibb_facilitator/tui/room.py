@@ -225,19 +225,22 @@ def build_view(session: Session) -> RoomView:
         agreed = sum(1 for i in issues if i["status"] is IssueStatus.AGREED)
         count_detail = f"{agreed} agreed (TA)" if agreed else ""
     elif stage is Stage.INTERESTS:
+        shown = {i["id"]: i for i in issue["interests"]}
+        by_holder = [
+            (holder, [shown[i.id] for i in mine])
+            for holder, mine in session.interest_groups(session.issue(issue["id"]), keep_empty=True)
+        ]
         holders = [*parties, MUTUAL]
-        by_holder = {h: [i for i in issue["interests"] if i["holder"] == h] for h in holders}
-        strays = [i for i in issue["interests"] if i["holder"] not in by_holder]
-        columns = len(holders) <= 4 and not strays
+        columns = len(by_holder) <= 4 and len(by_holder) == len(holders)  # an unknown holder: one list
         if columns:
-            for holder in holders:
+            for holder, mine in by_holder:
                 kind = "mutual" if holder == MUTUAL else ""
-                items = tuple(Item(i["text"], "", kind) for i in by_holder[holder])
+                items = tuple(Item(i["text"], "", kind) for i in mine)
                 groups.append(Group(f"{name_of(holder)} ({tag_of(holder)})", items, kind))
         else:
             groups = [Group("", tuple(Item(i["text"], tag_of(i["holder"]), "mutual" if i["holder"] == MUTUAL else "") for i in issue["interests"]))]
         count, count_label = len(issue["interests"]), "interests"
-        count_detail = " · ".join(f"{tag_of(h)} {len(by_holder[h])}" for h in holders)
+        count_detail = " · ".join(f"{tag_of(h)} {len(mine)}" for h, mine in by_holder if h in holders)
     elif stage is Stage.OPTIONS:
         ids = [o["id"] for o in issue["options"]]
         rows = []

@@ -387,15 +387,15 @@ class SessionScreen(Screen):
         grouped = self._grouped
         grouped.display = self.grouped
         items.display = not self.grouped
-        holders = self.session.holders()
-        shown = [(self.session.holder_label(h), [i.text for i in issue.interests if i.holder == h]) for h in holders] if self.grouped else None
+        groups = self.session.interest_groups(issue, keep_empty=True) if self.grouped else []
+        shown = [(self.session.holder_label(h), [i.text for i in mine]) for h, mine in groups] if self.grouped else None
         if self.grouped and shown != self._grouped_shown:
             grouped.remove_children()
-            for holder in holders:
+            for holder, mine in groups:
                 column = Vertical(classes="holder-column" + (" mutual" if holder == MUTUAL else ""))
                 grouped.mount(column)
                 column.mount(Label(literal(self.session.holder_label(holder)), classes="holder-title"))
-                column.mount(Static(literal("\n".join(f"• {i.text}" for i in issue.interests if i.holder == holder) or "—"), classes="holder-items"))
+                column.mount(Static(literal("\n".join(f"• {i.text}" for i in mine) or "—"), classes="holder-items"))
         self._grouped_shown = shown
 
     def _option_row(self, option, issue: Issue) -> Content:
