@@ -4,7 +4,7 @@ For sessions of 1,000, 10,000 and 100,000 items (``bench/generate.py``, seed 0) 
 
 - load + validate: ``store.load_session`` on the file (read, parse, validate, integrity), and
   inside the same runs the time spent reading, parsing (``store.parse_toml``: rtoml),
-  validating with pydantic, and checking integrity and rules (``store._session_problems``);
+  validating with pydantic, and checking integrity and rules (``store.session_problems``);
 - dumps: ``store.dumps_session`` (session to TOML text), split into "to dict" (``model_dump``)
   and "prune + TOML text" (``tomlwrite.dumps_plan``, one walk);
 - save: ``store.save_session`` over an existing file, as autosave does (backup link, fsync of
@@ -148,20 +148,21 @@ def _nothing() -> Iterator[None]:
 
 @contextmanager
 def _cap_lifted(size: int) -> Iterator[bool]:
-    """Lift ``store.MAX_BYTES`` for a file above it (so a 100k file can still be measured)."""
-    cap = getattr(store, "MAX_BYTES", None)
+    """Lift ``store.read.MAX_BYTES`` for a file above it (so a 100k file can still be measured)."""
+    cap = getattr(store.read, "MAX_BYTES", None)
     over = cap is not None and size > cap
     if over:
-        store.MAX_BYTES = size + 1
+        store.read.MAX_BYTES = size + 1
     try:
         yield over
     finally:
         if over:
-            store.MAX_BYTES = cap
+            store.read.MAX_BYTES = cap
 
 
-#: The parts of ``store.load_session`` timed inside each load (module attribute -> label).
-LOAD_PARTS = {"read_bytes": "read", "parse_toml": "parse", "validate": "validate", "_session_problems": "integrity"}
+#: The parts of ``store.load_session`` timed inside each load (attribute of ``store.load``, where
+#: ``load_session`` looks them up -> label).
+LOAD_PARTS = {"read_bytes": "read", "parse_toml": "parse", "validate": "validate", "session_problems": "integrity"}
 
 _FRESH_SCRIPT = r"""
 import gc, json, sys, time
@@ -183,7 +184,7 @@ def peak_rss():
 from ibb_facilitator import store
 from store_bench import LOAD_PARTS, Probe
 path, mode = sys.argv[3], sys.argv[4]
-store.MAX_BYTES = max(getattr(store, "MAX_BYTES", 0), int(sys.argv[5]) + 1)
+store.read.MAX_BYTES = max(getattr(store.read, "MAX_BYTES", 0), int(sys.argv[5]) + 1)
 gc.collect()
 before = peak_rss()
 if mode == "tracemalloc":
@@ -194,7 +195,7 @@ if mode == "tracemalloc":
     print(json.dumps({"peak": peak, "kept": current}))
 else:
     probe = Probe()
-    with probe.watching(store, LOAD_PARTS):
+    with probe.watching(store.load, LOAD_PARTS):
         start = time.perf_counter()
         session = store.load_session(path)
         elapsed = time.perf_counter() - start
@@ -289,7 +290,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
 
     # 2. load: first in a fresh process (peak memory, and the first timed run), then in this one.
     log(f"  {items:,} items: load (fresh process, then here)")
-    out["over_cap"] = load_path.stat().st_size > getattr(store, "MAX_BYTES", float("inf"))
+    out["over_cap"] = load_path.stat().st_size > getattr(store.read, "MAX_BYTES", float("inf"))
     load: dict[str, Figure] = defaultdict(Figure)
     fresh = fresh_load(load_path, "rss")
     if isinstance(fresh, dict):
@@ -304,7 +305,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     if runs > 1 and spent < BUDGET_S:
         with _cap_lifted(load_path.stat().st_size):
             more, _ = repeat(lambda: store.load_session(load_path), runs - len(load["total"].values),
-                             lambda probe: probe.watching(store, LOAD_PARTS), budget=BUDGET_S - spent)
+                             lambda probe: probe.watching(store.load, LOAD_PARTS), budget=BUDGET_S - spent)
         for label, figure in more.items():
             load[label].values.extend(figure.values)
     out["load"] = load["total"]

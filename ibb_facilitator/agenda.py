@@ -6,7 +6,11 @@ ground rules, decision rule, stage order and time boxes, meeting days, issues, c
 a training scenario (``kind = "scenario"``, a ``[scenario]`` table) adds the general brief, a
 confidential brief per side, players' roles with their own briefs, timed rounds with new facts
 and confidential updates, a results sheet, debrief questions and facilitator notes
-(``training.py`` runs it; ``docs/trainers-guide.md`` shows a whole pack).
+(its shape and checks are in ``scenario.py``, re-exported here; ``training.py`` runs it;
+``docs/trainers-guide.md`` shows a whole pack).
+
+Loading an agenda file is here (``load_agenda``, ``discover``, ``find``): this module reads files
+through ``store`` (which knows sessions, not agendas), so ``store`` never imports it.
 """
 
 from __future__ import annotations
@@ -15,9 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from typing import Any
-
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from . import paths
 from .model import (
@@ -37,6 +39,8 @@ from .model import (
     WholeNumber,
 )
 from .process import stage_order_problem
+from .scenario import Brief, ResultField, Round, Scenario, ScenarioRole, scenario_problems
+from .store import StoreError, parse_toml, read_text, validate
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "agendas"
 
@@ -74,67 +78,6 @@ class Block(Model):
 class MeetingDay(Model):
     title: Text = Field(min_length=1)
     blocks: list[Block] = []
-
-
-class Brief(Model):
-    """A confidential brief for one party's side (and, with ``role``, for one player on it)."""
-
-    party: Slug
-    role: Text = ""  # empty: the whole side; else a role's id or title on that side
-    title: Text = ""
-    text: Text = Field(min_length=1)
-
-
-class ScenarioRole(Model):
-    """A player's part in a simulation: which side they play for, and their own brief.
-
-    ``side`` names a party id (``labor``, ``management``): a role with no side is refused.
-    """
-
-    id: Slug | None = None  # optional short name a brief's ``role`` may use
-    side: Slug
-    title: Text = Field(min_length=1)  # "Association president"
-    name: Text = ""  # the character: "Joe Castillo"
-    brief: Text = ""  # the role's own confidential instructions (optional)
-
-
-class Round(Model):
-    title: Text = Field(min_length=1)
-    minutes: WholeNumber = Field(ge=1, le=24 * 60)  # the round's time box: required
-    issues: list[Slug] = []  # issue ids in play this round (empty: all)
-    facts: Text = ""  # new facts announced to every table at the start of the round
-    briefs: list[Brief] = []  # confidential updates for one side, from this round on
-
-
-class ResultField(Model):
-    """One line of the results sheet a table fills in at the end."""
-
-    id: Slug
-    label: Text = Field(min_length=1)
-    issue: Slug | None = None  # the issue it records, when it records one
-    hint: Text = ""  # what to write: "% in each year", "yes or no"
-
-
-class Scenario(Model):
-    """A simulation: what everyone reads, what each side (and player) alone reads, the rounds,
-    the results sheet and the debrief. ``scenario_problems`` checks its references."""
-
-    general_brief: Text = Field(min_length=1)
-    briefs: list[Brief] = Field(min_length=1)
-    roles: list[ScenarioRole] = []
-    preparation_minutes: WholeNumber = Field(default=0, ge=0, le=24 * 60)  # the preparation caucus
-    rounds: list[Round] = Field(min_length=1)
-    results_fields: list[ResultField] = []  # a plain line of text, or a table with an id
-    debrief_questions: list[Text] = []
-    facilitator_notes: Text = ""
-
-    @field_validator("results_fields", mode="before")
-    @classmethod
-    def _plain_lines(cls, value: Any) -> Any:
-        """A plain line of text is a field with the id ``result-N`` (N: its place on the sheet)."""
-        if isinstance(value, list):
-            return [{"id": f"result-{n}", "label": item} if isinstance(item, str) else item for n, item in enumerate(value, start=1)]
-        return value
 
 
 class Agenda(Model):
@@ -178,65 +121,11 @@ def agenda_problems(agenda: Agenda) -> list[tuple[str, str]]:
     return problems
 
 
-def scenario_problems(scenario: Scenario, party_ids: list[str], issue_ids: list[str], base: str = "scenario") -> list[tuple[str, str]]:
-    """A scenario's references to parties, roles and issues, as ``(path, message)`` pairs.
-
-    Every party gets a confidential brief of its own; a role plays for a party; a brief's role is
-    a role of that party (when the scenario lists roles); a round or a results line names issues
-    that exist. ``base`` is where the scenario sits in its file (``scenario`` in an agenda).
-    """
-    problems: list[tuple[str, str]] = []
-    parties = ", ".join(party_ids) or "none defined"
-
-    def party_ref(path: str, value: str) -> bool:
-        if value not in party_ids:
-            problems.append((path, f"{value!r} is not one of the parties ({parties})"))
-            return False
-        return True
-
-    role_names: dict[str, set[str]] = {}
-    role_ids: list[str] = []
-    for n, role in enumerate(scenario.roles):
-        path = f"{base}.roles[{n}]"
-        party_ref(f"{path}.side", role.side)
-        if role.id:
-            if role.id in role_ids:
-                problems.append((f"{path}.id", f"duplicate role id {role.id!r}"))
-            role_ids.append(role.id)
-        role_names.setdefault(role.side, set()).update({role.title.casefold(), *([role.id] if role.id else [])})
-
-    def briefs(path: str, items: list[Brief], need_every_side: bool) -> None:
-        sides: set[str] = set()
-        for n, brief in enumerate(items):
-            if not party_ref(f"{path}[{n}].party", brief.party):
-                need_every_side = False  # most likely the missing side, misspelt: one error, here
-                continue
-            if brief.role:
-                known = role_names.get(brief.party, set())
-                if scenario.roles and brief.role.casefold() not in known and brief.role not in known:
-                    problems.append((f"{path}[{n}].role", f"{brief.role!r} is not a role of {brief.party!r} in scenario.roles"))
-            else:
-                sides.add(brief.party)
-        if need_every_side:
-            for party in party_ids:
-                if party not in sides:
-                    problems.append((path, f"no confidential brief for {party!r}: every side needs one (a brief with party = {party!r} and no role)"))
-
-    briefs(f"{base}.briefs", scenario.briefs, need_every_side=True)
-    for n, rnd in enumerate(scenario.rounds):
-        path = f"{base}.rounds[{n}]"
-        for k, ref in enumerate(rnd.issues):
-            if ref not in issue_ids:
-                problems.append((f"{path}.issues[{k}]", f"{ref!r} is not an issue id of this scenario"))
-        briefs(f"{path}.briefs", rnd.briefs, need_every_side=False)
-    field_ids: list[str] = []
-    for n, item in enumerate(scenario.results_fields):
-        if item.id in field_ids:
-            problems.append((f"{base}.results_fields[{n}].id", f"duplicate results field id {item.id!r}"))
-        field_ids.append(item.id)
-        if item.issue is not None and item.issue not in issue_ids:
-            problems.append((f"{base}.results_fields[{n}].issue", f"{item.issue!r} is not an issue id of this scenario"))
-    return problems
+def load_agenda(path: Path | str) -> Agenda:
+    """The agenda in ``path``, checked (``agenda_problems``), or a StoreError naming file and line."""
+    path = Path(path)
+    text = read_text(path)
+    return validate(Agenda, parse_toml(text, str(path)), text, str(path), agenda_problems)
 
 
 @dataclass(frozen=True)
@@ -252,8 +141,6 @@ class AgendaEntry:
 
 def discover(user_dir: Path | None = None) -> list[AgendaEntry]:
     """Every bundled agenda, then the user's own; a user agenda with a bundled name shadows it."""
-    from .store import StoreError, load_agenda  # store imports model only; no cycle at import time
-
     user_dir = paths.user_agenda_dir() if user_dir is None else user_dir
     found: dict[str, AgendaEntry] = {}
     for source, folder in (("bundled", BUNDLED_DIR), ("user", user_dir)):
@@ -270,8 +157,6 @@ def discover(user_dir: Path | None = None) -> list[AgendaEntry]:
 
 def find(name_or_path: str, user_dir: Path | None = None) -> tuple[str, Agenda]:
     """An agenda by name (bundled or user) or by file path. Raises StoreError or LookupError."""
-    from .store import load_agenda
-
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path:
         return candidate.stem, load_agenda(candidate)
@@ -335,4 +220,18 @@ def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date 
     return session
 
 
-__all__ = ["Agenda", "AgendaEntry", "Brief", "ResultField", "Round", "Scenario", "ScenarioRole", "discover", "find", "new_session", "scenario_problems"]
+__all__ = [
+    "Agenda",
+    "AgendaEntry",
+    "Brief",
+    "ResultField",
+    "Round",
+    "Scenario",
+    "ScenarioRole",
+    "agenda_problems",
+    "discover",
+    "find",
+    "load_agenda",
+    "new_session",
+    "scenario_problems",
+]

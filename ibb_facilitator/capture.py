@@ -8,10 +8,10 @@ party's short name (or id), or ``B`` / ``both`` / ``mutual`` for a mutual intere
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
-from .model import MUTUAL, Session
+from .model import MUTUAL, Member, Role, Session
 
 _PREFIX = re.compile(r"^\s*(?:\((?P<paren>[^()\s]{1,12})\)|(?P<colon>[^\s:()]{1,12}):)\s+(?P<rest>\S.*)$", re.DOTALL)
 _MUTUAL_TAGS = {"b", "both", "mutual", "m+u", "joint"}
@@ -48,8 +48,6 @@ def split_due(text: str):
 
     A date that does not exist leaves the text as it is (nothing typed is dropped).
     """
-    from datetime import date
-
     found = _DUE.match(text)
     if not found:
         return text, None
@@ -87,8 +85,6 @@ def members_to_text(members) -> str:
 
 def members_from_text(text: str):
     """Members from ``Name, role, title`` lines; an unknown role word is kept as the title."""
-    from .model import Member, Role
-
     members = []
     for line in text.splitlines():
         if not line.strip():
@@ -136,8 +132,6 @@ DUE_EXAMPLES = "2026-12-01, today, tomorrow, Friday, next Friday, in 2 weeks, 12
 
 
 def _dated(year: int, month: int, day: int):
-    from datetime import date
-
     try:
         return date(year, month, day)
     except ValueError:
@@ -165,8 +159,6 @@ def parse_due(phrase: str, today):
     without a year is the next one to come (today included). A date that does not exist
     (``2026-02-30``, ``2/30``) is not understood.
     """
-    from datetime import date, timedelta
-
     text = " ".join(phrase.strip().casefold().rstrip(".").split())
     if not text:
         return None

@@ -83,7 +83,8 @@ def _kind_of(path: Path) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .process import record_warnings
-    from .store import StoreError, load_agenda, load_session, mention_unsaved
+    from .agenda import load_agenda
+    from .store import StoreError, load_session, mention_unsaved
 
     failed = 0
     for name in args.files:

@@ -27,6 +27,10 @@ is an exact phrase) and ranks with bm25, weighted by kind so a hit in a title or
 statement comes before a passing mention in a note.
 
 No textual or rich here: the CLI and the TUI both use it.
+
+Over 500 lines: one index and what it needs end to end (reading a file into rows, the walk, the
+SQLite schema and its repair when damaged, search, and the listing's filter, sort and cell
+widths); ``Library`` (about 400 lines) holds one connection its parts share.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from typing import Any
 from . import paths
 from .model import IssueStatus, Session
 from .session_days import session_days
-from .store import StoreError, migrate, parse_toml, read_text, validate
+from .store import StoreError, migrate, parse_toml, read_text, session_problems, validate
 
 DB_NAME = "library.sqlite3"
 INDEX_VERSION = 2  # bump when the schema or what is indexed changes: the index is rebuilt
@@ -300,7 +304,7 @@ def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[
             if "schema_version" not in data:
                 return "other", {}, []  # an agenda, or some other TOML file: not a session
             data = migrate(data, path)
-            session = validate(Session, data, text, path, _session_problems)
+            session = validate(Session, data, text, path, session_problems)
         except StoreError as exc:
             return "broken", {"error": "\n".join(exc.lines)}, []
         except (RecursionError, MemoryError, ValueError) as exc:  # belt and braces: list, never stop
@@ -310,14 +314,6 @@ def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[
     finally:
         if gc_was:
             gc.enable()
-
-
-def _session_problems(session: Session) -> list[tuple[str, str]]:
-    """What ``store.load_session`` checks beyond the schema (the store keeps its own private)."""
-    from .model import integrity_problems
-    from .process import rule_problems
-
-    return integrity_problems(session) + rule_problems(session)
 
 
 def _fields(session: Session, mtime_ns: int) -> dict[str, Any]:

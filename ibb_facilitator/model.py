@@ -2,9 +2,18 @@
 
 This module holds data shapes and the invariants of a single file (ids are unique, references
 point at things that exist). The rules of the process (stage order, what counts as consensus,
-which status changes are allowed) live in ``process.py``; loading and saving in ``store.py``.
+which status changes are allowed) live in ``process.py``; loading and saving in ``store/``.
+
+This module is the ground of the import graph: it imports none of ours (``pyproject.toml``'s
+import contracts hold that). Checks that need a shape defined above it (a training table's copy
+of its scenario: ``scenario.py``) are run beside ``integrity_problems`` by whoever loads a file
+(``store.session_problems``).
 
 Never import textual or rich here: the model is shared by the CLI, the exporters and the TUI.
+
+Over 500 lines on purpose: it is the whole file format in one place (every shape a session file
+holds, and ``integrity_problems``, the cross-references between them), the page a reader of
+docs/session-format.md keeps open; split, each part would import the others.
 """
 
 from __future__ import annotations
@@ -622,7 +631,9 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
     Returns ``(path, message)`` pairs with paths like ``issues[2].interests[0].holder``.
 
     Run on every load: the common case (no problem) tests each id and reference with set
-    operations and builds no path; a path is only made for a problem found.
+    operations and builds no path; a path is only made for a problem found. A training table's
+    scenario copy is not checked here but by ``scenario.scenario_copy_problems`` (a load runs
+    both: ``store.session_problems``).
     """
     problems: list[tuple[str, str]] = []
     party_ids = [p.id for p in session.parties]
@@ -783,11 +794,12 @@ def _id_problem_somewhere(session: Session) -> bool:
 
 
 def _training_problems(session: Session, training: TrainingState, party_ref: Any) -> list[tuple[str, str]]:
-    """A table's rounds run in order and do not overlap; reveals name parties; the copied
-    scenario is a valid one for this session's parties and issues (checked in ``training.py``,
-    imported here at call time: it imports this module)."""
-    from .training import scenario_copy_problems
+    """A table's rounds run in order and do not overlap; reveals name parties.
 
+    The scenario the table copied (``training.scenario``: plain data here) is checked where the
+    scenario's shape lives, by ``scenario.scenario_copy_problems``, which a load runs right after
+    these (``store.session_problems``): this module stays at the bottom and imports none of ours.
+    """
     problems: list[tuple[str, str]] = []
     previous_end: datetime | None = None
     for k, rnd in enumerate(training.rounds):
@@ -812,5 +824,4 @@ def _training_problems(session: Session, training: TrainingState, party_ref: Any
         if result.field in seen:
             problems.append((f"training.results[{k}].field", f"results field {result.field!r} is filled in twice"))
         seen.add(result.field)
-    problems.extend(scenario_copy_problems(session, training))
     return problems

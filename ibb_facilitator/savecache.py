@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from . import tomlwrite
 from .model import Event, Issue, Session
-from .store import _no_cycle_collection, plan, session_plan
+from .store import _spec, no_cycle_collection, plan, session_plan
 
 #: Past this many new events a snapshot passes the events themselves, not copies, and the worker
 #: dumps them (a session just opened: 10,000 events are 30 ms of the UI thread). It may: an event
@@ -87,8 +87,6 @@ def _exact(cls: type) -> bool:
 
 def _rows_kept(cls: type) -> frozenset[str]:
     """The fields of ``cls`` whose rows may be reused by content (lists of an ``_exact`` model)."""
-    from .store import _spec
-
     return frozenset(name for name, _, nested in _spec(cls) if nested is not None and _exact(nested))
 
 
@@ -200,7 +198,7 @@ class SaveCache:
 
     def render(self, snap: Snapshot) -> bytes:
         """The file's bytes for ``snap``: ``store.dumps_session`` of the session then, encoded."""
-        with _no_cycle_collection():
+        with no_cycle_collection():
             return self._render(snap)
 
     def _render(self, snap: Snapshot) -> bytes:

@@ -8,7 +8,9 @@ confidential briefs were opened (never their text) and the results sheet as the 
 
 This module changes a session the way ``editing`` does (check first, then change, then log one
 ``Event``; a refused change raises ``RuleError`` and leaves the session untouched) and builds the
-debrief: one ``TableSummary`` per table file, broken files kept with their error.
+debrief: one ``TableSummary`` per table file, broken files kept with their error. The scenario's
+shape, and the check of the copy a table keeps (which ``store`` runs when a file loads), are in
+``scenario.py``.
 
 Never import textual or rich here: ``ibb debrief`` and the exporters use it without the TUI.
 """
@@ -24,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .agenda import Agenda, ResultField, Round, Scenario, new_session, scenario_problems
+from .agenda import Agenda, new_session
 from .editing import RuleError
 from .model import (
     MUTUAL,
@@ -40,6 +42,8 @@ from .model import (
     TrainingState,
     now,
 )
+from .scenario import ResultField, Round, Scenario, role_briefs
+from .store import StoreError, load_session
 
 #: Table files in a class folder are named like this (``ibb train --tables N``).
 TABLE_FILE = "table-{n}.toml"
@@ -66,33 +70,6 @@ def _clean(value: Any) -> Any:
 def embed(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the plain data a table's file keeps (``training.scenario``)."""
     return _clean(scenario.model_dump(mode="json"))
-
-
-def scenario_copy_problems(session: Session, training: TrainingState) -> list[tuple[str, str]]:
-    """Problems with the scenario copied into a table file, as ``(path, message)`` pairs."""
-    base = "training.scenario"
-    try:
-        scenario = Scenario.model_validate(training.scenario)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False):
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
-            message = "required field is missing" if error["type"] == "missing" else error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = "unknown field (a typo?)"
-            problems.append((base + where, message))
-        return problems
-    problems = scenario_problems(scenario, [p.id for p in session.parties], [i.id for i in session.issues], base)
-    if len(training.rounds) > len(scenario.rounds):
-        problems.append(("training.rounds", f"{len(training.rounds)} rounds run, but the scenario has {len(scenario.rounds)}"))
-    fields = {f.id for f in scenario.results_fields}
-    for k, result in enumerate(training.results):
-        if result.field not in fields:
-            problems.append((f"training.results[{k}].field", f"{result.field!r} is not a field of the scenario's results sheet"))
-    for k, reveal in enumerate(training.reveals):
-        if reveal.role and not any(label == reveal.role for label, _ in role_briefs(scenario, reveal.party)):
-            problems.append((f"training.reveals[{k}].role", f"{reveal.role!r} has no brief on {reveal.party!r}'s side"))
-    return problems
 
 
 def scenario_of(session: Session) -> Scenario:
@@ -237,18 +214,6 @@ def side_briefs(scenario: Scenario, party_id: str, rounds_started: int = 0) -> l
         for brief in rnd.briefs:
             if brief.party == party_id and not brief.role:
                 found.append((brief.title or f"{rnd.title}: new confidential instructions", brief.text))
-    return found
-
-
-def role_briefs(scenario: Scenario, party_id: str) -> list[tuple[str, str]]:
-    """``(label, text)`` of each player's own brief on a side: the role's title (and name)."""
-    found: list[tuple[str, str]] = []
-    for role in scenario.roles:
-        if role.side == party_id and role.brief:
-            found.append((f"{role.title}" + (f" ({role.name})" if role.name else ""), role.brief))
-    for brief in scenario.briefs:
-        if brief.party == party_id and brief.role:
-            found.append((brief.title or brief.role, brief.text))
     return found
 
 
@@ -502,8 +467,6 @@ def table_files(folder: Path) -> list[Path]:
 
 def load_class(folder: Path | str, files: Iterable[Path] | None = None) -> ClassDebrief:
     """Every table in ``folder``: a summary for each good one, the error of each broken one."""
-    from .store import StoreError, load_session
-
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"{folder}: not a folder (give the folder `ibb train --tables N -o DIR` made)")

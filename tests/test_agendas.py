@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ibb_facilitator import agenda, cli, store
-from ibb_facilitator.agenda import BUNDLED_DIR, Agenda
+from ibb_facilitator.agenda import BUNDLED_DIR, Agenda, load_agenda
 from ibb_facilitator.model import JOINT, Method, Role, Side, Stage
-from ibb_facilitator.store import StoreError, load_agenda
+from ibb_facilitator.store import StoreError
 
 EXPECTED = {
     "contract-negotiation": "negotiation",

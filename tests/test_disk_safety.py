@@ -335,7 +335,7 @@ def test_reads_are_bounded_by_bytes_read_not_st_size(tmp_path: Path, monkeypatch
     """A file that reports a small size but holds more (growing, or a file system that says 0)."""
     path = tmp_path / "grows.toml"
     path.write_bytes(b"# x\n" * 1000)
-    monkeypatch.setattr(store, "MAX_BYTES", 100)
+    monkeypatch.setattr(store.read, "MAX_BYTES", 100)
     real_fstat = os.fstat
 
     def small(fd: int) -> os.stat_result:

@@ -65,12 +65,12 @@ def ours(source: str | bytes) -> tuple[str, Any]:
 @contextmanager
 def small_pieces(size: int = 0) -> Iterator[None]:
     """Cut at every top-level ``[[name]]`` header (hypothesis cannot use monkeypatch)."""
-    chunk = store.CHUNK
-    store.CHUNK = size
+    chunk = store.read.CHUNK
+    store.read.CHUNK = size
     try:
         yield
     finally:
-        store.CHUNK = chunk
+        store.read.CHUNK = chunk
 
 
 def same_as_tomli(text: str) -> None:

@@ -184,7 +184,7 @@ def test_permission_denied_on_save_is_explained(populated: Session, session_file
     def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(store.write.tempfile, "mkstemp", refused)
     with pytest.raises(SaveError) as caught:
         store.save_session(populated, session_file)
     assert caught.value.lines == [f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on disk is intact."]
@@ -202,7 +202,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(populated: Session,
         raise OSError(code, os.strerror(code))
 
     if target == "mkstemp":
-        monkeypatch.setattr(store.tempfile, "mkstemp", failing)
+        monkeypatch.setattr(store.write.tempfile, "mkstemp", failing)
     else:
         monkeypatch.setattr(os, target, failing)
     editing.add_parking(populated, "Unsaved")
@@ -393,8 +393,8 @@ def test_migrations_are_applied_in_order(populated: Session, monkeypatch: pytest
         return data
 
     assert old_text.startswith(f"schema_version = {SCHEMA_VERSION}\n") and SCHEMA_VERSION == 2
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store, "MIGRATIONS", {2: two_to_three, 3: three_to_four})
+    monkeypatch.setattr(store.migration, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store.migration, "MIGRATIONS", {2: two_to_three, 3: three_to_four})
     loaded = store.loads_session(old_text, "old.toml")
     assert loaded.title == populated.title
     assert loaded.location == populated.location + " (migrated)"
@@ -403,8 +403,8 @@ def test_migrations_are_applied_in_order(populated: Session, monkeypatch: pytest
 
 
 def test_a_missing_migration_is_reported(populated: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store, "MIGRATIONS", {})
+    monkeypatch.setattr(store.migration, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store.migration, "MIGRATIONS", {})
     with pytest.raises(StoreError, match="no migration from schema_version 2"):
         store.loads_session(store.dumps_session(populated), "s.toml")
 
@@ -596,7 +596,7 @@ def test_bad_files_give_one_clear_line(tmp_path: Path, make, expected: str) -> N
 def test_too_large_file(tmp_path: Path, populated: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.toml"
     store.save_session(populated, path)
-    monkeypatch.setattr(store, "MAX_BYTES", 100)
+    monkeypatch.setattr(store.read, "MAX_BYTES", 100)
     with pytest.raises(StoreError) as caught:
         store.load_session(path)
     assert len(caught.value.lines) == 1

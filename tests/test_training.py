@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from ibb_facilitator import cli, editing, store, training
-from ibb_facilitator.agenda import BUNDLED_DIR
+from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.editing import RuleError
 from ibb_facilitator.export import debrief as debrief_export
 from ibb_facilitator.model import MUTUAL, Method, Response, Session, Stage
-from ibb_facilitator.store import StoreError, load_agenda
+from ibb_facilitator.store import StoreError
 
 SCENARIOS = ["scenario-early-buses", "scenario-alder-springs", "scenario-maple-valley"]
 EST = timezone(timedelta(hours=-5))

@@ -10,9 +10,8 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from ibb_facilitator import store, training
-from ibb_facilitator.agenda import BUNDLED_DIR
+from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.model import MUTUAL, Session, Stage
-from ibb_facilitator.store import load_agenda
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, Confirm
 from ibb_facilitator.tui.session_screen import SessionScreen
