@@ -21,8 +21,12 @@ run: $(STAMP)
 	@test -f out/demo-session.toml || cp examples/spring-contract.toml out/demo-session.toml
 	$(VENV)/bin/ibb open out/demo-session.toml
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(PY) -m pytest -q -n 2
+
+# The import contracts in pyproject.toml ([tool.importlinter]): no circle, no upward import.
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 
 # Debian's chromium, for the tests that open exported HTML and the served room view.
 # Where it cannot be installed (no root, no apt), those tests are skipped and say why.
