@@ -4,6 +4,9 @@ Each function changes the session in place, appends one ``Event`` to ``session.e
 append-only log a review replays) and returns what it created or changed. A change the rules
 forbid raises ``RuleError`` with a sentence to show the room; the session is then untouched.
 The TUI calls these and nothing else to change a session.
+
+Over 500 lines on purpose: one flat list of verbs, one per change the room makes, each short;
+a reader looks one up by name, and split by stage they would share the same few helpers.
 """
 
 from __future__ import annotations

@@ -35,6 +35,9 @@ not exist) are skipped and counted, never fatal.
 
 ``state_at`` takes the events in log order up to the first one later than the moment asked for,
 so a clock that jumped backwards never mixes a later change into an earlier state.
+
+Over 500 lines on purpose: one function per kind of event ``editing`` logs (``_APPLY``), beside each
+other so a new verb there has its replay found (and written) in one place.
 """
 
 from __future__ import annotations
