@@ -36,7 +36,7 @@ from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.opening import OpeningScreen
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "spring-contract.toml"
@@ -257,7 +257,7 @@ NEVER_FOR_OPEN = ("docx", "lxml", "watchfiles", "sqlite3", "textual_serve", "aio
                   "ibb_facilitator.export", "ibb_facilitator.library", "ibb_facilitator.agenda", "ibb_facilitator.tui.library",
                   "ibb_facilitator.tui.training", "ibb_facilitator.tui.home", "ibb_facilitator.tui.setup")
 NOT_BEFORE_FIRST_FRAME = ("pydantic", "ibb_facilitator.model", "ibb_facilitator.store", "ibb_facilitator.editing",
-                          "ibb_facilitator.tui.session_screen", "ibb_facilitator.tui.modals", "importlib.metadata")
+                          "ibb_facilitator.tui.session", "ibb_facilitator.tui.modals", "importlib.metadata")
 
 
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:

@@ -32,6 +32,7 @@ import gc
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
+from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
 from .theme import THEMES
 
@@ -153,6 +155,7 @@ class IbbApp(App[None]):
         # Keys and pastes typed while a file opens, held until the session is shown (None: not
         # holding), and the ones being handed over (by id), which must pass.
         self._held: list[events.Key | events.Paste] | None = None
+        self._replayed: weakref.WeakSet[events.Event] = weakref.WeakSet()  # held keys handed over now
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
         self._follower: Any = None  # watch.FileFollower of a read-only session's file
@@ -162,6 +165,8 @@ class IbbApp(App[None]):
         self._released = False  # the file is closed (its lock released): nothing more is saved
         self._draft_pending: SessionFile | None = None  # its capture draft is yet to be put back
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
+        # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
+        self.session_changes = ChangeFeed()
         self._choose_theme(theme)
 
     def _choose_theme(self, name: str) -> None:
@@ -283,7 +288,7 @@ class IbbApp(App[None]):
         opened: SessionFile | None = None
         try:
             load_core()  # the screen says "Loading the program…" from the start
-            from . import session_screen  # noqa: F401 - its import (~30 ms) is done here, not on the UI thread
+            from . import session  # noqa: F401 - its import (~30 ms) is done here, not on the UI thread
 
             screen.post_message(screen.Progress("Reading and checking the file…"))
             opened, reason, problems = open_file(path, readonly)
@@ -340,7 +345,7 @@ class IbbApp(App[None]):
         """While a file opens (and its held keys are handed over), keys and pastes are held in
         order; a priority key (Ctrl+Q) still acts at once."""
         if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            if getattr(event, "ibb_replayed", False):  # a held key, handed over now: acts as typed
+            if event in self._replayed:  # a held key, handed over now: acts as typed
                 self._passing = True
                 try:
                     await super().on_event(event)
@@ -370,7 +375,7 @@ class IbbApp(App[None]):
             while self._held:
                 event = self._held.pop(0)
                 again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
-                again.ibb_replayed = True  # type: ignore[attr-defined]
+                self._replayed.add(again)
                 self.post_message(again)
                 deadline = time.monotonic() + 0.5
                 quiet = 0
@@ -413,7 +418,7 @@ class IbbApp(App[None]):
         """Make ``opened`` the app's session and show it; awaitable. ``collect=False``: the
         caller has already frozen the heap (see ``_load_behind``) and remembers the file."""
         load_core()
-        from .session_screen import SessionScreen
+        from .session import SessionScreen
 
         self._stop_following()
         if self.file is not None:
@@ -528,9 +533,7 @@ class IbbApp(App[None]):
         self.session = message.opened.session = message.session
         self._followed_at = datetime.now()
         self._paint_title()
-        for screen in self.screen_stack:
-            if hasattr(screen, "refresh_all"):
-                screen.refresh_all()  # type: ignore[attr-defined]
+        self.announce(SessionChanged("the writer's save"))
 
     def switch_or_push(self, screen: Screen) -> Any:
         """Show ``screen`` in place of the current one (or above the default screen); awaitable."""
@@ -560,7 +563,9 @@ class IbbApp(App[None]):
     # --- changes, undo, autosave --------------------------------------------------------------
 
     def change(self, label: str, fn, *args, **kwargs):
-        """Apply one ``editing`` change; on a rule error, say why and leave the session as it was."""
+        """Apply one ``editing`` change, log it (undo) and announce it (``SessionChanged``: what
+        shows the session repaints). On a rule error, say why and leave the session as it was
+        (None). The change's result, or True."""
         from pydantic import ValidationError
 
         from .. import editing
@@ -583,15 +588,25 @@ class IbbApp(App[None]):
         # logged, but it does not turn the backup over (walking the stages must not cost the
         # user their last real backup).
         self.mark_dirty(content=fn is not editing.set_stage)
+        self.announce(SessionChanged(label))
         return True if result is None else result
 
     def undo(self) -> str | None:
+        """Take the last change back (announced as a ``SessionChanged``); its label, or None."""
         if self.readonly:
             return None
         label = self.history.undo(self.session)
         if label:
             self.mark_dirty(content=True)
+            self.announce(SessionChanged(f"undo {label}"))
         return label
+
+    def announce(self, message: SessionChanged) -> None:
+        """Hand ``message`` to everything that shows the session (``session_changes``), now, and
+        their repaints to their screens together: the change and all it repaints are one frame."""
+        with self.batch_update():
+            for screen in self.session_changes.publish(message):
+                post_refreshes(screen)
 
     def mark_dirty(self, *, content: bool = False) -> None:
         """Save soon. ``content``: the record changed (the next save turns the backup over);
@@ -871,8 +886,7 @@ class IbbApp(App[None]):
             recent.remember(self.file.path)
             self._paint_title()
             self.notify(f"Saved to {self.file.path}; changes now go there.")
-            if hasattr(self.screen, "refresh_all"):
-                self.screen.refresh_all()  # type: ignore[attr-defined]
+            self.announce(SessionChanged("saved elsewhere"))  # no longer read-only: the banner goes
 
         self.push_screen(Prompt("Save the session to a new file", suggestion, hint="Enter saves · Esc cancels"), chosen)
 
