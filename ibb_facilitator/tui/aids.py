@@ -20,8 +20,8 @@ from ..model import ActionKind
 from .app import IbbApp
 from .messages import SessionChanged
 from .modals import Prompt
-from .widgets import LinesInput, RowList
 from .text import join, literal, one_line
+from .widgets import LinesInput, RowList
 
 
 class AidList(RowList):
@@ -56,7 +56,8 @@ class _ListScreen(ModalScreen[None]):
             yield Label(self.TITLE, classes="dialog-title", id="list-title")
             yield AidList(id="aid-list")
             yield LinesInput(placeholder=self.PLACEHOLDER, id="aid-capture", split=True)
-            yield Label("Enter adds · ↑↓ point · Ctrl+D done · Ctrl+E edit · Ctrl+O owner · Esc closes", classes="dialog-hint")
+            hint = "Enter adds · ↑↓ point · Ctrl+D done · Ctrl+E edit · Ctrl+O owner · Esc closes"
+            yield Label(hint, classes="dialog-hint")
 
     @property
     def session(self):
@@ -126,7 +127,19 @@ class ParkingLotScreen(_ListScreen):
         rows = []
         for item in self.session.parking_lot:
             box = "☑ " if item.resolved else "☐ "
-            rows.append((item.id, join((box, "bold"), literal(item.text, "dim strike" if item.resolved else ""), (f"  — {item.owner}" if item.owner else "  — no owner yet", "italic" if item.owner else "dim $warning"))))
+            rows.append(
+                (
+                    item.id,
+                    join(
+                        (box, "bold"),
+                        literal(item.text, "dim strike" if item.resolved else ""),
+                        (
+                            f"  — {item.owner}" if item.owner else "  — no owner yet",
+                            "italic" if item.owner else "dim $warning",
+                        ),
+                    ),
+                )
+            )
         self.fill(rows)
 
     @on(Input.Submitted, "#aid-capture")
@@ -134,7 +147,9 @@ class ParkingLotScreen(_ListScreen):
         if not event.value.strip():
             return True
         text, owner = split_owner(event.value)
-        if not self.added(self.app.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id)):
+        if not self.added(
+            self.app.change("park an item", editing.add_parking, text, owner=owner, issue_id=self.issue_id)
+        ):
             self.capture.give_back(event.value)  # refused: back in the line to be fixed
             return False
         return True
@@ -145,18 +160,31 @@ class ParkingLotScreen(_ListScreen):
 
     def action_toggle(self) -> None:
         item = self._item()
-        if item and self.app.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved) is not None:
-            self.app.notify(f"{'Resolved' if not item.resolved else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it", timeout=4)
+        if (
+            item
+            and self.app.change("resolve parking item", editing.edit_parking, item.id, resolved=not item.resolved)
+            is not None
+        ):
+            self.app.notify(
+                f"{'Resolved' if not item.resolved else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it",
+                timeout=4,
+            )
 
     def action_edit(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(Prompt("Edit the parking-lot item", item.text), lambda v: v and self.app.change("edit parking item", editing.edit_parking, item.id, text=v))
+            self.app.push_screen(
+                Prompt("Edit the parking-lot item", item.text),
+                lambda v: v and self.app.change("edit parking item", editing.edit_parking, item.id, text=v),
+            )
 
     def action_owner(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(Prompt("Who owns it?", item.owner), lambda v: v is not None and self.app.change("parking owner", editing.edit_parking, item.id, owner=v))
+            self.app.push_screen(
+                Prompt("Who owns it?", item.owner),
+                lambda v: v is not None and self.app.change("parking owner", editing.edit_parking, item.id, owner=v),
+            )
 
 
 class ActionsScreen(_ListScreen):
@@ -173,8 +201,20 @@ class ActionsScreen(_ListScreen):
         for item in self.session.actions:
             box = "☑ " if item.done else "☐ "
             kind = "INFO " if item.kind is ActionKind.INFO_REQUEST else ""
-            tail = "".join([f"  — {item.owner}" if item.owner else "", f"  due {item.due:%a %d %b %Y}" if item.due else ""])
-            rows.append((item.id, join((box, "bold"), (kind, "bold $secondary"), literal(item.text, "dim strike" if item.done else ""), literal(tail, "italic"))))
+            tail = "".join(
+                [f"  — {item.owner}" if item.owner else "", f"  due {item.due:%a %d %b %Y}" if item.due else ""]
+            )
+            rows.append(
+                (
+                    item.id,
+                    join(
+                        (box, "bold"),
+                        (kind, "bold $secondary"),
+                        literal(item.text, "dim strike" if item.done else ""),
+                        literal(tail, "italic"),
+                    ),
+                )
+            )
         self.fill(rows)
         kind = "information request" if self.kind is ActionKind.INFO_REQUEST else "action item"
         self.capture.placeholder = f"New {kind}, then Enter (“… @ owner due 2026-12-01”; Ctrl+T switches kind)"
@@ -192,7 +232,15 @@ class ActionsScreen(_ListScreen):
             self.app.notify(f"Not added: {line.error}", title="Due date", severity="warning", timeout=8)
             self.capture.give_back(event.value)
             return False
-        added = self.app.change("add action", editing.add_action, line.text, kind=self.kind, owner=line.owner, due=line.due, issue_id=self.issue_id)
+        added = self.app.change(
+            "add action",
+            editing.add_action,
+            line.text,
+            kind=self.kind,
+            owner=line.owner,
+            due=line.due,
+            issue_id=self.issue_id,
+        )
         if not self.added(added):
             self.capture.give_back(event.value)  # refused: back in the line to be fixed
             return False
@@ -205,14 +253,22 @@ class ActionsScreen(_ListScreen):
     def action_toggle(self) -> None:
         item = self._item()
         if item and self.app.change("action done", editing.edit_action, item.id, done=not item.done) is not None:
-            self.app.notify(f"{'Done' if not item.done else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it", timeout=4)
+            self.app.notify(
+                f"{'Done' if not item.done else 'Open again'}: {one_line(item.text, 40)} · Ctrl+Z undoes it", timeout=4
+            )
 
     def action_edit(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(Prompt("Edit the action", item.text), lambda v: v and self.app.change("edit action", editing.edit_action, item.id, text=v))
+            self.app.push_screen(
+                Prompt("Edit the action", item.text),
+                lambda v: v and self.app.change("edit action", editing.edit_action, item.id, text=v),
+            )
 
     def action_owner(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(Prompt("Who owns it?", item.owner), lambda v: v is not None and self.app.change("action owner", editing.edit_action, item.id, owner=v))
+            self.app.push_screen(
+                Prompt("Who owns it?", item.owner),
+                lambda v: v is not None and self.app.change("action owner", editing.edit_action, item.id, owner=v),
+            )

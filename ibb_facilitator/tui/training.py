@@ -19,6 +19,8 @@ Every change goes through ``IbbApp.change`` with a function of ``training.py`` (
 autosave); the round bar and the session screen repaint on its ``SessionChanged``. This module
 holds no rule. Every user string is shown through ``literal``. Its screens' CSS is in
 ``training.tcss``; the round bar's, a part of the session screen, in ``session/session.tcss``.
+Longer than most files (about 600 lines) because it holds every screen a table sees in training,
+each of them small.
 """
 
 from __future__ import annotations
@@ -122,7 +124,11 @@ class RoundBar(Static):
                     if number not in self._warned:
                         self._warned.add(number)
                         self.app.bell()
-                        self.app.notify(f"Round {number} time is up. F10: the next round or the end.", title="Time", severity="warning")
+                        self.app.notify(
+                            f"Round {number} time is up. F10: the next round or the end.",
+                            title="Time",
+                            severity="warning",
+                        )
             following = "next round" if number < total else "end"
             parts.append((f" · F10 {following}", ""))
         self.set_class(over, "-over")
@@ -201,9 +207,16 @@ class RoundFactsScreen(_TextPanel):
             sections.append(("Issues in play this round", "\n".join(f"• {s}" for s in statements)))
         if any(b for b in spec.briefs):
             sides = sorted({training.side_label(session, b.party) for b in spec.briefs})
-            sections.append(("Confidential updates", f"This round has new confidential instructions for {', '.join(sides)}: F10, one team at a time, projector off."))
+            sections.append(
+                (
+                    "Confidential updates",
+                    f"This round has new confidential instructions for {', '.join(sides)}: "
+                    "F10, one team at a time, projector off.",
+                )
+            )
+        rounds = len(scenario.rounds)
         super().__init__(
-            f"{spec.title} · round {number} of {len(scenario.rounds)} · {spec.minutes} minutes · the clock is running",
+            f"{spec.title} · round {number} of {rounds} · {spec.minutes} minutes · the clock is running",
             sections,
             "Esc closes · F12 shows the general brief with every round's facts",
         )
@@ -261,7 +274,8 @@ class ConfidentialScreen(Screen[None]):
             for heading, text in self.sections:
                 yield Static(literal(heading), classes="brief-heading")
                 yield Static(literal(text.strip()), classes="brief-text")
-        yield Static(literal(f"{self.banner} · Esc closes and hides it"), classes="confidential-banner", id="confidential-bottom")
+        bottom = literal(f"{self.banner} · Esc closes and hides it")
+        yield Static(bottom, classes="confidential-banner", id="confidential-bottom")
 
     def on_mount(self) -> None:
         self.query_one("#confidential-body").focus()
@@ -277,7 +291,10 @@ def reveal(app: IbbApp, party_id: str, role: str = "") -> None:
     whose = f"{side}'s {role}" if role else side
     question = f"Show the confidential brief of {whose}?" if role else f"Show {side}'s confidential brief?"
     only = f"only {side}'s {role}" if role else f"only {side}"
-    warning = f"Make sure the projector is off, or that {only} is looking at this screen. It opens on a screen of its own; Esc closes it."
+    warning = (
+        f"Make sure the projector is off, or that {only} is looking at this screen. "
+        "It opens on a screen of its own; Esc closes it."
+    )
 
     def answered(yes: bool | None) -> None:
         if not yes:
@@ -301,10 +318,17 @@ def show_notes(app: IbbApp) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            app.push_screen(ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]))
+            app.push_screen(
+                ConfidentialScreen(
+                    "TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]
+                )
+            )
 
     app.push_screen(
-        RevealConfirm("Show the facilitator notes?", "They hold every team's bottom line: trainer only. Make sure the projector is off."),
+        RevealConfirm(
+            "Show the facilitator notes?",
+            "They hold every team's bottom line: trainer only. Make sure the projector is off.",
+        ),
         answered,
     )
 
@@ -334,7 +358,13 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(literal(item.label), classes="result-label")
                     if item.hint:
                         yield Label(literal(item.hint), classes="result-hint")
-                    yield TextArea(self.values[item.id], id=f"result-{n}", classes="result-text", soft_wrap=True, show_line_numbers=False)
+                    yield TextArea(
+                        self.values[item.id],
+                        id=f"result-{n}",
+                        classes="result-text",
+                        soft_wrap=True,
+                        show_line_numbers=False,
+                    )
             yield Label(literal("Ctrl+S or Esc saves the sheet and closes it"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -373,13 +403,28 @@ def table_lines(summary: training.TableSummary) -> list[tuple[str, str]]:
     for issue in issues:
         status = issue.status.value.replace("_", " ")
         needed = f", consensus on check {issue.checks_to_consensus}" if issue.checks_to_consensus else ""
-        lines.append((f"  • {issue.statement}  [{status}; {issue.interests} interests, {issue.mutual} mutual, {issue.options} options, {issue.checks} checks{needed}]", ""))
+        lines.append(
+            (
+                f"  • {issue.statement}  [{status}; {issue.interests} interests, {issue.mutual} mutual, "
+                f"{issue.options} options, {issue.checks} checks{needed}]",
+                "",
+            )
+        )
     per = summary.checks_per_consensus
-    lines.append((f"Interests: {summary.interests} ({summary.mutual} mutual) · Options: {summary.options} · Consensus checks: {summary.checks}" + (f" · {per:.1f} checks per consensus" if per else ""), ""))
+    lines.append(
+        (
+            f"Interests: {summary.interests} ({summary.mutual} mutual) · Options: {summary.options}"
+            f" · Consensus checks: {summary.checks}" + (f" · {per:.1f} checks per consensus" if per else ""),
+            "",
+        )
+    )
     stages = " · ".join(f"{STAGE_NAMES[stage]} {minutes:.0f} min" for stage, minutes in summary.stage_minutes.items())
     lines.append((f"Time per stage (from the log): {stages}", ""))
     if summary.round_minutes:
-        rounds = " · ".join(f"{title}: {training.minutes_label(minutes)}" + (" min" if minutes is not None else "") for _, title, minutes in summary.round_minutes)
+        rounds = " · ".join(
+            f"{title}: {training.minutes_label(minutes)}" + (" min" if minutes is not None else "")
+            for _, title, minutes in summary.round_minutes
+        )
         lines.append((f"Rounds: {rounds}", ""))
     if summary.agreements:
         lines.append(("", ""))
@@ -470,7 +515,9 @@ def next_round(app: IbbApp) -> None:
 def end_simulation(app: IbbApp) -> None:
     session = app.session
     running = training.running_round(session)
-    question = (f"End round {running.number} and the simulation?" if running else "End the simulation?") + " The table then fills in its results sheet."
+    question = (
+        f"End round {running.number} and the simulation?" if running else "End the simulation?"
+    ) + " The table then fills in its results sheet."
 
     def answered(yes: bool | None) -> None:
         if not yes:

@@ -96,7 +96,9 @@ def initial(app: IbbApp, issue: Issue) -> None:
 def write_next(app: IbbApp, issue: Issue) -> None:
     check = unwritten_check(app.session, issue)
     if check is None:
-        app.notify("No consensus check without a TA on this issue: take a check first (Ctrl+R).", severity="information")
+        app.notify(
+            "No consensus check without a TA on this issue: take a check first (Ctrl+R).", severity="information"
+        )
         return
     write(app, issue.id, check.id)
 
@@ -107,10 +109,17 @@ def view(app: IbbApp, issue: Issue) -> None:
     if ta is None:
         app.notify("No TA on this issue yet.", severity="information")
         return
-    lines: list[tuple[str, str]] = [(ta.title or "(no title)", "bold"), (f"Article: {ta.article or '—'} · {ta.date:%d %B %Y}", ""), ("", "")]
+    lines: list[tuple[str, str]] = [
+        (ta.title or "(no title)", "bold"),
+        (f"Article: {ta.article or '—'} · {ta.date:%d %B %Y}", ""),
+        ("", ""),
+    ]
     lines += [(line, "") for line in ta.text.splitlines()]
     lines += [("", ""), ("Initials", "bold")]
-    lines += [(f"{p.name}: {next((i.initials for i in ta.initials if i.party == p.id), 'not yet')}", "") for p in session.parties]
+    lines += [
+        (f"{p.name}: {next((i.initials for i in ta.initials if i.party == p.id), 'not yet')}", "")
+        for p in session.parties
+    ]
     lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA", "dim")]
     app.push_screen(Panel(f"TA: {one_line(issue.statement, 60)}", lines))
 

@@ -26,7 +26,12 @@ VOTE_KEYS: dict[Method, dict[str, int | str]] = {
     Method.THUMBS: {"u": "up", "s": "sideways", "d": "down"},
     Method.PER_PARTY: {"y": "concur", "n": "do_not_concur"},
 }
-VOTE_HINTS = {Method.FIST_TO_FIVE: "0–5", Method.GRADIENTS: "1–8", Method.THUMBS: "u / s / d", Method.PER_PARTY: "y / n"}
+VOTE_HINTS = {
+    Method.FIST_TO_FIVE: "0–5",
+    Method.GRADIENTS: "1–8",
+    Method.THUMBS: "u / s / d",
+    Method.PER_PARTY: "y / n",
+}
 ABSENT_KEY = "a"  # voting: "absent / not voting" for the pointed person (logged with the check)
 
 
@@ -161,7 +166,9 @@ class ConsensusView(StageView):
             verdict = join(("CONSENSUS", "bold reverse $success"), ("  Ctrl+R records it", ""))
         else:
             below = literal(", ".join(tally.below))
-            verdict = join(("NO CONSENSUS", "bold reverse $error"), "  below the line: ", below, ("  Ctrl+R records it", ""))
+            verdict = join(
+                ("NO CONSENSUS", "bold reverse $error"), "  below the line: ", below, ("  Ctrl+R records it", "")
+            )
         if issue is not None and issue.proposal:
             verdict = join(verdict, "\nProposal: ", literal(issue.proposal, "italic"))
         return verdict
@@ -173,15 +180,31 @@ class ConsensusView(StageView):
         history: list[Content] = []
         for check in issue.checks[-4:]:
             outcome = "consensus" if check.outcome.value == "consensus" else "no consensus"
-            history.append(join((f"{check.at:%H:%M} ", "dim"), process.METHOD_LABELS[check.method], ": ", (outcome, "bold")))
+            history.append(
+                join((f"{check.at:%H:%M} ", "dim"), process.METHOD_LABELS[check.method], ": ", (outcome, "bold"))
+            )
         for ta in session.agreements_for(issue.id):
             if ta.superseded_by:
-                history.append(join(("TA ", "dim strike"), literal(one_line(ta.text, 50), "dim strike"), ("  superseded", "dim")))
+                history.append(
+                    join(("TA ", "dim strike"), literal(one_line(ta.text, 50), "dim strike"), ("  superseded", "dim"))
+                )
                 continue
-            initials = ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
-            history.append(join(("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]  Ctrl+O: the TA", "dim")))
+            initials = (
+                ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
+            )
+            history.append(
+                join(
+                    ("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]  Ctrl+O: the TA", "dim")
+                )
+            )
         if issue.ta_draft:
-            history.append(join(("TA draft ", "bold $warning"), literal(one_line(issue.ta_draft, 50)), ("  Ctrl+O: write the TA", "dim")))
+            history.append(
+                join(
+                    ("TA draft ", "bold $warning"),
+                    literal(one_line(issue.ta_draft, 50)),
+                    ("  Ctrl+O: write the TA", "dim"),
+                )
+            )
         return history
 
     def mode_bar(self) -> Content:

@@ -66,7 +66,9 @@ class CriteriaView(ListView):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self._list = ItemList(id="criteria-list", classes="items")
-        self.grid = RatingGrid(self.rate_cell, lambda: self.frame.wrong_mode_key(), id="grid", cursor_type="cell", zebra_stripes=True)
+        self.grid = RatingGrid(
+            self.rate_cell, lambda: self.frame.wrong_mode_key(), id="grid", cursor_type="cell", zebra_stripes=True
+        )
 
     def compose(self) -> ComposeResult:
         yield self._list
@@ -87,7 +89,10 @@ class CriteriaView(ListView):
         criteria = session.criteria_for(issue)
         shared = {c.id for c in session.shared_criteria}
         rows = [
-            (c.id, join((f"C{n} ", "bold $primary"), literal(c.text), ("  (all issues)" if c.id in shared else "", "dim")))
+            (
+                c.id,
+                join((f"C{n} ", "bold $primary"), literal(c.text), ("  (all issues)" if c.id in shared else "", "dim")),
+            )
             for n, c in enumerate(criteria, 1)
         ]
         self.fill(self._list, rows)
@@ -107,7 +112,10 @@ class CriteriaView(ListView):
         self.grid.show_table(columns, grid_rows)
 
     def mode_bar(self) -> Content:
-        return join(("RATING ", "bold"), "keys 0–5 rate the cell · Backspace clears · arrows move · Ctrl+R or Esc back to typing")
+        return join(
+            ("RATING ", "bold"),
+            "keys 0–5 rate the cell · Backspace clears · arrows move · Ctrl+R or Esc back to typing",
+        )
 
     def take_line(self, text: str) -> object | None:
         issue = self.issue
@@ -132,7 +140,12 @@ class CriteriaView(ListView):
         criterion = next(c for c in session.criteria_for(issue) if c.id == item_id)
         self.app.push_screen(
             Prompt("Reword the criterion", criterion.text),
-            lambda v: v and self.app.change("reword criterion", editing.edit_criterion, None if shared else issue.id, item_id, v),
+            lambda v: (
+                v
+                and self.app.change(
+                    "reword criterion", editing.edit_criterion, None if shared else issue.id, item_id, v
+                )
+            ),
         )
 
     def action_move_item(self, offset: int) -> None:

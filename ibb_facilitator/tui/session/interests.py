@@ -125,7 +125,11 @@ class InterestsView(ListView):
         choices = [(session.holder_label(h), h) for h in session.holders() if h != interest.holder]
 
         def chosen(holder: str | None) -> None:
-            if holder and self.app.change("change holder", editing.edit_interest, issue_id, interest.id, holder=holder) is not None:
+            if (
+                holder
+                and self.app.change("change holder", editing.edit_interest, issue_id, interest.id, holder=holder)
+                is not None
+            ):
                 self.done(f"Now held by {self.session.holder_label(holder)}: {one_line(interest.text, 40)}")
 
         self.app.push_screen(Choose(f"Who holds: {one_line(interest.text, 60)}", choices), chosen)

@@ -1,55 +1,44 @@
 """The session frame: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
 
-Always visible: the issue statement, the stage bar, the timer, the current stage's view (one
-widget per stage, ``issues.py`` ... ``consensus.py``) and the capture line.
+Always visible: the issue statement, the stage bar, the timer, the current stage's view (one widget
+per stage, ``issues.py`` ... ``consensus.py``) and the capture line, which keeps the keyboard
+(DESIGN.md, "the recorder's keyboard"): typed words are text, never commands. The views never take
+focus; ↑/↓ move the pointer; every command on the pointed item has a modifier (Ctrl+E, Ctrl+O,
+Shift+↑/↓) or is in the palette. Scores are keyed only in a mode Ctrl+R opens and every move ends:
+*rating* (criteria) and *voting* (consensus); the whole frame changes colour and says so.
 
-The recorder's keyboard (DESIGN.md): the capture line keeps the keyboard. Typed words are text,
-never commands: the views never take focus, ↑/↓ move the pointer in the stage's list, and every
-command on the pointed item has a modifier (Ctrl+E edit, Ctrl+O the item's menu, Shift+↑/↓
-reorder) or is in the palette. Scores are keyed only in an explicit mode that Ctrl+R opens and
-that every move ends: *rating* (criteria: digits rate the grid) and *voting* (consensus: one key
-per person); the whole frame changes colour and says so.
-
-The frame holds the keys and hands a stage's to the view shown (``view.VIEW_KEYS``); a line
-entered in the capture line goes to that view's ``take_line``. Every change goes through
-``IbbApp.change`` (rules, undo, autosave), which hands a ``SessionChanged`` to this screen: the
-frame repaints and the view shown repaints what differs. This package holds no IBB rule.
+The frame holds the keys and hands a stage's to the view shown (``view.VIEW_KEYS``); a line entered
+goes to that view's ``take_line``. Every change goes through ``IbbApp.change`` (rules, undo,
+autosave), which hands a ``SessionChanged`` to this screen: the frame and the view shown repaint
+what differs. This package holds no IBB rule.
 """
 
 from __future__ import annotations
 
-from textual import getters, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ... import editing, process
-from ...model import Issue, Stage
-from ...model import now as model_now
-from ..app import IbbApp
+from ...model import Stage
 from ..messages import SessionChanged, post_refreshes
-from ..modals import Choose, Panel, Prompt
+from ..modals import Choose
 from ..text import join, literal
 from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
+from .aid_keys import AidKeys
 from .consensus import ConsensusView
 from .criteria import CriteriaView
 from .interests import InterestsView
 from .issues import IssuesView
 from .options import OptionsView
-from .view import TYPING, VIEW_KEYS, Command, StageView
+from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
 
-VIEWS: dict[Stage, type[StageView]] = {
-    Stage.ISSUES: IssuesView,
-    Stage.INTERESTS: InterestsView,
-    Stage.OPTIONS: OptionsView,
-    Stage.CRITERIA: CriteriaView,
-    Stage.CONSENSUS: ConsensusView,
-}
+VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
 
 
 class StageViews(ContentSwitcher):
@@ -59,7 +48,7 @@ class StageViews(ContentSwitcher):
     current: Reactive[str | None] = Reactive(None, init=False, repaint=False)
 
 
-class SessionScreen(Screen):
+class SessionScreen(AidKeys):
     CSS_PATH = "session.tcss"
 
     # Textual repaints the whole screen on every focus change (Escape, Tab, a stage switch); the
@@ -100,15 +89,11 @@ class SessionScreen(Screen):
         Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
     ]
 
-    app = getters.app(IbbApp)
-
     def __init__(self) -> None:
         super().__init__()
-        self.views: dict[Stage, StageView] = {stage: view(id=f"stage-{stage.value}") for stage, view in VIEWS.items()}
+        self.views: dict[Stage, StageView] = {view.STAGE: view(id=f"stage-{view.STAGE.value}") for view in VIEWS}
         self.mode = TYPING  # where printable keys go: the capture line, the voters or the grid
         self._warned_mode: str | None = None  # the mode whose wrong keys were already pointed out
-        self._clocks: dict[tuple[str | None, Stage], tuple[int, bool]] = {}  # each stage's timer as left
-        self.presenting = False
         self._bindings_stage: Stage | None = None
         self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
         self._stale = False  # changed while another screen was on top: repaint on the way back
@@ -132,15 +117,6 @@ class SessionScreen(Screen):
             yield Label("", id="capture-tag")
             yield LinesInput(id="capture", split=True)
         yield KeyBar()
-
-    @property
-    def session(self):
-        return self.app.session
-
-    @property
-    def issue(self) -> Issue | None:
-        cursor = self.session.cursor
-        return self.session.issue(cursor.issue) if cursor.issue else None
 
     @property
     def stage(self) -> Stage:
@@ -232,7 +208,9 @@ class SessionScreen(Screen):
         self._paint_banner()
         caucus = editing.open_caucus(session)
         called_by = f" (called by {caucus.called_by})" if caucus and caucus.called_by else ""
-        self._caucus_clock.show(f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus.start if caucus else None)
+        self._caucus_clock.show(
+            f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus.start if caucus else None
+        )
         if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
             self._bindings_stage = stage
             self.refresh_bindings()
@@ -254,12 +232,7 @@ class SessionScreen(Screen):
             self.set_focus(view.items, scroll_visible=False)
 
     def _show(self, widget: Static, content: Content) -> None:
-        """``widget.update(content)`` unless it shows that already (an update re-renders and lays out)."""
-        shown = self._shown.get(widget)
-        if shown is not None and shown.is_same(content):
-            return
-        self._shown[widget] = content
-        widget.update(content)
+        show_once(self._shown, widget, content)
 
     def paint_capture_tag(self) -> None:
         """What the stage says on the capture line's tag (at Interests, the holder a line gets)."""
@@ -482,7 +455,7 @@ class SessionScreen(Screen):
 
     def _move(self, issue_id: str, stage: Stage) -> None:
         self.set_mode(TYPING)  # any move ends voting or rating
-        self._clocks[(self.session.cursor.issue, self.stage)] = (self._timer.remaining, False)
+        self._leave_clock(self.stage)
         for view in self.views.values():
             view.moving_to(stage)
         issue = self.session.issue(issue_id)
@@ -521,86 +494,6 @@ class SessionScreen(Screen):
             self.action_point(index - (self.view.items.highlighted or 0))
         else:
             self.open_issue(issues[index].id)
-
-    # --- the room's aids ------------------------------------------------------------------------
-
-    def action_timer(self) -> None:
-        self._timer.toggle()
-        self._keep_clock()
-
-    def action_plus_minute(self) -> None:
-        self._timer.add_minute()
-        self._keep_clock()
-
-    def _show_clock(self, stage: Stage) -> None:
-        """The stage timer as the file last had it here (resumed), else the stage's full box."""
-        box = self.session.time_boxes.get(stage, 0)
-        clock, at = self.session.cursor.clock, model_now()
-        left = self._clocks.get((self.session.cursor.issue, stage))
-        if clock is not None and clock.stage is stage and clock.issue == self.session.cursor.issue and clock.fresh(at):
-            self._timer.resume(box, clock.left(at), clock.running)
-        elif left is not None:  # this stage's timer as it was left (paused) when the room moved on
-            self._timer.resume(box, left[0], left[1])
-        else:
-            self._timer.reset(box)
-
-    def _keep_clock(self) -> None:
-        """Put the timer in the file (not undoable, not an event) so the room view shows it too."""
-        if self.app.readonly:
-            return
-        editing.set_clock(self.session, self._timer.remaining, self._timer.running)
-        self.app.mark_dirty()
-
-    def action_parking(self) -> None:
-        from ..aids import ParkingLotScreen
-
-        self.app.push_screen(ParkingLotScreen(self.issue.id if self.issue else None))
-
-    def action_actions(self) -> None:
-        from ..aids import ActionsScreen
-
-        self.app.push_screen(ActionsScreen(self.issue.id if self.issue else None))
-
-    def action_caucus(self) -> None:
-        session, app = self.session, self.app
-        if editing.open_caucus(session) is not None:
-            app.change("end caucus", editing.end_caucus)
-            return
-        choices = [(p.name, p.id) for p in session.parties]
-
-        def chosen(party_id: str | None) -> None:
-            if party_id:
-                app.push_screen(
-                    Prompt("Reason (optional) and who called it", placeholder="e.g. review the cost model (called by J. Ortiz)"),
-                    lambda reason: app.change("start caucus", editing.start_caucus, party_id, reason=reason or ""),
-                )
-
-        app.push_screen(Choose("Which team caucuses?", choices), chosen)
-
-    def action_ground_rules(self) -> None:
-        session = self.session
-        rule = session.decision_rule
-        lines: list[tuple[str, str]] = [(f"{n}. {text}", "") for n, text in enumerate(session.ground_rules, 1)]
-        lines = lines or [("No ground rules recorded.", "dim")]
-        lines += [("", ""), ("Decision rule", "bold"), (rule.description, ""), (f"Check: {process.METHOD_LABELS[rule.method]}", "")]
-        if rule.fallback:
-            lines += [("Fallback", "bold"), (rule.fallback, "")]
-        self.app.push_screen(Panel("Ground rules", lines))
-
-    def action_present(self) -> None:
-        self.presenting = not self.presenting
-        self.set_class(self.presenting, "-presenting")
-        self.app.notify("Presentation mode: F8 returns." if self.presenting else "Presentation mode off.", timeout=2)
-
-    def action_training(self) -> None:
-        from ..training import open_menu
-
-        open_menu(self.app)
-
-    def action_general_brief(self) -> None:
-        from ..training import show_general_brief
-
-        show_general_brief(self.app)
 
     def action_undo(self) -> None:
         label = self.app.undo()  # the frame repaints on its SessionChanged

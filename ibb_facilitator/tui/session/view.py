@@ -19,11 +19,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
+from ... import editing
+from ...model import Issue, Stage
 from ..app import IbbApp
 from ..text import one_line
 from ..widgets import RowList
-from ... import editing
-from ...model import Issue, Stage
 
 if TYPE_CHECKING:
     from .screen import SessionScreen
@@ -35,6 +35,16 @@ TYPING, VOTING, RATING = "typing", "voting", "rating"  # where printable keys go
 VIEW_KEYS = frozenset({"stage_key", "group", "brainstorm", "rate", "vote", "move_item"})
 
 Command = tuple[str, str, Callable[[], object]]  # (name, key, run): a line of the item menu
+
+
+def show_once(shown: dict[Static, Content], widget: Static, content: Content) -> None:
+    """``widget.update(content)`` unless ``shown`` says it shows that already (an update
+    re-renders and lays out)."""
+    before = shown.get(widget)
+    if before is not None and before.is_same(content):
+        return
+    shown[widget] = content
+    widget.update(content)
 
 
 class ItemList(RowList):
@@ -96,12 +106,7 @@ class StageView(Vertical):
         """Show the stage from the session; cheap when little changed."""
 
     def show(self, widget: Static, content: Content) -> None:
-        """``widget.update(content)`` unless it shows that already (an update re-renders and lays out)."""
-        shown = self._shown.get(widget)
-        if shown is not None and shown.is_same(content):
-            return
-        self._shown[widget] = content
-        widget.update(content)
+        show_once(self._shown, widget, content)
 
     def fill(self, widget: RowList, rows: list[tuple[str, Content]], air: bool = True) -> None:
         """Show ``rows`` in ``widget``; on a big wall (36 lines and more) a blank line under each."""
