@@ -15,7 +15,7 @@ from ... import editing, process
 from ...model import Method, Response, Stage
 from ..modals import Prompt
 from ..text import join, literal, one_line
-from ..widgets import RowList
+from ..widgets import LinesInput, RowList
 from . import agreements
 from .view import TYPING, VOTING, Command, StageView
 
@@ -229,7 +229,7 @@ class ConsensusView(StageView):
         issue = self.issue
         return None if issue is None else self.app.change("proposal", editing.set_proposal, issue.id, text)
 
-    def take_lines(self, lines: list[str], capture) -> bool:
+    def take_lines(self, lines: list[str], capture: LinesInput) -> bool:
         """A pasted proposal keeps its lines (after what was typed before the paste)."""
         issue = self.issue
         if issue is None:

@@ -23,7 +23,7 @@ from ... import editing
 from ...model import Issue, Stage
 from ..app import IbbApp
 from ..text import one_line
-from ..widgets import RowList
+from ..widgets import LinesInput, RowList
 
 if TYPE_CHECKING:
     from .screen import SessionScreen
@@ -140,7 +140,7 @@ class StageView(Vertical):
         """A line entered in the capture line: what it adds or sets here (None: refused)."""
         return None
 
-    def take_lines(self, lines: list[str], capture) -> bool:
+    def take_lines(self, lines: list[str], capture: LinesInput) -> bool:
         """A multi-line paste: True if this stage took it whole (else one item a line)."""
         return False
 
