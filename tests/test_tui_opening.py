@@ -163,10 +163,12 @@ async def test_ctrl_q_while_opening_quits_at_once_and_leaves_the_file_unlocked(t
     path = example(tmp_path)
     before = path.read_bytes()
     app = IbbApp(path=path, open_in_background=True)
-    threading.Timer(0.5, gated_open.set).start()  # the load finishes after the app has gone
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, OpeningScreen)
         await pilot.press("ctrl+q")
+        # the load finishes after the app has gone (started before the app, under load the
+        # timer let the load finish before Ctrl+Q was read, and the test failed)
+        threading.Timer(0.5, gated_open.set).start()
         await pilot.pause()
     assert app.return_code == 0 and app.file is None
     gated_open.set()
