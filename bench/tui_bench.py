@@ -281,7 +281,7 @@ def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
     """
     from textual.widgets import Input
 
-    from ibb_facilitator.tui.session_screen import ItemList, RatingGrid
+    from ibb_facilitator.tui.session import ItemList, RatingGrid
 
     def capture_setup(text: str):
         def setup() -> None:
@@ -336,7 +336,7 @@ async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[s
 
     from ibb_facilitator.model import Stage
     from ibb_facilitator.tui import app as app_module
-    from ibb_facilitator.tui.session_screen import SessionScreen
+    from ibb_facilitator.tui.session import SessionScreen
 
     app_module.AUTOSAVE_DELAY = 3600.0  # part 2: autosave held off (measured on its own)
     app = app_module.IbbApp(path=Path(path))

@@ -31,7 +31,7 @@ async def enter(pilot, text: str) -> None:
 
 
 def pointed_list(screen) -> OptionList:
-    return screen._list()
+    return screen.view.items
 
 
 async def point(pilot, item_id: str) -> None:

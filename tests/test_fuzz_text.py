@@ -54,7 +54,7 @@ from ibb_facilitator.model import MUTUAL, Method, Response, Session, Stage, Text
 from ibb_facilitator.tui.aids import ActionsScreen, ParkingLotScreen
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, LongText, Panel, PickMany, Prompt
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.text import join, literal, one_line
 from recorder import command
 

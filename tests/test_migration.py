@@ -159,7 +159,7 @@ def test_a_bad_score_names_its_line(populated: Session, value: str, message: str
 
 async def test_the_app_opens_a_schema_1_file_without_rewriting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ibb_facilitator.tui.app import IbbApp
-    from ibb_facilitator.tui.session_screen import SessionScreen
+    from ibb_facilitator.tui.session import SessionScreen
 
     for variable in ("IBB_DATA_DIR", "IBB_CACHE_DIR", "IBB_SESSIONS_DIR"):
         monkeypatch.setenv(variable, str(tmp_path / variable.lower()))

@@ -21,7 +21,7 @@ from textual.widgets import Input, TextArea
 from ibb_facilitator import store
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from recorder import type_line
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"

@@ -24,7 +24,7 @@ USED = [
     (DataTable, ["_data", "_row_locations", "_cell_render_cache", "_row_render_cache", "_row_renderable_cache",
                  "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell"]),
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
-    (Widget, ["_check_refresh"]),  # tui/session_screen.py: a move's repaints reach the screen together
+    (Widget, ["_check_refresh"]),  # tui/messages.py post_refreshes: a change's repaints reach the screen together
 ]  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from ibb_facilitator import process, store
 from ibb_facilitator.model import Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Confirm, LongText, Panel, Prompt
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.widgets import KeyBar, StageTimer
 from recorder import command, enter, type_line
 

@@ -13,7 +13,7 @@ from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.modals import Panel
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.setup import SetupScreen
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from recorder import command, enter, point
 
 SIZE = (120, 40)

@@ -41,7 +41,7 @@ from ibb_facilitator.model import Role, Session, Stage
 from ibb_facilitator.tui.aids import ActionsScreen, ParkingLotScreen
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, LongText, Panel, Prompt
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.setup import SetupScreen
 from ibb_facilitator.tui.text import join, literal
 

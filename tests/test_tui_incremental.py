@@ -17,7 +17,7 @@ from textual.widgets import Input
 from ibb_facilitator import editing
 from ibb_facilitator.model import MUTUAL, OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
-from ibb_facilitator.tui.session_screen import ItemList, RatingGrid, SessionScreen
+from ibb_facilitator.tui.session import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
 from recorder import command
 
@@ -52,7 +52,7 @@ async def _rebuilt(pilot, screen: SessionScreen, widget) -> list[list[tuple[str,
     highlights = {lst: lst.highlighted for lst in screen.query(RowList)}
     for lst in highlights:
         lst.clear_options()
-    screen._grid._shown_columns = None  # the next paint rebuilds the grid
+    screen.views[Stage.CRITERIA].grid._shown_columns = None  # the next paint rebuilds the grid
     screen.refresh_all()
     for lst, index in highlights.items():
         if index is not None and lst.option_count:
@@ -219,12 +219,12 @@ async def test_consensus_responses_repaint_the_voter_rows(tmp_path):
         assert voters.has_focus
         await pilot.press("4", "5", "1")
         await pilot.pause()
-        assert len(screen.responses) == 3
+        assert len(screen.views[Stage.CONSENSUS].responses) == 3
         assert voters.highlighted == 3
         await _assert_fresh(pilot, screen)
         await pilot.press("up", "backspace")
         await pilot.pause()
-        assert len(screen.responses) == 2
+        assert len(screen.views[Stage.CONSENSUS].responses) == 2
         await _assert_fresh(pilot, screen)
 
 

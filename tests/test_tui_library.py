@@ -16,7 +16,7 @@ from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.library import SEARCH_DELAY, LibraryScreen
 from ibb_facilitator.tui.modals import Panel
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 
 from conftest import make_populated
 

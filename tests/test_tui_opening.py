@@ -36,7 +36,7 @@ from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.opening import OpeningScreen
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "spring-contract.toml"
@@ -163,10 +163,12 @@ async def test_ctrl_q_while_opening_quits_at_once_and_leaves_the_file_unlocked(t
     path = example(tmp_path)
     before = path.read_bytes()
     app = IbbApp(path=path, open_in_background=True)
-    threading.Timer(0.5, gated_open.set).start()  # the load finishes after the app has gone
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, OpeningScreen)
         await pilot.press("ctrl+q")
+        # the load finishes after the app has gone (started before the app, under load the
+        # timer let the load finish before Ctrl+Q was read, and the test failed)
+        threading.Timer(0.5, gated_open.set).start()
         await pilot.pause()
     assert app.return_code == 0 and app.file is None
     gated_open.set()
@@ -257,7 +259,7 @@ NEVER_FOR_OPEN = ("docx", "lxml", "watchfiles", "sqlite3", "textual_serve", "aio
                   "ibb_facilitator.export", "ibb_facilitator.library", "ibb_facilitator.agenda", "ibb_facilitator.tui.library",
                   "ibb_facilitator.tui.training", "ibb_facilitator.tui.home", "ibb_facilitator.tui.setup")
 NOT_BEFORE_FIRST_FRAME = ("pydantic", "ibb_facilitator.model", "ibb_facilitator.store", "ibb_facilitator.editing",
-                          "ibb_facilitator.tui.session_screen", "ibb_facilitator.tui.modals", "importlib.metadata")
+                          "ibb_facilitator.tui.session", "ibb_facilitator.tui.modals", "importlib.metadata")
 
 
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:

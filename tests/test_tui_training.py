@@ -14,7 +14,7 @@ from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.model import MUTUAL, Session, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, Confirm
-from ibb_facilitator.tui.session_screen import SessionScreen
+from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.training import (
     ConfidentialScreen,
     DebriefScreen,

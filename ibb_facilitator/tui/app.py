@@ -24,6 +24,10 @@ frame, then reads and validates the file on a thread worker and switches to the 
 typed meanwhile are held and replayed; see ``tui/opening.py``). This module imports only Textual
 at the top: the session core (pydantic models, store, editing, undo history; ~100 ms of imports)
 is imported by ``load_core``, on that worker or on the first call that needs it.
+
+A long file (about a thousand lines) because it is the one owner of a session's life in the app:
+opening, every change and undo, autosave and flush, read-only following, signals and drafts. Each
+has its own section below; the screens (``session/``, ``review.py``...) hold no part of it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import gc
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +49,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
+from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
 from .theme import THEMES
 
@@ -111,7 +117,10 @@ class Followed(Message):
 
 
 class IbbApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # The session screen's CSS (its CSS_PATH) is read here too, with the app's, before the first
+    # frame: read when that screen is first shown, Textual parses every style sheet again on the
+    # UI thread (15-20 ms measured here, between the file loaded and the session shown).
+    CSS_PATH = ["app.tcss", "session/session.tcss"]
     TITLE = "IBB Facilitator"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -121,7 +130,19 @@ class IbbApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, *, path: Path | None = None, readonly: bool = False, new_session: Session | None = None, new_path: Path | None = None, theme: str = "projector", review_path: Path | None = None, review_at: int | None = None, review_focus: str | None = None, open_in_background: bool = False):
+    def __init__(
+        self,
+        *,
+        path: Path | None = None,
+        readonly: bool = False,
+        new_session: Session | None = None,
+        new_path: Path | None = None,
+        theme: str = "projector",
+        review_path: Path | None = None,
+        review_at: int | None = None,
+        review_focus: str | None = None,
+        open_in_background: bool = False,
+    ):
         """``open_in_background``: open ``path`` behind an opening screen (``ibb open``) rather
         than before the first frame (the default: the session screen is there once mounted)."""
         super().__init__()
@@ -153,6 +174,7 @@ class IbbApp(App[None]):
         # Keys and pastes typed while a file opens, held until the session is shown (None: not
         # holding), and the ones being handed over (by id), which must pass.
         self._held: list[events.Key | events.Paste] | None = None
+        self._replayed: weakref.WeakSet[events.Event] = weakref.WeakSet()  # held keys handed over now
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
         self._follower: Any = None  # watch.FileFollower of a read-only session's file
@@ -162,6 +184,8 @@ class IbbApp(App[None]):
         self._released = False  # the file is closed (its lock released): nothing more is saved
         self._draft_pending: SessionFile | None = None  # its capture draft is yet to be put back
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
+        # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
+        self.session_changes = ChangeFeed()
         self._choose_theme(theme)
 
     def _choose_theme(self, name: str) -> None:
@@ -248,7 +272,13 @@ class IbbApp(App[None]):
         self._held = []
 
         def start() -> None:
-            self.run_worker(lambda: self._load_behind(path, readonly, screen), name=f"open {path.name}", group="open", thread=True, exit_on_error=False)
+            self.run_worker(
+                lambda: self._load_behind(path, readonly, screen),
+                name=f"open {path.name}",
+                group="open",
+                thread=True,
+                exit_on_error=False,
+            )
 
         # The load starts once the opening screen's first frame is out (``_display``), so the
         # two do not share the interpreter; the timer is a backstop should that hook not fire.
@@ -265,7 +295,12 @@ class IbbApp(App[None]):
         """Textual's "write this frame" (private in Textual 8.2): the one place that knows a
         frame went out. Used only to start the loading thread after the opening screen's first."""
         super()._display(screen, renderable)
-        if self._start_loading is not None and screen is self.opening and renderable is not None and not self._batch_count:
+        if (
+            self._start_loading is not None
+            and screen is self.opening
+            and renderable is not None
+            and not self._batch_count
+        ):
             self.call_later(self._start_loading_now)
 
     def _load_behind(self, path: Path, readonly: bool, screen: OpeningScreen) -> None:
@@ -283,7 +318,7 @@ class IbbApp(App[None]):
         opened: SessionFile | None = None
         try:
             load_core()  # the screen says "Loading the program…" from the start
-            from . import session_screen  # noqa: F401 - its import (~30 ms) is done here, not on the UI thread
+            from . import session  # noqa: F401 - its import (~30 ms) is done here, not on the UI thread
 
             screen.post_message(screen.Progress("Reading and checking the file…"))
             opened, reason, problems = open_file(path, readonly)
@@ -304,7 +339,9 @@ class IbbApp(App[None]):
             if opened is not None:
                 opened.close()
 
-    async def _loaded_behind(self, screen: OpeningScreen, opened: SessionFile | None, reason: str, problems: list[str]) -> None:
+    async def _loaded_behind(
+        self, screen: OpeningScreen, opened: SessionFile | None, reason: str, problems: list[str]
+    ) -> None:
         if self.opening is not screen or self.screen is not screen or self._released:  # quitting, or somehow moved on
             self._held = None
             if opened is not None:
@@ -315,10 +352,15 @@ class IbbApp(App[None]):
             held, self._held = len(self._held or []), None  # never applied to the error panel
             lines = [(line, "") for line in problems] + [("", ""), ("The file was not changed.", "bold")]
             if held:
-                lines.append((f"{_count(held, 'key')} typed while it was opening {'was' if held == 1 else 'were'} not applied.", ""))
-            from .modals import Panel
-
+                lines.append(
+                    (
+                        f"{_count(held, 'key')} typed while it was opening "
+                        f"{'was' if held == 1 else 'were'} not applied.",
+                        "",
+                    )
+                )
             from .home import HomeScreen
+            from .modals import Panel
 
             self.sub_title = f"{screen.path.name} · not opened"
             # The home screen takes the opening screen's place and the error shows above it:
@@ -330,7 +372,9 @@ class IbbApp(App[None]):
         from .. import recent
 
         # the recent-files list (an fsync'd write) is no reason to keep the session waiting
-        self.run_worker(lambda: recent.remember(opened.path), name="remember", group="recent", thread=True, exit_on_error=False)
+        self.run_worker(
+            lambda: recent.remember(opened.path), name="remember", group="recent", thread=True, exit_on_error=False
+        )
         if self._held:
             self.run_worker(self._replay(), name="replay held keys", group="replay", exit_on_error=False)
         else:
@@ -340,7 +384,7 @@ class IbbApp(App[None]):
         """While a file opens (and its held keys are handed over), keys and pastes are held in
         order; a priority key (Ctrl+Q) still acts at once."""
         if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            if getattr(event, "ibb_replayed", False):  # a held key, handed over now: acts as typed
+            if event in self._replayed:  # a held key, handed over now: acts as typed
                 self._passing = True
                 try:
                     await super().on_event(event)
@@ -369,14 +413,22 @@ class IbbApp(App[None]):
         try:
             while self._held:
                 event = self._held.pop(0)
-                again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
-                again.ibb_replayed = True  # type: ignore[attr-defined]
+                again = (
+                    events.Key(event.key, event.character)
+                    if isinstance(event, events.Key)
+                    else events.Paste(event.text)
+                )
+                self._replayed.add(again)
                 self.post_message(again)
                 deadline = time.monotonic() + 0.5
                 quiet = 0
                 while quiet < 2 and time.monotonic() < deadline:  # every queue empty, twice running
                     await asyncio.sleep(0)
-                    quiet = quiet + 1 if all(idle(pump) for pump in (self, *self.screen.walk_children(with_self=True))) else 0
+                    quiet = (
+                        quiet + 1
+                        if all(idle(pump) for pump in (self, *self.screen.walk_children(with_self=True)))
+                        else 0
+                    )
         finally:
             self._held = None  # whatever happened, keys are never held for good
 
@@ -413,7 +465,7 @@ class IbbApp(App[None]):
         """Make ``opened`` the app's session and show it; awaitable. ``collect=False``: the
         caller has already frozen the heap (see ``_load_behind``) and remembers the file."""
         load_core()
-        from .session_screen import SessionScreen
+        from .session import SessionScreen
 
         self._stop_following()
         if self.file is not None:
@@ -466,7 +518,9 @@ class IbbApp(App[None]):
                     self.file = None  # so that _attach does not close (and unlock) it
                     opened.use_unsaved(found)
                     self._attach(opened, "")
-                    self.notify(f"Using the version from {found.when:%H:%M}; the one it replaced is {opened.path.name}.bak")
+                    self.notify(
+                        f"Using the version from {found.when:%H:%M}; the one it replaced is {opened.path.name}.bak"
+                    )
                     return
                 if answer == "both":
                     out = opened.keep_both(found)
@@ -480,9 +534,18 @@ class IbbApp(App[None]):
                 return
             self._offer_unsaved(opened)
 
-        title = f"A newer unsaved version from {found.when:%H:%M} ({found.when:%Y-%m-%d}) was found: an interrupted save of {opened.path.name}"
-        choices = [("Use it (the current file becomes the .bak)", "use"), (f"Keep both (saved beside it as {opened.path.stem}-recovered-{found.when:%Y%m%d-%H%M}.toml)", "both"), ("Discard it", "discard")]
-        self.push_screen(Choose(title, choices, hint="↑/↓ and Enter choose · Esc: decide later (nothing is deleted)"), chosen)
+        title = (
+            f"A newer unsaved version from {found.when:%H:%M} ({found.when:%Y-%m-%d}) was found: "
+            f"an interrupted save of {opened.path.name}"
+        )
+        choices = [
+            ("Use it (the current file becomes the .bak)", "use"),
+            (f"Keep both (saved beside it as {opened.path.stem}-recovered-{found.when:%Y%m%d-%H%M}.toml)", "both"),
+            ("Discard it", "discard"),
+        ]
+        self.push_screen(
+            Choose(title, choices, hint="↑/↓ and Enter choose · Esc: decide later (nothing is deleted)"), chosen
+        )
 
     # --- a read-only copy follows the writer's saves ------------------------------------------
 
@@ -521,16 +584,19 @@ class IbbApp(App[None]):
         if message.session is None:
             if not self._follow_error:  # once per bad streak; the last good version stays
                 lines = getattr(message.error, "lines", None) or [str(message.error)]
-                self.notify(f"{lines[0]}\nStill showing the last good version; waiting for the next save.", title="The writer's save could not be read", severity="warning", timeout=10)
+                self.notify(
+                    f"{lines[0]}\nStill showing the last good version; waiting for the next save.",
+                    title="The writer's save could not be read",
+                    severity="warning",
+                    timeout=10,
+                )
             self._follow_error = True
             return
         self._follow_error = False
         self.session = message.opened.session = message.session
         self._followed_at = datetime.now()
         self._paint_title()
-        for screen in self.screen_stack:
-            if hasattr(screen, "refresh_all"):
-                screen.refresh_all()  # type: ignore[attr-defined]
+        self.announce(SessionChanged("the writer's save"))
 
     def switch_or_push(self, screen: Screen) -> Any:
         """Show ``screen`` in place of the current one (or above the default screen); awaitable."""
@@ -549,7 +615,9 @@ class IbbApp(App[None]):
             from .home import HomeScreen
 
             self.push_screen(HomeScreen())
-        self.push_screen(Panel(title, [(line, "") for line in lines] + [("", ""), ("The file was not changed.", "bold")]))
+        self.push_screen(
+            Panel(title, [(line, "") for line in lines] + [("", ""), ("The file was not changed.", "bold")])
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a file opens, the command palette (a priority key) waits like every other key.
@@ -560,7 +628,9 @@ class IbbApp(App[None]):
     # --- changes, undo, autosave --------------------------------------------------------------
 
     def change(self, label: str, fn, *args, **kwargs):
-        """Apply one ``editing`` change; on a rule error, say why and leave the session as it was."""
+        """Apply one ``editing`` change, log it (undo) and announce it (``SessionChanged``: what
+        shows the session repaints). On a rule error, say why and leave the session as it was
+        (None). The change's result, or True."""
         from pydantic import ValidationError
 
         from .. import editing
@@ -577,21 +647,33 @@ class IbbApp(App[None]):
             return None
         except ValidationError as exc:
             self.history.discard()
-            self.notify("; ".join(e["msg"] for e in exc.errors(include_url=False)), title="Not accepted", severity="warning")
+            self.notify(
+                "; ".join(e["msg"] for e in exc.errors(include_url=False)), title="Not accepted", severity="warning"
+            )
             return None
         # Moving an issue to another stage says where the room is, not what it said: saved and
         # logged, but it does not turn the backup over (walking the stages must not cost the
         # user their last real backup).
         self.mark_dirty(content=fn is not editing.set_stage)
+        self.announce(SessionChanged(label))
         return True if result is None else result
 
     def undo(self) -> str | None:
+        """Take the last change back (announced as a ``SessionChanged``); its label, or None."""
         if self.readonly:
             return None
         label = self.history.undo(self.session)
         if label:
             self.mark_dirty(content=True)
+            self.announce(SessionChanged(f"undo {label}"))
         return label
+
+    def announce(self, message: SessionChanged) -> None:
+        """Hand ``message`` to everything that shows the session (``session_changes``), now, and
+        their repaints to their screens together: the change and all it repaints are one frame."""
+        with self.batch_update():
+            for screen in self.session_changes.publish(message):
+                post_refreshes(screen)
 
     def mark_dirty(self, *, content: bool = False) -> None:
         """Save soon. ``content``: the record changed (the next save turns the backup over);
@@ -615,7 +697,9 @@ class IbbApp(App[None]):
         self._seq += 1
         seq, target, changes = self._seq, self.file, self._content_changes
         self._paint_title()
-        self.run_worker(lambda: self._write(target, snapshot, seq, changes), thread=True, group="autosave", exit_on_error=False)
+        self.run_worker(
+            lambda: self._write(target, snapshot, seq, changes), thread=True, group="autosave", exit_on_error=False
+        )
 
     def _write(self, target: SessionFile, snapshot: Snapshot, seq: int, changes: int) -> None:
         """``changes``: the record changes this snapshot carries (``_content_changes`` then). It
@@ -655,7 +739,12 @@ class IbbApp(App[None]):
         self.dirty = True  # still in memory; the next change (or Ctrl+S) tries again
         self._paint_title()
         if first:
-            self.notify(f"{message}\nYour work is safe in memory. Ctrl+S saves it elsewhere.", title="NOT SAVED", severity="error", timeout=30)
+            self.notify(
+                f"{message}\nYour work is safe in memory. Ctrl+S saves it elsewhere.",
+                title="NOT SAVED",
+                severity="error",
+                timeout=30,
+            )
             self.bell()
 
     def flush(self) -> None:
@@ -690,7 +779,8 @@ class IbbApp(App[None]):
         session = self.session
         self.title = session.title
         if self.readonly:
-            state = f"READ-ONLY · following, updated {self._followed_at:%H:%M:%S}" if self._followed_at else "READ-ONLY"
+            following = f" · following, updated {self._followed_at:%H:%M:%S}" if self._followed_at else ""
+            state = f"READ-ONLY{following}"
         elif self.save_error:
             state = "NOT SAVED (Ctrl+S: save elsewhere)"
         elif self.dirty or self._written_seq < self._seq:
@@ -713,7 +803,15 @@ class IbbApp(App[None]):
             self._label_of = (self.file.path, self.file.path.name + (f" → {target}" if target is not None else ""))
         return self._label_of[1]
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:  # type: ignore[override]
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:  # type: ignore[override]
         """Notices carry names, paths and rule messages with user text in them: never markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
@@ -776,7 +874,12 @@ class IbbApp(App[None]):
         if done:
             self.notify(f"Your unfinished line was kept: {draft}", title="Capture line", timeout=10)
         else:  # the line holds something typed meanwhile: the draft is shown, to be typed again
-            self.notify(f"Your unfinished line was kept: {draft}", title="Not put back: the capture line was not empty", severity="warning", timeout=30)
+            self.notify(
+                f"Your unfinished line was kept: {draft}",
+                title="Not put back: the capture line was not empty",
+                severity="warning",
+                timeout=30,
+            )
 
     # --- signals: SIGTERM, SIGHUP and SIGINT end the app as Ctrl+Q does ------------------------
 
@@ -871,10 +974,10 @@ class IbbApp(App[None]):
             recent.remember(self.file.path)
             self._paint_title()
             self.notify(f"Saved to {self.file.path}; changes now go there.")
-            if hasattr(self.screen, "refresh_all"):
-                self.screen.refresh_all()  # type: ignore[attr-defined]
+            self.announce(SessionChanged("saved elsewhere"))  # no longer read-only: the banner goes
 
-        self.push_screen(Prompt("Save the session to a new file", suggestion, hint="Enter saves · Esc cancels"), chosen)
+        prompt = Prompt("Save the session to a new file", suggestion, hint="Enter saves · Esc cancels")
+        self.push_screen(prompt, chosen)
 
     # --- screenshots ----------------------------------------------------------------------------
 
@@ -889,7 +992,9 @@ class IbbApp(App[None]):
         sessions = paths.sessions_dir()
         return sessions if sessions.is_dir() else Path.cwd()
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """Save an SVG of the screen (the palette's "Screenshot", ``action_screenshot``) and say
         where, in full, as plain text; or say why it could not be saved. In a browser
         (``textual serve``) Textual hands the file to the browser as before."""
@@ -941,7 +1046,11 @@ class IbbApp(App[None]):
             from .modals import Panel
 
             hint = [(line, "") for line in room_hint(self.file.path)]
-            yield SystemCommand("Room view", "Show this session on the wall or in a browser: the commands", lambda: self.push_screen(Panel("Room view", hint)))
+            yield SystemCommand(
+                "Room view",
+                "Show this session on the wall or in a browser: the commands",
+                lambda: self.push_screen(Panel("Room view", hint)),
+            )
         item_commands = getattr(screen, "item_commands", None)
         if callable(item_commands):  # the pointed item's (and the TA's) commands, as in its menu
             for name, key, run in item_commands():
@@ -954,4 +1063,6 @@ class IbbApp(App[None]):
                     if not binding.description or binding.action in seen or node.check_action(name, ()) is False:
                         continue
                     seen.add(binding.action)
-                    yield SystemCommand(binding.description, f"Key: {key}", lambda n=node, a=binding.action: n.run_action(a))
+                    yield SystemCommand(
+                        binding.description, f"Key: {key}", lambda n=node, a=binding.action: n.run_action(a)
+                    )

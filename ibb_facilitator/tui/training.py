@@ -16,14 +16,20 @@ What a table sees, and where:
   questions) at the end.
 
 Every change goes through ``IbbApp.change`` with a function of ``training.py`` (rules, undo,
-autosave); this module holds no rule. Every user string is shown through ``literal``.
+autosave); the round bar and the session screen repaint on its ``SessionChanged``. This module
+holds no rule. Every user string is shown through ``literal``. Its screens' CSS is in
+``training.tcss``; the round bar's, a part of the session screen, in ``session/session.tcss``.
+Longer than most files (about 600 lines) because it holds every screen a table sees in training,
+each of them small.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,43 +38,57 @@ from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from .. import training
 from ..model import Session
+from .app import IbbApp
+from .messages import SessionChanged
 from .modals import Choose
 from .text import join, literal
 from .widgets import STAGE_NAMES, mmss
+
+if TYPE_CHECKING:
+    from .session import SessionScreen
 
 # --- the round bar ----------------------------------------------------------------------------
 
 
 class RoundBar(Static):
-    """TRAINING · table · round N of M: title · mm:ss left. Repaints itself every second."""
+    """TRAINING · table · round N of M: title · mm:ss left. Repaints itself every second, and
+    on a change to the table's rounds."""
 
-    DEFAULT_CSS = """
-    RoundBar {
-        height: 1;
-        padding: 0 1;
-        background: $primary;
-        color: $background;
-        text-style: bold;
-    }
-    RoundBar.-warning { background: $warning; }
-    RoundBar.-over { background: $error; }
-    """
+    app = getters.app(IbbApp)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._warned: set[int] = set()
+        self._rounds: object = None  # the rounds last painted (see ``_rounds_now``)
 
     def on_mount(self) -> None:
         self.set_interval(1, self.paint)
+        self.app.session_changes.subscribe(self, self.on_session_changed)
         self.paint()
+
+    def on_unmount(self) -> None:
+        self.app.session_changes.unsubscribe(self)
 
     @property
     def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
+        return self.app.session
+
+    def _rounds_now(self) -> object:
+        state = self.session.training
+        if state is None:
+            return None
+        return state.finished, [(r.number, r.start, r.end) for r in state.rounds]
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        """A round started or ended (or an undo took it back): repaint now, not at the next tick.
+        Other changes (every captured item) cost a comparison only."""
+        if self._rounds_now() != self._rounds:
+            self.paint()
 
     def paint(self) -> None:
         session = self.session
         state = session.training
+        self._rounds = self._rounds_now()
         if state is None:
             self.display = False
             return
@@ -104,7 +124,11 @@ class RoundBar(Static):
                     if number not in self._warned:
                         self._warned.add(number)
                         self.app.bell()
-                        self.app.notify(f"Round {number} time is up. F10: the next round or the end.", title="Time", severity="warning")
+                        self.app.notify(
+                            f"Round {number} time is up. F10: the next round or the end.",
+                            title="Time",
+                            severity="warning",
+                        )
             following = "next round" if number < total else "end"
             parts.append((f" · F10 {following}", ""))
         self.set_class(over, "-over")
@@ -112,9 +136,9 @@ class RoundBar(Static):
         self.update(join(*((text, style) if style else literal(text) for text, style in parts)))
 
 
-def attach(screen: Screen) -> None:
+def attach(screen: SessionScreen) -> None:
     """Called by the session screen when its session is a training table."""
-    session: Session = screen.app.session  # type: ignore[attr-defined]
+    session = screen.app.session
     banner = screen.query("#banner")
     bar = RoundBar(id="round-bar")
     if banner:
@@ -125,15 +149,6 @@ def attach(screen: Screen) -> None:
         screen.call_after_refresh(lambda: screen.app.push_screen(GeneralBriefScreen(session)))
 
 
-def _repaint(screen: Screen) -> None:
-    for shown in screen.app.screen_stack:  # the session screen's bar, wherever we are
-        for bar in shown.query(RoundBar):
-            bar.paint()
-    refresh = getattr(screen, "refresh_all", None)
-    if callable(refresh):
-        refresh()
-
-
 # --- the general brief and the round facts: everyone may read them ---------------------------
 
 
@@ -141,10 +156,7 @@ class _TextPanel(ModalScreen[None]):
     """A readable panel of titled paragraphs; Escape closes it."""
 
     BINDINGS = [Binding("escape,q", "close", "Close")]
-    DEFAULT_CSS = """
-    _TextPanel .brief-heading { text-style: bold; margin-top: 1; }
-    _TextPanel .brief-text { margin-bottom: 1; }
-    """
+    CSS_PATH = "training.tcss"
 
     def __init__(self, title: str, sections: list[tuple[str, str]], hint: str):
         super().__init__(classes="dialog-screen")
@@ -195,9 +207,16 @@ class RoundFactsScreen(_TextPanel):
             sections.append(("Issues in play this round", "\n".join(f"• {s}" for s in statements)))
         if any(b for b in spec.briefs):
             sides = sorted({training.side_label(session, b.party) for b in spec.briefs})
-            sections.append(("Confidential updates", f"This round has new confidential instructions for {', '.join(sides)}: F10, one team at a time, projector off."))
+            sections.append(
+                (
+                    "Confidential updates",
+                    f"This round has new confidential instructions for {', '.join(sides)}: "
+                    "F10, one team at a time, projector off.",
+                )
+            )
+        rounds = len(scenario.rounds)
         super().__init__(
-            f"{spec.title} · round {number} of {len(scenario.rounds)} · {spec.minutes} minutes · the clock is running",
+            f"{spec.title} · round {number} of {rounds} · {spec.minutes} minutes · the clock is running",
             sections,
             "Esc closes · F12 shows the general brief with every round's facts",
         )
@@ -243,22 +262,7 @@ class ConfidentialScreen(Screen[None]):
     """A confidential page on a screen of its own, between two banners saying whose it is."""
 
     BINDINGS = [Binding("escape", "close", "Close and hide it", priority=True)]
-    DEFAULT_CSS = """
-    ConfidentialScreen { background: $background; }
-    ConfidentialScreen .confidential-banner {
-        width: 100%;
-        height: 3;
-        content-align: center middle;
-        text-style: bold;
-        background: $error;
-        color: $background;
-    }
-    ConfidentialScreen #confidential-top { dock: top; }
-    ConfidentialScreen #confidential-bottom { dock: bottom; height: 1; }
-    ConfidentialScreen #confidential-body { padding: 1 4; }
-    ConfidentialScreen .brief-heading { text-style: bold underline; margin-top: 1; }
-    ConfidentialScreen .brief-text { margin-bottom: 1; }
-    """
+    CSS_PATH = "training.tcss"
 
     def __init__(self, banner: str, sections: list[tuple[str, str]]):
         super().__init__()
@@ -270,7 +274,8 @@ class ConfidentialScreen(Screen[None]):
             for heading, text in self.sections:
                 yield Static(literal(heading), classes="brief-heading")
                 yield Static(literal(text.strip()), classes="brief-text")
-        yield Static(literal(f"{self.banner} · Esc closes and hides it"), classes="confidential-banner", id="confidential-bottom")
+        bottom = literal(f"{self.banner} · Esc closes and hides it")
+        yield Static(bottom, classes="confidential-banner", id="confidential-bottom")
 
     def on_mount(self) -> None:
         self.query_one("#confidential-body").focus()
@@ -279,15 +284,17 @@ class ConfidentialScreen(Screen[None]):
         self.dismiss(None)
 
 
-def reveal(screen: Screen, party_id: str, role: str = "") -> None:
+def reveal(app: IbbApp, party_id: str, role: str = "") -> None:
     """The confidential-brief flow for one side (or one player on it): confirm, log, show."""
-    app = screen.app
-    session: Session = app.session  # type: ignore[attr-defined]
+    session = app.session
     side = training.side_label(session, party_id)
     whose = f"{side}'s {role}" if role else side
     question = f"Show the confidential brief of {whose}?" if role else f"Show {side}'s confidential brief?"
     only = f"only {side}'s {role}" if role else f"only {side}"
-    warning = f"Make sure the projector is off, or that {only} is looking at this screen. It opens on a screen of its own; Esc closes it."
+    warning = (
+        f"Make sure the projector is off, or that {only} is looking at this screen. "
+        "It opens on a screen of its own; Esc closes it."
+    )
 
     def answered(yes: bool | None) -> None:
         if not yes:
@@ -297,25 +304,31 @@ def reveal(screen: Screen, party_id: str, role: str = "") -> None:
         except training.RuleError as exc:
             app.notify(str(exc), severity="warning")
             return
-        if not app.readonly:  # type: ignore[attr-defined]
-            app.change("open confidential brief", training.record_reveal, party_id, role)  # type: ignore[attr-defined]
+        if not app.readonly:
+            app.change("open confidential brief", training.record_reveal, party_id, role)
         banner = f"CONFIDENTIAL: {side} only" + (f" · {role}" if role else "")
         app.push_screen(ConfidentialScreen(banner, sections or [("Confidential instructions", "(none for this side)")]))
 
     app.push_screen(RevealConfirm(question, warning), answered)
 
 
-def show_notes(screen: Screen) -> None:
+def show_notes(app: IbbApp) -> None:
     """The facilitator notes: every team's bottom line, so trainer only, behind the same confirm."""
-    app = screen.app
-    scenario = training.scenario_of(app.session)  # type: ignore[attr-defined]
+    scenario = training.scenario_of(app.session)
 
     def answered(yes: bool | None) -> None:
         if yes:
-            app.push_screen(ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]))
+            app.push_screen(
+                ConfidentialScreen(
+                    "TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]
+                )
+            )
 
     app.push_screen(
-        RevealConfirm("Show the facilitator notes?", "They hold every team's bottom line: trainer only. Make sure the projector is off."),
+        RevealConfirm(
+            "Show the facilitator notes?",
+            "They hold every team's bottom line: trainer only. Make sure the projector is off.",
+        ),
         answered,
     )
 
@@ -327,10 +340,7 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
     """The results sheet as a form: one box a line. Ctrl+S or Escape saves it: never lose a word."""
 
     BINDINGS = [Binding("escape", "save", "Save and close"), Binding("ctrl+s", "save", "Save", priority=True)]
-    DEFAULT_CSS = """
-    ResultsScreen .result-label { text-style: bold; margin-top: 1; }
-    ResultsScreen .result-hint { color: $text-muted; }
-    """
+    CSS_PATH = "training.tcss"
 
     def __init__(self, session: Session):
         super().__init__(classes="dialog-screen")
@@ -348,7 +358,13 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(literal(item.label), classes="result-label")
                     if item.hint:
                         yield Label(literal(item.hint), classes="result-hint")
-                    yield TextArea(self.values[item.id], id=f"result-{n}", classes="result-text", soft_wrap=True, show_line_numbers=False)
+                    yield TextArea(
+                        self.values[item.id],
+                        id=f"result-{n}",
+                        classes="result-text",
+                        soft_wrap=True,
+                        show_line_numbers=False,
+                    )
             yield Label(literal("Ctrl+S or Esc saves the sheet and closes it"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -362,20 +378,18 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss({item.id: self.query_one(f"#result-{n}", TextArea).text for n, item in enumerate(self.fields)})
 
 
-def fill_results(screen: Screen, then: Callable[[], None] | None = None) -> None:
-    app = screen.app
-
+def fill_results(app: IbbApp, then: Callable[[], None] | None = None) -> None:
     def saved(values: dict[str, str] | None) -> None:
-        session: Session = app.session  # type: ignore[attr-defined]
+        session = app.session
         changed = values is not None and any(
             training.result_value(session, key) != (value if value.strip() else "") for key, value in values.items()
         )
-        if changed and app.change("results sheet", training.set_results, values) is not None:  # type: ignore[attr-defined]
+        if changed and app.change("results sheet", training.set_results, values) is not None:
             app.notify("Results sheet saved in the session file.", timeout=3)
         if then is not None:
             then()
 
-    app.push_screen(ResultsScreen(app.session), saved)  # type: ignore[attr-defined]
+    app.push_screen(ResultsScreen(app.session), saved)
 
 
 # --- debrief ------------------------------------------------------------------------------------
@@ -389,13 +403,28 @@ def table_lines(summary: training.TableSummary) -> list[tuple[str, str]]:
     for issue in issues:
         status = issue.status.value.replace("_", " ")
         needed = f", consensus on check {issue.checks_to_consensus}" if issue.checks_to_consensus else ""
-        lines.append((f"  • {issue.statement}  [{status}; {issue.interests} interests, {issue.mutual} mutual, {issue.options} options, {issue.checks} checks{needed}]", ""))
+        lines.append(
+            (
+                f"  • {issue.statement}  [{status}; {issue.interests} interests, {issue.mutual} mutual, "
+                f"{issue.options} options, {issue.checks} checks{needed}]",
+                "",
+            )
+        )
     per = summary.checks_per_consensus
-    lines.append((f"Interests: {summary.interests} ({summary.mutual} mutual) · Options: {summary.options} · Consensus checks: {summary.checks}" + (f" · {per:.1f} checks per consensus" if per else ""), ""))
+    lines.append(
+        (
+            f"Interests: {summary.interests} ({summary.mutual} mutual) · Options: {summary.options}"
+            f" · Consensus checks: {summary.checks}" + (f" · {per:.1f} checks per consensus" if per else ""),
+            "",
+        )
+    )
     stages = " · ".join(f"{STAGE_NAMES[stage]} {minutes:.0f} min" for stage, minutes in summary.stage_minutes.items())
     lines.append((f"Time per stage (from the log): {stages}", ""))
     if summary.round_minutes:
-        rounds = " · ".join(f"{title}: {training.minutes_label(minutes)}" + (" min" if minutes is not None else "") for _, title, minutes in summary.round_minutes)
+        rounds = " · ".join(
+            f"{title}: {training.minutes_label(minutes)}" + (" min" if minutes is not None else "")
+            for _, title, minutes in summary.round_minutes
+        )
         lines.append((f"Rounds: {rounds}", ""))
     if summary.agreements:
         lines.append(("", ""))
@@ -410,11 +439,9 @@ class DebriefScreen(Screen[None]):
     """The end of the simulation: this table's figures, its results sheet and the questions."""
 
     BINDINGS = [Binding("escape", "close", "Back to the table"), Binding("r", "results", "Results sheet")]
-    DEFAULT_CSS = """
-    DebriefScreen #debrief-body { padding: 1 2; }
-    DebriefScreen .debrief-title { text-style: bold; color: $primary; }
-    DebriefScreen .debrief-heading { text-style: bold underline; margin-top: 1; }
-    """
+    CSS_PATH = "training.tcss"
+
+    app = getters.app(IbbApp)
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="debrief-body")
@@ -425,11 +452,11 @@ class DebriefScreen(Screen[None]):
 
     def paint(self) -> None:
         app = self.app
-        session: Session = app.session  # type: ignore[attr-defined]
+        session = app.session
         body = self.query_one("#debrief-body", VerticalScroll)
         body.remove_children()
         scenario = training.scenario_of(session)
-        opened = getattr(app, "file", None)
+        opened = app.file
         summary = training.summarize(session, opened.path if opened is not None else Path("table.toml"))
         widgets: list[Static] = [Static(literal(f"Debrief: {session.title}"), classes="debrief-title")]
         widgets += [Static(literal(text, style)) for text, style in table_lines(summary)]
@@ -447,26 +474,25 @@ class DebriefScreen(Screen[None]):
         body.mount_all(widgets)
 
     def action_results(self) -> None:
-        fill_results(self, self.paint)
+        fill_results(self.app, self.paint)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def show_debrief(screen: Screen) -> None:
-    screen.app.push_screen(DebriefScreen(), lambda _: _repaint(screen))
+def show_debrief(app: IbbApp) -> None:
+    app.push_screen(DebriefScreen())
 
 
 # --- rounds -------------------------------------------------------------------------------------
 
 
-def next_round(screen: Screen) -> None:
+def next_round(app: IbbApp) -> None:
     """Start round 1, or end the running round and start the next (after a confirm)."""
-    app = screen.app
-    session: Session = app.session  # type: ignore[attr-defined]
+    session = app.session
     number = training.next_round_number(session)
     if number is None:
-        end_simulation(screen)
+        end_simulation(app)
         return
     spec = training.round_spec(session, number)
     running = training.running_round(session)
@@ -477,29 +503,28 @@ def next_round(screen: Screen) -> None:
     def answered(yes: bool | None) -> None:
         if not yes:
             return
-        if app.change(f"start round {number}", training.start_next_round) is None:  # type: ignore[attr-defined]
+        if app.change(f"start round {number}", training.start_next_round) is None:
             return
-        _repaint(screen)
-        app.push_screen(RoundFactsScreen(app.session, number))  # type: ignore[attr-defined]
+        app.push_screen(RoundFactsScreen(app.session, number))
 
     from .modals import Confirm
 
     app.push_screen(Confirm(question, yes="Start it", no="Not yet"), answered)
 
 
-def end_simulation(screen: Screen) -> None:
-    app = screen.app
-    session: Session = app.session  # type: ignore[attr-defined]
+def end_simulation(app: IbbApp) -> None:
+    session = app.session
     running = training.running_round(session)
-    question = (f"End round {running.number} and the simulation?" if running else "End the simulation?") + " The table then fills in its results sheet."
+    question = (
+        f"End round {running.number} and the simulation?" if running else "End the simulation?"
+    ) + " The table then fills in its results sheet."
 
     def answered(yes: bool | None) -> None:
         if not yes:
             return
-        if app.change("end the simulation", training.finish) is None:  # type: ignore[attr-defined]
+        if app.change("end the simulation", training.finish) is None:
             return
-        _repaint(screen)
-        fill_results(screen, lambda: show_debrief(screen))
+        fill_results(app, lambda: show_debrief(app))
 
     from .modals import Confirm
 
@@ -537,9 +562,8 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
     return choices
 
 
-def open_menu(screen: Screen) -> None:
-    app = screen.app
-    session: Session = app.session  # type: ignore[attr-defined]
+def open_menu(app: IbbApp) -> None:
+    session = app.session
     try:
         choices = menu_choices(session)
     except training.RuleError as exc:
@@ -548,45 +572,44 @@ def open_menu(screen: Screen) -> None:
 
     def chosen(value: str | None) -> None:
         if value:
-            run_choice(screen, value)
+            run_choice(app, value)
 
     app.push_screen(Choose(f"Training: {session.title}", choices, "Enter chooses · Esc closes"), chosen)
 
 
-def run_choice(screen: Screen, value: str) -> None:
-    app = screen.app
-    session: Session = app.session  # type: ignore[attr-defined]
+def run_choice(app: IbbApp, value: str) -> None:
+    session = app.session
     kind, _, rest = value.partition(":")
     if kind == "general":
-        show_general_brief(screen)
+        show_general_brief(app)
     elif kind == "side":
-        reveal(screen, rest)
+        reveal(app, rest)
     elif kind == "role":
         party_id, _, index = rest.partition(":")
         labels = [label for label, _ in training.role_briefs(training.scenario_of(session), party_id)]
         if index.isdigit() and int(index) < len(labels):
-            reveal(screen, party_id, labels[int(index)])
+            reveal(app, party_id, labels[int(index)])
     elif kind == "round":
-        next_round(screen)
+        next_round(app)
     elif kind == "end":
-        end_simulation(screen)
+        end_simulation(app)
     elif kind == "facts":
         number = len(session.training.rounds) if session.training else 0
         if number:
             app.push_screen(RoundFactsScreen(session, number))
     elif kind == "results":
-        fill_results(screen, lambda: _repaint(screen))
+        fill_results(app)
     elif kind == "debrief":
-        show_debrief(screen)
+        show_debrief(app)
     elif kind == "notes":
-        show_notes(screen)
+        show_notes(app)
 
 
-def show_general_brief(screen: Screen) -> None:
+def show_general_brief(app: IbbApp) -> None:
     try:
-        screen.app.push_screen(GeneralBriefScreen(screen.app.session))  # type: ignore[attr-defined]
+        app.push_screen(GeneralBriefScreen(app.session))
     except training.RuleError as exc:
-        screen.app.notify(str(exc), severity="warning")
+        app.notify(str(exc), severity="warning")
 
 
 __all__ = [

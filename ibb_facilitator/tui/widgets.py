@@ -14,10 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.geometry import Region
 from textual.message import Message
-from textual.widget import Widget
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Input, Label, OptionList, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option

@@ -1,0 +1,500 @@
+"""The session frame: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
+
+Always visible: the issue statement, the stage bar, the timer, the current stage's view (one widget
+per stage, ``issues.py`` ... ``consensus.py``) and the capture line, which keeps the keyboard
+(DESIGN.md, "the recorder's keyboard"): typed words are text, never commands. The views never take
+focus; ↑/↓ move the pointer; every command on the pointed item has a modifier (Ctrl+E, Ctrl+O,
+Shift+↑/↓) or is in the palette. Scores are keyed only in a mode Ctrl+R opens and every move ends:
+*rating* (criteria) and *voting* (consensus); the whole frame changes colour and says so.
+
+The frame holds the keys and hands a stage's to the view shown (``view.VIEW_KEYS``); a line entered
+goes to that view's ``take_line``. Every change goes through ``IbbApp.change`` (rules, undo,
+autosave), which hands a ``SessionChanged`` to this screen: the frame and the view shown repaint
+what differs. This package holds no IBB rule.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import Reactive
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Header, Input, Label, Static
+
+from ... import editing, process
+from ...model import Stage
+from ..messages import SessionChanged, post_refreshes
+from ..modals import Choose
+from ..text import join, literal
+from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
+from .aid_keys import AidKeys
+from .consensus import ConsensusView
+from .criteria import CriteriaView
+from .interests import InterestsView
+from .issues import IssuesView
+from .options import OptionsView
+from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
+
+VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
+
+
+class StageViews(ContentSwitcher):
+    """The stages' views, one shown. Switching shows and hides children (which lays out and
+    paints them); the switcher's own border and background stay as they are."""
+
+    current: Reactive[str | None] = Reactive(None, init=False, repaint=False)
+
+
+class SessionScreen(AidKeys):
+    CSS_PATH = "session.tcss"
+
+    # Textual repaints the whole screen on every focus change (Escape, Tab, a stage switch); the
+    # widgets whose look depends on focus restyle and repaint themselves, which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    BINDINGS = [
+        Binding("alt+right,ctrl+pagedown", "stage(1)", "Next stage", id="stage.next"),
+        Binding("alt+left,ctrl+pageup", "stage(-1)", "Prev stage", id="stage.previous"),
+        Binding("alt+down", "issue(1)", "Next issue", id="issue.next"),
+        Binding("alt+up", "issue(-1)", "Prev issue", id="issue.previous"),
+        Binding("up", "point(-1)", "Pointer up", show=False),
+        Binding("down", "point(1)", "Pointer down", show=False),
+        Binding("pageup", "point(-10)", "Pointer page up", show=False),
+        Binding("pagedown", "point(10)", "Pointer page down", show=False),
+        Binding("ctrl+o", "item_menu", "Item…", priority=True, id="item.menu"),
+        Binding("ctrl+e", "edit_item", "Edit", priority=True, id="item.edit"),
+        Binding("shift+up", "move_item(-1)", "Move up", show=False, id="item.up"),
+        Binding("shift+down", "move_item(1)", "Move down", show=False, id="item.down"),
+        # Not priority bindings: those run before the keys typed ahead of them reach the voters
+        # or the grid, so a fast "5 ctrl+r" would record the check without the 5.
+        Binding("ctrl+r", "vote", "Vote", id="check.vote"),
+        Binding("ctrl+r", "rate", "Rate", id="grid.rate"),
+        Binding("ctrl+t", "stage_key", "Holder", priority=True, id="stage.key"),
+        Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
+        Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
+        Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
+        Binding("escape", "escape", "Back to typing", show=False, id="mode.end"),
+        Binding("f2", "timer", "Timer", id="timer.toggle"),
+        Binding("f3", "plus_minute", "+1 min", id="timer.plus"),
+        Binding("f4", "parking", "Parking lot", id="parking"),
+        Binding("f5", "caucus", "Caucus", id="caucus"),
+        Binding("f6", "ground_rules", "Rules", id="rules"),
+        Binding("f7", "actions", "Actions", id="actions"),
+        Binding("f8", "present", "Present", id="present"),
+        # training tables only (tui/training.py): the training menu and the general brief
+        Binding("f10", "training", "Training", id="training.menu"),
+        Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: dict[Stage, StageView] = {view.STAGE: view(id=f"stage-{view.STAGE.value}") for view in VIEWS}
+        self.mode = TYPING  # where printable keys go: the capture line, the voters or the grid
+        self._warned_mode: str | None = None  # the mode whose wrong keys were already pointed out
+        self._bindings_stage: Stage | None = None
+        self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
+        self._stale = False  # changed while another screen was on top: repaint on the way back
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="banner")
+        yield CaucusClock(id="caucus-clock")
+        with Horizontal(id="top"):
+            with Vertical(id="issue-box"):
+                yield Label("", id="issue-meta")
+                yield Static("", id="issue-statement")
+                yield Stepper(id="stepper")
+            yield StageTimer(id="timer")
+        with StageViews(id="views", initial=self.views[Stage.ISSUES].id):
+            yield from self.views.values()
+        yield Static("", id="mode-bar")
+        with Horizontal(id="capture-row"):
+            yield Label("", id="capture-tag")
+            yield LinesInput(id="capture", split=True)
+        yield KeyBar()
+
+    @property
+    def stage(self) -> Stage:
+        stage = self.session.cursor.stage
+        return Stage.ISSUES if self.issue is None else stage
+
+    @property
+    def view(self) -> StageView:
+        """The current stage's view."""
+        return self.views[self.stage]
+
+    def on_mount(self) -> None:
+        # The widgets every repaint touches, found once (a query walks the DOM each time).
+        self._issue_meta = self.query_one("#issue-meta", Label)
+        self._issue_statement = self.query_one("#issue-statement", Static)
+        self._stepper = self.query_one(Stepper)
+        self._switcher = self.query_one("#views", StageViews)
+        self._capture = self.query_one("#capture", LinesInput)
+        self._capture_row = self.query_one("#capture-row", Horizontal)
+        self._mode_bar = self.query_one("#mode-bar", Static)
+        # Enter is handled in the same turn that empties the line: one frame, not two
+        self._capture.on_submit = lambda text: self.capture(Input.Submitted(self._capture, text))
+        self._timer = self.query_one(StageTimer)
+        self._caucus_clock = self.query_one(CaucusClock)
+        self._capture_tag = self.query_one("#capture-tag", Label)
+        self._banner = self.query_one("#banner", Static)
+        self.app.session_changes.subscribe(self, self.on_session_changed)
+        self.refresh_all(reset_timer=True)
+        self._capture.focus()
+        if self.session.training is not None:  # a table of a simulation: round bar, brief
+            from ..training import attach
+
+            attach(self)
+
+    def on_unmount(self) -> None:
+        self.app.session_changes.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        # The stepper, the grid's option column and the air between items follow the size:
+        # repaint (cheap when nothing else changed: the lists and the grid compare row by row).
+        if hasattr(self, "_switcher"):
+            self.refresh_all()
+
+    # --- painting -------------------------------------------------------------------------------
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        """A change (an undo, a reload): repaint now, or once this screen is on top again."""
+        if self.app.screen is self:
+            self.refresh_all()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_all()
+
+    def refresh_all(self, reset_timer: bool = False) -> None:
+        """Repaint the frame and the current stage's view from the session (after any change,
+        undo, or a move).
+
+        Cheap when little changed: every widget is told only what differs from what it shows
+        (the lists and the grid compare row by row), so a change repaints its own lines only.
+        """
+        session, issue = self.session, self.issue
+        if self.mode != TYPING and self.mode != self.view.SCORING:
+            self.set_mode(TYPING)  # an undo or a reload moved the stage under a scoring mode
+        stage = self._shown_stage()
+        n = session.issues.index(issue) + 1 if issue else 0
+        meta = f"Issue {n} of {len(session.issues)}" if issue else f"{len(session.issues)} issues"
+        if issue is not None:
+            if issue.article:
+                meta += f" · {issue.article}"
+            meta += f" · {process.STATUS_LABELS[issue.status]}"
+            if issue.raised_by != "joint":
+                meta += f" · raised by {session.holder_label(issue.raised_by)}"
+        self._show(self._issue_meta, literal(meta))
+        self._show(self._issue_statement, literal(issue.statement if issue else session.title))
+        self._stepper.show(session.stage_order, stage)
+        view = self.views[stage]
+        if self._switcher.current != view.id:
+            self._switch_view(view)
+        self._capture.placeholder = view.PLACEHOLDER
+        self._capture.border_title = view.CAPTURE_TITLE
+        if reset_timer:
+            self._show_clock(stage)
+        view.paint()
+        self.paint_capture_tag()
+        self._paint_banner()
+        caucus = editing.open_caucus(session)
+        called_by = f" (called by {caucus.called_by})" if caucus and caucus.called_by else ""
+        self._caucus_clock.show(
+            f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus.start if caucus else None
+        )
+        if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
+            self._bindings_stage = stage
+            self.refresh_bindings()
+
+    def _shown_stage(self) -> Stage:
+        """The stage shown: the issue's, or the issues when the agenda's stages leave it out."""
+        stage = self.stage
+        return Stage.ISSUES if self.issue is not None and stage not in self.session.stage_order else stage
+
+    def _switch_view(self, view: StageView) -> None:
+        """Show ``view``. Focus in the view going away (its scoring widget) moves to the new
+        view's list, now: left to Textual it is lost (the hidden widget's siblings are not
+        focusable) a frame later, and single keys then do nothing until Escape."""
+        old = self._switcher.visible_content
+        focused = self.focused
+        follow = old is not None and focused is not None and old in focused.ancestors_with_self
+        self._switcher.current = view.id
+        if follow:
+            self.set_focus(view.items, scroll_visible=False)
+
+    def _show(self, widget: Static, content: Content) -> None:
+        show_once(self._shown, widget, content)
+
+    def paint_capture_tag(self) -> None:
+        """What the stage says on the capture line's tag (at Interests, the holder a line gets)."""
+        tag = self._capture_tag
+        content = self.view.capture_tag()
+        if content is not None:
+            self._show(tag, content)
+            tag.display = True
+        else:
+            tag.display = False
+
+    def paint_mode(self) -> None:
+        """Where the next key goes, said by the whole frame: the capture line (typing), or a
+        scoring mode with its own bar and colour."""
+        mode = self.mode
+        # The frame of the stage and the bar say it; not a class on the whole screen, which
+        # restyled every widget (and dropped the grid's renderings): 150-200 ms a switch.
+        self._switcher.set_class(mode != TYPING, "-scoring")
+        self._capture_row.display = mode == TYPING
+        self._mode_bar.display = mode != TYPING
+        scoring = next((view for view in self.views.values() if view.SCORING == mode), None)
+        if scoring is not None:
+            self._show(self._mode_bar, scoring.mode_bar())
+
+    def _paint_banner(self) -> None:
+        banner, app = self._banner, self.app
+        parts = []
+        if app.readonly:
+            parts.append(join(("READ-ONLY ", "bold"), literal(app.readonly_reason)))
+        stage_part = self.view.banner()
+        if stage_part is not None:
+            parts.append(stage_part)
+        banner.display = bool(parts)
+        banner.set_class(bool(app.readonly), "-readonly")
+        self._show(banner, Content("  |  ").join(parts) if parts else literal(""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Asked for every binding each time the keys are refreshed (focus, stage): stay cheap.
+        if action in VIEW_KEYS:
+            return hasattr(self.view, f"action_{action}")
+        if action == "issue":
+            return bool(self.session.issues)
+        if action in ("training", "general_brief"):
+            return self.session.training is not None
+        return True
+
+    def key_label(self, binding: Binding) -> str:
+        """The key bar's word for a key whose meaning follows the stage (Ctrl+T)."""
+        if binding.action == "stage_key":
+            return self.view.KEY_NAME or binding.description
+        return binding.description
+
+    # --- capture --------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#capture")
+    def capture(self, event: Input.Submitted) -> bool:
+        """The line was emptied as Enter was read (``LinesInput``): the stage shown takes it; a
+        refused item goes back. True when the item was taken."""
+        text = event.value
+        if not text.strip():  # a second Enter does nothing (it is a habit, not a request)
+            return True
+        view = self.view
+        done = view.take_line(text)
+        if done is None:
+            self._capture.give_back(text)
+            return False
+        item_id = getattr(done, "id", None) if done is not True else None
+        if isinstance(item_id, str):
+            view.point_at(item_id)
+        return True
+
+    def capture_draft(self) -> str:
+        """The capture line's text, typed but not entered ("" for the proposal Ctrl+E put there)."""
+        capture, issue = getattr(self, "_capture", None), self.issue
+        text = capture.value if capture is not None and capture.value.strip() else ""
+        return "" if issue is not None and text == issue.proposal.replace("\n", " ") else text
+
+    def put_back_draft(self, text: str) -> bool | None:
+        """Put a kept draft in the capture line, at its end: False if the line is not empty,
+        None if the screen is not mounted yet."""
+        if getattr(self, "_capture", None) is None:
+            return None
+        if self._capture.value:
+            return False
+        self.edit_in_capture(text)
+        return True
+
+    def edit_in_capture(self, text: str) -> None:
+        """``text`` in the capture line (on one line), to edit and enter again: only into an empty line."""
+        if text and not self._capture.value.strip():
+            self._capture.value = text.replace("\n", " ")
+            self._capture.cursor_position = len(self._capture.value)
+
+    @on(LinesInput.Lines, "#capture")
+    def pasted_lines(self, event: LinesInput.Lines) -> None:
+        self.capture_lines(event.lines)
+
+    def capture_lines(self, lines: list[str]) -> None:
+        """A multi-line paste: one item a line (unless the stage takes it whole: the proposal)."""
+        capture = self._capture
+        if self.view.take_lines(lines, capture):
+            return
+        if capture.value.strip():  # what was typed before the paste stays first
+            lines = [capture.value, *lines]
+        capture.add_lines(lines, lambda line: self.capture(Input.Submitted(capture, line)))
+
+    # --- the pointer and the modes ----------------------------------------------------------------
+
+    def action_point(self, step: int) -> None:
+        """↑/↓ (PgUp/PgDn) on the capture line: move the pointer in the stage's list."""
+        widget = self.view.items
+        if not widget.option_count:
+            return
+        current = widget.highlighted if widget.highlighted is not None else (-1 if step > 0 else widget.option_count)
+        widget.highlighted = max(0, min(widget.option_count - 1, current + step))
+        widget.scroll_to_highlight()
+
+    def set_mode(self, mode: str) -> None:
+        """Typing, voting or rating: the widget that takes printable keys has the focus (the
+        others cannot take it), and the frame says which."""
+        if mode == self.mode:
+            return
+        self.mode = mode
+        self._warned_mode = None
+        self._mode_bar.remove_class("-nudged")
+        target: Widget = self._capture
+        for view in self.views.values():
+            widget = view.score_widget
+            if widget is not None:
+                widget.can_focus = view.SCORING == mode
+                if view.SCORING == mode:
+                    target = widget
+        target.focus()
+        for view in self.views.values():
+            view.scoring_changed(mode)
+        self.paint_mode()
+        self.refresh_bindings()
+
+    def action_escape(self) -> None:
+        """Esc ends a scoring mode. While typing it changes nothing (the typed line stays) but
+        lets go of a selection (the options marked for combining)."""
+        if self.mode != TYPING:
+            self.set_mode(TYPING)
+        else:
+            for view in self.views.values():
+                view.escape()
+
+    def wrong_mode_key(self) -> None:
+        """A printable key in a scoring mode that is not a score: say so once (a sentence must not
+        bury the grid under notices; the mode bar keeps saying it), change nothing."""
+        if self._warned_mode != self.mode:
+            self._warned_mode = self.mode
+            message = f"You are {self.mode}: letters are not text here. Esc goes back to typing."
+            self.app.notify(message, title=self.mode.upper(), severity="warning", timeout=4)
+        self._mode_bar.add_class("-nudged")
+
+    # --- the stage's own keys: the view shown answers them ---------------------------------------
+
+    def action_stage_key(self) -> None:
+        self._view_key("stage_key")
+
+    def action_group(self) -> None:
+        self._view_key("group")
+
+    def action_brainstorm(self) -> None:
+        self._view_key("brainstorm")
+
+    def action_rate(self) -> None:
+        self._view_key("rate")
+
+    def action_vote(self) -> None:
+        self._view_key("vote")
+
+    def action_move_item(self, offset: int) -> None:
+        self._view_key("move_item", offset)
+
+    def _view_key(self, name: str, *arguments: object) -> None:
+        handler = getattr(self.view, f"action_{name}", None)
+        if handler is not None:
+            handler(*arguments)
+
+    def action_edit_item(self) -> None:
+        self.view.action_edit_item()
+
+    def item_commands(self) -> list[Command]:
+        """What can be done to the pointed item (or, at Consensus, the check and its TA) at this
+        stage: ``(name, key, run)``. The item menu (Ctrl+O) and the palette show the same list."""
+        return self.view.item_commands()
+
+    def action_item_menu(self) -> None:
+        """Ctrl+O: the pointed item's commands, picked with ↑/↓ and Enter (no letter keys: a
+        sentence typed here does nothing)."""
+        commands = self.item_commands()
+        if not commands:
+            self.app.notify("Nothing is pointed at: ↑/↓ point at an item first.", severity="information")
+            return
+        title = f"{STAGE_NAMES[self.stage]}: {self.view.menu_subject()}"
+        choices = [(f"{name}   {key}" if key else name, run) for name, key, run in commands]
+        self.app.push_screen(Choose(title, choices, hint="↑/↓ and Enter · Esc closes"), lambda run: run and run())
+
+    # --- navigation -----------------------------------------------------------------------------
+
+    def action_stage(self, step: int) -> None:
+        issue = self.issue
+        if self.stage is Stage.ISSUES:  # forward from the list of issues opens the pointed one
+            if step > 0 and self.session.issues:
+                self.open_issue(self.view.selected() or (issue.id if issue else self.session.issues[0].id))
+            return
+        assert issue is not None
+        order = self.session.stage_order
+        index = order.index(self.stage) + step
+        if not 0 <= index < len(order):
+            return
+        self._go(issue.id, order[index])
+
+    def _go(self, issue_id: str, stage: Stage) -> None:
+        with self.app.batch_update():
+            self._move(issue_id, stage)
+            post_refreshes(self)
+
+    def _move(self, issue_id: str, stage: Stage) -> None:
+        self.set_mode(TYPING)  # any move ends voting or rating
+        self._leave_clock(self.stage)
+        for view in self.views.values():
+            view.moving_to(stage)
+        issue = self.session.issue(issue_id)
+        repainted = False
+        if stage is Stage.ISSUES or issue is None:
+            editing.set_cursor(self.session, issue_id, Stage.ISSUES)
+            self.app.mark_dirty()
+        elif issue.stage is not stage and not self.app.readonly:
+            # a change: the frame and the new stage's view repaint on its SessionChanged
+            repainted = self.app.change(f"move to {stage.value}", editing.set_stage, issue_id, stage) is not None
+        else:
+            editing.set_cursor(self.session, issue_id, stage)
+            self.app.mark_dirty()
+        if repainted:
+            self._show_clock(self._shown_stage())
+        else:
+            self.refresh_all(reset_timer=True)
+        if self.session.time_boxes.get(stage):
+            self._keep_clock()  # a new stage's full box, paused: the room view shows the same
+
+    def open_issue(self, issue_id: str) -> None:
+        """Open the issue at the stage it is at (a new one at the stage after the issues)."""
+        issue = self.session.issue(issue_id)
+        if issue is None:
+            return
+        stage = issue.stage if issue.stage is not Stage.ISSUES else self.session.stage_order[1]
+        self._go(issue_id, stage)
+
+    def action_issue(self, step: int) -> None:
+        issues = self.session.issues
+        if not issues:
+            return
+        current = self.issue
+        index = (issues.index(current) + step) % len(issues) if current else 0
+        if self.stage is Stage.ISSUES:
+            self.action_point(index - (self.view.items.highlighted or 0))
+        else:
+            self.open_issue(issues[index].id)
+
+    def action_undo(self) -> None:
+        label = self.app.undo()  # the frame repaints on its SessionChanged
+        self.app.notify(f"Undone: {label}" if label else "Nothing to undo.", timeout=2)
