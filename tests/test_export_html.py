@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from helpers import EXAMPLE
 from ibb_facilitator import editing, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import FORMATS, REPORTS, render, render_bytes, suggested_name
@@ -47,8 +48,6 @@ from ibb_facilitator.model import (
 
 from conftest import fist, make_populated
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "spring-contract.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 HOSTILE = [

@@ -11,9 +11,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +18,8 @@ import pytest
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
+from helpers import example as copy_example
+from helpers import until
 from ibb_facilitator import cli, editing, store, timeline
 from ibb_facilitator.model import ActionKind, Method, Response, Session
 from ibb_facilitator.tui.app import IbbApp
@@ -30,27 +29,15 @@ from ibb_facilitator.tui.review import ReviewScreen
 from conftest import VOTERS, make_session
 
 SIZE = (130, 42)
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    target = tmp_path / "sessions" / "spring-contract.toml"
-    target.parent.mkdir()
-    shutil.copyfile(EXAMPLE, target)
-    return target
+    return copy_example(tmp_path / "sessions", "spring-contract.toml")
 
 
 def folder(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())}
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert pilot.app.is_running, f"the app stopped while waiting for {what}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.02)
 
 
 async def review(pilot) -> ReviewScreen:

@@ -12,25 +12,17 @@
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
+from helpers import example
 from recorder import wait_for
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.modals import Panel
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
-
-
-def example(tmp_path: Path, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def panel_text(app) -> str:
