@@ -14,11 +14,16 @@ recorder's keys in ``recorder.py``.
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+
+import helpers
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import IssueStatus, Method, Response, Session, TentativeAgreement
@@ -96,6 +101,64 @@ def session_file(tmp_path: Path, populated: Session) -> Path:
     path = tmp_path / "spring-contract.toml"
     store.save_session(populated, path)
     return path
+
+
+# --- for pictures (snapshot tests) -----------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The app's clock stands still at ``helpers.FROZEN_NOW`` (the example's second day, 11:30):
+    "saved 11:30:00" in the header, the room view's "updated", today's date in a new file's name.
+
+    Every module of ``ibb_facilitator`` is imported, then each one that reads the clock
+    (``datetime.now(`` or ``date.today(`` in its source) gets clock-less stand-ins for its
+    ``datetime`` and ``date``: whatever they make is a real ``datetime``/``date``, and
+    ``isinstance`` answers as before. A module split off later is covered as it stands."""
+    for module in helpers.clock_readers():
+        for name, frozen in (("datetime", helpers.FrozenDatetime), ("date", helpers.FrozenDate)):
+            if getattr(module, name, None) is frozen.real:
+                monkeypatch.setattr(module, name, frozen)
+    return helpers.FROZEN_NOW
+
+
+@pytest.fixture
+def fixed_dirs(monkeypatch: pytest.MonkeyPatch) -> Iterator[UserDirs]:
+    """The user's folders at one fixed place (``helpers.FIXED_HOME``), for pictures that show a
+    path (the library, the opening screen, a new session's file name). One test at a time has
+    it, across processes (an exclusive lock: xdist workers, other checkouts' runs); it is
+    emptied before and after."""
+    with helpers.fixed_home() as root:
+        dirs = UserDirs(data=root / "data", sessions=root / "sessions", cache=root / "cache")
+        monkeypatch.setenv("IBB_DATA_DIR", str(dirs.data))
+        monkeypatch.setenv("IBB_SESSIONS_DIR", str(dirs.sessions))
+        monkeypatch.setenv("IBB_CACHE_DIR", str(dirs.cache))
+        yield dirs
+
+
+@pytest.fixture
+def gated_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """``ibb open``'s loading thread waits until ``gate.set()`` (keys typed "during" the opening,
+    the opening screen's picture), or until the app has gone (its worker is cancelled: a quit
+    need not wait for the gate); the gate opens by itself after 20 s so a failing test cannot
+    hang the run, and at the end of the test."""
+    from textual.worker import get_current_worker
+
+    from ibb_facilitator.tui import app as app_module
+
+    gate = threading.Event()
+    real = app_module.open_file
+
+    def held(path, readonly):
+        worker = get_current_worker()
+        deadline = time.monotonic() + 20
+        while not gate.wait(0.05) and not worker.is_cancelled and time.monotonic() < deadline:
+            pass
+        return real(path, readonly)
+
+    monkeypatch.setattr(app_module, "open_file", held)
+    yield gate
+    gate.set()
 
 
 def running_as_root() -> bool:

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 import helpers
+from helpers import screen_text
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import Issue, Option, Party, Session, Stage
 from ibb_facilitator.tui.room import ROOM_FIELDS, RoomApp, build_view
@@ -54,10 +55,6 @@ def write_from_another_process(path: Path, text: str) -> None:
     """What the facilitation app's autosave does, from another process: load, change, save."""
     result = subprocess.run([sys.executable, "-c", WRITER, str(path), text], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-
-
-def screen_text(app: RoomApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 # Waiting for the room view: on timeout, the failure shows what the screen holds.

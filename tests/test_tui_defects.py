@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import example
+from helpers import example, screen_text
 from recorder import wait_for
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
@@ -257,10 +257,6 @@ async def test_moving_between_issues_and_stages_keeps_the_backup(tmp_path: Path,
 
 
 # --- 6. a read-only copy follows the writer -----------------------------------------------------
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_read_only_copy_shows_the_writers_saves(tmp_path: Path) -> None:

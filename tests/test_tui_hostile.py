@@ -33,7 +33,7 @@ from textual.content import Content
 from textual.markup import MarkupError
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from helpers import until, walk_to
+from helpers import screen_text, until, walk_to
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.capture import members_from_text, split_list
 from ibb_facilitator.model import Role, Session, Stage
@@ -179,10 +179,6 @@ def assert_option_literal(widget: OptionList, option_id: str, text: str) -> None
     strips = widget._get_option_render(option, widget.get_visual_style("option-list--option"))
     drawn = squash("".join(strip.text for strip in strips))
     assert squash(shown(text)) in drawn, f"#{widget.id} row {option_id}: {text[:60]!r} not drawn; drawn {drawn[:200]!r}"
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def toasts(app) -> list[str]:

@@ -32,7 +32,6 @@ from helpers import ROOT, example
 from recorder import wait_for
 from ibb_facilitator import cli, commands, store
 from ibb_facilitator.samples import generated_session
-from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.opening import OpeningScreen
@@ -47,22 +46,6 @@ def big_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("big") / "big.toml"
     store.save_session(generated_session(10_000, 0), path, backup=False)
     return path
-
-
-@pytest.fixture
-def gated_open(monkeypatch):
-    """Hold the loading thread until ``gate.set()``; the gate opens by itself after 20 s so a
-    failing test cannot hang the run."""
-    gate = threading.Event()
-    real = app_module.open_file
-
-    def held(path, readonly):
-        gate.wait(20)
-        return real(path, readonly)
-
-    monkeypatch.setattr(app_module, "open_file", held)
-    yield gate
-    gate.set()
 
 
 def session_shown(app) -> bool:
