@@ -50,16 +50,20 @@ class UserDirs:
     sessions: Path
     cache: Path
 
+    @classmethod
+    def under(cls, base: Path, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
+        """``base/data``, ``base/sessions`` and ``base/cache``, made the app's for this test."""
+        dirs = cls(data=base / "data", sessions=base / "sessions", cache=base / "cache")
+        monkeypatch.setenv("IBB_DATA_DIR", str(dirs.data))
+        monkeypatch.setenv("IBB_SESSIONS_DIR", str(dirs.sessions))
+        monkeypatch.setenv("IBB_CACHE_DIR", str(dirs.cache))
+        return dirs
+
 
 @pytest.fixture(autouse=True)
 def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
     """No test reads or writes the real user folders: each has its own, outside ``tmp_path``."""
-    base = tmp_path_factory.mktemp("ibb-home")
-    dirs = UserDirs(data=base / "data", sessions=base / "sessions", cache=base / "cache")
-    monkeypatch.setenv("IBB_DATA_DIR", str(dirs.data))
-    monkeypatch.setenv("IBB_SESSIONS_DIR", str(dirs.sessions))
-    monkeypatch.setenv("IBB_CACHE_DIR", str(dirs.cache))
-    return dirs
+    return UserDirs.under(tmp_path_factory.mktemp("ibb-home"), monkeypatch)
 
 
 @pytest.fixture
@@ -129,11 +133,7 @@ def fixed_dirs(monkeypatch: pytest.MonkeyPatch) -> Iterator[UserDirs]:
     it, across processes (an exclusive lock: xdist workers, other checkouts' runs); it is
     emptied before and after."""
     with helpers.fixed_home() as root:
-        dirs = UserDirs(data=root / "data", sessions=root / "sessions", cache=root / "cache")
-        monkeypatch.setenv("IBB_DATA_DIR", str(dirs.data))
-        monkeypatch.setenv("IBB_SESSIONS_DIR", str(dirs.sessions))
-        monkeypatch.setenv("IBB_CACHE_DIR", str(dirs.cache))
-        yield dirs
+        yield UserDirs.under(root, monkeypatch)
 
 
 @pytest.fixture

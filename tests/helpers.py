@@ -15,8 +15,10 @@ import importlib
 import inspect
 import pkgutil
 import shutil
+import struct
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -99,6 +101,45 @@ def new_session_app(theme: str = "projector") -> Any:
 def screen_text(app: Any) -> str:
     """What the terminal shows now, as text (every line of the rendered screen)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def png_rows(data: bytes, max_rows: int | None = None) -> tuple[int, int, list[bytes]]:
+    """Width, height and the first ``max_rows`` rows (all by default) of an 8-bit, non-interlaced
+    PNG (what Chromium writes), as RGB bytes."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        if kind == b"IHDR":
+            header = data[pos + 8 : pos + 8 + length]
+        elif kind == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and color in (2, 6) and interlace == 0, "unexpected PNG format"
+    bpp = 3 if color == 2 else 4
+    raw, stride = zlib.decompress(idat), width * bpp
+    rows, previous = [], bytearray(stride)
+    for y in range(height if max_rows is None else min(height, max_rows)):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        if kind == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, previous))
+        elif kind:
+            for x in range(stride):
+                a = line[x - bpp] if x >= bpp else 0
+                b, c = previous[x], (previous[x - bpp] if x >= bpp else 0)
+                if kind == 1:
+                    line[x] = (line[x] + a) & 255
+                elif kind == 3:
+                    line[x] = (line[x] + (a + b) // 2) & 255
+                else:
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, [bytes(r) if bpp == 3 else bytes(v for i, v in enumerate(r) if i % 4 != 3) for r in rows]
 
 
 # --- pictures (snapshot tests) ------------------------------------------------------------------

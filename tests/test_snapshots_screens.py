@@ -72,7 +72,7 @@ def test_review(snap_compare, tmp_path, size, theme):
     app = IbbApp(review_path=example(tmp_path, "demo.toml"), theme=theme)
 
     async def shown(pilot):
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "ReviewScreen", "the review")
+        await until(pilot, lambda: _on(pilot, "ReviewScreen"), "the review")
 
     assert picture(snap_compare, app, size, then=shown)
 
@@ -97,8 +97,19 @@ def training_table_app(theme: str) -> IbbApp:
     return IbbApp(path=out, open_in_background=True, theme=theme)
 
 
+def _on(pilot, kind: str) -> bool:
+    return type(pilot.app.screen).__name__ == kind
+
+
 async def _general_brief(pilot) -> None:
-    await until(pilot, lambda: type(pilot.app.screen).__name__ == "GeneralBriefScreen", "the general brief")
+    await until(pilot, lambda: _on(pilot, "GeneralBriefScreen"), "the general brief")
+
+
+async def _table(pilot) -> None:
+    """The brief read and closed (Esc): the table itself."""
+    await _general_brief(pilot)
+    await pilot.press("escape")
+    await until(pilot, lambda: _on(pilot, "SessionScreen"), "the table")
 
 
 @each_size_and_theme
@@ -110,13 +121,7 @@ def test_training_general_brief(snap_compare, size, theme):
 @each_size_and_theme
 def test_training_table(snap_compare, size, theme):
     """The table behind the brief (Esc): the round bar above the session's issues."""
-
-    async def table(pilot):
-        await _general_brief(pilot)
-        await pilot.press("escape")
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "SessionScreen", "the table")
-
-    assert picture(snap_compare, training_table_app(theme), size, then=table)
+    assert picture(snap_compare, training_table_app(theme), size, then=_table)
 
 
 @each_size_and_theme
@@ -124,10 +129,8 @@ def test_training_menu(snap_compare, size, theme):
     """The trainer's menu (F10): rounds, confidential briefs, results, debrief."""
 
     async def menu(pilot):
-        await _general_brief(pilot)
-        await pilot.press("escape")
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "SessionScreen", "the table")
+        await _table(pilot)
         await pilot.press("f10")
-        await until(pilot, lambda: type(pilot.app.screen).__name__ == "Choose", "the training menu")
+        await until(pilot, lambda: _on(pilot, "Choose"), "the training menu")
 
     assert picture(snap_compare, training_table_app(theme), size, then=menu)
