@@ -86,7 +86,6 @@ async def walk_to(pilot: Any, stage: Stage) -> None:
     assert screen.stage is stage, f"walked to {screen.stage}, not {stage}"
 
 
-
 def new_session_app(theme: str = "projector") -> Any:
     """What ``ibb new`` starts: the set-up form for the default agenda, saved in the sessions
     folder under today's date."""
