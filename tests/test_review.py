@@ -29,6 +29,9 @@ from ibb_facilitator.tui.review import ReviewScreen
 from conftest import VOTERS, make_session
 
 SIZE = (130, 42)
+# Notices last 5 s; under load the review screen can take longer than that to appear, and a test
+# that looks for the notice then finds it gone (seen in a full run beside four other suites).
+LOOKED_AT = 120.0
 
 
 @pytest.fixture
@@ -79,6 +82,7 @@ async def test_review_changes_nothing_and_says_so(example: Path) -> None:
     before_files = folder(example)
     before_stat = example.stat().st_mtime_ns
     app = IbbApp(review_path=example)
+    app.NOTIFICATION_TIMEOUT = LOOKED_AT  # the notice is still up when a busy machine looks
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await review(pilot)
         banner = static_text(screen, "#review-banner")
@@ -265,6 +269,7 @@ async def test_focus_selects_the_issue_and_highlights_the_item(example: Path, it
 
 async def test_focus_on_an_unknown_item_says_so(example: Path) -> None:
     app = IbbApp()
+    app.NOTIFICATION_TIMEOUT = LOOKED_AT  # the notice is still up when a busy machine looks
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert app.open_review(example, focus="interest-999")
