@@ -1,145 +1,74 @@
-"""Shared fixtures: a small two-party session, and one filled in through ``editing``.
+"""Shared fixtures. The sessions themselves are built in ``ibb_facilitator.samples`` (one builder
+for tests, bench and ``examples/``); the helpers pilot tests share are in ``helpers.py`` and the
+recorder's keys in ``recorder.py``.
 
-- ``session``: labor and management, each with a spokesperson and other members, plus a
-  facilitator, a recorder, a timekeeper and an observer (who never count in consensus);
-- ``populated``: that session with issues, interests (incl. mutual), options (one combined, one
-  set aside), criteria (shared and per issue), ratings, consensus checks, an initialed TA, a
-  parking-lot item, a caucus, actions and information requests: every part of the model;
+- ``user_dirs`` (autouse): every test has its own data, sessions and cache folders
+  (``IBB_DATA_DIR``, ``IBB_SESSIONS_DIR``, ``IBB_CACHE_DIR``), never the real user's;
+- ``session``: ``samples.team_session()``, labor and management, each with a spokesperson and
+  other members, plus a facilitator, a recorder, a timekeeper and an observer;
+- ``populated``: ``samples.populated_session()``, that session with every part of the model;
+- ``reagreed``: ``populated`` with its salary issue reopened and agreed again;
 - ``session_file``: ``populated`` saved to a file in ``tmp_path``.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+import helpers
+
 from ibb_facilitator import editing, store
-from ibb_facilitator.model import (
-    ActionKind,
-    InterestKind,
-    IssueStatus,
-    Member,
-    Method,
-    Party,
-    Response,
-    Role,
-    Session,
-    Side,
-    TentativeAgreement,
+from ibb_facilitator.model import IssueStatus, Method, Response, Session, TentativeAgreement
+from ibb_facilitator.samples.team import (  # noqa: F401 - the team's names, for tests that import them from here
+    FACILITATOR,
+    LABOR_VOTERS,
+    MANAGEMENT_VOTERS,
+    NON_VOTERS,
+    OBSERVER,
+    RECORDER,
+    TIMEKEEPER,
+    VOTERS,
+    fist,
 )
+from ibb_facilitator.samples.team import populated_session as make_populated
+from ibb_facilitator.samples.team import team_session as make_session
 
-FACILITATOR = "Frances Neutral"
-RECORDER = "Rita Scribe"
-TIMEKEEPER = "Tom Clock"
-OBSERVER = "Olive Watcher"
 
-LABOR_VOTERS = ["Ana Ruiz", "Carl Jensen", "Nora Okafor"]
-MANAGEMENT_VOTERS = ["Ben Hale", "Dana Liu"]
-VOTERS = LABOR_VOTERS + MANAGEMENT_VOTERS
-NON_VOTERS = [FACILITATOR, RECORDER, TIMEKEEPER, OBSERVER]
+@dataclass(frozen=True)
+class UserDirs:
+    """The user's folders as this test's app sees them (none exists until something makes it)."""
+
+    data: Path
+    sessions: Path
+    cache: Path
+
+    @classmethod
+    def under(cls, base: Path, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
+        """``base/data``, ``base/sessions`` and ``base/cache``, made the app's for this test."""
+        dirs = cls(data=base / "data", sessions=base / "sessions", cache=base / "cache")
+        monkeypatch.setenv("IBB_DATA_DIR", str(dirs.data))
+        monkeypatch.setenv("IBB_SESSIONS_DIR", str(dirs.sessions))
+        monkeypatch.setenv("IBB_CACHE_DIR", str(dirs.cache))
+        return dirs
 
 
 @pytest.fixture(autouse=True)
-def _hermetic_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the real user folders."""
-    base = tmp_path_factory.mktemp("ibb-home")
-    for name in ("IBB_DATA_DIR", "IBB_SESSIONS_DIR", "IBB_CACHE_DIR"):
-        monkeypatch.setenv(name, str(base / name.lower()))
-
-
-def make_session() -> Session:
-    return Session(
-        title="Lakeview 2026 successor contract",
-        organization="Lakeview Public Schools",
-        bargaining_unit="Teachers",
-        location="Library, Lakeview High",
-        facilitators=[FACILITATOR],
-        recorder=RECORDER,
-        timekeeper=TIMEKEEPER,
-        observers=[OBSERVER],
-        meeting_days=[date(2026, 11, 23), date(2026, 11, 24)],
-        ground_rules=["Caucus on request, 15 minutes at most", "Nothing is agreed until everything is agreed"],
-        parties=[
-            Party(
-                id="labor",
-                name="Lakeview Education Association",
-                short="U",
-                side=Side.LABOR,
-                members=[
-                    Member(name="Ana Ruiz", role=Role.SPOKESPERSON, title="Union president"),
-                    Member(name="Carl Jensen", role=Role.MEMBER),
-                    Member(name="Nora Okafor", role=Role.NOTE_TAKER),
-                ],
-            ),
-            Party(
-                id="management",
-                name="Lakeview School Committee",
-                short="M",
-                side=Side.MANAGEMENT,
-                members=[
-                    Member(name="Ben Hale", role=Role.SPOKESPERSON, title="Superintendent"),
-                    Member(name="Dana Liu", role=Role.DECISION_MAKER, title="Committee chair"),
-                ],
-            ),
-        ],
-    )
+def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> UserDirs:
+    """No test reads or writes the real user folders: each has its own, outside ``tmp_path``."""
+    return UserDirs.under(tmp_path_factory.mktemp("ibb-home"), monkeypatch)
 
 
 @pytest.fixture
 def session() -> Session:
     return make_session()
-
-
-def fist(value: int, names: list[str] | None = None) -> list[Response]:
-    """Everybody (or ``names``) shows ``value`` fingers."""
-    return [Response(who=name, value=value) for name in (names if names is not None else VOTERS)]
-
-
-def make_populated() -> Session:
-    s = make_session()
-    pay = editing.add_issue(s, "How can we attract and keep qualified teachers within the budget?", raised_by="labor", article="Article 12")
-    time = editing.add_issue(s, "How can we give teachers time to collaborate?", raised_by="management")
-    editing.add_issue(s, "How can we make evaluations fair and useful?", article="Article 7", data_needed="Evaluation survey")
-
-    i1 = editing.add_interest(s, pay.id, "Keep pay competitive with neighboring districts", "labor", InterestKind.SUBSTANTIVE)
-    i2 = editing.add_interest(s, pay.id, "A budget the town meeting will pass", "management")
-    i3 = editing.add_interest(s, pay.id, "Students keep experienced teachers", "mutual", InterestKind.RELATIONSHIP)
-    editing.add_interest(s, time.id, "Common planning time\nacross grades", "labor")
-
-    editing.set_brainstorm(s, pay.id, True)
-    o1 = editing.add_option(s, pay.id, "Step increases front-loaded for years 1-5")
-    o2 = editing.add_option(s, pay.id, "Retention bonus after year 3")
-    o3 = editing.add_option(s, pay.id, "Four-day week")
-    o4 = editing.add_option(s, pay.id, "Housing stipend")
-    editing.set_brainstorm(s, pay.id, False)
-    editing.toggle_serves(s, pay.id, o1.id, i1.id)
-    editing.toggle_serves(s, pay.id, o2.id, i3.id)
-    combined = editing.combine_options(s, pay.id, [o1.id, o2.id], "Front-loaded steps plus a year-3 retention bonus")
-    editing.set_aside_option(s, pay.id, o3.id)
-    editing.toggle_serves(s, pay.id, o4.id, i2.id)
-
-    shared = editing.add_criterion(s, None, "Affordable within the three-year budget")
-    own = editing.add_criterion(s, pay.id, "Competitive with the five neighboring districts")
-    editing.rate(s, pay.id, combined.id, shared.id, 4)
-    editing.rate(s, pay.id, combined.id, own.id, 5)
-    editing.rate(s, pay.id, o4.id, shared.id, 1)
-
-    editing.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", value=2)], proposal="Combined option", note="Dana: cost of year 3")
-    check, _ = editing.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4), proposal="Combined option, bonus capped", options=[combined.id])
-    ta = editing.record_agreement(s, pay.id, check.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3%.\nA retention bonus of $1,500 is paid after year 3.", title="Salary steps", on=date(2026, 11, 24))
-    editing.initial(s, ta.id, "labor", "AR")
-    editing.initial(s, ta.id, "management", "BH")
-
-    editing.add_parking(s, "Health insurance carrier", owner="Ben Hale", issue_id=time.id)
-    editing.start_caucus(s, "labor", called_by="Ana Ruiz", reason="Review the cost sheet")
-    editing.end_caucus(s)
-    editing.add_action(s, "Cost out the retention bonus", owner="management", due=date(2026, 12, 1), issue_id=pay.id)
-    editing.add_action(s, "Salary schedules of the five neighboring districts", kind=ActionKind.INFO_REQUEST, owner="labor", requested_of="management", due=date(2026, 12, 3))
-    editing.set_stage(s, time.id, s.stage_order[1])
-    return s
 
 
 NEW_SALARY_TEXT = "Article 12.3 Salary.\nSteps 1-5 rise by 4%.\nNo retention bonus."
@@ -176,6 +105,60 @@ def session_file(tmp_path: Path, populated: Session) -> Path:
     path = tmp_path / "spring-contract.toml"
     store.save_session(populated, path)
     return path
+
+
+# --- for pictures (snapshot tests) -----------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The app's clock stands still at ``helpers.FROZEN_NOW`` (the example's second day, 11:30):
+    "saved 11:30:00" in the header, the room view's "updated", today's date in a new file's name.
+
+    Every module of ``ibb_facilitator`` is imported, then each one that reads the clock
+    (``datetime.now(`` or ``date.today(`` in its source) gets clock-less stand-ins for its
+    ``datetime`` and ``date``: whatever they make is a real ``datetime``/``date``, and
+    ``isinstance`` answers as before. A module split off later is covered as it stands."""
+    for module in helpers.clock_readers():
+        for name, frozen in (("datetime", helpers.FrozenDatetime), ("date", helpers.FrozenDate)):
+            if getattr(module, name, None) is frozen.real:
+                monkeypatch.setattr(module, name, frozen)
+    return helpers.FROZEN_NOW
+
+
+@pytest.fixture
+def fixed_dirs(monkeypatch: pytest.MonkeyPatch) -> Iterator[UserDirs]:
+    """The user's folders at one fixed place (``helpers.FIXED_HOME``), for pictures that show a
+    path (the library, the opening screen, a new session's file name). One test at a time has
+    it, across processes (an exclusive lock: xdist workers, other checkouts' runs); it is
+    emptied before and after."""
+    with helpers.fixed_home() as root:
+        yield UserDirs.under(root, monkeypatch)
+
+
+@pytest.fixture
+def gated_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """``ibb open``'s loading thread waits until ``gate.set()`` (keys typed "during" the opening,
+    the opening screen's picture), or until the app has gone (its worker is cancelled: a quit
+    need not wait for the gate); the gate opens by itself after 20 s so a failing test cannot
+    hang the run, and at the end of the test."""
+    from textual.worker import get_current_worker
+
+    from ibb_facilitator.tui import app as app_module
+
+    gate = threading.Event()
+    real = app_module.open_file
+
+    def held(path, readonly):
+        worker = get_current_worker()
+        deadline = time.monotonic() + 20
+        while not gate.wait(0.05) and not worker.is_cancelled and time.monotonic() < deadline:
+            pass
+        return real(path, readonly)
+
+    monkeypatch.setattr(app_module, "open_file", held)
+    yield gate
+    gate.set()
 
 
 def running_as_root() -> bool:

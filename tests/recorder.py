@@ -6,10 +6,9 @@ Ctrl+O opens the pointed item's menu, Ctrl+R opens voting or rating. These helpe
 
 from __future__ import annotations
 
-import time
-
-from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList
+
+from helpers import until
 
 
 async def type_line(pilot, text: str, enter: bool = True) -> None:
@@ -59,17 +58,7 @@ async def command(pilot, name: str) -> None:
     await pilot.pause()
 
 
-async def wait_for(pilot, condition, what: str = "the condition", timeout: float = 20.0) -> None:
-    """Poll ``condition``. A query that finds nothing counts as "not yet": a screen is on the
-    stack before its widgets are mounted, and under load that gap is long (issue 11.7: a wait
-    once failed with NoMatches, taking the app down mid-compose)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if condition():
-                break
-        except NoMatches:
-            pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}"
-        await pilot.pause(0.02)
+async def wait_for(pilot, condition, what: str = "the condition", timeout: float = 30.0) -> None:
+    """``helpers.until`` the condition holds, then one more pause: what it started has painted."""
+    await until(pilot, condition, what, timeout)
     await pilot.pause()

@@ -25,12 +25,10 @@ EXPECTED = {
 BUNDLED_FILES = sorted(BUNDLED_DIR.glob("*.toml"))
 
 
-@pytest.fixture(autouse=True)
-def user_data(tmp_path, monkeypatch) -> Path:
-    """Keep every test away from the real user folder: IBB_DATA_DIR points into tmp."""
-    data = tmp_path / "data"
-    monkeypatch.setenv("IBB_DATA_DIR", str(data))
-    return data
+@pytest.fixture
+def user_data(user_dirs) -> Path:
+    """The user's data folder (``IBB_DATA_DIR``, this test's own: conftest's ``user_dirs``)."""
+    return user_dirs.data
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from helpers import EXAMPLE, ROOT
 from ibb_facilitator import editing, process, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import render
@@ -37,8 +38,6 @@ from ibb_facilitator.model import (
     Side,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "spring-contract.toml"
 FORMAT_DOC = ROOT / "docs" / "session-format.md"
 BUILDER = ROOT / "examples" / "build_example.py"
 

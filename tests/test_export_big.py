@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import sys
-from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import export, store
 
 docx = pytest.importorskip("docx")
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from generate import make_session  # noqa: E402
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
+from ibb_facilitator.samples import generated_session as make_session
 
 
 def test_word_export_makes_no_python_docx_call_per_run(monkeypatch: pytest.MonkeyPatch) -> None:

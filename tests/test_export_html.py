@@ -12,10 +12,8 @@ import io
 import os
 import re
 import shutil
-import struct
 import subprocess
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -26,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from helpers import EXAMPLE, png_rows
 from ibb_facilitator import editing, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import FORMATS, REPORTS, render, render_bytes, suggested_name
@@ -47,8 +46,6 @@ from ibb_facilitator.model import (
 
 from conftest import fist, make_populated
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "spring-contract.toml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 HOSTILE = [
@@ -573,44 +570,6 @@ def test_cli_bad_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 # --- in a real browser ------------------------------------------------------------------------
-
-
-def png_rows(data: bytes, max_rows: int) -> tuple[int, int, list[bytes]]:
-    """Width, height and the first ``max_rows`` rows (RGBA or RGB bytes) of an 8-bit PNG."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        if kind == b"IHDR":
-            header = data[pos + 8 : pos + 8 + length]
-        elif kind == b"IDAT":
-            idat += data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    assert depth == 8 and color in (2, 6) and interlace == 0, "unexpected PNG format"
-    bpp = 3 if color == 2 else 4
-    raw, stride = zlib.decompress(idat), width * bpp
-    rows, previous = [], bytearray(stride)
-    for y in range(min(height, max_rows)):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        if kind == 2:
-            line = bytearray((a + b) & 255 for a, b in zip(line, previous))
-        elif kind:
-            for x in range(stride):
-                a = line[x - bpp] if x >= bpp else 0
-                b, c = previous[x], (previous[x - bpp] if x >= bpp else 0)
-                if kind == 1:
-                    line[x] = (line[x] + a) & 255
-                elif kind == 3:
-                    line[x] = (line[x] + (a + b) // 2) & 255
-                else:
-                    p = a + b - c
-                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                    line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        previous = line
-    return width, height, [bytes(r) if bpp == 3 else bytes(v for i, v in enumerate(r) if i % 4 != 3) for r in rows]
 
 
 def chromium(tmp_path: Path, page: Path, *args: str) -> None:

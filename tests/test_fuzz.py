@@ -27,6 +27,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from helpers import EXAMPLE
 from conftest import VOTERS, NON_VOTERS, make_populated, make_session
 from ibb_facilitator import editing, process, store
 from ibb_facilitator.history import History
@@ -45,7 +46,6 @@ from ibb_facilitator.model import (
 #: More examples for a long hunt (``IBB_FUZZ_SCALE=20``); 1 keeps the file well under a minute.
 SCALE = max(1, int(os.environ.get("IBB_FUZZ_SCALE", "1")))
 NAME = "f.toml"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 BASES = [EXAMPLE.read_text(encoding="utf-8"), store.dumps_session(make_populated())]
 
 

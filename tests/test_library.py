@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import EXAMPLE
 from ibb_facilitator import cli, library, store
 from ibb_facilitator.library import Library, LibraryError, filter_entries, fts_query, printable, sort_entries
 from ibb_facilitator.model import IssueStatus, Option, Session
@@ -23,7 +24,6 @@ from ibb_facilitator.model import IssueStatus, Option, Session
 from conftest import make_populated, make_session
 
 HERE = Path(__file__).resolve().parent
-EXAMPLE = HERE.parent / "examples" / "spring-contract.toml"
 AGENDA = HERE.parent / "ibb_facilitator" / "agendas" / "joint-problem-solving.toml"
 TZ = timezone(timedelta(hours=-5))
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import cli, library, store
 from ibb_facilitator.library import Library
 
 from conftest import make_populated
 
 HERE = Path(__file__).resolve().parent
-EXAMPLE = HERE.parent / "examples" / "spring-contract.toml"
 
 
 @pytest.fixture

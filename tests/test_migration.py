@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import diff, editing, store, timeline
 from ibb_facilitator.model import SCHEMA_VERSION, Session
 from ibb_facilitator.store import SessionFile, StoreError
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 
 def as_schema_1(session: Session) -> str:

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.cli import main
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 
 @pytest.fixture

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from textual.widgets import Input, TextArea
 
+from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import SessionScreen
 from recorder import type_line
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 # The keys a recorder presses without meaning a command. Dialogs opened by an F-key count: a
 # novice opens them, types, and closes them with Esc (or does not).

@@ -11,9 +11,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +18,8 @@ import pytest
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
+from helpers import example as copy_example
+from helpers import until
 from ibb_facilitator import cli, editing, store, timeline
 from ibb_facilitator.model import ActionKind, Method, Response, Session
 from ibb_facilitator.tui.app import IbbApp
@@ -30,27 +29,18 @@ from ibb_facilitator.tui.review import ReviewScreen
 from conftest import VOTERS, make_session
 
 SIZE = (130, 42)
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
+# Notices last 5 s; under load the review screen can take longer than that to appear, and a test
+# that looks for the notice then finds it gone (seen in a full run beside four other suites).
+LOOKED_AT = 120.0
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    target = tmp_path / "sessions" / "spring-contract.toml"
-    target.parent.mkdir()
-    shutil.copyfile(EXAMPLE, target)
-    return target
+    return copy_example(tmp_path / "sessions", "spring-contract.toml")
 
 
 def folder(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())}
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert pilot.app.is_running, f"the app stopped while waiting for {what}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.02)
 
 
 async def review(pilot) -> ReviewScreen:
@@ -92,6 +82,7 @@ async def test_review_changes_nothing_and_says_so(example: Path) -> None:
     before_files = folder(example)
     before_stat = example.stat().st_mtime_ns
     app = IbbApp(review_path=example)
+    app.NOTIFICATION_TIMEOUT = LOOKED_AT  # the notice is still up when a busy machine looks
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await review(pilot)
         banner = static_text(screen, "#review-banner")
@@ -278,6 +269,7 @@ async def test_focus_selects_the_issue_and_highlights_the_item(example: Path, it
 
 async def test_focus_on_an_unknown_item_says_so(example: Path) -> None:
     app = IbbApp()
+    app.NOTIFICATION_TIMEOUT = LOOKED_AT  # the notice is still up when a busy machine looks
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert app.open_review(example, focus="interest-999")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -27,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+import helpers
+from helpers import screen_text
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import Issue, Option, Party, Session, Stage
 from ibb_facilitator.tui.room import ROOM_FIELDS, RoomApp, build_view
@@ -54,8 +57,8 @@ def write_from_another_process(path: Path, text: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def screen_text(app: RoomApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+# Waiting for the room view: on timeout, the failure shows what the screen holds.
+until = functools.partial(helpers.until, detail=screen_text)
 
 
 def widget_text(app: RoomApp) -> str:
@@ -67,16 +70,6 @@ def widget_text(app: RoomApp) -> str:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if not pilot.app.is_running:
-            raise AssertionError(f"the room view stopped while waiting for {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
 
 
 def shows(app: RoomApp, text: str) -> bool:

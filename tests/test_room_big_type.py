@@ -17,16 +17,15 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.tui.room import RoomApp
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 FIRST_ITEMS = [
     "#1 Across-the-board raise each year, tied to the regional cost-of-living index",
     "#2 Add a step at the top of the schedule after year 15",

@@ -10,23 +10,18 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers import EXAMPLE
 from conftest import make_populated
 from test_savecache import CacheMachine, full
 from ibb_facilitator import editing, savecache, store, tomlwrite
 from ibb_facilitator.model import Interest, Session, Stage
 from ibb_facilitator.savecache import SaveCache
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import make_session as generated  # noqa: E402
-
-EXAMPLE = ROOT / "examples" / "spring-contract.toml"
+from ibb_facilitator.samples import generated_session as generated
 
 
 def two_step(session: Session) -> str:

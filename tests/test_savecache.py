@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import pickle
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
+from helpers import EXAMPLE, until
 from conftest import make_populated, make_session
 from test_fuzz import SCALE, RulesMachine
 from test_roundtrip import _documents
@@ -29,8 +29,6 @@ from ibb_facilitator import editing, store, tomlwrite
 from ibb_facilitator.history import History
 from ibb_facilitator.model import Event, Session, now
 from ibb_facilitator.savecache import COPY_EVENTS_UP_TO, SaveCache, Snapshot, _Issue
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 
 def full(session: Session) -> bytes:
@@ -278,13 +276,6 @@ test_cache_state_machine = CacheMachine.TestCase
 # --- the app -----------------------------------------------------------------------------------
 
 
-async def _until(pilot: Any, condition: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.02)
-
-
 async def test_app_autosaves_equal_a_full_dump(tmp_path: Path) -> None:
     from ibb_facilitator.tui.app import IbbApp
 
@@ -298,12 +289,12 @@ async def test_app_autosaves_equal_a_full_dump(tmp_path: Path) -> None:
         return snapshots[-1]
 
     async def landed() -> None:
-        await _until(pilot, lambda: not app.dirty and app._written_seq == app._seq and app._seq > 0, "the autosave")
+        await until(pilot, lambda: not app.dirty and app._written_seq == app._seq and app._seq > 0, "the autosave")
         await app.workers.wait_for_complete()
         assert path.read_bytes() == full(app.session)
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: app.file is not None and app._save_cache is not None, "the session")
+        await until(pilot, lambda: app.file is not None and app._save_cache is not None, "the session")
         app._save_cache.snapshot = spy  # type: ignore[method-assign]
         s = app.session
         first, second = s.issues[0].id, s.issues[1].id
@@ -338,7 +329,7 @@ async def test_app_reports_a_failed_render_and_saves_in_full_next_time(tmp_path:
     store.save_session(make_populated(), path, backup=False)
     app = IbbApp(path=path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: app.file is not None and app._save_cache is not None, "the session")
+        await until(pilot, lambda: app.file is not None and app._save_cache is not None, "the session")
         cache = app._save_cache
         render = type(cache).render
 
@@ -347,12 +338,12 @@ async def test_app_reports_a_failed_render_and_saves_in_full_next_time(tmp_path:
 
         cache.render = broken  # type: ignore[method-assign]
         app.change("add interest", editing.add_interest, app.session.issues[0].id, "Kept in memory", "labor")
-        await _until(pilot, lambda: app.save_error is not None, "the failed save")
+        await until(pilot, lambda: app.save_error is not None, "the failed save")
         assert "a bug in the cache" in app.save_error and "NOT SAVED" in app.sub_title
         assert b"Kept in memory" not in path.read_bytes()
         cache.render = lambda snap: render(cache, snap)  # type: ignore[method-assign]
         app.change("add interest", editing.add_interest, app.session.issues[0].id, "And this", "labor")
-        await _until(pilot, lambda: app.save_error is None and not app.dirty and app._written_seq == app._seq, "the save")
+        await until(pilot, lambda: app.save_error is None and not app.dirty and app._written_seq == app._seq, "the save")
         await app.workers.wait_for_complete()
         assert path.read_bytes() == full(app.session)
         await pilot.press("ctrl+q")

@@ -25,18 +25,17 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zlib
 from pathlib import Path
 
 import pytest
 
+from helpers import png_rows
 from ibb_facilitator import store
 from ibb_facilitator.commands.room import page_fontsize, room_hint, served_command, serve_url
 
@@ -250,46 +249,6 @@ def test_other_sites_cannot_read_the_session(served: Served) -> None:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
-    """Width, height and RGB(A) rows of an 8-bit, non-interlaced PNG (what Chromium writes)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        chunk = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            header = chunk
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    assert depth == 8 and color in (2, 6) and interlace == 0, "unexpected PNG format"
-    bpp = 3 if color == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = width * bpp
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = previous[x]
-            c = previous[x - bpp] if x >= bpp else 0
-            if kind == 1:
-                line[x] = (line[x] + a) & 255
-            elif kind == 2:
-                line[x] = (line[x] + b) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        previous = line
-    return width, height, [bytes(r) if bpp == 3 else bytes(v for i, v in enumerate(r) if i % 4 != 3) for r in rows]
-
-
 class DevTools:
     """The smallest DevTools-protocol client: send a command, wait for its answer, keep events."""
 
@@ -406,7 +365,7 @@ def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Pa
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / shot.name)
     assert "How can we give teachers time to collaborate?" in stream  # the current issue, too
-    width, height, rows = png_pixels(png)
+    width, height, rows = png_rows(png)
     assert (width, height) == (1280, 800)
     white = dark = 0
     for row in rows[::4]:

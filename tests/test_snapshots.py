@@ -1,70 +1,69 @@
-"""What the wall shows, at 80×24 and 160×45, in the projector and the dark theme.
+"""What the wall shows of a session, stage by stage, at 80×24 and 160×45, in the projector and the
+dark theme: each screen reached with the recorder's keys from the bundled example (which opens on
+issue 2, Compensation, at its options).
 
-Update the pictures after a deliberate change with ``pytest tests/test_snapshots.py --snapshot-update``
-and look at them (``snapshot_report.html``) before committing.
+Update the pictures after a deliberate change with ``pytest tests/test_snapshots*.py --snapshot-update``
+and look at them (``snapshot_report.html``) before committing. The clock stands still (``frozen_clock``).
 """
 
 from __future__ import annotations
 
-import shutil
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 
+from helpers import each_size_and_theme, example, picture
 from ibb_facilitator.tui.app import IbbApp
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
-SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path, monkeypatch):
-    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
+def _app(tmp_path, theme: str) -> IbbApp:
+    return IbbApp(path=example(tmp_path, "demo.toml"), theme=theme)
 
 
-def _app(tmp_path: Path, theme: str) -> IbbApp:
-    path = tmp_path / "demo.toml"
-    shutil.copy(EXAMPLE, path)
-    return IbbApp(path=path, theme=theme)
+@each_size_and_theme
+def test_issues_stage(snap_compare, tmp_path, size, theme):
+    """Every issue of the session with its article and status (Alt+← twice from the options)."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+left", "alt+left")
 
 
-async def _steady(pilot) -> None:
-    """Let the autosave land, then pin the 'saved' time so the picture does not change."""
-    await pilot.pause()
-    pilot.app.flush()
-    await pilot.app.workers.wait_for_complete()
-    pilot.app.last_saved = datetime(2027, 3, 10, 11, 30)
-    pilot.app._paint_title()
-    for box in pilot.app.screen.query("Input"):
-        box.cursor_blink = False  # a blinking cursor makes two pictures of one screen
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)  # every widget has painted (the Digits and the grouped columns too)
+@each_size_and_theme
+def test_interests_stage(snap_compare, tmp_path, size, theme):
+    """Compensation's interests, one a line, tagged (U), (M) or B, with the holder at the capture line."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+left")
 
 
-@pytest.mark.parametrize("theme", ["projector", "room-dark"])
-@pytest.mark.parametrize("size", SIZES)
+@each_size_and_theme
+def test_interests_side_by_side(snap_compare, tmp_path, size, theme):
+    """The same interests grouped by holder in columns (Ctrl+G)."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+left", "ctrl+g")
+
+
+@each_size_and_theme
 def test_options_stage(snap_compare, tmp_path, size, theme):
-    async def settle(pilot):
-        await _steady(pilot)
-
-    assert snap_compare(_app(tmp_path, theme), terminal_size=SIZES[size], run_before=settle)
+    """The session as it opens: Compensation's brainstormed options."""
+    assert picture(snap_compare, _app(tmp_path, theme), size)
 
 
-@pytest.mark.parametrize("theme", ["projector", "room-dark"])
-@pytest.mark.parametrize("size", SIZES)
+@each_size_and_theme
+def test_criteria_grid(snap_compare, tmp_path, size, theme):
+    """Class size's criteria and the rating grid (Alt+↑ to issue 1, Alt+← to its criteria)."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+up", "alt+left")
+
+
+@each_size_and_theme
+def test_criteria_rating_mode(snap_compare, tmp_path, size, theme):
+    """The grid in rating mode (Ctrl+R): the frame says so, keys 0-5 rate the cell."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+up", "alt+left", "ctrl+r")
+
+
+@each_size_and_theme
+def test_consensus_stage(snap_compare, tmp_path, size, theme):
+    """Class size at consensus: the people who count, the checks taken and the initialed TA."""
+    assert picture(snap_compare, _app(tmp_path, theme), size, "alt+up")
+
+
+@each_size_and_theme
 def test_consensus_with_responses(snap_compare, tmp_path, size, theme):
-    async def respond(pilot):
-        await pilot.press("alt+right", "alt+right", "ctrl+r", "4", "5", "1", "3")  # voting: the frame says so
-        await _steady(pilot)
-
-    assert snap_compare(_app(tmp_path, theme), terminal_size=SIZES[size], run_before=respond)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_interests_side_by_side(snap_compare, tmp_path, size):
-    async def grouped(pilot):
-        await pilot.press("alt+left", "ctrl+g")
-        await _steady(pilot)
-
-    assert snap_compare(_app(tmp_path, "projector"), terminal_size=SIZES[size], run_before=grouped)
+    """Voting on Compensation (Ctrl+R): four people have answered, the frame says voting."""
+    keys = ("alt+right", "alt+right", "ctrl+r", "4", "5", "1", "3")
+    assert picture(snap_compare, _app(tmp_path, theme), size, *keys)

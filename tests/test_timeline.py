@@ -8,10 +8,10 @@ every item, and a replay at an earlier moment must hold only what existed then, 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLE
 from ibb_facilitator import agenda, editing, store, timeline
 from ibb_facilitator.history import History
 from ibb_facilitator.model import (
@@ -21,37 +21,22 @@ from ibb_facilitator.model import (
     InterestKind,
     IssueStatus,
     Method,
-    OptionState,
     Response,
     Session,
     Stage,
 )
+from ibb_facilitator.samples import SimulatedClock as Clock
 
 from conftest import VOTERS, fist, make_session
 
 EST = timezone(timedelta(hours=-5))
 DAY1, DAY2 = date(2026, 11, 23), date(2026, 11, 24)
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
-
-
-class Clock:
-    """A stand-in for ``editing.now``: every change takes 20 seconds; ``at`` jumps ahead."""
-
-    def __init__(self) -> None:
-        self.current = datetime(2026, 11, 23, 9, 0, tzinfo=EST)
-
-    def __call__(self) -> datetime:
-        self.current += timedelta(seconds=20)
-        return self.current
-
-    def at(self, day: date, hhmm: str) -> None:
-        hours, minutes = map(int, hhmm.split(":"))
-        self.current = datetime(day.year, day.month, day.day, hours, minutes, tzinfo=EST)
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
+    """``editing.now`` on a simulated clock: every change takes 20 seconds; ``at`` jumps ahead."""
+    fake = Clock(datetime(2026, 11, 23, 9, 0, tzinfo=EST))
     monkeypatch.setattr(editing, "now", fake)
     return fake
 

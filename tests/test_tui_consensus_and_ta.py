@@ -4,12 +4,11 @@ and edited whole), typed TA language survives Esc and Ctrl+Q, and the small defe
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 from textual.widgets import Input, Static, TextArea
 
+from helpers import example
 from ibb_facilitator import process, store
 from ibb_facilitator.model import Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
@@ -18,14 +17,7 @@ from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.widgets import KeyBar, StageTimer
 from recorder import command, enter, type_line
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
-
-
-def example(tmp_path: Path) -> Path:
-    path = tmp_path / "session.toml"
-    shutil.copyfile(EXAMPLE, path)
-    return path
 
 
 async def at(pilot, issue_index: int, stage: Stage) -> SessionScreen:
@@ -45,7 +37,7 @@ def verdict(screen) -> str:
 
 
 async def test_one_answer_of_many_is_not_complete_and_cannot_be_recorded(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)  # an issue with no checks yet
         issue = screen.issue
@@ -75,7 +67,7 @@ async def test_one_answer_of_many_is_not_complete_and_cannot_be_recorded(tmp_pat
 
 
 async def test_each_issue_keeps_its_own_proposal(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await at(pilot, 2, Stage.CONSENSUS)
         first = screen.issue
@@ -105,7 +97,7 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
     """Esc at the TA editor keeps the typed language as a draft; "Write the TA" continues it (the
     cursor at its end, no blank first line); initials skipped are given later; the full text,
     title and article are viewed and edited from the menu (and the palette)."""
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     language = "Article 14.3: The District will employ three building-based substitutes, one per building, paid from the coverage line."
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)
@@ -159,7 +151,7 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
 
 
 async def test_quitting_with_the_ta_editor_open_keeps_the_typed_language(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)
         await pilot.press("ctrl+r", *["5"] * len(process.voters(app.session)), "ctrl+r")
@@ -192,7 +184,7 @@ async def test_a_sentence_typed_into_a_confirm_answers_nothing():
 
 
 async def test_the_stage_timer_keeps_its_time_when_the_room_moves_on_and_back(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
         await at(pilot, 1, Stage.INTERESTS)
         timer = app.screen.query_one(StageTimer)
@@ -208,7 +200,7 @@ async def test_the_stage_timer_keeps_its_time_when_the_room_moves_on_and_back(tm
 
 async def test_the_key_bar_always_shows_f1(tmp_path):
     for size in ((80, 24), (160, 45)):
-        app = IbbApp(path=example(tmp_path))
+        app = IbbApp(path=example(tmp_path, "session.toml"))
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             bar = app.screen.query_one(KeyBar)
@@ -218,7 +210,7 @@ async def test_the_key_bar_always_shows_f1(tmp_path):
 
 
 async def test_strike_and_set_aside_say_how_to_undo(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await at(pilot, 1, Stage.INTERESTS)
         count = len(screen.issue.interests)
@@ -232,7 +224,7 @@ async def test_strike_and_set_aside_say_how_to_undo(tmp_path):
 
 
 async def test_an_action_due_phrase_is_read_or_refused_never_folded_into_the_owner(tmp_path):
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("f7")
         await pilot.pause()
@@ -255,7 +247,7 @@ async def test_votes_typed_in_a_burst_go_to_the_person_pointed_at_in_order(tmp_p
     and a priority Ctrl+R ran before the digits ahead of it."""
     from textual import events
 
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)
         voters = [name for name, _ in process.voters(app.session)]
@@ -276,7 +268,7 @@ async def test_votes_typed_in_a_burst_go_to_the_person_pointed_at_in_order(tmp_p
 async def test_an_undo_that_moves_the_stage_ends_voting(tmp_path):
     """Ctrl+Z while voting can take the issue back to an earlier stage: the scoring mode ends
     with it (the voters are hidden; the keyboard goes back to the capture line)."""
-    app = IbbApp(path=example(tmp_path))
+    app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await at(pilot, 0, Stage.OPTIONS)
         await at(pilot, 0, Stage.CONSENSUS)  # one logged stage move, from options (as opening the issue there does)

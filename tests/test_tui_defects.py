@@ -12,25 +12,17 @@
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
+from helpers import example, screen_text
 from recorder import wait_for
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.modals import Panel
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
-
-
-def example(tmp_path: Path, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def panel_text(app) -> str:
@@ -265,10 +257,6 @@ async def test_moving_between_issues_and_stages_keeps_the_backup(tmp_path: Path,
 
 
 # --- 6. a read-only copy follows the writer -----------------------------------------------------
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_read_only_copy_shows_the_writers_saves(tmp_path: Path) -> None:

@@ -4,14 +4,12 @@ Save As writes only beside its session."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from textual.widgets import Input
 
+from helpers import EXAMPLE
 from ibb_facilitator.tui.app import IbbApp
 from recorder import wait_for
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 
 
 async def test_a_symlinked_session_names_its_target_in_the_header(tmp_path):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import pytest
 from textual.widgets import Input, OptionList
 
+from helpers import example
 from ibb_facilitator import agenda, store
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
@@ -16,21 +15,7 @@ from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.setup import SetupScreen
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
-
-
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path, monkeypatch):
-    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
-
-
-def example(tmp_path: Path, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 async def capture(pilot, text: str) -> None:
@@ -41,9 +26,9 @@ async def capture(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def test_new_session_from_agenda_setup_then_first_issue(tmp_path):
+async def test_new_session_from_agenda_setup_then_first_issue(user_dirs):
     name, chosen = agenda.find("contract-negotiation")
-    out = tmp_path / "sessions" / "new.toml"
+    out = user_dirs.sessions / "new.toml"
     app = IbbApp(new_session=agenda.new_session(chosen, name), new_path=out)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, SetupScreen)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual import events
 from textual.widgets import Input, OptionList
 
+from helpers import walk_to
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
@@ -17,29 +17,11 @@ from recorder import command, enter, point
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _hermetic(tmp_path, monkeypatch):
-    monkeypatch.setenv("IBB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("IBB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("IBB_SESSIONS_DIR", str(tmp_path / "sessions"))
-
-
 def fresh_session(path: Path, name: str = "joint-problem-solving") -> Path:
     _, chosen = agenda.find(name)
     session = agenda.new_session(chosen, name)
     store.save_session(session, path, backup=False)
     return path
-
-
-async def walk_to(pilot, stage: Stage) -> None:
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    for _ in range(6):
-        if screen.stage is stage:
-            return
-        await pilot.press("alt+right" if list(Stage).index(stage) > list(Stage).index(screen.stage) else "alt+left")
-        await pilot.pause()
-    assert screen.stage is stage
 
 
 async def test_complete_session_then_reopen(tmp_path):

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +33,7 @@ from textual.content import Content
 from textual.markup import MarkupError
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from helpers import screen_text, until, walk_to
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.capture import members_from_text, split_list
 from ibb_facilitator.model import Role, Session, Stage
@@ -130,32 +129,10 @@ def save(session: Session, path: Path) -> Path:
 # --- driving the app --------------------------------------------------------------------------
 
 
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    """Let the app work until ``condition`` holds (generous: this box may be busy)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if not pilot.app.is_running:
-            raise AssertionError(f"the app stopped while waiting for {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
 async def submit(field: Input, text: str) -> None:
     """A paste of ``text`` into ``field``, then Enter."""
     field.value = text
     await field.action_submit()
-
-
-async def walk_to(pilot, stage: Stage) -> None:
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    for _ in range(6):
-        if screen.stage is stage:
-            return
-        await pilot.press("alt+right" if list(Stage).index(stage) > list(Stage).index(screen.stage) else "alt+left")
-        await pilot.pause()
-    assert screen.stage is stage
 
 
 async def all_saved(pilot) -> None:
@@ -202,10 +179,6 @@ def assert_option_literal(widget: OptionList, option_id: str, text: str) -> None
     strips = widget._get_option_render(option, widget.get_visual_style("option-list--option"))
     drawn = squash("".join(strip.text for strip in strips))
     assert squash(shown(text)) in drawn, f"#{widget.id} row {option_id}: {text[:60]!r} not drawn; drawn {drawn[:200]!r}"
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def toasts(app) -> list[str]:

@@ -8,12 +8,12 @@ widgets' data, because the savings live in Textual's render caches.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from textual.coordinate import Coordinate
 from textual.widgets import Input
 
+from helpers import example
 from ibb_facilitator import editing
 from ibb_facilitator.model import MUTUAL, OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
@@ -21,14 +21,11 @@ from ibb_facilitator.tui.session import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
 from recorder import command
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (160, 45)  # a big wall: every item has a blank line under it
 
 
 def _app(tmp_path: Path) -> IbbApp:
-    path = tmp_path / "demo.toml"
-    shutil.copy(EXAMPLE, path)
-    return IbbApp(path=path)
+    return IbbApp(path=example(tmp_path, "demo.toml"))
 
 
 def _cells(app: IbbApp, widget) -> list[list[tuple[str, object]]]:

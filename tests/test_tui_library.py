@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.data_table import ColumnKey
 
+from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
@@ -20,7 +21,6 @@ from ibb_facilitator.tui.session import SessionScreen
 
 from conftest import make_populated
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 SIZE = (160, 40)
 
 

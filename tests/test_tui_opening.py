@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -27,55 +26,26 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.css.query import NoMatches
 from textual.widgets import Input
 
+from helpers import ROOT, example
 from recorder import wait_for
 from ibb_facilitator import cli, commands, store
-from ibb_facilitator.tui import app as app_module
+from ibb_facilitator.samples import generated_session
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.opening import OpeningScreen
 from ibb_facilitator.tui.session import SessionScreen
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "spring-contract.toml"
 SIZE = (120, 40)
 
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory) -> Path:
-    """A 10,000-item session (``bench/generate.py``, seed 0), made once for this module."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from generate import make_session
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    """A 10,000-item session (``samples.generated_session``, seed 0), made once for this module."""
     path = tmp_path_factory.mktemp("big") / "big.toml"
-    store.save_session(make_session(10_000, 0), path, backup=False)
+    store.save_session(generated_session(10_000, 0), path, backup=False)
     return path
-
-
-def example(tmp_path: Path, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    shutil.copy(EXAMPLE, path)
-    return path
-
-
-@pytest.fixture
-def gated_open(monkeypatch):
-    """Hold the loading thread until ``gate.set()``; the gate opens by itself after 20 s so a
-    failing test cannot hang the run."""
-    gate = threading.Event()
-    real = app_module.open_file
-
-    def held(path, readonly):
-        gate.wait(20)
-        return real(path, readonly)
-
-    monkeypatch.setattr(app_module, "open_file", held)
-    yield gate
-    gate.set()
 
 
 def session_shown(app) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from helpers import screen_text
 from ibb_facilitator import store, training
 from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.model import MUTUAL, Session, Stage
@@ -34,11 +35,6 @@ ROLES_ONLY = ["re-election", "recession", "$55,900", "$1.73"]  # the six players
 LABOR_ROUND_2 = ["$294", "Duarte"]  # the Association's round-2 update
 MANAGEMENT_ROUND_2 = ["newspaper"]  # the Committee's round-2 update
 CONFIDENTIAL = LABOR_ONLY + MANAGEMENT_ONLY + ROLES_ONLY + LABOR_ROUND_2 + MANAGEMENT_ROUND_2
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as text (every line of the rendered screen)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def flat(app) -> str:
