@@ -59,6 +59,6 @@ def test_every_css_path_exists_parses_and_is_scoped_to_its_screen() -> None:
             for selectors in re.findall(r"([^{}]+)\{", css):
                 for selector in selectors.split(","):
                     first = re.split(r"[\s.#:>]", selector.strip(), maxsplit=1)[0]
-                    assert first == cls.__name__, f"{path.name}: {selector.strip()!r} does not start with {cls.__name__}"
+                    assert first == cls.__name__, f"{path.name}: {selector.strip()!r} is not scoped to {cls.__name__}"
         checked += 1
     assert checked >= 7  # the app, the room view, and the five screens of issue 13

@@ -59,10 +59,14 @@ def screen_text(app: RoomApp) -> str:
 
 
 def widget_text(app: RoomApp) -> str:
-    """The text of every Static and Label (columns side by side interleave on the screen)."""
+    """The text of every Static and Label, and of the wall's own line widgets in reading order
+    (columns side by side interleave on the screen)."""
     from textual.widgets import Static
 
-    return "\n".join(str(getattr(w.content, "plain", w.content)) for w in app.screen.query(Static) if w.display)
+    from ibb_facilitator.tui.wall import Lines
+
+    shown = [str(getattr(w.content, "plain", w.content)) for w in app.screen.query(Static) if w.display]
+    return "\n".join(shown + [w.text for w in app.screen.query(Lines) if w.display])
 
 
 def squash(text: str) -> str:
@@ -321,9 +325,10 @@ def test_the_view_at_each_stage(populated: Session) -> None:
     assert view.agreement is not None and view.agreement[0].startswith("Article 12.3 Salary.") and "AR" in view.agreement[1]
     populated.cursor.issue, populated.cursor.stage = time_issue.id, Stage.INTERESTS
     view = build_view(populated)
-    assert view.columns and [g.title for g in view.groups] == [
-        "Lakeview Education Association (U)", "Lakeview School Committee (M)", "Mutual (B)",
+    assert view.columns and [(g.title, g.tag) for g in view.groups] == [
+        ("Lakeview Education Association", "U"), ("Lakeview School Committee", "M"), ("Mutual", "B"),
     ]  # fmt: skip
+    assert [g.side for g in view.groups] == ["side-1", "side-2", "side-mutual"]  # a colour each
     populated.cursor.issue = None
     view = build_view(populated)
     assert view.stage is Stage.ISSUES and view.count == 3 and view.groups[0].items[0].kind == "agreed"
