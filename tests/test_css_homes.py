@@ -51,7 +51,8 @@ def test_every_css_path_exists_parses_and_is_scoped_to_its_screen() -> None:
         path = Path(inspect.getfile(cls)).parent / str(cls.CSS_PATH)
         assert path.is_file(), f"{cls.__qualname__}.CSS_PATH names a missing file: {path}"
         for theme in THEMES:  # every $variable the file uses is one a theme defines
-            sheet = Stylesheet(variables=App().get_css_variables() | theme.to_color_system().generate())
+            variables = App().get_css_variables() | theme.to_color_system().generate() | theme.variables
+            sheet = Stylesheet(variables=variables)
             sheet.read(path)
             sheet.parse()
         if issubclass(cls, Screen):

@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -379,6 +380,7 @@ class RoomApp(App[None]):
         self._count = 0
         self._foot_note: tuple[str, float] | None = None  # ("hint" | "size", until time.monotonic())
         self._shown_size: tuple[int, int] | None = None
+        self._wall_size: tuple[int, int] | None = None
 
     def get_css_variables(self) -> dict[str, str]:
         return {**wall_variables(self.current_theme.dark), **super().get_css_variables()}
@@ -450,18 +452,25 @@ class RoomApp(App[None]):
     @property
     def compact(self) -> bool:
         """Smaller than 100×30: the zoomed wall (see the class docstring)."""
-        return self.size.width < 100 or self.size.height < 30
+        width, height = self.wall_size
+        return width < 100 or height < 30
+
+    @property
+    def wall_size(self) -> tuple[int, int]:
+        """The terminal's columns and rows (the last resize's: ``App.size`` lags behind it)."""
+        return self._wall_size or (self.size.width, self.size.height)
 
     def _fit_to_size(self) -> None:
-        width, height = self.size
+        width, height = self.wall_size
         self.screen.set_class(self.compact, "-compact")
         self.screen.set_class(height < 14, "-tiny")
         if self.view is not None:
             self._statement(literal(self.view.statement, STATEMENT))
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        size = (event.size.width, event.size.height)
+        self._wall_size = size
         self._fit_to_size()
-        size = (self.size.width, self.size.height)
         if self._shown_size is not None and size != self._shown_size:
             self._note("size", self.SIZE_NOTE_SECONDS)  # they zoomed: say what it gives
         self._shown_size = size
@@ -475,7 +484,7 @@ class RoomApp(App[None]):
     # --- painting -----------------------------------------------------------------------------
 
     def _statement(self, content: Content) -> None:
-        self.query_one("#room-statement", WallStatement).show(content, max(1, min(4, self.size.height // 7)))
+        self.query_one("#room-statement", WallStatement).show(content, max(1, min(4, self.wall_size[1] // 7)))
 
     def _paint_waiting(self) -> None:
         banner = self.query_one("#room-waiting", Static)
@@ -583,20 +592,20 @@ class RoomApp(App[None]):
         note = self._foot_note
         if note is not None and time.monotonic() >= note[1]:
             note = self._foot_note = None
-        width, height = self.size
+        width, height = self.wall_size
         foot.set_class(note is not None, "-note")
         if note is not None:
             size = readability_note(width, height)
             brief = f"{width}×{height} · readable to ~{readable_distance_m(width):.0f} m"
             if note[0] == "hint":
                 variants = [
-                    f"Bigger type for the back row: zoom in with Ctrl + (Cmd + on a Mac) · {size}",
-                    f"Zoom in: Ctrl + (Cmd + on a Mac) · {size}",
-                    f"Zoom in: Ctrl/Cmd + · {brief}",
-                    "Zoom in: Ctrl/Cmd +",
+                    f"Type size for the back row: zoom with Ctrl + and Ctrl − (Cmd on a Mac) · {size}",
+                    f"Zoom: Ctrl + / Ctrl − (Cmd on a Mac) · {size}",
+                    f"Zoom: Ctrl/Cmd + − · {brief}",
+                    "Zoom: Ctrl/Cmd + −",
                 ]
             else:
-                variants = [f"{size} · Ctrl/Cmd + zooms in, Ctrl/Cmd − out", size, brief]
+                variants = [f"{size} · Ctrl/Cmd + zooms in", size, brief]
             shown = [literal(v, "bold") for v in variants]
             foot.show(lambda width: first_fit(shown, width))
             return

@@ -23,6 +23,7 @@ the room view and (next) presentation mode share one layout.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,9 +138,11 @@ def badge_style(side: str) -> str:
 
 
 #: Narrowest column of interests side by side (cells); narrower, the sides are one list.
-MIN_COLUMN = 18
+MIN_COLUMN = 20
 #: Widest blank between items when the stage has room to spare.
 MAX_GAP = 3
+#: From this many rows of items' area on, a short stage sits lower (see ``body_layout``).
+SETTLE_FROM = 24
 #: The consensus tally beside the proposal from this width on (below it, the tally comes first).
 TALLY_BESIDE = 76
 
@@ -278,6 +281,24 @@ def column_widths(n: int, width: int, separator: int = 2) -> list[int]:
     return [base + (1 if k < extra else 0) for k in range(n)]
 
 
+def short_titles(groups: Sequence[Group], widths: Sequence[int]) -> list[str]:
+    """The holders' titles, without the words every party's name starts with when a title has
+    to be cut ("Maple Valley Education Association", "Maple Valley Public Schools": "Education
+    Association", "Public Schools"), so that cut titles still tell the parties apart."""
+    titles = [g.title for g in groups]
+    if all(len(t) + 4 <= w for t, w in zip(titles, widths)):
+        return titles
+    parties = [g.title.split() for g in groups if g.side != MUTUAL_SIDE]
+    common = 0
+    while len(parties) > 1 and all(len(words) > common + 1 for words in parties):
+        if len({words[common] for words in parties}) != 1:
+            break
+        common += 1
+    if not common:
+        return titles
+    return [" ".join(g.title.split()[common:]) if g.side != MUTUAL_SIDE else g.title for g in groups]
+
+
 def _column(group: Group, width: int) -> tuple[list[Content], list[list[Content]], int]:
     """A holder's column: its title line, its items' blocks, and its badge's width."""
     items = [Item(i.text, group.tag, i.kind, i.note, group.side) for i in group.items]
@@ -295,7 +316,8 @@ def columns_lines(groups: Sequence[Group], width: int, height: int) -> list[list
     """Holders side by side: a column each, a title line with the holder's badge, and the badge
     beside each item, its colour running down the item's lines as a bar."""
     widths = column_widths(len(groups), width)
-    built = [_column(group, w) for group, w in zip(groups, widths)]
+    titled = [dataclasses.replace(g, title=t) for g, t in zip(groups, short_titles(groups, widths))]
+    built = [_column(group, w) for group, w in zip(titled, widths)]
     natural = max(len(title) + sum(len(b) for b in blocks) for title, blocks, _ in built)
     gaps = max(len(blocks) for _, blocks, _ in built)  # the blank under the title, then between items
     gap = _choose_gap(natural, gaps, height)
@@ -316,11 +338,16 @@ def side_by_side(columns: Sequence[list[Content]], widths: Sequence[int], separa
 
 
 def legend_line(groups: Sequence[Group], width: int) -> Content:
-    """``U Maple Valley Education Association · M … · B Mutual`` on one line (stacked interests)."""
+    """``U Maple Valley Educ…  M Maple Valley Publ…  B Mutual`` on one line (stacked interests):
+    every badge shows; each title is cut to its share of the width."""
+    widths = column_widths(len(groups), width) if groups else []
     parts = []
-    for group in groups:
+    for group, share, name in zip(groups, widths, short_titles(groups, [w - 4 for w in widths])):
         badge = literal(f" {group.tag} ", badge_style(group.side)) if group.side else literal(group.tag, TAG)
-        parts.append(badge + Content(" ") + literal(group.title, TEXT))
+        title = literal(name, TEXT)
+        if badge.cell_length + 1 + title.cell_length > share:
+            title = fit(title, max(1, share - badge.cell_length - 1))
+        parts.append(badge + Content(" ") + title)
     return fit(Content("  ").join(parts), width)
 
 
@@ -396,8 +423,18 @@ def consensus_layout(view: RoomView, width: int, height: int) -> Layout:
 
 
 def body_layout(view: RoomView, width: int, height: int) -> Layout:
-    """The current stage's content, laid out for ``width`` × ``height`` cells."""
-    width = max(1, width)
+    """The current stage's content, laid out for ``width`` × ``height`` cells. On a tall wall
+    (``SETTLE_FROM`` rows) a stage that fills less than half of it is moved down by a third of
+    the room left, rather than leave the lower half empty."""
+    layout = _body_layout(view, max(1, width), height)
+    rows = max((len(c) for c in layout.columns), default=0)
+    if height >= SETTLE_FROM and rows < height // 2:
+        top = [Content("")] * ((height - rows) // 3)
+        layout = dataclasses.replace(layout, columns=tuple(top + column for column in layout.columns))
+    return layout
+
+
+def _body_layout(view: RoomView, width: int, height: int) -> Layout:
     if view.stage is Stage.CONSENSUS:
         return consensus_layout(view, width, height)
     if view.columns and columns_fit(view.groups, width):
@@ -426,8 +463,8 @@ def where_line(title: str, where: str, width: int) -> Content:
 
 def stage_bar(order: Sequence[Stage], current: Stage, width: int, tails: Sequence[Content] = ()) -> Content:
     """The stages, the current one lit, and at the right end the richest of ``tails`` (the
-    clock, the count) that fits. The stages drop their numbers, then their spaces, before a tail
-    is given up; only then does every name but the current one's go."""
+    clock, the count) that fits. The stages drop their numbers, then their spaces; then a tail
+    gives way to a shorter one (or none); only then does every name but the current one's go."""
     order = list(order)
     position = order.index(current) + 1 if current in order else 0
 
