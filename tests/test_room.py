@@ -62,10 +62,14 @@ until = functools.partial(helpers.until, detail=screen_text)
 
 
 def widget_text(app: RoomApp) -> str:
-    """The text of every Static and Label (columns side by side interleave on the screen)."""
+    """The text of every Static and Label, and of the wall's own line widgets in reading order
+    (columns side by side interleave on the screen)."""
     from textual.widgets import Static
 
-    return "\n".join(str(getattr(w.content, "plain", w.content)) for w in app.screen.query(Static) if w.display)
+    from ibb_facilitator.tui.wall import Lines
+
+    shown = [str(getattr(w.content, "plain", w.content)) for w in app.screen.query(Static) if w.display]
+    return "\n".join(shown + [w.text for w in app.screen.query(Lines) if w.display])
 
 
 def squash(text: str) -> str:
@@ -314,9 +318,10 @@ def test_the_view_at_each_stage(populated: Session) -> None:
     assert view.agreement is not None and view.agreement[0].startswith("Article 12.3 Salary.") and "AR" in view.agreement[1]
     populated.cursor.issue, populated.cursor.stage = time_issue.id, Stage.INTERESTS
     view = build_view(populated)
-    assert view.columns and [g.title for g in view.groups] == [
-        "Lakeview Education Association (U)", "Lakeview School Committee (M)", "Mutual (B)",
+    assert view.columns and [(g.title, g.tag) for g in view.groups] == [
+        ("Lakeview Education Association", "U"), ("Lakeview School Committee", "M"), ("Mutual", "B"),
     ]  # fmt: skip
+    assert [g.side for g in view.groups] == ["side-1", "side-2", "side-mutual"]  # a colour each
     populated.cursor.issue = None
     view = build_view(populated)
     assert view.stage is Stage.ISSUES and view.count == 3 and view.groups[0].items[0].kind == "agreed"
@@ -434,6 +439,34 @@ async def test_hostile_text_shows_literally(tmp_path: Path, populated: Session) 
         await until(pilot, lambda: app.view is not None, "the first view")
         await walk_stages(app, pilot, path, populated, check)
         assert app.is_running
+
+
+async def test_the_first_room_view_says_how_to_zoom_and_every_resize_how_far_it_reads(session_file: Path) -> None:
+    """``ibb room`` on a machine for the first time: the foot says how to zoom (Ctrl/Cmd +) and
+    how far the letters read at this size; after a resize (the facilitator zoomed) the new size
+    and distance; the second time the room view starts, no zoom hint."""
+
+    def foot(app: RoomApp) -> str:
+        from ibb_facilitator.tui.wall import Lines
+
+        return app.query_one("#room-foot", Lines).text
+
+    app = RoomApp(session_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: app.view is not None, "the first view")
+        assert "Ctrl + and Ctrl − (Cmd on a Mac)" in foot(app)
+        assert "160×45 · readable to about 6 m on a 2.5 m screen" in foot(app)
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "80×24 · readable to about 12 m on a 2.5 m screen" in foot(app), "the size note")
+        assert "Ctrl/Cmd + zooms in" in foot(app)
+        app._foot_note = (app._foot_note[0], 0.0) if app._foot_note else None  # the note's time is up
+        app._paint_foot()
+        await pilot.pause()
+        assert "updated" in foot(app) and "readable" not in foot(app)
+    again = RoomApp(session_file)
+    async with again.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: again.view is not None, "the first view")
+        assert "Ctrl +" not in foot(again) and "Room view" in foot(again)
 
 
 # --- the follower on its own ------------------------------------------------------------------

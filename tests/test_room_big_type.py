@@ -59,7 +59,7 @@ def long_statement(tmp_path: Path) -> Path:
 
 async def items_area(path: Path, size: tuple[int, int]) -> tuple[str, int]:
     """The text shown inside the items' area, and how many rows of the screen that area has."""
-    app = RoomApp(path, watch=False)
+    app = RoomApp(path, watch=False, zoom_hint=False)
     async with app.run_test(size=size) as pilot:
         deadline = time.monotonic() + 15
         while app.view is None:
@@ -82,6 +82,35 @@ async def test_big_type_keeps_the_current_items_on_screen(which: str, size: tupl
         assert squash(item) in squash(shown), f"{item!r} is not whole on the screen:\n{shown}"
 
 
+GRID = [(w, h) for w in (24, 40, 58, 80, 100, 130, 160, 200) for h in (8, 10, 12, 14, 18, 25, 30, 45, 60)]
+
+
+@pytest.mark.parametrize("which", ["example", "long_statement"])
+async def test_at_every_size_the_items_get_half_the_screen_and_the_first_item_shows(which: str, request) -> None:
+    """Big type cannot push the items off the wall, by design: whatever the size (a browser at
+    any ``?fontsize=``, a terminal at any zoom), the heading shrinks first (a statement of at
+    most a seventh of the rows, then no session line and no foot under 14 rows), so the items'
+    area keeps half the rows, and the current stage's first item starts on screen (whole from
+    12 rows up)."""
+    path = request.getfixturevalue(which)
+    app = RoomApp(path, watch=False, zoom_hint=False)
+    async with app.run_test(size=GRID[0]) as pilot:
+        deadline = time.monotonic() + 15
+        while app.view is None:
+            assert time.monotonic() < deadline, "the room view never loaded"
+            await pilot.pause(0.05)
+        for width, height in GRID:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause(0.05)
+            main = app.query_one("#room-main").scrollable_content_region  # its scrollbar left out
+            rows = [strip.text for strip in app.screen._compositor.render_strips()]
+            shown = "\n".join(row[main.x : main.right] for row in rows[main.y : main.bottom])
+            assert main.height >= height // 2, f"{width}×{height}: the items get {main.height} rows:\n{shown}"
+            assert squash("#1 Across-the-board") in squash(shown), f"{width}×{height}: no first item:\n{shown}"
+            if height >= 12:
+                assert squash(FIRST_ITEMS[0]) in squash(shown), f"{width}×{height}: the first item is cut:\n{shown}"
+
+
 async def test_a_roomy_terminal_keeps_its_air(example: Path) -> None:
     shown, rows = await items_area(example, (120, 40))
     assert all(squash(item) in squash(shown) for item in FIRST_ITEMS)
@@ -95,7 +124,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
-def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fontsize", [40, 96])  # 96: the largest the page takes
+def test_big_fontsize_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path, fontsize: int) -> None:
     import aiohttp
 
     from test_serve import DevTools, Served, chromium_page, received_text, start_chromium
@@ -112,7 +142,7 @@ def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_p
                 await tools.call("Network.enable")
                 await tools.call("Page.enable")
                 await tools.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
-                await tools.call("Page.navigate", url=served.base + "/?fontsize=40")
+                await tools.call("Page.navigate", url=served.base + f"/?fontsize={fontsize}")
                 arrived = await tools.until(lambda e: "Across-the-board" in received_text(e), timeout=40)
                 assert arrived is not None, "the items never reached the page"
                 await asyncio.sleep(1.5)
@@ -130,16 +160,23 @@ def test_fontsize_40_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_p
         except subprocess.TimeoutExpired:
             os.killpg(browser.pid, signal.SIGKILL)
         served.stop()
-    (tmp_path / "serve-fontsize-40.png").write_bytes(png)
+    picture = f"serve-fontsize-{fontsize}.png"
+    (tmp_path / picture).write_bytes(png)
     keep = os.environ.get("IBB_SCREENSHOT_DIR")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(tmp_path / "serve-fontsize-40.png", Path(keep) / "serve-fontsize-40.png")
-    assert 40 <= size[0] <= 80 and 12 <= size[1] <= 30, size  # big type: a small terminal
-    # the page received the first items whole (xterm.js draws what it is sent) ...
-    assert "index" in stream and "schedule after year 15" in stream
-    # ... and at exactly the terminal size this browser gave, they lie inside the items' area
+        shutil.copy(tmp_path / picture, Path(keep) / picture)
+    # big type: a small terminal (58×18 at 40 px, 24×8 at 96 px here)
+    cells = {40: ((40, 80), (12, 30)), 96: ((16, 40), (5, 14))}[fontsize]
+    assert cells[0][0] <= size[0] <= cells[0][1] and cells[1][0] <= size[1] <= cells[1][1], size
+    # the page received the first item (xterm.js draws what it is sent) ...
+    assert "Across-the-board" in stream
+    if fontsize == 40:
+        assert "index" in stream and "schedule after year 15" in stream
+    # ... and at exactly the terminal size this browser gave, the items keep half the rows and the
+    # first item starts there (both first items whole at 40 px)
     shown, rows = asyncio.run(items_area(example, size))
     assert rows >= size[1] // 2, f"the items get {rows} of {size[1]} rows:\n{shown}"
-    for item in FIRST_ITEMS:
+    assert squash("#1 Across-the-board") in squash(shown), shown
+    for item in FIRST_ITEMS if fontsize == 40 else []:
         assert squash(item) in squash(shown), f"{item!r} is not whole on the screen:\n{shown}"

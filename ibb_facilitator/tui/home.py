@@ -16,6 +16,8 @@ from .text import join, literal
 
 
 class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+
     BINDINGS = [("o", "open_file", "Open a file"), ("l", "library", "Session library")]
 
     def compose(self) -> ComposeResult:

@@ -89,17 +89,7 @@ def prepare_processes() -> None:
 
 
 class LibraryScreen(Screen):
-    DEFAULT_CSS = """
-    LibraryScreen #library-query { margin: 0 1; }
-    LibraryScreen #library-status { height: 1; padding: 0 2; color: $text-muted; }
-    LibraryScreen .library-heading { height: 1; padding: 0 2; text-style: bold; }
-    LibraryScreen #library-table { height: 1fr; margin: 0 1; }
-    LibraryScreen #library-hits { height: 2fr; margin: 0 1; display: none; }
-    LibraryScreen #library-hits-heading { display: none; }
-    LibraryScreen.-searching #library-hits { display: block; }
-    LibraryScreen.-searching #library-hits-heading { display: block; }
-    LibraryScreen.-searching.-no-rows #library-table { display: none; }
-    """
+    CSS_PATH = "library.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="library.back"),

@@ -54,20 +54,7 @@ class OpeningScreen(Screen[None]):
             super().__init__()
             self.text = text
 
-    DEFAULT_CSS = """
-    OpeningScreen {
-        align: center middle;
-    }
-    OpeningScreen #opening {
-        width: 68;
-        max-width: 100%;
-        height: auto;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-        text-align: center;
-    }
-    """
+    CSS_PATH = "opening.tcss"
 
     def __init__(self, path: Path):
         super().__init__()

@@ -93,57 +93,7 @@ def _field(label: str, value: str) -> Content:
 
 
 class ReviewScreen(Screen):
-    DEFAULT_CSS = """
-    ReviewScreen #review-banner {
-        height: auto;
-        padding: 0 1;
-        background: $error;
-        color: $background;
-        text-style: bold;
-    }
-    ReviewScreen #review-when {
-        height: auto;
-        max-height: 3;
-        padding: 0 1;
-        background: $boost;
-    }
-    ReviewScreen #review-when.-past {
-        background: $warning 30%;
-    }
-    ReviewScreen #review-body {
-        height: 1fr;
-    }
-    ReviewScreen #review-left {
-        width: 40%;
-        max-width: 60;
-        min-width: 24;
-        height: 1fr;
-    }
-    ReviewScreen #find {
-        border: tall $accent;
-    }
-    ReviewScreen #find-status {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    ReviewScreen #review-places {
-        height: 1fr;
-        border: round $border;
-    }
-    ReviewScreen #review-detail {
-        width: 1fr;
-        height: 1fr;
-        border: round $border;
-        padding: 0 1;
-    }
-    ReviewScreen #review-detail > .option-list--option-disabled {
-        color: $foreground;
-    }
-    ReviewScreen OptionList:focus {
-        border: round $accent;
-    }
-    """
+    CSS_PATH = "review.tcss"
 
     BINDINGS = [
         Binding("ctrl+f", "find", "Find", priority=True, id="review.find"),

@@ -29,11 +29,11 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,14 +41,34 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
-from .. import process
+from .. import paths, process
+from ..legibility import readability_note, readable_distance_m
 from ..model import MUTUAL, IssueStatus, Method, Outcome, Session, Stage, StageClock
 from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
 from .text import join, literal
-from .theme import THEMES
-from .widgets import Stepper, mmss
+from .theme import THEMES, wall_variables
+from .wall import (
+    MUTED,
+    TEXT,
+    Group,
+    Item,
+    RoomView,
+    TallyView,
+    WallBody,
+    WallLine,
+    WallStatement,
+    first_fit,
+    side_of,
+    stage_bar,
+    where_line,
+)
+from .widgets import mmss
+
+__all__ = ["ROOM_FIELDS", "Group", "Item", "RoomApp", "RoomView", "TallyView", "build_view", "project"]
+
+STATEMENT = "bold $primary"
 
 # --- the allow-list ---------------------------------------------------------------------------
 
@@ -96,86 +116,11 @@ def project(session: Session) -> dict[str, Any]:
 # --- the view: plain data, built off the UI thread ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class Item:
-    """One row on the wall."""
-
-    text: str
-    tag: str = ""  # "#3", "U", "C2", " 4."
-    kind: str = ""  # how it looks: "mutual", "aside", "combined", "agreed", "parked", "withdrawn", ...
-    note: str = ""  # a short fixed label after the text: "set aside", "→ #2", "Σ 9"
-
-
-@dataclass(frozen=True)
-class Group:
-    """A list of items under a title (interests: one group per holder, side by side)."""
-
-    title: str
-    items: tuple[Item, ...]
-    kind: str = ""
-
-
-@dataclass(frozen=True)
-class TallyView:
-    """The latest recorded consensus check of the issue, as numbers and fixed labels."""
-
-    method: str
-    at: datetime
-    proposal: str
-    consensus: bool  # recorded as consensus, and a complete check whose answers reach it
-    counted: int
-    total: int  # who should answer: every voter (or party), less those marked absent
-    below: int
-    counts: tuple[tuple[str, int], ...]
-    complete: bool = True  # every voter answered or is marked absent
-
-
-@dataclass(frozen=True)
-class RoomView:
-    title: str
-    where: str  # "Issue 2 of 13 · Article 12 · Open"
-    statement: str
-    stage: Stage
-    stage_order: tuple[Stage, ...]
-    banner: str
-    count: int
-    count_label: str
-    count_detail: str
-    groups: tuple[Group, ...]
-    columns: bool  # show the groups side by side
-    empty: str  # what to say when there are no items
-    tally: TallyView | None
-    agreement: tuple[str, str] | None  # (TA text, who initialed)
-    box_minutes: int
-    stage_since: datetime | None
-    clock: StageClock | None = None  # the facilitator's timer for this issue and stage
-
-
 STATUS_KINDS = {
     IssueStatus.AGREED: "agreed",
     IssueStatus.PARKED: "parked",
     IssueStatus.WITHDRAWN: "withdrawn",
     IssueStatus.NO_CONSENSUS: "no-consensus",
-}
-
-KIND_STYLES = {
-    "": "bold",
-    "mutual": "bold",
-    "agreed": "bold $success",
-    "parked": "bold $warning",
-    "withdrawn": "dim strike",
-    "no-consensus": "bold $error",
-    "aside": "dim strike",
-    "combined": "dim",
-    "initials": "",
-}
-
-TAG_STYLES = {
-    "": "bold $primary",
-    "mutual": "bold reverse $success",
-    "aside": "dim",
-    "combined": "dim",
-    "withdrawn": "dim",
 }
 
 #: A stage that began longer ago than this (another day) gets no countdown on the wall.
@@ -207,6 +152,14 @@ def build_view(session: Session) -> RoomView:
     def name_of(holder: str) -> str:
         return "Mutual" if holder == MUTUAL else parties[holder]["name"] if holder in parties else holder
 
+    party_order = list(parties)
+
+    def side(holder: str) -> str:
+        """The holder's colour on the wall (an unknown holder has none: its tag is plain)."""
+        if holder == MUTUAL:
+            return side_of(None)
+        return side_of(party_order.index(holder)) if holder in parties else ""
+
     banner = ""
     groups: list[Group] = []
     columns = False
@@ -234,11 +187,11 @@ def build_view(session: Session) -> RoomView:
         columns = len(by_holder) <= 4 and len(by_holder) == len(holders)  # an unknown holder: one list
         if columns:
             for holder, mine in by_holder:
-                kind = "mutual" if holder == MUTUAL else ""
-                items = tuple(Item(i["text"], "", kind) for i in mine)
-                groups.append(Group(f"{name_of(holder)} ({tag_of(holder)})", items, kind))
+                items = tuple(Item(i["text"], tag_of(holder), side=side(holder)) for i in mine)
+                groups.append(Group(name_of(holder), items, tag=tag_of(holder), side=side(holder)))
         else:
-            groups = [Group("", tuple(Item(i["text"], tag_of(i["holder"]), "mutual" if i["holder"] == MUTUAL else "") for i in issue["interests"]))]
+            rows = [Item(i["text"], tag_of(i["holder"]), side=side(i["holder"])) for i in issue["interests"]]
+            groups = [Group("", tuple(rows))]
         count, count_label = len(issue["interests"]), "interests"
         count_detail = " · ".join(f"{tag_of(h)} {len(mine)}" for h, mine in by_holder if h in holders)
     elif stage is Stage.OPTIONS:
@@ -380,7 +333,13 @@ def error_lines(error: Exception) -> list[str]:
 
 
 class RoomApp(App[None]):
-    """Read-only, big type, follows the file. No key changes the session."""
+    """Read-only, big type, follows the file. No key changes the session.
+
+    The layout follows the terminal's size (see ``wall``): below 100×30 (``-compact``) the clock
+    is text in the stage bar, the items lose their box, and the heading keeps to a few lines;
+    below 14 rows (``-tiny``) the session line and the foot go too. The foot says how big the
+    letters are (``legibility.readability_note``) after every resize, and, the first time the
+    room view runs on this machine, how to zoom."""
 
     CSS_PATH = "room.tcss"
     TITLE = "IBB room view"
@@ -390,12 +349,26 @@ class RoomApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, path: Path | str, *, theme: str = "projector", loader: Callable[[Path], Session] = load_session, watch: bool = True):
+    #: How long the foot shows the size and reading distance after a resize, and the zoom hint.
+    SIZE_NOTE_SECONDS = 10.0
+    ZOOM_HINT_SECONDS = 45.0
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        theme: str = "projector",
+        loader: Callable[[Path], Session] = load_session,
+        watch: bool = True,
+        zoom_hint: bool | None = None,
+    ):
+        """``zoom_hint``: say how to zoom in the foot at start (``None``: the first time only)."""
         super().__init__()
         self.path = Path(path)
         self.start_theme = theme
         self.loader = loader
         self.watch_files = watch
+        self.zoom_hint = zoom_hint
         self.view: RoomView | None = None
         self.error: list[str] | None = None  # the last load's problem, while waiting for a good save
         self.last_good: datetime | None = None
@@ -405,37 +378,43 @@ class RoomApp(App[None]):
         self.follower: FileFollower[RoomView] | None = None
         self._place: tuple[str, Stage] | None = None  # (statement, stage) last painted
         self._count = 0
+        self._foot_note: tuple[str, float] | None = None  # ("hint" | "size", until time.monotonic())
+        self._shown_size: tuple[int, int] | None = None
+        self._wall_size: tuple[int, int] | None = None
+
+    def get_css_variables(self) -> dict[str, str]:
+        return {**wall_variables(self.current_theme.dark), **super().get_css_variables()}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="room-waiting")
         with Horizontal(id="room-top"):
             with Vertical(id="room-heading"):
-                yield Label("", id="room-where")
-                yield Static("", id="room-statement")
-                yield Stepper(id="room-stepper")
+                yield WallLine(id="room-where")
+                yield WallStatement(id="room-statement")
+                yield WallLine(id="room-stage")
             with Vertical(id="room-clock"):
                 yield Digits("", id="room-clock-digits")
                 yield Label("", id="room-clock-label")
         yield Static("", id="room-banner")
-        with Horizontal(id="room-body"):
+        with Vertical(id="room-body"):
             with VerticalScroll(id="room-main"):
-                yield Static("", id="room-list")
-                yield Horizontal(id="room-columns")
-            with Vertical(id="room-side"):
-                yield Digits("", id="room-count")
-                yield Label("", id="room-count-label")
-                yield Static("", id="room-tally")
-        yield Static("", id="room-foot")
+                yield WallBody(id="room-items")
+        yield WallLine(id="room-foot")
 
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.start_theme if self.start_theme in self.available_themes else "projector"
+        self._fit_to_size()
+        if self.zoom_hint if self.zoom_hint is not None else first_time(ZOOM_HINT_MARK):
+            self._note("hint", self.ZOOM_HINT_SECONDS)
         self._paint_foot()
-        self.query_one("#room-statement", Static).update(join(("Opening ", "italic"), literal(str(self.path)), ("…", "italic")))
+        self._statement(join(("Opening ", "italic"), literal(str(self.path)), ("…", "italic")))
         self.query_one("#room-main").can_focus = False
         self.set_interval(1, self._paint_clock)
-        self.follower = FileFollower(self.path, lambda p: load_view(p, self.loader), self._deliver, watch=self.watch_files).start()
+        self.follower = FileFollower(
+            self.path, lambda p: load_view(p, self.loader), self._deliver, watch=self.watch_files
+        ).start()
 
     def on_unmount(self) -> None:
         if self.follower is not None:
@@ -453,7 +432,7 @@ class RoomApp(App[None]):
             self.error = error_lines(message.error) if message.error else ["unknown error"]
             self._paint_waiting()
             if self.view is None:
-                self.query_one("#room-statement", Static).update(join(("Waiting for a valid save of ", "italic"), literal(str(self.path))))
+                self._statement(join(("Waiting for a valid save of ", "italic"), literal(str(self.path))))
             self._paint_foot()
             return
         self.error = None
@@ -468,7 +447,44 @@ class RoomApp(App[None]):
             view = message.view
             self.call_after_refresh(lambda: self.painted.append((view, time.time())))
 
+    # --- the size ----------------------------------------------------------------------------
+
+    @property
+    def compact(self) -> bool:
+        """Smaller than 100×30: the zoomed wall (see the class docstring)."""
+        width, height = self.wall_size
+        return width < 100 or height < 30
+
+    @property
+    def wall_size(self) -> tuple[int, int]:
+        """The terminal's columns and rows (the last resize's: ``App.size`` lags behind it)."""
+        return self._wall_size or (self.size.width, self.size.height)
+
+    def _fit_to_size(self) -> None:
+        width, height = self.wall_size
+        self.screen.set_class(self.compact, "-compact")
+        self.screen.set_class(height < 14, "-tiny")
+        if self.view is not None:
+            self._statement(literal(self.view.statement, STATEMENT))
+
+    def on_resize(self, event: events.Resize) -> None:
+        size = (event.size.width, event.size.height)
+        self._wall_size = size
+        self._fit_to_size()
+        if self._shown_size is not None and size != self._shown_size:
+            self._note("size", self.SIZE_NOTE_SECONDS)  # they zoomed: say what it gives
+        self._shown_size = size
+        self._paint_foot()
+        self._paint_clock()
+
+    def _note(self, kind: str, seconds: float) -> None:
+        self._foot_note = (kind, time.monotonic() + seconds)
+        self.set_timer(seconds + 0.05, self._paint_foot)
+
     # --- painting -----------------------------------------------------------------------------
+
+    def _statement(self, content: Content) -> None:
+        self.query_one("#room-statement", WallStatement).show(content, max(1, min(4, self.wall_size[1] // 7)))
 
     def _paint_waiting(self) -> None:
         banner = self.query_one("#room-waiting", Static)
@@ -486,60 +502,19 @@ class RoomApp(App[None]):
         if view is None:
             return
         self.title = view.title
-        self.query_one("#room-where", Label).update(literal(f"{view.title}  ·  {view.where}"))
-        self.query_one("#room-statement", Static).update(literal(view.statement))
-        self.query_one(Stepper).show(list(view.stage_order), view.stage)
+        self.query_one("#room-where", WallLine).show(lambda width: where_line(view.title, view.where, width))
+        self._statement(literal(view.statement, STATEMENT))
         banner = self.query_one("#room-banner", Static)
         banner.display = bool(view.banner)
         banner.update(literal(view.banner))
-        self._paint_items(view)
-        self._paint_side(view)
+        self.query_one("#room-items", WallBody).show(view)
+        self._scroll(view)
         self._paint_clock()
 
-    def _item(self, item: Item) -> Content:
-        parts: list[Content | str | tuple[str, str]] = []
-        if item.tag:
-            tag = f" {item.tag} " if item.kind == "mutual" else item.tag
-            parts += [(tag, TAG_STYLES.get(item.kind, TAG_STYLES[""])), "  "]
-        parts.append(literal(item.text, KIND_STYLES.get(item.kind, "bold")))
-        if item.note:
-            parts.append((f"   {item.note}", "italic" if item.kind in ("", "mutual", "agreed") else "dim italic"))
-        return join(*parts)
-
-    def _group(self, group: Group, *, heading: bool) -> Content:
-        lines: list[Content] = []
-        if heading and group.title:
-            lines.append(join((group.title, "bold underline")))
-        lines += [self._item(item) for item in group.items]
-        if not group.items and heading:
-            lines.append(join(("—", "dim")))
-        return Content("\n\n").join(lines)
-
-    def _paint_items(self, view: RoomView) -> None:
-        single = self.query_one("#room-list", Static)
-        columns = self.query_one("#room-columns", Horizontal)
+    def _scroll(self, view: RoomView) -> None:
+        # A new issue or stage starts at the top; a list that grew (the recorder added an item,
+        # always at the end) shows its end, where the room is looking.
         main = self.query_one("#room-main", VerticalScroll)
-        if view.columns:
-            single.display = False
-            columns.display = True
-            existing = list(columns.query(".room-column").results(Static))
-            if len(existing) != len(view.groups):
-                columns.remove_children()
-                existing = [Static("", classes="room-column") for _ in view.groups]
-                columns.mount_all(existing)
-            for widget, group in zip(existing, view.groups):
-                widget.set_class(group.kind == "mutual", "-mutual")
-                widget.update(self._group(group, heading=True))
-        else:
-            columns.display = False
-            single.display = True
-            if not any(g.items for g in view.groups):
-                single.update(join((view.empty, "italic")))
-            else:
-                parts = [self._group(g, heading=len(view.groups) > 1 or bool(g.title)) for g in view.groups if g.items]
-                single.update(Content("\n\n\n").join(parts))
-        # Scrolling: a new issue or stage starts at the top; a list that grew (the recorder added
-        # an item, always at the end) shows its end, where the room is looking.
         place = (view.statement, view.stage)
         if place != self._place:
             self.call_after_refresh(lambda: main.scroll_home(animate=False))
@@ -547,100 +522,124 @@ class RoomApp(App[None]):
             self.call_after_refresh(lambda: main.scroll_end(animate=False))
         self._place, self._count = place, view.count
 
-    def _paint_side(self, view: RoomView) -> None:
-        count = self.query_one("#room-count", Digits)
-        label = self.query_one("#room-count-label", Label)
-        tally_box = self.query_one("#room-tally", Static)
-        tally = view.tally
-        if view.stage is Stage.CONSENSUS:
-            count.update(f"{tally.counted}/{tally.total}" if tally else "")
-            count.display = tally is not None
-            label.update(literal(("answered" if tally.complete else "answered: not complete") if tally else ""))
-        else:
-            count.display = True
-            count.update(str(view.count))
-            label.update(join((view.count_label, "bold"), ("\n" + view.count_detail if view.count_detail else "", "")))
-        tally_box.display = tally is not None
-        if tally is None:
-            tally_box.update("")
-            return
-        if not tally.complete:
-            verdict = (f" NOT COMPLETE: {tally.counted}/{tally.total} answered ", "bold reverse $warning")
-        elif tally.consensus:
-            verdict = (" CONSENSUS ", "bold reverse $success")
-        else:
-            verdict = (" NO CONSENSUS ", "bold reverse $error")
-        lines: list[Content] = [join(verdict), join((tally.method, "bold"), (f"  {tally.at:%H:%M}", ""))]
-        width = max((len(label) for label, _ in tally.counts), default=0)
-        for value, n in tally.counts:
-            lines.append(join((f"{value:<{width}} ", "bold"), ("█" * min(n, 12) + (" " if n else ""), "$primary"), (str(n), "bold")))
-        if tally.below:
-            lines.append(join((f"{tally.below} below the line", "bold $error")))
-        tally_box.update(Content("\n").join(lines))
+    def _clock_now(self) -> tuple[str, str, str] | None:
+        """The stage clock as (digits, what they mean, "" | "warning" | "over"), or None."""
+        view = self.view
+        if view is None or view.stage is Stage.ISSUES:
+            return None
+        now = time.time()
+        since = view.stage_since.timestamp() if view.stage_since else None
+        if since is not None and not (now - STALE_STAGE_SECONDS <= since <= now + 60):
+            since = None  # another day's stage, or another machine's clock: no countdown from it
+        clock = view.clock if view.clock is not None and view.clock.fresh(model_now()) else None
+        if clock is not None:  # the facilitator's own timer: the same numbers as on their screen
+            left = clock.left(model_now())
+            if view.box_minutes:
+                text = f"left of {view.box_minutes} min" if left > 0 else f"over the {view.box_minutes} min box"
+            else:
+                text = "stage timer"
+            text += "" if clock.running else " · paused"
+            return mmss(left), text, "over" if left <= 0 else "warning" if left <= 60 else ""
+        if since is None and not view.box_minutes:
+            return None  # nothing to time
+        if since is None:  # the facilitator's own timer is not in the file: show the box only
+            return mmss(view.box_minutes * 60), f"{view.box_minutes} min time box", ""
+        if view.box_minutes:
+            left = view.box_minutes * 60 - max(0, int(now - since))
+            text = f"left of {view.box_minutes} min" if left > 0 else f"over the {view.box_minutes} min box"
+            return mmss(left), text, "over" if left <= 0 else "warning" if left <= 60 else ""
+        return mmss(max(0, int(now - since))), "in this stage", ""
 
     def _paint_clock(self) -> None:
         # A tick (every second) may come while the app shuts down: under ``run_test`` the screens
         # are taken down while the message loop still runs, so the widgets may be gone.
         if not self.is_running:
             return
-        digits = self.query_one("#room-clock-digits", Digits)
-        label = self.query_one("#room-clock-label", Label)
         box = self.query_one("#room-clock", Vertical)
+        state = self._clock_now()
+        box.display = state is not None and not self.compact
+        if state is not None:
+            digits, text, level = state
+            self.query_one("#room-clock-digits", Digits).update(digits)
+            self.query_one("#room-clock-label", Label).update(literal(text))
+            box.set_class(level == "warning", "-warning")
+            box.set_class(level == "over", "-over")
+        self._paint_stage(state)
+
+    def _paint_stage(self, clock: tuple[str, str, str] | None) -> None:
         view = self.view
-        if view is None or view.stage is Stage.ISSUES:
-            box.display = False
+        if view is None:
             return
-        box.display = True
-        now = time.time()
-        since = view.stage_since.timestamp() if view.stage_since else None
-        if since is not None and not (now - STALE_STAGE_SECONDS <= since <= now + 60):
-            since = None  # another day's stage, or another machine's clock: no countdown from it
-        box.set_class(False, "-warning")
-        box.set_class(False, "-over")
-        clock = view.clock if view.clock is not None and view.clock.fresh(model_now()) else None
-        if clock is not None:  # the facilitator's own timer: the same numbers as on their screen
-            left = clock.left(model_now())
-            digits.update(mmss(left))
-            if view.box_minutes:
-                text = f"left of {view.box_minutes} min" if left > 0 else f"over the {view.box_minutes} min box"
-            else:
-                text = "stage timer"
-            text += "" if clock.running else " · paused"
-            box.set_class(0 < left <= 60, "-warning")
-            box.set_class(left <= 0, "-over")
-            label.update(literal(text))
-            return
-        if since is None and not view.box_minutes:
-            box.display = False  # nothing to time
-            return
-        if since is None:  # the facilitator's own timer is not in the file: show the box only
-            digits.update(mmss(view.box_minutes * 60))
-            text = f"{view.box_minutes} min time box"
-        elif view.box_minutes:
-            left = view.box_minutes * 60 - max(0, int(now - since))
-            digits.update(mmss(left))
-            text = f"left of {view.box_minutes} min" if left > 0 else f"over the {view.box_minutes} min box"
-            box.set_class(0 < left <= 60, "-warning")
-            box.set_class(left <= 0, "-over")
+        tails: list[Content] = []
+        counts = [literal(f"{view.count} {view.count_label}", TEXT)] if view.stage is not Stage.CONSENSUS else []
+        if counts and view.count_detail:
+            counts.insert(0, counts[0] + literal(f" · {view.count_detail}", MUTED))
+        if clock is not None and self.compact:
+            digits, text, level = clock
+            style = {"warning": "bold $warning", "over": "bold $error"}.get(level, TEXT)
+            long, short = join((digits, style), (f" {text}", MUTED)), join((digits, style))
+            gap = Content("   ")
+            tails += [long + gap + c for c in counts] + [long] + [short + gap + c for c in counts[1:]] + [short]
         else:
-            digits.update(mmss(max(0, int(now - since))))
-            text = "in this stage"
-        label.update(literal(text))
+            tails += counts
+        order, stage = view.stage_order, view.stage
+        self.query_one("#room-stage", WallLine).show(lambda width: stage_bar(order, stage, width, tails))
 
     def _paint_foot(self) -> None:
-        foot = self.query_one("#room-foot", Static)
+        if not self.is_running:
+            return
+        foot = self.query_one("#room-foot", WallLine)
+        note = self._foot_note
+        if note is not None and time.monotonic() >= note[1]:
+            note = self._foot_note = None
+        width, height = self.wall_size
+        foot.set_class(note is not None, "-note")
+        if note is not None:
+            size = readability_note(width, height)
+            brief = f"{width}×{height} · readable to ~{readable_distance_m(width):.0f} m"
+            if note[0] == "hint":
+                variants = [
+                    f"Type size for the back row: zoom with Ctrl + and Ctrl − (Cmd on a Mac) · {size}",
+                    f"Zoom: Ctrl + / Ctrl − (Cmd on a Mac) · {size}",
+                    f"Zoom: Ctrl/Cmd + − · {brief}",
+                    "Zoom: Ctrl/Cmd + −",
+                ]
+            else:
+                variants = [f"{size} · Ctrl/Cmd + zooms in", size, brief]
+            shown = [literal(v, "bold") for v in variants]
+            foot.show(lambda width: first_fit(shown, width))
+            return
         seen = f" · updated {self.last_good:%H:%M:%S}" if self.last_good else ""
-        mode = ""
-        if self.follower is not None and self.follower.mode == "poll":
-            mode = " (checking every 0.25 s)"
-        foot.update(join(("Room view", "bold"), " · read-only · following ", literal(self.path.name), (mode, ""), seen, ("  · F9 theme · Ctrl+Q quit", "")))
-
-    def on_resize(self) -> None:
-        self.screen.set_class(self.size.width < 100, "-narrow")
-        if self.view is not None:
-            self.query_one(Stepper).show(list(self.view.stage_order), self.view.stage)
+        mode = " (checking every 0.25 s)" if self.follower is not None and self.follower.mode == "poll" else ""
+        keys = "  · F9 theme · Ctrl+Q quit"
+        name = self.path.name
+        variants = [
+            join(("Room view", "bold"), " · read-only · following ", literal(name), mode, seen, keys),
+            join(("Room view", "bold"), " · following ", literal(name), seen, keys),
+            join(literal(name), seen, keys),
+            join(literal(name), seen),
+        ]
+        foot.show(lambda width: first_fit(variants, width))
 
     # --- actions ------------------------------------------------------------------------------
 
     def action_toggle_theme(self) -> None:
         self.theme = "room-dark" if self.theme == "projector" else "projector"
+
+
+#: Marks (in the cache folder) that the room view has said how to zoom on this machine.
+ZOOM_HINT_MARK = "room-zoom-hint-shown"
+
+
+def first_time(mark: str) -> bool:
+    """True the first time this is asked for ``mark`` on this machine (a file in the cache
+    folder remembers); a cache folder that cannot be written makes it true every time."""
+    path = paths.cache_dir() / mark
+    if path.exists():
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError:
+        pass
+    return True

@@ -31,6 +31,8 @@ class AskDiscard(Confirm):
 
 
 class SetupScreen(Screen):
+    CSS_PATH = "setup.tcss"
+
     BINDINGS = [Binding("ctrl+s", "start", "Start the session", priority=True), Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session, path: Path | None):
