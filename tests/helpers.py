@@ -73,7 +73,7 @@ async def until(
 
 async def walk_to(pilot: Any, stage: Stage) -> None:
     """Alt+→ / Alt+← to ``stage`` of the current issue, as the recorder does."""
-    from ibb_facilitator.tui.session_screen import SessionScreen
+    from ibb_facilitator.tui.session import SessionScreen
 
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen)
