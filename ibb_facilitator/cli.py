@@ -72,13 +72,16 @@ def _count(n: int, word: str) -> str:
 
 
 def _kind_of(path: Path) -> str:
-    """'session' or 'agenda', from the file's keys (a session always has schema_version)."""
+    """'session', 'agenda' or 'negotiation' (the manifest), from the file's keys (a session
+    always has schema_version)."""
     from .store import StoreError, parse_toml, read_text
 
     try:
         data = parse_toml(read_text(path), str(path))
     except StoreError:
         return "session"  # the session loader reports the problem properly
+    if "schema_version" not in data and ("negotiation_version" in data or path.name == "negotiation.toml"):
+        return "negotiation"
     # An agenda has a description and no schema_version; anything else is judged as a session.
     return "agenda" if "schema_version" not in data and "description" in data else "session"
 
@@ -101,6 +104,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     _err(f"{path}: {where}: warning: {message}")
                 if warnings:
                     detail += f", {_count(len(warnings), 'warning')}"
+            elif kind == "negotiation":
+                detail = _validate_negotiation(path)
             else:
                 item = load_agenda(path)
                 detail = f"agenda, {_count(len(item.issues), 'issue')}" + (", training scenario" if item.scenario else "")
@@ -111,6 +116,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print(f"{path}: ok ({detail})")
     return 1 if failed else 0
+
+
+def _validate_negotiation(path: Path) -> str:
+    """A negotiation's manifest: its own checks, then the rules across the folder's sessions
+    (the ratified package unchanged but by a TA that says so); a problem is a ``StoreError``."""
+    from .negotiation import load
+    from .negotiation.manifest import loads
+    from .store import StoreError, read_bytes
+
+    manifest = loads(read_bytes(path), str(path))
+    neg = load(path)
+    problems = [f"{path}: {line}" for line in neg.ratification.problems]
+    if problems:
+        raise StoreError(problems)
+    votes = len(manifest.ratifications)
+    return (f"negotiation, {_count(len(neg.sessions), 'session')}, {_count(len(neg.package.current), 'TA')} in force, "
+            f"{_count(votes, 'ratification vote')}, {_count(len(manifest.approvals), 'update approval')}")
 
 
 def _run_app(**kwargs) -> int:
