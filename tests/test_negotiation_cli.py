@@ -244,3 +244,31 @@ def test_board_and_export_refusals(capsys, folder: Path) -> None:
     assert (folder / "negotiation.toml").read_text() == "name = \n"
     code, _, err = run(capsys, "export", str(folder), "--report", "package")
     assert code == 1 and "negotiation.toml" in err
+
+
+async def test_the_next_session_opens_in_the_app_and_is_saved_there(folder: Path, monkeypatch) -> None:
+    """``ibb new --after`` without --no-open: the set-up screen shows the carried session, and
+    starting it writes the new file beside the previous one, the earlier file untouched."""
+    from ibb_facilitator import cli
+    from ibb_facilitator.tui.app import IbbApp
+
+    s1_path, ids = write_first(folder)
+    before = s1_path.read_bytes()
+    made: dict = {}
+    monkeypatch.setattr(cli, "_run_app", lambda **kwargs: made.update(kwargs) or 0)
+    assert main(["new", "--after", str(s1_path)]) == 0
+    assert made["new_path"] == folder / "session-2.toml"
+    app = IbbApp(new_session=made["new_session"], new_path=made["new_path"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.file is not None:
+                break
+        app.flush()
+        await pilot.press("ctrl+q")
+    saved = store.load_session(folder / "session-2.toml")
+    assert saved.previous.file == "session-1.toml" and saved.issue(ids["salary"]).carried_from == "session-1.toml"
+    assert saved.issue(ids["planning"]).agreed_in.ta == ids["ta1"]
+    assert s1_path.read_bytes() == before

@@ -14,7 +14,7 @@ without importing the models: ``ibb board`` starts about as fast as ``ibb --vers
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import sys
 from pathlib import Path
 
@@ -58,7 +58,10 @@ def cmd_board(args: argparse.Namespace) -> int:
     if args.format == "text":
         if args.output not in (None, "-"):
             raise ValueError("the text board is for the terminal: use --format md or html to write a file")
-        width = shutil.get_terminal_size((160, 24)).columns
+        try:  # (shutil.get_terminal_size, without importing shutil)
+            width = int(os.environ.get("COLUMNS") or os.get_terminal_size(sys.stdout.fileno()).columns)
+        except (OSError, ValueError):
+            width = 160
         out = [printable(line) for line in summary(neg)]
         out.append("")
         out += table(shown, width) if shown else ["No issue matches." if neg.issues else "No issues yet."]

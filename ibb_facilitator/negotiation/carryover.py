@@ -27,6 +27,7 @@ validation, so the result is checked as a loaded file is.
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import datetime
 from pathlib import Path
@@ -100,7 +101,18 @@ def carry(previous: Session, previous_file: str, *, at: datetime | None = None) 
     if previous.training is not None:
         raise CarryError("a training table is not a session of a negotiation: start a new table with ibb train")
     at = at or now()
-    source = previous.model_dump()
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects and no cycles (as store does when it loads)
+    try:
+        return _carry(previous, previous_file, at)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _carry(previous: Session, previous_file: str, at: datetime) -> Session:
+    # The log (half the file) and the caucuses stay behind: not dumped at all.
+    source = previous.model_dump(exclude={"events", "caucuses", "cursor", "training"})
     data: dict[str, Any] = {name: source[name] for name in _FRAME}
     data["title"] = next_title(previous.title)
     data["created"] = at

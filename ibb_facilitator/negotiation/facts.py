@@ -19,11 +19,11 @@ files, a save's temp files) and backups (``.bak``) are not ``*.toml`` files here
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,8 @@ _MEMORY: dict[str, dict[str, Any]] = {}  # folder -> its cache entries, for the 
 
 
 def sha256(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -185,7 +187,10 @@ def _candidates(folder: Path) -> list[tuple[str, os.stat_result]]:
 def cache_path(folder: Path) -> Path:
     from .. import paths
 
-    key = hashlib.sha1(os.fsencode(str(folder))).hexdigest()[:20]
+    # (crc32 and the length: zlib is built in; two folders that meet on a name share the file and
+    # each finds the other's facts foreign, by the folder the file names: a miss, never a mix-up)
+    raw = os.fsencode(str(folder))
+    key = f"{zlib.crc32(raw):08x}{len(raw):04x}"
     return paths.cache_dir() / "negotiations" / f"{key}.json"
 
 
