@@ -387,3 +387,14 @@ def test_the_negotiation_modules_stay_below_the_tui() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_manifest_example_in_the_format_doc_loads() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "session-format.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```\n(.*?)```", doc, flags=re.S) if b.startswith("negotiation_version")]
+    assert len(blocks) == 1
+    manifest = loads(blocks[0], "session-format.md")
+    assert [v.party for v in manifest.ratifications] == ["labor"] and manifest.approvals[0].initials == "AR"
+    assert dumps(manifest) == blocks[0]  # written in the layout the app writes
