@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_session  # noqa: E402
-
 from summary import record  # noqa: E402
 
 from ibb_facilitator import editing, store  # noqa: E402
@@ -85,7 +84,9 @@ def write_board_negotiation(folder: Path, sessions: int, items: int) -> None:
         s = make_session(items, seed=k)
         s.title = f"Lakeview successor contract, session {k + 1}"
         while len(s.issues) < 40:  # the same 40 issue ids in every session
-            editing.add_issue(s, f"Added issue {len(s.issues) + 1}: how can we settle this?", article=f"Article {len(s.issues) + 1}")
+            editing.add_issue(
+                s, f"Added issue {len(s.issues) + 1}: how can we settle this?", article=f"Article {len(s.issues) + 1}"
+            )
         if previous is not None:
             s.previous = PreviousSession(file=previous[0], session=previous[1])
         name = f"session-{k + 1:02d}.toml"
@@ -98,27 +99,51 @@ def write_package_negotiation(folder: Path, sessions: int = 10, per: int = 20, r
     each session after the first also reopens ``reopen`` issues of the one before and agrees them
     again, so the package's appendix holds superseded TAs too."""
     parties = [
-        Party(id="labor", name="Lakeview Education Association", short="LEA", side=Side.LABOR,
-              members=[Member(name="Ana Ruiz", role=Role.SPOKESPERSON)]),
-        Party(id="management", name="Lakeview Unified School District", short="LUSD", side=Side.MANAGEMENT,
-              members=[Member(name="Ben Hale", role=Role.SPOKESPERSON)]),
-    ]  # fmt: skip
+        Party(
+            id="labor",
+            name="Lakeview Education Association",
+            short="LEA",
+            side=Side.LABOR,
+            members=[Member(name="Ana Ruiz", role=Role.SPOKESPERSON)],
+        ),
+        Party(
+            id="management",
+            name="Lakeview Unified School District",
+            short="LUSD",
+            side=Side.MANAGEMENT,
+            members=[Member(name="Ben Hale", role=Role.SPOKESPERSON)],
+        ),
+    ]
     prev_path: Path | None = None
     tas = 0
     for k in range(sessions):
         if prev_path is None:
-            s = Session(title="Package bench, session 1", organization="Lakeview Unified School District", parties=parties)
+            s = Session(
+                title="Package bench, session 1", organization="Lakeview Unified School District", parties=parties
+            )
             reopened: list[str] = []
         else:
             s = carry(store.load_session(prev_path), prev_path.name)
             reopened = [i.id for i in s.issues][-reopen:]
             for issue_id in reopened:
                 editing.set_status(s, issue_id, "open")
-        new = [editing.add_issue(s, f"How can we settle article {k * per + n + 1}?", article=f"Article {k * per + n + 1}").id for n in range(per)]
+        new = [
+            editing.add_issue(
+                s, f"How can we settle article {k * per + n + 1}?", article=f"Article {k * per + n + 1}"
+            ).id
+            for n in range(per)
+        ]
         for issue_id in reopened + new:
-            check, _ = editing.record_check(s, issue_id, Method.PER_PARTY, [Response(who=p.id, value="concur") for p in parties])
-            text = "\n".join(f"{issue_id}.{n} The parties agree that clause {n} reads as follows, word for word, in the contract." for n in range(1, 6))
-            ta = editing.record_agreement(s, issue_id, check.id, text, title=f"Clause {issue_id}", on=date(2027, 1, 4 + k))
+            check, _ = editing.record_check(
+                s, issue_id, Method.PER_PARTY, [Response(who=p.id, value="concur") for p in parties]
+            )
+            text = "\n".join(
+                f"{issue_id}.{n} The parties agree that clause {n} reads as follows, word for word, in the contract."
+                for n in range(1, 6)
+            )
+            ta = editing.record_agreement(
+                s, issue_id, check.id, text, title=f"Clause {issue_id}", on=date(2027, 1, 4 + k)
+            )
             editing.initial(s, ta.id, "labor", "AR")
             editing.initial(s, ta.id, "management", "BH")
             tas += 1
@@ -144,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         write_board_negotiation(board_dir, args.sessions, args.items)
         size = sum(p.stat().st_size for p in board_dir.glob("*.toml"))
-        print(f"wrote {args.sessions} sessions of {args.items:,} items ({size / 2**20:.1f} MiB) in {time.perf_counter() - started:.1f} s\n")
+        print(
+            f"wrote {args.sessions} sessions of {args.items:,} items ({size / 2**20:.1f} MiB) "
+            f"in {time.perf_counter() - started:.1f} s\n"
+        )
 
         floor = _median(_process([PY, "-c", "pass"], env, args.runs))
         board_cmd = [PY, "-m", "ibb_facilitator", "board", str(board_dir)]
@@ -169,9 +197,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"board over {args.sessions} sessions x {issues} issues ({tas} TAs, {args.items:,} items each)")
         print(f"  python -c pass (the floor)               {_ms(floor[0])}   min {_ms(floor[1])}")
         print(f"  ibb board, cold process, empty cache     {_ms(empty)}   (every file read and checked once)")
-        print(f"  ibb board, cold process, cache filled    {_ms(cold[0])}   min {_ms(cold[1])}   target < 300 ms  {cold[0] / floor[0]:.1f}x the floor")
+        print(
+            f"  ibb board, cold process, cache filled    {_ms(cold[0])}   min {_ms(cold[1])}   target < 300 ms  "
+            f"{cold[0] / floor[0]:.1f}x the floor"
+        )
         print(f"  board in process, warm                   {_ms(warm[0])}   min {_ms(warm[1])}   target < 50 ms")
-        print(f"  board in process, one file just saved   {_ms(saved[0])}   min {_ms(saved[1])}   (that file read again)")
+        print(
+            f"  board in process, one file just saved   {_ms(saved[0])}   min {_ms(saved[1])}   (that file read again)"
+        )
         record(BENCH, f"board {args.sessions}x{issues}, cold process (cache filled)", cold[0], "s", 0.300)
         record(BENCH, f"board {args.sessions}x{issues}, cold process, empty cache", empty, "s", None)
         record(BENCH, f"board {args.sessions}x{issues}, warm in process", warm[0], "s", 0.050)
@@ -183,7 +216,17 @@ def main(argv: list[str] | None = None) -> int:
         outs = iter(range(100))
 
         def new_after() -> list[str]:
-            return [PY, "-m", "ibb_facilitator", "new", "--after", str(big), "--no-open", "-o", str(big.parent / f"next-{next(outs)}.toml")]
+            return [
+                PY,
+                "-m",
+                "ibb_facilitator",
+                "new",
+                "--after",
+                str(big),
+                "--no-open",
+                "-o",
+                str(big.parent / f"next-{next(outs)}.toml"),
+            ]
 
         runs = []
         for _ in range(3):
@@ -201,17 +244,34 @@ def main(argv: list[str] | None = None) -> int:
         package_dir.mkdir()
         written = write_package_negotiation(package_dir)
         neg = load(package_dir)
-        print(f"\nTA package: {len(neg.package.current)} TAs in force, {len(neg.package.appendix)} superseded, {len(neg.sessions)} sessions ({written} TAs written)")
+        print(
+            f"\nTA package: {len(neg.package.current)} TAs in force, {len(neg.package.appendix)} superseded, "
+            f"{len(neg.sessions)} sessions ({written} TAs written)"
+        )
         from ibb_facilitator.export import write_document
         from ibb_facilitator.export.package import build
 
         for fmt in ("md", "html", "docx"):
             out = base / f"package.{fmt}"
-            cmd = [PY, "-m", "ibb_facilitator", "export", str(package_dir), "--report", "package", "--format", fmt, "-o", str(out)]
+            cmd = [
+                PY,
+                "-m",
+                "ibb_facilitator",
+                "export",
+                str(package_dir),
+                "--report",
+                "package",
+                "--format",
+                fmt,
+                "-o",
+                str(out),
+            ]
             proc = _median(_process(cmd, env, 3))
             inproc = _median(_in_process(lambda: write_document(build(load(package_dir)), fmt), 3))
-            print(f"  {fmt:<4} as a process                          {_ms(proc[0])}   min {_ms(proc[1])}   target < 1 s   "
-                  f"(in process: {_ms(inproc[0]).strip()}, {out.stat().st_size / 1024:.0f} KiB)")  # fmt: skip
+            print(
+                f"  {fmt:<4} as a process                  {_ms(proc[0])}   min {_ms(proc[1])}   target < 1 s   "
+                f"(in process: {_ms(inproc[0]).strip()}, {out.stat().st_size / 1024:.0f} KiB)"
+            )
             record(BENCH, f"TA package of {len(neg.package.current)} TAs in force, {fmt}, process", proc[0], "s", 1.0)
         facts.forget()
     return 0

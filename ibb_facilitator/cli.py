@@ -202,7 +202,9 @@ def _next_session(previous: Path, output: str | None):
     if output:
         out = Path(output)
         if out.resolve().parent != previous.resolve().parent:
-            raise ValueError(f"{out}: the next session goes in the folder of {previous.name} (a negotiation is one folder): {previous.resolve().parent}")
+            folder = previous.resolve().parent
+            why = f"the next session goes in the folder of {previous.name} (a negotiation is one folder)"
+            raise ValueError(f"{out}: {why}: {folder}")
     else:
         out = next_path(previous)
     return session, out, f"{session.title}: {carried_summary(session)}"
@@ -240,11 +242,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     theme = argparse.ArgumentParser(add_help=False)
     theme.add_argument("--theme", choices=["projector", "room-dark"], default="projector", help="projector: light, high contrast (default); room-dark: dark")
 
-    p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda, or the next session of a negotiation")
+    p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda, or a negotiation's next one")
     start = p.add_mutually_exclusive_group()
-    start.add_argument("--agenda", metavar="NAME|PATH", help="agenda name (see `ibb agendas`) or file (default: contract-negotiation)")
-    start.add_argument("--after", metavar="PREVIOUS", help="the next session after PREVIOUS.toml: what is open carries over")
-    p.add_argument("-o", "--output", metavar="FILE", help="the session file to create (default: in the sessions folder; with --after, beside PREVIOUS)")
+    start.add_argument(
+        "--agenda", metavar="NAME|PATH", help="agenda name (see `ibb agendas`) or file (default: contract-negotiation)"
+    )
+    start.add_argument("--after", metavar="PREVIOUS", help="the session after PREVIOUS.toml: what is open carries over")
+    p.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="the session file to create (default: in the sessions folder; with --after, beside PREVIOUS)",
+    )
     p.add_argument("--no-open", action="store_true", help="write the file and exit, without opening the app")
     p.set_defaults(func=cmd_new)
 

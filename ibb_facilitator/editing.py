@@ -737,7 +737,9 @@ def record_minutes(session: Session, verdict: MinutesVerdict | str | None, corre
     (``correction`` says how); ``None`` takes the record back to "not yet recorded"."""
     previous = session.previous
     if previous is None:
-        raise RuleError("this session was not carried over from an earlier one: there are no previous minutes to accept here")
+        raise RuleError(
+            "this session was not carried over from an earlier one: there are no previous minutes to accept here"
+        )
     if verdict is not None:
         try:
             verdict = MinutesVerdict(verdict)
@@ -753,7 +755,8 @@ def record_minutes(session: Session, verdict: MinutesVerdict | str | None, corre
         return previous
     # One new value (the validator sees the verdict and the correction together, never half of it).
     stamp = now() if verdict is not None else None
-    updated = PreviousSession.model_validate({**dict(previous), "minutes": verdict, "correction": correction, "minutes_at": stamp})
+    values = {"minutes": verdict, "correction": correction, "minutes_at": stamp}
+    updated = PreviousSession.model_validate({**dict(previous), **values})
     session.previous = updated
     if verdict is None:
         summary = f"Minutes of {previous.file}: no longer recorded"
@@ -761,7 +764,11 @@ def record_minutes(session: Session, verdict: MinutesVerdict | str | None, corre
         summary = f"Minutes of {previous.file} accepted"
     else:
         summary = f"Minutes of {previous.file} corrected: {correction}"
-    _log(session, "minutes.record", "", summary, minutes=verdict.value if verdict else "", correction=correction or None, at=stamp.isoformat() if stamp else None)
+    _log(
+        session, "minutes.record", "", summary,
+        minutes=verdict.value if verdict else "", correction=correction or None,
+        at=stamp.isoformat() if stamp else None,
+    )  # fmt: skip
     return updated
 
 
@@ -775,6 +782,9 @@ def set_amends_ratified(session: Session, ta_id: str, note: str) -> TentativeAgr
     if ta.amends_ratified != note:
         ta.amends_ratified = note
         number = session.agreement_number(ta_id)
-        summary = f"TA {number} amends the ratified package: {note}" if note else f"TA {number} no longer marked as amending the ratified package"
+        if note:
+            summary = f"TA {number} amends the ratified package: {note}"
+        else:
+            summary = f"TA {number} no longer marked as amending the ratified package"
         _log(session, "ta.amends", ta_id, summary, note=note, issue=ta.issue)
     return ta

@@ -361,7 +361,8 @@ def _frame(session: Session, final: _Index) -> Session:
         }
     )
     if frame.previous is not None and any(e.action == "minutes.record" for e in session.events):
-        frame.previous = frame.previous.model_copy(update={"minutes": None, "correction": "", "minutes_at": None})  # the log says when
+        # the log says when the minutes were recorded
+        frame.previous = frame.previous.model_copy(update={"minutes": None, "correction": "", "minutes_at": None})
     return frame
 
 

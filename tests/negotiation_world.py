@@ -29,18 +29,33 @@ MANAGEMENT_VOTERS = ("Ben Hale", "Dana Liu")
 
 def parties() -> list[Party]:
     return [
-        Party(id="labor", name="Lakeview Education Association", short="U", side=Side.LABOR,
-              members=[Member(name="Ana Ruiz", role=Role.SPOKESPERSON), Member(name="Carl Jensen")]),
-        Party(id="management", name="Lakeview School Committee", short="M", side=Side.MANAGEMENT,
-              members=[Member(name="Ben Hale", role=Role.SPOKESPERSON), Member(name="Dana Liu")]),
-    ]  # fmt: skip
+        Party(
+            id="labor",
+            name="Lakeview Education Association",
+            short="U",
+            side=Side.LABOR,
+            members=[Member(name="Ana Ruiz", role=Role.SPOKESPERSON), Member(name="Carl Jensen")],
+        ),
+        Party(
+            id="management",
+            name="Lakeview School Committee",
+            short="M",
+            side=Side.MANAGEMENT,
+            members=[Member(name="Ben Hale", role=Role.SPOKESPERSON), Member(name="Dana Liu")],
+        ),
+    ]
 
 
 def new_session(title: str = "Lakeview 2027 successor contract, session 1") -> Session:
     return Session(
-        title=title, organization="Lakeview Public Schools", bargaining_unit="Teachers", facilitators=["Frances Neutral"],
-        recorder="Rita Scribe", ground_rules=["Nothing is agreed until everything is agreed"], parties=parties(),
-    )  # fmt: skip
+        title=title,
+        organization="Lakeview Public Schools",
+        bargaining_unit="Teachers",
+        facilitators=["Frances Neutral"],
+        recorder="Rita Scribe",
+        ground_rules=["Nothing is agreed until everything is agreed"],
+        parties=parties(),
+    )
 
 
 def agree(session: Session, issue_id: str, text: str, *, title: str = "", on: date | None = None) -> TentativeAgreement:
@@ -59,8 +74,12 @@ def first_session() -> tuple[Session, dict[str, str]]:
     buses withdrawn; an information request, a parking-lot item and two actions (one done)."""
     s = new_session()
     ids = {}
-    ids["planning"] = editing.add_issue(s, "How can teachers plan together?", raised_by="labor", article="Article 16").id
-    ids["salary"] = editing.add_issue(s, "How can salaries keep up with the cost of living?", raised_by="labor", article="Article 9").id
+    ids["planning"] = editing.add_issue(
+        s, "How can teachers plan together?", raised_by="labor", article="Article 16"
+    ).id
+    ids["salary"] = editing.add_issue(
+        s, "How can salaries keep up with the cost of living?", raised_by="labor", article="Article 9"
+    ).id
     ids["class"] = editing.add_issue(s, "How can class sizes stay workable?", article="Article 12").id
     ids["buses"] = editing.add_issue(s, "How can the buses run on time?", raised_by="management").id
     interest = editing.add_interest(s, ids["salary"], "Keep up with the cost of living", "labor")
@@ -70,10 +89,17 @@ def first_session() -> tuple[Session, dict[str, str]]:
     editing.rate(s, ids["salary"], option.id, criterion.id, 3)
     editing.set_proposal(s, ids["salary"], "A 3 % raise each year for three years")
     editing.add_interest(s, ids["class"], "Students get attention", "mutual")
-    ids["ta1"] = agree(s, ids["planning"], "16.4 Each grade team has one common planning period a week.", title="Common planning").id
+    ids["ta1"] = agree(
+        s, ids["planning"], "16.4 Each grade team has one common planning period a week.", title="Common planning"
+    ).id
     editing.set_status(s, ids["buses"], IssueStatus.WITHDRAWN)
-    ids["request"] = editing.add_action(s, "Salary survey of neighbouring districts", kind=ActionKind.INFO_REQUEST,
-                                        requested_of="management", issue_id=ids["salary"]).id  # fmt: skip
+    ids["request"] = editing.add_action(
+        s,
+        "Salary survey of neighbouring districts",
+        kind=ActionKind.INFO_REQUEST,
+        requested_of="management",
+        issue_id=ids["salary"],
+    ).id
     ids["bus_request"] = editing.add_action(s, "Bus timetable", kind=ActionKind.INFO_REQUEST, issue_id=ids["buses"]).id
     ids["park"] = editing.add_parking(s, "Health insurance carrier", owner="Ben Hale").id
     ids["action"] = editing.add_action(s, "Circulate the minutes", owner="Rita Scribe").id

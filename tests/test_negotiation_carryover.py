@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from negotiation_world import agree, first_session, new_session, write_first
 
 from ibb_facilitator import editing, store, timeline
 from ibb_facilitator.editing import RuleError
@@ -15,7 +16,6 @@ from ibb_facilitator.history import History
 from ibb_facilitator.model import ActionKind, IssueStatus, MinutesVerdict, Session, Stage
 from ibb_facilitator.negotiation.carryover import CarryError, carry, id_floor, next_path, next_title
 from ibb_facilitator.process import rule_problems, status_change_problem
-from negotiation_world import agree, first_session, new_session, write_first
 
 
 def _digest(path: Path) -> str:
@@ -39,7 +39,11 @@ def test_the_frame_carries(carried) -> None:
     assert nxt.decision_rule == previous.decision_rule and nxt.facilitators == previous.facilitators
     assert nxt.id != previous.id and nxt.events == [] and nxt.agreements == [] and nxt.caucuses == []
     assert nxt.previous is not None
-    assert (nxt.previous.file, nxt.previous.session, nxt.previous.title) == ("session-1.toml", previous.id, previous.title)
+    assert (nxt.previous.file, nxt.previous.session, nxt.previous.title) == (
+        "session-1.toml",
+        previous.id,
+        previous.title,
+    )
     assert nxt.previous.minutes is None
 
 
@@ -61,7 +65,13 @@ def test_an_agreed_issue_is_listed_with_a_link_to_its_ta(carried) -> None:
     assert issue.interests == [] and issue.checks == [] and issue.carried_from == "session-1.toml"
     link = issue.agreed_in
     ta = previous.agreements[0]
-    assert (link.file, link.session, link.ta, link.date, link.title) == ("session-1.toml", previous.id, ta.id, ta.date, "Common planning")
+    assert (link.file, link.session, link.ta, link.date, link.title) == (
+        "session-1.toml",
+        previous.id,
+        ta.id,
+        ta.date,
+        "Common planning",
+    )
     assert rule_problems(nxt) == []  # agreed, its TA in another file: valid
 
 
@@ -94,7 +104,7 @@ def test_the_carried_file_round_trips_and_validates(carried, tmp_path: Path) -> 
     out = tmp_path / "session-2.toml"
     store.save_session(nxt, out)
     text = out.read_text()
-    assert '[previous]' in text and 'carried_from = "session-1.toml"' in text and "[issues.agreed_in]" in text
+    assert "[previous]" in text and 'carried_from = "session-1.toml"' in text and "[issues.agreed_in]" in text
     again = store.load_session(out)
     assert again == nxt
     assert store.dumps_session(again) == text
@@ -161,7 +171,10 @@ def test_minutes_accepted_or_corrected(carried) -> None:
     assert nxt.events[-1].action == "minutes.record" and nxt.events[-1].summary == "Minutes of session-1.toml accepted"
     history.checkpoint(nxt, "minutes corrected")
     editing.record_minutes(nxt, "corrected", "Ben Hale was present all day.")
-    assert (nxt.previous.minutes, nxt.previous.correction) == (MinutesVerdict.CORRECTED, "Ben Hale was present all day.")
+    assert (nxt.previous.minutes, nxt.previous.correction) == (
+        MinutesVerdict.CORRECTED,
+        "Ben Hale was present all day.",
+    )
     assert history.undo(nxt) == "minutes corrected"
     assert nxt.previous.minutes is MinutesVerdict.ACCEPTED and nxt.previous.correction == ""
     assert history.undo(nxt) == "minutes"

@@ -19,12 +19,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from negotiation_world import agree, write_first
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.model import IssueStatus, MinutesVerdict, Stage
 from ibb_facilitator.negotiation import facts
-from negotiation_world import agree, write_first
 
 TODAY = date.today().isoformat()
 
@@ -74,6 +74,11 @@ def texts(capsys, folder: Path, *argv: str) -> dict[str, str]:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # the board's table fits what the test looks for
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     d = tmp_path / "lakeview-2027"
@@ -85,8 +90,20 @@ def test_three_sessions(capsys, folder: Path) -> None:
     # --- session 1: the issues, one TA ----------------------------------------------------------
     s1_path, ids = write_first(folder)
     s1_bytes = hashlib.sha256(s1_path.read_bytes()).hexdigest()
-    code, _, err = run(capsys, "negotiation", "init", str(folder), "--name", "Lakeview 2027 successor contract",
-                       "--article", "9: Salaries", "--article", "12: Class size", "--article", "16: Professional time")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "negotiation",
+        "init",
+        str(folder),
+        "--name",
+        "Lakeview 2027 successor contract",
+        "--article",
+        "9: Salaries",
+        "--article",
+        "12: Class size",
+        "--article",
+        "16: Professional time",
+    )
     assert code == 0 and "Wrote" in err
     code, out, _ = run(capsys, "validate", str(folder / "negotiation.toml"))
     assert code == 0 and "negotiation, 1 session, 1 TA in force, 0 ratification votes" in out
@@ -94,7 +111,10 @@ def test_three_sessions(capsys, folder: Path) -> None:
     # --- session 2: carried with --after; reopens the TA, reaches two more ------------------------
     code, _, err = run(capsys, "new", "--after", str(s1_path), "--no-open")
     assert code == 0, err
-    assert "Lakeview 2027 successor contract, session 2: Carried over: 2 open issues, 1 agreed (linked to their TA), " in err
+    assert (
+        "Lakeview 2027 successor contract, session 2: Carried over: 2 open issues, 1 agreed (linked to their TA), "
+        in err
+    )
     s2_path = folder / "session-2.toml"
     assert f"Wrote {s2_path}" in err and hashlib.sha256(s1_path.read_bytes()).hexdigest() == s1_bytes
     code, _, err = run(capsys, "new", "--after", str(s1_path), "--no-open", "-o", str(folder.parent / "elsewhere.toml"))
@@ -106,7 +126,7 @@ def test_three_sessions(capsys, folder: Path) -> None:
     editing.set_stage(s2, ids["planning"], Stage.CONSENSUS)
     ta2 = agree(s2, ids["planning"], "16.4 Two common planning periods a week.", title="Common planning")
     ta3 = agree(s2, ids["salary"], "9.1 Salaries rise 3 % a year.", title="Salaries")
-    ta4 = agree(s2, ids["class"], "12.1 At most 24 pupils in a class.", title="Class size")
+    agree(s2, ids["class"], "12.1 At most 24 pupils in a class.", title="Class size")
     editing.edit_action(s2, ids["request"], done=True)
     store.save_session(s2, s2_path)
 
@@ -115,7 +135,12 @@ def test_three_sessions(capsys, folder: Path) -> None:
     assert "Complete: all 3 issues are agreed" in out and "Ratification: No ratification vote recorded yet." in out
     lines = out.splitlines()
     table = lines[lines.index(next(line for line in lines if line.startswith("Article "))) + 2 :]
-    assert [line.split("  ")[0].strip() for line in table] == ["Article 9", "Article 12", "Article 16", ""]  # the contract's order
+    assert [line.split("  ")[0].strip() for line in table] == [
+        "Article 9",
+        "Article 12",
+        "Article 16",
+        "",
+    ]  # the contract's order
     planning = next(line for line in table if line.startswith("Article 16"))
     assert "Agreed (TA)" in planning and "U: AR, M: BH" in planning and re.search(r"\s1\s", planning)  # supersedes 1
     code, out, _ = run(capsys, "board", str(s2_path), "--filter", "withdrawn")
@@ -135,9 +160,17 @@ def test_three_sessions(capsys, folder: Path) -> None:
     for fmt, text in texts(capsys, folder, "export", str(s2_path), "--report", "update").items():
         assert "DRAFT" not in text, fmt
         assert "Approved by every party's spokesperson" in text and "AR" in text and "BH" in text, fmt
-        assert "What we worked on" in text and "Carried over to the next session" in text and "No issue remains open." in text, fmt
+        assert (
+            "What we worked on" in text
+            and "Carried over to the next session" in text
+            and "No issue remains open." in text
+        ), fmt
     minutes = run(capsys, "export", str(s2_path))[1]
-    assert "## Previous session" in minutes and "accepted as corrected" in minutes and "Dana Liu chaired the afternoon." in minutes
+    assert (
+        "## Previous session" in minutes
+        and "accepted as corrected" in minutes
+        and "Dana Liu chaired the afternoon." in minutes
+    )
     assert "Carried over from:** session-1.toml" in minutes
 
     # a change to session 2 after the approval: the approval is for the earlier draft
@@ -156,11 +189,45 @@ def test_three_sessions(capsys, folder: Path) -> None:
     s3 = store.load_session(s3_path)
     editing.record_minutes(s3, MinutesVerdict.ACCEPTED)
     store.save_session(s3, s3_path)
-    code, out, _ = run(capsys, "negotiation", "ratify", str(folder), "--party", "labor", "--date", TODAY, "--result", "ratified",
-                       "--body", "LEA membership", "--yes", "212", "--no", "31", "--abstain", "4")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "negotiation",
+        "ratify",
+        str(folder),
+        "--party",
+        "labor",
+        "--date",
+        TODAY,
+        "--result",
+        "ratified",
+        "--body",
+        "LEA membership",
+        "--yes",
+        "212",
+        "--no",
+        "31",
+        "--abstain",
+        "4",
+    )
     assert code == 0 and f"Recorded: Lakeview Education Association ratified the package on {TODAY} (3 TAs)." in out
-    code, out, _ = run(capsys, "negotiation", "ratify", str(s3_path), "--party", "M", "--date", TODAY, "--result", "ratified",
-                       "--body", "School committee", "--yes", "5", "--no", "0")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "negotiation",
+        "ratify",
+        str(s3_path),
+        "--party",
+        "M",
+        "--date",
+        TODAY,
+        "--result",
+        "ratified",
+        "--body",
+        "School committee",
+        "--yes",
+        "5",
+        "--no",
+        "0",
+    )
     assert code == 0 and "Ratified by every party" in out
     code, out, _ = run(capsys, "board", str(folder))
     assert "Ratification: Ratified by every party" in out and out.count("U, M") == 3
@@ -172,7 +239,9 @@ def test_three_sessions(capsys, folder: Path) -> None:
         assert "tentative agreement package" in text.lower(), fmt
         assert "Complete: all 3 issues are agreed" in text, fmt
         # numbered in the contract's article order: 9, 12, 16
-        assert text.index("9.1 Salaries rise 3 %") < text.index("12.1 At most 24") < text.index("16.4 Two common planning"), fmt
+        assert (
+            text.index("9.1 Salaries rise 3 %") < text.index("12.1 At most 24") < text.index("16.4 Two common planning")
+        ), fmt
         assert re.search(r"TA 1\W+Salaries", text) and re.search(r"TA 3\W+Common planning", text), fmt
         assert "Appendix: superseded tentative agreements (not in force)" in text, fmt
         assert f"superseded by {ta2.id} of session-2.toml (TA 3 above)" in text, fmt
@@ -187,8 +256,14 @@ def test_three_sessions(capsys, folder: Path) -> None:
     code, out, _ = run(capsys, "board", str(folder))
     assert f"PROBLEM: session-2.toml: TA {ta3.id} was ratified by Lakeview Education Association" in out
     code, _, err = run(capsys, "export", str(folder), "--report", "package")
-    assert code == 1 and "the package cannot be exported until this is put right" in err and "its language has changed since" in err
-    code, _, err = run(capsys, "negotiation", "ratify", str(folder), "--party", "labor", "--date", TODAY, "--result", "ratified")
+    assert (
+        code == 1
+        and "the package cannot be exported until this is put right" in err
+        and "its language has changed since" in err
+    )
+    code, _, err = run(
+        capsys, "negotiation", "ratify", str(folder), "--party", "labor", "--date", TODAY, "--result", "ratified"
+    )
     assert code == 1 and "the package changed since it was ratified" in err
     code, _, err = run(capsys, "validate", str(folder / "negotiation.toml"))
     assert code == 1 and "its language has changed since" in err
@@ -239,7 +314,9 @@ def test_board_and_export_refusals(capsys, folder: Path) -> None:
     code, _, err = run(capsys, "board", str(folder), "--format", "md", "-o", str(folder / "session-1.toml"))
     assert code == 1 and "a report never replaces it" in err
     (folder / "negotiation.toml").write_text("name = \n")
-    code, _, err = run(capsys, "negotiation", "ratify", str(folder), "--party", "labor", "--date", TODAY, "--result", "rejected")
+    code, _, err = run(
+        capsys, "negotiation", "ratify", str(folder), "--party", "labor", "--date", TODAY, "--result", "rejected"
+    )
     assert code == 1 and "the manifest is never written over while it cannot be read" in err
     assert (folder / "negotiation.toml").read_text() == "name = \n"
     code, _, err = run(capsys, "export", str(folder), "--report", "package")

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from negotiation_world import agree, new_session, write_first
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import IssueStatus, Stage
@@ -27,7 +28,6 @@ from ibb_facilitator.negotiation.manifest import (
     save,
     undo,
 )
-from negotiation_world import agree, new_session, write_first
 
 TODAY = date.today()
 
@@ -85,7 +85,9 @@ def test_issues_across_the_files(tmp_path: Path) -> None:
     assert (planning.ta.file, planning.ta.id) == ("session-2.toml", ids["ta2"])
     assert [(t.file, t.id) for t in planning.earlier] == [("session-1.toml", ids["ta1"])]
     assert planning.earlier[0].superseded_by == ("session-2.toml", ids["ta2"])
-    assert klass.status == "open" and klass.worked_file == "session-1.toml" and klass.ta is None  # not touched in session 2
+    assert (
+        klass.status == "open" and klass.worked_file == "session-1.toml" and klass.ta is None
+    )  # not touched in session 2
     assert klass.days_open(neg.today) == 10
     assert salary.days_open(neg.today) == 0  # agreed the day it was raised
     assert (buses.status, buses.file) == ("withdrawn", "session-1.toml")
@@ -170,7 +172,8 @@ def test_changed_language_after_ratification_is_a_problem(tmp_path: Path) -> Non
     neg = load(tmp_path)
     assert len(neg.ratification.problems) == 2  # against each party's ratification
     assert neg.ratification.problems[0] == (
-        f"session-2.toml: TA {ids['ta3']} was ratified by Lakeview Education Association on {TODAY.isoformat()}, and its "
+        f"session-2.toml: TA {ids['ta3']} was ratified by Lakeview Education Association on {TODAY.isoformat()}, "
+        "and its "
         "language has changed since: put it back as ratified, or record a new TA that amends the ratified package"
     )
     assert not neg.ratification.complete
@@ -187,7 +190,10 @@ def test_a_later_ta_must_say_it_amends_the_ratified_package(tmp_path: Path) -> N
     new = agree(s3, ids["salary"], "9.1 Salaries rise 3.5 % a year.")
     store.save_session(s3, tmp_path / "session-3.toml")
     neg = load(tmp_path)
-    assert any(f"TA {ids['ta3']} was ratified" in p and f"session-3.toml: TA {new.id} replaced it without saying" in p for p in neg.ratification.problems)
+    assert any(
+        f"TA {ids['ta3']} was ratified" in p and f"session-3.toml: TA {new.id} replaced it without saying" in p
+        for p in neg.ratification.problems
+    )
     editing.set_amends_ratified(s3, new.id, "Raises the salary increase to 3.5 %")
     store.save_session(s3, tmp_path / "session-3.toml")
     neg = load(tmp_path)
@@ -235,13 +241,20 @@ def test_board_rows_filter_and_sort(tmp_path: Path) -> None:
     board = rows(neg)
     by_id = {r.issue: r for r in board}
     planning = by_id[ids["planning"]]
-    assert planning.ta == f"{ids['ta2']} of session-2.toml" and planning.superseded == 1 and planning.ta_initials == "U: AR, M: BH"
+    assert (
+        planning.ta == f"{ids['ta2']} of session-2.toml"
+        and planning.superseded == 1
+        and planning.ta_initials == "U: AR, M: BH"
+    )
     assert planning.path == tmp_path / "session-2.toml" and by_id[ids["buses"]].path == tmp_path / "session-1.toml"
     assert by_id[ids["salary"]].requests == 1 and by_id[ids["class"]].days_open == 3
     assert [r.issue for r in filter_rows(board, "SALARIES")] == [ids["salary"]]
     assert [r.issue for r in filter_rows(board, "withdrawn")] == [ids["buses"]]
     assert [r.issue for r in filter_rows(board, "plan session-2")] == [ids["planning"]]
-    assert sort_rows(board, "status")[0].status == "open" and sort_rows(board, "status", reverse=True)[0].status == "withdrawn"
+    assert (
+        sort_rows(board, "status")[0].status == "open"
+        and sort_rows(board, "status", reverse=True)[0].status == "withdrawn"
+    )
     assert sort_rows(board, "days")[0].issue in (ids["class"], ids["buses"])
     assert [r.issue for r in sort_rows(board, "article")] == [r.issue for r in board]
     with pytest.raises(ValueError, match="sort by one of"):
@@ -285,7 +298,9 @@ def test_other_files_in_the_folder(tmp_path: Path) -> None:
     store.save_session(new_session("Another negotiation"), tmp_path / "sub" / "other.toml")
     neg = load(tmp_path)
     assert [s.file for s in neg.sessions] == ["session-1.toml", "session-2.toml"]
-    assert [name for name, _ in neg.broken] == ["broken.toml"] and neg.broken[0][1][0].startswith(str(tmp_path / "broken.toml"))
+    assert [name for name, _ in neg.broken] == ["broken.toml"] and neg.broken[0][1][0].startswith(
+        str(tmp_path / "broken.toml")
+    )
     assert any(line.startswith("BROKEN: ") for line in summary(neg))
 
 
@@ -305,8 +320,18 @@ def test_the_manifest_round_trips(tmp_path: Path) -> None:
     opened = open_manifest(tmp_path, default_name=neg.name)
     assert opened.raw is None and opened.manifest.name == "Lakeview 2027 successor contract"
     opened.manifest.articles = [Article(number="9", title="Salaries")]
-    record_vote(opened.manifest, party="labor", on=TODAY, result="ratified", body="LEA membership", yes=212, no=31, abstain=4,
-                package=[PackageTA(**row) for row in neg.package_rows()], party_label="LEA")  # fmt: skip
+    record_vote(
+        opened.manifest,
+        party="labor",
+        on=TODAY,
+        result="ratified",
+        body="LEA membership",
+        yes=212,
+        no=31,
+        abstain=4,
+        package=[PackageTA(**row) for row in neg.package_rows()],
+        party_label="LEA",
+    )
     approve_update(opened.manifest, file="session-2.toml", session="abc", party="labor", initials="AR", sha256="0" * 64)
     save(opened)
     text = (tmp_path / "negotiation.toml").read_text()
@@ -326,9 +351,11 @@ def test_manifest_refusals(tmp_path: Path) -> None:
     path.write_text('negotiation_version = 1\nname = "x"\ncolour = "red"\n')
     with pytest.raises(store.StoreError, match=r"negotiation.toml:3: colour: unknown field"):
         open_manifest(tmp_path)
-    path.write_text('negotiation_version = 1\nname = "x"\n[[parties]]\nid = "labor"\nname = "U"\nshort = "U"\n'
-                    '[[approvals]]\nid = "a-1"\nfile = "s.toml"\nparty = "mgmt"\ninitials = "X"\nat = 2027-01-01T10:00:00Z\n'
-                    f'sha256 = "{"0" * 64}"\n')  # fmt: skip
+    path.write_text(
+        'negotiation_version = 1\nname = "x"\n[[parties]]\nid = "labor"\nname = "U"\nshort = "U"\n'
+        '[[approvals]]\nid = "a-1"\nfile = "s.toml"\nparty = "mgmt"\ninitials = "X"\nat = 2027-01-01T10:00:00Z\n'
+        f'sha256 = "{"0" * 64}"\n'
+    )
     with pytest.raises(store.StoreError, match=r"approvals\[0\].party: unknown party 'mgmt'"):
         open_manifest(tmp_path)
 
@@ -375,10 +402,19 @@ def test_the_negotiation_modules_stay_below_the_tui() -> None:
     import sys
 
     modules = [
-        "negotiation", "negotiation.carryover", "negotiation.manifest", "negotiation.facts", "negotiation.core",
-        "negotiation.board", "export.board", "export.package", "export.update", "commands.board",
-        "commands.negotiation", "termtext",
-    ]  # fmt: skip
+        "negotiation",
+        "negotiation.carryover",
+        "negotiation.manifest",
+        "negotiation.facts",
+        "negotiation.core",
+        "negotiation.board",
+        "export.board",
+        "export.package",
+        "export.update",
+        "commands.board",
+        "commands.negotiation",
+        "termtext",
+    ]
     probe = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module('ibb_facilitator.' + name)\n"

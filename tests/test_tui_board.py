@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from negotiation_world import agree, write_first
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
@@ -14,7 +15,6 @@ from ibb_facilitator.model import IssueStatus
 from ibb_facilitator.negotiation import facts
 from ibb_facilitator.negotiation.carryover import carry
 from ibb_facilitator.tui.board import BoardScreen
-from negotiation_world import agree, write_first
 
 HOSTILE = "[/foo] [bold]x[/bold] \x1b[31m red"
 
@@ -59,7 +59,13 @@ async def test_rows_filter_sort_and_open(folder) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await _loaded(pilot, app)
         table = screen.query_one(DataTable)
-        assert [r.issue for r in screen.shown] == [ids["salary"], ids["class"], ids["planning"], ids["hostile"], ids["buses"]]
+        assert [r.issue for r in screen.shown] == [
+            ids["salary"],
+            ids["class"],
+            ids["planning"],
+            ids["hostile"],
+            ids["buses"],
+        ]
         assert table.row_count == 5
         summary = str(screen.query_one("#board-summary", Static).render())
         assert "Lakeview 2027 successor contract: 2 sessions, 5 issues, 1 TA in force" in summary

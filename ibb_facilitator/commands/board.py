@@ -29,22 +29,32 @@ def _ta(row: BoardRow) -> str:
     return f"{row.ta_date.isoformat()} {row.ta_initials}".strip()
 
 
+HEADINGS = {
+    "article": "Article", "issue": "Issue", "status": "Status", "stage": "Stage", "session": "Last worked in",
+    "ta": "TA in force", "sup": "Sup.", "rat": "Ratified", "req": "Req.", "days": "Days",
+}  # fmt: skip
+
+
 def table(board: list[BoardRow], width: int) -> list[str]:
     """The rows as a plain table that fits ``width`` columns where it can."""
     fixed = {"article": 11, "status": 12, "stage": 9, "session": 18, "ta": 24, "sup": 4, "rat": 8, "req": 4, "days": 5}
-    issue_w = max(20, width - sum(fixed.values()) - 2 * len(fixed))
-    head = (f"{fit('Article', fixed['article'])}  {fit('Issue', issue_w)}  {fit('Status', fixed['status'])}  "
-            f"{fit('Stage', fixed['stage'])}  {fit('Last worked in', fixed['session'])}  {fit('TA in force', fixed['ta'])}  "
-            f"{'Sup.':>4}  {fit('Ratified', fixed['rat'])}  {'Req.':>4}  {'Days':>5}")  # fmt: skip
+    widths = {"issue": max(20, width - sum(fixed.values()) - 2 * len(fixed) - 2), **fixed}
+    order = ("article", "issue", "status", "stage", "session", "ta", "sup", "rat", "req", "days")
+    right = {"sup", "req", "days"}
+
+    def line(cells: dict[str, str]) -> str:
+        return "  ".join(
+            f"{cells[k]:>{widths[k]}}" if k in right else fit(printable(cells[k]), widths[k]) for k in order
+        ).rstrip()
+
+    head = line(HEADINGS)
     lines = [head, "-" * len(head)]
     for row in board:
-        days = "" if row.days_open is None else str(row.days_open)
-        lines.append(
-            f"{fit(printable(row.article), fixed['article'])}  {fit(printable(row.statement), issue_w)}  "
-            f"{fit(row.status_label, fixed['status'])}  {fit(row.stage, fixed['stage'])}  "
-            f"{fit(printable(row.session), fixed['session'])}  {fit(printable(_ta(row)), fixed['ta'])}  "
-            f"{row.superseded or '':>4}  {fit(printable(row.ratified_by), fixed['rat'])}  {row.requests or '':>4}  {days:>5}"
-        )
+        lines.append(line({
+            "article": row.article, "issue": row.statement, "status": row.status_label, "stage": row.stage,
+            "session": row.session, "ta": _ta(row), "sup": str(row.superseded or ""), "rat": row.ratified_by,
+            "req": str(row.requests or ""), "days": "" if row.days_open is None else str(row.days_open),
+        }))  # fmt: skip
     return lines
 
 
@@ -88,9 +98,23 @@ def cmd_board(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("board", help="every issue of a negotiation across its sessions: status, TAs, ratification")
     p.add_argument("path", metavar="DIR|FILE", help="the negotiation's folder, or one of its session files")
-    p.add_argument("--format", choices=["text", "md", "html"], default="text", help="text: a table for the terminal (default); md, html: a document")
-    p.add_argument("--filter", metavar="TEXT", help="only issues whose article, statement, status, stage or session holds every word")
-    p.add_argument("--sort", choices=list(SORTS), default="article", help="order of the rows (default: the contract's article order)")
+    p.add_argument(
+        "--format",
+        choices=["text", "md", "html"],
+        default="text",
+        help="text: a table for the terminal (default); md, html: a document",
+    )
+    p.add_argument(
+        "--filter",
+        metavar="TEXT",
+        help="only issues whose article, statement, status, stage or session holds every word",
+    )
+    p.add_argument(
+        "--sort",
+        choices=list(SORTS),
+        default="article",
+        help="order of the rows (default: the contract's article order)",
+    )
     p.add_argument("--reverse", action="store_true", help="reverse the order")
     p.add_argument("-o", "--output", metavar="OUT", help="md, html: where to write ('-' or nothing: standard output)")
     p.set_defaults(func=cmd_board)

@@ -82,7 +82,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", help="write the minutes or the TA summary of a session")
-    p.add_argument("file", metavar="FILE", help="the session file (for --report package: any session of the negotiation, or its folder)")
+    p.add_argument(
+        "file", metavar="FILE", help="the session file (--report package: any session of its negotiation, or the folder)"
+    )
     p.add_argument(
         "--format", choices=list(FORMATS), default="md",
         help="md: Markdown (default); html: one printable HTML file; docx: Word (needs -o)",

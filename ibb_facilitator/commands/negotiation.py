@@ -62,7 +62,9 @@ def _usable(neg) -> None:
         raise NegotiationError(f"{neg.manifest_error[0]} (the manifest is never written over while it cannot be read)")
     if neg.broken:
         name, lines = neg.broken[0]
-        raise NegotiationError(f"{lines[0] if lines else name} (a session of the negotiation cannot be read: put it right first)")
+        raise NegotiationError(
+            f"{lines[0] if lines else name} (a session of the negotiation cannot be read: put it right first)"
+        )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -78,7 +80,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         if s.last_day and s.last_day != s.first_day:
             days += f" – {s.last_day.isoformat()}"
         after = f"  (after {s.previous})" if s.previous else ""
-        print(printable(f"{s.number:>3}. {s.file}: {s.title}  [{days}{' planned' if s.planned and s.first_day else ''}]{after}"))
+        print(
+            printable(
+                f"{s.number:>3}. {s.file}: {s.title}  [{days}{' planned' if s.planned and s.first_day else ''}]{after}"
+            )
+        )
     if neg.manifest is None:
         print(f"\nNo {MANIFEST_NAME} yet: `ibb negotiation init {neg.folder}` writes one (name, articles).")
     return 0
@@ -98,7 +104,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     _usable(neg)
     opened = _opened(neg)
     if opened.raw is not None:
-        raise NegotiationError(f"{opened.path}: already exists; edit it by hand (docs/session-format.md, \"A negotiation\")")
+        raise NegotiationError(
+            f'{opened.path}: already exists; edit it by hand (docs/session-format.md, "A negotiation")'
+        )
     if args.name:
         opened.manifest.name = args.name.strip() or opened.manifest.name
     opened.manifest.organization, opened.manifest.bargaining_unit = neg.organization, neg.unit
@@ -116,16 +124,28 @@ def cmd_ratify(args: argparse.Namespace) -> int:
     if neg.ratification.problems:
         raise NegotiationError("the package changed since it was ratified: " + neg.ratification.problems[0])
     if args.result == "ratified" and neg.package.remaining:
-        raise NegotiationError(f"nothing is agreed until everything is agreed: {len(neg.package.remaining)} issue(s) remain "
-                               f"({neg.package.remaining[0].statement.strip()[:60]}…): no ratification yet")  # fmt: skip
+        raise NegotiationError(
+            f"nothing is agreed until everything is agreed: {len(neg.package.remaining)} issue(s) remain "
+            f"({neg.package.remaining[0].statement.strip()[:60]}…): no ratification yet"
+        )
     try:
         on = date.fromisoformat(args.date)
     except ValueError:
         raise NegotiationError(f"{args.date!r} is not a date (YYYY-MM-DD)") from None
     opened = _opened(neg)
-    vote = record_vote(opened.manifest, party=party.id, on=on, result=args.result, body=args.body or "", yes=args.yes, no=args.no,
-                       abstain=args.abstain, note=args.note or "", package=[PackageTA(**row) for row in neg.package_rows()],
-                       party_label=party.name)  # fmt: skip
+    vote = record_vote(
+        opened.manifest,
+        party=party.id,
+        on=on,
+        result=args.result,
+        body=args.body or "",
+        yes=args.yes,
+        no=args.no,
+        abstain=args.abstain,
+        note=args.note or "",
+        package=[PackageTA(**row) for row in neg.package_rows()],
+        party_label=party.name,
+    )
     _save(opened, neg)
     print(f"Recorded: {party.name} {vote.result.value} the package on {on.isoformat()} ({len(vote.package)} TAs).")
     print(load(args.path).ratification.state())
@@ -143,18 +163,30 @@ def cmd_approve(args: argparse.Namespace) -> int:
     session = load_session(path)
     neg = load(path)
     _usable(neg)
-    party = session.party(args.party) or next((p for p in session.parties if p.short.casefold() == args.party.casefold()), None)
+    party = session.party(args.party) or next(
+        (p for p in session.parties if p.short.casefold() == args.party.casefold()), None
+    )
     if party is None:
         raise NegotiationError(f"{args.party!r} is not a party of {path.name}")
     spokesperson = party.spokesperson()
     opened = _opened(neg)
-    approve_update(opened.manifest, file=path.name, session=session.id, party=party.id, initials=args.initials,
-                   name=args.name or (spokesperson.name if spokesperson else ""), sha256=digest(session), party_label=party.short)  # fmt: skip
+    approve_update(
+        opened.manifest,
+        file=path.name,
+        session=session.id,
+        party=party.id,
+        initials=args.initials,
+        name=args.name or (spokesperson.name if spokesperson else ""),
+        sha256=digest(session),
+        party_label=party.short,
+    )
     _save(opened, neg)
     rows, approved = approval_state(session, path.name, [a.model_dump(mode="json") for a in opened.manifest.approvals])
     waiting = [session.party(p).short if session.party(p) else p for p, _, fresh in rows if not fresh]
-    print(f"Recorded: {party.short} approved the joint update of {path.name} ({args.initials.strip()}). "
-          + ("Every party has approved it: it may go out." if approved else f"Waiting for: {', '.join(waiting)}."))  # fmt: skip
+    print(
+        f"Recorded: {party.short} approved the joint update of {path.name} ({args.initials.strip()}). "
+        + ("Every party has approved it: it may go out." if approved else f"Waiting for: {', '.join(waiting)}.")
+    )
     return 0
 
 
@@ -178,7 +210,9 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("negotiation", help="a negotiation's record: ratification votes, joint-update approvals, its name and articles")
+    p = sub.add_parser(
+        "negotiation", help="a negotiation's record: ratification votes, joint-update approvals, its name and articles"
+    )
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     v = verbs.add_parser("show", help="the sessions in order, the package's state and the ratification record")
     v.add_argument("path", metavar="DIR|FILE")
@@ -186,7 +220,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     v = verbs.add_parser("init", help=f"write {MANIFEST_NAME}: the negotiation's name and the contract's articles")
     v.add_argument("path", metavar="DIR|FILE")
     v.add_argument("--name", help="the negotiation's name (default: the first session's title)")
-    v.add_argument("--article", action="append", metavar="NUMBER[: TITLE]", help="an article of the contract, in order (repeat)")
+    v.add_argument(
+        "--article", action="append", metavar="NUMBER[: TITLE]", help="an article of the contract, in order (repeat)"
+    )
     v.set_defaults(func=cmd_init)
     v = verbs.add_parser("ratify", help="record a party's ratification vote on the package in force")
     v.add_argument("path", metavar="DIR|FILE")

@@ -111,4 +111,7 @@ def suggested_name(stem: str, fmt: str, report: str = "minutes") -> str:
     return f"{stem}-{'minutes' if report == 'minutes' else 'ta-summary'}{_format(fmt).suffix}"
 
 
-__all__ = ["FORMATS", "NEGOTIATION_REPORTS", "REPORTS", "Format", "TooBig", "render", "render_bytes", "suggested_name", "write_document"]
+__all__ = [
+    "FORMATS", "NEGOTIATION_REPORTS", "REPORTS", "Format", "TooBig", "render", "render_bytes", "suggested_name",
+    "write_document",
+]  # fmt: skip

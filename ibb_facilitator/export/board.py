@@ -7,7 +7,7 @@ from datetime import date
 
 from ..negotiation.board import BoardRow, summary
 from ..negotiation.core import Negotiation
-from .document import Document, Facts, Heading, Items, Item, Letterhead, Paragraph, Run, Table, line
+from .document import Document, Facts, Heading, Item, Items, Letterhead, Paragraph, Run, Table, line
 from .text import EMPTY_CELL, day
 
 DOC_TYPE = "Bargaining status board"
@@ -24,7 +24,9 @@ def span(neg: Negotiation) -> str:
 
 
 def letterhead(neg: Negotiation, doc_type: str) -> Letterhead:
-    return Letterhead(neg.organization.strip(), neg.unit.strip(), neg.name.strip() or "Negotiation", doc_type, span(neg))
+    return Letterhead(
+        neg.organization.strip(), neg.unit.strip(), neg.name.strip() or "Negotiation", doc_type, span(neg)
+    )
 
 
 def _when(value: date | None) -> str:
@@ -51,8 +53,15 @@ def _row(row: BoardRow) -> tuple:
 
 def build(neg: Negotiation, shown: list[BoardRow], *, filtered: str = "") -> Document:
     lines = summary(neg)
-    blocks: list = [Facts((("As of", line(day(neg.today))), ("Issues", line(str(len(neg.issues)))),
-                           ("TAs in force", line(str(len(neg.package.current))))))]  # fmt: skip
+    blocks: list = [
+        Facts(
+            (
+                ("As of", line(day(neg.today))),
+                ("Issues", line(str(len(neg.issues)))),
+                ("TAs in force", line(str(len(neg.package.current)))),
+            )
+        )
+    ]
     blocks.append(Paragraph(line(lines[1])))
     blocks.append(Paragraph(line(lines[2])))
     extra = lines[3:]
@@ -61,7 +70,18 @@ def build(neg: Negotiation, shown: list[BoardRow], *, filtered: str = "") -> Doc
     blocks.append(Heading(2, line("Issues")))
     if filtered:
         blocks.append(Paragraph(line(f"{len(shown)} of {len(neg.issues)} issues match the filter: ", filtered), "note"))
-    header = ("Article", "Issue", "Status", "Stage", "Last worked in", "TA in force", "Superseded", "Ratified by", "Open requests", "Days open")
+    header = (
+        "Article",
+        "Issue",
+        "Status",
+        "Stage",
+        "Last worked in",
+        "TA in force",
+        "Superseded",
+        "Ratified by",
+        "Open requests",
+        "Days open",
+    )
     blocks.append(Table(header, tuple(_row(r) for r in shown), ("left",) * 6 + ("right", "left", "right", "right")))
     return Document("board", letterhead(neg, DOC_TYPE), tuple(blocks))
 

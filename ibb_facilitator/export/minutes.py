@@ -135,7 +135,8 @@ def _previous(session: Session) -> list:
     if previous.minutes is MinutesVerdict.ACCEPTED:
         minutes = line(strong("accepted"), f" ({moment(previous.minutes_at)})" if previous.minutes_at else None)
     elif previous.minutes is MinutesVerdict.CORRECTED:
-        minutes = line(strong("accepted as corrected"), f" ({moment(previous.minutes_at)})" if previous.minutes_at else None, ": ", previous.correction)
+        when = f" ({moment(previous.minutes_at)})" if previous.minutes_at else None
+        minutes = line(strong("accepted as corrected"), when, ": ", previous.correction)
     else:
         minutes = line("not yet recorded")
     rows.append(("Minutes of that session", minutes))

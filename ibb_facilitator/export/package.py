@@ -47,7 +47,10 @@ VOTES = {"labor": "Union membership ratification vote", "management": "School co
 def _initials(neg: Negotiation, ta: TA) -> Inline:
     if not ta.initials:
         return line("not yet initialed")
-    return joined(line(neg.party_short(party), ": ", strong(mark), (" (", name, ")") if name.strip() else None) for party, mark, name in ta.initials)
+    return joined(
+        line(neg.party_short(party), ": ", strong(mark), (" (", name, ")") if name.strip() else None)
+        for party, mark, name in ta.initials
+    )
 
 
 def _where(neg: Negotiation, ta: TA) -> Inline:
@@ -71,7 +74,15 @@ def _facts(neg: Negotiation, ta: TA, replaced: list[TA]) -> list[tuple[str, Inli
     if ta.amends_ratified.strip():
         facts.append(("Amends the ratified package", line(ta.amends_ratified)))
     if issue is not None and issue.live:
-        facts.append(("Note", line(f"the issue was reopened in {issue.file} and is under discussion: this TA stands until it is replaced")))
+        facts.append(
+            (
+                "Note",
+                line(
+                    f"the issue was reopened in {issue.file} and is under discussion: "
+                    "this TA stands until it is replaced"
+                ),
+            )
+        )
     ratified = neg.ratification.ratified.get(ta.ref, set())
     if ratified:
         facts.append(("Ratified by", joined(p.name for p in neg.parties if p.id in ratified)))
@@ -85,46 +96,98 @@ def _votes(neg: Negotiation) -> list:
     for vote in (neg.manifest or {}).get("ratifications", []):
         party = neg.party(vote["party"])
         count = lambda key: str(vote[key]) if vote.get(key) is not None else EMPTY_CELL  # noqa: E731
-        rows.append((line(party.name if party else vote["party"]), line(vote.get("body") or EMPTY_CELL), line(vote["date"]),
-                     line(strong(vote["result"])), line(count("yes")), line(count("no")), line(count("abstain")),
-                     line(f"{len(vote.get('package', []))} TAs")))  # fmt: skip
+        rows.append(
+            (
+                line(party.name if party else vote["party"]),
+                line(vote.get("body") or EMPTY_CELL),
+                line(vote["date"]),
+                line(strong(vote["result"])),
+                line(count("yes")),
+                line(count("no")),
+                line(count("abstain")),
+                line(f"{len(vote.get('package', []))} TAs"),
+            )
+        )
     if rows:
-        out.append(Table(("Party", "Body", "Date", "Result", "Yes", "No", "Abstain", "On"), tuple(rows),
-                         ("left", "left", "left", "left", "right", "right", "right", "right")))  # fmt: skip
+        out.append(
+            Table(
+                ("Party", "Body", "Date", "Result", "Yes", "No", "Abstain", "On"),
+                tuple(rows),
+                ("left", "left", "left", "left", "right", "right", "right", "right"),
+            )
+        )
     if neg.ratification.amendments:
         out.append(Paragraph(line("Amended after ratification (to be ratified):"), "group"))
-        out.append(Items(tuple(Item(line(f"{ta.id} of ", ta.file, ": ", ta.amends_ratified)) for ta in neg.ratification.amendments)))
+        out.append(
+            Items(
+                tuple(
+                    Item(line(f"{ta.id} of ", ta.file, ": ", ta.amends_ratified)) for ta in neg.ratification.amendments
+                )
+            )
+        )
     waiting = [p.party for p in neg.ratification.parties if p.vote is None or not p.current]
     if waiting:
-        out.append(Signatures(tuple(SignatureGroup(line(strong(VOTES.get(p.side, "Ratification vote")), ": ", p.name)) for p in waiting)))
+        out.append(
+            Signatures(
+                tuple(
+                    SignatureGroup(line(strong(VOTES.get(p.side, "Ratification vote")), ": ", p.name)) for p in waiting
+                )
+            )
+        )
     return out
 
 
 def build(neg: Negotiation) -> Document:
     package = neg.package
-    cover: list = [Facts((
-        ("As of", line(day(neg.today))),
-        ("Sessions", line(str(len(neg.sessions)))),
-        ("TAs in force", line(str(len(package.current)))),
-        ("State", line(strong("complete") if package.complete else strong("not complete"))),
-    ))]  # fmt: skip
+    cover: list = [
+        Facts(
+            (
+                ("As of", line(day(neg.today))),
+                ("Sessions", line(str(len(neg.sessions)))),
+                ("TAs in force", line(str(len(package.current)))),
+                ("State", line(strong("complete") if package.complete else strong("not complete"))),
+            )
+        )
+    ]
     cover.append(Paragraph(line(NOTE), "note"))
     cover.append(Heading(2, line("Nothing is agreed until everything is agreed")))
     cover.append(Paragraph(line(package.state())))
     if package.remaining:
-        cover.append(Items(tuple(
-            Item(line(issue.statement, (" (", issue.article, ")") if issue.article.strip() else None, f": {issue.status.replace('_', ' ')}, last worked in ", issue.worked_file))
-            for issue in package.remaining
-        )))  # fmt: skip
+        cover.append(
+            Items(
+                tuple(
+                    Item(
+                        line(
+                            issue.statement,
+                            (" (", issue.article, ")") if issue.article.strip() else None,
+                            f": {issue.status.replace('_', ' ')}, last worked in ",
+                            issue.worked_file,
+                        )
+                    )
+                    for issue in package.remaining
+                )
+            )
+        )
     cover += _votes(neg)
     cover.append(Heading(2, line("Tentative agreements in force")))
     if package.current:
-        cover.append(Table(
-            ("No.", "Title", "Contract article", "Date", "Initialed", "Reached in"),
-            tuple((line(str(n)), line(ta.title or EMPTY_CELL), line(ta.article or EMPTY_CELL), line(ta.date.isoformat()),
-                   _initials(neg, ta), line(ta.file)) for n, ta in enumerate(package.current, start=1)),
-            ("right",),
-        ))  # fmt: skip
+        cover.append(
+            Table(
+                ("No.", "Title", "Contract article", "Date", "Initialed", "Reached in"),
+                tuple(
+                    (
+                        line(str(n)),
+                        line(ta.title or EMPTY_CELL),
+                        line(ta.article or EMPTY_CELL),
+                        line(ta.date.isoformat()),
+                        _initials(neg, ta),
+                        line(ta.file),
+                    )
+                    for n, ta in enumerate(package.current, start=1)
+                ),
+                ("right",),
+            )
+        )
     else:
         cover.append(Paragraph(line("No tentative agreement is in force yet.")))
     blocks: list = [Section("cover", tuple(cover))]
@@ -146,11 +209,17 @@ def build(neg: Negotiation) -> Document:
             if ta.superseded_by is not None:
                 newer = ta.superseded_by
                 number = next((n for n, t in enumerate(package.current, start=1) if (t.file, t.id) == newer), 0)
-                why = f"superseded by {newer[1]} of {newer[0]}" + (f" (TA {number} above)" if number else "") + (f" on {day(ta.superseded_on)}" if ta.superseded_on else "")
+                why = (
+                    f"superseded by {newer[1]} of {newer[0]}"
+                    + (f" (TA {number} above)" if number else "")
+                    + (f" on {day(ta.superseded_on)}" if ta.superseded_on else "")
+                )
             else:
                 why = "its issue was withdrawn"
             body = [Heading(3, line(f"{ta.id} of ", ta.file, (": ", ta.title) if ta.title.strip() else None))]
-            facts = [("Not in force", line(why))] + [f for f in _facts(neg, ta, replaced_by.get(ta.ref, [])) if f[0] != "Note"]
+            facts = [("Not in force", line(why))] + [
+                f for f in _facts(neg, ta, replaced_by.get(ta.ref, [])) if f[0] != "Note"
+            ]
             body += [Facts(tuple(facts)), Verbatim(ta.text)]
             appendix.append(Section("agreement", tuple(body)))
         blocks.append(Section("appendix", tuple(appendix), page=True))

@@ -24,7 +24,21 @@ from .. import process
 from ..model import ActionKind, IssueStatus, Session
 from ..session_days import session_days
 from . import markdown
-from .document import Document, Heading, Inline, Item, Items, Letterhead, Paragraph, Run, Section, Table, joined, line, strong
+from .document import (
+    Document,
+    Heading,
+    Inline,
+    Item,
+    Items,
+    Letterhead,
+    Paragraph,
+    Run,
+    Section,
+    Table,
+    joined,
+    line,
+    strong,
+)
 from .minutes import letterhead
 from .text import EMPTY_CELL, NONE, day, moment, party_name
 
@@ -60,17 +74,36 @@ def body(session: Session) -> list:
     """Everything but the approvals."""
     days, planned = session_days(session)
     out: list = []
-    when = "; ".join(day(d) for d in days) if days and not planned else "this session"
-    out.append(Paragraph(line(f"A joint statement of both bargaining teams after {'the session of ' + when if days and not planned else when}. "
-                              "It goes out once each team's spokesperson has approved it.")))  # fmt: skip
+    when = "the session of " + "; ".join(day(d) for d in days) if days and not planned else "this session"
+    out.append(
+        Paragraph(
+            line(
+                f"A joint statement of both bargaining teams after {when}. "
+                "It goes out once each team's spokesperson has approved it."
+            )
+        )
+    )
 
     out.append(Heading(2, line("What we worked on")))
     worked = [session.issue(i) for i in _touched(session)]
     if worked:
-        out.append(Items(tuple(
-            Item(line(strong(issue.statement), _article(issue.article), ": ", _status(issue), f", at {issue.stage.value}"))
-            for issue in worked if issue is not None
-        )))  # fmt: skip
+        out.append(
+            Items(
+                tuple(
+                    Item(
+                        line(
+                            strong(issue.statement),
+                            _article(issue.article),
+                            ": ",
+                            _status(issue),
+                            f", at {issue.stage.value}",
+                        )
+                    )
+                    for issue in worked
+                    if issue is not None
+                )
+            )
+        )
     else:
         out.append(Paragraph(line(NONE)))
 
@@ -79,16 +112,31 @@ def body(session: Session) -> list:
         rows = []
         for n, ta in enumerate(session.agreements, start=1):
             issue = session.issue(ta.issue)
-            initials = joined(f"{session.party(m.party).short if session.party(m.party) else m.party}: {m.initials}" for m in ta.initials)
+            initials = joined(
+                f"{session.party(m.party).short if session.party(m.party) else m.party}: {m.initials}"
+                for m in ta.initials
+            )
             note: list = []
             if not ta.standing:
                 note.append(f"superseded in this session by TA {session.agreement_number(ta.superseded_by or '')}")
-            elif issue is not None and issue.agreed_in is not None and not any(t.superseded_by == ta.id for t in session.agreements):
+            elif (
+                issue is not None
+                and issue.agreed_in is not None
+                and not any(t.superseded_by == ta.id for t in session.agreements)
+            ):
                 note.append(f"replaces {issue.agreed_in.ta} of {issue.agreed_in.file}")
             if ta.amends_ratified.strip():
                 note.append(f"amends the ratified package: {ta.amends_ratified}")
-            rows.append((line(str(n)), line(ta.title or (issue.statement if issue else ta.issue)), line(ta.article or EMPTY_CELL),
-                         line(day(ta.date)), initials if ta.initials else line("not yet initialed"), line("; ".join(note) or EMPTY_CELL)))  # fmt: skip
+            rows.append(
+                (
+                    line(str(n)),
+                    line(ta.title or (issue.statement if issue else ta.issue)),
+                    line(ta.article or EMPTY_CELL),
+                    line(day(ta.date)),
+                    initials if ta.initials else line("not yet initialed"),
+                    line("; ".join(note) or EMPTY_CELL),
+                )
+            )
         out.append(Table(("TA", "Agreement", "Contract article", "Date", "Initialed", "Note"), tuple(rows), ("right",)))
         out.append(Paragraph(line("The agreed language is in the minutes and the TA package."), "note"))
     else:
@@ -99,27 +147,48 @@ def body(session: Session) -> list:
     requests = [a for a in session.actions if a.kind is ActionKind.INFO_REQUEST and not a.done]
     parked = [p for p in session.parking_lot if not p.resolved]
     if live:
-        out.append(Items(tuple(Item(line(issue.statement, _article(issue.article), ": ", _status(issue))) for issue in live)))
+        out.append(
+            Items(tuple(Item(line(issue.statement, _article(issue.article), ": ", _status(issue))) for issue in live))
+        )
     else:
         out.append(Paragraph(line("No issue remains open.")))
     if requests:
         out.append(Paragraph(line("Information requests still open:"), "group"))
-        out.append(Items(tuple(
-            Item(line(r.text, (" — from ", party_name(session, r.requested_of)) if r.requested_of.strip() else None,
-                      f", due {day(r.due)}" if r.due else None))
-            for r in requests
-        )))  # fmt: skip
+        out.append(
+            Items(
+                tuple(
+                    Item(
+                        line(
+                            r.text,
+                            (" — from ", party_name(session, r.requested_of)) if r.requested_of.strip() else None,
+                            f", due {day(r.due)}" if r.due else None,
+                        )
+                    )
+                    for r in requests
+                )
+            )
+        )
     if parked:
-        out.append(Paragraph(line(f"Parking lot: {len(parked)} item{'s' if len(parked) != 1 else ''} still open."), "group"))
+        out.append(
+            Paragraph(line(f"Parking lot: {len(parked)} item{'s' if len(parked) != 1 else ''} still open."), "group")
+        )
 
     agreed = sum(1 for issue in session.issues if issue.status is IssueStatus.AGREED)
     counted = sum(1 for issue in session.issues if issue.status is not IssueStatus.WITHDRAWN)
     out.append(Heading(2, line("Where things stand")))
     if live:
-        out.append(Paragraph(line(f"{agreed} of {counted} issues are agreed. Nothing is agreed until everything is agreed: "
-                                  "every tentative agreement stays tentative until the whole package is ratified.")))  # fmt: skip
+        out.append(
+            Paragraph(
+                line(
+                    f"{agreed} of {counted} issues are agreed. Nothing is agreed until everything is agreed: "
+                    "every tentative agreement stays tentative until the whole package is ratified."
+                )
+            )
+        )
     else:
-        out.append(Paragraph(line(f"All {counted} issues are agreed: the package goes to each party for ratification.")))
+        out.append(
+            Paragraph(line(f"All {counted} issues are agreed: the package goes to each party for ratification."))
+        )
 
     out.append(Heading(2, line("Next meeting")))
     last_met = days[-1] if days and not planned else None
@@ -134,10 +203,16 @@ def digest(session: Session) -> str:
     return hashlib.sha256(markdown.write(document).encode("utf-8")).hexdigest()
 
 
-def approval_state(session: Session, file: str, approvals: list[dict[str, Any]]) -> tuple[list[tuple[str, dict[str, Any] | None, bool]], bool]:
+def approval_state(
+    session: Session, file: str, approvals: list[dict[str, Any]]
+) -> tuple[list[tuple[str, dict[str, Any] | None, bool]], bool]:
     """``([(party id, its latest approval or None, approves this very text)], every party approved)``."""
     current = digest(session)
-    latest = {row["party"]: row for row in approvals if row["file"] == file or (row.get("session") and row["session"] == session.id)}
+    latest = {
+        row["party"]: row
+        for row in approvals
+        if row["file"] == file or (row.get("session") and row["session"] == session.id)
+    }
     rows = [(p.id, latest.get(p.id), latest.get(p.id, {}).get("sha256") == current) for p in session.parties]
     return rows, bool(rows) and all(fresh for _, _, fresh in rows)
 
@@ -147,7 +222,8 @@ def build(session: Session, file: str, approvals: list[dict[str, Any]] | None = 
     rows, approved = approval_state(session, file, approvals or [])
     head = letterhead(session, DOC_TYPE)
     if not approved:
-        head = Letterhead(head.organization, head.unit, head.title, f"{DOC_TYPE} — DRAFT, not yet approved", head.dates)
+        draft = f"{DOC_TYPE} — DRAFT, not yet approved"
+        head = Letterhead(head.organization, head.unit, head.title, draft, head.dates)
     out = body(session)
     out.append(Heading(2, line("Approved for release")))
     table = []
@@ -155,16 +231,37 @@ def build(session: Session, file: str, approvals: list[dict[str, Any]] | None = 
         party = session.party(party_id)
         spokesperson = party.spokesperson() if party else None
         if row is None:
-            table.append((line(party.name if party else party_id), line(spokesperson.name if spokesperson else EMPTY_CELL), line(EMPTY_CELL), line("not yet approved")))
+            table.append(
+                (
+                    line(party.name if party else party_id),
+                    line(spokesperson.name if spokesperson else EMPTY_CELL),
+                    line(EMPTY_CELL),
+                    line("not yet approved"),
+                )
+            )
             continue
         when = moment(datetime.fromisoformat(row["at"]))
         status = "approved" if fresh else "approved an earlier draft: to approve again"
-        table.append((line(party.name if party else party_id), line(row.get("name") or (spokesperson.name if spokesperson else EMPTY_CELL)),
-                      line(strong(row["initials"])), line(f"{status}, {when}")))  # fmt: skip
+        table.append(
+            (
+                line(party.name if party else party_id),
+                line(row.get("name") or (spokesperson.name if spokesperson else EMPTY_CELL)),
+                line(strong(row["initials"])),
+                line(f"{status}, {when}"),
+            )
+        )
     if table:
         out.append(Table(("Party", "Spokesperson", "Initials", "Approval"), tuple(table), kind="initials"))
-    out.append(Paragraph(line("Approved by every party's spokesperson: this update may go out." if approved
-                              else "DRAFT: not to be sent until every party's spokesperson has approved this text."), "note"))  # fmt: skip
+    out.append(
+        Paragraph(
+            line(
+                "Approved by every party's spokesperson: this update may go out."
+                if approved
+                else "DRAFT: not to be sent until every party's spokesperson has approved this text."
+            ),
+            "note",
+        )
+    )
     return Document("update", head, (Section("update", tuple(out)),))
 
 

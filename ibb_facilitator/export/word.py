@@ -456,7 +456,8 @@ class _Writer:
         self._shade(cell, BOX_FILL)
         paragraph = cell.paragraphs[0]
         paragraph._p.style = self._style_id(AGREED)
-        self._text(self.SubElement(paragraph._p, self.W["r"]), shown(text).rstrip("\n"))  # "\n" a line break, "\t" a tab
+        run = self.SubElement(paragraph._p, self.W["r"])
+        self._text(run, shown(text).rstrip("\n"))  # "\n" a line break, "\t" a tab
         self._para(SPACER)
 
     def _signatures(self, block: Signatures) -> None:

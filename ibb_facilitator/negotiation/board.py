@@ -67,12 +67,24 @@ def row_of(neg: Negotiation, issue: IssueState) -> BoardRow:
         parties = neg.ratification.ratified.get(ta.ref, set())
         ratified = ", ".join(p.short for p in neg.parties if p.id in parties)
     return BoardRow(
-        issue=issue.id, article=issue.article or (ta.article if ta else ""), statement=issue.statement, status=issue.status,
-        stage=issue.stage, session=issue.worked_file, session_number=worked.number if worked else 0, worked_on=issue.worked_on,
-        ta=f"{ta.id} of {ta.file}" if ta else "", ta_date=ta.date if ta else None, ta_initials=_initials(neg, ta) if ta else "",
-        superseded=len(issue.earlier), ratified_by=ratified, requests=len(issue.requests), days_open=issue.days_open(neg.today),
-        path=holder.path if holder else neg.folder / issue.file, order=issue.order,
-    )  # fmt: skip
+        issue=issue.id,
+        article=issue.article or (ta.article if ta else ""),
+        statement=issue.statement,
+        status=issue.status,
+        stage=issue.stage,
+        session=issue.worked_file,
+        session_number=worked.number if worked else 0,
+        worked_on=issue.worked_on,
+        ta=f"{ta.id} of {ta.file}" if ta else "",
+        ta_date=ta.date if ta else None,
+        ta_initials=_initials(neg, ta) if ta else "",
+        superseded=len(issue.earlier),
+        ratified_by=ratified,
+        requests=len(issue.requests),
+        days_open=issue.days_open(neg.today),
+        path=holder.path if holder else neg.folder / issue.file,
+        order=issue.order,
+    )
 
 
 def rows(neg: Negotiation) -> list[BoardRow]:
@@ -118,11 +130,18 @@ def sort_rows(board: list[BoardRow], by: str = "article", *, reverse: bool = Fal
     return out
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def summary(neg: Negotiation) -> list[str]:
     """The lines above the table: the negotiation, the package's state, ratification, problems."""
-    sessions = len(neg.sessions)
-    lines = [f"{neg.name}: {sessions} session{'s' if sessions != 1 else ''}, {len(neg.issues)} issue{'s' if len(neg.issues) != 1 else ''}, "
-             f"{len(neg.package.current)} TA{'s' if len(neg.package.current) != 1 else ''} in force"]  # fmt: skip
+    counts = [
+        _count(len(neg.sessions), "session"),
+        _count(len(neg.issues), "issue"),
+        _count(len(neg.package.current), "TA"),
+    ]
+    lines = [f"{neg.name}: {', '.join(counts)} in force"]
     lines.append(neg.package.state())
     lines.append("Ratification: " + neg.ratification.state())
     for ta in neg.ratification.amendments:

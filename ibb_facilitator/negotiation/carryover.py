@@ -88,10 +88,22 @@ def id_floor(session: Session) -> dict[str, int]:
 
 
 _FRAME = (
-    "organization", "bargaining_unit", "location", "agenda", "facilitators", "recorder", "timekeeper",
-    "observers", "parties", "ground_rules", "decision_rule", "stage_order", "time_boxes",
-    "criteria_starters", "shared_criteria",
-)  # fmt: skip
+    "organization",
+    "bargaining_unit",
+    "location",
+    "agenda",
+    "facilitators",
+    "recorder",
+    "timekeeper",
+    "observers",
+    "parties",
+    "ground_rules",
+    "decision_rule",
+    "stage_order",
+    "time_boxes",
+    "criteria_starters",
+    "shared_criteria",
+)
 _OUT_OF_PLAY = (IssueStatus.AGREED, IssueStatus.WITHDRAWN)
 
 
@@ -129,13 +141,24 @@ def _carry(previous: Session, previous_file: str, at: datetime) -> Session:
         ta = standing.get(issue["id"])
         link = issue["agreed_in"]
         if ta is not None:
-            link = {"file": previous_file, "session": previous.id, "ta": ta["id"], "date": ta["date"], "title": ta["title"]}
+            link = {
+                "file": previous_file,
+                "session": previous.id,
+                "ta": ta["id"],
+                "date": ta["date"],
+                "title": ta["title"],
+            }
         if status is IssueStatus.AGREED:  # listed as agreed, with the link to its TA
             issue = {
-                "id": issue["id"], "statement": issue["statement"], "raised_by": issue["raised_by"],
-                "article": issue["article"], "data_needed": issue["data_needed"], "status": status,
-                "stage": issue["stage"], "notes": issue["notes"],
-            }  # fmt: skip
+                "id": issue["id"],
+                "statement": issue["statement"],
+                "raised_by": issue["raised_by"],
+                "article": issue["article"],
+                "data_needed": issue["data_needed"],
+                "status": status,
+                "stage": issue["stage"],
+                "notes": issue["notes"],
+            }
         issue["carried_from"] = previous_file
         issue["agreed_in"] = link
         issues.append(issue)
@@ -152,7 +175,13 @@ def _carry(previous: Session, previous_file: str, at: datetime) -> Session:
     data["actions"] = [carried(item) for item in source["actions"] if not item["done"]]
     first = next((i for i in issues if i["status"] not in _OUT_OF_PLAY), issues[0] if issues else None)
     data["cursor"] = {"issue": first["id"], "stage": first["stage"]} if first else {}
-    data["previous"] = {"file": previous_file, "session": previous.id, "title": previous.title, "carried": at, "ids": id_floor(previous)}
+    data["previous"] = {
+        "file": previous_file,
+        "session": previous.id,
+        "title": previous.title,
+        "carried": at,
+        "ids": id_floor(previous),
+    }
     session = Session.model_validate(data)
     problems = integrity_problems(session) + rule_problems(session)
     if problems:  # a bug here, never the user's: say exactly what

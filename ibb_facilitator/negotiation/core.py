@@ -42,8 +42,12 @@ from .facts import Gathered
 
 LIVE = ("open", "parked", "no_consensus")  # statuses that keep a negotiation from being complete
 STATUS_LABELS = {
-    "open": "Open", "parked": "Parked", "agreed": "Agreed (TA)", "no_consensus": "No consensus", "withdrawn": "Withdrawn",
-}  # fmt: skip
+    "open": "Open",
+    "parked": "Parked",
+    "agreed": "Agreed (TA)",
+    "no_consensus": "No consensus",
+    "withdrawn": "Withdrawn",
+}
 STAGES = ("issues", "interests", "options", "criteria", "consensus")
 
 
@@ -160,13 +164,21 @@ class Package:
         return next((n for n, t in enumerate(self.current, start=1) if t is ta), 0)
 
     def state(self) -> str:
-        """"Nothing is agreed until everything is agreed" as one sentence."""
+        """ "Nothing is agreed until everything is agreed" as one sentence."""
         if self.remaining:
-            names = "; ".join(f"{issue.statement.strip()}" + (f" ({issue.article.strip()})" if issue.article.strip() else "") for issue in self.remaining[:8])
+            names = "; ".join(
+                f"{issue.statement.strip()}" + (f" ({issue.article.strip()})" if issue.article.strip() else "")
+                for issue in self.remaining[:8]
+            )
             more = f"; and {len(self.remaining) - 8} more" if len(self.remaining) > 8 else ""
-            return (f"Not complete: nothing is agreed until everything is agreed. {self.agreed} of {self.counted} issues "
-                    f"agreed; {len(self.remaining)} {'remains' if len(self.remaining) == 1 else 'remain'}: {names}{more}.")
-        return f"Complete: all {self.counted} issues are agreed; the package goes to each party for ratification as a whole."
+            return (
+                f"Not complete: nothing is agreed until everything is agreed. {self.agreed} of {self.counted} issues "
+                f"agreed; {len(self.remaining)} {'remains' if len(self.remaining) == 1 else 'remain'}: {names}{more}."
+            )
+        return (
+            f"Complete: all {self.counted} issues are agreed; "
+            "the package goes to each party for ratification as a whole."
+        )
 
 
 @dataclass
@@ -183,10 +195,16 @@ class PartyVote:
         if self.vote is None:
             return f"{self.party.name}: no vote recorded yet"
         v = self.vote
-        counts = [f"{v[k]} {w}" for k, w in (("yes", "yes"), ("no", "no"), ("abstain", "abstaining")) if v.get(k) is not None]
+        counts = [
+            f"{v[k]} {w}" for k, w in (("yes", "yes"), ("no", "no"), ("abstain", "abstaining")) if v.get(k) is not None
+        ]
         body = f" ({v['body']})" if v.get("body") else ""
         stale = "" if self.current or not self.ratified else "; the package has changed since (see the amendments)"
-        return f"{self.party.name}: {v['result']} on {v['date']}{body}" + (f", {', '.join(counts)}" if counts else "") + stale
+        return (
+            f"{self.party.name}: {v['result']} on {v['date']}{body}"
+            + (f", {', '.join(counts)}" if counts else "")
+            + stale
+        )
 
 
 @dataclass
@@ -194,7 +212,9 @@ class Ratification:
     parties: list[PartyVote]
     problems: list[str]  # the ratified package changed without a TA that says so
     amendments: list[TA]  # TAs in force that amend a ratified package (to be ratified)
-    ratified: dict[str, set[str]] = field(default_factory=dict)  # TA ref -> parties whose ratified package holds it unchanged
+    ratified: dict[str, set[str]] = field(
+        default_factory=dict
+    )  # TA ref -> parties whose ratified package holds it unchanged
 
     @property
     def complete(self) -> bool:
@@ -251,7 +271,9 @@ class Negotiation:
         for row in (self.manifest or {}).get("approvals", []):
             if row["file"] == file:
                 latest[row["party"]] = row
-        return [latest[p.id] for p in self.parties if p.id in latest] + [r for k, r in latest.items() if self.party(k) is None]
+        return [latest[p.id] for p in self.parties if p.id in latest] + [
+            r for k, r in latest.items() if self.party(k) is None
+        ]
 
     def package_rows(self) -> list[dict[str, str]]:
         """The package in force as a vote records it: ``{file, ta, sha256}`` per TA."""
@@ -311,7 +333,11 @@ def article_key(text: str) -> str:
 
 
 def _natural(text: str) -> tuple:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", article_key(text)) if part.strip())
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", article_key(text))
+        if part.strip()
+    )
 
 
 def article_order(article: str, articles: list[tuple[str, str]]) -> tuple:
@@ -323,7 +349,11 @@ def article_order(article: str, articles: list[tuple[str, str]]) -> tuple:
         return (2, ())
     for n, (number, title) in enumerate(articles):
         want = article_key(number)
-        if key == want or (key.startswith(want) and not key[len(want)].isalnum()) or (title and key == article_key(title)):
+        if (
+            key == want
+            or (key.startswith(want) and not key[len(want)].isalnum())
+            or (title and key == article_key(title))
+        ):
             return (0, (n,))
     return (1, _natural(article))
 
@@ -335,7 +365,15 @@ def _parties(gathered: Gathered, ordered: list[dict[str, Any]]) -> list[PartyInf
         out = []
         for p in listed:
             spokesperson = next((m["name"] for m in p.get("members", []) if m.get("role") == "spokesperson"), "")
-            out.append(PartyInfo(p["id"], p["name"], p["short"], p.get("side", "other"), spokesperson or latest.get(p["id"], {}).get("spokesperson", "")))
+            out.append(
+                PartyInfo(
+                    p["id"],
+                    p["name"],
+                    p["short"],
+                    p.get("side", "other"),
+                    spokesperson or latest.get(p["id"], {}).get("spokesperson", ""),
+                )
+            )
         return out
     return [PartyInfo(p["id"], p["name"], p["short"], p["side"], p["spokesperson"]) for p in latest.values()]
 
@@ -347,11 +385,21 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
     sessions = []
     for n, s in enumerate(ordered, start=1):
         days = [date.fromisoformat(d) for d in s["days"]]
-        sessions.append(SessionInfo(
-            n, s["file"], gathered.folder / s["file"], s["id"], s["title"], days[0] if days else None,
-            days[-1] if days else None, bool(s["planned"]), datetime.fromisoformat(s["created"]),
-            tuple(date.fromisoformat(d) for d in s.get("planned_days", [])), (s.get("previous") or {}).get("file"),
-        ))  # fmt: skip
+        sessions.append(
+            SessionInfo(
+                n,
+                s["file"],
+                gathered.folder / s["file"],
+                s["id"],
+                s["title"],
+                days[0] if days else None,
+                days[-1] if days else None,
+                bool(s["planned"]),
+                datetime.fromisoformat(s["created"]),
+                tuple(date.fromisoformat(d) for d in s.get("planned_days", [])),
+                (s.get("previous") or {}).get("file"),
+            )
+        )
     articles = [(a["number"], a.get("title", "")) for a in (manifest or {}).get("articles", [])]
     parties = _parties(gathered, ordered)
 
@@ -361,12 +409,27 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
         by_id = {t["id"]: t for t in s["tas"]}
         for t in s["tas"]:
             later = by_id.get(t["superseded_by"]) if t["superseded_by"] else None
-            tas.append(TA(
-                s["file"], t["id"], info.number, t["issue"], t["article"], t["title"], date.fromisoformat(t["date"]), t["text"],
-                t["sha256"], tuple(tuple(mark) for mark in t["initials"]), t["amends_ratified"],
-                (s["file"], t["superseded_by"]) if t["superseded_by"] else None,
-                (_day(t["superseded_at"][:10]) if t["superseded_at"] else (date.fromisoformat(later["date"]) if later else None)),
-            ))  # fmt: skip
+            tas.append(
+                TA(
+                    s["file"],
+                    t["id"],
+                    info.number,
+                    t["issue"],
+                    t["article"],
+                    t["title"],
+                    date.fromisoformat(t["date"]),
+                    t["text"],
+                    t["sha256"],
+                    tuple(tuple(mark) for mark in t["initials"]),
+                    t["amends_ratified"],
+                    (s["file"], t["superseded_by"]) if t["superseded_by"] else None,
+                    (
+                        _day(t["superseded_at"][:10])
+                        if t["superseded_at"]
+                        else (date.fromisoformat(later["date"]) if later else None)
+                    ),
+                )
+            )
     # across files: each issue's TAs standing in their files, the latest session's in force
     standing: dict[str, list[int]] = {}
     for k, ta in enumerate(tas):
@@ -391,7 +454,9 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
                 requests.pop(r["id"], None)
             else:
                 done.discard(r["id"])
-                requests[r["id"]] = Request(r["id"], r["issue"], r["text"], r["requested_of"], _day(r["due"]), s["file"])
+                requests[r["id"]] = Request(
+                    r["id"], r["issue"], r["text"], r["requested_of"], _day(r["due"]), s["file"]
+                )
     tas_of: dict[str, list[TA]] = {}
     for ta in tas:
         tas_of.setdefault(ta.issue, []).append(ta)
@@ -410,21 +475,47 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
             ended = current.date if current else _day((latest.get("agreed_in") or {}).get("date"))
         elif status == "withdrawn":
             ended = _day(latest["status_at"]) or info.last_day or info.created.date()
-        issues.append(IssueState(
-            issue_id, latest["statement"], latest["article"], status, latest["stage"], latest["raised_by"],
-            info.file, worked_info.file, _day(worked_issue["last"]), first_seen, ended, current,
-            tuple(t for t in mine if not t.in_force), tuple(r for r in requests.values() if r.issue == issue_id),
-            article_order(latest["article"] or (current.article if current else ""), articles),
-        ))  # fmt: skip
+        issues.append(
+            IssueState(
+                issue_id,
+                latest["statement"],
+                latest["article"],
+                status,
+                latest["stage"],
+                latest["raised_by"],
+                info.file,
+                worked_info.file,
+                _day(worked_issue["last"]),
+                first_seen,
+                ended,
+                current,
+                tuple(t for t in mine if not t.in_force),
+                tuple(r for r in requests.values() if r.issue == issue_id),
+                article_order(latest["article"] or (current.article if current else ""), articles),
+            )
+        )
     issues.sort(key=lambda i: i.order)  # stable: the first session's order within an article
 
     package = _package(issues, tas, articles)
     ratification = _ratification(manifest, parties, package, tas)
     return Negotiation(
-        gathered.folder, _name(manifest, ordered, gathered.folder), (manifest or {}).get("organization") or (ordered[-1]["organization"] if ordered else ""),
-        (manifest or {}).get("bargaining_unit") or (ordered[-1]["unit"] if ordered else ""), parties, articles, sessions,
-        issues, tas, package, ratification, manifest, list(gathered.manifest_error), list(gathered.broken), gathered.read, today,
-    )  # fmt: skip
+        gathered.folder,
+        _name(manifest, ordered, gathered.folder),
+        (manifest or {}).get("organization") or (ordered[-1]["organization"] if ordered else ""),
+        (manifest or {}).get("bargaining_unit") or (ordered[-1]["unit"] if ordered else ""),
+        parties,
+        articles,
+        sessions,
+        issues,
+        tas,
+        package,
+        ratification,
+        manifest,
+        list(gathered.manifest_error),
+        list(gathered.broken),
+        gathered.read,
+        today,
+    )
 
 
 _SESSION_SUFFIX = re.compile(r"(?i)[,:;\s–-]*\b(session|meeting|day|round)\s+\d+\s*$")
@@ -450,12 +541,18 @@ def _package(issues: list[IssueState], tas: list[TA], articles: list[tuple[str, 
     position = {id(t): k for k, t in enumerate(tas)}
     key = lambda t: (article_order(t.article, articles), t.date, position[id(t)])  # noqa: E731
     current = sorted((t for t in tas if t.in_force and t.issue not in withdrawn), key=key)
-    appendix = sorted((t for t in tas if not t.in_force or t.issue in withdrawn), key=lambda t: (t.date, position[id(t)]))
+    appendix = sorted(
+        (t for t in tas if not t.in_force or t.issue in withdrawn), key=lambda t: (t.date, position[id(t)])
+    )
     counted = [i for i in issues if i.status != "withdrawn"]
-    return Package(current, appendix, [i for i in counted if i.live], sum(1 for i in counted if i.status == "agreed"), len(counted))
+    return Package(
+        current, appendix, [i for i in counted if i.live], sum(1 for i in counted if i.status == "agreed"), len(counted)
+    )
 
 
-def _ratification(manifest: dict[str, Any] | None, parties: list[PartyInfo], package: Package, tas: list[TA]) -> Ratification:
+def _ratification(
+    manifest: dict[str, Any] | None, parties: list[PartyInfo], package: Package, tas: list[TA]
+) -> Ratification:
     votes = (manifest or {}).get("ratifications", [])
     latest: dict[str, dict[str, Any]] = {}
     for vote in votes:
@@ -482,28 +579,47 @@ def _ratification(manifest: dict[str, Any] | None, parties: list[PartyInfo], pac
             if ta is None:
                 problems.append(f"{file}: TA {ta_id} was {when}, and is no longer there")
             elif ta.sha256 != digest:
-                problems.append(f"{file}: TA {ta_id} was {when}, and its language has changed since: put it back as ratified, "
-                                "or record a new TA that amends the ratified package")
+                problems.append(
+                    f"{file}: TA {ta_id} was {when}, and its language has changed since: put it back as ratified, "
+                    "or record a new TA that amends the ratified package"
+                )
             elif ta.superseded_by is not None:
                 newer = where.get(ta.superseded_by)
                 if newer is None or not newer.amends_ratified.strip():
-                    problems.append(f"{file}: TA {ta_id} was {when}, and {ta.superseded_by[0]}: TA {ta.superseded_by[1]} "
-                                    "replaced it without saying that it amends the ratified package")
+                    problems.append(
+                        f"{file}: TA {ta_id} was {when}, and {ta.superseded_by[0]}: TA {ta.superseded_by[1]} "
+                        "replaced it without saying that it amends the ratified package"
+                    )
             else:
                 ratified.setdefault(ta.ref, set()).add(party.id)
-        for (file, ta_id) in now_rows.keys() - voted.keys():
+        for file, ta_id in now_rows.keys() - voted.keys():
             ta = where[(file, ta_id)]
             if ta.amends_ratified.strip():
                 amendments[(file, ta_id)] = ta
             else:
-                problems.append(f"{file}: TA {ta_id} was reached after the package was {when}, and does not say that it "
-                                "amends the ratified package")
+                problems.append(
+                    f"{file}: TA {ta_id} was reached after the package was {when}, and does not say that it "
+                    "amends the ratified package"
+                )
     seen: set[str] = set()
     unique = [p for p in problems if not (p in seen or seen.add(p))]
     return Ratification(party_votes, unique, list(amendments.values()), ratified)
 
 
 __all__ = [
-    "LIVE", "STATUS_LABELS", "IssueState", "Negotiation", "Package", "PartyInfo", "PartyVote", "Ratification",
-    "Request", "SessionInfo", "TA", "article_key", "article_order", "build", "default_name",
-]  # fmt: skip
+    "LIVE",
+    "STATUS_LABELS",
+    "IssueState",
+    "Negotiation",
+    "Package",
+    "PartyInfo",
+    "PartyVote",
+    "Ratification",
+    "Request",
+    "SessionInfo",
+    "TA",
+    "article_key",
+    "article_order",
+    "build",
+    "default_name",
+]

@@ -77,41 +77,84 @@ def session_facts(session: "Session", file: str) -> dict[str, Any]:
     issues = []
     for issue in session.issues:
         link = issue.agreed_in
-        issues.append({
-            "id": issue.id, "statement": issue.statement, "article": issue.article, "status": issue.status.value,
-            "stage": issue.stage.value, "raised_by": issue.raised_by, "carried_from": issue.carried_from,
-            "agreed_in": {"file": link.file, "session": link.session, "ta": link.ta, "date": link.date.isoformat(), "title": link.title} if link else None,
-            "first": first.get(issue.id), "last": last.get(issue.id), "status_at": status_at.get(issue.id),
-        })  # fmt: skip
+        issues.append(
+            {
+                "id": issue.id,
+                "statement": issue.statement,
+                "article": issue.article,
+                "status": issue.status.value,
+                "stage": issue.stage.value,
+                "raised_by": issue.raised_by,
+                "carried_from": issue.carried_from,
+                "agreed_in": {
+                    "file": link.file,
+                    "session": link.session,
+                    "ta": link.ta,
+                    "date": link.date.isoformat(),
+                    "title": link.title,
+                }
+                if link
+                else None,
+                "first": first.get(issue.id),
+                "last": last.get(issue.id),
+                "status_at": status_at.get(issue.id),
+            }
+        )
     tas = [
         {
-            "id": ta.id, "issue": ta.issue, "article": ta.article, "title": ta.title, "date": ta.date.isoformat(),
-            "text": ta.text, "sha256": sha256(ta.text),
+            "id": ta.id,
+            "issue": ta.issue,
+            "article": ta.article,
+            "title": ta.title,
+            "date": ta.date.isoformat(),
+            "text": ta.text,
+            "sha256": sha256(ta.text),
             "initials": [[mark.party, mark.initials, mark.name] for mark in ta.initials],
-            "superseded_by": ta.superseded_by, "superseded_at": ta.superseded_at.isoformat() if ta.superseded_at else None,
+            "superseded_by": ta.superseded_by,
+            "superseded_at": ta.superseded_at.isoformat() if ta.superseded_at else None,
             "amends_ratified": ta.amends_ratified,
         }
         for ta in session.agreements
-    ]  # fmt: skip
+    ]
     requests = [
-        {"id": a.id, "issue": a.issue, "text": a.text, "done": a.done, "requested_of": a.requested_of,
-         "due": a.due.isoformat() if a.due else None}
-        for a in session.actions if a.kind.value == "info_request"
-    ]  # fmt: skip
+        {
+            "id": a.id,
+            "issue": a.issue,
+            "text": a.text,
+            "done": a.done,
+            "requested_of": a.requested_of,
+            "due": a.due.isoformat() if a.due else None,
+        }
+        for a in session.actions
+        if a.kind.value == "info_request"
+    ]
     previous = session.previous
     return {
-        "kind": "session", "file": file, "id": session.id, "title": session.title,
-        "organization": session.organization, "unit": session.bargaining_unit,
-        "created": session.created.isoformat(), "days": [d.isoformat() for d in days], "planned": planned,
+        "kind": "session",
+        "file": file,
+        "id": session.id,
+        "title": session.title,
+        "organization": session.organization,
+        "unit": session.bargaining_unit,
+        "created": session.created.isoformat(),
+        "days": [d.isoformat() for d in days],
+        "planned": planned,
         "planned_days": sorted({d.isoformat() for d in session.meeting_days}),
         "previous": {"file": previous.file, "session": previous.session} if previous else None,
         "parties": [
-            {"id": p.id, "name": p.name, "short": p.short, "side": p.side.value,
-             "spokesperson": (p.spokesperson().name if p.spokesperson() else "")}
+            {
+                "id": p.id,
+                "name": p.name,
+                "short": p.short,
+                "side": p.side.value,
+                "spokesperson": (p.spokesperson().name if p.spokesperson() else ""),
+            }
             for p in session.parties
         ],
-        "issues": issues, "tas": tas, "requests": requests,
-    }  # fmt: skip
+        "issues": issues,
+        "tas": tas,
+        "requests": requests,
+    }
 
 
 def manifest_facts(manifest: "Manifest") -> dict[str, Any]:
@@ -263,4 +306,14 @@ def forget(folder: Path | None = None) -> None:
         _MEMORY.pop(str(folder), None)
 
 
-__all__ = ["FACTS_VERSION", "Gathered", "cache_path", "forget", "gather", "manifest_facts", "read_facts", "session_facts", "sha256"]
+__all__ = [
+    "FACTS_VERSION",
+    "Gathered",
+    "cache_path",
+    "forget",
+    "gather",
+    "manifest_facts",
+    "read_facts",
+    "session_facts",
+    "sha256",
+]

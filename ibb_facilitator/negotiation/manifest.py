@@ -110,8 +110,10 @@ def manifest_problems(manifest: Manifest) -> list[tuple[str, str]]:
     """What one field cannot see: unique ids and party ids, known parties (when listed)."""
     problems: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for path, item_id in [*((f"ratifications[{k}].id", v.id) for k, v in enumerate(manifest.ratifications)),
-                          *((f"approvals[{k}].id", a.id) for k, a in enumerate(manifest.approvals))]:
+    for path, item_id in [
+        *((f"ratifications[{k}].id", v.id) for k, v in enumerate(manifest.ratifications)),
+        *((f"approvals[{k}].id", a.id) for k, a in enumerate(manifest.approvals)),
+    ]:
         if item_id in seen:
             problems.append((path, f"duplicate id {item_id!r} (first used at {seen[item_id]})"))
         seen.setdefault(item_id, path)
@@ -123,10 +125,14 @@ def manifest_problems(manifest: Manifest) -> list[tuple[str, str]]:
         listed = ", ".join(map(repr, parties))
         for k, vote in enumerate(manifest.ratifications):
             if vote.party not in parties:
-                problems.append((f"ratifications[{k}].party", f"unknown party {vote.party!r}; expected one of {listed}"))
+                problems.append(
+                    (f"ratifications[{k}].party", f"unknown party {vote.party!r}; expected one of {listed}")
+                )
         for k, approval in enumerate(manifest.approvals):
             if approval.party not in parties:
-                problems.append((f"approvals[{k}].party", f"unknown party {approval.party!r}; expected one of {listed}"))
+                problems.append(
+                    (f"approvals[{k}].party", f"unknown party {approval.party!r}; expected one of {listed}")
+                )
     for k, vote in enumerate(manifest.ratifications):
         keys = [(row.file, row.ta) for row in vote.package]
         if len(set(keys)) != len(keys):
@@ -165,7 +171,9 @@ def open_manifest(folder: Path, *, default_name: str = "", parties: list[Party] 
         raw = read_bytes(path)
         return Opened(path, loads(raw, str(path)), raw)
     name = default_name.strip() or folder.name or "Negotiation"
-    return Opened(path, Manifest(name=name, parties=[p.model_copy(update={"members": []}) for p in parties or []]), None)
+    return Opened(
+        path, Manifest(name=name, parties=[p.model_copy(update={"members": []}) for p in parties or []]), None
+    )
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -179,7 +187,9 @@ def _plan() -> tomlwrite.Plan:
         if f.name == "negotiation_version":
             f = f._replace(skip_empty=False)
         elif f.name == "ratifications":
-            f = f._replace(sub=tuple(g._replace(inline=tomlwrite.INLINE_ROW) if g.name == "package" else g for g in f.sub))
+            f = f._replace(
+                sub=tuple(g._replace(inline=tomlwrite.INLINE_ROW) if g.name == "package" else g for g in f.sub)
+            )
         fields.append(f)
     return tuple(fields)
 
@@ -198,7 +208,9 @@ def save(opened: Opened) -> None:
         current = b"" if opened.raw is not None else None
     if current != opened.raw:
         what = "was created" if opened.raw is None else "changed on disk"
-        raise SaveError(f"{path}: {what} by another program since it was read; nothing was written: run the command again")
+        raise SaveError(
+            f"{path}: {what} by another program since it was read; nothing was written: run the command again"
+        )
     data = dumps(opened.manifest).encode("utf-8")
     loads(data, str(path))  # what is written reads back (a bug here must not reach the disk)
     write_atomic(path, data, backup=True)
@@ -209,7 +221,11 @@ def save(opened: Opened) -> None:
 
 
 def _new_id(manifest: Manifest, prefix: str) -> str:
-    ids = [v.id for v in manifest.ratifications] + [a.id for a in manifest.approvals] + [e.target for e in manifest.events]
+    ids = (
+        [v.id for v in manifest.ratifications]
+        + [a.id for a in manifest.approvals]
+        + [e.target for e in manifest.events]
+    )
     numbers = [int(m.group(1)) for m in (re.fullmatch(rf"{re.escape(prefix)}-(\d{{1,18}})", i) for i in ids) if m]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
@@ -220,13 +236,26 @@ def _log(manifest: Manifest, action: str, target: str, summary: str, **data: Any
 
 
 def _count_text(vote: Vote) -> str:
-    counts = [f"{n} {word}" for n, word in ((vote.yes, "yes"), (vote.no, "no"), (vote.abstain, "abstaining")) if n is not None]
+    counts = [
+        f"{n} {word}" for n, word in ((vote.yes, "yes"), (vote.no, "no"), (vote.abstain, "abstaining")) if n is not None
+    ]
     return f" ({', '.join(counts)})" if counts else ""
 
 
-def record_vote(manifest: Manifest, *, party: str, on: date, result: VoteResult | str, body: str = "",
-                yes: int | None = None, no: int | None = None, abstain: int | None = None, note: str = "",
-                package: list[PackageTA], party_label: str = "") -> Vote:
+def record_vote(
+    manifest: Manifest,
+    *,
+    party: str,
+    on: date,
+    result: VoteResult | str,
+    body: str = "",
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
+    note: str = "",
+    package: list[PackageTA],
+    party_label: str = "",
+) -> Vote:
     """Add one party's vote on ``package`` (the caller has checked the package: ``core``)."""
     try:
         result = VoteResult(result)
@@ -235,31 +264,77 @@ def record_vote(manifest: Manifest, *, party: str, on: date, result: VoteResult 
     if on > date.today():
         raise NegotiationError(f"the vote's date {on.isoformat()} is in the future")
     if result is VoteResult.RATIFIED and yes is not None and no is not None and yes <= no:
-        raise NegotiationError(f"{yes} yes and {no} no is not a ratification: record it as rejected, or check the counts")
+        raise NegotiationError(
+            f"{yes} yes and {no} no is not a ratification: record it as rejected, or check the counts"
+        )
     if result is VoteResult.RATIFIED and not package:
         raise NegotiationError("there is no tentative agreement in force to ratify")
-    vote = Vote(id=_new_id(manifest, "vote"), party=party, date=on, body=body.strip(), result=result, yes=yes, no=no,
-                abstain=abstain, note=note, recorded=now(), package=package)
+    vote = Vote(
+        id=_new_id(manifest, "vote"),
+        party=party,
+        date=on,
+        body=body.strip(),
+        result=result,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        note=note,
+        recorded=now(),
+        package=package,
+    )
     manifest.ratifications.append(vote)
     who = party_label or party
-    _log(manifest, "vote.add", vote.id, f"{who} {result.value} the package on {on.isoformat()}{_count_text(vote)}",
-         party=party, result=result.value, date=on.isoformat(), body=vote.body or None, tas=len(package))
+    _log(
+        manifest,
+        "vote.add",
+        vote.id,
+        f"{who} {result.value} the package on {on.isoformat()}{_count_text(vote)}",
+        party=party,
+        result=result.value,
+        date=on.isoformat(),
+        body=vote.body or None,
+        tas=len(package),
+    )
     return vote
 
 
-def approve_update(manifest: Manifest, *, file: str, session: str, party: str, initials: str, name: str = "",
-                   sha256: str, party_label: str = "") -> Approval:
+def approve_update(
+    manifest: Manifest,
+    *,
+    file: str,
+    session: str,
+    party: str,
+    initials: str,
+    name: str = "",
+    sha256: str,
+    party_label: str = "",
+) -> Approval:
     """Add a party's approval of the joint update of session file ``file`` as it reads now."""
     initials = initials.strip()
     if not initials:
         raise NegotiationError("initials cannot be empty")
     if len(initials) > 12:
         raise NegotiationError("initials are at most 12 characters")
-    approval = Approval(id=_new_id(manifest, "approval"), file=file, session=session, party=party, initials=initials,
-                        name=name.strip(), at=now(), sha256=sha256)
+    approval = Approval(
+        id=_new_id(manifest, "approval"),
+        file=file,
+        session=session,
+        party=party,
+        initials=initials,
+        name=name.strip(),
+        at=now(),
+        sha256=sha256,
+    )
     manifest.approvals.append(approval)
-    _log(manifest, "approval.add", approval.id, f"{party_label or party} approved the joint update of {file}: {initials}",
-         file=file, party=party, initials=initials)
+    _log(
+        manifest,
+        "approval.add",
+        approval.id,
+        f"{party_label or party} approved the joint update of {file}: {initials}",
+        file=file,
+        party=party,
+        initials=initials,
+    )
     return approval
 
 
@@ -280,6 +355,20 @@ def undo(manifest: Manifest) -> str | None:
 
 
 __all__ = [
-    "MANIFEST_VERSION", "Approval", "Article", "Manifest", "Opened", "PackageTA", "Vote", "VoteResult",
-    "approve_update", "dumps", "loads", "manifest_problems", "open_manifest", "record_vote", "save", "undo",
-]  # fmt: skip
+    "MANIFEST_VERSION",
+    "Approval",
+    "Article",
+    "Manifest",
+    "Opened",
+    "PackageTA",
+    "Vote",
+    "VoteResult",
+    "approve_update",
+    "dumps",
+    "loads",
+    "manifest_problems",
+    "open_manifest",
+    "record_vote",
+    "save",
+    "undo",
+]

@@ -44,7 +44,13 @@ COLUMNS = {
     "days": ("Days", "d", "days"),
 }
 FIXED = {"article": 11, "status": 12, "stage": 9, "session": 18, "ta": 24, "sup": 4, "ratified": 8, "req": 4, "days": 5}
-STATUS_STYLE = {"open": "bold", "no_consensus": "bold $error", "parked": "$warning", "agreed": "$success", "withdrawn": "dim"}
+STATUS_STYLE = {
+    "open": "bold",
+    "no_consensus": "bold $error",
+    "parked": "$warning",
+    "agreed": "$success",
+    "withdrawn": "dim",
+}
 
 
 def column_widths(total: int) -> dict[str, int]:
@@ -129,7 +135,9 @@ class BoardScreen(Screen):
             self.app.call_from_thread(self._loaded, neg)
 
     def _failed(self, lines: list[str]) -> None:
-        self.query_one("#board-summary", Static).update(literal(one_line(lines[0] if lines else "The negotiation could not be read."), "bold $error"))
+        self.query_one("#board-summary", Static).update(
+            literal(one_line(lines[0] if lines else "The negotiation could not be read."), "bold $error")
+        )
 
     def _loaded(self, neg: Negotiation) -> None:
         self.negotiation = neg
@@ -165,8 +173,14 @@ class BoardScreen(Screen):
             table.add_row(*self.cells(row), key=str(n))
         if self.negotiation is not None:
             total = len(self.all_rows)
-            text = f"{len(self.shown)} of {total} issues match the filter" if query.strip() else f"{total} issue{'s' if total != 1 else ''}"
-            self.query_one("#board-count", Label).update(literal(text + " · Enter opens the issue in its session", "dim"))
+            text = (
+                f"{len(self.shown)} of {total} issues match the filter"
+                if query.strip()
+                else f"{total} issue{'s' if total != 1 else ''}"
+            )
+            self.query_one("#board-count", Label).update(
+                literal(text + " · Enter opens the issue in its session", "dim")
+            )
         table.refresh()
 
     def cells(self, row: BoardRow) -> list[Content]:
