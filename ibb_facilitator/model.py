@@ -261,8 +261,7 @@ class PreviousSession(Model):
 
     @model_validator(mode="after")
     def _correction_goes_with_corrected(self) -> "PreviousSession":
-        if self.minutes is MinutesVerdict.CORRECTED and not self.correction.strip():
-            raise ValueError("minutes recorded as corrected need the correction")
+        # (the app also requires the correction's text: editing.record_minutes)
         if self.minutes is not MinutesVerdict.CORRECTED and self.correction:
             raise ValueError("a correction goes only with minutes = \"corrected\"")
         return self

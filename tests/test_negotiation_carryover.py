@@ -194,13 +194,13 @@ def test_minutes_refusals(carried) -> None:
     assert nxt.previous.minutes is None and nxt.events == []
 
 
-def test_a_file_with_a_correction_but_no_text_is_refused(carried, tmp_path: Path) -> None:
+def test_a_file_with_a_correction_of_accepted_minutes_is_refused(carried, tmp_path: Path) -> None:
     _, nxt, _, _ = carried
     path = tmp_path / "s2.toml"
     store.save_session(nxt, path)
-    text = path.read_text().replace("[previous]\n", '[previous]\nminutes = "corrected"\n')
+    text = path.read_text().replace("[previous]\n", '[previous]\nminutes = "accepted"\ncorrection = "x"\n')
     path.write_text(text)
-    with pytest.raises(store.StoreError, match=r"previous: minutes recorded as corrected need the correction"):
+    with pytest.raises(store.StoreError, match=r"previous: a correction goes only with minutes = \"corrected\""):
         store.load_session(path)
 
 

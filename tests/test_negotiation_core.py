@@ -166,6 +166,13 @@ def test_a_ratified_package_is_recorded_per_party(tmp_path: Path) -> None:
 def test_changed_language_after_ratification_is_a_problem(tmp_path: Path) -> None:
     ids = two_sessions(tmp_path)
     ratify_all(tmp_path)
+    neg = load(tmp_path)
+    assert neg.ta("session-2.toml", ids["ta3"]).text == "9.1 Salaries rise 3 % a year."
+    assert neg.edit_problem("session-2.toml", ids["ta3"]) == (
+        "Lakeview Education Association and Lakeview School Committee ratified this TA as it reads: "
+        "record a new TA that amends the ratified package instead of changing its language"
+    )
+    assert neg.edit_problem("session-1.toml", ids["ta1"]) is None  # superseded: not in the ratified package
     s2 = store.load_session(tmp_path / "session-2.toml")
     editing.edit_agreement(s2, ids["ta3"], "9.1 Salaries rise 4 % a year.")
     store.save_session(s2, tmp_path / "session-2.toml")

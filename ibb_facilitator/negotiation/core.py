@@ -279,6 +279,23 @@ class Negotiation:
         """The package in force as a vote records it: ``{file, ta, sha256}`` per TA."""
         return [{"file": t.file, "ta": t.id, "sha256": t.sha256} for t in self.package.current]
 
+    def ta(self, file: str, ta_id: str) -> TA | None:
+        """The TA ``ta_id`` of session file ``file`` (an issue's ``agreed_in`` names one)."""
+        return next((t for t in self.tas if t.file == file and t.id == ta_id), None)
+
+    def edit_problem(self, file: str, ta_id: str) -> str | None:
+        """Why the language of TA ``ta_id`` of ``file`` may not change now (a party ratified it
+        as it reads), or None: what the app says before it lets anyone edit it."""
+        ta = self.ta(file, ta_id)
+        parties = self.ratification.ratified.get(ta.ref, set()) if ta is not None else set()
+        if not parties:
+            return None
+        names = " and ".join(p.name for p in self.parties if p.id in parties)
+        return (
+            f"{names} ratified this TA as it reads: record a new TA that amends the ratified package "
+            "instead of changing its language"
+        )
+
 
 # --- building it ----------------------------------------------------------------------------------
 
