@@ -185,6 +185,8 @@ def test_three_sessions(capsys, folder: Path) -> None:
     # --- session 3: ratification -----------------------------------------------------------------
     code, _, err = run(capsys, "new", "--after", str(s2_path), "--no-open")
     assert code == 0 and "0 open issues, 3 agreed" in err
+    out = run(capsys, "export", str(s2_path), "--report", "update")[1]
+    assert "DRAFT" not in out  # a later session does not change what was approved
     s3_path = folder / "session-3.toml"
     s3 = store.load_session(s3_path)
     editing.record_minutes(s3, MinutesVerdict.ACCEPTED)
