@@ -31,6 +31,7 @@ BENCHES: list[tuple[str, str, int]] = [
     ("room_bench.py", "a save in another process to the room view's refresh", 60),
     ("library_bench.py", "session library: index, list and search 1,000 sessions", 180),
     ("cli_bench.py", "ibb --version / --help / agendas / validate vs. python -c pass", 60),
+    ("negotiation_bench.py", "a negotiation: board over 30 sessions, new --after at 10,000 items, TA package", 150),
 ]
 
 

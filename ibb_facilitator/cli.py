@@ -1,7 +1,7 @@
 """The ``ibb`` command.
 
     ibb                         open the app's home screen
-    ibb new [--agenda NAME|PATH] [-o FILE]
+    ibb new [--agenda NAME|PATH | --after PREVIOUS.toml] [-o FILE] [--no-open]
     ibb open FILE [--read-only]
     ibb agendas                 list bundled and user agendas
     ibb validate FILE...        check session and agenda files (exit 1 if any is invalid)
@@ -32,9 +32,11 @@ CORE_COMMANDS = ("new", "open", "agendas", "validate")
 #: (they import the model, pydantic, the exporters, the library...: ~9x ``python -c pass``);
 #: a test holds it equal to what the modules register.
 SUMMARIES: dict[str, str] = {
+    "board": "every issue of a negotiation across its sessions: status, TAs, ratification",
     "diff": "what changed between two versions of a session",
     "export": "write the minutes or the TA summary of a session",
     "library": "list and search the sessions in a folder",
+    "negotiation": "a negotiation's record: ratification votes, joint-update approvals, its name and articles",
     "review": "read a session (read-only), with a timeline of its changes",
     "room": "a read-only, big-type view for the wall that follows the session file live",
     "serve": "serve the room view (or, with --full, the app) to web browsers",
@@ -70,13 +72,16 @@ def _count(n: int, word: str) -> str:
 
 
 def _kind_of(path: Path) -> str:
-    """'session' or 'agenda', from the file's keys (a session always has schema_version)."""
+    """'session', 'agenda' or 'negotiation' (the manifest), from the file's keys (a session
+    always has schema_version)."""
     from .store import StoreError, parse_toml, read_text
 
     try:
         data = parse_toml(read_text(path), str(path))
     except StoreError:
         return "session"  # the session loader reports the problem properly
+    if "schema_version" not in data and ("negotiation_version" in data or path.name == "negotiation.toml"):
+        return "negotiation"
     # An agenda has a description and no schema_version; anything else is judged as a session.
     return "agenda" if "schema_version" not in data and "description" in data else "session"
 
@@ -100,6 +105,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     _err(f"{path}: {where}: warning: {message}")
                 if warnings:
                     detail += f", {_count(len(warnings), 'warning')}"
+            elif kind == "negotiation":
+                detail = _validate_negotiation(path)
             else:
                 item = load_agenda(path)
                 detail = f"agenda, {_count(len(item.issues), 'issue')}" + (", training scenario" if item.scenario else "")
@@ -110,6 +117,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print(f"{path}: ok ({detail})")
     return 1 if failed else 0
+
+
+def _validate_negotiation(path: Path) -> str:
+    """A negotiation's manifest: its own checks, then the rules across the folder's sessions
+    (the ratified package unchanged but by a TA that says so); a problem is a ``StoreError``."""
+    from .negotiation import load
+    from .negotiation.manifest import loads
+    from .store import StoreError, read_bytes
+
+    manifest = loads(read_bytes(path), str(path))
+    neg = load(path)
+    problems = [f"{path}: {line}" for line in neg.ratification.problems]
+    if problems:
+        raise StoreError(problems)
+    votes = len(manifest.ratifications)
+    return (f"negotiation, {_count(len(neg.sessions), 'session')}, {_count(len(neg.package.current), 'TA')} in force, "
+            f"{_count(votes, 'ratification vote')}, {_count(len(manifest.approvals), 'update approval')}")
 
 
 def _run_app(**kwargs) -> int:
@@ -143,15 +167,48 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from . import agenda, paths
-    from .store import StoreError
+    from . import paths
+    from .store import StoreError, save_session
 
-    name, chosen = agenda.find(args.agenda)
-    session = agenda.new_session(chosen, name)
-    out = Path(args.output) if args.output else paths.new_in_sessions(session.title)
-    if out.exists():
+    if args.after is not None:
+        session, out, said = _next_session(Path(args.after), args.output)
+    else:
+        from . import agenda
+
+        if args.agenda is None:
+            args.agenda = "contract-negotiation"
+        name, chosen = agenda.find(args.agenda)
+        session = agenda.new_session(chosen, name)
+        out = Path(args.output) if args.output else paths.new_in_sessions(session.title)
+        said = ""
+    if out.exists() or out.is_symlink():
         raise StoreError(f"{out}: already exists; open it with `ibb open {out}` or choose another name with -o")
+    if said:
+        _err(said)
+    if args.no_open:
+        save_session(session, out, backup=False)
+        _err(f"Wrote {out}")
+        return 0
     return _run_app(new_session=session, new_path=out, theme=args.theme)
+
+
+def _next_session(previous: Path, output: str | None):
+    """``ibb new --after PREVIOUS``: the next session of PREVIOUS's negotiation, the file it goes
+    in (beside PREVIOUS: a negotiation is one folder) and a line saying what was carried."""
+    from .negotiation.carryover import carried_summary, carry, next_path
+    from .store import load_session, mention_unsaved
+
+    session = carry(load_session(previous), previous.name)  # read only: the earlier file is never written
+    mention_unsaved(previous, _err)
+    if output:
+        out = Path(output)
+        if out.resolve().parent != previous.resolve().parent:
+            folder = previous.resolve().parent
+            why = f"the next session goes in the folder of {previous.name} (a negotiation is one folder)"
+            raise ValueError(f"{out}: {why}: {folder}")
+    else:
+        out = next_path(previous)
+    return session, out, f"{session.title}: {carried_summary(session)}"
 
 
 class _Version(argparse.Action):
@@ -186,9 +243,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     theme = argparse.ArgumentParser(add_help=False)
     theme.add_argument("--theme", choices=["projector", "room-dark"], default="projector", help="projector: light, high contrast (default); room-dark: dark")
 
-    p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda")
-    p.add_argument("--agenda", default="contract-negotiation", metavar="NAME|PATH", help="agenda name (see `ibb agendas`) or file")
-    p.add_argument("-o", "--output", metavar="FILE", help="the session file to create (default: in the sessions folder)")
+    p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda, or a negotiation's next one")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument(
+        "--agenda", metavar="NAME|PATH", help="agenda name (see `ibb agendas`) or file (default: contract-negotiation)"
+    )
+    start.add_argument("--after", metavar="PREVIOUS", help="the session after PREVIOUS.toml: what is open carries over")
+    p.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="the session file to create (default: in the sessions folder; with --after, beside PREVIOUS)",
+    )
+    p.add_argument("--no-open", action="store_true", help="write the file and exit, without opening the app")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("open", parents=[theme], help="open a session file")

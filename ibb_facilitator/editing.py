@@ -35,9 +35,11 @@ from .model import (
     Issue,
     IssueStatus,
     Method,
+    MinutesVerdict,
     Option,
     OptionState,
     ParkingItem,
+    PreviousSession,
     Response,
     Session,
     Stage,
@@ -727,3 +729,65 @@ def edit_action(session: Session, item_id: str, *, text: str | None = None, owne
         return item
     _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done, due=due.isoformat() if due else None)
     return item
+
+
+# --- a negotiation: the session before this one -----------------------------------------------
+
+
+@_rules
+def record_minutes(session: Session, verdict: MinutesVerdict | str | None, correction: str = "") -> PreviousSession:
+    """The room's word on the previous session's minutes: accepted as they are, or corrected
+    (``correction`` says how); ``None`` takes the record back to "not yet recorded"."""
+    previous = session.previous
+    if previous is None:
+        raise RuleError(
+            "this session was not carried over from an earlier one: there are no previous minutes to accept here"
+        )
+    if verdict is not None:
+        try:
+            verdict = MinutesVerdict(verdict)
+        except ValueError:
+            raise RuleError(f"{verdict!r} is not accepted or corrected") from None
+    if verdict is MinutesVerdict.CORRECTED:
+        correction = _text(correction, "the correction")
+    elif correction.strip():
+        raise RuleError("minutes accepted as they are carry no correction: record them as corrected")
+    else:
+        correction = ""
+    if (previous.minutes, previous.correction) == (verdict, correction):
+        return previous
+    # One new value (the validator sees the verdict and the correction together, never half of it).
+    stamp = now() if verdict is not None else None
+    values = {"minutes": verdict, "correction": correction, "minutes_at": stamp}
+    updated = PreviousSession.model_validate({**dict(previous), **values})
+    session.previous = updated
+    if verdict is None:
+        summary = f"Minutes of {previous.file}: no longer recorded"
+    elif verdict is MinutesVerdict.ACCEPTED:
+        summary = f"Minutes of {previous.file} accepted"
+    else:
+        summary = f"Minutes of {previous.file} corrected: {correction}"
+    _log(
+        session, "minutes.record", "", summary,
+        minutes=verdict.value if verdict else "", correction=correction or None,
+        at=stamp.isoformat() if stamp else None,
+    )  # fmt: skip
+    return updated
+
+
+@_rules
+def set_amends_ratified(session: Session, ta_id: str, note: str) -> TentativeAgreement:
+    """Say that a TA changes a package the parties already ratified, and what it changes (the
+    one way a ratified package may change: ``negotiation.core`` refuses any other); an empty
+    ``note`` takes that back."""
+    ta = _find(session.agreements, ta_id, "tentative agreement")
+    note = note.strip()
+    if ta.amends_ratified != note:
+        ta.amends_ratified = note
+        number = session.agreement_number(ta_id)
+        if note:
+            summary = f"TA {number} amends the ratified package: {note}"
+        else:
+            summary = f"TA {number} no longer marked as amending the ratified package"
+        _log(session, "ta.amends", ta_id, summary, note=note, issue=ta.issue)
+    return ta

@@ -26,7 +26,7 @@ from enum import StrEnum
 from itertools import chain
 from typing import Annotated, Any, Iterable, Iterator
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 SCHEMA_VERSION = 2
 
@@ -234,6 +234,48 @@ class ConsensusCheck(Model):
     note: Text = ""  # what would bring people up, next step
 
 
+# --- a negotiation: links between the session files of one folder (negotiation/) ---------------
+
+
+class MinutesVerdict(StrEnum):
+    ACCEPTED = "accepted"
+    CORRECTED = "corrected"
+
+
+class EarlierTA(Model):
+    """A tentative agreement recorded in another session file of the same negotiation (a folder):
+    the one an issue carried over as agreed stands on. Kept as a link, never copied."""
+
+    file: Text = Field(min_length=1)  # that session file, in this file's folder: "session-1.toml"
+    session: str = ""  # its session id (found again if the file was renamed)
+    ta: str = Field(min_length=1)  # the TA's id in that file
+    date: date  # the day it was reached
+    title: Text = ""
+
+
+class PreviousSession(Model):
+    """The session this one was carried over from (``ibb new --after``), and what the room
+    recorded about that session's minutes (accepted, or corrected with the correction)."""
+
+    file: Text = Field(min_length=1)  # in this file's folder
+    session: str = ""  # its session id
+    title: Text = ""
+    carried: Stamp | None = None  # when this file was made from it
+    # The highest number of each id prefix used by the negotiation up to that session: new ids
+    # here start above them, so an id names one thing across the whole negotiation.
+    ids: dict[str, Annotated[int, Field(strict=True, ge=0)]] = {}
+    minutes: MinutesVerdict | None = None  # the previous minutes, as this session recorded them
+    correction: Text = ""  # with minutes = "corrected": what was corrected
+    minutes_at: Stamp | None = None
+
+    @model_validator(mode="after")
+    def _correction_goes_with_corrected(self) -> "PreviousSession":
+        # (the app also requires the correction's text: editing.record_minutes)
+        if self.minutes is not MinutesVerdict.CORRECTED and self.correction:
+            raise ValueError("a correction goes only with minutes = \"corrected\"")
+        return self
+
+
 class EditCount:
     """How often ``editing`` took an issue up to change it: with the issue object, the key under
     which the autosave cache (``savecache``) and the undo history (``history``) keep its bytes.
@@ -270,6 +312,8 @@ class Issue(Model):
     options: list[Option] = []
     criteria: list[Criterion] = []
     checks: list[ConsensusCheck] = []
+    carried_from: Text = ""  # the session file it was carried over from ("": raised here)
+    agreed_in: EarlierTA | None = None  # the TA in force from an earlier session of the negotiation
 
     def score_map(self) -> dict[tuple[str, str], int]:
         """Every score of this issue's options: ``(option id, criterion id) -> score``."""
@@ -300,6 +344,10 @@ class TentativeAgreement(Model):
     superseded_by: str | None = None  # the later TA of the same issue that replaced this one
     superseded_at: Stamp | None = None  # when (the issue was reopened and agreed again)
     initials: list[Initial] = []
+    # Set on a TA that changes a package the parties already ratified: what it changes, in the
+    # room's words ("" for every other TA). A ratified package changes only by such a TA
+    # (negotiation/core.py checks it).
+    amends_ratified: Text = ""
 
     @property
     def standing(self) -> bool:
@@ -314,6 +362,7 @@ class ParkingItem(Model):
     issue: str | None = None  # where it came up
     resolved: bool = False
     created: Stamp
+    carried_from: Text = ""  # the session file it was carried over from
 
 
 class Caucus(Model):
@@ -334,6 +383,7 @@ class ActionItem(Model):
     due: date | None = None
     done: bool = False
     issue: str | None = None
+    carried_from: Text = ""  # the session file it was carried over from
 
 
 class Event(Model):
@@ -457,6 +507,7 @@ class Session(Model):
     actions: list[ActionItem] = []
     events: list[Event] = []
     training: TrainingState | None = None  # set when the session is a table of a simulation
+    previous: PreviousSession | None = None  # the session this one was carried over from
 
 
     # -- look-ups ------------------------------------------------------------------------------
@@ -537,7 +588,10 @@ class Session(Model):
         Ids of items that were struck since (an interest, a criterion) stay in the event log as
         targets: they count too, so a struck item's id is never given to a new one.
         """
-        return f"{prefix}-{_id_counter(self).highest(self, prefix) + 1}"
+        highest = _id_counter(self).highest(self, prefix)
+        if self.previous is not None:  # the numbers the negotiation's earlier sessions used
+            highest = max(highest, self.previous.ids.get(prefix, 0))
+        return f"{prefix}-{highest + 1}"
 
 
 # --- ids: the highest number of each prefix -----------------------------------------------------

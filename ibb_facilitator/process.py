@@ -256,7 +256,7 @@ def status_change_problem(session: Session, issue: Issue, new: IssueStatus) -> s
         return f"the issue is already {STATUS_LABELS[new].lower()}"
     if new not in TRANSITIONS[issue.status]:
         return f"an issue that is {STATUS_LABELS[issue.status].lower()} cannot become {STATUS_LABELS[new].lower()}"
-    if new is IssueStatus.AGREED and not session.standing_agreements(issue.id):
+    if new is IssueStatus.AGREED and not session.standing_agreements(issue.id) and issue.agreed_in is None:
         return "an issue is agreed only once its tentative agreement is written"
     return None
 
@@ -318,7 +318,8 @@ def rule_problems(session: Session) -> list[tuple[str, str]]:
                         problems.append(
                             (f"issues[{n}].checks[{k}].responses[{r}].who", f"per-party answers name a party; no party {response.who!r}")
                         )
-        if issue.status is IssueStatus.AGREED and not session.standing_agreements(issue.id):
+        if issue.status is IssueStatus.AGREED and not session.standing_agreements(issue.id) and issue.agreed_in is None:
+            # (``agreed_in``: its TA is in an earlier session file of the negotiation)
             problems.append((f"issues[{n}].status", "an agreed issue needs a tentative agreement"))
     return problems
 

@@ -63,6 +63,7 @@ from .model import (
     Issue,
     IssueStatus,
     Method,
+    MinutesVerdict,
     Option,
     OptionState,
     Outcome,
@@ -343,9 +344,12 @@ def _frame(session: Session, final: _Index) -> Session:
             base.brainstorming = brainstorm.action == "brainstorm.end"
         issues.append(base)
     agreements = []
+    amended = {e.target for e in session.events if e.action == "ta.amends"}  # the log says when
     for ta in session.agreements:
         if ta.id not in created:
             later = {"superseded_by": None, "superseded_at": None} if ta.superseded_by in created else {}  # the log supersedes it
+            if ta.id in amended:
+                later["amends_ratified"] = ""
             agreements.append(ta.model_copy(update={"initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed], **later}))
     frame = session.model_copy(
         update={
@@ -359,6 +363,9 @@ def _frame(session: Session, final: _Index) -> Session:
             "cursor": Cursor(issue=issues[0].id if issues else None),
         }
     )
+    if frame.previous is not None and any(e.action == "minutes.record" for e in session.events):
+        # the log says when the minutes were recorded
+        frame.previous = frame.previous.model_copy(update={"minutes": None, "correction": "", "minutes_at": None})
     return frame
 
 
@@ -673,6 +680,21 @@ def _action_edit(state: Session, e: Event, final: _Index) -> None:
     _set(_find(state.actions, e.target), e.data, "text", "owner", "done", **due)
 
 
+def _minutes_record(state: Session, e: Event, final: _Index) -> None:
+    if state.previous is None:
+        raise _Skip(e.action)
+    verdict = e.data.get("minutes") or None
+    state.previous = state.previous.model_copy(update={
+        "minutes": MinutesVerdict(verdict) if verdict else None,
+        "correction": e.data.get("correction", "") if verdict == MinutesVerdict.CORRECTED.value else "",
+        "minutes_at": _when(e.data.get("at"), e.at) if verdict else None,
+    })  # fmt: skip
+
+
+def _ta_amends(state: Session, e: Event, final: _Index) -> None:
+    _find(state.agreements, e.target).amends_ratified = str(e.data.get("note", ""))
+
+
 _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "issue.add": _issue_add,
     "issue.edit": _issue_edit,
@@ -710,6 +732,8 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "caucus.end": _caucus_end,
     "action.add": _action_add,
     "action.edit": _action_edit,
+    "minutes.record": _minutes_record,
+    "ta.amends": _ta_amends,
 }
 
 

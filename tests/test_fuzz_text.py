@@ -183,12 +183,22 @@ def training_table() -> Session:
     return session
 
 
+def next_session() -> Session:
+    """The session after the populated one (``ibb new --after``): carried issues and items, an
+    agreed issue linked to its TA in the earlier file, the previous minutes corrected."""
+    from ibb_facilitator.negotiation.carryover import carry
+
+    session = carry(make_populated(), "previous.toml")
+    editing.record_minutes(session, "corrected", "Carl Jensen was present.")
+    return session
+
+
 _BASES: list[Session] = []
 
 
 def bases() -> list[Session]:
     if not _BASES:
-        _BASES.extend([make_populated(), training_table()])
+        _BASES.extend([make_populated(), training_table(), next_session()])
     return _BASES
 
 
@@ -348,6 +358,8 @@ EDITS: list[Setter] = [
     Setter("ActionItem.requested_of", "add_action", lambda s, t: (editing.add_action(s, "Salary data", requested_of=t), t)),
     Setter("TrainingResult.value", "set_results", _result_value, base=1),
     Setter("Reveal.role", "record_reveal", lambda s, t: (training.record_reveal(s, s.parties[0].id, t), t), any_refusal=True, base=1),
+    Setter("PreviousSession.correction", "record_minutes", lambda s, t: (editing.record_minutes(s, "corrected", t), t), blank_refused=True, base=2),
+    Setter("TentativeAgreement.amends_ratified", "set_amends_ratified", lambda s, t: (editing.set_amends_ratified(s, _ta(s).id, t), t.strip())),
 ]
 
 #: Text that names something in the file (a role with a brief): random text is refused on load.

@@ -19,10 +19,12 @@ import importlib
 
 #: command name -> module in this package that registers it
 COMMANDS: dict[str, str] = {
+    "board": "board",
     "debrief": "train",
     "diff": "diff",
     "export": "export",
     "library": "library",
+    "negotiation": "negotiation",
     "review": "review",
     "room": "room",
     "serve": "room",

@@ -5,6 +5,11 @@
 one page per tentative agreement with blank ratification lines). Text formats give ``str``,
 binary ones (docx) ``bytes``; ``render_bytes`` always gives the bytes to write to a file.
 
+A negotiation (a folder of sessions, ``negotiation/``) has reports of its own
+(``NEGOTIATION_REPORTS``): ``update.py`` (the joint update after a session, with the approvals)
+and ``package.py`` (the TA package), and ``board.py`` the board as a document; each builds a
+``Document`` that ``write_document(document, fmt)`` writes in any format.
+
 Layout: ``minutes.py`` and ``ta_summary.py`` build a format-neutral ``document.Document``, the
 one source of each report's structure; ``markdown.py``, ``html.py`` and ``word.py`` write it.
 ``text.py`` holds what every format shares: cleaning typed text, dates, names and labels.
@@ -18,10 +23,18 @@ from dataclasses import dataclass
 
 from ..model import Session
 from . import html, markdown, ta_summary
+from .document import Document
 
 REPORTS: dict[str, str] = {
     "minutes": "the full minutes of the session",
     "ta": "the TA summary: one page per tentative agreement, with ratification lines",
+}
+
+#: Reports of a session within its negotiation (its folder and ``negotiation.toml``): built by
+#: ``update.build`` and ``package.build`` and written by ``write_document``.
+NEGOTIATION_REPORTS: dict[str, str] = {
+    "update": "the joint update after the session, with each spokesperson's approval",
+    "package": "the TA package of the whole negotiation: every TA in force, its state, ratification",
 }
 
 
@@ -82,9 +95,23 @@ def render_bytes(session: Session, fmt: str, report: str = "minutes") -> bytes:
     return out.encode("utf-8") if isinstance(out, str) else out
 
 
+def write_document(document: Document, fmt: str) -> bytes:
+    """Any ``document.Document`` in format ``fmt``, as the bytes of a file."""
+    chosen = _format(fmt)
+    if chosen.name == "docx":
+        from . import word
+
+        return word.render_document(document)
+    text = markdown.write(document) if chosen.name == "md" else html.render_document(document)
+    return text.encode("utf-8")
+
+
 def suggested_name(stem: str, fmt: str, report: str = "minutes") -> str:
     """A file name for an export of the session file named ``stem``: 'spring-minutes.html'."""
     return f"{stem}-{'minutes' if report == 'minutes' else 'ta-summary'}{_format(fmt).suffix}"
 
 
-__all__ = ["FORMATS", "REPORTS", "Format", "TooBig", "render", "render_bytes", "suggested_name"]
+__all__ = [
+    "FORMATS", "NEGOTIATION_REPORTS", "REPORTS", "Format", "TooBig", "render", "render_bytes", "suggested_name",
+    "write_document",
+]  # fmt: skip

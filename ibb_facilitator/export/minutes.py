@@ -22,6 +22,7 @@ from ..model import (
     DecisionRule,
     Issue,
     Method,
+    MinutesVerdict,
     Option,
     OptionState,
     Session,
@@ -90,6 +91,7 @@ def _dates(session: Session) -> str:
 def build(session: Session) -> Document:
     blocks = [
         *_header(session),
+        *_previous(session),
         *_parties(session),
         *_rules(session),
         *_issues(session),
@@ -121,6 +123,24 @@ def _header(session: Session) -> list:
     ]
     rows = [(label, value) for label, value in rows if "".join(r.text for r in value).strip()]
     return [Facts(tuple(rows))] if rows else []
+
+
+def _previous(session: Session) -> list:
+    """The session this one was carried over from, and whether its minutes were accepted."""
+    previous = session.previous
+    if previous is None:
+        return []
+    rows = [("Carried over from", line(previous.file, (" (", previous.title, ")") if previous.title.strip() else None,
+                                       f", on {moment(previous.carried)}" if previous.carried else None))]  # fmt: skip
+    if previous.minutes is MinutesVerdict.ACCEPTED:
+        minutes = line(strong("accepted"), f" ({moment(previous.minutes_at)})" if previous.minutes_at else None)
+    elif previous.minutes is MinutesVerdict.CORRECTED:
+        when = f" ({moment(previous.minutes_at)})" if previous.minutes_at else None
+        minutes = line(strong("accepted as corrected"), when, ": ", previous.correction)
+    else:
+        minutes = line("not yet recorded")
+    rows.append(("Minutes of that session", minutes))
+    return [Heading(2, line("Previous session")), Facts(tuple(rows))]
 
 
 def _parties(session: Session) -> list:
@@ -179,6 +199,9 @@ def status(session: Session, issue: Issue) -> Inline:
     """'Agreed (TA)' (styled by status) and ': see TA 1' when a TA settles it."""
     tas = [n for n, ta in enumerate(session.agreements, start=1) if ta.issue == issue.id and ta.standing]
     see = ": see " + ", ".join(f"TA {n}" for n in tas) if tas else None
+    if see is None and issue.agreed_in is not None:  # its TA is in an earlier session's file
+        link = issue.agreed_in
+        see = f": {link.ta} of {link.file} ({short_day(link.date)})"
     return line(Run(process.STATUS_LABELS[issue.status], f"status-{issue.status.value}"), see)
 
 
@@ -204,6 +227,8 @@ def _issue(session: Session, number: int, issue: Issue) -> list:
         facts.append(("Contract article", line(issue.article)))
     facts.append(("Status", status(session, issue)))
     facts.append(("Stage reached", line(issue.stage.value.capitalize())))
+    if issue.carried_from.strip():
+        facts.append(("Carried over from", line(issue.carried_from)))
     if issue.brainstorming:
         facts.append(("Brainstorm", line("still under way: no option has been judged yet")))
     if issue.data_needed.strip():

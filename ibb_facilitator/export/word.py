@@ -80,7 +80,7 @@ class _Writer:
         # did not finish in 600 s. The XML is the same.
         self.SubElement, self.DocxParagraph = etree.SubElement, DocxParagraph
         self.W = {tag: qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "pageBreakBefore", "jc", "r", "rPr", "b", "i",
-                                                    "color", "t", "tab", "br", "val", "tcPr", "tcW", "w", "type")}
+                                                    "color", "sz", "t", "tab", "br", "val", "tcPr", "tcW", "w", "type")}
         self.XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
         self.OxmlElement, self.qn, self.Cell = OxmlElement, qn, _Cell
         self.CENTER, self.RIGHT, self.TABLE_CENTER = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_TABLE_ALIGNMENT.CENTER
@@ -383,12 +383,16 @@ class _Writer:
 
     def _facts(self, block: Facts) -> None:
         """One paragraph per fact: the label, a tab, the value, wrapped under the value."""
+        W, sub = self.W, self.SubElement
         for label, value in block.rows:
             p = self._para(FACT)
-            # a label too long for its column goes on a line of its own, the value under it
-            head = p.add_run(label + (":\n" if len(label) > 26 else ":\t"))
-            head.font.size = self.Pt(9)
-            head.font.color.rgb = self.RGBColor.from_string(GREY)
+            # a label too long for its column goes on a line of its own, the value under it;
+            # 9 pt, grey: the XML python-docx's font.size and font.color write, without its lookups
+            head = sub(p._p, W["r"])
+            rpr = sub(head, W["rPr"])
+            sub(rpr, W["color"], {W["val"]: GREY})
+            sub(rpr, W["sz"], {W["val"]: "18"})
+            self._text(head, label + (":\n" if len(label) > 26 else ":\t"))
             self._runs(p, value)
         if block.rows:
             self._para(SPACER)
@@ -452,7 +456,8 @@ class _Writer:
         self._shade(cell, BOX_FILL)
         paragraph = cell.paragraphs[0]
         paragraph._p.style = self._style_id(AGREED)
-        paragraph.add_run(shown(text).rstrip("\n"))  # python-docx: "\n" a line break, "\t" a tab
+        run = self.SubElement(paragraph._p, self.W["r"])
+        self._text(run, shown(text).rstrip("\n"))  # "\n" a line break, "\t" a tab
         self._para(SPACER)
 
     def _signatures(self, block: Signatures) -> None:

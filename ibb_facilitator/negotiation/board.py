@@ -1,0 +1,155 @@
+"""The board: every issue of the negotiation across its sessions, one row each, as plain data.
+
+A row says the issue's contract article, statement, status, the stage it reached, the session
+it was last worked in, its TA in force (date, initials, which file; how many earlier TAs it
+superseded; which parties ratified it), the open information requests about it and how many
+days it has been open. ``filter_rows`` and ``sort_rows`` work as the library's do (every word
+of the filter, accents and case ignored; a sort name, ``reverse`` flips it). The terminal
+table (``ibb board``), the Markdown / HTML export and the app's board screen all show these rows.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .core import STAGES, STATUS_LABELS, TA, IssueState, Negotiation
+
+#: sort name -> what a person calls it; "article" (the contract's order) is the default
+SORTS: dict[str, str] = {
+    "article": "contract article",
+    "issue": "issue statement",
+    "status": "status",
+    "stage": "stage reached",
+    "session": "last session worked in",
+    "days": "days open",
+}
+_STATUS_ORDER = {"open": 0, "no_consensus": 1, "parked": 2, "agreed": 3, "withdrawn": 4}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    issue: str  # the issue's id, the same in every file
+    article: str
+    statement: str
+    status: str  # an IssueStatus value
+    stage: str
+    session: str  # the file it was last worked in
+    session_number: int
+    worked_on: date | None
+    ta: str  # "ta-3 of session-2.toml", "" when none is in force
+    ta_date: date | None
+    ta_initials: str  # "U: AR, M: BH"
+    superseded: int  # earlier TAs of the issue this one replaced
+    ratified_by: str  # parties' tags whose ratified package holds this TA unchanged
+    requests: int  # open information requests about it
+    days_open: int | None
+    path: Path  # the session to open it in: the latest that holds it
+    order: tuple
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def _initials(neg: Negotiation, ta: TA) -> str:
+    return ", ".join(f"{neg.party_short(party)}: {mark}" for party, mark, _ in ta.initials)
+
+
+def row_of(neg: Negotiation, issue: IssueState) -> BoardRow:
+    ta = issue.ta
+    holder = neg.session(issue.file)
+    worked = neg.session(issue.worked_file)
+    ratified = ""
+    if ta is not None:
+        parties = neg.ratification.ratified.get(ta.ref, set())
+        ratified = ", ".join(p.short for p in neg.parties if p.id in parties)
+    return BoardRow(
+        issue=issue.id,
+        article=issue.article or (ta.article if ta else ""),
+        statement=issue.statement,
+        status=issue.status,
+        stage=issue.stage,
+        session=issue.worked_file,
+        session_number=worked.number if worked else 0,
+        worked_on=issue.worked_on,
+        ta=f"{ta.id} of {ta.file}" if ta else "",
+        ta_date=ta.date if ta else None,
+        ta_initials=_initials(neg, ta) if ta else "",
+        superseded=len(issue.earlier),
+        ratified_by=ratified,
+        requests=len(issue.requests),
+        days_open=issue.days_open(neg.today),
+        path=holder.path if holder else neg.folder / issue.file,
+        order=issue.order,
+    )
+
+
+def rows(neg: Negotiation) -> list[BoardRow]:
+    """Every issue's row, in the contract's article order."""
+    return [row_of(neg, issue) for issue in neg.issues]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text.casefold()
+
+
+def filter_rows(board: list[BoardRow], text: str) -> list[BoardRow]:
+    """Rows whose article, statement, status, stage or session holds every word of ``text``."""
+    words = _fold(text).split()
+    if not words:
+        return list(board)
+    out = []
+    for row in board:
+        hay = _fold(f"{row.article} {row.statement} {row.status_label} {row.status} {row.stage} {row.session} {row.ta}")
+        if all(w in hay for w in words):
+            out.append(row)
+    return out
+
+
+def sort_rows(board: list[BoardRow], by: str = "article", *, reverse: bool = False) -> list[BoardRow]:
+    """Rows sorted ``by`` a name of ``SORTS`` (the article order breaks ties; ``reverse`` flips).
+    Days open and the last session sort the longest open and the latest first."""
+    if by not in SORTS:
+        raise ValueError(f"sort by one of {', '.join(SORTS)}, not {by!r}")
+    out = sorted(board, key=lambda r: r.order)
+    if by == "issue":
+        out.sort(key=lambda r: _fold(r.statement), reverse=reverse)
+    elif by == "status":
+        out.sort(key=lambda r: _STATUS_ORDER.get(r.status, 9), reverse=reverse)
+    elif by == "stage":
+        out.sort(key=lambda r: STAGES.index(r.stage) if r.stage in STAGES else 9, reverse=not reverse)
+    elif by == "session":
+        out.sort(key=lambda r: r.session_number, reverse=not reverse)
+    elif by == "days":
+        out.sort(key=lambda r: -1 if r.days_open is None else r.days_open, reverse=not reverse)
+    elif reverse:
+        out.reverse()
+    return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(neg: Negotiation) -> list[str]:
+    """The lines above the table: the negotiation, the package's state, ratification, problems."""
+    counts = [
+        _count(len(neg.sessions), "session"),
+        _count(len(neg.issues), "issue"),
+        _count(len(neg.package.current), "TA"),
+    ]
+    lines = [f"{neg.name}: {', '.join(counts)} in force"]
+    lines.append(neg.package.state())
+    lines.append("Ratification: " + neg.ratification.state())
+    for ta in neg.ratification.amendments:
+        lines.append(f"Amends the ratified package, to be ratified: {ta.id} of {ta.file}: {ta.amends_ratified}")
+    lines += [f"PROBLEM: {p}" for p in neg.ratification.problems]
+    lines += [f"BROKEN: {err[0] if err else name}" for name, err in neg.broken]
+    lines += [f"BROKEN: {line}" for line in neg.manifest_error[:1]]
+    return lines
+
+
+__all__ = ["SORTS", "BoardRow", "filter_rows", "row_of", "rows", "sort_rows", "summary"]
