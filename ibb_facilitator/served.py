@@ -7,12 +7,16 @@ symlinks resolved); there, ``save_as_target`` lets Save As write only a new or e
 ``*.toml`` file directly in that folder, and refuses anything else with one clear line. Outside
 ``ibb serve`` (the variable unset) it changes nothing.
 
+Also the address and the commands the facilitation app shows to tell the room how to follow a
+session (``room_hint``), so the app need not import the commands that serve it.
+
 Pure functions of paths and the file system's view of them: no textual, no rich.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 from pathlib import Path
 
@@ -23,6 +27,28 @@ SERVED_FOLDER_ENV = "IBB_SERVED_FOLDER"
 
 class SaveRefused(StoreError):
     """Save As asked for a place a served copy must not write."""
+
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_FONTSIZE = 24
+
+
+def serve_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> str:
+    """The address to open in a browser."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/?fontsize={fontsize}"
+
+
+def room_hint(path: Path | str, *, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> list[str]:
+    """Lines telling the room how to follow this session: a terminal command and a browser URL."""
+    quoted = shlex.quote(str(path))
+    return [
+        f"Room view (for the wall): ibb room {quoted}",
+        f"Browser: ibb serve {quoted}  →  {serve_url(DEFAULT_HOST, port, fontsize)}",
+    ]
 
 
 def served_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Path | None:

@@ -37,7 +37,8 @@ import pytest
 
 from helpers import png_rows
 from ibb_facilitator import store
-from ibb_facilitator.commands.room import page_fontsize, room_hint, served_command, serve_url
+from ibb_facilitator.commands.room import page_fontsize, served_command
+from ibb_facilitator.served import room_hint, serve_url
 
 pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install -e '.')")
 

@@ -34,7 +34,7 @@ What the server will and will not do:
 - The page loads no web fonts from outside (textual-serve's page asks Google Fonts for Roboto
   Mono; the room may be offline, and the font ships with textual-serve anyway).
 
-``room_hint(path)`` gives the lines the facilitation app shows to tell the room how to follow.
+(The lines the facilitation app shows to tell the room how to follow, ``room_hint``, live in served.py.)
 """
 
 from __future__ import annotations
@@ -53,38 +53,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..served import SERVED_FOLDER_ENV
+from ..served import DEFAULT_FONTSIZE, DEFAULT_HOST, DEFAULT_PORT, SERVED_FOLDER_ENV, serve_url
 from ..store import load_session
 
 log = logging.getLogger("textual-serve")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-DEFAULT_FONTSIZE = 24
 FONTSIZE_RANGE = (8, 96)
 DEFAULT_MAX_VIEWERS = 8
 MAX_VIEWERS_RANGE = (1, 200)
 WS_TRY_AGAIN_LATER = 1013  # WebSocket close code: the server is overloaded, try again later
-
-
-# --- what the facilitation app shows ----------------------------------------------------------
-
-
-def serve_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> str:
-    """The address to open in a browser."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
-    if ":" in shown:
-        shown = f"[{shown}]"
-    return f"http://{shown}:{port}/?fontsize={fontsize}"
-
-
-def room_hint(path: Path | str, *, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> list[str]:
-    """Lines telling the room how to follow this session: a terminal command and a browser URL."""
-    quoted = shlex.quote(str(path))
-    return [
-        f"Room view (for the wall): ibb room {quoted}",
-        f"Browser: ibb serve {quoted}  →  {serve_url(DEFAULT_HOST, port, fontsize)}",
-    ]
 
 
 # --- ibb room ---------------------------------------------------------------------------------

@@ -1029,7 +1029,7 @@ class IbbApp(App[None]):
         return None
 
     def action_help(self) -> None:
-        from ..commands.room import room_hint
+        from ..served import room_hint
         from .help import help_lines
         from .modals import Panel
 
@@ -1042,7 +1042,7 @@ class IbbApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.file is not None:
-            from ..commands.room import room_hint
+            from ..served import room_hint
             from .modals import Panel
 
             hint = [(line, "") for line in room_hint(self.file.path)]
