@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     floor = statistics.median(times["python -c pass"])
     floor_min = min(times["python -c pass"])
     load = os.getloadavg()
-    print(f"ibb without the app, {args.runs} interleaved runs each; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"ibb without the app, {args.runs} interleaved runs each; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     print(f"{'case':32} {'median':>9} {'x floor':>8} {'fastest':>9} {'x floor':>8}  target  heavy imports")
     for name, case_argv, target in CASES:
         med, low = statistics.median(times[name]), min(times[name])
@@ -92,7 +94,14 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if target is None else (f"<= {target:.0f}x {'ok' if ratio <= target else 'OVER'}")
         print(f"{name:32} {med * 1000:7.1f}ms {ratio:7.2f}x {low * 1000:7.1f}ms {ratio_min:7.2f}x  {verdict:7} {heavy}")
         if not name.startswith("python"):
-            record("cli", f"{name} (x python -c pass)", ratio, "x", target, note=f"{med * 1000:.0f} ms; floor {floor * 1000:.0f} ms")
+            record(
+                "cli",
+                f"{name} (x python -c pass)",
+                ratio,
+                "x",
+                target,
+                note=f"{med * 1000:.0f} ms; floor {floor * 1000:.0f} ms",
+            )
     return 0
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 # Runnable as a script from anywhere in the repo.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ibb_facilitator.samples import generated_session as make_session  # noqa: E402
+from ibb_facilitator.samples import generated_session as make_session
 
-__all__ = ["make_session", "main"]
+__all__ = ["main", "make_session"]
 
 
 def main(argv: list[str] | None = None) -> int:

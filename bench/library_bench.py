@@ -39,13 +39,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_session  # noqa: E402
-
 from summary import record  # noqa: E402
 
 from ibb_facilitator import library, store  # noqa: E402
 
-QUERIES = ["class size", "stipend", "sick leave", '"planning time"', "sti", "grievance arbitration",
-           "café", "teachers", "AND (", "nothing-like-this"]
+QUERIES = [
+    "class size",
+    "stipend",
+    "sick leave",
+    '"planning time"',
+    "sti",
+    "grievance arbitration",
+    "café",
+    "teachers",
+    "AND (",
+    "nothing-like-this",
+]
 
 
 def _write(job: tuple[Path, int]) -> int:
@@ -53,8 +62,14 @@ def _write(job: tuple[Path, int]) -> int:
     rng = random.Random(seed)
     session = make_session(rng.randint(50, 200), seed)
     session.title = f"{session.title.split(' (')[0]}, session {seed}"
-    session.organization = rng.choice(["Lakeview Unified School District", "Maple Valley Public Schools",
-                                       "Alder Hollow Public Schools", "Riverside Regional Schools"])
+    session.organization = rng.choice(
+        [
+            "Lakeview Unified School District",
+            "Maple Valley Public Schools",
+            "Alder Hollow Public Schools",
+            "Riverside Regional Schools",
+        ]
+    )
     sub = folder / f"{2020 + seed % 7}"  # a year folder each, as people keep them
     sub.mkdir(exist_ok=True)
     store.save_session(session, sub / f"session-{seed:04d}.toml", backup=False)
@@ -79,8 +94,13 @@ def timed(fn, runs: int) -> list[float]:
 
 def cli(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "ibb_facilitator", "library", *args], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "library", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"ibb library {' '.join(args)}: exit {proc.returncode}: {proc.stderr.decode()[:300]}")
@@ -107,14 +127,24 @@ def main(argv: list[str] | None = None) -> int:
 
         gen_s, items = generate(folder, args.files)
         size = sum(p.stat().st_size for p in folder.rglob("*.toml"))
-        print(f"generated {args.files:,} sessions, {items:,} items, {size / 1e6:.0f} MB in {gen_s:.1f} s", file=sys.stderr, flush=True)
+        print(
+            f"generated {args.files:,} sessions, {items:,} items, {size / 1e6:.0f} MB in {gen_s:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
         lib = library.Library()
         build = lib.refresh(folder)
         index_mb = sum(p.stat().st_size for p in cache.glob("library.sqlite3*")) / 1e6
         n_rows = lib.con.execute("SELECT count(*) FROM item").fetchone()[0]
-        rows.append(("first index build", ms(build.seconds), "(none)",
-                     f"{build.read:,} files, {build.workers} processes; {n_rows:,} items indexed, index {index_mb:.0f} MB"))
+        rows.append(
+            (
+                "first index build",
+                ms(build.seconds),
+                "(none)",
+                f"{build.read:,} files, {build.workers} processes; {n_rows:,} items indexed, index {index_mb:.0f} MB",
+            )
+        )
 
         def listing() -> None:
             result = lib.scan(folder)
@@ -122,25 +152,67 @@ def main(argv: list[str] | None = None) -> int:
             library.sort_entries(result.entries, "changed")
 
         runs = timed(listing, args.runs)
-        rows.append(("listing once indexed (in process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; walk + stat {args.files:,} files, read the rows, sort"))
+        rows.append(
+            (
+                "listing once indexed (in process)",
+                ms(statistics.median(runs)),
+                "< 1 s",
+                f"max {ms(max(runs))}; walk + stat {args.files:,} files, read the rows, sort",
+            )
+        )
         record("library", "library: list 1,000 sessions (in process)", statistics.median(runs), "s", 1.0)
         runs = [cli([str(folder)], env) for _ in range(3)]
         record("library", "library: `ibb library DIR` (fresh process)", statistics.median(runs), "s", 1.0)
-        rows.append(("`ibb library DIR` (fresh process)", ms(statistics.median(runs)), "< 1 s", f"max {ms(max(runs))}; start-up + imports + listing + printing"))
+        rows.append(
+            (
+                "`ibb library DIR` (fresh process)",
+                ms(statistics.median(runs)),
+                "< 1 s",
+                f"max {ms(max(runs))}; start-up + imports + listing + printing",
+            )
+        )
 
         per_query = []
         for query in QUERIES:
             runs = timed(lambda q=query: lib.search(folder, q), args.runs)
             hits = lib.search(folder, query)
             per_query.append(statistics.median(runs))
-            rows.append((f"  search {query!r}", ms(statistics.median(runs)), "< 100 ms", f"max {ms(max(runs))}; {len(hits)} hits (limit 50)"))
+            rows.append(
+                (
+                    f"  search {query!r}",
+                    ms(statistics.median(runs)),
+                    "< 100 ms",
+                    f"max {ms(max(runs))}; {len(hits)} hits (limit 50)",
+                )
+            )
         record("library", "library: search, median of 10 queries", statistics.median(per_query), "s", 0.1)
         record("library", "library: search, slowest query", max(per_query), "s", 0.1)
-        rows.append(("search, median of the queries", ms(statistics.median(per_query)), "< 100 ms", f"slowest query {ms(max(per_query))}"))
+        rows.append(
+            (
+                "search, median of the queries",
+                ms(statistics.median(per_query)),
+                "< 100 ms",
+                f"slowest query {ms(max(per_query))}",
+            )
+        )
         fresh = timed(lambda: library.Library().search(folder, "class size"), args.runs)
-        rows.append(("search with a fresh connection", ms(statistics.median(fresh)), "< 100 ms", "open the index + search 'class size'"))
+        rows.append(
+            (
+                "search with a fresh connection",
+                ms(statistics.median(fresh)),
+                "< 100 ms",
+                "open the index + search 'class size'",
+            )
+        )
         runs = [cli([str(folder), "--search", "class size"], env) for _ in range(3)]
-        rows.append(("`ibb library DIR --search Q` (fresh process)", ms(statistics.median(runs)), "(none)", f"max {ms(max(runs))}; includes the refresh (stat every file)"))
+        rows.append(
+            (
+                "`ibb library DIR --search Q` (fresh process)",
+                ms(statistics.median(runs)),
+                "(none)",
+                f"max {ms(max(runs))}; includes the refresh (stat every file)",
+            )
+        )
 
         touched = sorted(folder.rglob("*.toml"))[:: max(1, args.files // 10)][:10]
         for n, path in enumerate(touched):
@@ -148,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             session.title += f" (revised {n})"
             store.save_session(session, path, backup=False)
         refresh = lib.refresh(folder)
-        rows.append(("refresh after 10 files changed", ms(refresh.seconds), "(none)", f"{refresh.read} re-read and re-indexed"))
+        rows.append(
+            ("refresh after 10 files changed", ms(refresh.seconds), "(none)", f"{refresh.read} re-read and re-indexed")
+        )
         touched[0].unlink()
         refresh = lib.refresh(folder)
         rows.append(("refresh after 1 file deleted", ms(refresh.seconds), "(none)", f"{refresh.removed} dropped"))
@@ -156,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.stderr.flush()
     width = max(len(r[0]) for r in rows)
-    print(f"library benchmark: {args.files:,} sessions ({items:,} items, 50-200 each), Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs; generating them took {gen_s:.1f} s")
+    print(
+        f"library benchmark: {args.files:,} sessions ({items:,} items, 50-200 each), Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs; generating them took {gen_s:.1f} s"
+    )
     print(f"{'figure':<{width}}  {'median':>10}  {'target':>9}  notes")
     print(f"{'-' * width}  {'-' * 10}  {'-' * 9}  {'-' * 40}")
     for name, value, target, note in rows:

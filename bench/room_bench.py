@@ -120,7 +120,13 @@ def report(name: str, path: Path) -> None:
         verdict = "ok" if statistics.median(values) < TARGET else "MISSED"
         return f"  {label:<28} median {statistics.median(values) * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   max {values[-1] * 1000:7.1f} ms   target < {TARGET * 1000:.0f} ms: {verdict}"
 
-    record("room", f"room view: save done -> wall refreshed, {name}", statistics.median(done_lat) if done_lat else None, "s", TARGET)
+    record(
+        "room",
+        f"room view: save done -> wall refreshed, {name}",
+        statistics.median(done_lat) if done_lat else None,
+        "s",
+        TARGET,
+    )
     print(f"{name} ({items} items), {len(saves)} saves {GAP:.1f} s apart, watching by {mode}:")
     print(row("save done -> refreshed", done_lat))
     print(row("save start -> refreshed", start_lat))

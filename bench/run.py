@@ -26,8 +26,16 @@ HERE = Path(__file__).resolve().parent
 #: 5 minutes on the 2-core machines this project runs on: keep the sum of the limits there.
 BENCHES: list[tuple[str, str, int]] = [
     ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
-    ("tui_bench.py", "start-up vs. a hello-world Textual app; key press to refreshed screen (in-process: a diagnostic)", 240),
-    ("terminal_bench.py", "keys in a real terminal (pty + pyte) vs. a key-echo Textual app: latency, frames, torn frames", 120),
+    (
+        "tui_bench.py",
+        "start-up vs. a hello-world Textual app; key press to refreshed screen (in-process: a diagnostic)",
+        240,
+    ),
+    (
+        "terminal_bench.py",
+        "keys in a real terminal (pty + pyte) vs. a key-echo Textual app: latency, frames, torn frames",
+        120,
+    ),
     ("room_bench.py", "a save in another process to the room view's refresh", 60),
     ("library_bench.py", "session library: index, list and search 1,000 sessions", 180),
     ("cli_bench.py", "ibb --version / --help / agendas / validate vs. python -c pass", 60),
@@ -65,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n=== summary: the performance budget (DESIGN.md, issue 7) ===")
     if rows:
         print(summary.table(rows))
-    print(f"\nbenchmarks done in {elapsed:.0f} s (target < {TOTAL_TARGET_S // 60} minutes: {'ok' if elapsed < TOTAL_TARGET_S else 'OVER'})"
-          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    print(
+        f"\nbenchmarks done in {elapsed:.0f} s (target < {TOTAL_TARGET_S // 60} minutes: {'ok' if elapsed < TOTAL_TARGET_S else 'OVER'})"
+        + (f"; FAILED: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

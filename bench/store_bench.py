@@ -101,7 +101,9 @@ class Probe:
             if not callable(original):
                 continue
 
-            def wrapper(*args: Any, _original: Callable[..., Any] = original, _label: str = label, **kwargs: Any) -> Any:
+            def wrapper(
+                *args: Any, _original: Callable[..., Any] = original, _label: str = label, **kwargs: Any
+            ) -> Any:
                 start = time.perf_counter()
                 try:
                     return _original(*args, **kwargs)
@@ -117,7 +119,9 @@ class Probe:
                 setattr(module, attr, original)
 
 
-def repeat(fn: Callable[[], Any], runs: int, parts: Callable[[Probe], Any] | None = None, budget: float = BUDGET_S) -> tuple[dict[str, Figure], Any]:
+def repeat(
+    fn: Callable[[], Any], runs: int, parts: Callable[[Probe], Any] | None = None, budget: float = BUDGET_S
+) -> tuple[dict[str, Figure], Any]:
     """Run ``fn`` up to ``runs`` times (fewer past ``budget`` seconds); time it and its probed parts."""
     figures: dict[str, Figure] = defaultdict(Figure)
     spent = 0.0
@@ -206,9 +210,19 @@ else:
 def fresh_load(path: Path, mode: str) -> dict[str, float] | str:
     """Load ``path`` in a fresh interpreter: its time and parts, and memory nothing else inflates."""
     proc = subprocess.run(
-        [sys.executable, "-c", _FRESH_SCRIPT, str(ROOT), str(Path(__file__).resolve().parent), str(path), mode,
-         str(path.stat().st_size)],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-c",
+            _FRESH_SCRIPT,
+            str(ROOT),
+            str(Path(__file__).resolve().parent),
+            str(path),
+            mode,
+            str(path.stat().st_size),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if proc.returncode != 0:
         return (proc.stderr.strip().splitlines() or ["failed"])[-1]
@@ -268,7 +282,9 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     log(f"  {items:,} items: generated in {out['generate']:.1f} s; dumps and save")
 
     # 1. dumps, then save over an existing file (backup link + fsyncs, as autosave does).
-    figures, text = repeat(lambda: store.dumps_session(session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"}))
+    figures, text = repeat(
+        lambda: store.dumps_session(session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"})
+    )
     out["dumps"] = figures["total"]
     out["dumps.toml"] = figures["toml"]
     if figures["toml"].values:
@@ -304,8 +320,12 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     spent = sum(load["total"].values)
     if runs > 1 and spent < BUDGET_S:
         with _cap_lifted(load_path.stat().st_size):
-            more, _ = repeat(lambda: store.load_session(load_path), runs - len(load["total"].values),
-                             lambda probe: probe.watching(store.load, LOAD_PARTS), budget=BUDGET_S - spent)
+            more, _ = repeat(
+                lambda: store.load_session(load_path),
+                runs - len(load["total"].values),
+                lambda probe: probe.watching(store.load, LOAD_PARTS),
+                budget=BUDGET_S - spent,
+            )
         for label, figure in more.items():
             load[label].values.extend(figure.values)
     out["load"] = load["total"]
@@ -390,7 +410,11 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
                 cell = fig.note[:20]
             elif kind == "time":
                 runs = len(fig.values)
-                cell = f"{fmt_time(fig.median)} / {fmt_time(fig.min).removesuffix(' ms')}" if runs > 1 else fmt_time(fig.median)
+                cell = (
+                    f"{fmt_time(fig.median)} / {fmt_time(fig.min).removesuffix(' ms')}"
+                    if runs > 1
+                    else fmt_time(fig.median)
+                )
             else:
                 cell = fmt_bytes(fig.median)
             row.append(cell.rjust(21))
@@ -406,7 +430,9 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
             row.append(f"  < {shown} at {at // 1000}k: {verdict}")
         lines.append("".join(row).rstrip())
     lines.append("-" * len(lines[0]))
-    runs = ", ".join(f"{r['items']:,}: {len(r['load'].values)}/{len(r['dumps'].values)}/{len(r['save'].values)}" for r in results)
+    runs = ", ".join(
+        f"{r['items']:,}: {len(r['load'].values)}/{len(r['dumps'].values)}/{len(r['save'].values)}" for r in results
+    )
     lines.append(f"runs (load/dumps/save): {runs}. Times: median / min, ms. Linear growth is x 10.0.")
     for r in results:
         s = r["shape"]
@@ -417,7 +443,9 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
         )
     if any(r["over_cap"] for r in results):
         cap = getattr(store, "MAX_BYTES", 0)
-        lines.append(f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap lifted.")
+        lines.append(
+            f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap lifted."
+        )
     lines.append(f"bench time {elapsed:.0f} s")
     return "\n".join(lines)
 
@@ -425,7 +453,12 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
 #: Growth per 10x items above which a figure is not "linear or better" (10.0 is linear; the
 #: margin is for timing noise and the interpreter's fixed share, which favours the small size).
 LINEAR = 12.0
-GROWTH = [("load", "load + validate"), ("save", "save (full)"), ("autosave", "autosave after one change"), ("rss.growth", "memory of the load")]
+GROWTH = [
+    ("load", "load + validate"),
+    ("save", "save (full)"),
+    ("autosave", "autosave after one change"),
+    ("rss.growth", "memory of the load"),
+]
 
 
 def summarize(results: list[dict[str, Any]]) -> None:
@@ -441,8 +474,14 @@ def summarize(results: list[dict[str, Any]]) -> None:
     for key, label in GROWTH:
         for a, b in zip(sizes, sizes[1:]):
             fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
-            record("store", f"growth {a // 1000}k -> {b // 1000}k items: {label}", fb / fa if fa and fb else None, "x", LINEAR,
-                   note="10x items; 10.0 is linear")
+            record(
+                "store",
+                f"growth {a // 1000}k -> {b // 1000}k items: {label}",
+                fb / fa if fa and fb else None,
+                "x",
+                LINEAR,
+                note="10x items; 10.0 is linear",
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -451,15 +490,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 7, 3 at 100k)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
-    parser.add_argument("--deadline", type=float, default=170.0,
-                        help="skip a size that would end past this many seconds (estimated from the size before)")
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=170.0,
+        help="skip a size that would end past this many seconds (estimated from the size before)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     import pydantic
 
-    print(f"store benchmark: Python {platform.python_version()}, pydantic {pydantic.VERSION}, "
-          f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, seed {args.seed}", flush=True)
+    print(
+        f"store benchmark: Python {platform.python_version()}, pydantic {pydantic.VERSION}, "
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, seed {args.seed}",
+        flush=True,
+    )
     started = time.perf_counter()
     results = []
     skipped = []
@@ -488,7 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     for items in skipped:
         print(f"{items:,} items: skipped, it would have run past --deadline {args.deadline:.0f} s (a busy machine?)")
     if args.json:
-        args.json.write_text(json.dumps([{k: (v.values if isinstance(v, Figure) else v) for k, v in r.items()} for r in results], indent=1))
+        args.json.write_text(
+            json.dumps(
+                [{k: (v.values if isinstance(v, Figure) else v) for k, v in r.items()} for r in results], indent=1
+            )
+        )
     return 0
 
 

@@ -20,12 +20,17 @@ ENV = "IBB_BENCH_SUMMARY"
 MIB = 1024 * 1024
 
 
-def record(bench: str, figure: str, value: float | None, unit: str, target: float | None = None, note: str = "") -> None:
+def record(
+    bench: str, figure: str, value: float | None, unit: str, target: float | None = None, note: str = ""
+) -> None:
     path = os.environ.get(ENV)
     if not path:
         return
     with open(path, "a", encoding="utf-8") as out:
-        out.write(json.dumps({"bench": bench, "figure": figure, "value": value, "unit": unit, "target": target, "note": note}) + "\n")
+        out.write(
+            json.dumps({"bench": bench, "figure": figure, "value": value, "unit": unit, "target": target, "note": note})
+            + "\n"
+        )
 
 
 @dataclass(frozen=True)
@@ -74,14 +79,31 @@ def read(path: str) -> list[Row]:
 
 def table(rows: list[Row]) -> str:
     head = ("figure", "measured", "target", "verdict", "note")
-    body = [(r.figure, r.shown(r.value), "" if r.target is None else ("<= " if r.unit == "n" else "< ") + r.shown(r.target), r.verdict, r.note) for r in rows]
+    body = [
+        (
+            r.figure,
+            r.shown(r.value),
+            "" if r.target is None else ("<= " if r.unit == "n" else "< ") + r.shown(r.target),
+            r.verdict,
+            r.note,
+        )
+        for r in rows
+    ]
     widths = [max(len(head[i]), *(len(b[i]) for b in body)) if body else len(head[i]) for i in range(4)]
-    lines = ["  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(head[:4], widths))) + "  " + head[4]]
+    lines = [
+        "  ".join(h.ljust(w) if i in (0, 3) else h.rjust(w) for i, (h, w) in enumerate(zip(head[:4], widths)))
+        + "  "
+        + head[4]
+    ]
     lines.append("-" * len(lines[0]))
     bench = None
     for r, b in zip(rows, body):
         if r.bench != bench:
             bench = r.bench
             lines.append(f"[{bench}]")
-        lines.append("  ".join(c.ljust(w) if i in (0, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(b[:4], widths))) + "  " + b[4])
+        lines.append(
+            "  ".join(c.ljust(w) if i in (0, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(b[:4], widths)))
+            + "  "
+            + b[4]
+        )
     return "\n".join(line.rstrip() for line in lines)

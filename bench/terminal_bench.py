@@ -68,7 +68,6 @@ import os
 import pty
 import queue
 import re
-import shutil
 import signal
 import statistics
 import struct
@@ -99,7 +98,9 @@ ITEMS = 2_000
 SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 SYNC_QUERY = b"\x1b[?2026$p"
 QUERIES = re.compile(rb"\x1b\[\?\d+\$p")  # DECRQM: answered here, never shown
-COMPLETE = re.compile(rb"\x1b(\[[0-9;?<=>$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[^\[\]])")  # a whole CSI, OSC or 2-byte sequence
+COMPLETE = re.compile(
+    rb"\x1b(\[[0-9;?<=>$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[^\[\]])"
+)  # a whole CSI, OSC or 2-byte sequence
 BURST_GAP = 0.004
 APP_QUIET, FLOOR_QUIET = 0.060, 0.025
 KEY_TIMEOUT = 3.0
@@ -111,7 +112,13 @@ UP, DOWN = b"\x1b[A", b"\x1b[B"
 CTRL_R, ENTER, ESC = b"\x12", b"\r", b"\x1b"
 
 STAGES = ("Issues", "Interests", "Options", "Criteria", "Consensus")
-TITLE_STAGE = {"an issue": "Issues", "an interest": "Interests", "an option": "Options", "a criterion": "Criteria", "the proposal": "Consensus"}
+TITLE_STAGE = {
+    "an issue": "Issues",
+    "an interest": "Interests",
+    "an option": "Options",
+    "a criterion": "Criteria",
+    "the proposal": "Consensus",
+}
 
 
 # --- the terminal ---------------------------------------------------------------------------------
@@ -232,13 +239,13 @@ class Terminal:
                     self.pending = self.pending[cut:]
                     return
                 self.stream.feed(self.pending[:start])
-                self.pending = self.pending[start + len(SYNC_START):]
+                self.pending = self.pending[start + len(SYNC_START) :]
                 self.in_frame = True
             end = self.pending.find(SYNC_END)
             if end == -1:
                 return
             self.stream.feed(self.pending[:end])
-            self.pending = self.pending[end + len(SYNC_END):]
+            self.pending = self.pending[end + len(SYNC_END) :]
             self.in_frame = False
             self.frames += 1
             self.sync_frames += 1
@@ -277,8 +284,12 @@ class Terminal:
             self._take(data, arrived, on_frame)
 
     def quiet_for(self, seconds: float) -> Callable[[], bool]:
-        return lambda: (not self.in_frame and self.chunks.empty() and not (self.burst_open and not self.sync)
-                        and time.perf_counter() - max(self.last_data, self.arrived) >= seconds)
+        return lambda: (
+            not self.in_frame
+            and self.chunks.empty()
+            and not (self.burst_open and not self.sync)
+            and time.perf_counter() - max(self.last_data, self.arrived) >= seconds
+        )
 
     def close(self) -> None:
         try:
@@ -369,13 +380,13 @@ def capture_text(rows: list[str], body: Body) -> str:
     if body.title is None:
         return ""
     line = rows[body.title + 1]
-    return line[line.find("┃") + 1:].strip(" ┃") if "┃" in line else line.strip()
+    return line[line.find("┃") + 1 :].strip(" ┃") if "┃" in line else line.strip()
 
 
 def view_rows(rows: list[str], body: Body) -> list[str]:
     if body.top is None or body.bottom is None:
         return []
-    return [row.strip(" │") for row in rows[body.top + 1:body.bottom]]
+    return [row.strip(" │") for row in rows[body.top + 1 : body.bottom]]
 
 
 def view_stage(view: list[str]) -> str | None:
@@ -398,8 +409,7 @@ def body_aspect(term: Terminal, rows: list[str], body: Body) -> tuple:
         return ("no body", tuple(rows))
     styles = term.styles()
     end = min(HEIGHT, body.title + 3)
-    return (tuple(rows[body.stepper:end]),
-            tuple(styles[y] for y in range(body.stepper, end) if y != body.title + 1))
+    return (tuple(rows[body.stepper : end]), tuple(styles[y] for y in range(body.stepper, end) if y != body.title + 1))
 
 
 def highlighted(term: Terminal, body: Body) -> tuple[int, ...]:
@@ -443,6 +453,7 @@ def _capture_is(text: str):
 def _captured(text: str):
     def done(screen, rows, body, before) -> bool:
         return text not in capture_text(rows, body) and any(text in row for row in view_rows(rows, body))
+
     return done
 
 
@@ -453,8 +464,13 @@ def _pointer_moved(screen, rows, body, before) -> bool:
 
 def _stage_is(stage: str):
     def done(screen, rows, body, before) -> bool:
-        return (body.stepper is not None and lit_stage(screen, body.stepper) == stage
-                and titled_stage(title_of(rows, body)) == stage and view_stage(view_rows(rows, body)) in (stage, None))
+        return (
+            body.stepper is not None
+            and lit_stage(screen, body.stepper) == stage
+            and titled_stage(title_of(rows, body)) == stage
+            and view_stage(view_rows(rows, body)) in (stage, None)
+        )
+
     return done
 
 
@@ -475,7 +491,7 @@ def script(keys: int) -> list[Key]:
         n += 1
         text = f"zq{n:03d}"  # no space: a trailing space shows only as the cursor moving
         for i, ch in enumerate(text):
-            out.append(Key("type a character", ch.encode(), ch, _capture_is(text[:i + 1])))
+            out.append(Key("type a character", ch.encode(), ch, _capture_is(text[: i + 1])))
         out.append(Key("capture an interest (Enter)", ENTER, "enter", _captured(text)))
         for data, name in ((UP, "up"), (UP, "up"), (UP, "up"), (DOWN, "down"), (DOWN, "down")):
             out.append(Key("move the pointer (Up/Down)", data, name, _pointer_moved))
@@ -518,7 +534,11 @@ def run_app_key(term: Terminal, key: Key) -> Result:
         body = find_body(rows)
         torn = None
         if body.stepper is not None and body.title is not None:
-            lit, named, shown = lit_stage(screen, body.stepper), titled_stage(title_of(rows, body)), view_stage(view_rows(rows, body))
+            lit, named, shown = (
+                lit_stage(screen, body.stepper),
+                titled_stage(title_of(rows, body)),
+                view_stage(view_rows(rows, body)),
+            )
             said = {s for s in (lit, named, shown) if s is not None}
             if len(said) > 1:
                 torn = f"stage bar {lit}, capture box {named}, view {shown}"
@@ -616,12 +636,14 @@ def typing_block(term: Terminal, is_app: bool, items: list[str], interval: float
                 missed += len(pending)  # a character the screen never showed before Enter took it
                 pending.clear()
             else:
-                pending.append((sent, text[:i + 1] if is_app else str(term.keys_sent)))
+                pending.append((sent, text[: i + 1] if is_app else str(term.keys_sent)))
     term.pump(term.quiet_for(0.3), 3.0, on_frame)
     return done, missed + len(pending)
 
 
-def typing(app: Terminal, floor: Terminal, rounds: int = 4, interval: float = 0.1) -> dict[str, tuple[list[float], int]]:
+def typing(
+    app: Terminal, floor: Terminal, rounds: int = 4, interval: float = 0.1
+) -> dict[str, tuple[list[float], int]]:
     """Alternating blocks of two short items each, app then floor, ``rounds`` times."""
     out = {"app": ([], 0), "floor": ([], 0)}
     for r in range(rounds):
@@ -657,7 +679,9 @@ def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeou
     term = Terminal(argv, sync, env)
     # With synchronized output asked for, ready means the program uses it (else it never got
     # the answer to its query, and a frame would be unknowable).
-    if not term.pump(lambda: ready(term) and (not sync or term.sync_frames > 0) and term.quiet_for(0.3)(), timeout, lambda t: None):
+    if not term.pump(
+        lambda: ready(term) and (not sync or term.sync_frames > 0) and term.quiet_for(0.3)(), timeout, lambda t: None
+    ):
         rows = "\n".join(text_rows(term))
         term.close()
         raise RuntimeError(f"{argv[1]} did not get ready in {timeout:.0f} s; screen:\n{rows}")
@@ -673,10 +697,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--items", type=int, default=ITEMS)
-    parser.add_argument("--budget", type=float, default=40.0, help="stop sending keys after this many seconds (the run stays near a minute on a loaded machine)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=40.0,
+        help="stop sending keys after this many seconds (the run stays near a minute on a loaded machine)",
+    )
     parser.add_argument("--terminal", choices=("sync", "plain"), default="sync")
     parser.add_argument("--no-typing", action="store_true", help="leave out typing at 10 keys/s")
-    parser.add_argument("--show", action="store_true", help="print the app's screen at the end, and the first torn frame")
+    parser.add_argument(
+        "--show", action="store_true", help="print the app's screen at the end, and the first torn frame"
+    )
     args = parser.parse_args(argv)
     if pyte is None:
         print("terminal_bench: pyte is not installed (pip install -e '.[bench]'; make bench does it)")
@@ -689,9 +720,17 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "bench-2000.toml"
         items = prepare_session(path, args.items)
         keys = script(args.keys)
-        app = start([str(ibb), "open", str(path)], sync, lambda t: find_body(text_rows(t)).title is not None
-                    and lit_stage(t, find_body(text_rows(t)).stepper) == "Interests")
-        floor = start([sys.executable, str(HERE / "echo_app.py")], sync, lambda t: any("ready" in r for r in t.rows()[:6]))
+        app = start(
+            [str(ibb), "open", str(path)],
+            sync,
+            lambda t: (
+                find_body(text_rows(t)).title is not None
+                and lit_stage(t, find_body(text_rows(t)).stepper) == "Interests"
+            ),
+        )
+        floor = start(
+            [sys.executable, str(HERE / "echo_app.py")], sync, lambda t: any("ready" in r for r in t.rows()[:6])
+        )
         ready = time.perf_counter()
         app_results: list[Result] = []
         steady = None
@@ -729,20 +768,46 @@ def report_typing(steady: dict[str, tuple[list[float], int]]) -> None:
     if not app or not floor:
         print("\ntyping 10 keys/s: no figures")
         return
-    med, p95, fmed, fp95 = statistics.median(app), percentile(app, 0.95), statistics.median(floor), percentile(floor, 0.95)
-    print(f"\ntyping 10 keys/s, short items with Enter, autosave on: characters median {med * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
-          f" (n={len(app)}, {app_missed} never shown alone); floor median {fmed * 1000:.1f} ms, p95 {fp95 * 1000:.1f} ms (n={len(floor)});"
-          f" x{med / fmed:.2f} median, x{p95 / fp95:.2f} p95 (target median <= {TARGET_TYPING:.1f}x)")
-    record("terminal", "real terminal, typing 10 keys/s, autosave on: median (x floor)", med / fmed, "x", TARGET_TYPING,
-           note=f"{med * 1000:.0f} ms, floor {fmed * 1000:.0f} ms; p95 x{p95 / fp95:.1f}")
+    med, p95, fmed, fp95 = (
+        statistics.median(app),
+        percentile(app, 0.95),
+        statistics.median(floor),
+        percentile(floor, 0.95),
+    )
+    print(
+        f"\ntyping 10 keys/s, short items with Enter, autosave on: characters median {med * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+        f" (n={len(app)}, {app_missed} never shown alone); floor median {fmed * 1000:.1f} ms, p95 {fp95 * 1000:.1f} ms (n={len(floor)});"
+        f" x{med / fmed:.2f} median, x{p95 / fp95:.2f} p95 (target median <= {TARGET_TYPING:.1f}x)"
+    )
+    record(
+        "terminal",
+        "real terminal, typing 10 keys/s, autosave on: median (x floor)",
+        med / fmed,
+        "x",
+        TARGET_TYPING,
+        note=f"{med * 1000:.0f} ms, floor {fmed * 1000:.0f} ms; p95 x{p95 / fp95:.1f}",
+    )
 
 
-def report(app_results: list[Result], floor_results: list[tuple[str, float | None]], items: int, sync: bool, elapsed: float, setup: float) -> None:
+def report(
+    app_results: list[Result],
+    floor_results: list[tuple[str, float | None]],
+    items: int,
+    sync: bool,
+    elapsed: float,
+    setup: float,
+) -> None:
     load = os.getloadavg()
     kinds = list(dict.fromkeys(r.kind for r in app_results))
-    print(f"ibb open ({items:,} items) in a {WIDTH}x{HEIGHT} pty, {len(app_results)} keys, floor: bench/echo_app.py, same keys, interleaved")
-    print(f"terminal: {'synchronized output (DEC 2026): a frame is ESC[?2026h..l' if sync else 'plain xterm: a frame is an output burst (>= 4 ms of silence after it)'}")
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; run took {elapsed:.0f} s ({setup:.0f} s to generate the session and start both)\n")
+    print(
+        f"ibb open ({items:,} items) in a {WIDTH}x{HEIGHT} pty, {len(app_results)} keys, floor: bench/echo_app.py, same keys, interleaved"
+    )
+    print(
+        f"terminal: {'synchronized output (DEC 2026): a frame is ESC[?2026h..l' if sync else 'plain xterm: a frame is an output burst (>= 4 ms of silence after it)'}"
+    )
+    print(
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; run took {elapsed:.0f} s ({setup:.0f} s to generate the session and start both)\n"
+    )
     head = f"{'key':36} {'n':>4} {'median':>8} {'p95':>8} {'floor med':>9} {'floor p95':>9} {'x med':>6} {'x p95':>6} {'frames med/max':>14} {'>2':>4} {'all':>4} {'bursts':>6} {'torn':>4}"
     print(head)
     print("-" * len(head))
@@ -765,31 +830,59 @@ def report(app_results: list[Result], floor_results: list[tuple[str, float | Non
         torn = sum(len(r.torn) for r in rows)
         if kind == "all keys":
             torn_examples = [reason for r in rows for reason in r.torn]
-        print(f"{kind:36} {len(rows):>4} {med * 1000:6.1f}ms {p95 * 1000:6.1f}ms {fmed * 1000:7.1f}ms {fp95 * 1000:7.1f}ms "
-              f"{med / fmed:6.2f} {p95 / fp95:6.2f} {statistics.median(frames):>8.0f}/{max(frames):<5} {over:>4} {raw:>4} {bursts:>6.0f} {torn:>4}")
+        print(
+            f"{kind:36} {len(rows):>4} {med * 1000:6.1f}ms {p95 * 1000:6.1f}ms {fmed * 1000:7.1f}ms {fp95 * 1000:7.1f}ms "
+            f"{med / fmed:6.2f} {p95 / fp95:6.2f} {statistics.median(frames):>8.0f}/{max(frames):<5} {over:>4} {raw:>4} {bursts:>6.0f} {torn:>4}"
+        )
         label = kind if kind == "all keys" else kind.split(" (")[0]
         note = f"{med * 1000:.0f} ms, floor {fmed * 1000:.0f} ms; n={len(values)}"
         if kind == "all keys":
             record("terminal", "real terminal, all keys: median (x floor)", med / fmed, "x", TARGET_MEDIAN, note=note)
-            record("terminal", "real terminal, all keys: p95 (x floor p95)", p95 / fp95, "x", TARGET_P95, note=f"{p95 * 1000:.0f} ms, floor {fp95 * 1000:.0f} ms")
-            record("terminal", "real terminal: frames per change, worst", float(max(frames)), "n", TARGET_FRAMES,
-                   note=f"median {statistics.median(frames):.0f}; {over} of {len(frames)} changes > {TARGET_FRAMES}")
+            record(
+                "terminal",
+                "real terminal, all keys: p95 (x floor p95)",
+                p95 / fp95,
+                "x",
+                TARGET_P95,
+                note=f"{p95 * 1000:.0f} ms, floor {fp95 * 1000:.0f} ms",
+            )
+            record(
+                "terminal",
+                "real terminal: frames per change, worst",
+                float(max(frames)),
+                "n",
+                TARGET_FRAMES,
+                note=f"median {statistics.median(frames):.0f}; {over} of {len(frames)} changes > {TARGET_FRAMES}",
+            )
             record("terminal", f"real terminal: torn frames in {len(rows)} keys", float(torn), "n", TARGET_TORN)
         elif kind.startswith("switch stage"):
-            record("terminal", f"real terminal, {label}: median (x floor median)", med / statistics.median(all_floor), "x", TARGET_STAGE, note=note)
+            record(
+                "terminal",
+                f"real terminal, {label}: median (x floor median)",
+                med / statistics.median(all_floor),
+                "x",
+                TARGET_STAGE,
+                note=note,
+            )
         else:
             record("terminal", f"real terminal, {label}: median (x floor)", med / fmed, "x", None, note=note)
     if lost:
         which = ", ".join(f"{n} {k}" for k, n in Counter(r.kind for r in app_results if r.latency is None).items())
-        print(f"\n{lost} key(s) never showed their change within {KEY_TIMEOUT:.0f} s (left out of the figures): {which}")
+        print(
+            f"\n{lost} key(s) never showed their change within {KEY_TIMEOUT:.0f} s (left out of the figures): {which}"
+        )
         first = next(r for r in app_results if r.latency is None)
         print(f"the screen after the first of them ({first.kind}):\n{first.lost_screen}")
     if torn_examples:
         print(f"\ntorn frames ({len(torn_examples)}), first ones: " + "; ".join(torn_examples[:3]))
-    print(f"\ntargets (issue 14): all keys median <= {TARGET_MEDIAN:.0f}x floor, p95 <= {TARGET_P95:.0f}x; stage switch <= {TARGET_STAGE:.0f}x floor median;"
-          f" <= {TARGET_FRAMES} frames per change; {TARGET_TORN} torn frames")
-    print("frames: frames that changed the screen's body, key to finished change (>2: changes over the target); "
-          "all: most frames of any kind (cursor blink, title bar) from a key to its settled screen; bursts: median output bursts (>= 4 ms apart) to the finished change")
+    print(
+        f"\ntargets (issue 14): all keys median <= {TARGET_MEDIAN:.0f}x floor, p95 <= {TARGET_P95:.0f}x; stage switch <= {TARGET_STAGE:.0f}x floor median;"
+        f" <= {TARGET_FRAMES} frames per change; {TARGET_TORN} torn frames"
+    )
+    print(
+        "frames: frames that changed the screen's body, key to finished change (>2: changes over the target); "
+        "all: most frames of any kind (cursor blink, title bar) from a key to its settled screen; bursts: median output bursts (>= 4 ms apart) to the finished change"
+    )
 
 
 if __name__ == "__main__":

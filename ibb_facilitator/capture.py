@@ -119,7 +119,20 @@ _MONTHS = {name: n for n, names in enumerate((
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
     ("november", "nov"), ("december", "dec"),
 ), start=1) for name in names}  # fmt: skip
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 _ORDINAL = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
 _MONTH_DAY = re.compile(rf"^(?P<month>[a-z]+)\.?\s+{_ORDINAL}{_YEAR}$")  # Dec 1, December 1st, 2026
@@ -204,13 +217,20 @@ class ActionLine(NamedTuple):
 
     text: str
     owner: str
-    due: "date | None"
+    due: date | None
     error: str | None = None
 
 
 _OWNER_DUE = re.compile(r"^(?:(?P<owner>.*?\S)\s+)?due\s+(?P<due>\S.*?)\s*$", re.DOTALL | re.IGNORECASE)
 _TEXT_DUE = re.compile(r"^(?P<text>.*\S)\s+due\s+(?P<due>\S.*?)\s*$", re.DOTALL | re.IGNORECASE)
-_DATE_LIKE = re.compile(r"\d|^(?:today|tomorrow|next|this|in)\b|^(?:" + "|".join(sorted(_WEEKDAYS)) + "|" + "|".join(sorted(_MONTHS)) + r")\b\.?", re.IGNORECASE)
+_DATE_LIKE = re.compile(
+    r"\d|^(?:today|tomorrow|next|this|in)\b|^(?:"
+    + "|".join(sorted(_WEEKDAYS))
+    + "|"
+    + "|".join(sorted(_MONTHS))
+    + r")\b\.?",
+    re.IGNORECASE,
+)
 
 
 def parse_action_line(line: str, today) -> ActionLine:
@@ -227,7 +247,9 @@ def parse_action_line(line: str, today) -> ActionLine:
         found = _OWNER_DUE.match(owner)
         if found:
             due = parse_due(found["due"], today)
-            return ActionLine(text, found["owner"] or "", due, None if due is not None else due_not_understood(found["due"]))
+            return ActionLine(
+                text, found["owner"] or "", due, None if due is not None else due_not_understood(found["due"])
+            )
         # "Data due Dec 1 @ HR": the due date before the owner
         return _text_due(text, owner, today)
     return _text_due(line, "", today)

@@ -87,8 +87,8 @@ def _kind_of(path: Path) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .process import record_warnings
     from .agenda import load_agenda
+    from .process import record_warnings
     from .store import StoreError, load_session, mention_unsaved
 
     failed = 0
@@ -109,7 +109,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 detail = _validate_negotiation(path)
             else:
                 item = load_agenda(path)
-                detail = f"agenda, {_count(len(item.issues), 'issue')}" + (", training scenario" if item.scenario else "")
+                detail = f"agenda, {_count(len(item.issues), 'issue')}" + (
+                    ", training scenario" if item.scenario else ""
+                )
         except StoreError as exc:
             failed += 1
             for line in exc.lines:
@@ -132,8 +134,10 @@ def _validate_negotiation(path: Path) -> str:
     if problems:
         raise StoreError(problems)
     votes = len(manifest.ratifications)
-    return (f"negotiation, {_count(len(neg.sessions), 'session')}, {_count(len(neg.package.current), 'TA')} in force, "
-            f"{_count(votes, 'ratification vote')}, {_count(len(manifest.approvals), 'update approval')}")
+    return (
+        f"negotiation, {_count(len(neg.sessions), 'session')}, {_count(len(neg.package.current), 'TA')} in force, "
+        f"{_count(votes, 'ratification vote')}, {_count(len(manifest.approvals), 'update approval')}"
+    )
 
 
 def _run_app(**kwargs) -> int:
@@ -214,10 +218,22 @@ def _next_session(previous: Path, output: str | None):
 class _Version(argparse.Action):
     """``--version``, with the version looked up only when asked (importlib.metadata is slow)."""
 
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, default: str = argparse.SUPPRESS, help: str | None = None):
+    def __init__(
+        self,
+        option_strings: list[str],
+        dest: str = argparse.SUPPRESS,
+        default: str = argparse.SUPPRESS,
+        help: str | None = None,
+    ):
         super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         from . import __version__
 
         parser._print_message(f"ibb_facilitator {__version__}\n", sys.stdout)
@@ -236,12 +252,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     a command of this module ("open") or none ("") registers no module of ``commands``, one of
     theirs registers its own module, and None (help, a typo) lists every command by its name
     and help (``SUMMARIES``) without importing any module of ``commands``."""
-    parser = argparse.ArgumentParser(prog="ibb", description="Run interest-based bargaining sessions and keep the record.")
+    parser = argparse.ArgumentParser(
+        prog="ibb", description="Run interest-based bargaining sessions and keep the record."
+    )
     parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     theme = argparse.ArgumentParser(add_help=False)
-    theme.add_argument("--theme", choices=["projector", "room-dark"], default="projector", help="projector: light, high contrast (default); room-dark: dark")
+    theme.add_argument(
+        "--theme",
+        choices=["projector", "room-dark"],
+        default="projector",
+        help="projector: light, high contrast (default); room-dark: dark",
+    )
 
     p = sub.add_parser("new", parents=[theme], help="start a new session from an agenda, or a negotiation's next one")
     start = p.add_mutually_exclusive_group()
@@ -250,7 +273,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     start.add_argument("--after", metavar="PREVIOUS", help="the session after PREVIOUS.toml: what is open carries over")
     p.add_argument(
-        "-o", "--output", metavar="FILE",
+        "-o",
+        "--output",
+        metavar="FILE",
         help="the session file to create (default: in the sessions folder; with --after, beside PREVIOUS)",
     )
     p.add_argument("--no-open", action="store_true", help="write the file and exit, without opening the app")

@@ -22,7 +22,9 @@ from typing import Any, TypeVar
 
 from . import process
 from .export.markdown import fenced, inline
-from .export.text import balance_bidi as _balance_bidi, clean as _clean, moment, short_day
+from .export.text import balance_bidi as _balance_bidi
+from .export.text import clean as _clean
+from .export.text import moment, short_day
 from .model import (
     JOINT,
     ActionItem,
@@ -90,7 +92,7 @@ T = TypeVar("T")
 
 
 def _by_id(items: Iterable[T]) -> dict[str, T]:
-    return {getattr(item, "id"): item for item in items}
+    return {item.id: item for item in items}
 
 
 def _labels(items: Iterable[Any], prefix: str) -> dict[str, str]:
@@ -153,10 +155,19 @@ def compare(old: Session, new: Session, old_name: str = "old", new_name: str = "
         if issue.id not in new_issues:
             changes = [Change(REMOVED, "Issue", "removed", text=issue.statement)]
             changes += _agreement_changes(old, new, issue.id)
-            sections.append(Section(f"Issue {old_numbers[issue.id]} of the older file", issue.statement, tuple(changes)))
+            sections.append(
+                Section(f"Issue {old_numbers[issue.id]} of the older file", issue.statement, tuple(changes))
+            )
 
     shared: list[Change] = []
-    _items(shared, old.shared_criteria, new.shared_criteria, "Criterion", _both_labels(old.shared_criteria, new.shared_criteria, "shared C"), _criterion_diff)
+    _items(
+        shared,
+        old.shared_criteria,
+        new.shared_criteria,
+        "Criterion",
+        _both_labels(old.shared_criteria, new.shared_criteria, "shared C"),
+        _criterion_diff,
+    )
     sections.append(Section("Criteria shared by every issue", changes=tuple(shared)))
     sections.append(Section("Parking lot", changes=tuple(_parking_changes(old, new))))
     sections.append(Section("Action items and information requests", changes=tuple(_action_changes(old, new))))
@@ -166,7 +177,14 @@ def compare(old: Session, new: Session, old_name: str = "old", new_name: str = "
 
 def _session_changes(old: Session, new: Session) -> list[Change]:
     out: list[Change] = []
-    for name, label in (("title", "Title"), ("organization", "District / organization"), ("bargaining_unit", "Bargaining unit"), ("location", "Location"), ("recorder", "Recorder"), ("timekeeper", "Timekeeper")):
+    for name, label in (
+        ("title", "Title"),
+        ("organization", "District / organization"),
+        ("bargaining_unit", "Bargaining unit"),
+        ("location", "Location"),
+        ("recorder", "Recorder"),
+        ("timekeeper", "Timekeeper"),
+    ):
         _field(out, label, "changed", getattr(old, name), getattr(new, name))
     for name, label in (("meeting_days", "Meeting days"), ("facilitators", "Facilitators"), ("observers", "Observers")):
         _field(out, label, "changed", getattr(old, name), getattr(new, name))
@@ -196,7 +214,17 @@ def _session_changes(old: Session, new: Session) -> list[Change]:
             if name not in old_members:
                 out.append(Change(ADDED, "Member", "added", text=name, context=party.name))
             elif old_members[name].role != member.role:
-                out.append(Change(CHANGED, "Role", "changed", text=name, old=old_members[name].role.value, new=member.role.value, context=party.name))
+                out.append(
+                    Change(
+                        CHANGED,
+                        "Role",
+                        "changed",
+                        text=name,
+                        old=old_members[name].role.value,
+                        new=member.role.value,
+                        context=party.name,
+                    )
+                )
         for name in old_members:
             if name not in new_members:
                 out.append(Change(REMOVED, "Member", "removed", text=name, context=party.name))
@@ -206,21 +234,32 @@ def _session_changes(old: Session, new: Session) -> list[Change]:
     return out
 
 
-def _items(out: list[Change], old: list[T], new: list[T], what: str, labels: dict[str, str], changed: Any, *, describe: Any = None) -> None:
+def _items(
+    out: list[Change],
+    old: list[T],
+    new: list[T],
+    what: str,
+    labels: dict[str, str],
+    changed: Any,
+    *,
+    describe: Any = None,
+) -> None:
     """Added, removed and changed items of one kind, matched by id (added ones in the new order)."""
     before, after = _by_id(old), _by_id(new)
     for item in new:
-        item_id = getattr(item, "id")
+        item_id = item.id
         if item_id not in before:
-            text, context = describe(item) if describe else (getattr(item, "text"), "")
+            text, context = describe(item) if describe else (item.text, "")
             out.append(Change(ADDED, f"{what} {labels.get(item_id, '')}".strip(), "added", text=text, context=context))
         else:
             changed(out, f"{what} {labels.get(item_id, '')}".strip(), before[item_id], item)
     for item in old:
-        item_id = getattr(item, "id")
+        item_id = item.id
         if item_id not in after:
-            text, context = describe(item) if describe else (getattr(item, "text"), "")
-            out.append(Change(REMOVED, f"{what} {labels.get(item_id, '')}".strip(), "removed", text=text, context=context))
+            text, context = describe(item) if describe else (item.text, "")
+            out.append(
+                Change(REMOVED, f"{what} {labels.get(item_id, '')}".strip(), "removed", text=text, context=context)
+            )
 
 
 def _criterion_diff(out: list[Change], what: str, a: Criterion, b: Criterion) -> None:
@@ -231,7 +270,16 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     out: list[Change] = []
     if before is None:
         out.append(Change(ADDED, "Issue", "added", text=issue.statement, context=_party(new, issue.raised_by)))
-        before = Issue(id=issue.id, statement=issue.statement, raised_by=issue.raised_by, article=issue.article, data_needed=issue.data_needed, notes=issue.notes, stage=issue.stage, status=issue.status)
+        before = Issue(
+            id=issue.id,
+            statement=issue.statement,
+            raised_by=issue.raised_by,
+            article=issue.article,
+            data_needed=issue.data_needed,
+            notes=issue.notes,
+            stage=issue.stage,
+            status=issue.status,
+        )
     else:
         _field(out, "Statement", "reworded", before.statement, issue.statement, block=True)
         _field(out, "Raised by", "changed", _party(old, before.raised_by), _party(new, issue.raised_by))
@@ -247,11 +295,24 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     def interest_changed(out: list[Change], what: str, a: Interest, b: Interest) -> None:
         _field(out, what, "reworded", a.text, b.text, block=True)
         if a.holder != b.holder:
-            out.append(Change(CHANGED, what, "holder", text=b.text, old=_holder(old, a.holder), new=_holder(new, b.holder)))
+            out.append(
+                Change(CHANGED, what, "holder", text=b.text, old=_holder(old, a.holder), new=_holder(new, b.holder))
+            )
         if a.kind != b.kind:
             out.append(Change(CHANGED, what, "kind", text=b.text, old=_shown(a.kind), new=_shown(b.kind)))
 
-    _items(out, before.interests, issue.interests, "Interest", interest_labels, interest_changed, describe=lambda i: (i.text, _holder(new if new.party(i.holder) or old.party(i.holder) is None else old, i.holder)))
+    _items(
+        out,
+        before.interests,
+        issue.interests,
+        "Interest",
+        interest_labels,
+        interest_changed,
+        describe=lambda i: (
+            i.text,
+            _holder(new if new.party(i.holder) or old.party(i.holder) is None else old, i.holder),
+        ),
+    )
 
     def option_changed(out: list[Change], what: str, a: Option, b: Option) -> None:
         _field(out, what, "reworded", a.text, b.text, block=True)
@@ -262,7 +323,9 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
             elif b.state is OptionState.SET_ASIDE:
                 out.append(Change(CHANGED, what, "set aside", text=b.text))
             else:
-                out.append(Change(CHANGED, what, "brought back", text=b.text, old=_STATES[a.state], new=_STATES[b.state]))
+                out.append(
+                    Change(CHANGED, what, "brought back", text=b.text, old=_STATES[a.state], new=_STATES[b.state])
+                )
         gained = [interest_labels.get(s, s) for s in b.serves if s not in a.serves]
         lost = [interest_labels.get(s, s) for s in a.serves if s not in b.serves]
         if gained:
@@ -283,7 +346,9 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
             how = f"combined into {into}" if into else _STATES[option.state]
             out.append(Change(CHANGED, f"Option {option_labels[option.id]}", how, text=option.text))
 
-    criterion_labels = _both_labels([*old.shared_criteria, *before.criteria], [*new.shared_criteria, *issue.criteria], "C")
+    criterion_labels = _both_labels(
+        [*old.shared_criteria, *before.criteria], [*new.shared_criteria, *issue.criteria], "C"
+    )
     _items(out, before.criteria, issue.criteria, "Criterion", criterion_labels, _criterion_diff)
     out += _rating_changes(before, issue, option_labels, criterion_labels)
     out += _check_changes(old, new, before, issue, option_labels)
@@ -291,7 +356,9 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     return out
 
 
-def _rating_changes(before: Issue, issue: Issue, option_labels: dict[str, str], criterion_labels: dict[str, str]) -> list[Change]:
+def _rating_changes(
+    before: Issue, issue: Issue, option_labels: dict[str, str], criterion_labels: dict[str, str]
+) -> list[Change]:
     old_scores = before.score_map()
     new_scores = issue.score_map()
     moved: dict[str, list[str]] = {}
@@ -299,9 +366,16 @@ def _rating_changes(before: Issue, issue: Issue, option_labels: dict[str, str], 
         a, b = old_scores.get(key), new_scores.get(key)
         if a != b:
             option, criterion = key
-            moved.setdefault(option, []).append(f"{criterion_labels.get(criterion, criterion)} {'–' if a is None else a} → {'–' if b is None else b}")
+            moved.setdefault(option, []).append(
+                f"{criterion_labels.get(criterion, criterion)} {'–' if a is None else a} → {'–' if b is None else b}"
+            )
     texts = {o.id: o.text for o in [*before.options, *issue.options]}
-    return [Change(CHANGED, f"Ratings of {option_labels.get(o, o)}", "changed", text=texts.get(o, ""), context="; ".join(parts)) for o, parts in moved.items()]
+    return [
+        Change(
+            CHANGED, f"Ratings of {option_labels.get(o, o)}", "changed", text=texts.get(o, ""), context="; ".join(parts)
+        )
+        for o, parts in moved.items()
+    ]
 
 
 def _responses(check: ConsensusCheck, session: Session) -> str:
@@ -309,11 +383,15 @@ def _responses(check: ConsensusCheck, session: Session) -> str:
     for response in check.responses:
         party = session.party(response.party) if response.party else None
         who = _party(session, response.who) if check.method.value == "per_party" else response.who
-        parts.append(f"{who}{f' ({party.short})' if party else ''}: {process.value_label(check.method, response.value)}")
+        parts.append(
+            f"{who}{f' ({party.short})' if party else ''}: {process.value_label(check.method, response.value)}"
+        )
     return "; ".join(parts) or "(none)"
 
 
-def _check_changes(old: Session, new: Session, before: Issue, issue: Issue, option_labels: dict[str, str]) -> list[Change]:
+def _check_changes(
+    old: Session, new: Session, before: Issue, issue: Issue, option_labels: dict[str, str]
+) -> list[Change]:
     out: list[Change] = []
     old_checks = _by_id(before.checks)
     labels = _both_labels(before.checks, issue.checks, "check ")
@@ -329,11 +407,21 @@ def _check_changes(old: Session, new: Session, before: Issue, issue: Issue, opti
             continue
         _field(out, f"Outcome of {labels[check.id]}", "changed", _OUTCOMES[was.outcome], _OUTCOMES[check.outcome])
         _field(out, f"Proposal of {labels[check.id]}", "reworded", was.proposal, check.proposal, block=True)
-        _field(out, f"Responses to {labels[check.id]}", "changed", _responses(was, old), _responses(check, new), block=True)
+        _field(
+            out, f"Responses to {labels[check.id]}", "changed", _responses(was, old), _responses(check, new), block=True
+        )
         _field(out, f"Note on {labels[check.id]}", "changed", was.note, check.note, block=True)
     for check in before.checks:
         if check.id not in _by_id(issue.checks):
-            out.append(Change(REMOVED, f"Consensus {labels[check.id]}", "removed", text=check.proposal, context=f"{process.METHOD_LABELS[check.method]}, {moment(check.at)}: {_OUTCOMES[check.outcome]}"))
+            out.append(
+                Change(
+                    REMOVED,
+                    f"Consensus {labels[check.id]}",
+                    "removed",
+                    text=check.proposal,
+                    context=f"{process.METHOD_LABELS[check.method]}, {moment(check.at)}: {_OUTCOMES[check.outcome]}",
+                )
+            )
     return out
 
 
@@ -343,7 +431,10 @@ def _initials(ta: TentativeAgreement, session: Session) -> dict[str, str]:
 
 def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change]:
     out: list[Change] = []
-    numbers = {**{ta.id: n for n, ta in enumerate(old.agreements, 1)}, **{ta.id: n for n, ta in enumerate(new.agreements, 1)}}
+    numbers = {
+        **{ta.id: n for n, ta in enumerate(old.agreements, 1)},
+        **{ta.id: n for n, ta in enumerate(new.agreements, 1)},
+    }
     before = _by_id(old.agreements)
     after = _by_id(new.agreements)
     for ta in new.agreements:
@@ -353,7 +444,9 @@ def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change
         was = before.get(ta.id)
         if was is None:
             context = ", ".join(x for x in (ta.title, ta.article, short_day(ta.date)) if x.strip())
-            out.append(Change(ADDED, "Tentative agreement", f"{what} written", text=ta.text, context=context, exact=True))
+            out.append(
+                Change(ADDED, "Tentative agreement", f"{what} written", text=ta.text, context=context, exact=True)
+            )
             for party, mark in _initials(ta, new).items():
                 out.append(Change(ADDED, what, "initialed", text=mark, context=_party(new, party)))
             continue
@@ -365,13 +458,23 @@ def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change
         if was.superseded_by != ta.superseded_by and ta.superseded_by is not None:
             later = f"TA {numbers[ta.superseded_by]}" if ta.superseded_by in numbers else ta.superseded_by
             when = f" on {short_day(ta.superseded_at.date())}" if ta.superseded_at else ""
-            out.append(Change(CHANGED, what, f"superseded by {later}{when}", text=ta.title or ta.article, context="no longer in force"))
+            out.append(
+                Change(
+                    CHANGED,
+                    what,
+                    f"superseded by {later}{when}",
+                    text=ta.title or ta.article,
+                    context="no longer in force",
+                )
+            )
         a, b = _initials(was, old), _initials(ta, new)
         for party, mark in b.items():
             if party not in a:
                 out.append(Change(ADDED, what, "initialed", text=mark, context=_party(new, party)))
             elif a[party] != mark:
-                out.append(Change(CHANGED, what, "initials changed", old=a[party], new=mark, context=_party(new, party)))
+                out.append(
+                    Change(CHANGED, what, "initials changed", old=a[party], new=mark, context=_party(new, party))
+                )
         for party, mark in a.items():
             if party not in b:
                 out.append(Change(REMOVED, what, "initials withdrawn", text=mark, context=_party(old, party)))
@@ -391,7 +494,15 @@ def _parking_changes(old: Session, new: Session) -> list[Change]:
             out.append(Change(CHANGED, what, "resolved" if b.resolved else "reopened", text=b.text))
 
     labels = _both_labels(old.parking_lot, new.parking_lot, "P")
-    _items(out, old.parking_lot, new.parking_lot, "Item", labels, changed, describe=lambda i: (i.text, f"owner: {i.owner}" if i.owner else "no owner"))
+    _items(
+        out,
+        old.parking_lot,
+        new.parking_lot,
+        "Item",
+        labels,
+        changed,
+        describe=lambda i: (i.text, f"owner: {i.owner}" if i.owner else "no owner"),
+    )
     return out
 
 
@@ -431,7 +542,11 @@ def _action_changes(old: Session, new: Session) -> list[Change]:
 
 
 def _caucus_text(session: Session, caucus: Caucus) -> tuple[str, str]:
-    end = "still in caucus" if caucus.end is None else (f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end))
+    end = (
+        "still in caucus"
+        if caucus.end is None
+        else (f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end))
+    )
     context = f"{moment(caucus.start)} to {end}"
     who = _party(session, caucus.party) + (f", called by {caucus.called_by}" if caucus.called_by.strip() else "")
     return who + (f": {caucus.reason}" if caucus.reason.strip() else ""), context
@@ -447,7 +562,9 @@ def _caucus_changes(old: Session, new: Session) -> list[Change]:
             out.append(Change(ADDED, "Caucus", "called", text=text, context=context))
         elif was.end != caucus.end:
             text, context = _caucus_text(new, caucus)
-            out.append(Change(CHANGED, "Caucus", "ended" if was.end is None else "end changed", text=text, context=context))
+            out.append(
+                Change(CHANGED, "Caucus", "ended" if was.end is None else "end changed", text=text, context=context)
+            )
     after = _by_id(new.caucuses)
     for caucus in old.caucuses:
         if caucus.id not in after:
@@ -513,8 +630,16 @@ def render_text(diff: SessionDiff) -> str:
             if change.text:
                 lines.append(_indent(_plain(change.text), "      "))
             if change.block and change.old is not None:
-                lines.append(_indent(_plain(change.old), "      was: ") if "\n" not in change.old else "      was:\n" + _indent(_plain(change.old), "        "))
-                lines.append(_indent(_plain(change.new or ""), "      now: ") if "\n" not in (change.new or "") else "      now:\n" + _indent(_plain(change.new or ""), "        "))
+                lines.append(
+                    _indent(_plain(change.old), "      was: ")
+                    if "\n" not in change.old
+                    else "      was:\n" + _indent(_plain(change.old), "        ")
+                )
+                lines.append(
+                    _indent(_plain(change.new or ""), "      now: ")
+                    if "\n" not in (change.new or "")
+                    else "      now:\n" + _indent(_plain(change.new or ""), "        ")
+                )
     lines.append("")
     lines.append(diff.log)
     return "\n".join(lines) + "\n"
@@ -557,4 +682,4 @@ def render(diff: SessionDiff, fmt: str = "text") -> str:
     return renderer(diff)
 
 
-__all__ = ["Change", "FORMATS", "Section", "SessionDiff", "compare", "render", "render_markdown", "render_text"]
+__all__ = ["FORMATS", "Change", "Section", "SessionDiff", "compare", "render", "render_markdown", "render_text"]

@@ -12,8 +12,9 @@ a reader looks one up by name, and split by stage they would share the same few 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,8 +22,8 @@ from . import process
 from .model import (
     CLOCK_LIMIT_SECONDS,
     JOINT,
-    SURROGATES_MESSAGE,
     MUTUAL,
+    SURROGATES_MESSAGE,
     ActionItem,
     ActionKind,
     Caucus,
@@ -93,7 +94,9 @@ def _apply(item: BaseModel, changes: dict[str, Any]) -> bool:
     return True
 
 
-def _log(session: Session, action: str, target: str = "", summary: str = "", **data: str | int | bool | list[str] | None) -> None:
+def _log(
+    session: Session, action: str, target: str = "", summary: str = "", **data: str | int | bool | list[str] | None
+) -> None:
     clean = {k: v for k, v in data.items() if v is not None}
     session.events.append(Event(at=now(), action=action, target=target, summary=summary, data=clean))
 
@@ -116,7 +119,7 @@ def _text(value: str, what: str) -> str:
 
 def _find(items: list[T], item_id: str, what: str) -> T:
     for item in items:
-        if getattr(item, "id") == item_id:
+        if item.id == item_id:
             if isinstance(item, Issue):
                 item._edits.n += 1  # about to change (or be read): autosave and undo serialize it again
             return item
@@ -142,7 +145,7 @@ def _party_or(session: Session, value: str, extra: str) -> str:
 
 
 def _move(items: list[T], item_id: str, offset: int) -> int:
-    index = next((i for i, item in enumerate(items) if getattr(item, "id") == item_id), None)
+    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
     if index is None:
         raise RuleError(f"no item {item_id!r}")
     target = max(0, min(len(items) - 1, index + offset))
@@ -154,7 +157,9 @@ def _move(items: list[T], item_id: str, offset: int) -> int:
 
 
 @_rules
-def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, article: str = "", data_needed: str = "") -> Issue:
+def add_issue(
+    session: Session, statement: str, *, raised_by: str = JOINT, article: str = "", data_needed: str = ""
+) -> Issue:
     issue = Issue(
         id=session.new_id("issue"),
         statement=_text(statement, "an issue statement"),
@@ -166,12 +171,30 @@ def add_issue(session: Session, statement: str, *, raised_by: str = JOINT, artic
     session.issues.append(issue)
     if session.cursor.issue is None:
         session.cursor.issue = issue.id
-    _log(session, "issue.add", issue.id, f"Issue added: {statement}", statement=statement, raised_by=raised_by, article=article or None, data_needed=data_needed)
+    _log(
+        session,
+        "issue.add",
+        issue.id,
+        f"Issue added: {statement}",
+        statement=statement,
+        raised_by=raised_by,
+        article=article or None,
+        data_needed=data_needed,
+    )
     return issue
 
 
 @_rules
-def edit_issue(session: Session, issue_id: str, *, statement: str | None = None, raised_by: str | None = None, article: str | None = None, data_needed: str | None = None, notes: str | None = None) -> Issue:
+def edit_issue(
+    session: Session,
+    issue_id: str,
+    *,
+    statement: str | None = None,
+    raised_by: str | None = None,
+    article: str | None = None,
+    data_needed: str | None = None,
+    notes: str | None = None,
+) -> Issue:
     issue = _issue(session, issue_id)
     changes: dict[str, Any] = {}
     if statement is not None:
@@ -186,7 +209,17 @@ def edit_issue(session: Session, issue_id: str, *, statement: str | None = None,
         changes["notes"] = notes
     if not _apply(issue, changes):
         return issue
-    _log(session, "issue.edit", issue.id, f"Issue reworded: {issue.statement}", statement=statement, raised_by=raised_by, article=article, data_needed=data_needed, notes=notes)
+    _log(
+        session,
+        "issue.edit",
+        issue.id,
+        f"Issue reworded: {issue.statement}",
+        statement=statement,
+        raised_by=raised_by,
+        article=article,
+        data_needed=data_needed,
+        notes=notes,
+    )
     return issue
 
 
@@ -196,7 +229,13 @@ def set_proposal(session: Session, issue_id: str, text: str) -> Issue:
     issue = _issue(session, issue_id)
     if text != issue.proposal:
         issue.proposal = text
-        _log(session, "issue.proposal", issue.id, f"Proposal on the table: {text}" if text else "Proposal cleared", text=text)
+        _log(
+            session,
+            "issue.proposal",
+            issue.id,
+            f"Proposal on the table: {text}" if text else "Proposal cleared",
+            text=text,
+        )
     return issue
 
 
@@ -230,7 +269,14 @@ def set_status(session: Session, issue_id: str, status: IssueStatus) -> Issue:
         raise RuleError(reason)
     old = issue.status
     issue.status = status
-    _log(session, "issue.status", issue.id, f"{process.STATUS_LABELS[old]} → {process.STATUS_LABELS[status]}: {issue.statement}", status=status.value, previous=old.value)
+    _log(
+        session,
+        "issue.status",
+        issue.id,
+        f"{process.STATUS_LABELS[old]} → {process.STATUS_LABELS[status]}: {issue.statement}",
+        status=status.value,
+        previous=old.value,
+    )
     return issue
 
 
@@ -250,7 +296,14 @@ def set_stage(session: Session, issue_id: str, stage: Stage) -> Issue:
         _log(session, "brainstorm.end", issue.id, "Brainstorm ended")
     issue.stage = stage
     session.cursor.issue, session.cursor.stage = issue.id, stage
-    _log(session, "issue.stage", issue.id, f"Stage: {stage.value}", stage=stage.value, with_previous=True if ended else None)
+    _log(
+        session,
+        "issue.stage",
+        issue.id,
+        f"Stage: {stage.value}",
+        stage=stage.value,
+        with_previous=True if ended else None,
+    )
     return issue
 
 
@@ -269,7 +322,9 @@ def set_clock(session: Session, remaining: int, running: bool, at: datetime | No
     Not an event, and not undone (``History.undo`` keeps it): it decides nothing. A timer left
     running for days is kept at the model's bound (a day over) rather than refused."""
     remaining = max(-CLOCK_LIMIT_SECONDS, min(CLOCK_LIMIT_SECONDS, remaining))
-    clock = StageClock(issue=session.cursor.issue, stage=session.cursor.stage, remaining=remaining, running=running, at=at or now())
+    clock = StageClock(
+        issue=session.cursor.issue, stage=session.cursor.stage, remaining=remaining, running=running, at=at or now()
+    )
     session.cursor.clock = clock
     return clock
 
@@ -280,14 +335,36 @@ def set_clock(session: Session, remaining: int, running: bool, at: datetime | No
 @_rules
 def add_interest(session: Session, issue_id: str, text: str, holder: str, kind: InterestKind | None = None) -> Interest:
     issue = _issue(session, issue_id)
-    interest = Interest(id=session.new_id("interest"), text=_text(text, "an interest"), holder=_party_or(session, holder, MUTUAL), kind=kind)
+    interest = Interest(
+        id=session.new_id("interest"),
+        text=_text(text, "an interest"),
+        holder=_party_or(session, holder, MUTUAL),
+        kind=kind,
+    )
     issue.interests.append(interest)
-    _log(session, "interest.add", interest.id, f"Interest ({session.holder_tag(holder)}): {text}", issue=issue.id, text=text, holder=holder, kind=kind.value if kind else None)
+    _log(
+        session,
+        "interest.add",
+        interest.id,
+        f"Interest ({session.holder_tag(holder)}): {text}",
+        issue=issue.id,
+        text=text,
+        holder=holder,
+        kind=kind.value if kind else None,
+    )
     return interest
 
 
 @_rules
-def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: str | None = None, holder: str | None = None, kind: InterestKind | None | str = "") -> Interest:
+def edit_interest(
+    session: Session,
+    issue_id: str,
+    interest_id: str,
+    *,
+    text: str | None = None,
+    holder: str | None = None,
+    kind: InterestKind | str | None = "",
+) -> Interest:
     """Change an interest. ``kind=None`` clears the kind; leave it out to keep it."""
     interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
     changes: dict[str, Any] = {}
@@ -299,7 +376,17 @@ def edit_interest(session: Session, issue_id: str, interest_id: str, *, text: st
         changes["kind"] = kind
     if not _apply(interest, changes):
         return interest
-    _log(session, "interest.edit", interest.id, f"Interest ({session.holder_tag(interest.holder)}): {interest.text}", issue=issue_id, text=text, holder=holder, kind=(kind.value if isinstance(kind, InterestKind) else None), clear_kind=True if kind is None else None)
+    _log(
+        session,
+        "interest.edit",
+        interest.id,
+        f"Interest ({session.holder_tag(interest.holder)}): {interest.text}",
+        issue=issue_id,
+        text=text,
+        holder=holder,
+        kind=(kind.value if isinstance(kind, InterestKind) else None),
+        clear_kind=True if kind is None else None,
+    )
     return interest
 
 
@@ -308,7 +395,9 @@ def cycle_holder(session: Session, issue_id: str, interest_id: str) -> Interest:
     """The one-key tag: each party in turn, then mutual, then the first party again."""
     interest = _find(_issue(session, issue_id).interests, interest_id, "interest")
     holders = session.holders()
-    following = holders[(holders.index(interest.holder) + 1) % len(holders)] if interest.holder in holders else holders[0]
+    following = (
+        holders[(holders.index(interest.holder) + 1) % len(holders)] if interest.holder in holders else holders[0]
+    )
     return edit_interest(session, issue_id, interest_id, holder=following)
 
 
@@ -346,7 +435,12 @@ def set_brainstorm(session: Session, issue_id: str, on: bool) -> Issue:
     issue = _issue(session, issue_id)
     if issue.brainstorming != on:
         issue.brainstorming = on
-        _log(session, "brainstorm.start" if on else "brainstorm.end", issue.id, "Brainstorm started" if on else "Brainstorm ended")
+        _log(
+            session,
+            "brainstorm.start" if on else "brainstorm.end",
+            issue.id,
+            "Brainstorm started" if on else "Brainstorm ended",
+        )
     return issue
 
 
@@ -380,7 +474,13 @@ def set_aside_option(session: Session, issue_id: str, option_id: str, aside: boo
     if option.state is OptionState.COMBINED:
         raise RuleError("that option was combined into another; change the combined one instead")
     option.state = OptionState.SET_ASIDE if aside else OptionState.ACTIVE
-    _log(session, "option.set_aside" if aside else "option.restore", option.id, f"{'Set aside' if aside else 'Brought back'}: {option.text}", issue=issue_id)
+    _log(
+        session,
+        "option.set_aside" if aside else "option.restore",
+        option.id,
+        f"{'Set aside' if aside else 'Brought back'}: {option.text}",
+        issue=issue_id,
+    )
     return option
 
 
@@ -401,7 +501,15 @@ def combine_options(session: Session, issue_id: str, option_ids: list[str], text
     issue.options.append(combined)
     for source in sources:
         source.state, source.combined_into = OptionState.COMBINED, combined.id
-    _log(session, "option.combine", combined.id, f"Combined into: {text}", issue=issue_id, text=text, sources=list(option_ids))
+    _log(
+        session,
+        "option.combine",
+        combined.id,
+        f"Combined into: {text}",
+        issue=issue_id,
+        text=text,
+        sources=list(option_ids),
+    )
     return combined
 
 
@@ -413,7 +521,15 @@ def toggle_serves(session: Session, issue_id: str, option_id: str, interest_id: 
     _find(issue.interests, interest_id, "interest")
     linked = interest_id not in option.serves
     option.serves = [*option.serves, interest_id] if linked else [s for s in option.serves if s != interest_id]
-    _log(session, "option.serves", option_id, f"{'Serves' if linked else 'No longer serves'} {interest_id}", issue=issue_id, interest=interest_id, linked=linked)
+    _log(
+        session,
+        "option.serves",
+        option_id,
+        f"{'Serves' if linked else 'No longer serves'} {interest_id}",
+        issue=issue_id,
+        interest=interest_id,
+        linked=linked,
+    )
     return linked
 
 
@@ -467,7 +583,15 @@ def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, sco
     else:
         scores[criterion_id] = score
     option.scores = scores
-    _log(session, "rating.set", option_id, f"Rated {option_id} on {criterion_id}: {score if score is not None else 'cleared'}", issue=issue_id, criterion=criterion_id, score=score)
+    _log(
+        session,
+        "rating.set",
+        option_id,
+        f"Rated {option_id} on {criterion_id}: {score if score is not None else 'cleared'}",
+        issue=issue_id,
+        criterion=criterion_id,
+        score=score,
+    )
 
 
 def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
@@ -479,7 +603,17 @@ def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
 
 
 @_rules
-def record_check(session: Session, issue_id: str, method: Method, responses: list[Response], *, proposal: str = "", options: list[str] | None = None, note: str = "", absent: list[str] | None = None) -> tuple[ConsensusCheck, process.Tally]:
+def record_check(
+    session: Session,
+    issue_id: str,
+    method: Method,
+    responses: list[Response],
+    *,
+    proposal: str = "",
+    options: list[str] | None = None,
+    note: str = "",
+    absent: list[str] | None = None,
+) -> tuple[ConsensusCheck, process.Tally]:
     """Record a consensus check; the outcome is what the rules make of the responses.
 
     Only a complete check is recorded: every voter who counts (every party, for per-party) has
@@ -506,7 +640,9 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
     result = process.tally(session, method, responses, away)
     if not result.complete:
         waiting = ", ".join(session.holder_label(k) if method is Method.PER_PARTY else k for k in result.missing)
-        raise RuleError(f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or mark them absent / not voting.")
+        raise RuleError(
+            f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or mark them absent / not voting."
+        )
     check = ConsensusCheck(
         id=session.new_id("check"),
         method=method,
@@ -541,7 +677,17 @@ def record_check(session: Session, issue_id: str, method: Method, responses: lis
 
 
 @_rules
-def record_agreement(session: Session, issue_id: str, check_id: str | None, text: str, *, article: str = "", title: str = "", on: date | None = None, options: list[str] | None = None) -> TentativeAgreement:
+def record_agreement(
+    session: Session,
+    issue_id: str,
+    check_id: str | None,
+    text: str,
+    *,
+    article: str = "",
+    title: str = "",
+    on: date | None = None,
+    options: list[str] | None = None,
+) -> TentativeAgreement:
     """Write TA language for an issue that reached consensus. Initials come with ``initial``."""
     issue = _issue(session, issue_id)
     check = next((c for c in issue.checks if c.id == check_id), None) if check_id else None
@@ -590,7 +736,9 @@ def note_check(session: Session, issue_id: str, check_id: str, note: str) -> Con
 
 
 @_rules
-def edit_agreement(session: Session, ta_id: str, text: str | None = None, *, title: str | None = None, article: str | None = None) -> TentativeAgreement:
+def edit_agreement(
+    session: Session, ta_id: str, text: str | None = None, *, title: str | None = None, article: str | None = None
+) -> TentativeAgreement:
     """Change a TA's language, title or article.
 
     New language withdraws the initials already given (they were for other words) and reopens an
@@ -633,9 +781,21 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
     if party is None:
         raise RuleError(f"{party_id!r} is not a party here")
     spokesperson = party.spokesperson()
-    mark = Initial(party=party_id, initials=_text(initials.strip(), "initials"), name=name or (spokesperson.name if spokesperson else ""))
+    mark = Initial(
+        party=party_id,
+        initials=_text(initials.strip(), "initials"),
+        name=name or (spokesperson.name if spokesperson else ""),
+    )
     ta.initials = [i for i in ta.initials if i.party != party_id] + [mark]
-    _log(session, "ta.initial", ta_id, f"{party.short} initialed: {mark.initials}", party=party_id, initials=mark.initials, name=mark.name)
+    _log(
+        session,
+        "ta.initial",
+        ta_id,
+        f"{party.short} initialed: {mark.initials}",
+        party=party_id,
+        initials=mark.initials,
+        name=mark.name,
+    )
     if not process.initials_missing(session, [i.party for i in ta.initials]):
         issue = _issue(session, ta.issue)
         if issue.status in (IssueStatus.OPEN, IssueStatus.NO_CONSENSUS):
@@ -652,14 +812,27 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
 def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str | None = None) -> ParkingItem:
     if issue_id is not None:
         _issue(session, issue_id)
-    item = ParkingItem(id=session.new_id("park"), text=_text(text, "a parking-lot item"), owner=owner, issue=issue_id, created=now())
+    item = ParkingItem(
+        id=session.new_id("park"), text=_text(text, "a parking-lot item"), owner=owner, issue=issue_id, created=now()
+    )
     session.parking_lot.append(item)
-    _log(session, "parking.add", item.id, f"Parking lot: {text}", text=text, owner=owner or None, issue=issue_id, created=item.created.isoformat())
+    _log(
+        session,
+        "parking.add",
+        item.id,
+        f"Parking lot: {text}",
+        text=text,
+        owner=owner or None,
+        issue=issue_id,
+        created=item.created.isoformat(),
+    )
     return item
 
 
 @_rules
-def edit_parking(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, resolved: bool | None = None) -> ParkingItem:
+def edit_parking(
+    session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, resolved: bool | None = None
+) -> ParkingItem:
     item = _find(session.parking_lot, item_id, "parking-lot item")
     changes: dict[str, Any] = {}
     if text is not None:
@@ -670,7 +843,15 @@ def edit_parking(session: Session, item_id: str, *, text: str | None = None, own
         changes["resolved"] = resolved
     if not _apply(item, changes):
         return item
-    _log(session, "parking.edit", item_id, f"Parking lot{' (resolved)' if item.resolved else ''}: {item.text}", text=text, owner=owner, resolved=resolved)
+    _log(
+        session,
+        "parking.edit",
+        item_id,
+        f"Parking lot{' (resolved)' if item.resolved else ''}: {item.text}",
+        text=text,
+        owner=owner,
+        resolved=resolved,
+    )
     return item
 
 
@@ -687,7 +868,16 @@ def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason
         raise RuleError(f"a caucus is already running ({session.holder_label(running.party)}); end it first")
     caucus = Caucus(id=session.new_id("caucus"), party=party_id, called_by=called_by, reason=reason, start=now())
     session.caucuses.append(caucus)
-    _log(session, "caucus.start", caucus.id, f"Caucus called by {session.holder_label(party_id)}", party=party_id, called_by=called_by or None, reason=reason or None, start=caucus.start.isoformat())
+    _log(
+        session,
+        "caucus.start",
+        caucus.id,
+        f"Caucus called by {session.holder_label(party_id)}",
+        party=party_id,
+        called_by=called_by or None,
+        reason=reason or None,
+        start=caucus.start.isoformat(),
+    )
     return caucus
 
 
@@ -698,23 +888,66 @@ def end_caucus(session: Session) -> Caucus:
         raise RuleError("no caucus is running")
     caucus.end = max(now(), caucus.start)
     minutes = round((caucus.end - caucus.start).total_seconds() / 60)
-    _log(session, "caucus.end", caucus.id, f"Caucus ended after {minutes} min", minutes=minutes, end=caucus.end.isoformat())
+    _log(
+        session,
+        "caucus.end",
+        caucus.id,
+        f"Caucus ended after {minutes} min",
+        minutes=minutes,
+        end=caucus.end.isoformat(),
+    )
     return caucus
 
 
 @_rules
-def add_action(session: Session, text: str, *, kind: ActionKind = ActionKind.ACTION, owner: str = "", requested_of: str = "", due: date | None = None, issue_id: str | None = None) -> ActionItem:
+def add_action(
+    session: Session,
+    text: str,
+    *,
+    kind: ActionKind = ActionKind.ACTION,
+    owner: str = "",
+    requested_of: str = "",
+    due: date | None = None,
+    issue_id: str | None = None,
+) -> ActionItem:
     if issue_id is not None:
         _issue(session, issue_id)
-    item = ActionItem(id=session.new_id("action"), kind=kind, text=_text(text, "an action item"), owner=owner, requested_of=requested_of, due=due, issue=issue_id)
+    item = ActionItem(
+        id=session.new_id("action"),
+        kind=kind,
+        text=_text(text, "an action item"),
+        owner=owner,
+        requested_of=requested_of,
+        due=due,
+        issue=issue_id,
+    )
     session.actions.append(item)
     label = "Information request" if kind is ActionKind.INFO_REQUEST else "Action"
-    _log(session, "action.add", item.id, f"{label}: {text}", text=text, kind=kind.value, owner=owner or None, due=due.isoformat() if due else None, requested_of=requested_of, issue=issue_id)
+    _log(
+        session,
+        "action.add",
+        item.id,
+        f"{label}: {text}",
+        text=text,
+        kind=kind.value,
+        owner=owner or None,
+        due=due.isoformat() if due else None,
+        requested_of=requested_of,
+        issue=issue_id,
+    )
     return item
 
 
 @_rules
-def edit_action(session: Session, item_id: str, *, text: str | None = None, owner: str | None = None, due: date | None = None, done: bool | None = None) -> ActionItem:
+def edit_action(
+    session: Session,
+    item_id: str,
+    *,
+    text: str | None = None,
+    owner: str | None = None,
+    due: date | None = None,
+    done: bool | None = None,
+) -> ActionItem:
     item = _find(session.actions, item_id, "action item")
     changes: dict[str, Any] = {}
     if text is not None:
@@ -727,7 +960,16 @@ def edit_action(session: Session, item_id: str, *, text: str | None = None, owne
         changes["done"] = done
     if not _apply(item, changes):
         return item
-    _log(session, "action.edit", item_id, f"Action{' (done)' if item.done else ''}: {item.text}", text=text, owner=owner, done=done, due=due.isoformat() if due else None)
+    _log(
+        session,
+        "action.edit",
+        item_id,
+        f"Action{' (done)' if item.done else ''}: {item.text}",
+        text=text,
+        owner=owner,
+        done=done,
+        due=due.isoformat() if due else None,
+    )
     return item
 
 

@@ -185,9 +185,7 @@ def delta_e_2000(lab1: Sequence[float], lab2: Sequence[float]) -> float:
     s_c = 1 + 0.045 * cp_mean
     s_h = 1 + 0.015 * cp_mean * t
     r_t = -math.sin(math.radians(2 * d_theta)) * r_c
-    return math.sqrt(
-        (dl / s_l) ** 2 + (dc / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (dc / s_c) * (d_h / s_h)
-    )
+    return math.sqrt((dl / s_l) ** 2 + (dc / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (dc / s_c) * (d_h / s_h))
 
 
 def color_distance(a: RGB | str, b: RGB | str, deficiency: str | None = None) -> float:

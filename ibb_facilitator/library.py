@@ -80,7 +80,21 @@ KINDS: dict[str, tuple[str, float]] = {
 }
 #: Kinds whose item id is a real id in the session (``Session.all_ids``); the others carry a
 #: location instead (``title``, ``ground_rules[2]``, a party id...).
-ID_KINDS = frozenset({"issue", "issue_notes", "interest", "option", "criterion", "check", "agreement", "parking", "action", "info_request", "caucus"})
+ID_KINDS = frozenset(
+    {
+        "issue",
+        "issue_notes",
+        "interest",
+        "option",
+        "criterion",
+        "check",
+        "agreement",
+        "parking",
+        "action",
+        "info_request",
+        "caucus",
+    }
+)
 WHO_WEIGHT = 0.3  # a match on the holder / owner column only counts this much
 
 SORTS = ("title", "district", "date", "changed")
@@ -103,7 +117,9 @@ class _Damaged(Exception):
 # SQLite result codes that say nothing about the file itself: a busy or locked index, a full or
 # failing disk, no permission. Any other error from our own fixed SQL means the file is damaged
 # or not ours (CORRUPT, NOTADB, and ERROR such as "no such column" from a foreign ``files`` table).
-_NOT_DAMAGE_CODES = frozenset({3, 5, 6, 7, 8, 9, 10, 13, 14})  # PERM BUSY LOCKED NOMEM READONLY INTERRUPT IOERR FULL CANTOPEN
+_NOT_DAMAGE_CODES = frozenset(
+    {3, 5, 6, 7, 8, 9, 10, 13, 14}
+)  # PERM BUSY LOCKED NOMEM READONLY INTERRUPT IOERR FULL CANTOPEN
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 KEEP_BROKEN = 2  # moved-aside damaged indexes kept (the newest)
 
@@ -113,7 +129,9 @@ def is_damage(exc: BaseException) -> bool:
     says the moment is bad (busy, disk full...) or is not an SQLite error about the file."""
     if isinstance(exc, _Damaged):
         return True
-    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(
+        exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)
+    ):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
@@ -164,7 +182,11 @@ class Entry:
         """The days it met (``session_days``); before anything was recorded, the planned ones, so marked."""
         first, last = self.first_day, self.last_day
         if first and self.planned:
-            return f"planned: {self.n_days} days from {first.isoformat()}" if last and last != first else f"planned: {first.isoformat()}"
+            return (
+                f"planned: {self.n_days} days from {first.isoformat()}"
+                if last and last != first
+                else f"planned: {first.isoformat()}"
+            )
         if first and last and first != last:
             return f"{first.isoformat()} – {last.isoformat()} ({self.n_days} days)"
         if first:
@@ -247,8 +269,15 @@ def _rows(session: Session) -> list[tuple[str, str, str, str, str]]:
         return party_label.get(value) or session.holder_label(value)
 
     add(("title", "title", "", "", session.title))
-    details = join(session.organization, session.bargaining_unit, session.location, *session.facilitators,
-                   session.recorder, session.timekeeper, *session.observers)
+    details = join(
+        session.organization,
+        session.bargaining_unit,
+        session.location,
+        *session.facilitators,
+        session.recorder,
+        session.timekeeper,
+        *session.observers,
+    )
     if details:
         add(("session", "session", "", "", details))
     for party in session.parties:
@@ -277,7 +306,15 @@ def _rows(session: Session) -> list[tuple[str, str, str, str, str]]:
             if text:
                 add(("check", check.id, iid, "", text))
     for ta in session.agreements:
-        add(("agreement", ta.id, ta.issue, " ".join(i.initials for i in ta.initials), join(ta.title, ta.article, ta.text)))
+        add(
+            (
+                "agreement",
+                ta.id,
+                ta.issue,
+                " ".join(i.initials for i in ta.initials),
+                join(ta.title, ta.article, ta.text),
+            )
+        )
     for item in session.parking_lot:
         add(("parking", item.id, item.issue or "", item.owner, item.text))
     for action in session.actions:
@@ -439,8 +476,22 @@ _SCHEMA = (
     f"PRAGMA user_version = {INDEX_VERSION}",
 )
 
-_FILE_COLUMNS = ("session_id", "title", "organization", "first_day", "last_day", "n_days", "planned", "created",
-                 "issues", "open", "agreed", "changed", "changed_ts", "error")
+_FILE_COLUMNS = (
+    "session_id",
+    "title",
+    "organization",
+    "first_day",
+    "last_day",
+    "n_days",
+    "planned",
+    "created",
+    "issues",
+    "open",
+    "agreed",
+    "changed",
+    "changed_ts",
+    "error",
+)
 
 
 def fts5_available() -> bool:
@@ -570,8 +621,10 @@ class Library:
         except (sqlite3.Error, _Damaged, OSError) as again:
             self.in_memory = True  # the cache folder cannot hold a new one: this run in memory
             self.con = self._open(":memory:")
-            self.notices.append(f"The library's search index was damaged ({exc}) and could not be rebuilt "
-                                f"on disk ({again}): it is kept in memory for this run.")
+            self.notices.append(
+                f"The library's search index was damaged ({exc}) and could not be rebuilt "
+                f"on disk ({again}): it is kept in memory for this run."
+            )
 
     @staticmethod
     def _open(db: str) -> sqlite3.Connection:
@@ -585,8 +638,13 @@ class Library:
             if version != INDEX_VERSION:  # new, or made by another version: (re)create it
                 con.execute("BEGIN IMMEDIATE")
                 if con.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:  # not done meanwhile
-                    for drop in ("TRIGGER IF EXISTS item_ai", "TRIGGER IF EXISTS item_ad", "TABLE IF EXISTS item_fts",
-                                 "TABLE IF EXISTS item", "TABLE IF EXISTS files"):
+                    for drop in (
+                        "TRIGGER IF EXISTS item_ai",
+                        "TRIGGER IF EXISTS item_ad",
+                        "TABLE IF EXISTS item_fts",
+                        "TABLE IF EXISTS item",
+                        "TABLE IF EXISTS files",
+                    ):
                         con.execute(f"DROP {drop}")
                     for statement in _SCHEMA:
                         con.execute(statement)
@@ -602,7 +660,7 @@ class Library:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Library":
+    def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -610,8 +668,9 @@ class Library:
 
     # -- keeping it current ------------------------------------------------------------------------
 
-    def refresh(self, root: Path | str, *, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> RefreshStats:
+    def refresh(
+        self, root: Path | str, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> RefreshStats:
         """Bring the index of ``root`` up to date: read new and changed files, drop gone ones.
 
         ``workers``: processes that read files (default: one per CPU, up to 4, when there are
@@ -627,13 +686,19 @@ class Library:
         except sqlite3.Error as exc:
             raise LibraryError(f"{self.db_path}: the search index could not be updated ({exc})") from None
 
-    def _refresh(self, root: Path | str, workers: int | None, progress: Callable[[int, int], None] | None) -> RefreshStats:
+    def _refresh(
+        self, root: Path | str, workers: int | None, progress: Callable[[int, int], None] | None
+    ) -> RefreshStats:
         started = time.perf_counter()
         folder = resolve_root(root)
         lo, hi = _root_range(str(folder))
         found = {p: (m, s) for p, m, s in walk(folder)}
-        known = {os.fsdecode(k): (fid, m, s) for fid, k, m, s in
-                 self.con.execute("SELECT id, path, mtime_ns, size FROM files WHERE path >= ? AND path < ?", (lo, hi))}
+        known = {
+            os.fsdecode(k): (fid, m, s)
+            for fid, k, m, s in self.con.execute(
+                "SELECT id, path, mtime_ns, size FROM files WHERE path >= ? AND path < ?", (lo, hi)
+            )
+        }
         gone = [known[p][0] for p in known if p not in found]
         todo = [(p, m, s) for p, (m, s) in found.items() if known.get(p, (0, None, None))[1:] != (m, s)]
         stats = RefreshStats(files=len(found), read=len(todo), removed=len(gone))
@@ -648,8 +713,9 @@ class Library:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _read_and_store(self, todo: list[tuple[str, int, int]], workers: int | None,
-                        progress: Callable[[int, int], None] | None) -> int:
+    def _read_and_store(
+        self, todo: list[tuple[str, int, int]], workers: int | None, progress: Callable[[int, int], None] | None
+    ) -> int:
         todo.sort()
         total = len(todo)
         if workers is None:
@@ -755,8 +821,10 @@ class Library:
         A damaged index is rebuilt first (moved aside, ``root`` indexed again: ``notices``)."""
         lo, hi = _root_range(str(resolve_root(root)))
         out = []
-        query = (f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
-                 "WHERE path >= ? AND path < ? AND state != 'other'")
+        query = (
+            f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
+            "WHERE path >= ? AND path < ? AND state != 'other'"
+        )
         try:
             rows = self.con.execute(query, (lo, hi)).fetchall()
         except sqlite3.Error as exc:
@@ -766,20 +834,46 @@ class Library:
                 rows = self.con.execute(query, (lo, hi)).fetchall()
             except sqlite3.Error as exc:
                 raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        for key, state, sid, title, org, first, last, n_days, planned, created, issues, open_, agreed, changed, _ts, error in rows:
+        for (
+            key,
+            state,
+            sid,
+            title,
+            org,
+            first,
+            last,
+            n_days,
+            planned,
+            created,
+            issues,
+            open_,
+            agreed,
+            changed,
+            _ts,
+            error,
+        ) in rows:
             path = Path(os.fsdecode(key))
             if state == "broken":
                 mtime = _mtime(path)
                 out.append(Entry(path=path, error=error or f"{path}: cannot be read", changed=mtime))
                 continue
-            out.append(Entry(
-                path=path, title=title or "", organization=org or "", session_id=sid or "",
-                first_day=date.fromisoformat(first) if first else None,
-                last_day=date.fromisoformat(last) if last else None, n_days=n_days or 0, planned=bool(planned),
-                created=datetime.fromisoformat(created) if created else None,
-                issues=issues or 0, open=open_ or 0, agreed=agreed or 0,
-                changed=datetime.fromisoformat(changed) if changed else None,
-            ))
+            out.append(
+                Entry(
+                    path=path,
+                    title=title or "",
+                    organization=org or "",
+                    session_id=sid or "",
+                    first_day=date.fromisoformat(first) if first else None,
+                    last_day=date.fromisoformat(last) if last else None,
+                    n_days=n_days or 0,
+                    planned=bool(planned),
+                    created=datetime.fromisoformat(created) if created else None,
+                    issues=issues or 0,
+                    open=open_ or 0,
+                    agreed=agreed or 0,
+                    changed=datetime.fromisoformat(changed) if changed else None,
+                )
+            )
         return out
 
     def scan(self, root: Path | str, **kwargs: Any) -> Listing:
@@ -847,18 +941,29 @@ class Library:
                 snippet, spans = _cut(text), ()
             else:
                 snippet, spans = _unmark(marked)
-            hits.append(Hit(
-                path=Path(os.fsdecode(key)), title=title or "", kind=kind, item_id=item_id, issue_id=issue_id,
-                who=who, snippet=snippet, marks=spans, score=score, exact=exact,
-                issue_statement=statements.get((file_id, issue_id), ""),
-            ))
+            hits.append(
+                Hit(
+                    path=Path(os.fsdecode(key)),
+                    title=title or "",
+                    kind=kind,
+                    item_id=item_id,
+                    issue_id=issue_id,
+                    who=who,
+                    snippet=snippet,
+                    marks=spans,
+                    score=score,
+                    exact=exact,
+                    issue_statement=statements.get((file_id, issue_id), ""),
+                )
+            )
         return hits
 
     def _statements(self, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
         out = {}
         for file_id, issue_id in wanted:
-            row = self.con.execute("SELECT text FROM item WHERE file_id = ? AND kind = 'issue' AND item_id = ?",
-                                   (file_id, issue_id)).fetchone()
+            row = self.con.execute(
+                "SELECT text FROM item WHERE file_id = ? AND kind = 'issue' AND item_id = ?", (file_id, issue_id)
+            ).fetchone()
             if row:
                 out[(file_id, issue_id)] = row[0]
         return out
@@ -919,6 +1024,7 @@ def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> 
     Everything is quoted for FTS5, so its operators (``AND``, ``NEAR``) and punctuation are
     plain text. ``every=False``: any of the words (or phrases) will do.
     """
+
     def star(word: str, wanted: bool) -> str:
         last = word.split()[-1] if word.split() else ""
         long_enough = prefix_from is not None and len(last) >= prefix_from

@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 import uuid
 import weakref
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import chain
-from typing import Annotated, Any, Iterable, Iterator
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -269,10 +270,10 @@ class PreviousSession(Model):
     minutes_at: Stamp | None = None
 
     @model_validator(mode="after")
-    def _correction_goes_with_corrected(self) -> "PreviousSession":
+    def _correction_goes_with_corrected(self) -> PreviousSession:
         # (the app also requires the correction's text: editing.record_minutes)
         if self.minutes is not MinutesVerdict.CORRECTED and self.correction:
-            raise ValueError("a correction goes only with minutes = \"corrected\"")
+            raise ValueError('a correction goes only with minutes = "corrected"')
         return self
 
 
@@ -407,7 +408,9 @@ class StageClock(Model):
 
     issue: str | None = None
     stage: Stage
-    remaining: int = Field(strict=True, ge=-CLOCK_LIMIT_SECONDS, le=CLOCK_LIMIT_SECONDS)  # seconds left when set; below 0: over
+    remaining: int = Field(
+        strict=True, ge=-CLOCK_LIMIT_SECONDS, le=CLOCK_LIMIT_SECONDS
+    )  # seconds left when set; below 0: over
     running: bool = False
     at: Stamp  # when it was set
 
@@ -509,7 +512,6 @@ class Session(Model):
     training: TrainingState | None = None  # set when the session is a table of a simulation
     previous: PreviousSession | None = None  # the session this one was carried over from
 
-
     # -- look-ups ------------------------------------------------------------------------------
 
     def party(self, party_id: str) -> Party | None:
@@ -573,7 +575,14 @@ class Session(Model):
     def id_lists(self) -> list[list[Any]]:
         """Every list of items with an id, ids unique across all of them: the one place that
         says which kinds have ids (``new_id``, ``all_ids`` and the integrity check use it)."""
-        lists: list[list[Any]] = [self.issues, self.shared_criteria, self.agreements, self.parking_lot, self.caucuses, self.actions]
+        lists: list[list[Any]] = [
+            self.issues,
+            self.shared_criteria,
+            self.agreements,
+            self.parking_lot,
+            self.caucuses,
+            self.actions,
+        ]
         for issue in self.issues:
             lists += (issue.interests, issue.options, issue.criteria, issue.checks)
         return lists
@@ -622,7 +631,7 @@ class _IdCounter:
     is read again from the start).
     """
 
-    __slots__ = ("lists", "events", "events_read", "last_target", "from_events")
+    __slots__ = ("events", "events_read", "from_events", "last_target", "lists")
 
     def __init__(self) -> None:
         self.lists: dict[int, tuple[list[str], dict[str, int]]] = {}
@@ -701,7 +710,12 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
     def party_ref(path: str, value: str, extra: str | None = None) -> None:
         allowed = [*party_ids, *([extra] if extra else [])]
         if value not in allowed:
-            problems.append((path, f"unknown party {value!r}; expected one of {', '.join(map(repr, allowed)) or 'no parties defined'}"))
+            problems.append(
+                (
+                    path,
+                    f"unknown party {value!r}; expected one of {', '.join(map(repr, allowed)) or 'no parties defined'}",
+                )
+            )
 
     seen: dict[str, str] = {}
     # Ids are checked one by one (with paths, for the messages) only when some id is empty or
@@ -745,7 +759,10 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         if (
             check_ids
             or not interest_ids.issuperset(chain.from_iterable([o.serves for o in options]))
-            or not all(o.state is OptionState.COMBINED and o.combined_into in option_ids and o.combined_into != o.id for o in odd)
+            or not all(
+                o.state is OptionState.COMBINED and o.combined_into in option_ids and o.combined_into != o.id
+                for o in odd
+            )
         ):
             for k, option in enumerate(options):
                 if check_ids:
@@ -755,9 +772,16 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
                         problems.append((f"{base}.options[{k}].serves[{s}]", f"no interest {ref!r} in this issue"))
                 if option.state is OptionState.COMBINED:
                     if option.combined_into not in option_ids or option.combined_into == option.id:
-                        problems.append((f"{base}.options[{k}].combined_into", "a combined option must name another option of this issue"))
+                        problems.append(
+                            (
+                                f"{base}.options[{k}].combined_into",
+                                "a combined option must name another option of this issue",
+                            )
+                        )
                 elif option.combined_into is not None:
-                    problems.append((f"{base}.options[{k}].combined_into", "only a combined option names the option it went into"))
+                    problems.append(
+                        (f"{base}.options[{k}].combined_into", "only a combined option names the option it went into")
+                    )
         criterion_ids = set(shared_ids)
         for k, crit in enumerate(issue.criteria):
             if check_ids:
@@ -859,7 +883,9 @@ def _training_problems(session: Session, training: TrainingState, party_ref: Any
     for k, rnd in enumerate(training.rounds):
         path = f"training.rounds[{k}]"
         if rnd.number != k + 1:
-            problems.append((f"{path}.number", f"round {rnd.number} is in place {k + 1}: rounds run 1, 2, 3 … in order"))
+            problems.append(
+                (f"{path}.number", f"round {rnd.number} is in place {k + 1}: rounds run 1, 2, 3 … in order")
+            )
         if rnd.end is not None and rnd.end < rnd.start:
             problems.append((f"{path}.end", "a round cannot end before it starts"))
         if k < len(training.rounds) - 1 and rnd.end is None:

@@ -11,8 +11,8 @@ Nothing here changes a session: ``editing.py`` asks these functions before it do
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .model import (
     ConsensusCheck,
@@ -38,9 +38,7 @@ def stage_order_problem(order: list[Stage] | tuple[Stage, ...]) -> str | None:
     """Why ``order`` is not a valid stage order, or None."""
     if tuple(order) in STAGE_ORDERS:
         return None
-    return (
-        "stage order must be issues, interests, then options and criteria in either order, then consensus"
-    )
+    return "stage order must be issues, interests, then options and criteria in either order, then consensus"
 
 
 def next_stage(session: Session, stage: Stage) -> Stage | None:
@@ -119,12 +117,7 @@ def non_voters(session: Session) -> set[str]:
 def voters(session: Session) -> list[tuple[str, str]]:
     """``(name, party_id)`` of every member who takes part in consensus, in party order."""
     excluded = non_voters(session)
-    return [
-        (m.name, p.id)
-        for p in session.parties
-        for m in p.members
-        if m.name.strip().casefold() not in excluded
-    ]
+    return [(m.name, p.id) for p in session.parties for m in p.members if m.name.strip().casefold() not in excluded]
 
 
 @dataclass(frozen=True)
@@ -232,7 +225,9 @@ TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
     ),
     IssueStatus.PARKED: frozenset({IssueStatus.OPEN, IssueStatus.WITHDRAWN}),
     # a later consensus on an issue that once had none: its TA, initialed by all, agrees it
-    IssueStatus.NO_CONSENSUS: frozenset({IssueStatus.OPEN, IssueStatus.PARKED, IssueStatus.WITHDRAWN, IssueStatus.AGREED}),
+    IssueStatus.NO_CONSENSUS: frozenset(
+        {IssueStatus.OPEN, IssueStatus.PARKED, IssueStatus.WITHDRAWN, IssueStatus.AGREED}
+    ),
     IssueStatus.WITHDRAWN: frozenset({IssueStatus.OPEN}),  # reinstated by agreement
     IssueStatus.AGREED: frozenset({IssueStatus.OPEN}),  # reopened: nothing is agreed until all is
 }
@@ -316,7 +311,10 @@ def rule_problems(session: Session) -> list[tuple[str, str]]:
                 for r, response in enumerate(check.responses):
                     if response.who not in party_ids:
                         problems.append(
-                            (f"issues[{n}].checks[{k}].responses[{r}].who", f"per-party answers name a party; no party {response.who!r}")
+                            (
+                                f"issues[{n}].checks[{k}].responses[{r}].who",
+                                f"per-party answers name a party; no party {response.who!r}",
+                            )
                         )
         if issue.status is IssueStatus.AGREED and not session.standing_agreements(issue.id) and issue.agreed_in is None:
             # (``agreed_in``: its TA is in an earlier session file of the negotiation)
@@ -339,7 +337,14 @@ def record_warnings(session: Session) -> list[tuple[str, str]]:
             result = tally(session, check.method, check.responses, check.absent)
             path = f"issues[{n}].checks[{k}].outcome"
             if not result.complete:
-                warnings.append((path, f"recorded as consensus, but the check is not complete ({result.answered}; no answer from {', '.join(result.missing)})"))
+                warnings.append(
+                    (
+                        path,
+                        f"recorded as consensus, but the check is not complete ({result.answered}; no answer from {', '.join(result.missing)})",
+                    )
+                )
             elif not result.consensus:
-                warnings.append((path, "recorded as consensus, but its responses do not reach consensus under the decision rule"))
+                warnings.append(
+                    (path, "recorded as consensus, but its responses do not reach consensus under the decision rule")
+                )
     return warnings

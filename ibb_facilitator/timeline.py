@@ -44,9 +44,10 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any
 
 from .model import (
     JOINT,
@@ -183,7 +184,12 @@ def _joins_previous(events: list[Event], i: int) -> bool:
         return True
     # Logs written before ``with_previous``: initialing (or rewording) a TA sets the issue's status
     # in the same call, at the same second.
-    legacy = before.action == "ta.initial" and "name" not in before.data or before.action == "ta.edit" and "issue" not in before.data
+    legacy = (
+        (before.action == "ta.initial"
+        and "name" not in before.data)
+        or (before.action == "ta.edit"
+        and "issue" not in before.data)
+    )
     return legacy and event.action == "issue.status" and event.at == before.at
 
 
@@ -291,7 +297,9 @@ class _Index:
         self.caucuses = {x.id: x for x in session.caucuses}
         self.actions = {x.id: x for x in session.actions}
         self.created = {e.target for e in session.events if e.action in CREATES}
-        self.rated = {(e.data.get("issue"), e.target, e.data.get("criterion")) for e in session.events if e.action == "rating.set"}
+        self.rated = {
+            (e.data.get("issue"), e.target, e.data.get("criterion")) for e in session.events if e.action == "rating.set"
+        }
         # The file's scores that no rating.set event gave: they are there from the start (an
         # option a replayed event creates gets its own, as the item it is in the file).
         self.unlogged: dict[tuple[str, str], dict[str, int]] = {}
@@ -325,7 +333,11 @@ def _frame(session: Session, final: _Index) -> Session:
         base = issue.model_copy(
             update={
                 "interests": [_copy(x) for x in issue.interests if x.id not in created],
-                "options": [x.model_copy(update={"scores": dict(final.unlogged.get((issue.id, x.id), {}))}, deep=True) for x in issue.options if x.id not in created],
+                "options": [
+                    x.model_copy(update={"scores": dict(final.unlogged.get((issue.id, x.id), {}))}, deep=True)
+                    for x in issue.options
+                    if x.id not in created
+                ],
                 "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
                 "checks": [_copy(x) for x in issue.checks if x.id not in created],
             }
@@ -347,10 +359,19 @@ def _frame(session: Session, final: _Index) -> Session:
     amended = {e.target for e in session.events if e.action == "ta.amends"}  # the log says when
     for ta in session.agreements:
         if ta.id not in created:
-            later = {"superseded_by": None, "superseded_at": None} if ta.superseded_by in created else {}  # the log supersedes it
+            later = (
+                {"superseded_by": None, "superseded_at": None} if ta.superseded_by in created else {}
+            )  # the log supersedes it
             if ta.id in amended:
                 later["amends_ratified"] = ""
-            agreements.append(ta.model_copy(update={"initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed], **later}))
+            agreements.append(
+                ta.model_copy(
+                    update={
+                        "initials": [_copy(i) for i in ta.initials if (ta.id, i.party) not in final.initialed],
+                        **later,
+                    }
+                )
+            )
     frame = session.model_copy(
         update={
             "issues": issues,
@@ -549,7 +570,11 @@ def _rating_set(state: Session, e: Event, final: _Index) -> None:
     option = _find(_issue(state, e.data).options, e.target)
     criterion = str(e.data["criterion"])
     score = e.data.get("score")
-    scores = {c: v for c, v in option.scores.items() if c != criterion} if score is None else {**option.scores, criterion: score}
+    scores = (
+        {c: v for c, v in option.scores.items() if c != criterion}
+        if score is None
+        else {**option.scores, criterion: score}
+    )
     option.scores = scores  # validated: a score outside 0 to 5 is skipped
 
 
@@ -569,7 +594,10 @@ def _check_record(state: Session, e: Event, final: _Index) -> None:
             at=_when(d["at"], e.at),
             proposal=d.get("proposal", ""),
             options=list(d.get("options", [])),
-            responses=[Response(who=w, party=p or None, value=_response_value(method, v)) for w, p, v in zip(who, parties, values, strict=True)],
+            responses=[
+                Response(who=w, party=p or None, value=_response_value(method, v))
+                for w, p, v in zip(who, parties, values, strict=True)
+            ],
             absent=list(d.get("absent", [])),
             outcome=Outcome(d["outcome"]),
             note=known.note if known is not None and e.target not in final.noted else d.get("note", ""),
@@ -607,7 +635,14 @@ def _ta_add(state: Session, e: Event, final: _Index) -> None:
         agreed = [c for c in issue.checks if c.outcome is Outcome.CONSENSUS]
         if not agreed:
             raise _Skip(e.target)
-        ta = TentativeAgreement(id=e.target, issue=issue.id, check=agreed[-1].id, text=d["text"], article=d.get("article", ""), date=e.at.date())
+        ta = TentativeAgreement(
+            id=e.target,
+            issue=issue.id,
+            check=agreed[-1].id,
+            text=d["text"],
+            article=d.get("article", ""),
+            date=e.at.date(),
+        )
     if "supersedes" in d:
         stamp = _when(d.get("superseded_at"), e.at)
         for old_id in d["supersedes"]:
@@ -634,13 +669,17 @@ def _ta_initial(state: Session, e: Event, final: _Index) -> None:
         known = final.agreements.get(e.target)
         mark = next((i for i in known.initials if i.party == party), None) if known else None
         name = mark.name if mark else ""
-    ta.initials = [i for i in ta.initials if i.party != party] + [Initial(party=party, initials=e.data["initials"], name=name)]
+    ta.initials = [i for i in ta.initials if i.party != party] + [
+        Initial(party=party, initials=e.data["initials"], name=name)
+    ]
 
 
 def _parking_add(state: Session, e: Event, final: _Index) -> None:
     d, known = e.data, final.parking.get(e.target)
     created = _when(d.get("created"), known.created if known else e.at)
-    state.parking_lot.append(ParkingItem(id=e.target, text=d["text"], owner=d.get("owner", ""), issue=d.get("issue"), created=created))
+    state.parking_lot.append(
+        ParkingItem(id=e.target, text=d["text"], owner=d.get("owner", ""), issue=d.get("issue"), created=created)
+    )
 
 
 def _parking_edit(state: Session, e: Event, final: _Index) -> None:
@@ -650,7 +689,9 @@ def _parking_edit(state: Session, e: Event, final: _Index) -> None:
 def _caucus_start(state: Session, e: Event, final: _Index) -> None:
     d, known = e.data, final.caucuses.get(e.target)
     start = _when(d.get("start"), known.start if known else e.at)
-    state.caucuses.append(Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start))
+    state.caucuses.append(
+        Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start)
+    )
 
 
 def _caucus_end(state: Session, e: Event, final: _Index) -> None:

@@ -236,7 +236,7 @@ class Field(NamedTuple):
     key: str  # the key as written (``key(name)``)
     assign: str  # ``key + " = "``
     skip_empty: bool  # left out when empty (its default is empty too)
-    sub: "tuple[Field, ...] | None"  # the plan of a nested model (or of the rows of a list of them)
+    sub: tuple[Field, ...] | None  # the plan of a nested model (or of the rows of a list of them)
     inline: int  # INLINE_ROW, INLINE_TABLE or 0, from the field's name
 
 
@@ -271,7 +271,10 @@ def prune(data: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
 
 def scalars(value: list[object]) -> str:
     """``literal(value)`` for a list of scalars, plain strings the short way."""
-    items = [f'"{x}"' if type(x) is str and x.isprintable() and '"' not in x and "\\" not in x else literal(x, inline=True) for x in value]
+    items = [
+        f'"{x}"' if type(x) is str and x.isprintable() and '"' not in x and "\\" not in x else literal(x, inline=True)
+        for x in value
+    ]
     one_line = "[" + ", ".join(items) + "]"
     if len(one_line) <= _SHORT:
         return one_line

@@ -82,7 +82,15 @@ def scenario_of(session: Session) -> Scenario:
         raise RuleError(f"the scenario in this file is not valid: {exc.errors(include_url=False)[0]['msg']}") from None
 
 
-def new_table(agenda: Agenda, name: str, *, table: int = 1, tables: int = 1, start: date | None = None, round_minutes: list[int] | None = None) -> Session:
+def new_table(
+    agenda: Agenda,
+    name: str,
+    *,
+    table: int = 1,
+    tables: int = 1,
+    start: date | None = None,
+    round_minutes: list[int] | None = None,
+) -> Session:
     """A fresh table of the simulation ``agenda`` (a scenario pack): its issues, parties, rules.
 
     ``round_minutes`` shortens (or lengthens) the rounds for this class: one number for every
@@ -100,7 +108,9 @@ def new_table(agenda: Agenda, name: str, *, table: int = 1, tables: int = 1, sta
         minutes = round_minutes * len(rounds) if len(round_minutes) == 1 else round_minutes
         if not all(1 <= m <= 24 * 60 for m in minutes):
             raise ValueError("a round lasts from 1 to 1440 minutes")
-        scenario = scenario.model_copy(update={"rounds": [r.model_copy(update={"minutes": m}) for r, m in zip(rounds, minutes)]})
+        scenario = scenario.model_copy(
+            update={"rounds": [r.model_copy(update={"minutes": m}) for r, m in zip(rounds, minutes)]}
+        )
     title = agenda.title if tables == 1 else f"{agenda.title}: table {table}"
     session = new_session(agenda, name, title=title, start=start)
     session.training = TrainingState(scenario_name=name, table=table, tables=tables, scenario=embed(scenario))
@@ -166,7 +176,9 @@ def start_next_round(session: Session) -> TrainingRound:
         raise RuleError("the simulation is finished: no more rounds")
     number = len(training.rounds) + 1
     if number > len(scenario.rounds):
-        raise RuleError(f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the simulation instead")
+        raise RuleError(
+            f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the simulation instead"
+        )
     stamp = now()
     running = running_round(session)
     if running is not None:
@@ -175,7 +187,14 @@ def start_next_round(session: Session) -> TrainingRound:
     started = TrainingRound(number=number, start=stamp if running is None else max(stamp, running.end))  # type: ignore[type-var]
     training.rounds.append(started)
     spec = scenario.rounds[number - 1]
-    _log(session, "training.round.start", f"Round {number} started: {spec.title} ({spec.minutes} min)", str(number), round=number, minutes=spec.minutes)
+    _log(
+        session,
+        "training.round.start",
+        f"Round {number} started: {spec.title} ({spec.minutes} min)",
+        str(number),
+        round=number,
+        minutes=spec.minutes,
+    )
     return started
 
 
@@ -209,7 +228,9 @@ def side_label(session: Session, party_id: str) -> str:
 def side_briefs(scenario: Scenario, party_id: str, rounds_started: int = 0) -> list[tuple[str, str]]:
     """``(title, text)`` of a side's confidential instructions: its brief, then the updates of
     every round that has started (a round's update is never shown before its round)."""
-    found = [(b.title or "Confidential instructions", b.text) for b in scenario.briefs if b.party == party_id and not b.role]
+    found = [
+        (b.title or "Confidential instructions", b.text) for b in scenario.briefs if b.party == party_id and not b.role
+    ]
     for number, rnd in enumerate(scenario.rounds[:rounds_started], start=1):
         for brief in rnd.briefs:
             if brief.party == party_id and not brief.role:
@@ -275,7 +296,13 @@ def set_results(session: Session, values: dict[str, str]) -> list[TrainingResult
     results = [r for r in results if r.value.strip()]
     changed = [f.id for f in fields if merged.get(f.id, "") != result_value(session, f.id)]
     training.results = results
-    _log(session, "training.results", f"Results sheet: {len(results)} of {len(fields)} lines filled in", fields=len(results), changed=len(changed))
+    _log(
+        session,
+        "training.results",
+        f"Results sheet: {len(results)} of {len(fields)} lines filled in",
+        fields=len(results),
+        changed=len(changed),
+    )
     return results
 
 
@@ -450,7 +477,9 @@ def summarize(session: Session, path: Path, label: str = "") -> TableSummary:
         issues=[_issue_outcome(i) for i in session.issues],
         stage_minutes=_stage_timeline(session),
         round_minutes=rounds,
-        agreements=[(statements.get(ta.issue, ta.issue), ta.text) for ta in session.standing_agreements()],  # a superseded TA is not an outcome
+        agreements=[
+            (statements.get(ta.issue, ta.issue), ta.text) for ta in session.standing_agreements()
+        ],  # a superseded TA is not an outcome
         results=list(training.results) if training else [],
         reveals=len(training.reveals) if training else 0,
     )
@@ -480,7 +509,9 @@ def load_class(folder: Path | str, files: Iterable[Path] | None = None) -> Class
             debrief.broken.append(BrokenTable(path, exc.lines))
             continue
         if session.training is None:
-            debrief.broken.append(BrokenTable(path, [f"{path}: not a training table (a session without a [training] table)"]))
+            debrief.broken.append(
+                BrokenTable(path, [f"{path}: not a training table (a session without a [training] table)"])
+            )
             continue
         loaded.append((path, session))
     numbers = [s.training.table for _, s in loaded if s.training]

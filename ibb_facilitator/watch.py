@@ -95,7 +95,7 @@ class FileFollower(Generic[T]):
 
     # --- life -------------------------------------------------------------------------------
 
-    def start(self) -> "FileFollower[T]":
+    def start(self) -> FileFollower[T]:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name=f"follow {self.path.name}", daemon=True)
             self._thread.start()

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
-
 import helpers
+import pytest
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import IssueStatus, Method, Response, Session, TentativeAgreement
@@ -80,7 +79,9 @@ def reagree(s: Session) -> tuple[TentativeAgreement, TentativeAgreement]:
     pay = s.issues[0]
     old = s.standing_agreements(pay.id)[-1]
     editing.set_status(s, pay.id, IssueStatus.OPEN)
-    check, _ = editing.record_check(s, pay.id, Method.THUMBS, [Response(who=name, value="up") for name in VOTERS], proposal="Steps at 4%, no bonus")
+    check, _ = editing.record_check(
+        s, pay.id, Method.THUMBS, [Response(who=name, value="up") for name in VOTERS], proposal="Steps at 4%, no bonus"
+    )
     new = editing.record_agreement(s, pay.id, check.id, NEW_SALARY_TEXT, title="Salary steps", on=date(2026, 11, 25))
     editing.initial(s, new.id, "labor", "AR")
     editing.initial(s, new.id, "management", "BH")

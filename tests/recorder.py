@@ -6,9 +6,8 @@ Ctrl+O opens the pointed item's menu, Ctrl+R opens voting or rating. These helpe
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList
-
 from helpers import until
+from textual.widgets import Input, OptionList
 
 
 async def type_line(pilot, text: str, enter: bool = True) -> None:

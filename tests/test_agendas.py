@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import textwrap
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -100,14 +99,25 @@ def test_meeting_day_blocks_follow_one_another(path):
         assert day.blocks, day.title
         for block, following in zip(day.blocks, day.blocks[1:]):
             assert block.minutes > 0
-            assert _minutes_of_day(block.time) + block.minutes == _minutes_of_day(following.time), (day.title, block.title)
+            assert _minutes_of_day(block.time) + block.minutes == _minutes_of_day(following.time), (
+                day.title,
+                block.title,
+            )
 
 
 def test_contract_negotiation_is_a_full_successor_negotiation():
     item = bundled("contract-negotiation")
     assert 8 <= len(item.ground_rules) <= 10
     rules = " ".join(item.ground_rules).lower()
-    for topic in ("caucus", "official record", "press", "observer", "session 2", "initial", "nothing is agreed until everything is agreed"):
+    for topic in (
+        "caucus",
+        "official record",
+        "press",
+        "observer",
+        "session 2",
+        "initial",
+        "nothing is agreed until everything is agreed",
+    ):
         assert topic in rules, topic
     assert len(item.meeting_days) == 5
     assert 10 <= len(item.issues) <= 14
@@ -143,7 +153,16 @@ def test_training_day_is_eight_hours_and_ends_with_the_go_no_go_caucus():
     first, last = day.blocks[0], day.blocks[-1]
     assert _minutes_of_day(last.time) + last.minutes - _minutes_of_day(first.time) == 8 * 60
     titles = " | ".join(b.title.lower() for b in day.blocks)
-    for part in ("welcome", "concepts", "positions vs interests", "brainstorm", "consensus", "simulation", "debrief", "caucus"):
+    for part in (
+        "welcome",
+        "concepts",
+        "positions vs interests",
+        "brainstorm",
+        "consensus",
+        "simulation",
+        "debrief",
+        "caucus",
+    ):
         assert part in titles, part
     assert any("ibb" in b.title.lower() and "caucus" in b.title.lower() for b in day.blocks)
     assert 1 <= len(item.issues) <= 2
@@ -391,7 +410,9 @@ def test_a_brief_for_an_unknown_party_is_refused(tmp_path):
 
 
 def test_a_round_naming_an_unknown_issue_is_refused(tmp_path):
-    message = _refused(tmp_path, SCENARIO.replace('issues = ["pay"]  # ISSUES', 'issues = ["pay", "pension"]  # ISSUES'))
+    message = _refused(
+        tmp_path, SCENARIO.replace('issues = ["pay"]  # ISSUES', 'issues = ["pay", "pension"]  # ISSUES')
+    )
     line, rest = _line_and_text(message)
     assert line >= 1
     assert "scenario.rounds" in rest and "'pension'" in rest

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -37,22 +38,44 @@ def test_validate_a_good_session(capsys: pytest.CaptureFixture[str], session_fil
     assert err == ""
 
 
-def test_validate_reports_consensus_claimed_on_partial_responses(capsys: pytest.CaptureFixture[str], tmp_path: Path, populated: Session) -> None:
+def test_validate_reports_consensus_claimed_on_partial_responses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, populated: Session
+) -> None:
     """A file written before the rule (1 answer of 5 recorded as consensus) is reported with the
     field's path, and still opens: the team must be able to see and correct it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from conftest import VOTERS
+
     from ibb_facilitator.model import ConsensusCheck, Method, Outcome, Response
 
     issue = populated.issues[1]
-    issue.checks.append(ConsensusCheck(id="check-77", method=Method.THUMBS, at=datetime(2026, 11, 23, 10, tzinfo=timezone.utc), responses=[Response(who=VOTERS[0], value="up")], outcome=Outcome.CONSENSUS))
-    issue.checks.append(ConsensusCheck(id="check-78", method=Method.THUMBS, at=datetime(2026, 11, 23, 11, tzinfo=timezone.utc), responses=[Response(who=VOTERS[0], value="up")], absent=VOTERS[1:], outcome=Outcome.CONSENSUS))
+    issue.checks.append(
+        ConsensusCheck(
+            id="check-77",
+            method=Method.THUMBS,
+            at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+            responses=[Response(who=VOTERS[0], value="up")],
+            outcome=Outcome.CONSENSUS,
+        )
+    )
+    issue.checks.append(
+        ConsensusCheck(
+            id="check-78",
+            method=Method.THUMBS,
+            at=datetime(2026, 11, 23, 11, tzinfo=UTC),
+            responses=[Response(who=VOTERS[0], value="up")],
+            absent=VOTERS[1:],
+            outcome=Outcome.CONSENSUS,
+        )
+    )
     path = tmp_path / "old.ibb.toml"
     store.save_session(populated, path)
     code, out, err = run_cli(capsys, "validate", str(path))
     assert code == 0 and out.strip().endswith(", 1 warning)")
-    assert err.splitlines() == [f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 answered; no answer from {', '.join(VOTERS[1:])})"]
+    assert err.splitlines() == [
+        f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 answered; no answer from {', '.join(VOTERS[1:])})"
+    ]
     assert store.load_session(path).issues[1].checks[1].absent == VOTERS[1:]  # opens, absent round-trips
 
 
@@ -73,7 +96,11 @@ def _bad_files(folder: Path, good: str) -> dict[str, tuple[Path, int]]:
         files[name] = (path, lines)
 
     put("syntax", good.replace('title = "', 'title = oops "', 1), 1)
-    put("two-schema-errors", good.replace('holder = "labor"', "holder = 5", 1).replace('role = "note_taker"', 'role = "scribe"'), 2)
+    put(
+        "two-schema-errors",
+        good.replace('holder = "labor"', "holder = 5", 1).replace('role = "note_taker"', 'role = "scribe"'),
+        2,
+    )
     put("integrity", good.replace('holder = "labor"', 'holder = "ghost"', 1), 1)
     put("newer", good.replace(f"schema_version = {SCHEMA_VERSION}", "schema_version = 7"), 1)
     put("empty", "", 1)
@@ -97,7 +124,9 @@ NAMES = ["syntax", "two-schema-errors", "integrity", "newer", "empty", "binary",
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_validate_bad_files(capsys: pytest.CaptureFixture[str], bad_files: dict[str, tuple[Path, int]], name: str) -> None:
+def test_validate_bad_files(
+    capsys: pytest.CaptureFixture[str], bad_files: dict[str, tuple[Path, int]], name: str
+) -> None:
     path, lines = bad_files[name]
     before = path.read_bytes() if path.is_file() else None
     code, out, err = run_cli(capsys, "validate", str(path))
@@ -111,7 +140,9 @@ def test_validate_bad_files(capsys: pytest.CaptureFixture[str], bad_files: dict[
         assert path.read_bytes() == before
 
 
-def test_validate_line_numbers_point_at_the_problem(capsys: pytest.CaptureFixture[str], bad_files: dict[str, tuple[Path, int]]) -> None:
+def test_validate_line_numbers_point_at_the_problem(
+    capsys: pytest.CaptureFixture[str], bad_files: dict[str, tuple[Path, int]]
+) -> None:
     path, _ = bad_files["integrity"]
     line = path.read_text().split("\n").index('holder = "ghost"') + 1
     code, out, err = run_cli(capsys, "validate", str(path))
@@ -122,7 +153,9 @@ def test_validate_line_numbers_point_at_the_problem(capsys: pytest.CaptureFixtur
     assert re.match(rf"{re.escape(str(path))}:{line}:\d+: ", err)
 
 
-def test_validate_many_files_reports_each_and_fails_if_any_fails(capsys: pytest.CaptureFixture[str], session_file: Path, bad_files: dict[str, tuple[Path, int]]) -> None:
+def test_validate_many_files_reports_each_and_fails_if_any_fails(
+    capsys: pytest.CaptureFixture[str], session_file: Path, bad_files: dict[str, tuple[Path, int]]
+) -> None:
     bad, _ = bad_files["integrity"]
     code, out, err = run_cli(capsys, "validate", str(session_file), str(bad), str(session_file))
     assert code == 1
@@ -143,17 +176,28 @@ def _env() -> dict[str, str]:
 
 
 def test_python_dash_m_version() -> None:
-    result = subprocess.run([sys.executable, "-m", "ibb_facilitator", "--version"], capture_output=True, text=True, timeout=60, env=_env())
+    result = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "--version"], capture_output=True, text=True, timeout=60, env=_env()
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"ibb_facilitator {__version__}"
 
 
 def test_python_dash_m_validate_without_traceback(session_file: Path, bad_files: dict[str, tuple[Path, int]]) -> None:
     paths = [str(session_file)] + [str(path) for path, _ in bad_files.values()]
-    result = subprocess.run([sys.executable, "-m", "ibb_facilitator", "validate", *paths], capture_output=True, text=True, timeout=60, env=_env())
+    result = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "validate", *paths],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
-    assert result.stdout.strip() == f"{session_file}: ok (session, 3 issues, {store.load_session(session_file).item_count()} items)"
+    assert (
+        result.stdout.strip()
+        == f"{session_file}: ok (session, 3 issues, {store.load_session(session_file).item_count()} items)"
+    )
     expected_lines = sum(lines for _, lines in bad_files.values())
     assert len(result.stderr.strip().split("\n")) == expected_lines, result.stderr
 

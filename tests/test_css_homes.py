@@ -20,6 +20,7 @@ from textual.screen import Screen
 import ibb_facilitator.tui as tui
 from ibb_facilitator.tui.theme import THEMES
 
+
 def _classes() -> list[type]:
     found: list[type] = []
     for info in pkgutil.walk_packages(tui.__path__, tui.__name__ + "."):
@@ -31,11 +32,7 @@ def _classes() -> list[type]:
 
 
 def test_screens_keep_their_css_in_a_tcss_file_beside_them() -> None:
-    offenders = [
-        f"{cls.__module__}.{cls.__qualname__}"
-        for cls in _classes()
-        if "DEFAULT_CSS" in vars(cls)
-    ]
+    offenders = [f"{cls.__module__}.{cls.__qualname__}" for cls in _classes() if "DEFAULT_CSS" in vars(cls)]
     assert not offenders, f"screens with DEFAULT_CSS (move it to a .tcss beside them, via CSS_PATH): {offenders}"
 
 

@@ -12,18 +12,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import fist, make_session
 
 from ibb_facilitator import cli, diff, editing, store
 from ibb_facilitator.model import MUTUAL, ActionKind, InterestKind, IssueStatus, Method, Response, Session, Stage
-
-from conftest import fist, make_session
 
 HOSTILE = "[bold]x[/bold] <script>alert(1)</script> *star* `tick` | pipe # \x1b[31mred"
 
 
 def version_one() -> Session:
     s = make_session()
-    pay = editing.add_issue(s, "How can we attract and keep qualified teachers?", raised_by="labor", article="Article 12")
+    pay = editing.add_issue(
+        s, "How can we attract and keep qualified teachers?", raised_by="labor", article="Article 12"
+    )
     time_issue = editing.add_issue(s, "How can we give teachers time to collaborate?", raised_by="management")
     editing.add_issue(s, "How can we make evaluations useful?")
     editing.add_interest(s, pay.id, "Pay competitive with neighbors", "labor", InterestKind.SUBSTANTIVE)
@@ -36,7 +37,9 @@ def version_one() -> Session:
     editing.rate(s, pay.id, "option-4", shared.id, 2)
     editing.add_parking(s, "Health insurance carrier", owner="Ben Hale")
     editing.add_action(s, "Cost out the bonus", owner="management", due=date(2026, 12, 1), issue_id=pay.id)
-    editing.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", value=2)], proposal="Steps")
+    editing.record_check(
+        s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", value=2)], proposal="Steps"
+    )
     return s
 
 
@@ -54,8 +57,12 @@ def version_two(first: Session) -> Session:
     editing.rate(s, pay.id, "option-4", "criterion-1", 4)
     editing.rate(s, pay.id, combined.id, "criterion-1", 5)
     editing.set_stage(s, pay.id, Stage.CONSENSUS)
-    check, _ = editing.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4), proposal="Steps plus a bonus, capped", options=[combined.id])
-    ta = editing.record_agreement(s, pay.id, check.id, "Article 12.3\nSteps rise by 3%.", title="Salary steps", on=date(2026, 11, 24))
+    check, _ = editing.record_check(
+        s, pay.id, Method.FIST_TO_FIVE, fist(4), proposal="Steps plus a bonus, capped", options=[combined.id]
+    )
+    ta = editing.record_agreement(
+        s, pay.id, check.id, "Article 12.3\nSteps rise by 3%.", title="Salary steps", on=date(2026, 11, 24)
+    )
     editing.initial(s, ta.id, "labor", "AR")
     editing.initial(s, ta.id, "management", "BH")
     editing.set_status(s, evaluation.id, IssueStatus.WITHDRAWN)
@@ -90,9 +97,15 @@ def test_every_kind_of_change_is_found_and_grouped_by_issue(versions) -> None:
     d = diff.compare(one, two, "day1.toml", "day2.toml")
     assert d.changed and bool(d)
     issue1 = {(c.sign, c.what, c.how): c for c in changes(d, "Issue 1")}
-    assert issue1[("~", "Statement", "reworded")].new == "How can we attract and keep qualified teachers within the budget?"
+    assert (
+        issue1[("~", "Statement", "reworded")].new
+        == "How can we attract and keep qualified teachers within the budget?"
+    )
     reworded = issue1[("~", "Interest I1", "reworded")]
-    assert (reworded.old, reworded.new) == ("Pay competitive with neighbors", "Pay competitive with the five neighboring districts")
+    assert (reworded.old, reworded.new) == (
+        "Pay competitive with neighbors",
+        "Pay competitive with the five neighboring districts",
+    )
     holder = issue1[("~", "Interest I2", "holder")]
     assert holder.old == "M, Lakeview School Committee" and holder.new == "B, Mutual"
     assert issue1[("-", "Interest (was I3)", "removed")].text == "Struck tomorrow"
@@ -109,11 +122,16 @@ def test_every_kind_of_change_is_found_and_grouped_by_issue(versions) -> None:
     ta = issue1[("+", "Tentative agreement", "TA 1 written")]
     assert ta.text == "Article 12.3\nSteps rise by 3%." and ta.exact
     initialed = [c for c in changes(d, "Issue 1") if c.how == "initialed"]
-    assert [(c.context, c.text) for c in initialed] == [("Lakeview Education Association", "AR (Ana Ruiz)"), ("Lakeview School Committee", "BH (Ben Hale)")]
+    assert [(c.context, c.text) for c in initialed] == [
+        ("Lakeview Education Association", "AR (Ana Ruiz)"),
+        ("Lakeview School Committee", "BH (Ben Hale)"),
+    ]
     assert ("+", "Consensus check 1", "recorded") not in issue1  # unchanged: not listed
 
     assert [(c.sign, c.how, c.new) for c in changes(d, "Issue 3")] == [("~", "changed", "Withdrawn")]
-    assert [(c.sign, c.what, c.text) for c in changes(d, "Issue 4")] == [("+", "Issue", "How can we fix the bus schedule?")]
+    assert [(c.sign, c.what, c.text) for c in changes(d, "Issue 4")] == [
+        ("+", "Issue", "How can we fix the bus schedule?")
+    ]
     assert [(c.what, c.text) for c in changes(d, "Issue 2")] == [("Interest I2", "Keep the bus schedule")]
     parking = {(c.what, c.how) for c in changes(d, "Parking lot")}
     assert parking == {("Item P1", "owner"), ("Item P1", "resolved"), ("Item P2", "added")}
@@ -158,7 +176,10 @@ def test_text_is_grouped_and_terminal_safe(versions) -> None:
     assert text.startswith("Changes from day1.toml to day2.toml\n")
     blocks = text.split("\n\n")
     issue1 = next(b for b in blocks if b.startswith("Issue 1: "))
-    assert "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five neighboring districts" in issue1
+    assert (
+        "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five neighboring districts"
+        in issue1
+    )
     assert "  ~ Status changed: Open → Agreed (TA)" in issue1
     assert "\x1b" not in text and "␛[31mred" in text  # an escape sequence cannot reach the terminal
     assert "[bold]x[/bold] <script>alert(1)</script>" in text  # otherwise exactly as typed
@@ -173,7 +194,10 @@ def test_markdown_escapes_user_text(versions) -> None:
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\[bold\\]x\\[/bold\\]" in md and "\\*star\\*" in md and "\\`tick\\`" in md and "\\| pipe \\#" in md
     assert "\x1b" not in md
-    assert "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five neighboring districts" in md
+    assert (
+        "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five neighboring districts"
+        in md
+    )
 
 
 # --- the command ------------------------------------------------------------------------------

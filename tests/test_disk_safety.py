@@ -95,7 +95,9 @@ HOLDER = textwrap.dedent(
 
 @pytest.mark.slow
 def test_deleting_the_lock_file_does_not_let_a_second_writer_in(session_file: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(session_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(session_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "locked"
         lock_path(session_file).unlink()  # "harmless", the old docs said
@@ -158,7 +160,11 @@ def test_keep_both_and_discard(session_file: Path) -> None:
     newer = tmp.read_bytes()
     with SessionFile.open(session_file) as opened:
         out = opened.keep_both(opened.unsaved[0])
-    assert out.parent == session_file.parent and out.name.startswith(f"{session_file.stem}-recovered-") and out.suffix == ".toml"
+    assert (
+        out.parent == session_file.parent
+        and out.name.startswith(f"{session_file.stem}-recovered-")
+        and out.suffix == ".toml"
+    )
     assert out.read_bytes() == newer and session_file.read_bytes() == old and not tmp.exists()
     tmp2 = interrupted_save(session_file, "Another")
     with SessionFile.open(session_file) as opened:
@@ -340,7 +346,20 @@ def test_reads_are_bounded_by_bytes_read_not_st_size(tmp_path: Path, monkeypatch
 
     def small(fd: int) -> os.stat_result:
         info = real_fstat(fd)
-        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid, 0, info.st_atime, info.st_mtime, info.st_ctime))
+        return os.stat_result(
+            (
+                info.st_mode,
+                info.st_ino,
+                info.st_dev,
+                info.st_nlink,
+                info.st_uid,
+                info.st_gid,
+                0,
+                info.st_atime,
+                info.st_mtime,
+                info.st_ctime,
+            )
+        )
 
     monkeypatch.setattr(os, "fstat", small)
     with pytest.raises(StoreError, match="too large"):

@@ -47,15 +47,23 @@ def test_common_due_phrases(phrase: str, expected: date) -> None:
     assert parse_due(phrase, TODAY) == expected
 
 
-@pytest.mark.parametrize("phrase", ["", "xyz", "next week-ish", "2026-02-30", "2/30", "Feb 30", "in many days", "Smarch 3", "13/1", "soon"])
+@pytest.mark.parametrize(
+    "phrase", ["", "xyz", "next week-ish", "2026-02-30", "2/30", "Feb 30", "in many days", "Smarch 3", "13/1", "soon"]
+)
 def test_anything_else_is_not_understood(phrase: str) -> None:
     assert parse_due(phrase, TODAY) is None
 
 
 def test_the_owner_and_the_due_date_are_told_apart() -> None:
-    assert parse_action_line("Enrollment data @ HR due next Friday", TODAY) == ActionLine("Enrollment data", "HR", date(2026, 12, 4))
-    assert parse_action_line("Enrollment data @ HR due 2026-12-01", TODAY) == ActionLine("Enrollment data", "HR", date(2026, 12, 1))
-    assert parse_action_line("Cost it out due Dec 1 @ Ben Hale", TODAY) == ActionLine("Cost it out", "Ben Hale", date(2026, 12, 1))
+    assert parse_action_line("Enrollment data @ HR due next Friday", TODAY) == ActionLine(
+        "Enrollment data", "HR", date(2026, 12, 4)
+    )
+    assert parse_action_line("Enrollment data @ HR due 2026-12-01", TODAY) == ActionLine(
+        "Enrollment data", "HR", date(2026, 12, 1)
+    )
+    assert parse_action_line("Cost it out due Dec 1 @ Ben Hale", TODAY) == ActionLine(
+        "Cost it out", "Ben Hale", date(2026, 12, 1)
+    )
     assert parse_action_line("Cost it out due tomorrow", TODAY) == ActionLine("Cost it out", "", date(2026, 11, 26))
     assert parse_action_line("Bus routes @ Transportation", TODAY) == ActionLine("Bus routes", "Transportation", None)
     assert parse_action_line("Bus routes", TODAY) == ActionLine("Bus routes", "", None)

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-
 from conftest import LABOR_VOTERS, MANAGEMENT_VOTERS, VOTERS, fist
+
 from ibb_facilitator import editing, process
 from ibb_facilitator.editing import RuleError
 from ibb_facilitator.model import (
@@ -44,22 +44,41 @@ def assert_one_event(session: Session, before: int, action: str, target: str | N
 
 
 def test_add_issue(session: Session) -> None:
-    issue = editing.add_issue(session, "How can we keep class sizes small?", raised_by="labor", article="Art. 9", data_needed="Enrollment")
+    issue = editing.add_issue(
+        session, "How can we keep class sizes small?", raised_by="labor", article="Art. 9", data_needed="Enrollment"
+    )
     assert session.issues == [issue]
     assert (issue.id, issue.raised_by, issue.article, issue.data_needed) == ("issue-1", "labor", "Art. 9", "Enrollment")
     assert issue.stage is session.stage_order[0] and issue.status is IssueStatus.OPEN
     assert session.cursor.issue == issue.id  # the first issue is where the room is
     assert_one_event(session, 0, "issue.add", issue.id)
-    assert session.events[0].data == {"statement": "How can we keep class sizes small?", "raised_by": "labor", "article": "Art. 9", "data_needed": "Enrollment"}
+    assert session.events[0].data == {
+        "statement": "How can we keep class sizes small?",
+        "raised_by": "labor",
+        "article": "Art. 9",
+        "data_needed": "Enrollment",
+    }
     second = editing.add_issue(session, "How can we B?")
     assert second.raised_by == "joint" and session.cursor.issue == issue.id
 
 
 def test_edit_issue(populated: Session) -> None:
     n = len(populated.events)
-    issue = editing.edit_issue(populated, "issue-2", statement="How can we protect planning time?", raised_by="labor", article="Art. 4", data_needed="Schedules", notes="Check the bell times")
+    issue = editing.edit_issue(
+        populated,
+        "issue-2",
+        statement="How can we protect planning time?",
+        raised_by="labor",
+        article="Art. 4",
+        data_needed="Schedules",
+        notes="Check the bell times",
+    )
     assert (issue.statement, issue.raised_by, issue.article, issue.data_needed, issue.notes) == (
-        "How can we protect planning time?", "labor", "Art. 4", "Schedules", "Check the bell times",
+        "How can we protect planning time?",
+        "labor",
+        "Art. 4",
+        "Schedules",
+        "Check the bell times",
     )
     assert_one_event(populated, n, "issue.edit", "issue-2")
     editing.edit_issue(populated, "issue-2", notes="")
@@ -111,7 +130,9 @@ def test_set_cursor_logs_nothing(populated: Session) -> None:
 
 def test_add_and_edit_interest(populated: Session) -> None:
     n = len(populated.events)
-    interest = editing.add_interest(populated, "issue-3", "Feedback that helps teachers grow", MUTUAL, InterestKind.PROCEDURAL)
+    interest = editing.add_interest(
+        populated, "issue-3", "Feedback that helps teachers grow", MUTUAL, InterestKind.PROCEDURAL
+    )
     assert populated.issue("issue-3").interests == [interest]  # type: ignore[union-attr]
     assert (interest.holder, interest.kind) == (MUTUAL, InterestKind.PROCEDURAL)
     assert_one_event(populated, n, "interest.add", interest.id)
@@ -144,7 +165,9 @@ def test_remove_interest_unlinks_options(populated: Session) -> None:
     assert integrity_problems(populated) == []
 
 
-@pytest.mark.parametrize("kind, item_id", [("interest", "interest-3"), ("option", "option-5"), ("criterion", "criterion-2")])
+@pytest.mark.parametrize(
+    "kind, item_id", [("interest", "interest-3"), ("option", "option-5"), ("criterion", "criterion-2")]
+)
 def test_move_item(populated: Session, kind: str, item_id: str) -> None:
     issue = populated.issue("issue-1")
     group = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]  # type: ignore[union-attr]
@@ -253,13 +276,35 @@ def test_rate_sets_replaces_and_clears(populated: Session) -> None:
 
 def test_record_check_uses_the_rules(populated: Session) -> None:
     n = len(populated.events)
-    check, tally = editing.record_check(populated, "issue-2", Method.THUMBS, [Response(who=VOTERS[0], value="down")], proposal="Late start", absent=VOTERS[1:])
+    check, tally = editing.record_check(
+        populated,
+        "issue-2",
+        Method.THUMBS,
+        [Response(who=VOTERS[0], value="down")],
+        proposal="Late start",
+        absent=VOTERS[1:],
+    )
     assert check.outcome is Outcome.NO_CONSENSUS and not tally.consensus
     assert populated.issue("issue-2").checks == [check]  # type: ignore[union-attr]
     assert check.at.utcoffset() is not None and check.absent == VOTERS[1:]
     assert_one_event(populated, n, "check.record", check.id)
-    assert populated.events[-1].data == {"issue": "issue-2", "method": "thumbs", "outcome": "no_consensus", "at": check.at.isoformat(), "proposal": "Late start", "who": [VOTERS[0]], "parties": [""], "values": ["down"], "absent": VOTERS[1:]}
-    check, tally = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="concur")])
+    assert populated.events[-1].data == {
+        "issue": "issue-2",
+        "method": "thumbs",
+        "outcome": "no_consensus",
+        "at": check.at.isoformat(),
+        "proposal": "Late start",
+        "who": [VOTERS[0]],
+        "parties": [""],
+        "values": ["down"],
+        "absent": VOTERS[1:],
+    }
+    check, tally = editing.record_check(
+        populated,
+        "issue-2",
+        Method.PER_PARTY,
+        [Response(who="labor", value="concur"), Response(who="management", value="concur")],
+    )
     assert check.outcome is Outcome.CONSENSUS and tally.consensus
 
 
@@ -270,15 +315,21 @@ def test_record_check_refuses_a_check_that_is_not_complete(populated: Session) -
     with pytest.raises(editing.RuleError, match=r"not complete \(1/2 answered\).*Lakeview School Committee"):
         editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur")])
     with pytest.raises(editing.RuleError, match="cannot be marked absent"):
-        editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(5, VOTERS[:1]), absent=[*VOTERS[1:], "Somebody Else"])
+        editing.record_check(
+            populated, "issue-2", Method.FIST_TO_FIVE, fist(5, VOTERS[:1]), absent=[*VOTERS[1:], "Somebody Else"]
+        )
     assert populated == before  # nothing recorded, nothing logged
 
 
 def test_record_check_with_the_missing_marked_absent_reaches_consensus(populated: Session) -> None:
-    check, tally = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(4, LABOR_VOTERS), absent=MANAGEMENT_VOTERS)
+    check, tally = editing.record_check(
+        populated, "issue-2", Method.FIST_TO_FIVE, fist(4, LABOR_VOTERS), absent=MANAGEMENT_VOTERS
+    )
     assert tally.complete and check.outcome is Outcome.CONSENSUS and check.absent == MANAGEMENT_VOTERS
     assert populated.events[-1].data["absent"] == MANAGEMENT_VOTERS
-    check, _ = editing.record_check(populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur")], absent=["management"])
+    check, _ = editing.record_check(
+        populated, "issue-2", Method.PER_PARTY, [Response(who="labor", value="concur")], absent=["management"]
+    )
     assert check.outcome is Outcome.CONSENSUS and check.absent == ["management"]
 
 
@@ -288,7 +339,9 @@ def test_record_agreement_defaults_to_the_latest_consensus(populated: Session) -
     second, _ = editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(4))
     editing.record_check(populated, "issue-2", Method.FIST_TO_FIVE, fist(1))
     n = len(populated.events)
-    ta = editing.record_agreement(populated, "issue-2", None, "Wednesday late start.", article="Art. 4", on=date(2026, 11, 24))
+    ta = editing.record_agreement(
+        populated, "issue-2", None, "Wednesday late start.", article="Art. 4", on=date(2026, 11, 24)
+    )
     assert ta.check == second.id and ta.issue == "issue-2" and ta.date == date(2026, 11, 24)
     assert ta.initials == [] and issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
     assert populated.agreements[-1] is ta
@@ -379,7 +432,15 @@ def test_caucus_start_and_end(session: Session) -> None:
 
 def test_actions_and_information_requests(populated: Session) -> None:
     n = len(populated.events)
-    item = editing.add_action(populated, "Enrollment projections", kind=ActionKind.INFO_REQUEST, owner="labor", requested_of="management", due=date(2026, 12, 9), issue_id="issue-3")
+    item = editing.add_action(
+        populated,
+        "Enrollment projections",
+        kind=ActionKind.INFO_REQUEST,
+        owner="labor",
+        requested_of="management",
+        due=date(2026, 12, 9),
+        issue_id="issue-3",
+    )
     assert populated.actions[-1] is item and item.kind is ActionKind.INFO_REQUEST
     assert_one_event(populated, n, "action.add", item.id)
     editing.edit_action(populated, item.id, done=True, due=date(2026, 12, 10))
@@ -407,7 +468,11 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
     ("add_issue bad party", lambda s: editing.add_issue(s, "How?", raised_by="ghost"), None),
     ("edit_issue unknown", lambda s: editing.edit_issue(s, "issue-404", statement="x"), None),
     ("edit_issue empty", lambda s: editing.edit_issue(s, "issue-1", statement=""), None),
-    ("edit_issue half bad", lambda s: editing.edit_issue(s, "issue-1", statement="New words", article="Art. 1", raised_by="ghost"), None),
+    (
+        "edit_issue half bad",
+        lambda s: editing.edit_issue(s, "issue-1", statement="New words", article="Art. 1", raised_by="ghost"),
+        None,
+    ),
     ("edit_issue bad text", lambda s: editing.edit_issue(s, "issue-1", statement="New words", notes="\ud800"), None),
     ("move_issue unknown", lambda s: editing.move_issue(s, "issue-404", 1), None),
     ("set_status same", lambda s: editing.set_status(s, "issue-2", IssueStatus.OPEN), None),
@@ -418,8 +483,16 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
     ("add_interest empty", lambda s: editing.add_interest(s, "issue-1", "", "labor"), None),
     ("add_interest bad holder", lambda s: editing.add_interest(s, "issue-1", "x", "joint"), None),
     ("add_interest unknown issue", lambda s: editing.add_interest(s, "issue-404", "x", "labor"), None),
-    ("edit_interest half bad", lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", holder="ghost"), None),
-    ("edit_interest bad kind", lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", kind="feelings"), None),
+    (
+        "edit_interest half bad",
+        lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", holder="ghost"),
+        None,
+    ),
+    (
+        "edit_interest bad kind",
+        lambda s: editing.edit_interest(s, "issue-1", "interest-1", text="changed", kind="feelings"),
+        None,
+    ),
     ("edit_interest unknown", lambda s: editing.edit_interest(s, "issue-1", "interest-404", text="x"), None),
     ("remove_interest unknown", lambda s: editing.remove_interest(s, "issue-1", "interest-4"), None),
     ("move_item unknown kind", lambda s: editing.move_item(s, "issue-1", "check", "check-1", 1), None),
@@ -427,7 +500,11 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
     ("add_option empty", lambda s: editing.add_option(s, "issue-1", "\n\t "), None),
     ("edit_option empty", lambda s: editing.edit_option(s, "issue-1", "option-4", ""), None),
     ("set aside in brainstorm", lambda s: editing.set_aside_option(s, "issue-1", "option-4"), _brainstorming),
-    ("combine in brainstorm", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-5"], "x"), _brainstorming),
+    (
+        "combine in brainstorm",
+        lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-5"], "x"),
+        _brainstorming,
+    ),
     ("set aside combined", lambda s: editing.set_aside_option(s, "issue-1", "option-1"), None),
     ("combine one", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-4"], "x"), None),
     ("combine inactive", lambda s: editing.combine_options(s, "issue-1", ["option-4", "option-3"], "x"), None),
@@ -441,14 +518,34 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
     ("rate too high", lambda s: editing.rate(s, "issue-1", "option-4", "criterion-2", 6), None),
     ("rate negative", lambda s: editing.rate(s, "issue-1", "option-4", "criterion-2", -1), None),
     ("rate unknown criterion", lambda s: editing.rate(s, "issue-2", "option-4", "criterion-2", 3), None),
-    ("check bad value", lambda s: editing.record_check(s, "issue-2", Method.FIST_TO_FIVE, [Response(who="Ana Ruiz", value=4), Response(who="Ben Hale", value=7)]), None),
-    ("check per-party person", lambda s: editing.record_check(s, "issue-2", Method.PER_PARTY, [Response(who="Ana Ruiz", value="concur")]), None),
-    ("check unknown option", lambda s: editing.record_check(s, "issue-1", Method.THUMBS, [Response(who="Ana Ruiz", value="up")], options=["option-404"]), None),
+    (
+        "check bad value",
+        lambda s: editing.record_check(
+            s, "issue-2", Method.FIST_TO_FIVE, [Response(who="Ana Ruiz", value=4), Response(who="Ben Hale", value=7)]
+        ),
+        None,
+    ),
+    (
+        "check per-party person",
+        lambda s: editing.record_check(s, "issue-2", Method.PER_PARTY, [Response(who="Ana Ruiz", value="concur")]),
+        None,
+    ),
+    (
+        "check unknown option",
+        lambda s: editing.record_check(
+            s, "issue-1", Method.THUMBS, [Response(who="Ana Ruiz", value="up")], options=["option-404"]
+        ),
+        None,
+    ),
     ("TA without consensus", lambda s: editing.record_agreement(s, "issue-2", None, "Words"), None),
     ("TA on failed check", lambda s: editing.record_agreement(s, "issue-1", "check-1", "Words"), None),
     ("TA on unknown check", lambda s: editing.record_agreement(s, "issue-1", "check-404", "Words"), None),
     ("TA empty text", lambda s: editing.record_agreement(s, "issue-1", "check-2", "  "), None),
-    ("TA unknown option", lambda s: editing.record_agreement(s, "issue-1", "check-2", "Words", options=["option-404"]), None),
+    (
+        "TA unknown option",
+        lambda s: editing.record_agreement(s, "issue-1", "check-2", "Words", options=["option-404"]),
+        None,
+    ),
     ("edit TA empty", lambda s: editing.edit_agreement(s, "ta-1", ""), None),
     ("initial unknown party", lambda s: editing.initial(s, "ta-1", "ghost", "GG"), None),
     ("initial empty", lambda s: editing.initial(s, "ta-1", "labor", "   "), None),
@@ -459,7 +556,11 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
     ("edit parking half bad", lambda s: editing.edit_parking(s, "park-1", owner="Someone", text=""), None),
     ("edit parking bad owner", lambda s: editing.edit_parking(s, "park-1", text="Fine", owner="\udc00"), None),
     ("caucus unknown party", lambda s: editing.start_caucus(s, "ghost"), None),
-    ("caucus twice", lambda s: editing.start_caucus(s, "management"), lambda s: editing.start_caucus(s, "labor") and None),
+    (
+        "caucus twice",
+        lambda s: editing.start_caucus(s, "management"),
+        lambda s: editing.start_caucus(s, "labor") and None,
+    ),
     ("end caucus none", lambda s: editing.end_caucus(s), None),
     ("action empty", lambda s: editing.add_action(s, ""), None),
     ("action unknown issue", lambda s: editing.add_action(s, "x", issue_id="issue-404"), None),
@@ -469,7 +570,9 @@ REFUSED: list[tuple[str, Callable[[Session], object], Callable[[Session], None] 
 
 
 @pytest.mark.parametrize("name, change, prepare", REFUSED, ids=[r[0] for r in REFUSED])
-def test_refused_change_leaves_the_session_unchanged(populated: Session, name: str, change: Callable[[Session], object], prepare: Callable[[Session], None] | None) -> None:
+def test_refused_change_leaves_the_session_unchanged(
+    populated: Session, name: str, change: Callable[[Session], object], prepare: Callable[[Session], None] | None
+) -> None:
     if prepare is not None:
         prepare(populated)
     before = snapshot(populated)
@@ -502,7 +605,9 @@ def test_ids_are_stable_and_never_reused(populated: Session) -> None:
 def test_unstorable_text_is_refused_in_words_the_room_understands(populated: Session) -> None:
     # Regression: once pydantic checked strings in Rust, the refusal read "unable to parse raw data".
     before = populated.model_dump()
-    with pytest.raises(RuleError, match=r"^statement: text contains characters that cannot be stored \(lone surrogates\)$"):
+    with pytest.raises(
+        RuleError, match=r"^statement: text contains characters that cannot be stored \(lone surrogates\)$"
+    ):
         editing.add_issue(populated, "Class size \ud800")
     assert populated.model_dump() == before
 
@@ -532,7 +637,9 @@ def test_recording_the_ta_clears_its_issues_draft(populated: Session) -> None:
     time_issue = populated.issues[1]
     editing.set_ta_draft(populated, time_issue.id, "Article 16. Wednesdays start late.")
     editing.set_ta_draft(populated, populated.issues[0].id, "Other draft")
-    check, _ = editing.record_check(populated, time_issue.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
+    check, _ = editing.record_check(
+        populated, time_issue.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS]
+    )
     editing.record_agreement(populated, time_issue.id, check.id, "Article 16. Wednesdays start late.")
     assert time_issue.ta_draft == "" and populated.issues[0].ta_draft == "Other draft"
 
@@ -579,7 +686,9 @@ def test_a_reword_that_changes_nothing_logs_nothing(populated: Session) -> None:
     before = populated.model_copy(deep=True)
     n = len(populated.events)
     editing.edit_issue(populated, pay.id, statement=pay.statement, article=pay.article, notes=pay.notes)
-    editing.edit_interest(populated, pay.id, interest.id, text=interest.text, holder=interest.holder, kind=interest.kind)
+    editing.edit_interest(
+        populated, pay.id, interest.id, text=interest.text, holder=interest.holder, kind=interest.kind
+    )
     editing.edit_option(populated, pay.id, option.id, option.text)
     editing.edit_criterion(populated, pay.id, criterion.id, criterion.text)
     editing.edit_criterion(populated, None, populated.shared_criteria[0].id, populated.shared_criteria[0].text)
@@ -602,7 +711,11 @@ def test_edit_agreement_title_and_article_keep_the_initials(populated: Session) 
     assert (ta.title, ta.article) == ("Salary schedule, steps 1-5", "Article 12.3")
     assert len(ta.initials) == 2 and issue.status is IssueStatus.AGREED  # type: ignore[union-attr]
     assert_one_event(populated, n, "ta.edit", ta.id)
-    assert populated.events[-1].data == {"title": "Salary schedule, steps 1-5", "article": "Article 12.3", "issue": ta.issue}
+    assert populated.events[-1].data == {
+        "title": "Salary schedule, steps 1-5",
+        "article": "Article 12.3",
+        "issue": ta.issue,
+    }
     assert populated.events[-1].summary == "TA title and article changed"
     n = len(populated.events)
     editing.edit_agreement(populated, ta.id, "New words.", title="Salary steps")  # new words: initials withdrawn

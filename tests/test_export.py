@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from helpers import EXAMPLE, ROOT
 from ibb_facilitator import editing, process, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import render
@@ -133,9 +133,25 @@ def assert_tables_well_formed(text: str) -> None:
 def structure(text: str) -> dict[str, int]:
     """How many of each structural token the Markdown has (text content left out)."""
     counted = (
-        "table_open", "tr_open", "th_open", "td_open", "html_block", "html_inline", "link_open",
-        "image", "em_open", "strong_open", "s_open", "code_inline", "fence", "code_block",
-        "blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open", "hr",
+        "table_open",
+        "tr_open",
+        "th_open",
+        "td_open",
+        "html_block",
+        "html_inline",
+        "link_open",
+        "image",
+        "em_open",
+        "strong_open",
+        "s_open",
+        "code_inline",
+        "fence",
+        "code_block",
+        "blockquote_open",
+        "bullet_list_open",
+        "ordered_list_open",
+        "list_item_open",
+        "hr",
     )
     out = {name: 0 for name in counted}
     for tok in tokens(text):
@@ -213,9 +229,16 @@ def test_example_file_matches_its_builder(example: Session, tmp_path: Path) -> N
 def test_header_and_rules(example: Session, minutes: str) -> None:
     assert minutes.startswith(f"# {example.title}\n")
     for text in (
-        example.organization, example.bargaining_unit, example.location, example.recorder,
-        example.timekeeper, *example.facilitators, *example.observers, "Tuesday 9 March 2027",
-        "Wednesday 10 March 2027", example.decision_rule.fallback,
+        example.organization,
+        example.bargaining_unit,
+        example.location,
+        example.recorder,
+        example.timekeeper,
+        *example.facilitators,
+        *example.observers,
+        "Tuesday 9 March 2027",
+        "Wednesday 10 March 2027",
+        example.decision_rule.fallback,
     ):
         assert text in minutes
     for party in example.parties:
@@ -250,7 +273,9 @@ def test_interests_grouped_by_holder(example: Session, minutes: str) -> None:
         titles = list(by_title)
         # each party in order, then Mutual
         expected = [f"{p.name} ({p.short})" for p in example.parties if any(i.holder == p.id for i in issue.interests)]
-        expected += ["Mutual (B): interests every party shares"] if any(i.holder == MUTUAL for i in issue.interests) else []
+        expected += (
+            ["Mutual (B): interests every party shares"] if any(i.holder == MUTUAL for i in issue.interests) else []
+        )
         assert titles == expected
         for interest in issue.interests:
             title = next(t for t in titles if t.startswith(example.holder_label(interest.holder)))
@@ -349,7 +374,16 @@ def test_no_empty_sections_and_no_html(minutes: str) -> None:
 
 def test_empty_session_says_none() -> None:
     text = render(Session(title="Blank"), "md")
-    for title in ("Parties", "Ground rules", "Issues", "Tentative agreements", "Parking lot", "Caucuses", "Action items", "Information requests"):
+    for title in (
+        "Parties",
+        "Ground rules",
+        "Issues",
+        "Tentative agreements",
+        "Parking lot",
+        "Caucuses",
+        "Action items",
+        "Information requests",
+    ):
         assert f"## {title}\n\nNone." in text
     assert text.endswith("\n") and "\n\n\n" not in text
 
@@ -386,9 +420,22 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     session = store.loads_session(blocks[0], "session-format.md")
     headers = set(re.findall(r"^\[\[?([a-z_.]+)\]\]?$", blocks[0], flags=re.M))
     tables_in_model = {
-        "parties", "parties.members", "decision_rule", "time_boxes", "shared_criteria", "cursor",
-        "issues", "issues.interests", "issues.options", "issues.criteria", "issues.checks",
-        "agreements", "parking_lot", "caucuses", "actions", "events",
+        "parties",
+        "parties.members",
+        "decision_rule",
+        "time_boxes",
+        "shared_criteria",
+        "cursor",
+        "issues",
+        "issues.interests",
+        "issues.options",
+        "issues.criteria",
+        "issues.checks",
+        "agreements",
+        "parking_lot",
+        "caucuses",
+        "actions",
+        "events",
     }
     assert headers == tables_in_model
     assert session.issues[0].has_scores() and session.issues[0].checks[0].responses and session.agreements[0].initials
@@ -407,8 +454,20 @@ def _session_with(text: str) -> Session:
         facilitators=["Fran"],
         ground_rules=[text],
         parties=[
-            Party(id="labor", name=f"Union {text}", short="U", side=Side.LABOR, members=[Member(name="Ana", role=Role.SPOKESPERSON, title=text), Member(name=text)]),
-            Party(id="management", name="District", short="M", side=Side.MANAGEMENT, members=[Member(name="Ben", role=Role.SPOKESPERSON)]),
+            Party(
+                id="labor",
+                name=f"Union {text}",
+                short="U",
+                side=Side.LABOR,
+                members=[Member(name="Ana", role=Role.SPOKESPERSON, title=text), Member(name=text)],
+            ),
+            Party(
+                id="management",
+                name="District",
+                short="M",
+                side=Side.MANAGEMENT,
+                members=[Member(name="Ben", role=Role.SPOKESPERSON)],
+            ),
         ],
     )
     issue = editing.add_issue(s, text, raised_by="labor", article=text, data_needed=text)
@@ -425,7 +484,14 @@ def _session_with(text: str) -> Session:
         for crit in crits:
             editing.rate(s, issue.id, option.id, crit.id, 3)
     voters = [Response(who=n, party=p, value=4) for n, p in (("Ana", "labor"), (text, "labor"), ("Ben", "management"))]
-    editing.record_check(s, issue.id, Method.FIST_TO_FIVE, voters[:-1] + [Response(who="Ben", party="management", value=1)], proposal=text, note=text)
+    editing.record_check(
+        s,
+        issue.id,
+        Method.FIST_TO_FIVE,
+        voters[:-1] + [Response(who="Ben", party="management", value=1)],
+        proposal=text,
+        note=text,
+    )
     check, _ = editing.record_check(s, issue.id, Method.FIST_TO_FIVE, voters, proposal=text, options=[merged.id])
     ta = editing.record_agreement(s, issue.id, check.id, text, article=text, title=text, on=date(2027, 3, 10))
     editing.initial(s, ta.id, "labor", "AR", name=text)
@@ -450,7 +516,9 @@ def test_hostile_text_keeps_the_structure(text: str, baseline: str) -> None:
     # The same headings, tables, cells and lists as with plain words; no HTML, links or emphasis
     # smuggled in (the only emphasis is the exporter's own, as in the baseline).
     assert structure(minutes) == structure(baseline)
-    assert [re.match(r"#+", h).group() for h in headings(minutes)] == [re.match(r"#+", h).group() for h in headings(baseline)]
+    assert [re.match(r"#+", h).group() for h in headings(minutes)] == [
+        re.match(r"#+", h).group() for h in headings(baseline)
+    ]
     assert len(tables(minutes)) == len(tables(baseline))
     for lines, base in zip(tables(minutes), tables(baseline)):
         assert len(lines) == len(base)
@@ -546,14 +614,16 @@ def test_cli_export_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     "content, expected",
     [
         (None, "no such file"),
-        ("schema_version = 1\ntitle = \"x\"\n[[issues]\n", ":3:"),
-        ("schema_version = 1\ntitle = \"x\"\ncolour = \"red\"\n", "colour: unknown field"),
-        ("schema_version = 99\ntitle = \"x\"\n", "newer ibb_facilitator"),
+        ('schema_version = 1\ntitle = "x"\n[[issues]\n', ":3:"),
+        ('schema_version = 1\ntitle = "x"\ncolour = "red"\n', "colour: unknown field"),
+        ('schema_version = 99\ntitle = "x"\n', "newer ibb_facilitator"),
         ("", "the file is empty"),
     ],
     ids=["missing", "syntax", "schema", "newer", "empty"],
 )
-def test_cli_export_of_a_bad_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str) -> None:
+def test_cli_export_of_a_bad_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str
+) -> None:
     path = tmp_path / "broken.toml"
     if content is not None:
         path.write_text(content, encoding="utf-8")

@@ -12,8 +12,8 @@ import dataclasses
 import io
 
 import pytest
-
 from helpers import EXAMPLE
+
 from ibb_facilitator import export, store
 
 docx = pytest.importorskip("docx")
@@ -60,7 +60,9 @@ def test_word_runs_keep_their_formatting() -> None:
         for row in table.rows:
             for cell in row.cells:
                 runs += [run for p in cell.paragraphs for run in p.runs]
-    tags = [r for r in runs if r.text.startswith("(") and r.font.color.rgb is not None and str(r.font.color.rgb) == "444444"]
+    tags = [
+        r for r in runs if r.text.startswith("(") and r.font.color.rgb is not None and str(r.font.color.rgb) == "444444"
+    ]
     assert tags
     statuses = [r for r in runs if r.bold and r.font.color.rgb is not None and str(r.font.color.rgb) == "1D3557"]
     assert statuses

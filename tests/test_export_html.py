@@ -20,11 +20,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import fist, make_populated
+from helpers import EXAMPLE, png_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from helpers import EXAMPLE, png_rows
 from ibb_facilitator import editing, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import FORMATS, REPORTS, render, render_bytes, suggested_name
@@ -43,8 +44,6 @@ from ibb_facilitator.model import (
     Session,
     Side,
 )
-
-from conftest import fist, make_populated
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -77,7 +76,7 @@ VOID = {"br", "meta", "link", "img", "hr", "input", "wbr", "col", "area", "base"
 class Node:
     tag: str
     attrs: dict[str, str | None] = field(default_factory=dict)
-    children: list["Node | str"] = field(default_factory=list)
+    children: list[Node | str] = field(default_factory=list)
 
     @property
     def classes(self) -> set[str]:
@@ -90,7 +89,7 @@ class Node:
             out.append(child if isinstance(child, str) else "\n" if child.tag == "br" else child.text())
         return "".join(out)
 
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list["Node"]:
+    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
         found = []
         for child in self.children:
             if isinstance(child, Node):
@@ -99,7 +98,7 @@ class Node:
                 found.extend(child.find_all(tag, cls))
         return found
 
-    def find(self, tag: str | None = None, cls: str | None = None) -> "Node":
+    def find(self, tag: str | None = None, cls: str | None = None) -> Node:
         found = self.find_all(tag, cls)
         assert found, f"no <{tag} class={cls}>"
         return found[0]
@@ -178,8 +177,20 @@ def hostile_session(text: str) -> Session:
         ground_rules=[text],
         decision_rule=DecisionRule(description=text, fallback=text),
         parties=[
-            Party(id="labor", name=f"Union {text}", short=short, side=Side.LABOR, members=[Member(name="Ana", role=Role.SPOKESPERSON, title=text), Member(name=text)]),
-            Party(id="management", name=f"District {text}", short="M", side=Side.MANAGEMENT, members=[Member(name=f"Ben {text}", role=Role.SPOKESPERSON)]),
+            Party(
+                id="labor",
+                name=f"Union {text}",
+                short=short,
+                side=Side.LABOR,
+                members=[Member(name="Ana", role=Role.SPOKESPERSON, title=text), Member(name=text)],
+            ),
+            Party(
+                id="management",
+                name=f"District {text}",
+                short="M",
+                side=Side.MANAGEMENT,
+                members=[Member(name=f"Ben {text}", role=Role.SPOKESPERSON)],
+            ),
             Party(id="parents", name=f"Parents {text}", short="P", members=[]),
         ],
     )
@@ -196,8 +207,17 @@ def hostile_session(text: str) -> Session:
     for option in (merged, c):
         for crit in crits:
             editing.rate(s, issue.id, option.id, crit.id, 3)
-    voters = [Response(who=n, party=p, value=4) for n, p in (("Ana", "labor"), (text, "labor"), (f"Ben {text}", "management"))]
-    editing.record_check(s, issue.id, Method.FIST_TO_FIVE, voters[:-1] + [Response(who=f"Ben {text}", party="management", value=1), Response(who=f"O {text}", value=5)], proposal=text, note=text)
+    voters = [
+        Response(who=n, party=p, value=4) for n, p in (("Ana", "labor"), (text, "labor"), (f"Ben {text}", "management"))
+    ]
+    editing.record_check(
+        s,
+        issue.id,
+        Method.FIST_TO_FIVE,
+        voters[:-1] + [Response(who=f"Ben {text}", party="management", value=1), Response(who=f"O {text}", value=5)],
+        proposal=text,
+        note=text,
+    )
     check, _ = editing.record_check(s, issue.id, Method.FIST_TO_FIVE, voters, proposal=text, options=[merged.id])
     ta = editing.record_agreement(s, issue.id, check.id, text, article=text, title=text, on=date(2027, 3, 10))
     editing.initial(s, ta.id, "labor", short, name=text)
@@ -213,7 +233,7 @@ def hostile_session(text: str) -> Session:
 TA_TEXTS = [
     "Article 12.3 Salary.\nSteps 1-5 rise by 3%.\nA retention bonus of $1,500 is paid after year 3.",
     "7.1  Evaluations use the joint rubric.\n\n     (a) two observations a year;\n\t(b) one self-assessment.\n",
-    "  Leading spaces, <b>tags</b> & \"quotes\" stay exactly as written.  ",
+    '  Leading spaces, <b>tags</b> & "quotes" stay exactly as written.  ',
 ]
 
 
@@ -246,7 +266,9 @@ def baseline_ta() -> TreeBuilder:
 
 @pytest.mark.parametrize("report", ["minutes", "ta"])
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_text_renders_literally(text: str, report: str, baseline_minutes: TreeBuilder, baseline_ta: TreeBuilder) -> None:
+def test_hostile_text_renders_literally(
+    text: str, report: str, baseline_minutes: TreeBuilder, baseline_ta: TreeBuilder
+) -> None:
     out = render(hostile_session(text), "html", report)
     page = parse(out)
     baseline = baseline_minutes if report == "minutes" else baseline_ta
@@ -305,7 +327,18 @@ def test_huge_strings_wrap_instead_of_widening_the_page() -> None:
 @settings(max_examples=150)
 @given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip()))
 def test_any_text_survives_in_every_report(text: str) -> None:
-    s = Session(title="x", parties=[Party(id="labor", name="Union", short="U", side=Side.LABOR, members=[Member(name="Ana", role=Role.SPOKESPERSON)])])
+    s = Session(
+        title="x",
+        parties=[
+            Party(
+                id="labor",
+                name="Union",
+                short="U",
+                side=Side.LABOR,
+                members=[Member(name="Ana", role=Role.SPOKESPERSON)],
+            )
+        ],
+    )
     issue = editing.add_issue(s, text)
     check, _ = editing.record_check(s, issue.id, Method.FIST_TO_FIVE, [Response(who="Ana", value=5)], proposal=text)
     editing.record_agreement(s, issue.id, check.id, text, title=text, on=date(2027, 1, 4))
@@ -326,7 +359,11 @@ def test_self_contained_and_printable() -> None:
     tags = {tag for tag, _ in page.tags}
     assert not tags & {"script", "link", "img", "iframe", "object", "embed", "a", "base", "form", "svg"}
     assert not re.search(r"https?:|//[a-z]|@import|url\(", out, re.I)
-    csp = next(dict(a)["content"] for t, a in page.tags if t == "meta" and dict(a).get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        dict(a)["content"]
+        for t, a in page.tags
+        if t == "meta" and dict(a).get("http-equiv") == "Content-Security-Policy"
+    )
     assert "default-src 'none'" in csp and "script" not in csp
     css = page.root.find("style").text()
     assert "@page" in css and "size: letter" in css and "counter(pages)" in css
@@ -341,7 +378,9 @@ def test_minutes_follow_the_markdown_minutes() -> None:
     md = render(session, "md")
     root = parse(render(session, "html")).root
     tokens = MarkdownIt("commonmark").enable("table").parse(md)
-    md_titles = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag in ("h2", "h3", "h4")]
+    md_titles = [
+        tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag in ("h2", "h3", "h4")
+    ]
     html_titles = [n.text() for n in root.find_all() if n.tag in ("h2", "h3", "h4")]
     assert [t.replace("\\", "") for t in md_titles] == html_titles
     letterhead = root.find("header", "letterhead")
@@ -370,7 +409,9 @@ def test_ta_summary_one_page_per_agreement() -> None:
     assert "Summary of tentative agreements" in cover.find("header").text()
     index = cover.find("table", "grid").find("tbody").find_all("tr")
     assert [r.find_all("td")[-1].text() for r in index] == [
-        "Lakeview Education Association, Lakeview School Committee", "Lakeview Education Association", "not yet initialed",
+        "Lakeview Education Association, Lakeview School Committee",
+        "Lakeview Education Association",
+        "not yet initialed",
     ]
     issues = {i.id: n for n, i in enumerate(session.issues, start=1)}
     for n, (page, ta) in enumerate(zip(pages, session.agreements), start=1):
@@ -402,7 +443,9 @@ def test_ta_summary_one_page_per_agreement() -> None:
             lines = group.find_all("td", "line")
             assert len(lines) == 3 and all(line.text() == "" for line in lines)
             assert [c.text() for c in group.find_all("td", "caption")] == ["Name (print)", "Signature", "Date"]
-        assert page.find("p", "running").text() == "Lakeview Public Schools · Teachers · Lakeview 2026 successor contract"
+        assert (
+            page.find("p", "running").text() == "Lakeview Public Schools · Teachers · Lakeview 2026 successor contract"
+        )
 
 
 def test_ta_summary_of_a_session_without_agreements() -> None:
@@ -417,7 +460,10 @@ def test_ta_summary_without_parties_still_has_both_votes() -> None:
     check, _ = editing.record_check(s, issue.id, Method.THUMBS, [Response(who="Somebody", value="up")])
     editing.record_agreement(s, issue.id, check.id, "Text.", on=date(2027, 1, 4))
     page = parse(render(s, "html", "ta")).root.find("div", "ta-page")
-    assert [g.find("p").text() for g in page.find_all("div", "sig-group")] == ["Union membership ratification vote", "School committee ratification vote"]
+    assert [g.find("p").text() for g in page.find_all("div", "sig-group")] == [
+        "Union membership ratification vote",
+        "School committee ratification vote",
+    ]
 
 
 # --- Markdown TA summary ----------------------------------------------------------------------
@@ -551,13 +597,15 @@ def test_cli_never_writes_over_the_session(session_file: Path, capsys: pytest.Ca
     "content, expected",
     [
         (None, "no such file"),
-        ("schema_version = 1\ntitle = \"x\"\n[[issues]\n", ":3:"),
-        ("schema_version = 1\ntitle = \"x\"\ncolour = \"red\"\n", "colour: unknown field"),
+        ('schema_version = 1\ntitle = "x"\n[[issues]\n', ":3:"),
+        ('schema_version = 1\ntitle = "x"\ncolour = "red"\n', "colour: unknown field"),
     ],
     ids=["missing", "syntax", "schema"],
 )
 @pytest.mark.parametrize("report", ["minutes", "ta"])
-def test_cli_bad_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str, report: str) -> None:
+def test_cli_bad_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str, report: str
+) -> None:
     path = tmp_path / "broken.toml"
     if content is not None:
         path.write_text(content, encoding="utf-8")
@@ -575,8 +623,19 @@ def test_cli_bad_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
 def chromium(tmp_path: Path, page: Path, *args: str) -> None:
     profile = tmp_path / f"profile-{page.stem}"
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--force-color-profile=srgb", f"--user-data-dir={profile}", *args, page.as_uri(),
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--force-color-profile=srgb",
+        f"--user-data-dir={profile}",
+        *args,
+        page.as_uri(),
     ]
     subprocess.run(command, capture_output=True, timeout=120, check=False)
 
@@ -598,7 +657,12 @@ def test_headless_chromium_shows_the_letterhead(tmp_path: Path, report: str) -> 
     assert pixel(8, 100) == (0xE7, 0xE5, 0xDF)
     assert pixel(500, 40) == (255, 255, 255)
     # the letterhead: navy district name, dark title text, in the top of the sheet
-    navy = [(x, y) for y in range(40, 260) for x in range(0, width, 2) if (lambda p: p[2] > p[0] + 35 and p[0] < 90)(pixel(x, y))]
+    navy = [
+        (x, y)
+        for y in range(40, 260)
+        for x in range(0, width, 2)
+        if (lambda p: p[2] > p[0] + 35 and p[0] < 90)(pixel(x, y))
+    ]
     dark = [(x, y) for y in range(40, 260) for x in range(0, width, 2) if max(pixel(x, y)) < 80]
     assert len(navy) > 100 and len(dark) > 100
     assert 300 < sum(x for x, _ in navy) / len(navy) < 700  # centered

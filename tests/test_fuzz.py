@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NON_VOTERS, VOTERS, make_populated, make_session
+from helpers import EXAMPLE
 from hypothesis import HealthCheck, event, given, settings
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from helpers import EXAMPLE
-from conftest import VOTERS, NON_VOTERS, make_populated, make_session
 from ibb_facilitator import editing, process, store
 from ibb_facilitator.history import History
 from ibb_facilitator.model import (
@@ -75,13 +75,13 @@ def check_loaded(load: Any, data: str | bytes, name: str) -> None:
         assert not bad, f"error lines not naming the file: {bad!r}\ninput: {_shown(data)}"
         _note("refused")
         return
-    except Exception as exc:  # noqa: BLE001 - that is the point: nothing else may escape
+    except Exception as exc:
         pytest.fail(f"{type(exc).__name__}: {exc}\ninput: {_shown(data)}")
     assert isinstance(session, Session)
     _note("loaded")
     try:
         again = store.loads_session(store.dumps_session(session), name)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.fail(f"loaded, but does not round-trip ({type(exc).__name__}: {exc})\ninput: {_shown(data)}")
     assert again == session, f"round trip changed the session\ninput: {_shown(data)}"
 
@@ -144,8 +144,8 @@ FRAGMENTS = [
     'text = "\\u0000"',
     "title = {}",
     "title = []",
-    "initials = \"ABCDEFGHIJKLMNOP\"",
-    "brainstorming = \"yes\"",
+    'initials = "ABCDEFGHIJKLMNOP"',
+    'brainstorming = "yes"',
     "time_boxes = { issues = -5 }",
     "time_boxes = { nowhere = 5 }",
     "data = { x = { y = 1 } }",
@@ -156,10 +156,28 @@ FRAGMENTS = [
     "\x0c",
 ]
 
-TYPED_VALUES = ['""', '"x"', "0", "-1", "99999999999999999999", "1.5", "nan", "inf", "true", "[]", '["a"]', "{}", "2026-11-23", "2026-11-23T09:30:00+01:00", "09:30:00"]
+TYPED_VALUES = [
+    '""',
+    '"x"',
+    "0",
+    "-1",
+    "99999999999999999999",
+    "1.5",
+    "nan",
+    "inf",
+    "true",
+    "[]",
+    '["a"]',
+    "{}",
+    "2026-11-23",
+    "2026-11-23T09:30:00+01:00",
+    "09:30:00",
+]
 
 _VALUE = re.compile(r"^(\s*[A-Za-z0-9_\"-]+\s*=\s*)(.*)$")
-_ID_VALUE = re.compile(r'"((?:issue|interest|option|criterion|check|ta|park|caucus|action)-\d+|labor|management|mutual|joint)"')
+_ID_VALUE = re.compile(
+    r'"((?:issue|interest|option|criterion|check|ta|park|caucus|action)-\d+|labor|management|mutual|joint)"'
+)
 
 
 def _mutate(draw: Any, text: str) -> str:
@@ -191,7 +209,24 @@ def _mutate(draw: Any, text: str) -> str:
         candidates = [i for i, line in enumerate(lines) if _ID_VALUE.search(line)]
         if candidates:
             i = draw(st.sampled_from(candidates))
-            replacement = draw(st.sampled_from(['"issue-999"', '"option-77"', '"check-5"', '"ta-9"', '"labor"', '"management"', '"mutual"', '"joint"', '"nobody"', '""', '"interest-1"', '"issue-1"']))
+            replacement = draw(
+                st.sampled_from(
+                    [
+                        '"issue-999"',
+                        '"option-77"',
+                        '"check-5"',
+                        '"ta-9"',
+                        '"labor"',
+                        '"management"',
+                        '"mutual"',
+                        '"joint"',
+                        '"nobody"',
+                        '""',
+                        '"interest-1"',
+                        '"issue-1"',
+                    ]
+                )
+            )
             lines[i] = _ID_VALUE.sub(replacement, lines[i], count=1)
     elif kind == "char":
         joined = "\n".join(lines)
@@ -246,7 +281,17 @@ def test_bytes_load_or_fail_clearly(tmp_path: Path, raw: bytes) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b"", b"   \n", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xef\xbb\xbfschema_version = 1\n", b"title = 1\r\n", b"[" * 5000, b"x = " + b"[" * 5000],
+    [
+        b"",
+        b"   \n",
+        b"\x00",
+        b"\xff\xfe",
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbfschema_version = 1\n",
+        b"title = 1\r\n",
+        b"[" * 5000,
+        b"x = " + b"[" * 5000,
+    ],
     ids=lambda raw: repr(raw[:20]),
 )
 def test_odd_bytes_load_or_fail_clearly(tmp_path: Path, raw: bytes) -> None:
@@ -267,7 +312,7 @@ HOSTILE = [
     "x" * 500,
     '"""',
     "'''",
-    "[[issues]]\nid = \"issue-1\"",
+    '[[issues]]\nid = "issue-1"',
     "a\r\nb",
     "line\u2028sep",
     "\x00nul",
@@ -278,12 +323,31 @@ HOSTILE = [
     "\\u0000",
     "ÆØÅ ñ",
 ]
-GOOD = st.sampled_from(["Pay", "Time to plan", "A fair budget", "Keep pay competitive", "Article 12.3: steps rise by 3%"])
+GOOD = st.sampled_from(
+    ["Pay", "Time to plan", "A fair budget", "Keep pay competitive", "Article 12.3: steps rise by 3%"]
+)
 TEXT = st.one_of(GOOD, GOOD, GOOD, st.sampled_from(HOSTILE), st.text(max_size=30))  # mostly valid, so the session grows
 PARTIES = ["labor", "management", "mutual", "joint", "nobody", "", "LABOR"]
 BOGUS_IDS = ["issue-999", "nope", "", "option-1", "check-1", "ta-1", "interest-1", "criterion-1"]
 WHO = VOTERS + NON_VOTERS + ["labor", "management", "Stranger", " ana ruiz "]
-VALUES: list[int | str] = [0, 1, 2, 3, 4, 5, 6, 8, -1, "up", "sideways", "down", "concur", "do_not_concur", "maybe", "3"]
+VALUES: list[int | str] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    8,
+    -1,
+    "up",
+    "sideways",
+    "down",
+    "concur",
+    "do_not_concur",
+    "maybe",
+    "3",
+]
 
 
 def _dump(session: Session) -> dict[str, Any]:
@@ -350,7 +414,9 @@ class RulesMachine(RuleBasedStateMachine):
 
     @initialize()
     def two_issues(self) -> None:
-        self.attempt("add issue", lambda: editing.add_issue(self.session, "How can we keep teachers?", raised_by="labor"))
+        self.attempt(
+            "add issue", lambda: editing.add_issue(self.session, "How can we keep teachers?", raised_by="labor")
+        )
         self.attempt("add issue", lambda: editing.add_issue(self.session, "How can we plan together?"))
 
     # -- issues -------------------------------------------------------------------------------
@@ -360,7 +426,9 @@ class RulesMachine(RuleBasedStateMachine):
         statement = data.draw(TEXT)
         raised_by = data.draw(st.sampled_from(PARTIES))
         article = data.draw(TEXT)
-        self.attempt("add issue", lambda: editing.add_issue(self.session, statement, raised_by=raised_by, article=article))
+        self.attempt(
+            "add issue", lambda: editing.add_issue(self.session, statement, raised_by=raised_by, article=article)
+        )
 
     @rule(data=st.data())
     def edit_issue(self, data: st.DataObject) -> None:
@@ -368,7 +436,10 @@ class RulesMachine(RuleBasedStateMachine):
         statement = data.draw(st.none() | TEXT)
         raised_by = data.draw(st.none() | st.sampled_from(PARTIES))
         notes = data.draw(st.none() | TEXT)
-        self.attempt("edit issue", lambda: editing.edit_issue(self.session, issue_id, statement=statement, raised_by=raised_by, notes=notes))
+        self.attempt(
+            "edit issue",
+            lambda: editing.edit_issue(self.session, issue_id, statement=statement, raised_by=raised_by, notes=notes),
+        )
 
     @rule(data=st.data(), offset=st.integers(-3, 3))
     def move_issue(self, data: st.DataObject, offset: int) -> None:
@@ -407,7 +478,10 @@ class RulesMachine(RuleBasedStateMachine):
         text = data.draw(st.none() | TEXT)
         holder = data.draw(st.none() | st.sampled_from(PARTIES))
         kind = data.draw(st.sampled_from(["", None, "bogus", *InterestKind]))
-        self.attempt("edit interest", lambda: editing.edit_interest(self.session, issue_id, interest_id, text=text, holder=holder, kind=kind))
+        self.attempt(
+            "edit interest",
+            lambda: editing.edit_interest(self.session, issue_id, interest_id, text=text, holder=holder, kind=kind),
+        )
 
     @rule(data=st.data())
     def cycle_holder(self, data: st.DataObject) -> None:
@@ -496,31 +570,50 @@ class RulesMachine(RuleBasedStateMachine):
     def record_check(self, data: st.DataObject, method: Method) -> None:
         issue_id = self.ids(data, "issue")
         if data.draw(st.integers(0, 2), label="agreeable?") == 0:  # often a real consensus
-            good = {Method.FIST_TO_FIVE: 4, Method.THUMBS: "up", Method.GRADIENTS: 1, Method.PER_PARTY: "concur"}[method]
+            good = {Method.FIST_TO_FIVE: 4, Method.THUMBS: "up", Method.GRADIENTS: 1, Method.PER_PARTY: "concur"}[
+                method
+            ]
             names = ["labor", "management"] if method is Method.PER_PARTY else VOTERS
             responses = [Response(who=n, value=good) for n in names]
         else:
             pairs = data.draw(st.lists(st.tuples(st.sampled_from(WHO), st.sampled_from(VALUES)), max_size=6))
             responses = [Response(who=w, value=v) for w, v in pairs]
-        options = data.draw(st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2))
+        options = data.draw(
+            st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2)
+        )
         proposal, note = data.draw(TEXT), data.draw(TEXT)
-        self.attempt("check", lambda: editing.record_check(self.session, issue_id, method, responses, proposal=proposal, options=options, note=note))
+        self.attempt(
+            "check",
+            lambda: editing.record_check(
+                self.session, issue_id, method, responses, proposal=proposal, options=options, note=note
+            ),
+        )
 
     @rule(data=st.data())
     def record_agreement(self, data: st.DataObject) -> None:
         issue_id, check_id = self.issue_and(data, "check")
         check = data.draw(st.sampled_from([check_id, None]))
         text = data.draw(TEXT)
-        options = data.draw(st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2))
+        options = data.draw(
+            st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2)
+        )
         on = data.draw(st.none() | st.just(date(2026, 11, 24)))
         title = data.draw(TEXT)
-        self.attempt("TA", lambda: editing.record_agreement(self.session, issue_id, check, text, title=title, on=on, options=options))
+        self.attempt(
+            "TA",
+            lambda: editing.record_agreement(self.session, issue_id, check, text, title=title, on=on, options=options),
+        )
 
     @rule(data=st.data())
     def agree(self, data: st.DataObject) -> None:
         """The happy path, one change at a time: a consensus, its TA, every party's initials."""
         issue_id = self.ids(data, "issue")
-        found = self.attempt("check", lambda: editing.record_check(self.session, issue_id, Method.THUMBS, [Response(who=n, value="up") for n in VOTERS]))
+        found = self.attempt(
+            "check",
+            lambda: editing.record_check(
+                self.session, issue_id, Method.THUMBS, [Response(who=n, value="up") for n in VOTERS]
+            ),
+        )
         if found is None:
             return
         check_id = found[0].id
@@ -570,7 +663,9 @@ class RulesMachine(RuleBasedStateMachine):
         if data.draw(st.booleans()):
             party = data.draw(st.sampled_from(PARTIES))
             reason = data.draw(TEXT)
-            self.attempt("caucus", lambda: editing.start_caucus(self.session, party, called_by="Ana Ruiz", reason=reason))
+            self.attempt(
+                "caucus", lambda: editing.start_caucus(self.session, party, called_by="Ana Ruiz", reason=reason)
+            )
         else:
             self.attempt("end caucus", lambda: editing.end_caucus(self.session))
 
@@ -579,7 +674,9 @@ class RulesMachine(RuleBasedStateMachine):
         issue_id = None if data.draw(st.booleans()) else self.ids(data, "issue")
         text, owner = data.draw(TEXT), data.draw(TEXT)
         due = data.draw(st.none() | st.just(date(2026, 12, 1)))
-        self.attempt("action", lambda: editing.add_action(self.session, text, kind=kind, owner=owner, due=due, issue_id=issue_id))
+        self.attempt(
+            "action", lambda: editing.add_action(self.session, text, kind=kind, owner=owner, due=due, issue_id=issue_id)
+        )
 
     @rule(data=st.data())
     def edit_action(self, data: st.DataObject) -> None:
@@ -616,7 +713,9 @@ class RulesMachine(RuleBasedStateMachine):
             issue = s.issue(ta.issue)
             assert issue is not None, f"{ta.id} points at no issue"
             check = next((c for c in issue.checks if c.id == ta.check), None)
-            assert check is not None and check.outcome is Outcome.CONSENSUS, f"{ta.id} not on a consensus check of {issue.id}"
+            assert check is not None and check.outcome is Outcome.CONSENSUS, (
+                f"{ta.id} not on a consensus check of {issue.id}"
+            )
 
     @invariant()
     def events_only_appended(self) -> None:
@@ -630,7 +729,9 @@ class RulesMachine(RuleBasedStateMachine):
         assert store.loads_session(text, NAME) == self.session
 
 
-RulesMachine.TestCase.settings = settings(max_examples=60 * SCALE, stateful_step_count=50, suppress_health_check=[HealthCheck.too_slow])
+RulesMachine.TestCase.settings = settings(
+    max_examples=60 * SCALE, stateful_step_count=50, suppress_health_check=[HealthCheck.too_slow]
+)
 test_rules_state_machine = RulesMachine.TestCase
 
 

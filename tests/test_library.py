@@ -9,19 +9,18 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import make_populated, make_session
+from helpers import EXAMPLE
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EXAMPLE
 from ibb_facilitator import cli, library, store
 from ibb_facilitator.library import Library, LibraryError, filter_entries, fts_query, printable, sort_entries
 from ibb_facilitator.model import IssueStatus, Option, Session
-
-from conftest import make_populated, make_session
 
 HERE = Path(__file__).resolve().parent
 AGENDA = HERE.parent / "ibb_facilitator" / "agendas" / "joint-problem-solving.toml"
@@ -89,7 +88,9 @@ def root(tmp_path: Path) -> Path:
     shutil.copy(EXAMPLE, folder / "2027" / "spring.toml")
     shutil.copy(AGENDA, folder / "agenda.toml")  # an agenda: no schema_version
     (folder / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")  # other TOML
-    (folder / "bad.toml").write_text('schema_version = 1\ntitle = "x"\n[[issues]]\nid = "issue-1"\nstatement = 5\n', encoding="utf-8")
+    (folder / "bad.toml").write_text(
+        'schema_version = 1\ntitle = "x"\n[[issues]]\nid = "issue-1"\nstatement = 5\n', encoding="utf-8"
+    )
     (folder / "syntax.toml").write_text("schema_version = 1\ntitle = \n", encoding="utf-8")
     (folder / "empty.toml").write_bytes(b"")
     (folder / "binary.toml").write_bytes(b"\x00\x01\x02")
@@ -117,7 +118,15 @@ def test_fts5_is_available_here() -> None:
 
 def test_listing_has_the_fields_of_each_session(root: Path) -> None:
     entries = scan(root)
-    assert sorted(entries) == ["bad.toml", "binary.toml", "empty.toml", "future.toml", "lakeview.toml", "spring.toml", "syntax.toml"]
+    assert sorted(entries) == [
+        "bad.toml",
+        "binary.toml",
+        "empty.toml",
+        "future.toml",
+        "lakeview.toml",
+        "spring.toml",
+        "syntax.toml",
+    ]
     for name, path in (("lakeview.toml", root / "lakeview.toml"), ("spring.toml", root / "2027" / "spring.toml")):
         entry, session = entries[name], store.load_session(path)
         assert entry.path == path.resolve()
@@ -157,7 +166,7 @@ def test_a_session_without_events_changed_at_its_mtime(tmp_path: Path) -> None:
     s = make_session()
     path = tmp_path / "quiet.toml"
     store.save_session(s, path)
-    when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     os.utime(path, (when.timestamp(), when.timestamp()))
     (entry,) = scan(tmp_path).values()
     assert entry.changed == when
@@ -212,7 +221,9 @@ def test_refresh_reads_only_changed_files_and_drops_deleted_ones(root: Path) -> 
         assert (gone.read, gone.removed) == (0, 1)
         assert "lakeview.toml" not in {e.path.name for e in lib.entries(root)}
         assert lib.search(root, "zorillatitle") == [] and lib.search(root, "possumoption") == []
-        assert lib.con.execute("SELECT count(*) FROM item WHERE file_id NOT IN (SELECT id FROM files)").fetchone() == (0,)
+        assert lib.con.execute("SELECT count(*) FROM item WHERE file_id NOT IN (SELECT id FROM files)").fetchone() == (
+            0,
+        )
 
         # a broken file that gets fixed becomes a session
         store.save_session(make_session(), root / "bad.toml")
@@ -250,7 +261,9 @@ def test_the_index_is_a_cache_damaged_or_stale_it_is_rebuilt(root: Path) -> None
         assert lib.refresh(root).read == 9
 
 
-def test_an_unwritable_cache_folder_indexes_in_memory(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_cache_folder_indexes_in_memory(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("IBB_CACHE_DIR", str(blocker / "cache"))  # under a file: cannot be made
@@ -314,7 +327,9 @@ def test_search_words_phrases_and_prefixes(root: Path) -> None:
         both = {(h.path.name, h.item_id) for h in lib.search(root, "class size")}
         phrase = {(h.path.name, h.item_id) for h in lib.search(root, '"class size"')}
         assert phrase and phrase <= both
-        assert {h.snippet for h in lib.search(root, '"size class"')}.isdisjoint(h.snippet for h in lib.search(root, '"class size"'))
+        assert {h.snippet for h in lib.search(root, '"size class"')}.isdisjoint(
+            h.snippet for h in lib.search(root, '"class size"')
+        )
         assert any("stipend" in h.snippet.casefold() for h in lib.search(root, "stip"))  # the start of a word
         assert lib.search(root, "housing stipend")[0].snippet == "Housing stipend possumoption"
         # accents and case do not matter
@@ -334,7 +349,9 @@ def test_ranking_title_then_statement_then_passing_mentions(tmp_path: Path) -> N
     store.save_session(a, tmp_path / "a.toml")
     b = make_populated()
     b.issues[1].statement = "How can we fund a sabbatical for teachers?"
-    b.issues[0].options[0].text = "Step increases front-loaded for years 1-5, with sabbatical credit counted toward the later steps of the schedule"
+    b.issues[0].options[
+        0
+    ].text = "Step increases front-loaded for years 1-5, with sabbatical credit counted toward the later steps of the schedule"
     long_ta = " ".join(["Teachers on the schedule keep their step and lane placement through the year."] * 8)
     b.agreements[0].text = long_ta + " A sabbatical counts as service. " + long_ta
     store.save_session(b, tmp_path / "b.toml")
@@ -363,11 +380,55 @@ def test_whole_words_before_word_starts(tmp_path: Path) -> None:
 
 
 HOSTILE_QUERIES = [
-    "class size", '"stipend"', "AND", "OR", "NOT", "NEAR", "NEAR(class size, 2)", "class AND", "AND class",
-    "*", "**", "(", ")", "()", '"', '""', '"unclosed phrase', 'a"b"c', "text:class", "who:x", "^class", "-class",
-    "+class", "class*", "cl*ss", "{text who}: class", "[x]", "NEAR/2", "'", "\\", "\x00", "a\x00b", "🙂",
-    "学校", "\u202e", "x" * 5000, "class " * 300, " ", "", "\t\n", "AND OR NOT NEAR", "'; DROP TABLE files; --",
-    "%", "_", "?", "$1", ":memory:", "\ufdd0", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    "class size",
+    '"stipend"',
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(class size, 2)",
+    "class AND",
+    "AND class",
+    "*",
+    "**",
+    "(",
+    ")",
+    "()",
+    '"',
+    '""',
+    '"unclosed phrase',
+    'a"b"c',
+    "text:class",
+    "who:x",
+    "^class",
+    "-class",
+    "+class",
+    "class*",
+    "cl*ss",
+    "{text who}: class",
+    "[x]",
+    "NEAR/2",
+    "'",
+    "\\",
+    "\x00",
+    "a\x00b",
+    "🙂",
+    "学校",
+    "\u202e",
+    "x" * 5000,
+    "class " * 300,
+    " ",
+    "",
+    "\t\n",
+    "AND OR NOT NEAR",
+    "'; DROP TABLE files; --",
+    "%",
+    "_",
+    "?",
+    "$1",
+    ":memory:",
+    "\ufdd0",
+    "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
 ]
 
 
@@ -406,7 +467,7 @@ def test_any_text_makes_a_valid_fts5_query(text: str) -> None:
 HOSTILE_TEXT = [
     '<script>alert("owned")</script>',
     "[/foo] [b]bold[/b] [link=x]y[/link]",
-    "'; DROP TABLE files; -- and \"quotes\" and \\backslashes\\",
+    '\'; DROP TABLE files; -- and "quotes" and \\backslashes\\',
     "tab\there and\nnew lines\r\nand a bell \x07 and escape \x1b[2J\x1b]0;title\x07",
     "nul \x00 inside",
     "markers \ufdd0 and \ufdd1 here",
@@ -456,9 +517,16 @@ def test_printable_keeps_terminals_safe() -> None:
 
 
 def _entry(title: str, org: str, day: date | None, changed: int, **kw) -> library.Entry:
-    return library.Entry(path=Path(f"/s/{title or 'broken'}.toml"), title=title, organization=org, first_day=day,
-                         last_day=day, n_days=1 if day else 0,
-                         changed=datetime(2026, 1, 1, tzinfo=TZ) + timedelta(hours=changed), **kw)
+    return library.Entry(
+        path=Path(f"/s/{title or 'broken'}.toml"),
+        title=title,
+        organization=org,
+        first_day=day,
+        last_day=day,
+        n_days=1 if day else 0,
+        changed=datetime(2026, 1, 1, tzinfo=TZ) + timedelta(hours=changed),
+        **kw,
+    )
 
 
 def test_sort_and_filter_the_listing() -> None:
@@ -470,10 +538,25 @@ def test_sort_and_filter_the_listing() -> None:
     ]
     titles = lambda es: [e.title for e in es]  # noqa: E731
     assert titles(sort_entries(entries, "title")) == ["Écoles summit", "fall session 1", "Spring session 3", ""]
-    assert titles(sort_entries(entries, "title", reverse=True)) == ["Spring session 3", "fall session 1", "Écoles summit", ""]
+    assert titles(sort_entries(entries, "title", reverse=True)) == [
+        "Spring session 3",
+        "fall session 1",
+        "Écoles summit",
+        "",
+    ]
     assert titles(sort_entries(entries, "district")) == ["fall session 1", "Spring session 3", "Écoles summit", ""]
-    assert titles(sort_entries(entries, "date")) == ["Spring session 3", "fall session 1", "Écoles summit", ""]  # newest first
-    assert titles(sort_entries(entries, "date", reverse=True)) == ["Écoles summit", "fall session 1", "Spring session 3", ""]
+    assert titles(sort_entries(entries, "date")) == [
+        "Spring session 3",
+        "fall session 1",
+        "Écoles summit",
+        "",
+    ]  # newest first
+    assert titles(sort_entries(entries, "date", reverse=True)) == [
+        "Écoles summit",
+        "fall session 1",
+        "Spring session 3",
+        "",
+    ]
     assert titles(sort_entries(entries, "changed")) == ["fall session 1", "Spring session 3", "Écoles summit", ""]
     assert titles(filter_entries(entries, "maple")) == ["Spring session 3"]
     assert titles(filter_entries(entries, "SESSION valley")) == ["Spring session 3"]

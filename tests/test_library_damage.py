@@ -13,12 +13,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
+from conftest import make_populated
 from helpers import EXAMPLE
+
 from ibb_facilitator import cli, library, store
 from ibb_facilitator.library import Library
-
-from conftest import make_populated
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,8 +51,12 @@ def damage_items(db: Path) -> int:
     con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    pages = [p for (p,) in con.execute(
-        "SELECT pageno FROM dbstat WHERE name IN ('item', 'item_file', 'item_fts_data', 'item_fts_docsize')")]
+    pages = [
+        p
+        for (p,) in con.execute(
+            "SELECT pageno FROM dbstat WHERE name IN ('item', 'item_file', 'item_fts_data', 'item_fts_docsize')"
+        )
+    ]
     con.close()
     data = bytearray(db.read_bytes())
     for n, page in enumerate(sorted(pages)):
@@ -148,7 +151,10 @@ def test_at_most_two_broken_copies_are_kept(root: Path) -> None:
         os.utime(broken_copies(db)[-1], (1_000 + n, 1_000 + n))  # ordered by age, even within a second
     copies = broken_copies(db)
     assert len(copies) == library.KEEP_BROKEN
-    assert {p.read_bytes()[:30] for p in copies} == {b"not a database, take 2 not a d", b"not a database, take 3 not a d"}
+    assert {p.read_bytes()[:30] for p in copies} == {
+        b"not a database, take 2 not a d",
+        b"not a database, take 3 not a d",
+    }
 
 
 def test_a_busy_index_is_not_damage(tmp_path: Path) -> None:

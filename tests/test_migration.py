@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from helpers import EXAMPLE
+
 from ibb_facilitator import diff, editing, store, timeline
 from ibb_facilitator.model import SCHEMA_VERSION, Session
 from ibb_facilitator.store import SessionFile, StoreError
@@ -27,7 +27,9 @@ def as_schema_1(session: Session) -> str:
     text = re.sub(r"^scores = \{.*\}\n", "", text, flags=re.M)
     blocks = text.split("\n[[issues]]\n")
     for n, issue in enumerate(session.issues, start=1):
-        rows = "".join(f'    {{ option = "{o}", criterion = "{c}", score = {v} }},\n' for (o, c), v in issue.score_map().items())
+        rows = "".join(
+            f'    {{ option = "{o}", criterion = "{c}", score = {v} }},\n' for (o, c), v in issue.score_map().items()
+        )
         if rows:
             head, sep, rest = blocks[n].partition("\n\n")
             blocks[n] = f"{head}\nratings = [\n{rows}]{sep}{rest}"
@@ -40,7 +42,11 @@ def test_a_schema_1_file_opens_with_its_ratings_as_scores(populated: Session) ->
     loaded = store.loads_session(old, "old.toml")
     assert loaded == populated
     assert loaded.schema_version == 2
-    assert loaded.issues[0].score_map() == {("option-5", "criterion-1"): 4, ("option-5", "criterion-2"): 5, ("option-4", "criterion-1"): 1}
+    assert loaded.issues[0].score_map() == {
+        ("option-5", "criterion-1"): 4,
+        ("option-5", "criterion-2"): 5,
+        ("option-4", "criterion-1"): 1,
+    }
     assert store.dumps_session(loaded) == store.dumps_session(populated)
 
 
@@ -58,7 +64,7 @@ def test_opening_never_rewrites_and_saving_writes_schema_2(tmp_path: Path, popul
         opened.save()
     saved = path.read_text(encoding="utf-8")
     assert saved.startswith("schema_version = 2\n") and "ratings" not in saved.split("[[events]]")[0]
-    assert 'scores = { criterion-1 = 3 }' in saved
+    assert "scores = { criterion-1 = 3 }" in saved
     assert store.load_session(path).issues[0].score_map()[("option-4", "criterion-1")] == 3
 
 
@@ -80,14 +86,46 @@ def _broken(populated: Session, row: str) -> tuple[str, int]:
 @pytest.mark.parametrize(
     "row, path, message",
     [
-        ('{ option = "option-404", criterion = "criterion-1", score = 1 }', "issues[0].ratings[0].option", "no option 'option-404' in this issue"),
-        ('{ option = "option-5", criterion = "criterion-404", score = 1 }', "issues[0].ratings[0].criterion", "no criterion 'criterion-404' for this issue"),
-        ('{ option = "option-5", criterion = "criterion-2", score = 1 }', "issues[0].ratings[2]", "option 'option-5' is rated twice against 'criterion-2'"),
-        ('{ option = "option-5", criterion = "criterion-1", score = 6 }', "issues[0].ratings[0].score", "Input should be less than or equal to 5"),
-        ('{ option = "option-5", criterion = "criterion-1", score = true }', "issues[0].ratings[0].score", "Input should be a valid integer"),
-        ('{ option = "option-5", criterion = "criterion-1", score = "4" }', "issues[0].ratings[0].score", "Input should be a valid integer"),
-        ('{ option = "option-5", criterion = "criterion-1" }', "issues[0].ratings[0].score", "required field is missing"),
-        ('{ option = "option-5", criterion = "criterion-1", score = 4, colour = "red" }', "issues[0].ratings[0].colour", "unknown field (a typo?)"),
+        (
+            '{ option = "option-404", criterion = "criterion-1", score = 1 }',
+            "issues[0].ratings[0].option",
+            "no option 'option-404' in this issue",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-404", score = 1 }',
+            "issues[0].ratings[0].criterion",
+            "no criterion 'criterion-404' for this issue",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-2", score = 1 }',
+            "issues[0].ratings[2]",
+            "option 'option-5' is rated twice against 'criterion-2'",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-1", score = 6 }',
+            "issues[0].ratings[0].score",
+            "Input should be less than or equal to 5",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-1", score = true }',
+            "issues[0].ratings[0].score",
+            "Input should be a valid integer",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-1", score = "4" }',
+            "issues[0].ratings[0].score",
+            "Input should be a valid integer",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-1" }',
+            "issues[0].ratings[0].score",
+            "required field is missing",
+        ),
+        (
+            '{ option = "option-5", criterion = "criterion-1", score = 4, colour = "red" }',
+            "issues[0].ratings[0].colour",
+            "unknown field (a typo?)",
+        ),
     ],
     ids=["option", "criterion", "twice", "range", "bool", "string", "missing", "unknown"],
 )
@@ -113,14 +151,21 @@ def test_schema_1_ratings_that_are_not_a_list(populated: Session) -> None:
     old = as_schema_1(populated).replace("ratings = [\n", "ratings = 3\nx = [\n", 1)
     with pytest.raises(StoreError) as caught:
         store.loads_session(old, "old.toml")
-    assert caught.value.lines[0].startswith("old.toml:") and "issues[0].ratings: Input should be a valid list" in caught.value.lines[0]
+    assert (
+        caught.value.lines[0].startswith("old.toml:")
+        and "issues[0].ratings: Input should be a valid list" in caught.value.lines[0]
+    )
 
 
 def test_scores_in_a_schema_1_file_are_unknown(populated: Session) -> None:
-    old = as_schema_1(populated).replace('text = "Housing stipend"\n', 'text = "Housing stipend"\nscores = { criterion-1 = 1 }\n', 1)
+    old = as_schema_1(populated).replace(
+        'text = "Housing stipend"\n', 'text = "Housing stipend"\nscores = { criterion-1 = 1 }\n', 1
+    )
     with pytest.raises(StoreError) as caught:
         store.loads_session(old, "old.toml")
-    assert len(caught.value.lines) == 1 and "issues[0].options[3].scores: unknown field (a typo?)" in caught.value.lines[0]
+    assert (
+        len(caught.value.lines) == 1 and "issues[0].options[3].scores: unknown field (a typo?)" in caught.value.lines[0]
+    )
 
 
 def test_a_migrated_file_reviews_and_diffs_like_a_new_one(populated: Session) -> None:
@@ -128,7 +173,12 @@ def test_a_migrated_file_reviews_and_diffs_like_a_new_one(populated: Session) ->
     editing.rate(populated, "issue-1", "option-5", "criterion-1", 2)
     editing.rate(populated, "issue-1", "option-4", "criterion-2", 3)
     day2 = store.loads_session(store.dumps_session(populated), "day2.toml")  # ...and a new one
-    found = {c.what: c.context for section in diff.compare(day1, day2).sections for c in section.changes if c.what.startswith("Ratings")}
+    found = {
+        c.what: c.context
+        for section in diff.compare(day1, day2).sections
+        for c in section.changes
+        if c.what.startswith("Ratings")
+    }
     assert found == {"Ratings of O5": "C1 4 → 2", "Ratings of O4": "C2 – → 3"}
     line = timeline.Timeline(day2)  # the log replays the scores (rating.set events are unchanged)
     assert line.state_after(len(day2.events) - 2).issues[0].score_map() == day1.issues[0].score_map()
@@ -139,24 +189,44 @@ def test_a_migrated_file_reviews_and_diffs_like_a_new_one(populated: Session) ->
 
 
 def test_a_score_for_an_unknown_criterion_names_its_line(populated: Session) -> None:
-    text = store.dumps_session(populated).replace("scores = { criterion-1 = 1 }", "scores = { criterion-1 = 1, criterion-404 = 2 }", 1)
+    text = store.dumps_session(populated).replace(
+        "scores = { criterion-1 = 1 }", "scores = { criterion-1 = 1, criterion-404 = 2 }", 1
+    )
     with pytest.raises(StoreError) as caught:
         store.loads_session(text, "s.toml")
     line = text.split("\n").index("scores = { criterion-1 = 1, criterion-404 = 2 }") + 1
-    assert caught.value.lines == [f"s.toml:{line}: issues[0].options[3].scores.criterion-404: no criterion 'criterion-404' for this issue"]
+    assert caught.value.lines == [
+        f"s.toml:{line}: issues[0].options[3].scores.criterion-404: no criterion 'criterion-404' for this issue"
+    ]
 
 
-@pytest.mark.parametrize("value, message", [("6", "less than or equal to 5"), ("-1", "greater than or equal to 0"), ("true", "valid integer"), ('"3"', "valid integer"), ("2.0", "valid integer")])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("6", "less than or equal to 5"),
+        ("-1", "greater than or equal to 0"),
+        ("true", "valid integer"),
+        ('"3"', "valid integer"),
+        ("2.0", "valid integer"),
+    ],
+)
 def test_a_bad_score_names_its_line(populated: Session, value: str, message: str) -> None:
-    text = store.dumps_session(populated).replace("scores = { criterion-1 = 1 }", f"scores = {{ criterion-1 = {value} }}", 1)
+    text = store.dumps_session(populated).replace(
+        "scores = { criterion-1 = 1 }", f"scores = {{ criterion-1 = {value} }}", 1
+    )
     with pytest.raises(StoreError) as caught:
         store.loads_session(text, "s.toml")
     line = text.split("\n").index(f"scores = {{ criterion-1 = {value} }}") + 1
     assert len(caught.value.lines) == 1
-    assert caught.value.lines[0].startswith(f"s.toml:{line}: issues[0].options[3].scores.criterion-1: ") and message in caught.value.lines[0]
+    assert (
+        caught.value.lines[0].startswith(f"s.toml:{line}: issues[0].options[3].scores.criterion-1: ")
+        and message in caught.value.lines[0]
+    )
 
 
-async def test_the_app_opens_a_schema_1_file_without_rewriting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_app_opens_a_schema_1_file_without_rewriting_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ibb_facilitator.tui.app import IbbApp
     from ibb_facilitator.tui.session import SessionScreen
 
@@ -191,10 +261,16 @@ def test_replay_shows_logged_scores_when_rated_and_unlogged_ones_from_the_start(
     assert line.state_after(counts["option.add"] - 1).issues[0].options[0].scores == {criterion.id: 3}
     before_rating = line.state_after(counts["rating.set"] - 1).issues[0]
     assert before_rating.score_map() == {(first.id, criterion.id): 3}
-    assert line.state_after(len(s.events)).issues[0].score_map() == {(first.id, criterion.id): 3, (second.id, criterion.id): 4}
+    assert line.state_after(len(s.events)).issues[0].score_map() == {
+        (first.id, criterion.id): 3,
+        (second.id, criterion.id): 4,
+    }
     own = editing.add_criterion(s, issue.id, "Fits the schedule")
     editing.rate(s, issue.id, first.id, own.id, 5)
     editing.remove_criterion(s, issue.id, own.id)
     assert first.scores == {criterion.id: 3}
     assert timeline.Timeline(s).state_after(len(s.events)).issues[0].options[0].scores == {criterion.id: 3}
-    assert timeline.Timeline(s).state_after(len(s.events) - 1).issues[0].options[0].scores == {criterion.id: 3, own.id: 5}
+    assert timeline.Timeline(s).state_after(len(s.events) - 1).issues[0].options[0].scores == {
+        criterion.id: 3,
+        own.id: 5,
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -35,7 +35,7 @@ from ibb_facilitator.model import (
     now,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_now_has_an_offset_and_whole_seconds() -> None:
@@ -152,10 +152,19 @@ def test_interest_groups_are_parties_then_mutual_then_strays(populated: Session)
         ("mutual", ["Students keep experienced teachers"]),
     ]
     assert [h for h, _ in populated.interest_groups(time)] == ["labor"]
-    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [("labor", 1), ("management", 0), ("mutual", 0)]
+    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [
+        ("labor", 1),
+        ("management", 0),
+        ("mutual", 0),
+    ]
     # an interest whose holder no party has (a hand-edited file) is shown last, never dropped
     time.interests[0].holder = "ghost"
-    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [("labor", 0), ("management", 0), ("mutual", 0), ("ghost", 1)]
+    assert [(h, len(m)) for h, m in populated.interest_groups(time, keep_empty=True)] == [
+        ("labor", 0),
+        ("management", 0),
+        ("mutual", 0),
+        ("ghost", 1),
+    ]
 
 
 def test_criteria_for_lists_shared_then_own(populated: Session) -> None:
@@ -201,7 +210,18 @@ def test_new_id_never_reuses_the_id_of_a_struck_item(session: Session) -> None:
 
 def test_all_ids_cover_every_kind(populated: Session) -> None:
     ids = set(populated.all_ids())
-    for expected in ("issue-3", "interest-4", "option-5", "criterion-1", "criterion-2", "check-2", "ta-1", "park-1", "caucus-1", "action-2"):
+    for expected in (
+        "issue-3",
+        "interest-4",
+        "option-5",
+        "criterion-1",
+        "criterion-2",
+        "check-2",
+        "ta-1",
+        "park-1",
+        "caucus-1",
+        "action-2",
+    ):
         assert expected in ids
 
 
@@ -219,7 +239,10 @@ def _paths(session: Session) -> list[str]:
 def test_duplicate_ids_are_reported_with_the_first_use(populated: Session) -> None:
     populated.issues[1].interests[0].id = "interest-1"
     problems = integrity_problems(populated)
-    assert ("issues[1].interests[0].id", "duplicate id 'interest-1' (first used at issues[0].interests[0].id)") in problems
+    assert (
+        "issues[1].interests[0].id",
+        "duplicate id 'interest-1' (first used at issues[0].interests[0].id)",
+    ) in problems
 
 
 def test_duplicate_party_ids(session: Session) -> None:
@@ -259,7 +282,9 @@ def test_a_score_for_a_criterion_of_another_issue(populated: Session) -> None:
     editing.rate(populated, "issue-2", option.id, "criterion-1", 2)  # a shared one: fine
     assert integrity_problems(populated) == []
     option.scores = {**option.scores, own: 3}
-    assert integrity_problems(populated) == [("issues[1].options[0].scores." + own, f"no criterion {own!r} for this issue")]
+    assert integrity_problems(populated) == [
+        ("issues[1].options[0].scores." + own, f"no criterion {own!r} for this issue")
+    ]
 
 
 def test_combined_option_must_name_another_option(populated: Session) -> None:
@@ -268,7 +293,11 @@ def test_combined_option_must_name_another_option(populated: Session) -> None:
     issue.options[1].combined_into = issue.options[1].id
     issue.options[3].combined_into = "option-5"  # an active option names nothing
     paths = _paths(populated)
-    assert {"issues[0].options[0].combined_into", "issues[0].options[1].combined_into", "issues[0].options[3].combined_into"} <= set(paths)
+    assert {
+        "issues[0].options[0].combined_into",
+        "issues[0].options[1].combined_into",
+        "issues[0].options[3].combined_into",
+    } <= set(paths)
 
 
 def test_ta_must_rest_on_a_consensus_check_of_its_issue(populated: Session) -> None:
@@ -342,11 +371,15 @@ def test_time_boxes_are_whole_minutes_from_1_to_1440(minutes: object) -> None:
 def test_an_unbounded_time_box_in_a_file_names_its_line(populated: Session) -> None:
     from ibb_facilitator import store
 
-    text = store.dumps_session(populated).replace("\n[[issues]]\n", "\n[time_boxes]\ninterests = 100000\n\n[[issues]]\n", 1)
+    text = store.dumps_session(populated).replace(
+        "\n[[issues]]\n", "\n[time_boxes]\ninterests = 100000\n\n[[issues]]\n", 1
+    )
     with pytest.raises(store.StoreError) as caught:
         store.loads_session(text, "s.toml")
     line = text.split("\n").index("interests = 100000") + 1
-    assert caught.value.lines == [f"s.toml:{line}: time_boxes.interests: minutes must be between 1 and 1440 (a time box is a whole number of minutes)"]
+    assert caught.value.lines == [
+        f"s.toml:{line}: time_boxes.interests: minutes must be between 1 and 1440 (a time box is a whole number of minutes)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -375,7 +408,9 @@ def test_whole_numbers_refuse_booleans_floats_and_text(build, value: object) -> 
 def test_a_boolean_fist_to_five_answer_in_a_file_is_refused(populated: Session) -> None:
     from ibb_facilitator import store
 
-    text = store.dumps_session(populated).replace('{ who = "Ana Ruiz", value = 4 }', '{ who = "Ana Ruiz", value = true }', 1)
+    text = store.dumps_session(populated).replace(
+        '{ who = "Ana Ruiz", value = 4 }', '{ who = "Ana Ruiz", value = true }', 1
+    )
     assert "value = true" in text
     with pytest.raises(store.StoreError) as caught:
         store.loads_session(text, "s.toml")
@@ -390,7 +425,11 @@ def test_new_id_is_right_after_a_load(populated: Session) -> None:
 
     loaded = store.loads_session(store.dumps_session(populated))
     assert loaded.new_id("option") == populated.new_id("option") == "option-6"
-    assert loaded.new_id("interest") == "interest-5" and loaded.new_id("ta") == "ta-2" and loaded.new_id("nothing") == "nothing-1"
+    assert (
+        loaded.new_id("interest") == "interest-5"
+        and loaded.new_id("ta") == "ta-2"
+        and loaded.new_id("nothing") == "nothing-1"
+    )
 
 
 def test_new_id_sees_items_appended_removed_and_renamed(populated: Session) -> None:

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import EXAMPLE
+
 from ibb_facilitator import store
 from ibb_facilitator.cli import main
 
@@ -23,9 +23,8 @@ def two_sessions(tmp_path: Path) -> tuple[Path, Path]:
 def test_save_as_refuses_an_existing_file(two_sessions):
     a, b = two_sessions
     before = b.read_bytes()
-    with store.SessionFile.open(a) as opened:
-        with pytest.raises(store.SaveError, match="already exists"):
-            opened.save_as(b)
+    with store.SessionFile.open(a) as opened, pytest.raises(store.SaveError, match="already exists"):
+        opened.save_as(b)
     assert b.read_bytes() == before
 
 

@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import make_populated
-from ibb_facilitator import store, tomlwrite
+from hypothesis import HealthCheck, given, settings
 from test_fuzz import mutated_files
 from test_roundtrip import _documents, sessions
 
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+from ibb_facilitator import store, tomlwrite
+
+SETTINGS = settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 NAME = "f.toml"
 
 pytestmark = pytest.mark.skipif(store.fast_reader is None, reason="rtoml is not installed")
@@ -160,7 +160,9 @@ def test_what_tomli_reads_and_rtoml_refuses_is_read(text: str, expected: Any) ->
 
 
 def events(n: int, extra: str = "") -> str:
-    return "".join(f'\n[[events]]\nat = 2027-01-12T09:{n % 60:02}:00-05:00\naction = "x.{n}"\n{extra}' for n in range(n))
+    return "".join(
+        f'\n[[events]]\nat = 2027-01-12T09:{n % 60:02}:00-05:00\naction = "x.{n}"\n{extra}' for n in range(n)
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,7 +183,9 @@ def events(n: int, extra: str = "") -> str:
         events(2) + "\n[[events]] # a comment\n" + events(1),
         events(2) + '\n[["events"]]\nx = 1\n' + events(1),
         'title = "T"\n' + events(3) + "\n[[events]]\n",  # an empty last table
-        events(2) + "\n[[events]]\nat = 2027-01-12T09:00:00-05:00\nat = 2027-01-12T09:00:00-05:00\n" + events(2),  # duplicate key
+        events(2)
+        + "\n[[events]]\nat = 2027-01-12T09:00:00-05:00\nat = 2027-01-12T09:00:00-05:00\n"
+        + events(2),  # duplicate key
     ],
     ids=lambda t: repr(t[:30]),
 )

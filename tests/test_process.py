@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import (
+    FACILITATOR,
+    LABOR_VOTERS,
+    MANAGEMENT_VOTERS,
+    NON_VOTERS,
+    OBSERVER,
+    RECORDER,
+    TIMEKEEPER,
+    VOTERS,
+    fist,
+)
 
-from conftest import FACILITATOR, LABOR_VOTERS, MANAGEMENT_VOTERS, NON_VOTERS, OBSERVER, RECORDER, TIMEKEEPER, VOTERS, fist
 from ibb_facilitator import editing, process
 from ibb_facilitator.model import (
     ConsensusCheck,
@@ -135,7 +145,9 @@ def test_voters_marked_absent_are_not_waited_for(session: Session) -> None:
     assert result.absent == MANAGEMENT_VOTERS
     assert result.answered == f"{len(LABOR_VOTERS)}/{len(LABOR_VOTERS)} answered"
     # names match as the room types them (case and spaces), and an absent voter who answered counts
-    result = process.tally(session, Method.FIST_TO_FIVE, fist(1, VOTERS[-1:]) + fist(4, VOTERS[:-1]), absent=[f" {VOTERS[-1].upper()} "])
+    result = process.tally(
+        session, Method.FIST_TO_FIVE, fist(1, VOTERS[-1:]) + fist(4, VOTERS[:-1]), absent=[f" {VOTERS[-1].upper()} "]
+    )
     assert result.complete and not result.consensus and result.below == [VOTERS[-1]] and result.absent == []
 
 
@@ -145,15 +157,21 @@ def test_everyone_absent_is_complete_but_no_consensus(session: Session) -> None:
 
 
 def test_per_party_absent_party_is_named_by_id(session: Session) -> None:
-    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=["management"])
+    result = process.tally(
+        session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=["management"]
+    )
     assert result.complete and result.consensus and result.missing == [] and result.absent == ["management"]
     # a member's name is no party: it excuses nobody
-    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=MANAGEMENT_VOTERS)
+    result = process.tally(
+        session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur")]), absent=MANAGEMENT_VOTERS
+    )
     assert not result.complete and result.missing == ["management"]
 
 
 def test_non_voters_marked_absent_change_nothing(session: Session) -> None:
-    result = process.tally(session, Method.THUMBS, answers(Method.THUMBS, [(n, "up") for n in VOTERS]), absent=[OBSERVER])
+    result = process.tally(
+        session, Method.THUMBS, answers(Method.THUMBS, [(n, "up") for n in VOTERS]), absent=[OBSERVER]
+    )
     assert result.complete and result.consensus and result.absent == []
 
 
@@ -193,7 +211,9 @@ def test_gradients_blocking_points(session: Session, value: int) -> None:
 
 def test_gradient_threshold_moves_the_line_but_never_past_block_or_more_discussion(session: Session) -> None:
     def one(value: int) -> bool:
-        return process.tally(session, Method.GRADIENTS, [Response(who=VOTERS[0], value=value)], absent=VOTERS[1:]).consensus
+        return process.tally(
+            session, Method.GRADIENTS, [Response(who=VOTERS[0], value=value)], absent=VOTERS[1:]
+        ).consensus
 
     session.decision_rule.gradient_threshold = 7
     assert one(7) and one(6)
@@ -207,12 +227,16 @@ def test_gradient_threshold_moves_the_line_but_never_past_block_or_more_discussi
 
 
 def test_per_party_consensus_when_every_party_concurs(session: Session) -> None:
-    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur"), ("management", "concur")]))
+    result = process.tally(
+        session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur"), ("management", "concur")])
+    )
     assert result.consensus and result.counted == 2 and result.missing == []
 
 
 def test_per_party_one_party_not_concurring_blocks(session: Session) -> None:
-    result = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur"), ("management", "do_not_concur")]))
+    result = process.tally(
+        session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "concur"), ("management", "do_not_concur")])
+    )
     assert not result.consensus
     assert result.below == ["management"]
 
@@ -251,7 +275,9 @@ def test_per_party_answers_from_non_parties_never_count(session: Session) -> Non
     "method, good, bad",
     [(Method.FIST_TO_FIVE, 5, 0), (Method.THUMBS, "up", "down"), (Method.GRADIENTS, 1, 8)],
 )
-def test_non_voters_never_count_even_when_they_block(session: Session, who: str, method: Method, good: int | str, bad: int | str) -> None:
+def test_non_voters_never_count_even_when_they_block(
+    session: Session, who: str, method: Method, good: int | str, bad: int | str
+) -> None:
     responses = [Response(who=name, value=good) for name in VOTERS] + [Response(who=who, value=bad)]
     result = process.tally(session, method, responses)
     assert result.consensus
@@ -337,7 +363,11 @@ def test_later_response_by_the_same_person_replaces_the_earlier(session: Session
     went_down = fist(4) + [Response(who=ana, value=1)]
     result = process.tally(session, Method.FIST_TO_FIVE, went_down)
     assert not result.consensus and result.below == [ana] and result.counted == len(VOTERS)
-    again = process.tally(session, Method.PER_PARTY, answers(Method.PER_PARTY, [("labor", "do_not_concur"), ("management", "concur"), ("labor", "concur")]))
+    again = process.tally(
+        session,
+        Method.PER_PARTY,
+        answers(Method.PER_PARTY, [("labor", "do_not_concur"), ("management", "concur"), ("labor", "concur")]),
+    )
     assert again.consensus and again.counted == 2
 
 
@@ -370,7 +400,9 @@ def test_every_listed_transition_is_allowed(session: Session, old: IssueStatus, 
     assert issue.status is new
 
 
-@pytest.mark.parametrize("old, new", [p for p in ALL_PAIRS if p[1] not in process.TRANSITIONS[p[0]]], ids=lambda s: s.value)
+@pytest.mark.parametrize(
+    "old, new", [p for p in ALL_PAIRS if p[1] not in process.TRANSITIONS[p[0]]], ids=lambda s: s.value
+)
 def test_every_other_transition_is_refused(session: Session, old: IssueStatus, new: IssueStatus) -> None:
     issue = session.issue(_with_ta(session))
     issue.status = old
@@ -403,11 +435,17 @@ def test_ta_needs_a_consensus_check_of_that_issue(session: Session) -> None:
     first = editing.add_issue(session, "How can we fund field trips?")
     other = editing.add_issue(session, "How can we staff recess?")
     assert "record a consensus check" in process.ta_problem(session, first, None)
-    failed, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="down")], absent=VOTERS[1:])
+    failed, _ = editing.record_check(
+        session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="down")], absent=VOTERS[1:]
+    )
     assert "did not reach consensus" in process.ta_problem(session, first, failed)
-    elsewhere, _ = editing.record_check(session, other.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
+    elsewhere, _ = editing.record_check(
+        session, other.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:]
+    )
     assert "another issue" in process.ta_problem(session, first, elsewhere)
-    good, _ = editing.record_check(session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
+    good, _ = editing.record_check(
+        session, first.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:]
+    )
     assert process.ta_problem(session, first, good) is None
     assert process.consensus_checks(first) == [good]
 
@@ -415,7 +453,9 @@ def test_ta_needs_a_consensus_check_of_that_issue(session: Session) -> None:
 @pytest.mark.parametrize("status", [IssueStatus.PARKED, IssueStatus.WITHDRAWN])
 def test_no_ta_for_a_parked_or_withdrawn_issue(session: Session, status: IssueStatus) -> None:
     issue = editing.add_issue(session, "How can we fund field trips?")
-    good, _ = editing.record_check(session, issue.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:])
+    good, _ = editing.record_check(
+        session, issue.id, Method.THUMBS, [Response(who=VOTERS[0], value="up")], absent=VOTERS[1:]
+    )
     issue.status = status
     assert process.ta_problem(session, issue, good)
 
@@ -454,7 +494,7 @@ def test_rule_problems_report_bad_answers_and_per_party_names(session: Session) 
         ConsensusCheck(
             id="check-9",
             method=Method.PER_PARTY,
-            at=datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc),
+            at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
             responses=[Response(who="labor", value="maybe"), Response(who="Ana Ruiz", value="concur")],
             outcome=Outcome.CONSENSUS,
         )

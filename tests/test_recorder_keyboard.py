@@ -13,25 +13,45 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from helpers import EXAMPLE
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from recorder import type_line
 from textual.widgets import Input, TextArea
 
-from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import SessionScreen
-from recorder import type_line
-
 
 # The keys a recorder presses without meaning a command. Dialogs opened by an F-key count: a
 # novice opens them, types, and closes them with Esc (or does not).
 ORDINARY_KEYS = [
-    "alt+right", "alt+left", "alt+down", "alt+up", "ctrl+pagedown", "ctrl+pageup",
-    "enter", "escape", "tab", "shift+tab", "up", "down", "pageup", "pagedown", "home", "end",
-    "backspace", "ctrl+z", "f4", "f5", "f6", "f7", "f1", "f8",
+    "alt+right",
+    "alt+left",
+    "alt+down",
+    "alt+up",
+    "ctrl+pagedown",
+    "ctrl+pageup",
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "backspace",
+    "ctrl+z",
+    "f4",
+    "f5",
+    "f6",
+    "f7",
+    "f1",
+    "f8",
 ]
 
 # Sentences from the field reports (each once acted as commands), and the rest from hypothesis.
@@ -44,7 +64,11 @@ REPORTED = [
     "s d x c h k e p t y n u 1 2 3 4 5",
     "[bold]not markup[/b] and [/",
 ]
-WORDS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:;-#@'?!"), min_size=1, max_size=24)
+WORDS = st.text(
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:;-#@'?!"),
+    min_size=1,
+    max_size=24,
+)
 
 
 class RecorderKeyboard(RuleBasedStateMachine):
@@ -73,7 +97,7 @@ class RecorderKeyboard(RuleBasedStateMachine):
                     return
                 try:
                     done.set_result(await step(pilot))
-                except BaseException as exc:  # noqa: BLE001 - handed back to the step's caller
+                except BaseException as exc:
                     done.set_exception(exc)
 
     def run(self, step):
@@ -85,6 +109,7 @@ class RecorderKeyboard(RuleBasedStateMachine):
     @initialize(stage=st.sampled_from([Stage.ISSUES, Stage.INTERESTS, Stage.OPTIONS, Stage.CRITERIA, Stage.CONSENSUS]))
     def start_somewhere(self, stage: Stage) -> None:
         """Start at any stage of the first issue (the keys reach all of them, this is quicker)."""
+
         async def go(pilot) -> None:
             screen = self.app.screen
             assert isinstance(screen, SessionScreen)

@@ -15,18 +15,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import VOTERS, make_session
+from helpers import example as copy_example
+from helpers import until
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
-from helpers import example as copy_example
-from helpers import until
 from ibb_facilitator import cli, editing, store, timeline
 from ibb_facilitator.model import ActionKind, Method, Response, Session
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, Panel
 from ibb_facilitator.tui.review import ReviewScreen
-
-from conftest import VOTERS, make_session
 
 SIZE = (130, 42)
 # Notices last 5 s; under load the review screen can take longer than that to appear, and a test
@@ -44,7 +43,9 @@ def folder(path: Path) -> dict[str, bytes]:
 
 
 async def review(pilot) -> ReviewScreen:
-    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.is_mounted, "the review screen")
+    await until(
+        pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.is_mounted, "the review screen"
+    )
     await pilot.pause()
     return pilot.app.screen
 
@@ -137,16 +138,26 @@ async def test_issues_with_their_outcome_and_each_issue_in_full(example: Path) -
         screen = await review(pilot)
         left = places(screen)
         assert left[0] == "Session overview"
-        assert re.match(r" 1\. How can we keep class sizes manageable .*\n    Agreed \(TA\) · TA: yes, initialed$", left[1], re.S)
+        assert re.match(
+            r" 1\. How can we keep class sizes manageable .*\n    Agreed \(TA\) · TA: yes, initialed$", left[1], re.S
+        )
         assert left[2].endswith("Open · TA: no") and left[3].endswith("Parked · TA: no")
-        assert [line.split(" (")[0] for line in left[5:]] == ["Tentative agreements", "Parking lot", "Actions and information requests", "Caucuses", "Change log"]
+        assert [line.split(" (")[0] for line in left[5:]] == [
+            "Tentative agreements",
+            "Parking lot",
+            "Actions and information requests",
+            "Caucuses",
+            "Change log",
+        ]
 
         await pilot.press("down")  # issue 1: class size
         await pilot.pause()
         assert screen.place == "issue:issue-1"
         right = detail(screen)
         text = "\n".join(right)
-        assert right[0].startswith("Issue 1 of 4 · Article 14, Class Size · Agreed (TA) · raised by Maple Valley Education Association")
+        assert right[0].startswith(
+            "Issue 1 of 4 · Article 14, Class Size · Agreed (TA) · raised by Maple Valley Education Association"
+        )
         assert "Data needed: October 1, 2026 class-size report" in right[0]
         # interests by holder, the mutual ones marked
         at = {line: n for n, line in enumerate(right)}
@@ -167,13 +178,23 @@ async def test_issues_with_their_outcome_and_each_issue_in_full(example: Path) -
         # consensus checks: each response, the outcome
         checks = [line for line in right if line.startswith("Check ")]
         assert len(checks) == 2
-        assert "NO CONSENSUS" in checks[0] and "Aisha Karimi (U): 2" in checks[0] and "Helen Brandt: 5 (not counted)" in checks[0]
-        assert "Below the line: Aisha Karimi, Mark Feld" in checks[0] and "Note: Mark Feld: the stipend has no ceiling" in checks[0]
+        assert (
+            "NO CONSENSUS" in checks[0]
+            and "Aisha Karimi (U): 2" in checks[0]
+            and "Helen Brandt: 5 (not counted)" in checks[0]
+        )
+        assert (
+            "Below the line: Aisha Karimi, Mark Feld" in checks[0]
+            and "Note: Mark Feld: the stipend has no ceiling" in checks[0]
+        )
         assert " CONSENSUS " in checks[1] and "Mark Feld (M): 3" in checks[1]
         # the TA: language and initials
         ta = next(line for line in right if line.startswith("TA 1 "))
         assert "Class size guidelines, overages and the joint class-size committee" in ta
-        assert "14.1 Guideline class sizes are 22 students in kindergarten through grade 3 and 26 students\n     in grades 4 through 12." in ta
+        assert (
+            "14.1 Guideline class sizes are 22 students in kindergarten through grade 3 and 26 students\n     in grades 4 through 12."
+            in ta
+        )
         assert ta.endswith("Initials: U JR (Jordan Reyes) · M KO (Kevin O'Brien)")
 
         await pilot.press("down")  # issue 2: open, its options
@@ -195,7 +216,11 @@ async def test_session_wide_views(example: Path) -> None:
             return detail(screen)
 
         parking = await show("view:parking")
-        assert len(parking) == 3 and parking[2].startswith("☑ Parking at the high school") and "owner: Tom Becker" in parking[2]
+        assert (
+            len(parking) == 3
+            and parking[2].startswith("☑ Parking at the high school")
+            and "owner: Tom Becker" in parking[2]
+        )
         assert "came up in issue 3" in parking[1]
         actions = await show("view:actions")
         assert len(actions) == 7 and actions[0].startswith("☑ INFO REQUEST Cost of a paraprofessional")
@@ -225,7 +250,12 @@ async def test_find_filters_and_jumps(example: Path) -> None:
         await pilot.pause()
         status = static_text(screen, "#find-status")
         assert re.match(r"\d+ matches in 4 places", status), status
-        assert [p.split("\n")[0][:12] for p in places(screen)] == [" 1. How can ", " 2. How can ", "Tentative ag", "Caucuses (2)"]
+        assert [p.split("\n")[0][:12] for p in places(screen)] == [
+            " 1. How can ",
+            " 2. How can ",
+            "Tentative ag",
+            "Caucuses (2)",
+        ]
         seen = []
         await pilot.press("enter")  # the first match, in issue 1
         for _ in range(len(screen.matches)):
@@ -252,7 +282,13 @@ async def test_find_filters_and_jumps(example: Path) -> None:
 
 @pytest.mark.parametrize(
     "item, place",
-    [("option-3", "issue:issue-1"), ("interest-20", "issue:issue-3"), ("ta-1", "issue:issue-1"), ("park-2", "view:parking"), ("criterion-2", "view:overview")],
+    [
+        ("option-3", "issue:issue-1"),
+        ("interest-20", "issue:issue-3"),
+        ("ta-1", "issue:issue-1"),
+        ("park-2", "view:parking"),
+        ("criterion-2", "view:overview"),
+    ],
 )
 async def test_focus_selects_the_issue_and_highlights_the_item(example: Path, item: str, place: str) -> None:
     app = IbbApp(review_path=example, review_focus=item)
@@ -275,7 +311,11 @@ async def test_focus_on_an_unknown_item_says_so(example: Path) -> None:
         assert app.open_review(example, focus="interest-999")
         screen = await review(pilot)
         assert screen.place == "view:overview"
-        await until(pilot, lambda: any("interest-999 is not in this session" in t.render().plain for t in app.screen.query("Toast")), "the notice")
+        await until(
+            pilot,
+            lambda: any("interest-999 is not in this session" in t.render().plain for t in app.screen.query("Toast")),
+            "the notice",
+        )
         await pilot.press("escape")  # back to where it came from
         await until(pilot, lambda: not isinstance(app.screen, ReviewScreen), "back")
         await pilot.press("ctrl+q")
@@ -331,7 +371,10 @@ async def test_review_at_a_moment_from_the_command_line(example: Path, capsys) -
         screen = await review(pilot)
         assert screen.position == 100 and "As of Tue 9 Mar 2027 15:41" in static_text(screen, "#review-when")
         await pilot.press("ctrl+q")
-    for argv, expect in ((["review", str(example), "--at", "day 9"], "2 meeting days"), (["review", str(example.with_name("nope.toml"))], "no such file")):
+    for argv, expect in (
+        (["review", str(example), "--at", "day 9"], "2 meeting days"),
+        (["review", str(example.with_name("nope.toml"))], "no such file"),
+    ):
         assert cli.main(argv) == 1
         out, err = capsys.readouterr()
         assert out == "" and len(err.splitlines()) == 1 and expect in err
@@ -371,7 +414,14 @@ def hostile_session() -> Session:
         editing.add_action(s, text, owner=text, kind=ActionKind.INFO_REQUEST, requested_of=text, issue_id=first)
     editing.add_criterion(s, None, one)
     editing.rate(s, first, s.issues[0].options[0].id, s.issues[0].criteria[0].id, 3)
-    check, _ = editing.record_check(s, first, Method.FIST_TO_FIVE, [Response(who=v, value=4) for v in VOTERS] + [Response(who=one, value=4)], proposal=one, note=HOSTILE[-2])
+    check, _ = editing.record_check(
+        s,
+        first,
+        Method.FIST_TO_FIVE,
+        [Response(who=v, value=4) for v in VOTERS] + [Response(who=one, value=4)],
+        proposal=one,
+        note=HOSTILE[-2],
+    )
     ta = editing.record_agreement(s, first, check.id, "\n".join(HOSTILE), title=one, on=date(2026, 11, 24))
     editing.initial(s, ta.id, "labor", "[/]")
     editing.initial(s, ta.id, "management", "[b]x[/b]", name=one)
@@ -416,7 +466,9 @@ async def test_hostile_text_shows_literally_everywhere(tmp_path: Path) -> None:
         joined = Content("\n").join(issue)
         for text in HOSTILE:
             hits = [c for c in issue if text in c.plain]
-            assert len(hits) >= 4, f"{text[:40]!r} shown {len(hits)} times in issue 1"  # statement, interests ×2, option, criterion, TA
+            assert len(hits) >= 4, (
+                f"{text[:40]!r} shown {len(hits)} times in issue 1"
+            )  # statement, interests ×2, option, criterion, TA
             for content in hits:
                 assert_literal(content, text, "issue 1")
         assert_literal(joined, " ".join(HOSTILE[:9]), "notes, proposal, title")

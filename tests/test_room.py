@@ -24,12 +24,13 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 
-import pytest
-
 import helpers
+import pytest
 from helpers import screen_text
+
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import Issue, Option, Party, Session, Stage
 from ibb_facilitator.tui.room import ROOM_FIELDS, RoomApp, build_view
@@ -163,7 +164,13 @@ async def test_loading_happens_off_the_ui_thread(session_file: Path) -> None:
 def test_ibb_room_refuses_a_bad_file_with_its_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('schema_version = 1\ntitle = "x"\nissues = 3\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "ibb_facilitator", "room", str(bad)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "room", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 1 and f"{bad}:3: issues" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -174,7 +181,9 @@ async def walk_stages(app: RoomApp, pilot, path: Path, session: Session, check: 
     """Save ``session`` at each stage of its first issue (and the issue list); check each view."""
     issue = session.issues[0]
     for stage in [Stage.ISSUES, *session.stage_order[1:]]:
-        session.cursor.issue, session.cursor.stage = (None, Stage.ISSUES) if stage is Stage.ISSUES else (issue.id, stage)
+        session.cursor.issue, session.cursor.stage = (
+            (None, Stage.ISSUES) if stage is Stage.ISSUES else (issue.id, stage)
+        )
         store.save_session(session, path)
         await until(pilot, lambda: app.view is not None and app.view.stage is stage, f"the {stage.value} stage")
         await pilot.pause(0.05)
@@ -294,7 +303,11 @@ def test_the_allow_list_names_real_fields_only() -> None:
             assert name in model.model_fields, f"{where}.{name} is not a field"
             if isinstance(sub, dict):
                 annotation = model.model_fields[name].annotation
-                inner = next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel))
+                inner = next(
+                    a
+                    for a in getattr(annotation, "__args__", (annotation,))
+                    if isinstance(a, type) and issubclass(a, BaseModel)
+                )
                 walk(sub, inner, f"{where}.{name}")
 
     walk(ROOM_FIELDS, Session, "session")
@@ -310,12 +323,19 @@ def test_the_view_at_each_stage(populated: Session) -> None:
     assert view.count == 2 and [i.kind for i in view.groups[0].items] == ["combined", "combined", "aside", "", ""]
     populated.cursor.stage = Stage.CRITERIA
     view = build_view(populated)
-    assert [i.text for i in view.groups[0].items] == ["Affordable within the three-year budget", "Competitive with the five neighboring districts"]
+    assert [i.text for i in view.groups[0].items] == [
+        "Affordable within the three-year budget",
+        "Competitive with the five neighboring districts",
+    ]
     assert view.groups[1].items[0].note.startswith("Σ 9")  # the combined option: 4 + 5
     populated.cursor.stage = Stage.CONSENSUS
     view = build_view(populated)
     assert view.tally is not None and view.tally.consensus and (view.tally.counted, view.tally.total) == (5, 5)
-    assert view.agreement is not None and view.agreement[0].startswith("Article 12.3 Salary.") and "AR" in view.agreement[1]
+    assert (
+        view.agreement is not None
+        and view.agreement[0].startswith("Article 12.3 Salary.")
+        and "AR" in view.agreement[1]
+    )
     populated.cursor.issue, populated.cursor.stage = time_issue.id, Stage.INTERESTS
     view = build_view(populated)
     assert view.columns and [(g.title, g.tag) for g in view.groups] == [
@@ -340,13 +360,23 @@ async def test_the_consensus_tally_is_on_the_wall(tmp_path: Path, populated: Ses
 
 def _partial_consensus(populated: Session, absent: list[str] | None = None) -> None:
     """A check recorded (by a version before the rule, or by hand) as consensus on 3 answers of 5."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from conftest import VOTERS
+
     from ibb_facilitator.model import ConsensusCheck, Method, Outcome, Response
 
     pay = populated.issues[0]
-    pay.checks.append(ConsensusCheck(id="check-90", method=Method.THUMBS, at=datetime(2026, 11, 24, 15, 5, tzinfo=timezone.utc), responses=[Response(who=v, value="up") for v in VOTERS[:3]], absent=absent or [], outcome=Outcome.CONSENSUS))
+    pay.checks.append(
+        ConsensusCheck(
+            id="check-90",
+            method=Method.THUMBS,
+            at=datetime(2026, 11, 24, 15, 5, tzinfo=UTC),
+            responses=[Response(who=v, value="up") for v in VOTERS[:3]],
+            absent=absent or [],
+            outcome=Outcome.CONSENSUS,
+        )
+    )
     populated.cursor.issue, populated.cursor.stage = pay.id, Stage.CONSENSUS
 
 
@@ -373,7 +403,9 @@ async def test_the_wall_says_not_complete_for_partial_answers(tmp_path: Path, po
         assert shows(app, "NOT COMPLETE: 3/5 answered") and not shows(app, " CONSENSUS ")
 
 
-async def test_the_wall_shows_the_facilitators_timer_paused_and_with_its_extra_minute(tmp_path: Path, populated: Session) -> None:
+async def test_the_wall_shows_the_facilitators_timer_paused_and_with_its_extra_minute(
+    tmp_path: Path, populated: Session
+) -> None:
     """The facilitator paused the options timer at 3:05 left and gave it +1 min: the wall shows
     4:05, paused, however long ago the stage began (it used to keep counting down from then)."""
     from datetime import timedelta
@@ -393,7 +425,9 @@ async def test_the_wall_shows_the_facilitators_timer_paused_and_with_its_extra_m
         # The facilitator starts it again (another process saves): the wall counts down with it.
         editing.set_clock(populated, 245, running=True, at=now() - timedelta(seconds=5))
         replace_atomically(path, store.dumps_session(populated).encode("utf-8"))
-        await until(pilot, lambda: app.query_one("#room-clock-digits").value in ("04:00", "03:59", "03:58"), "the running timer")
+        await until(
+            pilot, lambda: app.query_one("#room-clock-digits").value in ("04:00", "03:59", "03:58"), "the running timer"
+        )
         assert not shows(app, "paused")
 
 
@@ -411,7 +445,18 @@ def test_a_clock_for_another_stage_or_another_day_is_not_shown(populated: Sessio
     assert clock.fresh(now()) and not clock.fresh(now() + timedelta(days=1))
 
 
-HOSTILE = ["[/]", "[bold]x[/bold]", "[/", "[red]", "$accent", "[link=http://x]y[/link]", "😀🎉 emoji", "中文 日本語", "<script>alert(1)</script>", '"""']
+HOSTILE = [
+    "[/]",
+    "[bold]x[/bold]",
+    "[/",
+    "[red]",
+    "$accent",
+    "[link=http://x]y[/link]",
+    "😀🎉 emoji",
+    "中文 日本語",
+    "<script>alert(1)</script>",
+    '"""',
+]
 
 
 async def test_hostile_text_shows_literally(tmp_path: Path, populated: Session) -> None:

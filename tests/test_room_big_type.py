@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import EXAMPLE
+
 from ibb_facilitator import store
 from ibb_facilitator.tui.room import RoomApp
 
@@ -127,7 +127,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.mark.parametrize("fontsize", [40, 96])  # 96: the largest the page takes
 def test_big_fontsize_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path, fontsize: int) -> None:
     import aiohttp
-
     from test_serve import DevTools, Served, chromium_page, received_text, start_chromium
 
     served = Served(example)
@@ -137,16 +136,25 @@ def test_big_fontsize_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_
         target = chromium_page(profile, browser)
 
         async def drive() -> tuple[tuple[int, int], str, bytes]:
-            async with aiohttp.ClientSession() as http, http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws,
+            ):
                 tools = DevTools(ws)
                 await tools.call("Network.enable")
                 await tools.call("Page.enable")
-                await tools.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
+                await tools.call(
+                    "Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False
+                )
                 await tools.call("Page.navigate", url=served.base + f"/?fontsize={fontsize}")
                 arrived = await tools.until(lambda e: "Across-the-board" in received_text(e), timeout=40)
                 assert arrived is not None, "the items never reached the page"
                 await asyncio.sleep(1.5)
-                sent = [e["params"]["response"]["payloadData"] for e in tools.events if e.get("method") == "Network.webSocketFrameSent"]
+                sent = [
+                    e["params"]["response"]["payloadData"]
+                    for e in tools.events
+                    if e.get("method") == "Network.webSocketFrameSent"
+                ]
                 sizes = [json.loads(s)[1] for s in sent if s.startswith('["resize"')]
                 stream = "".join(received_text(e) for e in tools.events)
                 png = base64.b64decode((await tools.call("Page.captureScreenshot", format="png"))["data"])

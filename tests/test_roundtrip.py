@@ -57,9 +57,9 @@ HOSTILE = [
     "👩‍🏫 teachers 🧑🏽‍💼 admins ✊🖐️👍👎",
     "مرحبا بكم — שלום",  # right-to-left
     "[/foo] [b]bold[/b] [[issues]] {x} <tag>",
-    '"quoted" \'single\' `back`',
+    "\"quoted\" 'single' `back`",
     "back\\slash \\n not a newline \\u0041 \\",
-    '"""triple""" and \'\'\'triple\'\'\'',
+    "\"\"\"triple\"\"\" and '''triple'''",
     '"""',
     "'''",
     'ends with a quote"',
@@ -72,9 +72,9 @@ HOSTILE = [
     "tab\there\t",
     "controls \x00\x01\x07\x08\x0b\x0c\x1b\x1f\x7f end",
     "c1 \x80\x85\x9f and separators \u2028\u2029 and BOM \ufeff",
-    "[[issues]]\nid = 1\nstatement = \"x\"",
-    "[[issues.interests]]\nholder = \"labor\"\n\"\"\"",
-    "key = \"value\" # comment",
+    '[[issues]]\nid = 1\nstatement = "x"',
+    '[[issues.interests]]\nholder = "labor"\n"""',
+    'key = "value" # comment',
     "trailing backslash \\\n next",
     "   leading and trailing spaces   ",
 ]
@@ -113,7 +113,10 @@ def sessions(draw: st.DrawFn) -> Session:
             name=draw(some_text),
             short=draw(short_text),
             side=draw(st.sampled_from(Side)),
-            members=[Member(name=draw(some_text), role=draw(st.sampled_from(Role)), title=draw(any_text)) for _ in range(draw(st.integers(0, 2)))],
+            members=[
+                Member(name=draw(some_text), role=draw(st.sampled_from(Role)), title=draw(any_text))
+                for _ in range(draw(st.integers(0, 2)))
+            ],
         )
         for pid in PARTY_IDS
     ]
@@ -122,11 +125,20 @@ def sessions(draw: st.DrawFn) -> Session:
     agreements: list[TentativeAgreement] = []
     for _ in range(draw(st.integers(0, 2))):
         interests = [
-            Interest(id=new_id("interest"), text=draw(some_text), holder=draw(st.sampled_from([*PARTY_IDS, MUTUAL])), kind=draw(st.none() | st.sampled_from(InterestKind)))
+            Interest(
+                id=new_id("interest"),
+                text=draw(some_text),
+                holder=draw(st.sampled_from([*PARTY_IDS, MUTUAL])),
+                kind=draw(st.none() | st.sampled_from(InterestKind)),
+            )
             for _ in range(draw(st.integers(0, 2)))
         ]
         options = [
-            Option(id=new_id("option"), text=draw(some_text), serves=draw(st.lists(st.sampled_from([i.id for i in interests]), unique=True)) if interests else [])
+            Option(
+                id=new_id("option"),
+                text=draw(some_text),
+                serves=draw(st.lists(st.sampled_from([i.id for i in interests]), unique=True)) if interests else [],
+            )
             for _ in range(draw(st.integers(0, 3)))
         ]
         if len(options) >= 3 and draw(st.booleans()):
@@ -134,14 +146,20 @@ def sessions(draw: st.DrawFn) -> Session:
             options[1].state = OptionState.SET_ASIDE
         criteria = [Criterion(id=new_id("criterion"), text=draw(some_text)) for _ in range(draw(st.integers(0, 2)))]
         pairs = [(o, c.id) for o in options for c in [*shared, *criteria]]
-        for option, criterion in draw(st.lists(st.sampled_from(pairs), unique_by=lambda p: (p[0].id, p[1]), max_size=3)) if pairs else []:
+        for option, criterion in (
+            draw(st.lists(st.sampled_from(pairs), unique_by=lambda p: (p[0].id, p[1]), max_size=3)) if pairs else []
+        ):
             option.scores = {**option.scores, criterion: draw(st.integers(0, 5))}
         checks = []
         for _ in range(draw(st.integers(0, 2))):
             method = draw(st.sampled_from(Method))
             who = st.sampled_from(PARTY_IDS) if method is Method.PER_PARTY else some_text
             responses = [
-                Response(who=draw(who), party=None if method is Method.PER_PARTY else draw(st.none() | st.sampled_from(PARTY_IDS)), value=draw(st.sampled_from(allowed_values(method))))
+                Response(
+                    who=draw(who),
+                    party=None if method is Method.PER_PARTY else draw(st.none() | st.sampled_from(PARTY_IDS)),
+                    value=draw(st.sampled_from(allowed_values(method))),
+                )
                 for _ in range(draw(st.integers(0, 3)))
             ]
             checks.append(
@@ -184,21 +202,40 @@ def sessions(draw: st.DrawFn) -> Session:
                     title=draw(any_text),
                     date=draw(days),
                     options=list(agreed[0].options),
-                    initials=[Initial(party=p, initials=draw(short_text), name=draw(any_text)) for p in draw(st.lists(st.sampled_from(PARTY_IDS), unique=True))],
+                    initials=[
+                        Initial(party=p, initials=draw(short_text), name=draw(any_text))
+                        for p in draw(st.lists(st.sampled_from(PARTY_IDS), unique=True))
+                    ],
                 )
             )
             issue.status = IssueStatus.AGREED
     issue_ids = [i.id for i in issues]
     maybe_issue = st.none() | st.sampled_from(issue_ids) if issue_ids else st.none()
     parking = [
-        ParkingItem(id=new_id("park"), text=draw(some_text), owner=draw(any_text), issue=draw(maybe_issue), resolved=draw(st.booleans()), created=draw(stamps))
+        ParkingItem(
+            id=new_id("park"),
+            text=draw(some_text),
+            owner=draw(any_text),
+            issue=draw(maybe_issue),
+            resolved=draw(st.booleans()),
+            created=draw(stamps),
+        )
         for _ in range(draw(st.integers(0, 2)))
     ]
     caucuses = []
     for _ in range(draw(st.integers(0, 1))):
         start = draw(stamps)
         end = draw(st.none() | st.integers(0, 3600).map(lambda s, start=start: start + timedelta(seconds=s)))
-        caucuses.append(Caucus(id=new_id("caucus"), party=draw(st.sampled_from(PARTY_IDS)), called_by=draw(any_text), reason=draw(any_text), start=start, end=end))
+        caucuses.append(
+            Caucus(
+                id=new_id("caucus"),
+                party=draw(st.sampled_from(PARTY_IDS)),
+                called_by=draw(any_text),
+                reason=draw(any_text),
+                start=start,
+                end=end,
+            )
+        )
     actions = [
         ActionItem(
             id=new_id("action"),
@@ -214,7 +251,13 @@ def sessions(draw: st.DrawFn) -> Session:
     ]
     data_value = st.one_of(any_text, small_int, st.booleans(), st.lists(any_text, max_size=3))
     events = [
-        Event(at=draw(stamps), action=draw(any_text), target=draw(any_text), summary=draw(any_text), data=draw(st.dictionaries(any_text, data_value, max_size=3)))
+        Event(
+            at=draw(stamps),
+            action=draw(any_text),
+            target=draw(any_text),
+            summary=draw(any_text),
+            data=draw(st.dictionaries(any_text, data_value, max_size=3)),
+        )
         for _ in range(draw(st.integers(0, 3)))
     ]
     return Session(
@@ -279,7 +322,9 @@ def test_issue_statements_with_toml_lookalikes_stay_separate_issues(statements: 
 
 keys = st.one_of(
     st.text(max_size=10),
-    st.sampled_from(["", "a.b", "a b", '"', "'", "[x]", "=", "#", "ratings", "responses", "initials", "data", "key", "1", "-_"]),
+    st.sampled_from(
+        ["", "a.b", "a b", '"', "'", "[x]", "=", "#", "ratings", "responses", "initials", "data", "key", "1", "-_"]
+    ),
 )
 scalars = st.one_of(
     any_text,

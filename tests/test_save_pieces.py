@@ -10,18 +10,16 @@
 
 from __future__ import annotations
 
-
 import pytest
-from hypothesis import HealthCheck, settings
-
-from helpers import EXAMPLE
 from conftest import make_populated
+from helpers import EXAMPLE
+from hypothesis import HealthCheck, settings
 from test_savecache import CacheMachine, full
+
 from ibb_facilitator import editing, savecache, store, tomlwrite
 from ibb_facilitator.model import Interest, Session, Stage
-from ibb_facilitator.savecache import SaveCache
-
 from ibb_facilitator.samples import generated_session as generated
+from ibb_facilitator.savecache import SaveCache
 
 
 def two_step(session: Session) -> str:
@@ -42,7 +40,17 @@ def test_dumps_session_equals_the_two_step_writer_on_the_example_and_hostile_tex
     for session in (store.load_session(EXAMPLE), make_populated()):
         assert store.dumps_session(session) == two_step(session)
     session = make_populated()
-    hostile = ['[/foo]', 'a "quoted" \\ back', "tab\there", "new\nline", "\u00a0nbsp", "\u2028sep", "del\x7f", "é 中 🙂", ""]
+    hostile = [
+        "[/foo]",
+        'a "quoted" \\ back',
+        "tab\there",
+        "new\nline",
+        "\u00a0nbsp",
+        "\u2028sep",
+        "del\x7f",
+        "é 中 🙂",
+        "",
+    ]
     issue = session.issues[0]
     for text in hostile:
         if text:
@@ -55,7 +63,9 @@ def test_dumps_session_equals_the_two_step_writer_on_the_example_and_hostile_tex
 def big_issue_session(interests: int) -> Session:
     session = make_populated()
     issue = session.issues[0]
-    issue.interests.extend(Interest(id=f"many-{i}", text=f"Interest {i}: \"planning\" time", holder="mutual") for i in range(interests))
+    issue.interests.extend(
+        Interest(id=f"many-{i}", text=f'Interest {i}: "planning" time', holder="mutual") for i in range(interests)
+    )
     issue._edits.n += 1
     return session
 
@@ -86,7 +96,7 @@ def test_one_change_to_a_long_list_writes_only_what_changed(monkeypatch: pytest.
     added = editing.add_interest(session, issue.id, "one more", "mutual")
     assert saved() == [added.id]
     middle = issue.interests[150]
-    editing.edit_interest(session, issue.id, middle.id, text="reworded \"in the middle\"")
+    editing.edit_interest(session, issue.id, middle.id, text='reworded "in the middle"')
     assert saved() == [middle.id]
     editing.remove_interest(session, issue.id, issue.interests[3].id)
     assert saved() == []
@@ -107,5 +117,7 @@ class RowCacheMachine(CacheMachine):
             savecache.ROWS_FROM = self._rows_from
 
 
-RowCacheMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+RowCacheMachine.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 test_row_cache_state_machine = RowCacheMachine.TestCase

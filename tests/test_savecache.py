@@ -17,14 +17,14 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from conftest import make_populated, make_session
+from helpers import EXAMPLE, until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
-
-from helpers import EXAMPLE, until
-from conftest import make_populated, make_session
 from test_fuzz import SCALE, RulesMachine
 from test_roundtrip import _documents
+
 from ibb_facilitator import editing, store, tomlwrite
 from ibb_facilitator.history import History
 from ibb_facilitator.model import Event, Session, now
@@ -62,7 +62,7 @@ def test_a_new_event_alone_is_written() -> None:
     session, cache = make_populated(), SaveCache()
     saved(cache, session)
     before = len(session.events)
-    editing.add_parking(session, "Bus schedule [/b] \"quoted\"\nsecond line", owner="Ana Ruiz")
+    editing.add_parking(session, 'Bus schedule [/b] "quoted"\nsecond line', owner="Ana Ruiz")
     snap = saved(cache, session)
     assert written(snap) == 0
     assert snap.kept == before and len(snap.new_events) == 1
@@ -74,7 +74,7 @@ def test_one_changed_issue_alone_is_written() -> None:
     session, cache = make_populated(), SaveCache()
     saved(cache, session)
     second = session.issues[1]
-    editing.add_interest(session, second.id, "Planning time \"protected\"\n\tby contract", "mutual")
+    editing.add_interest(session, second.id, 'Planning time "protected"\n\tby contract', "mutual")
     snap = saved(cache, session)
     assert [item.issue for item in snap.issues if isinstance(item, _Issue)] == [second]
     editing.edit_issue(session, session.issues[0].id, notes="Budget vote in March")
@@ -216,7 +216,8 @@ def test_written_rows_splice_into_the_same_text(document: dict[str, Any]) -> Non
     """``tomlwrite.dumps_parts`` with top-level tables written ahead (``array_table``) = ``dumps``."""
     spliced = {
         k: tomlwrite.Written([tomlwrite.array_table(row, k).encode("utf-8") for row in v])
-        if k not in tomlwrite.INLINE_ROWS and tomlwrite._is_table_list(v) else v
+        if k not in tomlwrite.INLINE_ROWS and tomlwrite._is_table_list(v)
+        else v
         for k, v in document.items()
     }
     assert b"".join(tomlwrite.dumps_parts(spliced)) == tomlwrite.dumps(document).encode("utf-8")
@@ -269,7 +270,9 @@ class CacheMachine(RulesMachine):
         assert self.lagging.dumps(self.session) == full(self.session)
 
 
-CacheMachine.TestCase.settings = settings(max_examples=60 * SCALE, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CacheMachine.TestCase.settings = settings(
+    max_examples=60 * SCALE, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 test_cache_state_machine = CacheMachine.TestCase
 
 
@@ -298,7 +301,9 @@ async def test_app_autosaves_equal_a_full_dump(tmp_path: Path) -> None:
         app._save_cache.snapshot = spy  # type: ignore[method-assign]
         s = app.session
         first, second = s.issues[0].id, s.issues[1].id
-        assert app.change("add interest", editing.add_interest, first, "Words typed in the room\nover two lines", "labor")
+        assert app.change(
+            "add interest", editing.add_interest, first, "Words typed in the room\nover two lines", "labor"
+        )
         await landed()
         assert app.change("add option", editing.add_option, second, "An option [b]not bold[/b]")
         await landed()
@@ -343,7 +348,9 @@ async def test_app_reports_a_failed_render_and_saves_in_full_next_time(tmp_path:
         assert b"Kept in memory" not in path.read_bytes()
         cache.render = lambda snap: render(cache, snap)  # type: ignore[method-assign]
         app.change("add interest", editing.add_interest, app.session.issues[0].id, "And this", "labor")
-        await until(pilot, lambda: app.save_error is None and not app.dirty and app._written_seq == app._seq, "the save")
+        await until(
+            pilot, lambda: app.save_error is None and not app.dirty and app._written_seq == app._seq, "the save"
+        )
         await app.workers.wait_for_complete()
         assert path.read_bytes() == full(app.session)
         await pilot.press("ctrl+q")

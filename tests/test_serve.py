@@ -34,8 +34,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from helpers import png_rows
+
 from ibb_facilitator import store
 from ibb_facilitator.commands.room import page_fontsize, served_command
 from ibb_facilitator.served import room_hint, serve_url
@@ -53,7 +53,13 @@ def free_port() -> int:
 
 
 def ibb(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PYTHON, "-m", "ibb_facilitator", *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [PYTHON, "-m", "ibb_facilitator", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
@@ -125,7 +131,13 @@ def served(session_path: Path):
 
 @pytest.mark.parametrize(
     ("port", "says"),
-    [("0", "out of range"), ("65536", "out of range"), ("-1", "out of range"), ("http", "not a port number"), ("80.5", "not a port number")],
+    [
+        ("0", "out of range"),
+        ("65536", "out of range"),
+        ("-1", "out of range"),
+        ("http", "not a port number"),
+        ("80.5", "not a port number"),
+    ],
 )
 def test_a_bad_port_is_one_clear_line(session_path: Path, port: str, says: str) -> None:
     result = ibb("serve", str(session_path), f"--port={port}")
@@ -215,7 +227,12 @@ def test_the_page_has_the_title_a_big_default_font_and_no_outside_requests(serve
 
 def test_odd_paths_and_queries_serve_the_same_session_or_404(served: Served, session_path: Path) -> None:
     _, plain = get(served.base + "/")
-    for query in ("?file=/etc/passwd", "?path=../../../etc/passwd&fontsize=../../x", "?session=other.toml", "?fontsize=%00"):
+    for query in (
+        "?file=/etc/passwd",
+        "?path=../../../etc/passwd&fontsize=../../x",
+        "?session=other.toml",
+        "?fontsize=%00",
+    ):
         status, page = get(served.base + "/" + query)
         assert status == 200 and TITLE in page and "/etc/passwd" not in page and "other.toml" not in page
         assert page.replace('data-font-size="24"', "") == plain.replace('data-font-size="24"', "")
@@ -240,7 +257,12 @@ def test_other_sites_cannot_read_the_session(served: Served) -> None:
     # DNS rebinding: a name that now points at 127.0.0.1 reaches the port, but not the session
     assert get(served.base + "/", {"Host": f"attacker.example:{served.port}"})[0] == 403
     # a page on another site opening the terminal stream
-    headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    headers = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+    }
     assert get(served.base + "/ws", {**headers, "Origin": "http://attacker.example"})[0] == 403
     assert get(served.base + "/ws")[0] == 400  # not a WebSocket
 
@@ -275,7 +297,7 @@ class DevTools:
         while time.monotonic() < deadline:
             try:
                 message = json.loads((await self.ws.receive(timeout=max(0.1, deadline - time.monotonic()))).data)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
             self.events.append(message)
             if found(message):
@@ -330,11 +352,16 @@ def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Pa
         target = chromium_page(profile, browser)
 
         async def drive() -> tuple[str, bytes]:
-            async with aiohttp.ClientSession() as http, http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws,
+            ):
                 tools = DevTools(ws)
                 await tools.call("Network.enable")
                 await tools.call("Page.enable")
-                await tools.call("Emulation.setDeviceMetricsOverride", width=1280, height=800, deviceScaleFactor=1, mobile=False)
+                await tools.call(
+                    "Emulation.setDeviceMetricsOverride", width=1280, height=800, deviceScaleFactor=1, mobile=False
+                )
                 await tools.call("Page.navigate", url=served.base + "/")  # the default font size
                 arrived = await tools.until(lambda e: TITLE in received_text(e), timeout=40)
                 stream = "".join(received_text(e) for e in tools.events)
@@ -342,7 +369,9 @@ def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Pa
                 # let xterm.js draw the frames it received, then look
                 body = ""
                 for _ in range(50):
-                    result = await tools.call("Runtime.evaluate", expression="document.body.className", returnByValue=True)
+                    result = await tools.call(
+                        "Runtime.evaluate", expression="document.body.className", returnByValue=True
+                    )
                     body = result["result"].get("value", "")
                     if "-first-byte" in body:
                         break

@@ -116,9 +116,13 @@ def test_an_upgrade_without_key_or_version_is_400_and_no_traceback(session_path:
     try:
         host = f"127.0.0.1:{server.port}"
         base = f"GET /ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        for extra in ("", "Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n",
-                      "Sec-WebSocket-Key: !!\r\nSec-WebSocket-Version: 13\r\n"):
+        for extra in (
+            "",
+            "Sec-WebSocket-Version: 13\r\n",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n",
+            "Sec-WebSocket-Key: !!\r\nSec-WebSocket-Version: 13\r\n",
+        ):
             answer = raw_request(server.port, base + extra + "\r\n")
             assert answer.startswith("HTTP/1.1 400"), (extra, answer[:200])
         assert get(server.base + "/")[0] == 200  # still serving
@@ -198,7 +202,10 @@ def test_save_as_target_changes_nothing_outside_a_served_copy(tmp_path: Path) ->
     # the folder is the one the server fixed, whatever file the app holds now
     with pytest.raises(SaveRefused):
         save_as_target(tmp_path / "other" / "y.toml", tmp_path / "other" / "held.toml", environ=env)
-    assert save_as_target("y.toml", tmp_path / "other" / "held.toml", environ=env) == Path(os.path.realpath(folder)) / "y.toml"
+    assert (
+        save_as_target("y.toml", tmp_path / "other" / "held.toml", environ=env)
+        == Path(os.path.realpath(folder)) / "y.toml"
+    )
     assert issubclass(SaveRefused, store.StoreError)  # the app's Save As already reports StoreError
 
 

@@ -64,7 +64,9 @@ def processes() -> dict[int, tuple[int, str]]:
 def tab_apps(session_path: Path) -> list[int]:
     """The ``ibb room`` processes showing ``session_path``, wherever they hang in the tree."""
     return sorted(
-        pid for pid, (_, cmd) in processes().items() if " room " in cmd and str(session_path) in cmd and not cmd.startswith("/bin/sh")
+        pid
+        for pid, (_, cmd) in processes().items()
+        if " room " in cmd and str(session_path) in cmd and not cmd.startswith("/bin/sh")
     )
 
 

@@ -9,8 +9,8 @@ and look at them (``snapshot_report.html``) before committing. The clock stands 
 from __future__ import annotations
 
 import pytest
-
 from helpers import each_size_and_theme, example, picture
+
 from ibb_facilitator.tui.app import IbbApp
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")

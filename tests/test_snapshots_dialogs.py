@@ -10,8 +10,8 @@ import os
 import time
 
 import pytest
-
 from helpers import FROZEN_NOW, each_size_and_theme, example, new_session_app, picture, until
+
 from ibb_facilitator import editing, store
 from ibb_facilitator.tui.app import IbbApp
 

@@ -11,8 +11,8 @@ The clock stands still (``frozen_clock``); screens that show a folder use the fi
 from __future__ import annotations
 
 import pytest
-
 from helpers import each_size_and_theme, example, new_session_app, picture, until
+
 from ibb_facilitator import agenda, paths, store, training
 from ibb_facilitator.samples import generated_session
 from ibb_facilitator.tui.app import IbbApp

@@ -12,8 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import running_as_root
+
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import SCHEMA_VERSION, Event, Session, now
 from ibb_facilitator.store import LockedError, SaveError, SessionFile, StoreError
@@ -68,7 +68,10 @@ def test_file_layout_is_diff_friendly(populated: Session) -> None:
     assert "\n[[parties.members]]\n" in text
     assert "\n[[agreements]]\n" in text and "\n[[events]]\n" in text
     # multi-line text is a multi-line string, not "\n" escapes
-    assert 'text = """\nArticle 12.3 Salary.\nSteps 1-5 rise by 3%.\nA retention bonus of $1,500 is paid after year 3."""' in text
+    assert (
+        'text = """\nArticle 12.3 Salary.\nSteps 1-5 rise by 3%.\nA retention bonus of $1,500 is paid after year 3."""'
+        in text
+    )
     assert 'text = """\nCommon planning time\nacross grades"""' in text
     # rows stay one per line; timestamps keep their offset
     assert '    { who = "Ana Ruiz", value = 4 },' in text
@@ -137,7 +140,9 @@ def test_save_into_a_removed_folder_raises_save_error(populated: Session, tmp_pa
     folder.rmdir()
     with pytest.raises(SaveError) as caught:
         opened.save()
-    assert caught.value.lines == [f"{path}: could not save: the folder {folder} no longer exists. The previous version on disk is intact."]
+    assert caught.value.lines == [
+        f"{path}: could not save: the folder {folder} no longer exists. The previous version on disk is intact."
+    ]
     opened.close()
 
 
@@ -177,7 +182,9 @@ def test_save_into_a_read_only_folder_raises_save_error(populated: Session, sess
         folder.chmod(0o755)
 
 
-def test_permission_denied_on_save_is_explained(populated: Session, session_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_permission_denied_on_save_is_explained(
+    populated: Session, session_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The read-only-folder case as the OS reports it, simulated so it runs as root too."""
     old = session_file.read_bytes()
 
@@ -187,15 +194,23 @@ def test_permission_denied_on_save_is_explained(populated: Session, session_file
     monkeypatch.setattr(store.write.tempfile, "mkstemp", refused)
     with pytest.raises(SaveError) as caught:
         store.save_session(populated, session_file)
-    assert caught.value.lines == [f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on disk is intact."]
+    assert caught.value.lines == [
+        f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on disk is intact."
+    ]
     assert session_file.read_bytes() == old
 
 
 @pytest.mark.parametrize(
     "target, code, reason",
-    [("fsync", errno.ENOSPC, "the disk is full"), ("replace", errno.EIO, "Input/output error"), ("mkstemp", errno.EDQUOT, "the disk is full")],
+    [
+        ("fsync", errno.ENOSPC, "the disk is full"),
+        ("replace", errno.EIO, "Input/output error"),
+        ("mkstemp", errno.EDQUOT, "the disk is full"),
+    ],
 )
-def test_a_failed_write_leaves_the_old_file_and_no_temp_file(populated: Session, session_file: Path, monkeypatch: pytest.MonkeyPatch, target: str, code: int, reason: str) -> None:
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+    populated: Session, session_file: Path, monkeypatch: pytest.MonkeyPatch, target: str, code: int, reason: str
+) -> None:
     old = session_file.read_bytes()
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -260,7 +275,9 @@ CHILD = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_lock_held_by_another_process_is_refused_until_it_dies(session_file: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(session_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(session_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout is not None
         line = child.stdout.readline()
@@ -414,7 +431,7 @@ def test_a_missing_migration_is_reported(populated: Session, monkeypatch: pytest
 
 def test_toml_syntax_error_gives_file_line_column(populated: Session) -> None:
     lines = store.dumps_session(populated).split("\n")
-    at = lines.index('[[issues]]') + 2
+    at = lines.index("[[issues]]") + 2
     lines.insert(at, "article = Art 12")
     with pytest.raises(StoreError) as caught:
         store.loads_session("\n".join(lines), "s.toml")
@@ -555,13 +572,18 @@ def test_rule_errors_are_reported_like_schema_errors() -> None:
     text = SCHEMA_DOC.replace("HOLDER_LINE", 'holder = "labor"').replace('id = "issue-2"', 'id = "issue-2"\n' + STATUS)
     with pytest.raises(StoreError) as caught:
         store.loads_session(text, "s.toml")
-    assert caught.value.lines == [f"s.toml:{_line_no(text, STATUS)}: issues[1].status: an agreed issue needs a tentative agreement"]
+    assert caught.value.lines == [
+        f"s.toml:{_line_no(text, STATUS)}: issues[1].status: an agreed issue needs a tentative agreement"
+    ]
 
 
 def test_the_schema_doc_is_otherwise_valid() -> None:
     session = store.loads_session(SCHEMA_DOC.replace("HOLDER_LINE", 'holder = "labor"'), "s.toml")
     assert session.issues[0].statement == "How can we keep\n[[issues]]\nid = 99\nourselves honest?"
-    assert session.issues[1].notes == "A line separator\u2028and a next-line\u0085and a paragraph separator\u2029 inside one string"
+    assert (
+        session.issues[1].notes
+        == "A line separator\u2028and a next-line\u0085and a paragraph separator\u2029 inside one string"
+    )
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -572,7 +594,11 @@ def _write(path: Path, data: bytes) -> Path:
 BAD_FILES = [
     ("empty", lambda d: _write(d / "s.toml", b""), "the file is empty"),
     ("whitespace", lambda d: _write(d / "s.toml", b"  \n\t\r\n  "), "the file is empty"),
-    ("binary", lambda d: _write(d / "s.toml", b"schema_version = 1\x00\x01\x02"), "not a text file (binary data at byte 18)"),
+    (
+        "binary",
+        lambda d: _write(d / "s.toml", b"schema_version = 1\x00\x01\x02"),
+        "not a text file (binary data at byte 18)",
+    ),
     ("latin-1", lambda d: _write(d / "s.toml", 'title = "Müller"'.encode("latin-1")), "not a UTF-8 text file"),
     ("folder", lambda d: (d / "s.toml").mkdir() or d / "s.toml", "is a folder, not a file"),
     ("missing", lambda d: d / "nope.toml", "no such file"),

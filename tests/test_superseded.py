@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import NEW_SALARY_TEXT, make_populated, reagree
+
 from ibb_facilitator import diff, store
 from ibb_facilitator.export import render
 from ibb_facilitator.model import Session, Stage
@@ -44,10 +44,10 @@ def test_minutes_mark_the_old_ta_and_point_the_issue_at_the_new_one(both) -> Non
     _, after = both
     md = render(after, "md")
     assert "Agreed (TA): see TA 2" in md and "see TA 1" not in md
-    old = md[md.index("### TA 1"):md.index("### TA 2")]
+    old = md[md.index("### TA 1") : md.index("### TA 2")]
     assert old.startswith("### TA 1: Salary steps (superseded)")
     assert "Superseded by TA 2 on " in old and "not counted as agreed" in old
-    assert "### TA 2: Salary steps\n" in md and "(superseded)" not in md[md.index("### TA 2"):]
+    assert "### TA 2: Salary steps\n" in md and "(superseded)" not in md[md.index("### TA 2") :]
     html = render(after, "html")
     assert "Superseded by TA 2 on " in html and "(superseded)" in html
 
@@ -71,7 +71,12 @@ def test_diff_says_the_old_ta_was_superseded(both) -> None:
     d = diff.compare(before, after)
     found = [(c.sign, c.what, c.how) for section in d.sections for c in section.changes]
     assert ("+", "Tentative agreement", "TA 2 written") in found
-    superseded = [c for section in d.sections for c in section.changes if c.what == "TA 1" and c.how.startswith("superseded by TA 2 on ")]
+    superseded = [
+        c
+        for section in d.sections
+        for c in section.changes
+        if c.what == "TA 1" and c.how.startswith("superseded by TA 2 on ")
+    ]
     assert len(superseded) == 1 and superseded[0].context == "no longer in force"
     assert "TA 1 superseded by TA 2 on " in diff.render_text(d).replace(":", "")
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
+from conftest import VOTERS, fist, make_session
 from helpers import EXAMPLE
+
 from ibb_facilitator import agenda, editing, store, timeline
 from ibb_facilitator.history import History
 from ibb_facilitator.model import (
@@ -26,8 +27,6 @@ from ibb_facilitator.model import (
     Stage,
 )
 from ibb_facilitator.samples import SimulatedClock as Clock
-
-from conftest import VOTERS, fist, make_session
 
 EST = timezone(timedelta(hours=-5))
 DAY1, DAY2 = date(2026, 11, 23), date(2026, 11, 24)
@@ -64,11 +63,19 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     ed = editing
     clock.at(DAY1, "09:00")
     shared = ed.add_criterion(s, None, "Affordable within the three-year budget")
-    pay = ed.add_issue(s, "How can we attract and keep qualified teachers?", raised_by="labor", article="Article 12", data_needed="Salary schedules")
+    pay = ed.add_issue(
+        s,
+        "How can we attract and keep qualified teachers?",
+        raised_by="labor",
+        article="Article 12",
+        data_needed="Salary schedules",
+    )
     time_issue = ed.add_issue(s, "How can we give teachers time to collaborate?", raised_by="management")
     evaluation = ed.add_issue(s, "How can we make evaluations useful?", data_needed="Survey")
     ed.move_issue(s, evaluation.id, -1)
-    ed.edit_issue(s, pay.id, statement="How can we attract and keep qualified teachers within the budget?", notes="Start here")
+    ed.edit_issue(
+        s, pay.id, statement="How can we attract and keep qualified teachers within the budget?", notes="Start here"
+    )
 
     ed.set_stage(s, pay.id, Stage.INTERESTS)
     i1 = ed.add_interest(s, pay.id, "Pay competitive with neighbors", "labor", InterestKind.SUBSTANTIVE)
@@ -124,19 +131,48 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     clock.current += timedelta(minutes=14)
     ed.end_caucus(s)
     ed.add_action(s, "Cost out the bonus", owner="management", due=date(2026, 12, 1), issue_id=pay.id)
-    ed.add_action(s, "Salary schedules of five districts", kind=ActionKind.INFO_REQUEST, owner="labor", requested_of="management", due=date(2026, 12, 3))
+    ed.add_action(
+        s,
+        "Salary schedules of five districts",
+        kind=ActionKind.INFO_REQUEST,
+        owner="labor",
+        requested_of="management",
+        due=date(2026, 12, 3),
+    )
     end_of_day1 = clock.current
 
     clock.at(DAY2, "09:00")
     ed.edit_parking(s, s.parking_lot[1].id, resolved=True, owner="Tom Clock")
     ed.edit_action(s, s.actions[0].id, done=True, due=date(2026, 12, 2), text="Cost out the year-3 bonus")
     ed.set_stage(s, pay.id, Stage.CONSENSUS)
-    ed.record_check(s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", party="management", value=2), Response(who="Olive Watcher", value=5)], proposal="The combined option", options=[combined.id], note="Dana: cost of year 3")
+    ed.record_check(
+        s,
+        pay.id,
+        Method.FIST_TO_FIVE,
+        fist(4)[:-1] + [Response(who="Dana Liu", party="management", value=2), Response(who="Olive Watcher", value=5)],
+        proposal="The combined option",
+        options=[combined.id],
+        note="Dana: cost of year 3",
+    )
     ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
     ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS[:3]], absent=VOTERS[3:])
-    ed.record_check(s, pay.id, Method.PER_PARTY, [Response(who="labor", value="concur"), Response(who="management", value="do_not_concur")])
-    check, _ = ed.record_check(s, pay.id, Method.GRADIENTS, [Response(who=v, value=2) for v in VOTERS], proposal="Combined, bonus capped", options=[combined.id, o4.id])
-    ta = ed.record_agreement(s, pay.id, check.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3%.", title="Salary steps", on=DAY2)
+    ed.record_check(
+        s,
+        pay.id,
+        Method.PER_PARTY,
+        [Response(who="labor", value="concur"), Response(who="management", value="do_not_concur")],
+    )
+    check, _ = ed.record_check(
+        s,
+        pay.id,
+        Method.GRADIENTS,
+        [Response(who=v, value=2) for v in VOTERS],
+        proposal="Combined, bonus capped",
+        options=[combined.id, o4.id],
+    )
+    ta = ed.record_agreement(
+        s, pay.id, check.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3%.", title="Salary steps", on=DAY2
+    )
     ed.initial(s, ta.id, "labor", "AR")
     ed.initial(s, ta.id, "management", "BH", name="Ben Hale (for the committee)")  # agreed
     ed.edit_agreement(s, ta.id, "Article 12.3 Salary.\nSteps 1-5 rise by 3.5%.")  # initials withdrawn, reopened
@@ -146,7 +182,9 @@ def build(clock: Clock) -> tuple[Session, datetime]:
     ed.set_ta_draft(s, pay.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.")
     ed.set_status(s, pay.id, IssueStatus.OPEN)  # reopened: nothing is agreed until all is
     again, _ = ed.record_check(s, pay.id, Method.THUMBS, [Response(who=v, value="up") for v in VOTERS])
-    ta2 = ed.record_agreement(s, pay.id, again.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.", title="Salary steps", on=DAY2)  # supersedes ta
+    ta2 = ed.record_agreement(
+        s, pay.id, again.id, "Article 12.3 Salary.\nSteps 1-5 rise by 4%.", title="Salary steps", on=DAY2
+    )  # supersedes ta
     ed.initial(s, ta2.id, "labor", "AR")
     ed.edit_agreement(s, ta2.id, title="Salary steps, 2027", article="Article 12.3")  # initials kept
     ed.edit_option(s, pay.id, o3.id, "Four-day week")  # the same words: no event
@@ -172,7 +210,9 @@ def test_replay_at_the_end_is_the_session(clock: Clock) -> None:
     for a, b in zip(replayed.issues, real.issues):  # said plainly too: what the brief asks
         assert (a.statement, a.status, a.stage) == (b.statement, b.status, b.stage)
         assert [(i.text, i.holder, i.kind) for i in a.interests] == [(i.text, i.holder, i.kind) for i in b.interests]
-        assert [(o.text, o.state, o.combined_into, o.serves) for o in a.options] == [(o.text, o.state, o.combined_into, o.serves) for o in b.options]
+        assert [(o.text, o.state, o.combined_into, o.serves) for o in a.options] == [
+            (o.text, o.state, o.combined_into, o.serves) for o in b.options
+        ]
     # the module-level function gives the same, independent result
     again = timeline.state_at(real, datetime(2100, 1, 1, tzinfo=EST))
     assert_same(again, real)
@@ -185,7 +225,9 @@ def test_proposals_drafts_and_a_superseded_ta_replay(clock: Clock) -> None:
     pay = real.issues[0]
     first, second = real.agreements_for(pay.id)
     assert first.superseded_by == second.id and first.superseded_at is not None and second.standing
-    assert real.standing_agreements() == [second] and pay.proposal == "Combined, bonus capped at 4%" and pay.ta_draft == ""
+    assert (
+        real.standing_agreements() == [second] and pay.proposal == "Combined, bonus capped at 4%" and pay.ta_draft == ""
+    )
     assert real.issues[2].ta_draft == "Article 16. Wednesdays start late."  # (moved to position 3 on day 1)
     line = timeline.Timeline(real)
     added = next(n for n, e in enumerate(real.events) if e.action == "ta.add" and e.target == second.id)
@@ -232,7 +274,11 @@ def test_replay_early_on_shows_old_wording(clock: Clock) -> None:
     n = next(k for k, e in enumerate(real.events) if e.action == "issue.edit")  # before the rewording
     early = line.state_after(n)
     assert early.issues[0].statement == "How can we attract and keep qualified teachers?"
-    assert [i.statement for i in early.issues] == ["How can we attract and keep qualified teachers?", "How can we make evaluations useful?", "How can we give teachers time to collaborate?"]
+    assert [i.statement for i in early.issues] == [
+        "How can we attract and keep qualified teachers?",
+        "How can we make evaluations useful?",
+        "How can we give teachers time to collaborate?",
+    ]
     assert early.shared_criteria[0].text == "Affordable within the three-year budget"
     # stepping back and forth gives the same states
     later = data(line.state_after(n + 40))
@@ -261,12 +307,23 @@ def test_undo_is_replayed_exactly(clock: Clock) -> None:
     change(h, s, "move to options", editing.set_stage, issue.id, Stage.OPTIONS)
     change(h, s, "brainstorm", editing.set_brainstorm, issue.id, True)
     option = change(h, s, "add option", editing.add_option, issue.id, "Cap at 24")
-    change(h, s, "move to consensus", editing.set_stage, issue.id, Stage.CONSENSUS)  # two events: brainstorm.end + issue.stage
+    change(
+        h, s, "move to consensus", editing.set_stage, issue.id, Stage.CONSENSUS
+    )  # two events: brainstorm.end + issue.stage
     h.undo(s)  # both go back: brainstorming again, at options
     assert s.issue(issue.id).brainstorming and s.issue(issue.id).stage is Stage.OPTIONS  # type: ignore[union-attr]
     change(h, s, "brainstorm", editing.set_brainstorm, issue.id, False)
     change(h, s, "move to consensus", editing.set_stage, issue.id, Stage.CONSENSUS)
-    check, _ = change(h, s, "record consensus check", editing.record_check, issue.id, Method.FIST_TO_FIVE, fist(4), options=[option.id])
+    check, _ = change(
+        h,
+        s,
+        "record consensus check",
+        editing.record_check,
+        issue.id,
+        Method.FIST_TO_FIVE,
+        fist(4),
+        options=[option.id],
+    )
     change(h, s, "note on check", lambda session: setattr(session.issues[0].checks[0], "note", "All at 4"))  # no event
     ta = change(h, s, "write TA", editing.record_agreement, issue.id, check.id, "Classes are capped at 24.")
     change(h, s, "initial TA", editing.initial, ta.id, "labor", "AR")
@@ -380,12 +437,37 @@ def test_a_hostile_log_is_skipped_not_fatal(clock: Clock) -> None:
     at = s.events[-1].at
     s.events += [
         Event(at=at, action="issue.explode", target=issue.id),
-        Event(at=at, action="interest.add", target="interest-9", data={"issue": "issue-404", "text": "x", "holder": "labor"}),
-        Event(at=at, action="interest.add", target="interest-9", data={"issue": issue.id, "text": "", "holder": "labor"}),
+        Event(
+            at=at,
+            action="interest.add",
+            target="interest-9",
+            data={"issue": "issue-404", "text": "x", "holder": "labor"},
+        ),
+        Event(
+            at=at, action="interest.add", target="interest-9", data={"issue": issue.id, "text": "", "holder": "labor"}
+        ),
         Event(at=at, action="rating.set", target="option-1", data={"issue": issue.id, "criterion": "c", "score": 9}),
         Event(at=at, action="issue.move", target=issue.id, data={"position": "first"}),
-        Event(at=at, action="option.combine", target="option-3", data={"issue": issue.id, "text": "x", "sources": ["option-1", "option-2"]}),
-        Event(at=at, action="check.record", target="check-1", data={"issue": issue.id, "method": "thumbs", "outcome": "consensus", "at": "2026-01-01T00:00:00-05:00", "who": ["a", "b"], "parties": [""], "values": ["up"]}),
+        Event(
+            at=at,
+            action="option.combine",
+            target="option-3",
+            data={"issue": issue.id, "text": "x", "sources": ["option-1", "option-2"]},
+        ),
+        Event(
+            at=at,
+            action="check.record",
+            target="check-1",
+            data={
+                "issue": issue.id,
+                "method": "thumbs",
+                "outcome": "consensus",
+                "at": "2026-01-01T00:00:00-05:00",
+                "who": ["a", "b"],
+                "parties": [""],
+                "values": ["up"],
+            },
+        ),
         Event(at=at, action="issue.status", target=issue.id, data={}),
         Event(at=at, action="undo", data={"undone": "nothing"}),
         Event(at=at, action="issue.edit", target=issue.id, data={"statement": "How can we C?"}),

@@ -92,7 +92,9 @@ def test_three_shapes_a_warm_up_a_half_day_case_and_a_two_round_case():
     assert len(warm.issues) == 1 and len(warm.scenario.rounds) == 1 and _day_minutes("scenario-early-buses") == 30
     half = scenario("scenario-alder-springs")
     assert len(half.issues) == 3 and 3.5 * 60 <= _day_minutes("scenario-alder-springs") <= 4.5 * 60
-    assert {r.side for r in half.scenario.roles} == {"labor", "management"} and all(r.brief for r in half.scenario.roles)
+    assert {r.side for r in half.scenario.roles} == {"labor", "management"} and all(
+        r.brief for r in half.scenario.roles
+    )
     maple = scenario("scenario-maple-valley")
     first, second = maple.scenario.rounds
     assert not first.facts and "state foundation aid" in second.facts and "Kindergarten" in second.facts
@@ -221,28 +223,86 @@ def test_the_practice_pack_loads(tmp_path):
     ("change", "marker", "expected"),
     [
         # a missing brief: the general one, or one side's
-        (lambda t: t.replace('general_brief = "A district of 1,200 students."\n', ""), "SCENARIO", "scenario.general_brief: required field is missing"),
-        (lambda t: re.sub(r"\[\[scenario\.briefs\]\]  # BRIEF\n.*?\n\n", "", t, flags=re.S), "SCENARIO", "scenario.briefs: no confidential brief for 'management'"),
+        (
+            lambda t: t.replace('general_brief = "A district of 1,200 students."\n', ""),
+            "SCENARIO",
+            "scenario.general_brief: required field is missing",
+        ),
+        (
+            lambda t: re.sub(r"\[\[scenario\.briefs\]\]  # BRIEF\n.*?\n\n", "", t, flags=re.S),
+            "SCENARIO",
+            "scenario.briefs: no confidential brief for 'management'",
+        ),
         (lambda t: t.replace('text = "Theirs."', 'text = ""'), "BRIEF-TEXT", "scenario.briefs[1].text:"),
         # a role with no side, or a side that is not a party
-        (lambda t: t.replace('side = "labor"  # SIDE\n', ""), "ROLE", "scenario.roles[0].side: required field is missing"),
-        (lambda t: t.replace('side = "labor"  # SIDE', 'side = "parents"  # SIDE'), "SIDE", "scenario.roles[0].side: 'parents' is not one of the parties"),
+        (
+            lambda t: t.replace('side = "labor"  # SIDE\n', ""),
+            "ROLE",
+            "scenario.roles[0].side: required field is missing",
+        ),
+        (
+            lambda t: t.replace('side = "labor"  # SIDE', 'side = "parents"  # SIDE'),
+            "SIDE",
+            "scenario.roles[0].side: 'parents' is not one of the parties",
+        ),
         # a round with no time box
-        (lambda t: t.replace("minutes = 20  # MINUTES\n", ""), "ROUND", "scenario.rounds[1].minutes: required field is missing"),
-        (lambda t: t.replace("minutes = 20  # MINUTES", "minutes = 0  # MINUTES"), "MINUTES", "scenario.rounds[1].minutes:"),
+        (
+            lambda t: t.replace("minutes = 20  # MINUTES\n", ""),
+            "ROUND",
+            "scenario.rounds[1].minutes: required field is missing",
+        ),
+        (
+            lambda t: t.replace("minutes = 20  # MINUTES", "minutes = 0  # MINUTES"),
+            "MINUTES",
+            "scenario.rounds[1].minutes:",
+        ),
         # an unknown issue reference
-        (lambda t: t.replace('issues = ["pay"]  # ISSUES', 'issues = ["pay", "pension"]  # ISSUES'), "ISSUES", "scenario.rounds[1].issues[1]: 'pension' is not an issue id"),
-        (lambda t: t.replace('issue = "pay" }', 'issue = "pension" }'), "RESULTS", "scenario.results_fields[0].issue: 'pension' is not an issue id"),
+        (
+            lambda t: t.replace('issues = ["pay"]  # ISSUES', 'issues = ["pay", "pension"]  # ISSUES'),
+            "ISSUES",
+            "scenario.rounds[1].issues[1]: 'pension' is not an issue id",
+        ),
+        (
+            lambda t: t.replace('issue = "pay" }', 'issue = "pension" }'),
+            "RESULTS",
+            "scenario.results_fields[0].issue: 'pension' is not an issue id",
+        ),
         # other references: a brief's party or role, a round's confidential update
-        (lambda t: t.replace('party = "management"  # BRIEF-PARTY', 'party = "parents"  # BRIEF-PARTY'), "BRIEF-PARTY", "scenario.briefs[1].party: 'parents' is not one of the parties"),
-        (lambda t: t.replace('role = ""  # BRIEF-ROLE', 'role = "Treasurer"  # BRIEF-ROLE'), "BRIEF-ROLE", "scenario.briefs[1].role: 'Treasurer' is not a role of 'management'"),
-        (lambda t: t.replace('party = "management"  # ROUND-PARTY', 'party = "board"  # ROUND-PARTY'), "ROUND-PARTY", "scenario.rounds[1].briefs[0].party: 'board' is not one of the parties"),
-        (lambda t: t.replace('minutes = 20  # MINUTES', 'minutes = 20  # MINUTES\ncolour = "red"'), "MINUTES", "scenario.rounds[1].colour: unknown field"),
+        (
+            lambda t: t.replace('party = "management"  # BRIEF-PARTY', 'party = "parents"  # BRIEF-PARTY'),
+            "BRIEF-PARTY",
+            "scenario.briefs[1].party: 'parents' is not one of the parties",
+        ),
+        (
+            lambda t: t.replace('role = ""  # BRIEF-ROLE', 'role = "Treasurer"  # BRIEF-ROLE'),
+            "BRIEF-ROLE",
+            "scenario.briefs[1].role: 'Treasurer' is not a role of 'management'",
+        ),
+        (
+            lambda t: t.replace('party = "management"  # ROUND-PARTY', 'party = "board"  # ROUND-PARTY'),
+            "ROUND-PARTY",
+            "scenario.rounds[1].briefs[0].party: 'board' is not one of the parties",
+        ),
+        (
+            lambda t: t.replace("minutes = 20  # MINUTES", 'minutes = 20  # MINUTES\ncolour = "red"'),
+            "MINUTES",
+            "scenario.rounds[1].colour: unknown field",
+        ),
     ],
     ids=[
-        "no-general-brief", "no-side-brief", "empty-brief", "role-without-side", "role-unknown-side",
-        "round-without-minutes", "round-of-zero-minutes", "round-unknown-issue", "results-unknown-issue",
-        "brief-unknown-party", "brief-unknown-role", "round-brief-unknown-party", "typo",
+        "no-general-brief",
+        "no-side-brief",
+        "empty-brief",
+        "role-without-side",
+        "role-unknown-side",
+        "round-without-minutes",
+        "round-of-zero-minutes",
+        "round-unknown-issue",
+        "results-unknown-issue",
+        "brief-unknown-party",
+        "brief-unknown-role",
+        "round-brief-unknown-party",
+        "typo",
     ],
 )
 def test_bad_scenarios_are_refused_with_field_and_line(tmp_path, change, marker, expected):
@@ -300,7 +360,13 @@ def test_rounds_run_in_order_with_their_clock(clock):
     with pytest.raises(RuleError, match="finished"):
         training.start_next_round(session)
     actions = [e.action for e in session.events]
-    assert actions == ["training.round.start", "training.round.end", "training.round.start", "training.round.end", "training.finish"]
+    assert actions == [
+        "training.round.start",
+        "training.round.end",
+        "training.round.start",
+        "training.round.end",
+        "training.finish",
+    ]
     reload(session)
 
 
@@ -323,7 +389,10 @@ def test_a_reveal_is_logged_without_its_text():
     assert [label for label, _ in roles][0] == "Association president (Joe Castillo)"
     training.record_reveal(session, "labor")
     training.record_reveal(session, "labor", roles[0][0])
-    assert [(r.party, r.role, r.round) for r in session.training.reveals] == [("labor", "", 0), ("labor", roles[0][0], 0)]
+    assert [(r.party, r.role, r.round) for r in session.training.reveals] == [
+        ("labor", "", 0),
+        ("labor", roles[0][0], 0),
+    ]
     text = store.dumps_session(session)
     log = "\n".join(e.summary for e in session.events)
     assert "Confidential brief opened: LABOR" in log
@@ -339,7 +408,10 @@ def test_a_reveal_is_logged_without_its_text():
 def test_the_results_sheet_keeps_labels_and_refuses_unknown_lines():
     session = new_table()
     training.set_results(session, {"salary-increase": "1.0 / 2.25 / 2.5", "steps": "yes", "one-time": "  "})
-    assert [(r.field, r.value) for r in session.training.results] == [("salary-increase", "1.0 / 2.25 / 2.5"), ("steps", "yes")]
+    assert [(r.field, r.value) for r in session.training.results] == [
+        ("salary-increase", "1.0 / 2.25 / 2.5"),
+        ("steps", "yes"),
+    ]
     assert session.training.results[0].label == "General increase in year 1, year 2 and year 3 (%)"
     training.set_results(session, {"steps": "yes, every year"})
     assert training.result_value(session, "salary-increase") == "1.0 / 2.25 / 2.5"
@@ -364,10 +436,18 @@ def test_a_session_that_is_not_a_table_says_so():
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('[[training.reveals]]\nparty = "labor"', '[[training.reveals]]\nparty = "parents"', "training.reveals[0].party: unknown party 'parents'"),
+        (
+            '[[training.reveals]]\nparty = "labor"',
+            '[[training.reveals]]\nparty = "parents"',
+            "training.reveals[0].party: unknown party 'parents'",
+        ),
         ('field = "steps"', 'field = "pension"', "training.results[0].field: 'pension' is not a field"),
         ("number = 1", "number = 2", "training.rounds[0].number: round 2 is in place 1"),
-        ('[[training.scenario.briefs]]\nparty = "labor"', '[[training.scenario.briefs]]\nparty = "parents"', "training.scenario.briefs[0].party: 'parents' is not one of the parties"),
+        (
+            '[[training.scenario.briefs]]\nparty = "labor"',
+            '[[training.scenario.briefs]]\nparty = "parents"',
+            "training.scenario.briefs[0].party: 'parents' is not one of the parties",
+        ),
         ("\nminutes = 75\n", "\nminutes = 0\n", "training.scenario.rounds[0].minutes:"),
     ],
     ids=["reveal-party", "result-field", "round-order", "scenario-party", "scenario-minutes"],
@@ -386,7 +466,10 @@ def test_a_broken_table_file_is_refused_with_its_line(tmp_path, old, new, expect
         store.load_session(path)
     changed = new.strip("\n").split("\n")[-1]
     line = next(n for n, row in enumerate(broken.split("\n"), start=1) if row == changed)
-    assert any(found.startswith(f"{path}:{line}: {expected}") for found in caught.value.lines), (caught.value.lines, line)
+    assert any(found.startswith(f"{path}:{line}: {expected}") for found in caught.value.lines), (
+        caught.value.lines,
+        line,
+    )
 
 
 # --- what a table did -----------------------------------------------------------------------
@@ -410,10 +493,14 @@ def play(session: Session, clock: Clock, plan: dict[str, dict]) -> Session:
         editing.set_stage(session, issue_id, Stage.CONSENSUS)
         for _ in range(steps.get("failed", 0)):
             clock.advance(2)
-            editing.record_check(session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=2) for name, _ in _voters(session)])
+            editing.record_check(
+                session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=2) for name, _ in _voters(session)]
+            )
         clock.advance(3)
         if "ta" in steps:
-            check, tally = editing.record_check(session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=4) for name, _ in _voters(session)])
+            check, tally = editing.record_check(
+                session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=4) for name, _ in _voters(session)]
+            )
             assert tally.consensus
             ta = editing.record_agreement(session, issue_id, check.id, steps["ta"])
             editing.initial(session, ta.id, "labor", "HQ")
@@ -432,7 +519,9 @@ def test_the_debrief_shows_only_the_standing_ta_of_a_reopened_issue(clock):
     play(session, clock, {"early-buses": {"issues": 1, "ta": "Paid early duty."}})
     issue_id = session.standing_agreements()[0].issue
     editing.set_status(session, issue_id, IssueStatus.OPEN)
-    check, _ = editing.record_check(session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=5) for name, _ in _voters(session)])
+    check, _ = editing.record_check(
+        session, issue_id, Method.FIST_TO_FIVE, [Response(who=name, value=5) for name, _ in _voters(session)]
+    )
     editing.record_agreement(session, issue_id, check.id, "Paid early duty, rotated monthly.")
     summary = training.summarize(session, Path("table-1.toml"))
     assert [text for _, text in summary.agreements] == ["Paid early duty, rotated monthly."]
@@ -452,9 +541,28 @@ def _voters(session: Session) -> list[tuple[str, str]]:
 
 def test_time_per_stage_comes_from_the_event_log(clock):
     session = new_table("scenario-early-buses")
-    play(session, clock, {"early-buses": {"issues": 1, "interests_minutes": 4, "options_minutes": 5, "criteria_minutes": 2, "failed": 1, "ta": "Paid early duty."}})
+    play(
+        session,
+        clock,
+        {
+            "early-buses": {
+                "issues": 1,
+                "interests_minutes": 4,
+                "options_minutes": 5,
+                "criteria_minutes": 2,
+                "failed": 1,
+                "ta": "Paid early duty.",
+            }
+        },
+    )
     summary = training.summarize(session, Path("table-1.toml"))
-    assert summary.stage_minutes == {Stage.ISSUES: 1, Stage.INTERESTS: 4, Stage.OPTIONS: 5, Stage.CRITERIA: 2, Stage.CONSENSUS: 2 + 3 + 1}
+    assert summary.stage_minutes == {
+        Stage.ISSUES: 1,
+        Stage.INTERESTS: 4,
+        Stage.OPTIONS: 5,
+        Stage.CRITERIA: 2,
+        Stage.CONSENSUS: 2 + 3 + 1,
+    }
     assert summary.round_minutes == [(1, "The round", 18.0)]
     assert summary.agreed == 1 and summary.checks == 2 and summary.checks_per_consensus == 2.0
 
@@ -464,7 +572,11 @@ HOSTILE = "<script>alert(1)</script> [/bold] **x** | `y`"
 PLANS = {
     1: {
         "coverage": {
-            "interests": [("labor", "Planning time kept"), ("management", "Every class taught"), (MUTUAL, "Fewer unfilled days")],
+            "interests": [
+                ("labor", "Planning time kept"),
+                ("management", "Every class taught"),
+                (MUTUAL, "Fewer unfilled days"),
+            ],
             "options": ["Sub rate $140", "$40 a period, cap of 3"],
             "ta": "Substitute rate $140; coverage paid $40 a period; no more than three a month except in an emergency.",
             "results": {"coverage": "$40 a period, cap 3", "substitute-rate": "$140", "cost": "$61,040"},
@@ -535,13 +647,21 @@ def test_the_text_debrief_compares_the_tables_with_a_bar_chart(class_dir):
     assert re.search(r"^Mutual interests\s+2\s+1\s+0$", text, re.M)
     assert re.search(r"^Checks per consensus\s+1\.5\s+3\.0\s+–$", text, re.M)
     assert re.search(r"^Minutes in interests\s+20\s+10\s+10$", text, re.M)
-    chart = text[text.index("CHART"):text.index("ISSUES, TABLE BY TABLE")]
-    agreed = chart[chart.index("Issues agreed"):chart.index("Mutual interests found")]
-    assert "Table 1  " + "█" * 30 + " 2" in agreed and "Table 2  " + "█" * 15 + " 1" in agreed and re.search(r"Table 3  0$", agreed, re.M)
+    chart = text[text.index("CHART") : text.index("ISSUES, TABLE BY TABLE")]
+    agreed = chart[chart.index("Issues agreed") : chart.index("Mutual interests found")]
+    assert (
+        "Table 1  " + "█" * 30 + " 2" in agreed
+        and "Table 2  " + "█" * 15 + " 1" in agreed
+        and re.search(r"Table 3  0$", agreed, re.M)
+    )
     assert "Substitute rate $140; coverage paid $40 a period" in text and HOSTILE in text
-    assert "consensus on check 3" in text and "no consensus" not in text.split("RESULTS SHEETS")[0].split("ISSUES, TABLE BY TABLE")[1].split("class-size")[0]
+    assert (
+        "consensus on check 3" in text
+        and "no consensus"
+        not in text.split("RESULTS SHEETS")[0].split("ISSUES, TABLE BY TABLE")[1].split("class-size")[0]
+    )
     assert re.search(r"^    Table 1\s+\$40 a period, cap 3$", text, re.M)
-    broken = text[text.index("TABLES THAT COULD NOT BE READ"):]
+    broken = text[text.index("TABLES THAT COULD NOT BE READ") :]
     assert "table-4.toml" in broken and f"{class_dir / 'table-4.toml'}:2:" in broken and "notes.toml" in broken
     assert "DEBRIEF QUESTIONS" in text and "Which issue did your table take first" in text
 
@@ -671,13 +791,21 @@ def test_training_and_its_exporter_do_not_import_textual():
 
 def test_round_minutes_fit_the_rounds_to_the_slot(tmp_path, capsys):
     folder = tmp_path / "afternoon"
-    assert cli.main(["train", "scenario-maple-valley", "--tables", "2", "--round-minutes", "35", "-o", str(folder)]) == 0
+    assert (
+        cli.main(["train", "scenario-maple-valley", "--tables", "2", "--round-minutes", "35", "-o", str(folder)]) == 0
+    )
     session = store.load_session(folder / "table-2.toml")
     assert [r.minutes for r in training.scenario_of(session).rounds] == [35, 35]
     assert [r.minutes for r in scenario("scenario-maple-valley").scenario.rounds] == [75, 60]  # the pack is unchanged
     item = scenario("scenario-maple-valley")
-    assert [r.minutes for r in training.scenario_of(training.new_table(item, "m", round_minutes=[40, 30])).rounds] == [40, 30]
+    assert [r.minutes for r in training.scenario_of(training.new_table(item, "m", round_minutes=[40, 30])).rounds] == [
+        40,
+        30,
+    ]
     with pytest.raises(ValueError, match="one for each of the 2 rounds"):
         training.new_table(item, "m", round_minutes=[40, 30, 20])
-    assert cli.main(["train", "scenario-maple-valley", "--tables", "2", "--round-minutes", "0", "-o", str(tmp_path / "x")]) == 1
+    assert (
+        cli.main(["train", "scenario-maple-valley", "--tables", "2", "--round-minutes", "0", "-o", str(tmp_path / "x")])
+        == 1
+    )
     assert "from 1 to 1440" in capsys.readouterr().err

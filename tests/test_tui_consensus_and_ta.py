@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from helpers import example
+from recorder import command, enter, type_line
 from textual.widgets import Input, Static, TextArea
 
-from helpers import example
 from ibb_facilitator import process, store
 from ibb_facilitator.model import Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Confirm, LongText, Panel, Prompt
 from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.widgets import KeyBar, StageTimer
-from recorder import command, enter, type_line
 
 SIZE = (120, 40)
 
@@ -90,7 +90,10 @@ async def test_each_issue_keeps_its_own_proposal(tmp_path):
         await pilot.pause()
         assert "Cap K-3 classes at 20" in verdict(screen)
         await pilot.press("ctrl+q")
-    assert store.load_session(tmp_path / "session.toml").issues[2].proposal == "Cap K-3 classes at 20 with a full-time aide"
+    assert (
+        store.load_session(tmp_path / "session.toml").issues[2].proposal
+        == "Cap K-3 classes at 20 with a full-time aide"
+    )
 
 
 async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
@@ -147,7 +150,9 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
         assert {"Initial the TA", "Edit the TA text", "View the TA"} <= set(palette)
         await pilot.press("ctrl+q")
     saved = store.load_session(tmp_path / "session.toml")
-    assert saved.agreements[-1].title == "Substitute coverage" and [i.initials for i in saved.agreements[-1].initials] == ["JR", "EM"]
+    assert saved.agreements[-1].title == "Substitute coverage" and [
+        i.initials for i in saved.agreements[-1].initials
+    ] == ["JR", "EM"]
 
 
 async def test_quitting_with_the_ta_editor_open_keeps_the_typed_language(tmp_path):

@@ -133,7 +133,9 @@ class Room:
             assert self.child.signalstatus == signal.SIGKILL, (self.child.exitstatus, self.child.signalstatus)
         else:  # handled: it saved, released the lock and exited as a shell reports the signal
             code = 128 + getattr(signal, how)
-            assert (self.child.exitstatus, self.child.signalstatus) == (code, None), f"{how}: {self.child.exitstatus, self.child.signalstatus}, expected exit {code}"
+            assert (self.child.exitstatus, self.child.signalstatus) == (code, None), (
+                f"{how}: {self.child.exitstatus, self.child.signalstatus}, expected exit {code}"
+            )
         return moment
 
 
@@ -158,14 +160,18 @@ def newest_versions(path: Path) -> list[list[str]]:
     versions = [interests_in(path)]
     for temp in store.stale_temp_files(path):
         try:
-            versions.append([i.text for i in store.loads_session(temp.read_text("utf-8"), temp.name).issues[0].interests])
+            versions.append(
+                [i.text for i in store.loads_session(temp.read_text("utf-8"), temp.name).issues[0].interests]
+            )
         except (store.StoreError, UnicodeDecodeError):
             pass  # cut off while being written: it never held anything the file did not
     return versions
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("how", "rounds", "slow_fsync"), CASES, ids=[f"{h}{'-slow-fsync' if s else ''}" for h, _, s in CASES])
+@pytest.mark.parametrize(
+    ("how", "rounds", "slow_fsync"), CASES, ids=[f"{h}{'-slow-fsync' if s else ''}" for h, _, s in CASES]
+)
 def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, rounds, slow_fsync):
     rng = random.Random(f"{SEED} {how} {slow_fsync}")
     handled = how != "SIGKILL"
@@ -203,7 +209,9 @@ def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, ro
         room = Room(path, env)
         try:
             room.wait_until_up(draft=bool(draft))
-            assert room.offered == offered_before, f"round {round_no}: {offered_before} unsaved versions beside the file, {room.offered} offered"
+            assert room.offered == offered_before, (
+                f"round {round_no}: {offered_before} unsaved versions beside the file, {room.offered} offered"
+            )
             leftovers = store.stale_temp_files(path)
             assert leftovers == [], f"round {round_no}: the open for writing left {leftovers}"
             sent: list[tuple[str, float]] = []
@@ -245,7 +253,9 @@ def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, ro
         texts = interests_in(path)
         versions = newest_versions(path)  # with SIGKILL mid-save, the newest may be in a temp file
         due = [text for text, at in sent if moment - at >= GRACE]
-        missing = [text for text in due if not any(text in version for version in (versions if not handled else [texts]))]
+        missing = [
+            text for text in due if not any(text in version for version in (versions if not handled else [texts]))
+        ]
         assert not missing, (
             f"round {round_no}: items entered at least {GRACE}s before {how} are not in the file"
             f"{'' if handled else ' nor in a temp file beside it'}: {missing}; "
@@ -253,11 +263,15 @@ def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, ro
         )
         lost = [text for text in found if text not in texts]
         assert not lost, f"round {round_no}: items found after an earlier kill are gone: {lost}"
-        assert all(text in typed_ever for text in texts), f"round {round_no}: text nobody typed: {set(texts) - set(typed_ever)}"
+        assert all(text in typed_ever for text in texts), (
+            f"round {round_no}: text nobody typed: {set(texts) - set(typed_ever)}"
+        )
         assert texts == [t for t in typed_ever if t in texts], f"round {round_no}: items out of order: {texts}"
         kept = store.load_session(path).cursor.capture_draft
         if unfinished is not None and moment - unfinished_at >= GRACE:
-            assert kept == unfinished, f"round {round_no}: {how}: the capture line's {unfinished!r} was not kept as a draft: {kept!r}"
+            assert kept == unfinished, (
+                f"round {round_no}: {how}: the capture line's {unfinished!r} was not kept as a draft: {kept!r}"
+            )
             drafts_kept += 1
         assert kept in ("", unfinished), f"round {round_no}: a draft nobody left: {kept!r}"
         backup = path.with_name(path.name + store.BACKUP_SUFFIX)
@@ -273,8 +287,10 @@ def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, ro
             assert {u.path for u in reopened.unsaved} == set(store.stale_temp_files(path))
             assert [i.text for i in reopened.session.issues[0].interests] == found
     elapsed = time.monotonic() - started
-    print(f"\n{how}{' (slow fsync)' if slow_fsync else ''}: {rounds} rounds in {elapsed:.1f}s: {len(typed_ever)} lines typed, "
-          f"{checked} due by the 1 s rule, {killed_mid_save} ends left a temp file, {drafts_kept} drafts kept")
+    print(
+        f"\n{how}{' (slow fsync)' if slow_fsync else ''}: {rounds} rounds in {elapsed:.1f}s: {len(typed_ever)} lines typed, "
+        f"{checked} due by the 1 s rule, {killed_mid_save} ends left a temp file, {drafts_kept} drafts kept"
+    )
     assert checked > 0
     if how == "SIGKILL" and slow_fsync:
         assert killed_mid_save > 0, "no kill landed during a save's fsync: the slow-fsync case tested nothing"
@@ -421,4 +437,6 @@ async def test_a_signal_waits_for_the_save_in_flight_then_saves_the_rest(tmp_pat
     assert [i.text for i in saved.issues[0].interests][-2:] == ["saved by the worker", "entered after it"]
     assert saved.cursor.capture_draft == "typed, not entered"
     assert store.stale_temp_files(path) == []
-    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()], "a watchdog would end the test process"
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()], (
+        "a watchdog would end the test process"
+    )

@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import example, screen_text
 from recorder import wait_for
+
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.modals import Panel
@@ -216,7 +216,9 @@ async def test_esc_leaves_an_untouched_set_up_form_without_asking(tmp_path: Path
 
 
 async def wait_saved(pilot, app) -> None:
-    await wait_for(pilot, lambda: not app.dirty and app._written_seq >= app._seq and app._save_timer is None, "the save")
+    await wait_for(
+        pilot, lambda: not app.dirty and app._written_seq >= app._seq and app._save_timer is None, "the save"
+    )
 
 
 @pytest.mark.parametrize("had_backup", [True, False], ids=["with-bak", "without-bak"])
@@ -267,24 +269,34 @@ async def test_a_read_only_copy_shows_the_writers_saves(tmp_path: Path) -> None:
     try:
         app = IbbApp(path=path, open_in_background=True)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.file is not None and app.screen.is_mounted and hasattr(app.screen, "refresh_all"), "the session")
+            await wait_for(
+                pilot,
+                lambda: app.file is not None and app.screen.is_mounted and hasattr(app.screen, "refresh_all"),
+                "the session",
+            )
             assert app.readonly
             issue = writer.session.cursor.issue
             assert issue is not None
             before = path.read_bytes()
             editing.add_option(writer.session, issue, "Written by the other copy [really]")
             writer.save()
-            await wait_for(pilot, lambda: "Written by the other copy [really]" in screen_text(app), "the writer's save on screen")
+            await wait_for(
+                pilot, lambda: "Written by the other copy [really]" in screen_text(app), "the writer's save on screen"
+            )
             assert "READ-ONLY · following, updated" in app.sub_title
             # a save that cannot be read keeps the last good version up
             path.write_text('schema_version = 1\ntitle = "half a save\n', encoding="utf-8")
-            await wait_for(pilot, lambda: any("could not be read" in n.title for n in app._notifications), "the warning")
+            await wait_for(
+                pilot, lambda: any("could not be read" in n.title for n in app._notifications), "the warning"
+            )
             assert "Written by the other copy [really]" in screen_text(app)
             editing.add_option(writer.session, issue, "And a second one")
             writer._stamp = None  # the test broke the file behind the writer's back
             writer.save()
             await wait_for(pilot, lambda: "And a second one" in screen_text(app), "the next save")
             await pilot.press("ctrl+q")
-        assert before != path.read_bytes() and store.load_session(path).issue(issue).options[-1].text == "And a second one"
+        assert (
+            before != path.read_bytes() and store.load_session(path).issue(issue).options[-1].text == "And a second one"
+        )
     finally:
         writer.close()

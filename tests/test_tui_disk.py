@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import shutil
 
+from helpers import EXAMPLE
+from recorder import wait_for
 from textual.widgets import Input
 
-from helpers import EXAMPLE
 from ibb_facilitator.tui.app import IbbApp
-from recorder import wait_for
 
 
 async def test_a_symlinked_session_names_its_target_in_the_header(tmp_path):
@@ -41,7 +41,9 @@ async def test_a_served_copy_saves_as_only_beside_its_session(tmp_path, monkeypa
         field = app.screen.query_one(Input)
         field.value = str(elsewhere / "copy.toml")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Save as failed" in (n.title or "") for n in app._notifications), "the refusal")
+        await wait_for(
+            pilot, lambda: any("Save as failed" in (n.title or "") for n in app._notifications), "the refusal"
+        )
         assert not (elsewhere / "copy.toml").exists() and app.file.path == path
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -67,7 +69,11 @@ async def test_a_served_copy_opens_only_files_beside_its_session(tmp_path, monke
         await pilot.pause()
         app.screen.query_one(Input).value = str(secret)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Open works only beside the session" in n.message for n in app._notifications), "the refusal")
+        await wait_for(
+            pilot,
+            lambda: any("Open works only beside the session" in n.message for n in app._notifications),
+            "the refusal",
+        )
         assert app.file is None
         await pilot.press("ctrl+q")
     assert served.open_target(secret, {}) == secret  # a local app opens anything

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+from helpers import example
 from textual.widgets import Input, OptionList
 
-from helpers import example
 from ibb_facilitator import agenda, store
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import walk_to
+from recorder import command, enter, point
 from textual import events
 from textual.widgets import Input, OptionList
 
-from helpers import walk_to
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.model import MUTUAL, IssueStatus, OptionState, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import SessionScreen
-from recorder import command, enter, point
 
 SIZE = (120, 40)
 
@@ -53,7 +53,11 @@ async def test_complete_session_then_reopen(tmp_path):
         await walk_to(pilot, Stage.OPTIONS)
         await pilot.press("ctrl+b")
         assert new_issue.brainstorming
-        for idea in ["Hire three building-based substitutes", "Pay coverage at the per-diem rate", "Shared coverage rota by department"]:
+        for idea in [
+            "Hire three building-based substitutes",
+            "Pay coverage at the per-diem rate",
+            "Shared coverage rota by department",
+        ]:
             await enter(pilot, idea)
         # no setting aside during the brainstorm
         await command(pilot, "Set aside")
@@ -170,7 +174,7 @@ async def test_keys_typed_behind_enter_while_the_app_is_busy_start_the_next_item
             app._driver.send_message(key)
         await pilot.pause()
         await pilot.pause()
-        added = [i.statement for i in app.session.issues][len(before):]
+        added = [i.statement for i in app.session.issues][len(before) :]
         line = app.screen.query_one("#capture", Input).value
         await pilot.press("ctrl+q")
     assert added == ["Class size", "Bus routes"]
@@ -215,7 +219,9 @@ async def test_the_stage_timer_is_kept_in_the_file_and_resumed_on_reopening(tmp_
         box = app.session.time_boxes.get(Stage.INTERESTS, 0)
         timer = screen.query_one(StageTimer)
         assert (timer.remaining, timer.running) == (box * 60, False)
-        assert app.session.cursor.clock.remaining == box * 60 and not app.session.cursor.clock.running  # a new stage's box
+        assert (
+            app.session.cursor.clock.remaining == box * 60 and not app.session.cursor.clock.running
+        )  # a new stage's box
         await pilot.press("f3")  # +1 min, still paused
         await pilot.press("f2")  # start
         await pilot.pause()

@@ -28,12 +28,12 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import screen_text, until, walk_to
 from textual import events
 from textual.content import Content
 from textual.markup import MarkupError
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from helpers import screen_text, until, walk_to
 from ibb_facilitator import agenda, editing, store
 from ibb_facilitator.capture import members_from_text, split_list
 from ibb_facilitator.model import Role, Session, Stage
@@ -143,7 +143,9 @@ async def all_saved(pilot) -> None:
 
 
 async def dialog(pilot, kind: type):
-    await until(pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen.is_mounted, f"a {kind.__name__} dialog")
+    await until(
+        pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen.is_mounted, f"a {kind.__name__} dialog"
+    )
     return pilot.app.screen
 
 
@@ -168,7 +170,9 @@ def assert_literal(content: object, text: str, where: str) -> None:
     end = start + len(want)
     for span in content.spans:
         if span.start < end and span.end > start:
-            assert span.start <= start and span.end >= end, f"{where}: style {span.style!r} starts or ends inside the typed text {want[:80]!r}"
+            assert span.start <= start and span.end >= end, (
+                f"{where}: style {span.style!r} starts or ends inside the typed text {want[:80]!r}"
+            )
 
 
 def assert_option_literal(widget: OptionList, option_id: str, text: str) -> None:
@@ -336,7 +340,9 @@ async def test_pasting_several_lines_elsewhere_keeps_every_line(tmp_path, field)
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        texts = [p.text for p in app.session.parking_lot] if field == "parking lot" else [app.session.issues[0].statement]
+        texts = (
+            [p.text for p in app.session.parking_lot] if field == "parking lot" else [app.session.issues[0].statement]
+        )
         await pilot.press("ctrl+q")
     finished(app)
     lost = [line for line in pasted.splitlines() if not any(line in text for text in texts)]
@@ -416,7 +422,10 @@ async def test_parking_lot_and_actions(tmp_path):
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         session, screen = app.session, app.screen
-        for key, kind, items in [("f4", ParkingLotScreen, lambda: session.parking_lot), ("f7", ActionsScreen, lambda: session.actions)]:
+        for key, kind, items in [
+            ("f4", ParkingLotScreen, lambda: session.parking_lot),
+            ("f7", ActionsScreen, lambda: session.actions),
+        ]:
             await pilot.press(key)
             aid = await dialog(pilot, kind)
             capture = aid.query_one("#aid-capture", Input)
@@ -518,7 +527,11 @@ async def test_proposal_ta_language_and_initials(tmp_path):
             await until(pilot, lambda: len(session.agreements) == n + 1, "the TA")
             initials = initials_for(n, text)
             await submit(prompt.query_one("#prompt-input", Input), initials)  # labor's spokesperson
-            await until(pilot, lambda: isinstance(app.screen, Prompt) and app.screen is not prompt, "the second party's initials")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, Prompt) and app.screen is not prompt,
+                "the second party's initials",
+            )
             await pilot.press("escape")  # management initials later
             await back_to(pilot, screen)
             await pilot.pause()
@@ -530,7 +543,9 @@ async def test_proposal_ta_language_and_initials(tmp_path):
             if want is None:
                 refused += 1
                 assert ta.initials == []
-                assert any("at most 12" in t for t in toasts(app)), f"no notice for refused initials {initials[:40]!r}: {toasts(app)}"
+                assert any("at most 12" in t for t in toasts(app)), (
+                    f"no notice for refused initials {initials[:40]!r}: {toasts(app)}"
+                )
             else:
                 assert [(i.party, i.initials) for i in ta.initials] == [(labor.id, want)]
             history = screen.query_one("#check-history", Static).content
@@ -656,7 +671,18 @@ async def test_not_saved_notice_shows_the_folder_literally(tmp_path):
 
 # --- the set-up screen ------------------------------------------------------------------------
 
-SETUP_INPUTS = ["title", "organization", "bargaining_unit", "location", "facilitators", "recorder", "timekeeper", "observers", "rule", "fallback"]
+SETUP_INPUTS = [
+    "title",
+    "organization",
+    "bargaining_unit",
+    "location",
+    "facilitators",
+    "recorder",
+    "timekeeper",
+    "observers",
+    "rule",
+    "fallback",
+]
 
 
 async def test_setup_screen_fields(tmp_path):
@@ -676,16 +702,25 @@ async def test_setup_screen_fields(tmp_path):
             setup.query_one("#p0-short", Input).value = text
             setup.query_one("#p0-members", TextArea).text = text
             setup.query_one("#f-ground_rules", TextArea).text = text
-            members, rules = setup.query_one("#p0-members", TextArea).text, setup.query_one("#f-ground_rules", TextArea).text
+            members, rules = (
+                setup.query_one("#p0-members", TextArea).text,
+                setup.query_one("#f-ground_rules", TextArea).text,
+            )
             short = text.strip()
             if len(short) > 12:  # a party's short tag is at most 12 characters: a notice, then fix it
                 await pilot.press("ctrl+s")
-                await until(pilot, lambda: any("at most 12" in t for t in toasts(app)), "the notice about the short tag")
+                await until(
+                    pilot, lambda: any("at most 12" in t for t in toasts(app)), "the notice about the short tag"
+                )
                 assert app.screen is setup and not path.exists()
                 short = "U" if FULL else SHORTS[n % len(SHORTS)]
                 setup.query_one("#p0-short", Input).value = short
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.file is not None and app.file.path == path, "the new session")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, SessionScreen) and app.file is not None and app.file.path == path,
+                "the new session",
+            )
             await pilot.pause()
             check_setup(app.session, text, short, members, rules)
             # shown as typed: the header title; the ground rules, decision rule and fallback (F6)
@@ -717,6 +752,8 @@ def check_setup(session: Session, text: str, short: str, members: str, rules: st
     assert session.decision_rule.description == text and session.decision_rule.fallback == text
     party = session.parties[0]
     assert party.name == text.strip() and party.short == short.strip()
-    assert [(m.name, m.role, m.title) for m in party.members] == [(m.name, m.role, m.title) for m in members_from_text(members)]
+    assert [(m.name, m.role, m.title) for m in party.members] == [
+        (m.name, m.role, m.title) for m in members_from_text(members)
+    ]
     assert newlines(members) == newlines(text) and newlines(rules) == newlines(text)
     assert session.ground_rules == [line.strip() for line in rules.splitlines() if line.strip()]

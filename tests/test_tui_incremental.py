@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import example
+from recorder import command
 from textual.coordinate import Coordinate
 from textual.widgets import Input
 
-from helpers import example
 from ibb_facilitator import editing
 from ibb_facilitator.model import MUTUAL, OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
-from recorder import command
 
 SIZE = (160, 45)  # a big wall: every item has a blank line under it
 
@@ -192,7 +192,11 @@ async def test_a_stage_switch_keeps_the_keyboard_on_the_capture_line(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.INTERESTS)
         capture = screen.query_one("#capture", Input)
-        for keys, stage in ((("alt+right",), Stage.OPTIONS), (("tab", "alt+right"), Stage.CRITERIA), (("escape", "alt+left", "alt+left"), Stage.INTERESTS)):
+        for keys, stage in (
+            (("alt+right",), Stage.OPTIONS),
+            (("tab", "alt+right"), Stage.CRITERIA),
+            (("escape", "alt+left", "alt+left"), Stage.INTERESTS),
+        ):
             await pilot.press(*keys)
             await pilot.pause()
             assert screen.stage is stage and screen.focused is capture

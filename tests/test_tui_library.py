@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_populated
+from helpers import EXAMPLE
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets.data_table import ColumnKey
 
-from helpers import EXAMPLE
 from ibb_facilitator import store
 from ibb_facilitator.tui import app as app_module
 from ibb_facilitator.tui.app import IbbApp
@@ -18,8 +19,6 @@ from ibb_facilitator.tui.home import HomeScreen
 from ibb_facilitator.tui.library import SEARCH_DELAY, LibraryScreen
 from ibb_facilitator.tui.modals import Panel
 from ibb_facilitator.tui.session import SessionScreen
-
-from conftest import make_populated
 
 SIZE = (160, 40)
 
@@ -36,7 +35,9 @@ def sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     hostile.title = "Lakeview [/foo] [b]not bold[/b] contract"
     hostile.organization = "Lakeview [/] Schools"
     store.save_session(hostile, folder / "lakeview.toml")
-    (folder / "bad.toml").write_text('schema_version = 1\ntitle = "x"\n[[issues]]\nid = "issue-1"\nstatement = 5\n', encoding="utf-8")
+    (folder / "bad.toml").write_text(
+        'schema_version = 1\ntitle = "x"\n[[issues]]\nid = "issue-1"\nstatement = 5\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -74,7 +75,11 @@ async def test_home_opens_the_library_which_lists_every_session(sessions: Path) 
         screen = await open_library(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 3
-        assert sorted(row_titles(screen)) == ["BROKEN", "Lakeview [/foo] [b]not bold[/b] contract", "Spring 2027 successor contract, session 3"]
+        assert sorted(row_titles(screen)) == [
+            "BROKEN",
+            "Lakeview [/foo] [b]not bold[/b] contract",
+            "Spring 2027 successor contract, session 3",
+        ]
         row = row_titles(screen).index("Lakeview [/foo] [b]not bold[/b] contract")
         assert cell_text(table, row, 0) == "Lakeview [/foo] [b]not bold[/b] contract"  # literally, not markup
         assert cell_text(table, row, 1) == "Lakeview [/] Schools"
@@ -117,16 +122,26 @@ async def test_sort_keys_and_header_clicks(sessions: Path) -> None:
         screen = await open_library(pilot)
         screen.query_one(DataTable).focus()
         await pilot.press("t")
-        assert row_titles(screen) == ["Lakeview [/foo] [b]not bold[/b] contract", "Spring 2027 successor contract, session 3", "BROKEN"]
+        assert row_titles(screen) == [
+            "Lakeview [/foo] [b]not bold[/b] contract",
+            "Spring 2027 successor contract, session 3",
+            "BROKEN",
+        ]
         await pilot.press("t")  # again: reversed (broken files stay last)
-        assert row_titles(screen) == ["Spring 2027 successor contract, session 3", "Lakeview [/foo] [b]not bold[/b] contract", "BROKEN"]
+        assert row_titles(screen) == [
+            "Spring 2027 successor contract, session 3",
+            "Lakeview [/foo] [b]not bold[/b] contract",
+            "BROKEN",
+        ]
         await pilot.press("m")  # meeting days, newest first
         assert row_titles(screen)[0] == "Spring 2027 successor contract, session 3"
         assert "▼" in str(screen.query_one(DataTable).columns[screen.query_one(DataTable).ordered_columns[2].key].label)
         await pilot.press("d")
         assert row_titles(screen)[0] == "Lakeview [/foo] [b]not bold[/b] contract"
         table = screen.query_one(DataTable)
-        table.post_message(DataTable.HeaderSelected(table, ColumnKey("title"), 0, Text("Title")))  # a click on the heading
+        table.post_message(
+            DataTable.HeaderSelected(table, ColumnKey("title"), 0, Text("Title"))
+        )  # a click on the heading
         await pilot.pause()
         assert screen.sort_by == "title"
 

@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, example
+from recorder import wait_for
 from textual import events
 from textual.widgets import Input
 
-from helpers import ROOT, example
-from recorder import wait_for
 from ibb_facilitator import cli, commands, store
 from ibb_facilitator.samples import generated_session
 from ibb_facilitator.tui.app import IbbApp
@@ -73,7 +73,11 @@ async def test_a_malformed_big_file_is_refused_with_file_and_line_and_left_untou
     path = tmp_path / "broken.toml"
     lines = big_file.read_text(encoding="utf-8").splitlines(keepends=True)
     # break the last interest's text: a number where words belong
-    n = max(i for i, line in enumerate(lines) if line.startswith("text = ") and "[[issues.interests]]" in "".join(lines[max(0, i - 4) : i]))
+    n = max(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("text = ") and "[[issues.interests]]" in "".join(lines[max(0, i - 4) : i])
+    )
     lines[n] = "text = 5\n"
     path.write_text("".join(lines), encoding="utf-8")
     before = path.read_bytes()
@@ -103,7 +107,13 @@ async def test_keys_typed_while_opening_go_to_the_session_in_order(tmp_path, gat
         assert isinstance(app.screen, OpeningScreen)  # still opening: nothing applied yet
         assert f"{len(typed) + 5} keys typed" in app.screen.shown
         gated_open.set()
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.query_one("#capture", Input).value == "fix the rota")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SessionScreen)
+                and app.screen.query_one("#capture", Input).value == "fix the rota"
+            ),
+        )
         options = [o.text for o in app.session.issue("issue-2").options]  # the file opens on issue 2's options
         assert options[-1] == typed and options.count(typed) == 1  # applied once, whole, in order
         await pilot.press("ctrl+q")
@@ -224,12 +234,36 @@ code = cli.main(["open", sys.argv[1]])
 print(json.dumps({"code": code, "seen": seen}))
 """
 
-NEVER_FOR_OPEN = ("docx", "lxml", "watchfiles", "sqlite3", "textual_serve", "aiohttp", "jinja2", "multiprocessing",
-                  "ibb_facilitator.training", "ibb_facilitator.tui.review", "ibb_facilitator.diff", "ibb_facilitator.timeline",
-                  "ibb_facilitator.export", "ibb_facilitator.library", "ibb_facilitator.agenda", "ibb_facilitator.tui.library",
-                  "ibb_facilitator.tui.training", "ibb_facilitator.tui.home", "ibb_facilitator.tui.setup")
-NOT_BEFORE_FIRST_FRAME = ("pydantic", "ibb_facilitator.model", "ibb_facilitator.store", "ibb_facilitator.editing",
-                          "ibb_facilitator.tui.session", "ibb_facilitator.tui.modals", "importlib.metadata")
+NEVER_FOR_OPEN = (
+    "docx",
+    "lxml",
+    "watchfiles",
+    "sqlite3",
+    "textual_serve",
+    "aiohttp",
+    "jinja2",
+    "multiprocessing",
+    "ibb_facilitator.training",
+    "ibb_facilitator.tui.review",
+    "ibb_facilitator.diff",
+    "ibb_facilitator.timeline",
+    "ibb_facilitator.export",
+    "ibb_facilitator.library",
+    "ibb_facilitator.agenda",
+    "ibb_facilitator.tui.library",
+    "ibb_facilitator.tui.training",
+    "ibb_facilitator.tui.home",
+    "ibb_facilitator.tui.setup",
+)
+NOT_BEFORE_FIRST_FRAME = (
+    "pydantic",
+    "ibb_facilitator.model",
+    "ibb_facilitator.store",
+    "ibb_facilitator.editing",
+    "ibb_facilitator.tui.session",
+    "ibb_facilitator.tui.modals",
+    "importlib.metadata",
+)
 
 
 def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
@@ -237,9 +271,19 @@ def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_ibb_open_imports_only_what_its_first_frame_and_session_need(tmp_path):
-    env = {**os.environ, "IBB_DATA_DIR": str(tmp_path / "d"), "IBB_CACHE_DIR": str(tmp_path / "c"), "IBB_SESSIONS_DIR": str(tmp_path / "s")}
-    result = subprocess.run([sys.executable, "-c", PROBE, str(example(tmp_path)), str(ROOT / "bench")],
-                            capture_output=True, text=True, timeout=120, env=env)
+    env = {
+        **os.environ,
+        "IBB_DATA_DIR": str(tmp_path / "d"),
+        "IBB_CACHE_DIR": str(tmp_path / "c"),
+        "IBB_SESSIONS_DIR": str(tmp_path / "s"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(example(tmp_path)), str(ROOT / "bench")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     seen = report["seen"]
@@ -258,8 +302,14 @@ def test_ibb_registers_only_the_command_it_runs_and_help_lists_them_all():
         assert name in next(a for a in only._actions if a.dest == "command").choices
         assert commands.modules_for(name) == [module]
     for name in (*cli.CORE_COMMANDS, ""):
-        assert set(next(a for a in cli.build_parser(name)._actions if a.dest == "command").choices) == set(cli.CORE_COMMANDS)
-    result = subprocess.run([sys.executable, "-m", "ibb_facilitator", "--help"], capture_output=True, text=True, timeout=60)
+        assert set(next(a for a in cli.build_parser(name)._actions if a.dest == "command").choices) == set(
+            cli.CORE_COMMANDS
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and all(name in result.stdout for name in names)
-    result = subprocess.run([sys.executable, "-m", "ibb_facilitator", "nosuchcommand"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "nosuchcommand"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2 and "diff" in result.stderr and "open" in result.stderr

@@ -7,9 +7,9 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from helpers import screen_text
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from helpers import screen_text
 from ibb_facilitator import store, training
 from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.model import MUTUAL, Session, Stage
@@ -60,17 +60,31 @@ def test_the_marker_words_are_really_confidential():
     """The words above are in their confidential text and in no text the whole table sees."""
     item = load_agenda(BUNDLED_DIR / "scenario-maple-valley.toml")
     s = item.scenario
-    public = "\n".join([
-        s.general_brief, *(r.facts for r in s.rounds), *(r.title for r in s.rounds), item.title,
-        *(i.statement for i in item.issues), *(i.article for i in item.issues), *item.ground_rules,
-        *(f.label for f in s.results_fields), *s.debrief_questions, *item.criteria_starters,
-        *(m.title for p in item.parties for m in p.members),
-    ])
+    public = "\n".join(
+        [
+            s.general_brief,
+            *(r.facts for r in s.rounds),
+            *(r.title for r in s.rounds),
+            item.title,
+            *(i.statement for i in item.issues),
+            *(i.article for i in item.issues),
+            *item.ground_rules,
+            *(f.label for f in s.results_fields),
+            *s.debrief_questions,
+            *item.criteria_starters,
+            *(m.title for p in item.parties for m in p.members),
+        ]
+    )
     side = {b.party: b.text for b in s.briefs if not b.role}
     updates = {b.party: b.text for b in s.rounds[1].briefs}
     roles = "\n".join(r.brief for r in s.roles)
-    for words, text in ((LABOR_ONLY, side["labor"]), (MANAGEMENT_ONLY, side["management"]), (ROLES_ONLY, roles),
-                        (LABOR_ROUND_2, updates["labor"]), (MANAGEMENT_ROUND_2, updates["management"])):
+    for words, text in (
+        (LABOR_ONLY, side["labor"]),
+        (MANAGEMENT_ONLY, side["management"]),
+        (ROLES_ONLY, roles),
+        (LABOR_ROUND_2, updates["labor"]),
+        (MANAGEMENT_ROUND_2, updates["management"]),
+    ):
         for word in words:
             assert word in text and word not in public, word
     assert not any(word in side["management"] for word in LABOR_ONLY)
@@ -243,7 +257,13 @@ async def test_a_whole_simulation_table(tmp_path):
     assert [(r.field, r.value) for r in state.results] == [("salary-increase", "1.0 / 2.25 / 2.5"), ("steps", "yes")]
     assert len(saved.issue("salary").interests) == 3 and len(saved.issue("salary").options) == 1
     actions = [e.action for e in saved.events]
-    for action in ("training.reveal", "training.round.start", "training.round.end", "training.finish", "training.results"):
+    for action in (
+        "training.reveal",
+        "training.round.start",
+        "training.round.end",
+        "training.finish",
+        "training.results",
+    ):
         assert action in actions
     assert not any(word in e.summary for e in saved.events for word in CONFIDENTIAL)
 
@@ -278,7 +298,9 @@ async def test_a_players_own_brief_and_the_trainer_notes_open_behind_the_confirm
         await pilot.pause()
         assert "$767,500" not in screen_text(app)
         assert_nothing_confidential(app)
-        assert [(r.party, r.role) for r in app.session.training.reveals] == [("labor", "Early-career teacher (Jasmine Cole)")]
+        assert [(r.party, r.role) for r in app.session.training.reveals] == [
+            ("labor", "Early-career teacher (Jasmine Cole)")
+        ]
         # the results sheet: Escape keeps what was typed (never lose a word)
         await menu(pilot, "results")
         app.screen.query_one("#result-3", TextArea).text = "$650 once, from the reserve"
@@ -321,7 +343,7 @@ async def test_a_plain_session_has_no_training_keys(tmp_path):
         assert app.screen.check_action("training", ()) is False
 
 
-HOSTILE_PACK = '''\
+HOSTILE_PACK = """\
 title = "[/bold] Practice [b]x[/b]"
 description = "Hostile text"
 kind = "scenario"
@@ -366,7 +388,7 @@ facts = "Facts [/b]"
 [[scenario.rounds]]
 title = "Two"
 minutes = 10
-'''
+"""
 
 
 async def test_hostile_text_shows_literally_and_read_only_tables_log_nothing(tmp_path):
@@ -386,7 +408,9 @@ async def test_hostile_text_shows_literally_and_read_only_tables_log_nothing(tmp
         await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
         await pilot.pause()
         shown = screen_text(app)
-        assert "CONFIDENTIAL: LABOR only · Chair [/" in shown and "SECRET-ROLE [/i]" in shown and "SECRET-U" not in shown
+        assert (
+            "CONFIDENTIAL: LABOR only · Chair [/" in shown and "SECRET-ROLE [/i]" in shown and "SECRET-U" not in shown
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert "SECRET" not in screen_text(app)

@@ -35,4 +35,3 @@ async def test_the_room_view_stops_painting_once_the_app_is_shutting_down(sessio
         app.set_interval(0.001, lambda: app._deliver(view, None))  # and the follower's loads
         await pilot.pause(0.05)
     # leaving the block shuts the app down while both keep coming: no NoMatches may escape
-

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual.content import Content
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import Session, Stage
@@ -28,7 +29,6 @@ from ibb_facilitator.tui.wall import (
     where_line,
 )
 from ibb_facilitator.tui.widgets import STAGE_NAMES
-from textual.content import Content
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
 PLACES = {

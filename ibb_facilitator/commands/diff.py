@@ -34,5 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("diff", help="what changed between two versions of a session")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
-    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="text: for the terminal (default); md: Markdown")
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="text: for the terminal (default); md: Markdown"
+    )
     p.set_defaults(func=cmd_diff)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ..export import FORMATS, NEGOTIATION_REPORTS, REPORTS, TooBig, render_bytes, write_document
-from ..store import StoreError, load_session, mention_unsaved, write_atomic, refuse_overwriting_records
+from ..store import StoreError, load_session, mention_unsaved, refuse_overwriting_records, write_atomic
 
 
 def _same_file(out: Path, source: Path) -> bool:
@@ -56,7 +56,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = FORMATS[args.format]
     to_stdout = args.output in (None, "-")
     if to_stdout and fmt.binary:
-        raise StoreError(f"ibb: --format {fmt.name} writes a binary file, not text for the terminal: name it with -o OUT{fmt.suffix}")
+        raise StoreError(
+            f"ibb: --format {fmt.name} writes a binary file, not text for the terminal: name it with -o OUT{fmt.suffix}"
+        )
     if args.report in NEGOTIATION_REPORTS:
         data = _negotiation_report(args)
     else:
@@ -83,17 +85,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", help="write the minutes or the TA summary of a session")
     p.add_argument(
-        "file", metavar="FILE", help="the session file (--report package: any session of its negotiation, or the folder)"
+        "file",
+        metavar="FILE",
+        help="the session file (--report package: any session of its negotiation, or the folder)",
     )
     p.add_argument(
-        "--format", choices=list(FORMATS), default="md",
+        "--format",
+        choices=list(FORMATS),
+        default="md",
         help="md: Markdown (default); html: one printable HTML file; docx: Word (needs -o)",
     )
     p.add_argument(
-        "--report", choices=[*REPORTS, *NEGOTIATION_REPORTS], default="minutes",
+        "--report",
+        choices=[*REPORTS, *NEGOTIATION_REPORTS],
+        default="minutes",
         help="minutes: the full record (default); ta: one page per tentative agreement, with ratification lines; "
         "update: the joint update after the session, with the spokespersons' approvals; "
         "package: every TA in force of the negotiation, its state and ratification record",
     )
-    p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output (not for docx)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output (not for docx)"
+    )
     p.set_defaults(func=cmd_export)

@@ -16,7 +16,18 @@ import sys
 from pathlib import Path
 
 from .. import paths
-from ..library import SORTS, Entry, Hit, Library, LibraryError, filter_entries, fit, printable, resolve_root, sort_entries
+from ..library import (
+    SORTS,
+    Entry,
+    Hit,
+    Library,
+    LibraryError,
+    filter_entries,
+    fit,
+    printable,
+    resolve_root,
+    sort_entries,
+)
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 
@@ -44,8 +55,10 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
     room = width - sum(fixed.values()) - 2 * 6 - min(30, max((len(f) for f in files), default=4))
     title_w = max(16, min(48, room * 3 // 5))
     org_w = max(12, min(32, room - title_w))
-    head = (f"{fit('Title', title_w)}  {fit('District', org_w)}  {fit('Dates', fixed['dates'])}  "
-            f"{'Open':>4}  {'Agreed':>6}  {fit('Last change', fixed['changed'])}  File")
+    head = (
+        f"{fit('Title', title_w)}  {fit('District', org_w)}  {fit('Dates', fixed['dates'])}  "
+        f"{'Open':>4}  {'Agreed':>6}  {fit('Last change', fixed['changed'])}  File"
+    )
     lines = [head, "-" * min(width, len(head) + 24)]
     for entry, file in zip(entries, files):
         if entry.broken:
@@ -119,7 +132,9 @@ def cmd_library(args: argparse.Namespace) -> int:
     entries = sort_entries(filter_entries(listing.entries, args.filter or ""), args.sort, reverse=args.reverse)
     sessions = sum(not e.broken for e in listing.entries)
     broken = len(listing.entries) - sessions
-    summary = f"{_count(sessions, 'session')}" + (f", {broken} broken" if broken else "") + f" under {printable(str(root))}"
+    summary = (
+        f"{_count(sessions, 'session')}" + (f", {broken} broken" if broken else "") + f" under {printable(str(root))}"
+    )
     if args.filter:
         summary += f"; {len(entries)} match {printable(args.filter)}"
     if not entries:
@@ -135,7 +150,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("library", help="list and search the sessions in a folder")
     p.add_argument("dir", nargs="?", metavar="DIR", help="the folder to list (default: the sessions folder)")
     p.add_argument("--search", metavar="QUERY", help='full-text search: every word must appear; "quotes" for a phrase')
-    p.add_argument("--sort", choices=SORTS, default="changed", help="order of the listing (default: changed, newest first)")
+    p.add_argument(
+        "--sort", choices=SORTS, default="changed", help="order of the listing (default: changed, newest first)"
+    )
     p.add_argument("--reverse", action="store_true", help="reverse the order")
     p.add_argument("--filter", metavar="TEXT", help="only sessions whose title or district holds TEXT")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N search hits (default 50)")

@@ -43,10 +43,10 @@ import argparse
 import asyncio
 import errno
 import ipaddress
-import re
-import shlex
 import logging
 import os
+import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -100,7 +100,13 @@ def parse_fontsize(text: str) -> int:
 
 
 def parse_max_viewers(text: str) -> int:
-    return _whole_number("--max-viewers", text, *MAX_VIEWERS_RANGE, "number (browser tabs at once)", " (each tab is an app process of about 55 MiB)")
+    return _whole_number(
+        "--max-viewers",
+        text,
+        *MAX_VIEWERS_RANGE,
+        "number (browser tabs at once)",
+        " (each tab is an app process of about 55 MiB)",
+    )
 
 
 def served_env(path: Path) -> dict[str, str]:
@@ -110,8 +116,10 @@ def served_env(path: Path) -> dict[str, str]:
 
 def full_text(max_viewers: int) -> str:
     """What a viewer over the cap is told (the page, and the close reason of the stream)."""
-    return (f"This session already has {max_viewers} viewer{'s' if max_viewers != 1 else ''}, the most this "
-            "server allows (ibb serve --max-viewers). Close a tab that shows it, or try again in a few seconds.")
+    return (
+        f"This session already has {max_viewers} viewer{'s' if max_viewers != 1 else ''}, the most this "
+        "server allows (ibb serve --max-viewers). Close a tab that shows it, or try again in a few seconds."
+    )
 
 
 def full_reason(max_viewers: int) -> bytes:
@@ -226,8 +234,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_port_free(host, port)
     argv = served_argv(path, full=args.full, theme=args.theme)
     what = "the facilitation app" if args.full else "the room view"
-    server = make_server(argv, host=host, port=port, title=f"{session.title} · {'facilitation app' if args.full else 'room view'}",
-                         fontsize=fontsize, loopback_only=not remote, max_viewers=max_viewers, env=served_env(path))
+    server = make_server(
+        argv,
+        host=host,
+        port=port,
+        title=f"{session.title} · {'facilitation app' if args.full else 'room view'}",
+        fontsize=fontsize,
+        loopback_only=not remote,
+        max_viewers=max_viewers,
+        env=served_env(path),
+    )
     print(f"Serving {what} of {path}")
     print(f"Open {serve_url(host, port, fontsize)}  (Ctrl+C stops)", flush=True)
     try:
@@ -286,8 +302,17 @@ def _page_template(original: str) -> str:
     return page.replace("<head>", head, 1)
 
 
-def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: int = DEFAULT_FONTSIZE, loopback_only: bool = True,
-                max_viewers: int = DEFAULT_MAX_VIEWERS, env: dict[str, str] | None = None):
+def make_server(
+    argv: list[str],
+    *,
+    host: str,
+    port: int,
+    title: str,
+    fontsize: int = DEFAULT_FONTSIZE,
+    loopback_only: bool = True,
+    max_viewers: int = DEFAULT_MAX_VIEWERS,
+    env: dict[str, str] | None = None,
+):
     """A textual-serve ``Server`` for ``command`` with the rules in this module's docstring."""
     import aiohttp_jinja2
     import jinja2
@@ -315,8 +340,11 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
                     raise web.HTTPForbidden(text="this session is served to this machine only")
                 # a page on another site must not open the session's terminal stream
                 if request.path == "/ws":
-                    if (request.headers.get("Upgrade", "").lower() != "websocket"
-                            or not request.headers.get("Sec-WebSocket-Key") or not request.headers.get("Sec-WebSocket-Version")):
+                    if (
+                        request.headers.get("Upgrade", "").lower() != "websocket"
+                        or not request.headers.get("Sec-WebSocket-Key")
+                        or not request.headers.get("Sec-WebSocket-Version")
+                    ):
                         raise web.HTTPBadRequest(text="the terminal stream needs a WebSocket")
                     origin = request.headers.get("Origin")
                     if origin is not None and origin.split("://", 1)[-1] != host_header:
@@ -409,18 +437,39 @@ def make_server(argv: list[str], *, host: str, port: int, title: str, fontsize: 
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("room", parents=[common], help="a read-only, big-type view for the wall that follows the session file live")
+    p = sub.add_parser(
+        "room", parents=[common], help="a read-only, big-type view for the wall that follows the session file live"
+    )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--wait", action="store_true", help="start even if FILE is missing or invalid, and wait for a valid save")
+    p.add_argument(
+        "--wait", action="store_true", help="start even if FILE is missing or invalid, and wait for a valid save"
+    )
     p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("serve", parents=[common], help="serve the room view (or, with --full, the app) to web browsers")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)"
+    )
     p.add_argument("--port", default=str(DEFAULT_PORT), metavar="N", help=f"port (default {DEFAULT_PORT})")
-    p.add_argument("--full", action="store_true", help="serve the full facilitation app (ibb open FILE) instead of the room view")
-    p.add_argument("--fontsize", default=str(DEFAULT_FONTSIZE), metavar="N", help=f"default font size of the page in pixels (default {DEFAULT_FONTSIZE}; ?fontsize=N in the URL overrides)")
-    p.add_argument("--allow-remote", action="store_true", help="allow a --host other than loopback: anyone on the network can then see the session")
-    p.add_argument("--max-viewers", default=str(DEFAULT_MAX_VIEWERS), metavar="N",
-                   help=f"browser tabs served at once (default {DEFAULT_MAX_VIEWERS}; each is an app process of about 55 MiB)")
+    p.add_argument(
+        "--full", action="store_true", help="serve the full facilitation app (ibb open FILE) instead of the room view"
+    )
+    p.add_argument(
+        "--fontsize",
+        default=str(DEFAULT_FONTSIZE),
+        metavar="N",
+        help=f"default font size of the page in pixels (default {DEFAULT_FONTSIZE}; ?fontsize=N in the URL overrides)",
+    )
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback: anyone on the network can then see the session",
+    )
+    p.add_argument(
+        "--max-viewers",
+        default=str(DEFAULT_MAX_VIEWERS),
+        metavar="N",
+        help=f"browser tabs served at once (default {DEFAULT_MAX_VIEWERS}; each is an app process of about 55 MiB)",
+    )
     p.set_defaults(func=cmd_serve)

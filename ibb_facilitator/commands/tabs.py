@@ -85,7 +85,7 @@ class Tabs:
                     _signal_group(process.pid, sig)
                 try:
                     await asyncio.wait_for(asyncio.shield(process.wait()), wait)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             if process.returncode is None:  # cancelled while waiting: do not leave it behind

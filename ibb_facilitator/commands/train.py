@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import agenda, paths, training
 from ..export import debrief as debrief_export
-from ..store import StoreError, dumps_session, write_atomic, parse_toml, read_text, refuse_overwriting_records
+from ..store import StoreError, dumps_session, parse_toml, read_text, refuse_overwriting_records, write_atomic
 
 MAX_TABLES = 60
 
@@ -39,7 +39,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise StoreError(f"{given}: is a session file, not a training scenario (see `ibb agendas`)")
     name, chosen = agenda.find(args.scenario)
     if chosen.scenario is None:
-        raise ValueError(f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: {', '.join(_scenario_names()) or 'none'}")
+        raise ValueError(
+            f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: {', '.join(_scenario_names()) or 'none'}"
+        )
     if args.tables is not None:
         return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes)
     session = training.new_table(chosen, name, round_minutes=args.round_minutes)
@@ -55,7 +57,9 @@ def _scenario_names() -> list[str]:
     return [e.name for e in agenda.discover() if e.agenda is not None and e.agenda.scenario is not None]
 
 
-def _prepare_class(name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None) -> int:
+def _prepare_class(
+    name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None
+) -> int:
     if not 1 <= tables <= MAX_TABLES:
         raise ValueError(f"--tables {tables}: give a number of tables from 1 to {MAX_TABLES}")
     folder = Path(output) if output else paths.new_in_sessions(chosen.title, suffix="-class")
@@ -64,10 +68,17 @@ def _prepare_class(name: str, chosen: agenda.Agenda, tables: int, output: str | 
     files = [folder / training.TABLE_FILE.format(n=n) for n in range(1, tables + 1)]
     taken = [p for p in files if p.exists()]
     if taken:
-        raise StoreError(f"{taken[0]}: already exists ({len(taken)} of the table files do); choose another folder with -o, nothing was written")
+        raise StoreError(
+            f"{taken[0]}: already exists ({len(taken)} of the table files do); choose another folder with -o, nothing was written"
+        )
     start = date.today()
     for n, path in enumerate(files, start=1):
-        _write_new(path, dumps_session(training.new_table(chosen, name, table=n, tables=tables, start=start, round_minutes=round_minutes)))
+        _write_new(
+            path,
+            dumps_session(
+                training.new_table(chosen, name, table=n, tables=tables, start=start, round_minutes=round_minutes)
+            ),
+        )
     print(f"Prepared {tables} table{'s' if tables != 1 else ''} of “{chosen.title}” in {folder}:")
     for path in files:
         print(f"  {path}")
@@ -98,7 +109,9 @@ def cmd_debrief(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         out = Path(args.output)
-        if any(out.resolve() == t.path.resolve() for t in result.tables) or any(out.resolve() == b.path.resolve() for b in result.broken):
+        if any(out.resolve() == t.path.resolve() for t in result.tables) or any(
+            out.resolve() == b.path.resolve() for b in result.broken
+        ):
             raise StoreError(f"{out}: is one of the tables; choose another output file")
         refuse_overwriting_records(out)
         write_atomic(out, text.encode("utf-8"), backup=False)
@@ -128,15 +141,26 @@ def _format_of(output: str | None) -> str:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("train", parents=[common], help="run a training simulation: one table, or prepare a class of N tables")
+    p = sub.add_parser(
+        "train", parents=[common], help="run a training simulation: one table, or prepare a class of N tables"
+    )
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario pack's name (see `ibb agendas`) or file")
     p.add_argument("--tables", type=int, metavar="N", help="prepare N table files in a folder (no app): table-1.toml …")
-    p.add_argument("--round-minutes", type=_minutes, metavar="M[,M…]", help="minutes of every round (35), or of each round (40,30): fit the rounds to your slot")
+    p.add_argument(
+        "--round-minutes",
+        type=_minutes,
+        metavar="M[,M…]",
+        help="minutes of every round (35), or of each round (40,30): fit the rounds to your slot",
+    )
     p.add_argument("-o", "--output", metavar="FILE|DIR", help="the session file (one table) or the folder (--tables)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("debrief", help="compare the tables of a training class side by side")
     p.add_argument("paths", nargs="+", metavar="DIR", help="the class folder (or table files)")
-    p.add_argument("--format", choices=sorted(debrief_export.FORMATS), help="text (default), md or html; -o NAME.md / .html chooses too")
+    p.add_argument(
+        "--format",
+        choices=sorted(debrief_export.FORMATS),
+        help="text (default), md or html; -o NAME.md / .html chooses too",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output")
     p.set_defaults(func=cmd_debrief)

@@ -63,10 +63,14 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "md": Format("md", ".md", False, "Markdown", {"minutes": markdown.render, "ta": ta_summary.render}),
-    "html": Format("html", ".html", False, "a single printable HTML file", {"minutes": html.render, "ta": html.render_ta_summary}),
+    "html": Format(
+        "html", ".html", False, "a single printable HTML file", {"minutes": html.render, "ta": html.render_ta_summary}
+    ),
     # Word: about 1 ms an item, and python-docx's packaging grows faster than the items past
     # ~20,000 (50,000 took 105 s): refused up front beyond that, with the way out.
-    "docx": Format("docx", ".docx", True, "a Word document", {"minutes": _docx("minutes"), "ta": _docx("ta")}, max_items=20_000),
+    "docx": Format(
+        "docx", ".docx", True, "a Word document", {"minutes": _docx("minutes"), "ta": _docx("ta")}, max_items=20_000
+    ),
 }
 
 
@@ -85,7 +89,9 @@ def render(session: Session, fmt: str, report: str = "minutes") -> str | bytes:
         raise ValueError(f"unknown report {report!r}; expected one of: {', '.join(REPORTS)}")
     items = session.item_count()
     if chosen.max_items is not None and items > chosen.max_items:
-        raise TooBig(f"{chosen.description} is limited to {chosen.max_items:,} items and this session has {items:,}: export HTML (--format html) and open that in Word instead")
+        raise TooBig(
+            f"{chosen.description} is limited to {chosen.max_items:,} items and this session has {items:,}: export HTML (--format html) and open that in Word instead"
+        )
     return renderer(session)
 
 

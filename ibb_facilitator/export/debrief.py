@@ -62,7 +62,10 @@ def rows(debrief: ClassDebrief) -> list[tuple[str, list[str]]]:
         ("Mutual interests", [str(t.mutual) for t in tables]),
         ("Options", [str(t.options) for t in tables]),
         ("Consensus checks", [str(t.checks) for t in tables]),
-        ("Checks per consensus", [f"{t.checks_per_consensus:.1f}" if t.checks_per_consensus else EMPTY for t in tables]),
+        (
+            "Checks per consensus",
+            [f"{t.checks_per_consensus:.1f}" if t.checks_per_consensus else EMPTY for t in tables],
+        ),
         ("Rounds run", [str(len(t.round_minutes)) for t in tables]),
     ]
     for stage in _stages(debrief):
@@ -172,8 +175,10 @@ def _plain(text: str) -> str:
 def render_text(debrief: ClassDebrief) -> str:
     tables = debrief.tables
     out = [f"DEBRIEF: {_plain(_title(debrief))}"]
-    out.append(f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {_plain(str(debrief.folder))}"
-               + (f" · {len(debrief.broken)} broken" if debrief.broken else ""))
+    out.append(
+        f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {_plain(str(debrief.folder))}"
+        + (f" · {len(debrief.broken)} broken" if debrief.broken else "")
+    )
     out += [f"WARNING: {_plain(w)}" for w in _warnings(debrief)]
     out.append("")
     if tables:
@@ -230,8 +235,10 @@ def render_text(debrief: ClassDebrief) -> str:
 def render_md(debrief: ClassDebrief) -> str:
     tables = debrief.tables
     out = [f"# Debrief: {inline(_title(debrief))}", ""]
-    out.append(f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {inline(str(debrief.folder))}"
-               + (f"; {len(debrief.broken)} could not be read (listed below)." if debrief.broken else "."))
+    out.append(
+        f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {inline(str(debrief.folder))}"
+        + (f"; {len(debrief.broken)} could not be read (listed below)." if debrief.broken else ".")
+    )
     out.append("")
     for warning in _warnings(debrief):
         out += [f"**Warning:** {inline(warning)}", ""]
@@ -305,12 +312,16 @@ def svg_bars(name: str, bars: list[tuple[str, float]]) -> str:
     row, label_width, bar_width = 26, 150, 360
     height = row * len(bars) + 8
     largest = max((v for _, v in bars), default=0)
-    parts = [f'<svg class="bars" role="img" aria-label="{_e(name)}" width="{label_width + bar_width + 60}" height="{height}" viewBox="0 0 {label_width + bar_width + 60} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="bars" role="img" aria-label="{_e(name)}" width="{label_width + bar_width + 60}" height="{height}" viewBox="0 0 {label_width + bar_width + 60} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for n, (label, value) in enumerate(bars):
         y = n * row + 4
         width = 0 if largest <= 0 else round(bar_width * value / largest)
         parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{_e(label)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{width}" height="{row - 8}" rx="2"><title>{_e(label)}: {_number(value)}</title></rect>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 3}" width="{width}" height="{row - 8}" rx="2"><title>{_e(label)}: {_number(value)}</title></rect>'
+        )
         parts.append(f'<text x="{label_width + width + 6}" y="{y + 17}">{_number(value)}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -335,7 +346,16 @@ svg.bars text { font-size: 14px; fill: #111; }
 def render_html(debrief: ClassDebrief) -> str:
     tables = debrief.tables
     title = f"Debrief: {_title(debrief)}"
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">', f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
     out.append(f"<h1>{_e(title)}</h1>")
     summary = f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {debrief.folder}"
     if debrief.broken:
@@ -374,12 +394,18 @@ def render_html(debrief: ClassDebrief) -> str:
             out.append(f"<table><thead><tr><th>Line of the sheet</th>{head}</tr></thead><tbody>")
             for field_id, label_text in fields:
                 values = [next((r.value for r in t.results if r.field == field_id), "") for t in tables]
-                out.append(f"<tr><th>{_e(label_text)}</th>" + "".join(f'<td>{_e(v) or EMPTY}</td>'.replace("\n", "<br>") for v in values) + "</tr>")
+                out.append(
+                    f"<tr><th>{_e(label_text)}</th>"
+                    + "".join(f"<td>{_e(v) or EMPTY}</td>".replace("\n", "<br>") for v in values)
+                    + "</tr>"
+                )
             out.append("</tbody></table>")
     if debrief.broken:
         out.append('<h2 class="broken">Tables that could not be read</h2><ul>')
         for broken in debrief.broken:
-            out.append(f'<li><strong>{_e(broken.path.name)}</strong>: not compared<pre>{_e(chr(10).join(broken.lines))}</pre></li>')
+            out.append(
+                f"<li><strong>{_e(broken.path.name)}</strong>: not compared<pre>{_e(chr(10).join(broken.lines))}</pre></li>"
+            )
         out.append("</ul>")
     questions = _questions(debrief)
     if questions:

@@ -164,7 +164,7 @@ class Section:
     """Blocks that belong together. ``page``: starts on a new printed page."""
 
     kind: str
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     page: bool = False
 
 

@@ -184,7 +184,9 @@ def _block(block, out: list[str]) -> None:
         out.append(f"<p{kind}>{_inline(block.content)}</p>")
     elif isinstance(block, Facts):
         if block.rows:
-            rows = "".join(f'<tr><th scope="row">{_esc(label)}</th><td>{_inline(value)}</td></tr>' for label, value in block.rows)
+            rows = "".join(
+                f'<tr><th scope="row">{_esc(label)}</th><td>{_inline(value)}</td></tr>' for label, value in block.rows
+            )
             out.append(f'<table class="facts"><tbody>{rows}</tbody></table>')
     elif isinstance(block, Items):
         tag = "ol" if block.ordered else "ul"
@@ -194,6 +196,7 @@ def _block(block, out: list[str]) -> None:
             items.append(f"<li>{_inline(item.content)}" + (f'<ul class="sub">{sub}</ul>' if sub else "") + "</li>")
         out.append(f"<{tag}>{''.join(items)}</{tag}>")
     elif isinstance(block, Table):
+
         def align(k: int) -> str:
             value = block.alignment(k)
             return f' class="a-{value}"' if value in ("right", "center") else ""
@@ -213,7 +216,9 @@ def _block(block, out: list[str]) -> None:
         for group in block.groups:
             lines = '<td class="line"></td>' * len(group.fields)
             captions = "".join(f'<td class="caption">{_esc(f)}</td>' for f in group.fields)
-            out.append(f'<div class="sig-group"><p>{_inline(group.title)}</p><table class="sig"><tbody><tr>{lines}</tr><tr>{captions}</tr></tbody></table></div>')
+            out.append(
+                f'<div class="sig-group"><p>{_inline(group.title)}</p><table class="sig"><tbody><tr>{lines}</tr><tr>{captions}</tr></tbody></table></div>'
+            )
         out.append("</div>")
     elif isinstance(block, Section):
         out.append(f'<section class="{block.kind}">')

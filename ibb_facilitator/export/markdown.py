@@ -223,11 +223,13 @@ def _blocks(blocks: tuple, out: list[str], facts_open: bool = False) -> bool:
         elif isinstance(block, Items):
             out.append(_items(block))
         elif isinstance(block, Table):
-            out.append(table(
-                list(block.header),
-                [[_md_cell(c) for c in row] for row in block.rows],
-                [_ALIGN.get(block.alignment(k), "---") for k in range(len(block.header))],
-            ))
+            out.append(
+                table(
+                    list(block.header),
+                    [[_md_cell(c) for c in row] for row in block.rows],
+                    [_ALIGN.get(block.alignment(k), "---") for k in range(len(block.header))],
+                )
+            )
         elif isinstance(block, Verbatim):
             out.append(fenced(block.text))
         elif isinstance(block, Signatures):
@@ -247,11 +249,15 @@ def write(document: Document) -> str:
     if document.kind != "minutes":
         title += f": {head.doc_type.lower()}"
     out = [f"# {title}"]
-    facts = [(label, value) for label, value in (
-        ("District / organization", inline(head.organization)),
-        ("Bargaining unit", inline(head.unit)),
-        ("Meeting days", head.dates),  # the exporter's own words
-    ) if value]
+    facts = [
+        (label, value)
+        for label, value in (
+            ("District / organization", inline(head.organization)),
+            ("Bargaining unit", inline(head.unit)),
+            ("Meeting days", head.dates),  # the exporter's own words
+        )
+        if value
+    ]
     if facts:
         out.append("\n".join(f"- **{label}:** {value}" for label, value in facts))
     _blocks(document.blocks, out, bool(facts))

@@ -29,6 +29,7 @@ from ..model import (
     Side,
     Stage,
 )
+from ..session_days import session_days
 from .document import (
     Document,
     Facts,
@@ -47,9 +48,7 @@ from .document import (
     line,
     strong,
 )
-from ..session_days import session_days
 from .text import (
-    superseded_note,
     EMPTY_CELL,
     NONE,
     OUTCOME_LABELS,
@@ -61,6 +60,7 @@ from .text import (
     party_name,
     raised_by,
     short_day,
+    superseded_note,
 )
 
 DOC_TYPE = "Minutes of the joint bargaining session"
@@ -152,11 +152,15 @@ def _parties(session: Session) -> list:
         out.append(Heading(3, line(party.name, " (", party.short, side, ")")))
         members = []
         for member in party.members:
-            members.append(Item(line(
-                member.name,
-                (", ", member.title) if member.title.strip() else None,
-                f" ({ROLE_LABELS[member.role]})" if member.role in ROLE_LABELS else None,
-            )))
+            members.append(
+                Item(
+                    line(
+                        member.name,
+                        (", ", member.title) if member.title.strip() else None,
+                        f" ({ROLE_LABELS[member.role]})" if member.role in ROLE_LABELS else None,
+                    )
+                )
+            )
         out.append(Items(tuple(members)) if members else Paragraph(line("No members listed.")))
     return out
 
@@ -184,11 +188,17 @@ def _rules(session: Session) -> list:
     out.append(Heading(2, line("Decision rule")))
     if rule.description.strip():
         out.append(Paragraph(line(rule.description)))
-    out.append(Facts((
-        ("Usual check", line(decision_method(rule))),
-        ("If there is no consensus", line(rule.fallback) if rule.fallback.strip() else line("not set")),
-    )))
-    out.append(Paragraph(line("Observers, facilitators, the recorder and the timekeeper do not count in consensus."), "note"))
+    out.append(
+        Facts(
+            (
+                ("Usual check", line(decision_method(rule))),
+                ("If there is no consensus", line(rule.fallback) if rule.fallback.strip() else line("not set")),
+            )
+        )
+    )
+    out.append(
+        Paragraph(line("Observers, facilitators, the recorder and the timekeeper do not count in consensus."), "note")
+    )
     return out
 
 
@@ -210,8 +220,14 @@ def _issues(session: Session) -> list:
     if not session.issues:
         return out + [_none()]
     rows = tuple(
-        (line(str(n)), _cell(issue.statement), _cell(issue.article), _cell(raised_by(session, issue.raised_by)),
-         status(session, issue), line(issue.stage.value.capitalize()))
+        (
+            line(str(n)),
+            _cell(issue.statement),
+            _cell(issue.article),
+            _cell(raised_by(session, issue.raised_by)),
+            status(session, issue),
+            line(issue.stage.value.capitalize()),
+        )
         for n, issue in enumerate(session.issues, start=1)
     )
     out.append(Table(("#", "Issue", "Article", "Raised by", "Status", "Stage reached"), rows, ("right",)))
@@ -253,18 +269,37 @@ def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
     out: list = [Heading(4, line("Interests"))]
     for holder, mine in session.interest_groups(issue):
         tag = session.holder_tag(holder)
-        title = line(strong(session.holder_label(holder)), strong(" ("), strong(tag), strong(")"),
-                     strong(": interests every party shares") if holder == MUTUAL else None)
+        title = line(
+            strong(session.holder_label(holder)),
+            strong(" ("),
+            strong(tag),
+            strong(")"),
+            strong(": interests every party shares") if holder == MUTUAL else None,
+        )
         out.append(Paragraph(title, "group"))
-        out.append(Items(tuple(
-            Item(line(Run(labels[i.id], "label"), " ", Run(f"({tag})", "tag"), " ", i.text,
-                      em(f" ({i.kind.value})") if i.kind else None))
-            for i in mine
-        )))
+        out.append(
+            Items(
+                tuple(
+                    Item(
+                        line(
+                            Run(labels[i.id], "label"),
+                            " ",
+                            Run(f"({tag})", "tag"),
+                            " ",
+                            i.text,
+                            em(f" ({i.kind.value})") if i.kind else None,
+                        )
+                    )
+                    for i in mine
+                )
+            )
+        )
     return out
 
 
-def _serves(option: Option, labels: dict[str, str], tags: dict[str, str], order: dict[str, int] | None = None) -> Inline:
+def _serves(
+    option: Option, labels: dict[str, str], tags: dict[str, str], order: dict[str, int] | None = None
+) -> Inline:
     if order is None:
         order = {ref: n for n, ref in enumerate(labels)}
     refs = sorted(option.serves, key=lambda ref: order.get(ref, len(order)))
@@ -293,7 +328,9 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
         for option in mine:
             content = line(Run(labels[option.id], "label"), " ", option.text)
             if state is OptionState.COMBINED and option.combined_into:
-                content = line(content, " → combined into ", Run(labels.get(option.combined_into, option.combined_into), "label"))
+                content = line(
+                    content, " → combined into ", Run(labels.get(option.combined_into, option.combined_into), "label")
+                )
             sub = (line("Serves ", _serves(option, interest_labels, tags, order)),) if option.serves else ()
             items.append(Item(content, sub))
         out.append(Items(tuple(items)))
@@ -303,16 +340,29 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
 def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
     criteria = session.criteria_for(issue)
     order = session.stage_order
-    reached = Stage.CRITERIA in order and issue.stage in order and order.index(issue.stage) >= order.index(Stage.CRITERIA)
+    reached = (
+        Stage.CRITERIA in order and issue.stage in order and order.index(issue.stage) >= order.index(Stage.CRITERIA)
+    )
     if not criteria or not (reached or issue.has_scores() or issue.criteria):
         return []
     shared = {c.id for c in session.shared_criteria}
     labels = {c.id: f"C{n}" for n, c in enumerate(criteria, start=1)}
     out: list = [Heading(4, line("Criteria"))]
-    out.append(Items(tuple(
-        Item(line(Run(labels[c.id], "label"), " ", c.text, em(" (shared by every issue)") if c.id in shared else None))
-        for c in criteria
-    )))
+    out.append(
+        Items(
+            tuple(
+                Item(
+                    line(
+                        Run(labels[c.id], "label"),
+                        " ",
+                        c.text,
+                        em(" (shared by every issue)") if c.id in shared else None,
+                    )
+                )
+                for c in criteria
+            )
+        )
+    )
     if not issue.has_scores():
         return out
     rows = []
@@ -323,8 +373,17 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
         state = {OptionState.COMBINED: " (combined)", OptionState.SET_ASIDE: " (set aside)"}.get(option.state, "")
         name = line(Run(option_labels[option.id], "label"), " ", option.text, state)
         rows.append((name, *(line(str(scores[c.id]) if c.id in scores else EMPTY_CELL) for c in criteria)))
-    out.append(Paragraph(line(f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated:"), "note"))
-    out.append(Table(("Option", *(labels[c.id] for c in criteria)), tuple(rows), ("left",) + ("center",) * len(criteria)))
+    out.append(
+        Paragraph(
+            line(
+                f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated:"
+            ),
+            "note",
+        )
+    )
+    out.append(
+        Table(("Option", *(labels[c.id] for c in criteria)), tuple(rows), ("left",) + ("center",) * len(criteria))
+    )
     return out
 
 
@@ -346,16 +405,37 @@ def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> li
 def _check(session: Session, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> list:
     result = process.tally(session, check.method, check.responses, check.absent)
     outcome = OUTCOME_LABELS[check.outcome]
-    out: list = [Paragraph(line(strong(f"Check {number}"), f" ({process.METHOD_LABELS[check.method]}, {moment(check.at)}): ", strong(outcome)), "group")]
+    out: list = [
+        Paragraph(
+            line(
+                strong(f"Check {number}"),
+                f" ({process.METHOD_LABELS[check.method]}, {moment(check.at)}): ",
+                strong(outcome),
+            ),
+            "group",
+        )
+    ]
     facts: list[tuple[str, Inline]] = []
     if check.proposal.strip():
         facts.append(("Proposal", line(check.proposal)))
     if check.options:
         facts.append(("Draws on", joined(option_labels.get(o, o) for o in check.options)))
     if not result.complete:
-        facts.append(("Outcome", line(f"recorded as {outcome}; the check is not complete ({result.answered}), so it is no consensus")))
+        facts.append(
+            (
+                "Outcome",
+                line(f"recorded as {outcome}; the check is not complete ({result.answered}), so it is no consensus"),
+            )
+        )
     elif result.outcome is not check.outcome:
-        facts.append(("Outcome", line(f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}")))
+        facts.append(
+            (
+                "Outcome",
+                line(
+                    f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}"
+                ),
+            )
+        )
     if check.absent:
         facts.append(("Absent / not voting", joined(party_name(session, name) for name in check.absent)))
     if result.below:
@@ -373,7 +453,13 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
         for response in check.responses:
             party = session.party(response.party) if response.party else None
             tag = party.short if party else (response.party or EMPTY_CELL)
-            rows.append((line(party_name(session, response.who)), line(tag), line(process.value_label(check.method, response.value) or EMPTY_CELL)))
+            rows.append(
+                (
+                    line(party_name(session, response.who)),
+                    line(tag),
+                    line(process.value_label(check.method, response.value) or EMPTY_CELL),
+                )
+            )
         out.append(Table(("Who", "Party", "Response"), tuple(rows), kind="compact"))
     return out
 
@@ -396,7 +482,12 @@ def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -
         checks = {c.id: k for k, c in enumerate(issue.checks, start=1)}
         check = next((c for c in issue.checks if c.id == ta.check), None)
         if check is not None:
-            facts.append(("Reached at", line(f"check {checks[check.id]} ({process.METHOD_LABELS[check.method]}, {moment(check.at)})")))
+            facts.append(
+                (
+                    "Reached at",
+                    line(f"check {checks[check.id]} ({process.METHOD_LABELS[check.method]}, {moment(check.at)})"),
+                )
+            )
         if options and ta.options:
             labels = item_labels(issue.options, "O")
             facts.append(("Options", joined(labels.get(o, o) for o in ta.options)))
@@ -410,15 +501,35 @@ def _agreements(session: Session) -> list:
     out.append(Paragraph(line(TA_NOTE), "note"))
     for n, ta in enumerate(session.agreements, start=1):
         replaced = superseded_note(session, ta)
-        blocks: list = [Heading(3, line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None, " (superseded)" if replaced else None))]
+        blocks: list = [
+            Heading(
+                3,
+                line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None, " (superseded)" if replaced else None),
+            )
+        ]
         facts = agreement_facts(session, n)
         if replaced:
-            facts.insert(0, ("Superseded", line(f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; not counted as agreed.")))
+            facts.insert(
+                0,
+                (
+                    "Superseded",
+                    line(
+                        f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; not counted as agreed."
+                    ),
+                ),
+            )
         blocks.append(Facts(tuple(facts)))
         blocks.append(Paragraph(line("Agreed language:"), "group"))
         blocks.append(Verbatim(ta.text))
         initialed = [
-            Item(line(party_name(session, mark.party), ": ", strong(mark.initials), (" (", mark.name, ")") if mark.name.strip() else None))
+            Item(
+                line(
+                    party_name(session, mark.party),
+                    ": ",
+                    strong(mark.initials),
+                    (" (", mark.name, ")") if mark.name.strip() else None,
+                )
+            )
             for mark in ta.initials
         ]
         missing = process.initials_missing(session, [i.party for i in ta.initials])
@@ -446,8 +557,14 @@ def _parking(session: Session) -> list:
     if not session.parking_lot:
         return out + [_none()]
     rows = tuple(
-        (line(str(n)), _cell(item.text), _cell(party_name(session, item.owner)), _issue_ref(session, item.issue),
-         line(moment(item.created)), line("Resolved" if item.resolved else "Open"))
+        (
+            line(str(n)),
+            _cell(item.text),
+            _cell(party_name(session, item.owner)),
+            _issue_ref(session, item.issue),
+            line(moment(item.created)),
+            line("Resolved" if item.resolved else "Open"),
+        )
         for n, item in enumerate(session.parking_lot, start=1)
     )
     out.append(Table(("#", "Item", "Owner", "Came up in", "Added", "Status"), rows, ("right",)))
@@ -465,8 +582,16 @@ def _caucuses(session: Session) -> list:
         else:
             end = f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end)
             length = minutes_between(caucus.start, caucus.end)
-        rows.append((_cell(party_name(session, caucus.party)), _cell(caucus.called_by), _cell(caucus.reason),
-                     line(moment(caucus.start)), line(end), line(length)))
+        rows.append(
+            (
+                _cell(party_name(session, caucus.party)),
+                _cell(caucus.called_by),
+                _cell(caucus.reason),
+                line(moment(caucus.start)),
+                line(end),
+                line(length),
+            )
+        )
     out.append(Table(("Party", "Called by", "Reason", "Start", "End", "Length"), tuple(rows)))
     return out
 
@@ -482,8 +607,20 @@ def _actions(session: Session, kind: ActionKind, title: str) -> list:
         row = [line(str(n)), _cell(item.text), _cell(party_name(session, item.owner))]
         if request:
             row.append(_cell(party_name(session, item.requested_of)))
-        row += [line(short_day(item.due) if item.due else EMPTY_CELL), _issue_ref(session, item.issue), line("Done" if item.done else "Open")]
+        row += [
+            line(short_day(item.due) if item.due else EMPTY_CELL),
+            _issue_ref(session, item.issue),
+            line("Done" if item.done else "Open"),
+        ]
         rows.append(tuple(row))
-    header = ["#", "Request" if request else "Action", "Owner", *(["To provide"] if request else []), "Due", "Issue", "Status"]
+    header = [
+        "#",
+        "Request" if request else "Action",
+        "Owner",
+        *(["To provide"] if request else []),
+        "Due",
+        "Issue",
+        "Status",
+    ]
     out.append(Table(tuple(header), tuple(rows), ("right",)))
     return out

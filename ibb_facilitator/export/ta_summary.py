@@ -13,6 +13,7 @@ membership's, the school committee's, and any other party's.
 from __future__ import annotations
 
 from ..model import Party, Session, Side, TentativeAgreement
+from . import markdown
 from .document import (
     Document,
     Facts,
@@ -31,9 +32,8 @@ from .document import (
     line,
     strong,
 )
-from .text import EMPTY_CELL, day, party_name, superseded_note
-from . import markdown
 from .minutes import agreement_facts, letterhead
+from .text import EMPTY_CELL, day, party_name, superseded_note
 
 DOC_TYPE = "Summary of tentative agreements"
 NOT_BINDING = (
@@ -57,28 +57,44 @@ def build(session: Session) -> Document:
     standing = [(n, ta) for n, ta in enumerate(session.agreements, start=1) if ta.standing]  # the ones in force
     total = len(standing)
     cover: list = []
-    facts = [(label, line(value)) for label, value in (
-        ("Location", session.location.strip()),
-        ("Tentative agreements", str(total)),
-    ) if value]
+    facts = [
+        (label, line(value))
+        for label, value in (
+            ("Location", session.location.strip()),
+            ("Tentative agreements", str(total)),
+        )
+        if value
+    ]
     cover.append(Facts(tuple(facts)))
     cover.append(Paragraph(line(NOT_BINDING), "note"))
     if standing:
         cover.append(Heading(2, line("Agreements in this summary")))
-        cover.append(Table(
-            ("TA", "Title", "Contract article", "Date", "Initialed by"),
-            tuple(_index_row(session, n, ta) for n, ta in standing),
-            ("right",),
-        ))
+        cover.append(
+            Table(
+                ("TA", "Title", "Contract article", "Date", "Initialed by"),
+                tuple(_index_row(session, n, ta) for n, ta in standing),
+                ("right",),
+            )
+        )
     else:
         cover.append(Paragraph(line(NO_AGREEMENTS)))
     replaced = [(n, ta) for n, ta in enumerate(session.agreements, start=1) if not ta.standing]
     if replaced:
         cover.append(Heading(2, line("Superseded, not in this summary")))
-        cover.append(Items(tuple(
-            Item(line(f"TA {n}", (": ", ta.title) if ta.title.strip() else None, f", {superseded_note(session, ta)}"))
-            for n, ta in replaced
-        )))
+        cover.append(
+            Items(
+                tuple(
+                    Item(
+                        line(
+                            f"TA {n}",
+                            (": ", ta.title) if ta.title.strip() else None,
+                            f", {superseded_note(session, ta)}",
+                        )
+                    )
+                    for n, ta in replaced
+                )
+            )
+        )
     blocks: list = [Section("cover", tuple(cover))]
     for k, (n, ta) in enumerate(standing, start=1):
         blocks.append(Section("ta-page", tuple(_page(session, n, k, total, ta)), page=True))
@@ -107,18 +123,37 @@ def _page(session: Session, number: int, place: int, total: int, ta: TentativeAg
     running = _running(session)
     if running:
         out.append(Paragraph(running, "running"))
-    out.append(Heading(2, line(f"Tentative agreement {place} of {total}", f" (TA {number})" if number != place else None, (": ", ta.title) if ta.title.strip() else None)))
+    out.append(
+        Heading(
+            2,
+            line(
+                f"Tentative agreement {place} of {total}",
+                f" (TA {number})" if number != place else None,
+                (": ", ta.title) if ta.title.strip() else None,
+            ),
+        )
+    )
     out.append(Facts(tuple(agreement_facts(session, number, options=False))))
     out.append(Heading(3, line("Agreed language")))
     out.append(Verbatim(ta.text))
     out.append(Heading(3, line("Initialed at the table")))
     out.append(_initials(session, ta))
     out.append(Heading(3, line("Ratification")))
-    out.append(Paragraph(line("This agreement becomes binding only as part of the ratified settlement. Record each vote below."), "note"))
-    out.append(Signatures(tuple(_vote(party) for party in session.parties) or (
-        SignatureGroup(line(strong(VOTES[Side.LABOR]))),
-        SignatureGroup(line(strong(VOTES[Side.MANAGEMENT]))),
-    )))
+    out.append(
+        Paragraph(
+            line("This agreement becomes binding only as part of the ratified settlement. Record each vote below."),
+            "note",
+        )
+    )
+    out.append(
+        Signatures(
+            tuple(_vote(party) for party in session.parties)
+            or (
+                SignatureGroup(line(strong(VOTES[Side.LABOR]))),
+                SignatureGroup(line(strong(VOTES[Side.MANAGEMENT]))),
+            )
+        )
+    )
     return out
 
 
@@ -131,9 +166,21 @@ def _initials(session: Session, ta: TentativeAgreement) -> Table:
         mark = marks.pop(party.id, None)
         spokesperson = party.spokesperson()
         name = mark.name if mark and mark.name.strip() else (spokesperson.name if spokesperson else "")
-        rows.append((line(party.name), line(name) if name.strip() else line(blank()), line(strong(mark.initials)) if mark else line(blank())))
+        rows.append(
+            (
+                line(party.name),
+                line(name) if name.strip() else line(blank()),
+                line(strong(mark.initials)) if mark else line(blank()),
+            )
+        )
     for mark in marks.values():
-        rows.append((line(party_name(session, mark.party)), line(mark.name) if mark.name.strip() else line(blank()), line(strong(mark.initials))))
+        rows.append(
+            (
+                line(party_name(session, mark.party)),
+                line(mark.name) if mark.name.strip() else line(blank()),
+                line(strong(mark.initials)),
+            )
+        )
     return Table(("Party", "Spokesperson", "Initials"), tuple(rows), ("left", "left", "center"), kind="initials")
 
 

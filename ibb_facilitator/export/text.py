@@ -48,8 +48,18 @@ def balance_bidi(text: str) -> str:
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -102,8 +112,19 @@ def item_labels(items: Iterable[Interest | Option], prefix: str) -> dict[str, st
 
 
 __all__ = [
-    "EMPTY_CELL", "NONE", "OUTCOME_LABELS", "ROLE_LABELS", "balance_bidi", "clean", "day", "item_labels",
-    "minutes_between", "moment", "party_name", "raised_by", "short_day",
+    "EMPTY_CELL",
+    "NONE",
+    "OUTCOME_LABELS",
+    "ROLE_LABELS",
+    "balance_bidi",
+    "clean",
+    "day",
+    "item_labels",
+    "minutes_between",
+    "moment",
+    "party_name",
+    "raised_by",
+    "short_day",
 ]
 
 

@@ -79,11 +79,37 @@ class _Writer:
         # schema order and run an XPath per run, about 1 ms per item here: 50,000 interests
         # did not finish in 600 s. The XML is the same.
         self.SubElement, self.DocxParagraph = etree.SubElement, DocxParagraph
-        self.W = {tag: qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "pageBreakBefore", "jc", "r", "rPr", "b", "i",
-                                                    "color", "sz", "t", "tab", "br", "val", "tcPr", "tcW", "w", "type")}
+        self.W = {
+            tag: qn(f"w:{tag}")
+            for tag in (
+                "p",
+                "pPr",
+                "pStyle",
+                "pageBreakBefore",
+                "jc",
+                "r",
+                "rPr",
+                "b",
+                "i",
+                "color",
+                "sz",
+                "t",
+                "tab",
+                "br",
+                "val",
+                "tcPr",
+                "tcW",
+                "w",
+                "type",
+            )
+        }
         self.XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
         self.OxmlElement, self.qn, self.Cell = OxmlElement, qn, _Cell
-        self.CENTER, self.RIGHT, self.TABLE_CENTER = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_TABLE_ALIGNMENT.CENTER
+        self.CENTER, self.RIGHT, self.TABLE_CENTER = (
+            WD_ALIGN_PARAGRAPH.CENTER,
+            WD_ALIGN_PARAGRAPH.RIGHT,
+            WD_TABLE_ALIGNMENT.CENTER,
+        )
         self.source = document
         self.doc = docx.Document()
         self.break_next = False

@@ -47,7 +47,7 @@ def folder_of(path: Path | str) -> Path:
     raise NegotiationError(f"{path}: no such folder or session file")
 
 
-def load(path: Path | str, *, today: date | None = None, cache: bool = True) -> "Negotiation":
+def load(path: Path | str, *, today: date | None = None, cache: bool = True) -> Negotiation:
     """The negotiation of ``path`` (a folder, a session file in it, or its manifest)."""
     from .core import build
     from .facts import gather

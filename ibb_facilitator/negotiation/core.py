@@ -628,6 +628,7 @@ def _ratification(
 __all__ = [
     "LIVE",
     "STATUS_LABELS",
+    "TA",
     "IssueState",
     "Negotiation",
     "Package",
@@ -636,7 +637,6 @@ __all__ = [
     "Ratification",
     "Request",
     "SessionInfo",
-    "TA",
     "article_key",
     "article_order",
     "build",

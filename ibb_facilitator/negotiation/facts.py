@@ -48,7 +48,7 @@ def sha256(text: str) -> str:
 # --- facts of one file --------------------------------------------------------------------------
 
 
-def session_facts(session: "Session", file: str) -> dict[str, Any]:
+def session_facts(session: Session, file: str) -> dict[str, Any]:
     """The facts of a (loaded, valid) session saved as ``file``."""
     from ..session_days import session_days
 
@@ -157,7 +157,7 @@ def session_facts(session: "Session", file: str) -> dict[str, Any]:
     }
 
 
-def manifest_facts(manifest: "Manifest") -> dict[str, Any]:
+def manifest_facts(manifest: Manifest) -> dict[str, Any]:
     data = manifest.model_dump(mode="json", exclude={"events"})
     data["kind"] = "manifest"
     return data

@@ -137,7 +137,7 @@ class SessionFile:
         self._digest = hashlib.sha256(read).digest() if read is not None else None
 
     @classmethod
-    def open(cls, path: Path | str, *, readonly: bool = False) -> "SessionFile":
+    def open(cls, path: Path | str, *, readonly: bool = False) -> SessionFile:
         path = Path(path)
         lock = None
         if not readonly:
@@ -161,7 +161,7 @@ class SessionFile:
         return opened
 
     @classmethod
-    def create(cls, path: Path | str, session: Session) -> "SessionFile":
+    def create(cls, path: Path | str, session: Session) -> SessionFile:
         """Write a new session file; refuses to replace an existing one."""
         path = Path(path)
         if os.path.lexists(path):
@@ -287,7 +287,7 @@ class SessionFile:
             self._lock.release()
             self._lock = None
 
-    def __enter__(self) -> "SessionFile":
+    def __enter__(self) -> SessionFile:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -324,7 +324,7 @@ class IbbApp(App[None]):
             opened, reason, problems = open_file(path, readonly)
             if opened is not None:
                 gc.freeze()
-        except Exception as exc:  # noqa: BLE001 - a bug while opening is shown like a bad file, never a crash
+        except Exception as exc:
             problems = [f"{path}: could not open it: {type(exc).__name__}: {exc}"]
             opened, reason = None, ""
         finally:

@@ -245,4 +245,4 @@ class BoardScreen(Screen):
         self.workers.cancel_node(self)
 
 
-__all__ = ["BoardScreen", "COLUMNS", "column_widths"]
+__all__ = ["COLUMNS", "BoardScreen", "column_widths"]

@@ -3,55 +3,82 @@
 from __future__ import annotations
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Anywhere", [
-        ("type, Enter", "capture a new item for the current stage (issue, interest, option, criterion, proposal)"),
-        ("", "the capture line always has the keyboard: typed words are text, never commands"),
-        ("↑ / ↓ (PgUp / PgDn)", "point at an item of the list (the highlight)"),
-        ("Ctrl+O", "the pointed item's menu: every command on it (also in the palette, Ctrl+P)"),
-        ("Ctrl+E", "edit / reword the pointed item"),
-        ("Shift+↑ / Shift+↓", "reorder the pointed item"),
-        ("Alt+→ / Alt+←", "next / previous stage (also Ctrl+PgDn / Ctrl+PgUp); from the issues, open the pointed one"),
-        ("Alt+↓ / Alt+↑", "next / previous issue"),
-        ("Ctrl+Z", "undo the last change (every strike, set-aside and status change says so)"),
-        ("F2 / F3", "start or pause the stage timer / add one minute"),
-        ("F4", "parking lot: type, Enter (“… @ owner”); Ctrl+D resolved, Ctrl+E edit, Ctrl+O owner"),
-        ("F5", "call a caucus (which team, why) / end the running caucus"),
-        ("F6", "ground rules and decision rule"),
-        ("F7", "action items and information requests (“… @ owner due next Friday”)"),
-        ("F8", "presentation mode: only the stage content"),
-        ("F9", "projector (light) ⇄ dark theme"),
-        ("F10 / F12", "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief"),
-        ("Ctrl+S", "save to another file"),
-        ("Ctrl+P", "command palette: every action by name"),
-        ("F1", "this help"),
-        ("Ctrl+Q", "quit (everything is already saved, an open TA editor too)"),
-    ]),
-    ("Issues", [
-        ("Alt+→", "open the pointed issue"),
-        ("Ctrl+O", "reword, status (withdraw, reinstate, no consensus, reopen), park / unpark"),
-    ]),
-    ("Interests", [
-        ("U: … / M: … / B: …", "type a tag before the text to set the holder (party short name, B for both)"),
-        ("", "the holder new lines get is shown at the left of the capture line"),
-        ("Ctrl+T", "change the holder used for new interests"),
-        ("Ctrl+O", "the pointed interest: holder, kind, strike"),
-        ("Ctrl+G", "interests side by side by holder"),
-    ]),
-    ("Options", [
-        ("Ctrl+B", "start / end the brainstorm (no setting aside or combining during it)"),
-        ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
-    ]),
-    ("Criteria", [
-        ("Ctrl+T", "pick from the agenda's criteria starters"),
-        ("Ctrl+R", "RATING: the grid takes the keys, 0–5 rate a cell (Backspace clears); Esc or a move ends it"),
-    ]),
-    ("Consensus", [
-        ("type, Enter", "the proposal being tested (each issue keeps its own; Ctrl+E brings it back to edit)"),
-        ("Ctrl+T", "method: fist-to-five, thumbs, gradients, per-party"),
-        ("Ctrl+R", "VOTING: one key per person (0–5 · u/s/d · 1–8 · y/n), A absent / not voting"),
-        ("Ctrl+R again", "record the check: only when everyone counted has answered or is absent"),
-        ("Ctrl+O", "write the TA for the last consensus check, view it whole, initial it, edit text / title / article"),
-    ]),
+    (
+        "Anywhere",
+        [
+            ("type, Enter", "capture a new item for the current stage (issue, interest, option, criterion, proposal)"),
+            ("", "the capture line always has the keyboard: typed words are text, never commands"),
+            ("↑ / ↓ (PgUp / PgDn)", "point at an item of the list (the highlight)"),
+            ("Ctrl+O", "the pointed item's menu: every command on it (also in the palette, Ctrl+P)"),
+            ("Ctrl+E", "edit / reword the pointed item"),
+            ("Shift+↑ / Shift+↓", "reorder the pointed item"),
+            (
+                "Alt+→ / Alt+←",
+                "next / previous stage (also Ctrl+PgDn / Ctrl+PgUp); from the issues, open the pointed one",
+            ),
+            ("Alt+↓ / Alt+↑", "next / previous issue"),
+            ("Ctrl+Z", "undo the last change (every strike, set-aside and status change says so)"),
+            ("F2 / F3", "start or pause the stage timer / add one minute"),
+            ("F4", "parking lot: type, Enter (“… @ owner”); Ctrl+D resolved, Ctrl+E edit, Ctrl+O owner"),
+            ("F5", "call a caucus (which team, why) / end the running caucus"),
+            ("F6", "ground rules and decision rule"),
+            ("F7", "action items and information requests (“… @ owner due next Friday”)"),
+            ("F8", "presentation mode: only the stage content"),
+            ("F9", "projector (light) ⇄ dark theme"),
+            (
+                "F10 / F12",
+                "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief",
+            ),
+            ("Ctrl+S", "save to another file"),
+            ("Ctrl+P", "command palette: every action by name"),
+            ("F1", "this help"),
+            ("Ctrl+Q", "quit (everything is already saved, an open TA editor too)"),
+        ],
+    ),
+    (
+        "Issues",
+        [
+            ("Alt+→", "open the pointed issue"),
+            ("Ctrl+O", "reword, status (withdraw, reinstate, no consensus, reopen), park / unpark"),
+        ],
+    ),
+    (
+        "Interests",
+        [
+            ("U: … / M: … / B: …", "type a tag before the text to set the holder (party short name, B for both)"),
+            ("", "the holder new lines get is shown at the left of the capture line"),
+            ("Ctrl+T", "change the holder used for new interests"),
+            ("Ctrl+O", "the pointed interest: holder, kind, strike"),
+            ("Ctrl+G", "interests side by side by holder"),
+        ],
+    ),
+    (
+        "Options",
+        [
+            ("Ctrl+B", "start / end the brainstorm (no setting aside or combining during it)"),
+            ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
+        ],
+    ),
+    (
+        "Criteria",
+        [
+            ("Ctrl+T", "pick from the agenda's criteria starters"),
+            ("Ctrl+R", "RATING: the grid takes the keys, 0–5 rate a cell (Backspace clears); Esc or a move ends it"),
+        ],
+    ),
+    (
+        "Consensus",
+        [
+            ("type, Enter", "the proposal being tested (each issue keeps its own; Ctrl+E brings it back to edit)"),
+            ("Ctrl+T", "method: fist-to-five, thumbs, gradients, per-party"),
+            ("Ctrl+R", "VOTING: one key per person (0–5 · u/s/d · 1–8 · y/n), A absent / not voting"),
+            ("Ctrl+R again", "record the check: only when everyone counted has answered or is absent"),
+            (
+                "Ctrl+O",
+                "write the TA for the last consensus check, view it whole, initial it, edit text / title / article",
+            ),
+        ],
+    ),
 ]
 
 

@@ -25,7 +25,9 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Label("Interest-based bargaining, in the room", id="home-title")
             yield OptionList(id="home-list")
-            yield Label("Enter opens · L session library · O opens a file by path · Ctrl+Q quits", classes="dialog-hint")
+            yield Label(
+                "Enter opens · L session library · O opens a file by path · Ctrl+Q quits", classes="dialog-hint"
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -34,19 +36,50 @@ class HomeScreen(Screen):
         options: list[Option | None] = [Option(join(("Start a new session", "bold underline")), disabled=True)]
         for entry in self.entries:
             if entry.agenda is None:
-                options.append(Option(join(literal(entry.name), ("  broken: ", "bold $error"), literal((entry.error or "").splitlines()[0])), id=f"broken:{entry.name}", disabled=True))
+                options.append(
+                    Option(
+                        join(
+                            literal(entry.name),
+                            ("  broken: ", "bold $error"),
+                            literal((entry.error or "").splitlines()[0]),
+                        ),
+                        id=f"broken:{entry.name}",
+                        disabled=True,
+                    )
+                )
             else:
                 mine = "  (yours)" if entry.source == "user" else ""
-                options.append(Option(join(("  " + entry.agenda.title, "bold"), (mine, "dim"), "\n    ", literal(entry.agenda.description, "dim")), id=f"agenda:{entry.name}"))
+                options.append(
+                    Option(
+                        join(
+                            ("  " + entry.agenda.title, "bold"),
+                            (mine, "dim"),
+                            "\n    ",
+                            literal(entry.agenda.description, "dim"),
+                        ),
+                        id=f"agenda:{entry.name}",
+                    )
+                )
         options.append(None)
         options.append(Option(join(("Recent sessions", "bold underline")), disabled=True))
         if self.recents:
             for n, path in enumerate(self.recents):
-                options.append(Option(join("  ", literal(path.name, "bold"), "  ", literal(str(path.parent), "dim")), id=f"recent:{n}"))
+                options.append(
+                    Option(
+                        join("  ", literal(path.name, "bold"), "  ", literal(str(path.parent), "dim")), id=f"recent:{n}"
+                    )
+                )
         else:
             options.append(Option(literal("  none yet", "dim"), disabled=True))
         options.append(None)
-        options.append(Option(join(("Session library…", "bold"), ("  every session in your sessions folder: list, sort, search", "dim")), id="library"))
+        options.append(
+            Option(
+                join(
+                    ("Session library…", "bold"), ("  every session in your sessions folder: list, sort, search", "dim")
+                ),
+                id="library",
+            )
+        )
         options.append(Option(join(("Open a session file…", "bold")), id="open"))
         widget = self.query_one(OptionList)
         widget.add_options(options)
@@ -93,4 +126,6 @@ class HomeScreen(Screen):
                 return
             self.app.open_session(target)  # type: ignore[attr-defined]
 
-        self.app.push_screen(Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen)
+        self.app.push_screen(
+            Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen
+        )

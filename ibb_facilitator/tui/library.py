@@ -118,7 +118,9 @@ class LibraryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter by title or district, and search every word of every session", id="library-query")
+        yield Input(
+            placeholder="Filter by title or district, and search every word of every session", id="library-query"
+        )
         yield Label(literal(f"Looking in {self.root}…"), id="library-status")
         yield Label("Sessions", classes="library-heading", id="library-table-heading")
         yield DataTable(id="library-table", cursor_type="row", zebra_stripes=True)
@@ -173,7 +175,9 @@ class LibraryScreen(Screen):
             return
         except Exception as exc:  # the index is a cache: say what went wrong, never crash the app
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._scan_failed, [f"The library could not be indexed: {type(exc).__name__}: {exc}"])
+                self.app.call_from_thread(
+                    self._scan_failed, [f"The library could not be indexed: {type(exc).__name__}: {exc}"]
+                )
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._scanned, listing)
@@ -209,7 +213,9 @@ class LibraryScreen(Screen):
             text += f", {broken} broken"
         text += f" in {self.root}"
         if stats.read:
-            text += f" · {stats.read:,} new or changed file{'s' if stats.read != 1 else ''} read in {stats.seconds:.1f} s"
+            text += (
+                f" · {stats.read:,} new or changed file{'s' if stats.read != 1 else ''} read in {stats.seconds:.1f} s"
+            )
         if not self.entries:
             text += " · no session files here yet"
         return text
@@ -238,7 +244,11 @@ class LibraryScreen(Screen):
         table.clear()
         for n, entry in enumerate(self.shown):
             table.add_row(*self._cells(entry), key=str(n))
-        heading = "Sessions" if not query.strip() or not self.entries else f"Sessions: {len(self.shown):,} of {len(self.entries):,} match the filter"
+        heading = (
+            "Sessions"
+            if not query.strip() or not self.entries
+            else f"Sessions: {len(self.shown):,} of {len(self.entries):,} match the filter"
+        )
         self.query_one("#library-table-heading", Label).update(literal(heading))
         self.set_class(not self.shown, "-no-rows")
         if self.listing is not None and not self.shown:
@@ -249,8 +259,15 @@ class LibraryScreen(Screen):
         w = self.widths
         file = literal(one_line(self._relative(entry.path), w["file"]), "dim")
         if entry.broken:
-            return [literal("BROKEN", "bold $error"), literal(one_line(self._error(entry), w["district"]), "$error"),
-                    literal(""), literal(""), literal(""), literal(_when(entry)), file]
+            return [
+                literal("BROKEN", "bold $error"),
+                literal(one_line(self._error(entry), w["district"]), "$error"),
+                literal(""),
+                literal(""),
+                literal(""),
+                literal(_when(entry)),
+                file,
+            ]
         return [
             literal(one_line(entry.title, w["title"]), "bold"),
             literal(one_line(entry.organization, w["district"])),
@@ -354,7 +371,10 @@ class LibraryScreen(Screen):
             if hits:
                 more = f" (the best {len(hits)})" if len(hits) >= HIT_LIMIT else ""
                 some = "" if hits[0].every_word else " (no item holds every word: these hold some of them)"
-                heading = join(("Found in the text", "bold"), f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in review")
+                heading = join(
+                    ("Found in the text", "bold"),
+                    f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in review",
+                )
             elif self.scanning:
                 heading = join(("Found in the text", "bold"), ": nothing yet (still indexing)")
             else:

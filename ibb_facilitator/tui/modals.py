@@ -99,7 +99,9 @@ class Choose(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield OptionList(*(Option(literal(label), id=str(n)) for n, (label, _) in enumerate(self.choices)), id="choices")
+            yield OptionList(
+                *(Option(literal(label), id=str(n)) for n, (label, _) in enumerate(self.choices)), id="choices"
+            )
             if self.hint:
                 yield Label(literal(self.hint), classes="dialog-hint")
 
@@ -116,14 +118,18 @@ class PickMany(ModalScreen[list[T] | None], Generic[T]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "accept", "Accept", priority=True)]
 
-    def __init__(self, title: str, choices: list[tuple[str, T, bool]], hint: str = "Space ticks · Enter accepts · Esc cancels"):
+    def __init__(
+        self, title: str, choices: list[tuple[str, T, bool]], hint: str = "Space ticks · Enter accepts · Esc cancels"
+    ):
         super().__init__(classes="dialog-screen")
         self.title_text, self.choices, self.hint = title, choices, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield SelectionList(*(Selection(literal(label), n, ticked) for n, (label, _, ticked) in enumerate(self.choices)), id="picks")
+            yield SelectionList(
+                *(Selection(literal(label), n, ticked) for n, (label, _, ticked) in enumerate(self.choices)), id="picks"
+            )
             yield Label(literal(self.hint), classes="dialog-hint")
 
     def action_accept(self) -> None:

@@ -70,10 +70,15 @@ class OpeningScreen(Screen[None]):
 
     def content(self) -> Content:
         return join(
-            ("Opening ", "bold"), literal(self.path.name, "bold"), "\n",
-            literal(self.where), "\n\n",
-            (self.status, "bold underline"), "\n\n",
-            self.keys, "\nCtrl+Q quits",
+            ("Opening ", "bold"),
+            literal(self.path.name, "bold"),
+            "\n",
+            literal(self.where),
+            "\n\n",
+            (self.status, "bold underline"),
+            "\n\n",
+            self.keys,
+            "\nCtrl+Q quits",
         )
 
     @property

@@ -31,7 +31,18 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import process
-from ..model import MUTUAL, ActionKind, ConsensusCheck, Issue, IssueStatus, Method, OptionState, Outcome, Session, TentativeAgreement
+from ..model import (
+    MUTUAL,
+    ActionKind,
+    ConsensusCheck,
+    Issue,
+    IssueStatus,
+    Method,
+    OptionState,
+    Outcome,
+    Session,
+    TentativeAgreement,
+)
 from ..store import SessionFile
 from ..timeline import Timeline, day_marks
 from .modals import Choose, Panel
@@ -140,7 +151,12 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def _banner(self) -> Content:
-        return join(("Review: read-only", "bold"), "  ·  ", literal(self.file.path.name), "  ·  nothing here can change the file")
+        return join(
+            ("Review: read-only", "bold"),
+            "  ·  ",
+            literal(self.file.path.name),
+            "  ·  nothing here can change the file",
+        )
 
     def on_mount(self) -> None:
         self.title = self.session.title
@@ -149,7 +165,10 @@ class ReviewScreen(Screen):
         self.repaint()
         self.query_one("#review-places", OptionList).focus()
         if self.focus_id and not self.show_item(self.focus_id):
-            self.app.notify(f"{self.focus_id} is not in this session{' at this moment' if self.position < len(self.timeline) else ''}.", severity="warning")
+            self.app.notify(
+                f"{self.focus_id} is not in this session{' at this moment' if self.position < len(self.timeline) else ''}.",
+                severity="warning",
+            )
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -174,10 +193,20 @@ class ReviewScreen(Screen):
         else:
             when = f"As of {when_label(self.timeline.events[n - 1].at)} — {n} of {total} changes"
         parts = [join((when, "bold"), ("   [ ] change · { } day · t moment", "dim"))]
-        if 0 < n:
-            parts.append(join(("Last change: ", "dim"), literal(one_line(self.timeline.events[n - 1].summary or self.timeline.events[n - 1].action, 200))))
+        if n > 0:
+            parts.append(
+                join(
+                    ("Last change: ", "dim"),
+                    literal(one_line(self.timeline.events[n - 1].summary or self.timeline.events[n - 1].action, 200)),
+                )
+            )
         if n < total and self.timeline.skipped:
-            parts.append(literal(f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from what the room saw.", "$warning"))
+            parts.append(
+                literal(
+                    f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from what the room saw.",
+                    "$warning",
+                )
+            )
         widget.update(Content("\n").join(parts))
 
     def _places(self) -> list[tuple[str, Content]]:
@@ -246,7 +275,7 @@ class ReviewScreen(Screen):
         if target is not None:
             try:
                 widget.highlighted = widget.get_option_index(target)
-            except Exception:  # noqa: BLE001 - a row not shown at this moment
+            except Exception:
                 pass
         widget.border_title = self._place_title()
 
@@ -267,7 +296,11 @@ class ReviewScreen(Screen):
     def _detail(self, place: str) -> list[Row]:
         if place.startswith("issue:"):
             issue = self.state.issue(place[6:])
-            return self._issue_detail(issue) if issue else [Row(literal("This issue does not exist at this moment.", "dim"))]
+            return (
+                self._issue_detail(issue)
+                if issue
+                else [Row(literal("This issue does not exist at this moment.", "dim"))]
+            )
         return {
             "view:overview": self._overview,
             "view:agreements": self._agreements,
@@ -285,7 +318,9 @@ class ReviewScreen(Screen):
         if issue.article.strip():
             meta.append(issue.article)
         meta.append(process.STATUS_LABELS[issue.status])
-        meta.append("raised by " + ("the joint team" if issue.raised_by == "joint" else state.holder_label(issue.raised_by)))
+        meta.append(
+            "raised by " + ("the joint team" if issue.raised_by == "joint" else state.holder_label(issue.raised_by))
+        )
         meta.append(f"stage reached: {issue.stage.value}")
         lines = [literal(" · ".join(meta), "dim"), literal(issue.statement, "bold")]
         if issue.data_needed.strip():
@@ -302,12 +337,31 @@ class ReviewScreen(Screen):
             rows.append(_header(f"Interests ({len(issue.interests)})"))
             for holder, mine in state.interest_groups(issue):
                 mutual = holder == MUTUAL
-                title = join(("★ " if mutual else "", "bold $success"), literal(f"{state.holder_label(holder)} ({state.holder_tag(holder)})", "bold underline"), (": interests every party shares" if mutual else "", "italic"))
+                title = join(
+                    ("★ " if mutual else "", "bold $success"),
+                    literal(f"{state.holder_label(holder)} ({state.holder_tag(holder)})", "bold underline"),
+                    (": interests every party shares" if mutual else "", "italic"),
+                )
                 rows.append(Row(title))
                 for interest in mine:
-                    tag = (f" {state.holder_tag(holder)} ", "bold reverse $success") if mutual else (f"({state.holder_tag(holder)})", "bold $primary")
+                    tag = (
+                        (f" {state.holder_tag(holder)} ", "bold reverse $success")
+                        if mutual
+                        else (f"({state.holder_tag(holder)})", "bold $primary")
+                    )
                     kind = f"  ({interest.kind.value})" if interest.kind else ""
-                    rows.append(Row(join((f"{interest_labels[interest.id]} ", "dim"), tag, " ", literal(interest.text, "bold" if mutual else ""), (kind, "dim")), f"item:{interest.id}"))
+                    rows.append(
+                        Row(
+                            join(
+                                (f"{interest_labels[interest.id]} ", "dim"),
+                                tag,
+                                " ",
+                                literal(interest.text, "bold" if mutual else ""),
+                                (kind, "dim"),
+                            ),
+                            f"item:{interest.id}",
+                        )
+                    )
 
         if issue.options:
             tags = {i.id: state.holder_tag(i.holder) for i in issue.interests}
@@ -347,7 +401,16 @@ class ReviewScreen(Screen):
         shared = {c.id for c in state.shared_criteria}
         rows = [_header(f"Criteria ({len(criteria)}) and ratings")]
         for k, criterion in enumerate(criteria, start=1):
-            rows.append(Row(join((f"C{k} ", "bold $primary"), literal(criterion.text), ("  (every issue)" if criterion.id in shared else "", "dim")), f"item:{criterion.id}"))
+            rows.append(
+                Row(
+                    join(
+                        (f"C{k} ", "bold $primary"),
+                        literal(criterion.text),
+                        ("  (every issue)" if criterion.id in shared else "", "dim"),
+                    ),
+                    f"item:{criterion.id}",
+                )
+            )
         shown = [o for o in issue.options if o.state is OptionState.ACTIVE or o.scores]
         if not (shown and criteria and issue.has_scores()):
             return rows
@@ -359,7 +422,13 @@ class ReviewScreen(Screen):
             name = one_line(f"{option_labels[option.id]} {option.text}", width - 1)
             cells = "".join(f"{'·' if v is None else v:>4}" for v in values)
             total = sum(v for v in values if v is not None)
-            lines.append(join(literal(f"{name:<{width}}", "" if option.state is OptionState.ACTIVE else "dim"), (cells, "bold"), (f"{total:>6}", "bold $accent")))
+            lines.append(
+                join(
+                    literal(f"{name:<{width}}", "" if option.state is OptionState.ACTIVE else "dim"),
+                    (cells, "bold"),
+                    (f"{total:>6}", "bold $accent"),
+                )
+            )
         lines.append(literal("Scores from 0 (does not meet) to 5 (fully meets); · not rated yet", "dim"))
         rows.append(Row(Content("\n").join(lines)))
         return rows
@@ -372,7 +441,10 @@ class ReviewScreen(Screen):
             join(
                 (f"Check {number} ", "bold"),
                 (f"{process.METHOD_LABELS[check.method]} · {when_label(check.at)}  ", "dim"),
-                (" CONSENSUS " if agreed else " NO CONSENSUS ", "bold reverse $success" if agreed else "bold reverse $error"),
+                (
+                    " CONSENSUS " if agreed else " NO CONSENSUS ",
+                    "bold reverse $success" if agreed else "bold reverse $error",
+                ),
             )
         ]
         if check.proposal.strip():
@@ -388,7 +460,15 @@ class ReviewScreen(Screen):
             value = process.value_label(check.method, response.value)
             style = "bold $error" if response.who in below else ("dim" if response.who in ignored else "bold")
             note = " (not counted)" if response.who in ignored else ""
-            answers.append(join(literal(who), literal(f" ({party.short})" if party else "", "dim"), ": ", (value, style), (note, "dim")))
+            answers.append(
+                join(
+                    literal(who),
+                    literal(f" ({party.short})" if party else "", "dim"),
+                    ": ",
+                    (value, style),
+                    (note, "dim"),
+                )
+            )
         if answers:
             lines.append(join(("Responses: ", "bold"), Content(" · ").join(answers)))
         if below:
@@ -412,31 +492,80 @@ class ReviewScreen(Screen):
         facts = [x for x in (ta.article, f"dated {ta.date:%Y-%m-%d}") if x.strip()]
         lines.append(literal(" · ".join(facts), "dim"))
         lines.append(literal(ta.text.rstrip("\n")))
-        initials = [join((f"{state.holder_tag(i.party)} ", "bold"), literal(i.initials, "bold $success"), literal(f" ({i.name})" if i.name.strip() else "", "dim")) for i in ta.initials]
+        initials = [
+            join(
+                (f"{state.holder_tag(i.party)} ", "bold"),
+                literal(i.initials, "bold $success"),
+                literal(f" ({i.name})" if i.name.strip() else "", "dim"),
+            )
+            for i in ta.initials
+        ]
         missing = process.initials_missing(state, [i.party for i in ta.initials])
-        initial_line = join(("Initials: ", "bold"), Content(" · ").join(initials) if initials else literal("none yet", "dim"))
+        initial_line = join(
+            ("Initials: ", "bold"), Content(" · ").join(initials) if initials else literal("none yet", "dim")
+        )
         if missing:
-            initial_line = join(initial_line, ("   not yet initialed by: ", "$warning"), literal(", ".join(state.holder_label(p) for p in missing), "$warning"))
+            initial_line = join(
+                initial_line,
+                ("   not yet initialed by: ", "$warning"),
+                literal(", ".join(state.holder_label(p) for p in missing), "$warning"),
+            )
         lines.append(initial_line)
         return Content("\n").join(lines)
 
     def _overview(self) -> list[Row]:
         s = self.state
-        rows = [Row(join(literal(s.title, "bold"), "\n", literal(" · ".join(x for x in (s.organization, s.bargaining_unit, s.location) if x.strip()), "dim")))]
+        rows = [
+            Row(
+                join(
+                    literal(s.title, "bold"),
+                    "\n",
+                    literal(" · ".join(x for x in (s.organization, s.bargaining_unit, s.location) if x.strip()), "dim"),
+                )
+            )
+        ]
         facts = []
         if s.meeting_days:
-            facts.append(_field("Meeting days", ", ".join(f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}" for d in s.meeting_days)))
-        for label, value in (("Facilitator", ", ".join(s.facilitators)), ("Recorder", s.recorder), ("Timekeeper", s.timekeeper), ("Observers (not in consensus)", ", ".join(s.observers))):
+            facts.append(
+                _field(
+                    "Meeting days",
+                    ", ".join(f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}" for d in s.meeting_days),
+                )
+            )
+        for label, value in (
+            ("Facilitator", ", ".join(s.facilitators)),
+            ("Recorder", s.recorder),
+            ("Timekeeper", s.timekeeper),
+            ("Observers (not in consensus)", ", ".join(s.observers)),
+        ):
             if value.strip():
                 facts.append(_field(label, value))
         if facts:
             rows.append(Row(Content("\n").join(facts)))
         agreed = sum(1 for i in s.issues if i.status is IssueStatus.AGREED)
-        rows.append(Row(literal(f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions", "bold")))
+        rows.append(
+            Row(
+                literal(
+                    f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions",
+                    "bold",
+                )
+            )
+        )
         rows.append(_header("Parties"))
         for party in s.parties:
-            members = ", ".join(m.name + (f" ({m.role.value.replace('_', '-')})" if m.role.value != "member" else "") for m in party.members)
-            rows.append(Row(join(literal(f"{party.name} ({party.short})", "bold"), "\n", literal(members or "no members listed", "" if members else "dim"))))
+            members = ", ".join(
+                m.name + (f" ({m.role.value.replace('_', '-')})" if m.role.value != "member" else "")
+                for m in party.members
+            )
+            rows.append(
+                Row(
+                    join(
+                        literal(f"{party.name} ({party.short})", "bold"),
+                        "\n",
+                        literal(members or "no members listed", "" if members else "dim"),
+                    )
+                )
+            )
         rows.append(_header("Ground rules"))
         for n, rule in enumerate(s.ground_rules, start=1):
             rows.append(Row(join((f"{n}. ", "bold"), literal(rule))))
@@ -472,16 +601,50 @@ class ReviewScreen(Screen):
     def _parking(self) -> list[Row]:
         rows = []
         for item in self.state.parking_lot:
-            tail = " · ".join(x for x in (f"owner: {item.owner}" if item.owner else "no owner yet", self._issue_ref(item.issue) and f"came up in {self._issue_ref(item.issue)}", f"added {when_label(item.created)}") if x)
-            rows.append(Row(join(("☑ " if item.resolved else "☐ ", "bold"), literal(item.text, "dim strike" if item.resolved else ""), "\n   ", literal(tail, "dim")), f"item:{item.id}"))
+            tail = " · ".join(
+                x
+                for x in (
+                    f"owner: {item.owner}" if item.owner else "no owner yet",
+                    self._issue_ref(item.issue) and f"came up in {self._issue_ref(item.issue)}",
+                    f"added {when_label(item.created)}",
+                )
+                if x
+            )
+            rows.append(
+                Row(
+                    join(
+                        ("☑ " if item.resolved else "☐ ", "bold"),
+                        literal(item.text, "dim strike" if item.resolved else ""),
+                        "\n   ",
+                        literal(tail, "dim"),
+                    ),
+                    f"item:{item.id}",
+                )
+            )
         return rows or [Row(literal("The parking lot is empty at this moment.", "dim"))]
 
     def _actions(self) -> list[Row]:
         rows = []
         for item in self.state.actions:
             info = item.kind is ActionKind.INFO_REQUEST
-            bits = [f"owner: {item.owner}" if item.owner else "no owner", f"to provide: {self.state.holder_label(item.requested_of)}" if item.requested_of else "", f"due {item.due:%Y-%m-%d}" if item.due else "", self._issue_ref(item.issue)]
-            rows.append(Row(join(("☑ " if item.done else "☐ ", "bold"), ("INFO REQUEST " if info else "", "bold $secondary"), literal(item.text, "dim strike" if item.done else ""), "\n   ", literal(" · ".join(b for b in bits if b), "dim")), f"item:{item.id}"))
+            bits = [
+                f"owner: {item.owner}" if item.owner else "no owner",
+                f"to provide: {self.state.holder_label(item.requested_of)}" if item.requested_of else "",
+                f"due {item.due:%Y-%m-%d}" if item.due else "",
+                self._issue_ref(item.issue),
+            ]
+            rows.append(
+                Row(
+                    join(
+                        ("☑ " if item.done else "☐ ", "bold"),
+                        ("INFO REQUEST " if info else "", "bold $secondary"),
+                        literal(item.text, "dim strike" if item.done else ""),
+                        "\n   ",
+                        literal(" · ".join(b for b in bits if b), "dim"),
+                    ),
+                    f"item:{item.id}",
+                )
+            )
         return rows or [Row(literal("No action items at this moment.", "dim"))]
 
     def _caucuses(self) -> list[Row]:
@@ -492,8 +655,22 @@ class ReviewScreen(Screen):
             else:
                 minutes = max(0, round((caucus.end - caucus.start).total_seconds() / 60))
                 span = f"{when_label(caucus.start)} to {caucus.end:%H:%M} ({minutes} min)"
-            tail = " · ".join(x for x in (f"called by {caucus.called_by}" if caucus.called_by.strip() else "", caucus.reason) if x.strip())
-            rows.append(Row(join(literal(self.state.holder_label(caucus.party), "bold"), (f"  {span}", ""), "\n   ", literal(tail, "dim")), f"item:{caucus.id}"))
+            tail = " · ".join(
+                x
+                for x in (f"called by {caucus.called_by}" if caucus.called_by.strip() else "", caucus.reason)
+                if x.strip()
+            )
+            rows.append(
+                Row(
+                    join(
+                        literal(self.state.holder_label(caucus.party), "bold"),
+                        (f"  {span}", ""),
+                        "\n   ",
+                        literal(tail, "dim"),
+                    ),
+                    f"item:{caucus.id}",
+                )
+            )
         return rows or [Row(literal("No caucus at this moment.", "dim"))]
 
     def _log(self) -> list[Row]:
@@ -501,7 +678,14 @@ class ReviewScreen(Screen):
         rows = [Row(literal(f"{len(events)} changes up to this moment ([ and ] step through them).", "dim"))]
         start = max(0, len(events) - 2000)  # the latest 2,000: a long log stays quick to show
         for n, event in enumerate(events[start:], start=start + 1):
-            rows.append(Row(join((f"{n:>5}  {when_label(event.at)}  ", "dim"), literal(one_line(event.summary or event.action, 300)))))
+            rows.append(
+                Row(
+                    join(
+                        (f"{n:>5}  {when_label(event.at)}  ", "dim"),
+                        literal(one_line(event.summary or event.action, 300)),
+                    )
+                )
+            )
         return rows
 
     # --- find ---------------------------------------------------------------------------------
@@ -531,7 +715,11 @@ class ReviewScreen(Screen):
         places = len({place for place, _ in self.matches})
         status.display = True
         if self.matches:
-            status.update(literal(f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"))
+            status.update(
+                literal(
+                    f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"
+                )
+            )
         else:
             status.update(literal("No match at this moment.", "$warning"))
         if jump and self.matches:
@@ -574,12 +762,19 @@ class ReviewScreen(Screen):
         """The place (issue or view) that shows ``item_id`` at this moment."""
         state = self.state
         for issue in state.issues:
-            if issue.id == item_id or any(x.id == item_id for x in (*issue.interests, *issue.options, *issue.criteria, *issue.checks)):
+            if issue.id == item_id or any(
+                x.id == item_id for x in (*issue.interests, *issue.options, *issue.criteria, *issue.checks)
+            ):
                 return f"issue:{issue.id}"
         for ta in state.agreements:
             if ta.id == item_id:
                 return f"issue:{ta.issue}" if state.issue(ta.issue) else "view:agreements"
-        for key, items in (("view:overview", state.shared_criteria), ("view:parking", state.parking_lot), ("view:actions", state.actions), ("view:caucuses", state.caucuses)):
+        for key, items in (
+            ("view:overview", state.shared_criteria),
+            ("view:parking", state.parking_lot),
+            ("view:actions", state.actions),
+            ("view:caucuses", state.caucuses),
+        ):
             if any(x.id == item_id for x in items):
                 return key
         return None
@@ -630,7 +825,9 @@ class ReviewScreen(Screen):
         total = len(self.timeline)
         choices: list[tuple[str, int]] = [("At the start, before any change (0 changes)", 0)]
         for n, mark in enumerate(day_marks(self.session), start=1):
-            choices.append((f"End of day {n}: {when_label(mark.end)} ({mark.changes} of {total} changes)", mark.changes))
+            choices.append(
+                (f"End of day {n}: {when_label(mark.end)} ({mark.changes} of {total} changes)", mark.changes)
+            )
         choices.append((f"Now: the file as saved ({total} changes)", total))
         self.app.push_screen(Choose("Show the session as it was…", choices), lambda n: n is not None and self.go_to(n))
 
@@ -648,10 +845,15 @@ class ReviewScreen(Screen):
             self.app.pop_screen()
 
     def action_keys(self) -> None:
-        self.app.push_screen(Panel("Review keys (nothing here changes the file)", [(f"{key:<20} {what}", "") for key, what in KEYS]))
+        self.app.push_screen(
+            Panel("Review keys (nothing here changes the file)", [(f"{key:<20} {what}", "") for key, what in KEYS])
+        )
 
     def action_save_as(self) -> None:
-        self.app.notify("Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb open`.", severity="warning")
+        self.app.notify(
+            "Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb open`.",
+            severity="warning",
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("step", "day", "moment"):

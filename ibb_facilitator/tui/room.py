@@ -104,7 +104,9 @@ ROOM_FIELDS: dict[str, Any] = _only(
             checks=_each(_only("id", "method", "at", "proposal", "outcome")),
         )
     ),
-    agreements=_each(_only("issue", "title", "article", "text", "superseded_by", initials=_each(_only("party", "initials")))),
+    agreements=_each(
+        _only("issue", "title", "article", "text", "superseded_by", initials=_each(_only("party", "initials")))
+    ),
 )
 
 
@@ -215,7 +217,10 @@ def build_view(session: Session) -> RoomView:
     elif stage is Stage.CRITERIA:
         criteria = [*data["shared_criteria"], *issue["criteria"]]
         shared = {c["id"] for c in data["shared_criteria"]}
-        rows = [Item(c["text"], f"C{n}", "", "all issues" if c["id"] in shared else "") for n, c in enumerate(criteria, start=1)]
+        rows = [
+            Item(c["text"], f"C{n}", "", "all issues" if c["id"] in shared else "")
+            for n, c in enumerate(criteria, start=1)
+        ]
         groups = [Group("", tuple(rows))]
         count, count_label = len(criteria), "criteria"
         crit_ids = {c["id"] for c in criteria}
@@ -228,7 +233,9 @@ def build_view(session: Session) -> RoomView:
                 totals.append((sum(scores), n, option["text"], len(scores)))
         if totals:
             totals.sort(key=lambda t: (-t[0], t[1]))
-            rated = tuple(Item(text, f"#{n}", "", f"Σ {total} ({k} of {len(criteria)} rated)") for total, n, text, k in totals)
+            rated = tuple(
+                Item(text, f"#{n}", "", f"Σ {total} ({k} of {len(criteria)} rated)") for total, n, text, k in totals
+            )
             groups.append(Group("Options by total score", rated))
     else:  # consensus
         checks = issue["checks"]
@@ -252,7 +259,9 @@ def build_view(session: Session) -> RoomView:
                 complete=counted.complete,
             )
             count, count_label = counted.counted, f"of {total} counted"
-        tas = [ta for ta in data["agreements"] if ta["issue"] == issue["id"] and ta["superseded_by"] is None]  # the TA in force
+        tas = [
+            ta for ta in data["agreements"] if ta["issue"] == issue["id"] and ta["superseded_by"] is None
+        ]  # the TA in force
         if tas:
             ta = tas[-1]
             initials = " · ".join(f"{tag_of(i['party'])} {i['initials']}" for i in ta["initials"])
@@ -261,7 +270,9 @@ def build_view(session: Session) -> RoomView:
         if tally is not None and tally.proposal:
             groups.append(Group("Proposal", (Item(tally.proposal),)))
         if agreement is not None:
-            groups.append(Group("Tentative agreement", (Item(agreement[0], "", "agreed"), Item(agreement[1], "", "initials"))))
+            groups.append(
+                Group("Tentative agreement", (Item(agreement[0], "", "agreed"), Item(agreement[1], "", "initials")))
+            )
 
     if issue is not None:
         where = f"Issue {index + 1} of {len(issues)}"  # type: ignore[operator]
@@ -396,9 +407,8 @@ class RoomApp(App[None]):
                 yield Digits("", id="room-clock-digits")
                 yield Label("", id="room-clock-label")
         yield Static("", id="room-banner")
-        with Vertical(id="room-body"):
-            with VerticalScroll(id="room-main"):
-                yield WallBody(id="room-items")
+        with Vertical(id="room-body"), VerticalScroll(id="room-main"):
+            yield WallBody(id="room-items")
         yield WallLine(id="room-foot")
 
     def on_mount(self) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
 
@@ -23,11 +23,16 @@ from .modals import Confirm
 
 
 class AskDiscard(Confirm):
-    """"Discard this new session?" True to discard; the safe answer (keep editing) has the focus
+    """ "Discard this new session?" True to discard; the safe answer (keep editing) has the focus
     and no letter answers it (a sentence meant for the form answers nothing)."""
 
     def __init__(self) -> None:
-        super().__init__("Discard this new session?", yes="Discard", no="Keep editing", detail="What you typed in the set-up form will be lost; no file has been made yet.")
+        super().__init__(
+            "Discard this new session?",
+            yes="Discard",
+            no="Keep editing",
+            detail="What you typed in the set-up form will be lost; no file has been made yet.",
+        )
 
 
 class SetupScreen(Screen):
@@ -40,7 +45,9 @@ class SetupScreen(Screen):
         self.session, self.path = session, path
         # The file name as the app made it from the title: while the field still holds it, it
         # follows the title. A name the user gave (``ibb new -o``) is theirs from the start.
-        self._made_name: str | None = str(path) if path is not None and path == paths.new_in_sessions(session.title) else None
+        self._made_name: str | None = (
+            str(path) if path is not None and path == paths.new_in_sessions(session.title) else None
+        )
         self._as_opened: list[object] = []
 
     def compose(self) -> ComposeResult:
@@ -62,18 +69,28 @@ class SetupScreen(Screen):
                 # the title has the focus at first: typing adds to it rather than replacing it
                 yield Input(value, id=f"f-{field}", select_on_focus=field != "title")
             for n, party in enumerate(s.parties):
-                yield Label(f"Party {n + 1}: name · short tag (used for (U)/(M) tags and initials)", classes="field-label")
+                yield Label(
+                    f"Party {n + 1}: name · short tag (used for (U)/(M) tags and initials)", classes="field-label"
+                )
                 with Horizontal(classes="party-row"):
                     yield Input(party.name, id=f"p{n}-name")
                     yield Input(party.short, id=f"p{n}-short", classes="short")
-                yield Label("Members: one a line, “Name, role, title” (role: spokesperson, note-taker, decision-maker, member)", classes="field-label")
+                yield Label(
+                    "Members: one a line, “Name, role, title” (role: spokesperson, note-taker, decision-maker, member)",
+                    classes="field-label",
+                )
                 yield TextArea(members_to_text(party.members), id=f"p{n}-members", classes="members")
             yield Label("Ground rules, one a line", classes="field-label")
             yield TextArea("\n".join(s.ground_rules), id="f-ground_rules", classes="rules")
             yield Label("Decision rule", classes="field-label")
             yield Input(s.decision_rule.description, id="f-rule")
             yield Label("Consensus check used first", classes="field-label")
-            yield Select([(process.METHOD_LABELS[m], m) for m in Method], value=s.decision_rule.method, allow_blank=False, id="f-method")
+            yield Select(
+                [(process.METHOD_LABELS[m], m) for m in Method],
+                value=s.decision_rule.method,
+                allow_blank=False,
+                id="f-method",
+            )
             yield Label("Fallback if there is no consensus", classes="field-label")
             yield Input(s.decision_rule.fallback, id="f-fallback")
             yield Label("Save as (file)", classes="field-label")
@@ -123,12 +140,16 @@ class SetupScreen(Screen):
                 party.name = self.query_one(f"#p{n}-name", Input).value.strip()
                 party.short = self.query_one(f"#p{n}-short", Input).value.strip()
                 party.members = members_from_text(self.query_one(f"#p{n}-members", TextArea).text)
-            updated.ground_rules = [line.strip() for line in self.query_one("#f-ground_rules", TextArea).text.splitlines() if line.strip()]
+            updated.ground_rules = [
+                line.strip() for line in self.query_one("#f-ground_rules", TextArea).text.splitlines() if line.strip()
+            ]
             updated.decision_rule.description = self._value("rule")
             updated.decision_rule.method = self.query_one("#f-method", Select).value  # type: ignore[assignment]
             updated.decision_rule.fallback = self._value("fallback")
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
+            )
             self.app.notify(problems or str(exc), title="Please fix", severity="error", timeout=10)
             return
         path_text = self._value("path").strip()

@@ -46,7 +46,9 @@ def literal(text: str, style: str = "") -> Content:
 def join(*parts: Content | str | tuple[str, str]) -> Content:
     """Assemble content: ``str`` parts are literal text, ``(text, style)`` pairs literal text in a
     style (they often carry user text too: a party's tag, an article number, an owner)."""
-    return Content.assemble(*(literal(p) if isinstance(p, str) else literal(*p) if isinstance(p, tuple) else p for p in parts))
+    return Content.assemble(
+        *(literal(p) if isinstance(p, str) else literal(*p) if isinstance(p, tuple) else p for p in parts)
+    )
 
 
 def one_line(text: str, width: int = 0) -> str:
@@ -66,7 +68,10 @@ def visible_strip(strip: Strip) -> Strip:
     if not any(_CONTROL.search(segment.text) for segment in strip if not segment.control):
         return strip
     width = strip.cell_length
-    shown = [segment if segment.control else Segment(_CONTROL.sub(_visible, segment.text), segment.style) for segment in strip]
+    shown = [
+        segment if segment.control else Segment(_CONTROL.sub(_visible, segment.text), segment.style)
+        for segment in strip
+    ]
     return Strip(shown).crop(0, width)
 
 

@@ -110,7 +110,9 @@ class StageTimer(Vertical):
             if self.remaining == 0 and not self._warned:
                 self._warned = True
                 self.app.bell()
-                self.app.notify("Time box is up for this stage: +1 min (F3) or move on.", title="Time", severity="warning")
+                self.app.notify(
+                    "Time box is up for this stage: +1 min (F3) or move on.", title="Time", severity="warning"
+                )
 
     def watch_remaining(self) -> None:
         self._paint()
@@ -162,7 +164,12 @@ class CaucusClock(Static):
             return
         elapsed = int((datetime.now().astimezone() - self.start).total_seconds())
         # One line high (app.tcss) and as wide as the screen: the text never changes its size.
-        self.update(Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")), layout=False)
+        self.update(
+            Content.assemble(
+                ("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")
+            ),
+            layout=False,
+        )
 
 
 class LinesInput(ControlSymbols, Input):
@@ -182,13 +189,13 @@ class LinesInput(ControlSymbols, Input):
     """
 
     class Lines(Message):
-        def __init__(self, input: "LinesInput", lines: list[str]) -> None:
+        def __init__(self, input: LinesInput, lines: list[str]) -> None:
             super().__init__()
             self.input = input
             self.lines = lines
 
         @property
-        def control(self) -> "LinesInput":
+        def control(self) -> LinesInput:
             return self.input
 
     def __init__(self, *args: object, split: bool = False, **kwargs: object) -> None:
@@ -281,7 +288,12 @@ class KeyBar(Static):
     def _paint(self, *_: object) -> None:
         """As many keys as fit, in the screen's order, always ending with F1 (every key) and the
         palette: at 80 columns the bar is cut at a whole key, never in the middle of one."""
-        tail: list[tuple[str, str]] = [("F1", "bold $accent"), (" keys  ", ""), ("^p", "bold $accent"), (" palette", "")]
+        tail: list[tuple[str, str]] = [
+            ("F1", "bold $accent"),
+            (" keys  ", ""),
+            ("^p", "bold $accent"),
+            (" palette", ""),
+        ]
         room = (self.size.width or self.app.size.width) - 2 - sum(len(text) for text, _ in tail)
         label = getattr(self.screen, "key_label", None)
         parts: list[tuple[str, str]] = []
@@ -328,17 +340,29 @@ class RowList(OptionList):
         """Show ``rows``, keeping the highlighted item (by id) highlighted."""
         options = self._options
         keep = self.highlighted_option.id if self.highlighted_option else None
-        changed = [] if len(rows) < len(options) else [
-            n for n, (option, (item_id, prompt)) in enumerate(zip(options, rows)) if option.id != item_id or not _same_prompt(option.prompt, prompt)
-        ]
-        if len(rows) < len(options) or len(changed) > max(8, len(options) // 2) or not self._replace_options([(n, *rows[n]) for n in changed]):
+        changed = (
+            []
+            if len(rows) < len(options)
+            else [
+                n
+                for n, (option, (item_id, prompt)) in enumerate(zip(options, rows))
+                if option.id != item_id or not _same_prompt(option.prompt, prompt)
+            ]
+        )
+        if (
+            len(rows) < len(options)
+            or len(changed) > max(8, len(options) // 2)
+            or not self._replace_options([(n, *rows[n]) for n in changed])
+        ):
             self.clear_options()  # a removal, or a new list: build it afresh
             self.add_options([Option(prompt, id=item_id) for item_id, prompt in rows])
         else:
             if len(rows) > len(options):
                 self.add_options([Option(prompt, id=item_id) for item_id, prompt in rows[len(options) :]])
         if rows:
-            index = next((n for n, (item_id, _) in enumerate(rows) if item_id == keep), None) if keep is not None else None
+            index = (
+                next((n for n, (item_id, _) in enumerate(rows) if item_id == keep), None) if keep is not None else None
+            )
             self.highlighted = index if index is not None else (self.highlighted or 0)
 
     def _replace_options(self, rows: list[tuple[int, str, Content]]) -> bool:
@@ -366,7 +390,9 @@ class RowList(OptionList):
                 self._options[index] = new
                 self._option_to_index[new] = index
                 self._id_to_option[item_id] = new
-                moved = moved or self._get_visual(new).get_height(self.styles, width - padding.width) + new._divider != heights.get(index)
+                moved = moved or self._get_visual(new).get_height(
+                    self.styles, width - padding.width
+                ) + new._divider != heights.get(index)
         except (AttributeError, KeyError, IndexError, TypeError, ValueError):  # Textual's internals moved
             return False
         if moved:
@@ -421,7 +447,9 @@ class ScoreTable(DataTable):
             event.prevent_default()
         self._rendered_size = size
 
-    def show_table(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
+    def show_table(
+        self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]
+    ) -> None:
         if columns != self._shown_columns or [key for key, _ in rows] != [key for key, _ in self._shown_rows]:
             self._rebuild(columns, rows)
             return

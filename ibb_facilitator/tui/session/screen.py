@@ -253,7 +253,7 @@ class SessionScreen(AidKeys):
         self._switcher.set_class(mode != TYPING, "-scoring")
         self._capture_row.display = mode == TYPING
         self._mode_bar.display = mode != TYPING
-        scoring = next((view for view in self.views.values() if view.SCORING == mode), None)
+        scoring = next((view for view in self.views.values() if mode == view.SCORING), None)
         if scoring is not None:
             self._show(self._mode_bar, scoring.mode_bar())
 
@@ -362,8 +362,8 @@ class SessionScreen(AidKeys):
         for view in self.views.values():
             widget = view.score_widget
             if widget is not None:
-                widget.can_focus = view.SCORING == mode
-                if view.SCORING == mode:
+                widget.can_focus = mode == view.SCORING
+                if mode == view.SCORING:
                     target = widget
         target.focus()
         for view in self.views.values():

@@ -119,7 +119,7 @@ class StageView(Vertical):
         widget = self.items
         try:
             widget.highlighted = widget.get_option_index(item_id)
-        except Exception:  # noqa: BLE001 - an id not shown (e.g. grouped view)
+        except Exception:
             pass
 
     def capture_tag(self) -> Content | None:
