@@ -11,6 +11,9 @@ Every string from a file is data: the text rendering shows control characters as
 (a file cannot move the terminal's cursor or change its colors); the Markdown rendering escapes
 user text with the minutes' own helpers (``export.markdown``) and writes TA language in fenced
 blocks, exactly. Never import textual or rich here.
+
+Over 500 lines on purpose: one short comparer per part of a session, in the order a reader
+looks, plus the two renderings; split, each part would need the shared matching helpers.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ shape, and the check of the copy a table keeps (which ``store`` runs when a file
 ``scenario.py``.
 
 Never import textual or rich here: ``ibb debrief`` and the exporters use it without the TUI.
+
+Over 500 lines on purpose: every verb a table uses (rounds, briefs, results) and the debrief that
+reads them are checked against the same few rules, kept beside each other like ``editing``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ Empty parts follow one rule: a session-wide section always appears and says "Non
 nothing; a part of one issue (options, criteria, checks...) appears only when it has content;
 a header line appears only when its field is filled in. Labels, numbering and dates come from
 ``text.py``, so the formats cannot drift apart in what they say.
+
+Over 500 lines on purpose: the minutes are one document read top to bottom; each section is a
+short function in reading order, and splitting them would hide the order the reader sees.
 """
 
 from __future__ import annotations

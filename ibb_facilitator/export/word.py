@@ -6,6 +6,9 @@ page break before each page of the TA summary. Text goes into Word runs as text 
 escapes it for XML); ``document.shown`` first turns characters XML cannot hold into visible ones.
 
 python-docx (and lxml) are imported on first use, so ``ibb`` starts as fast without them.
+
+About 500 lines because Word needs its page furniture spelled out (styles, numbering, table
+borders, footer fields) as raw XML that python-docx does not wrap; each piece is short.
 """
 
 from __future__ import annotations

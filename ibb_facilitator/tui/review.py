@@ -14,6 +14,9 @@ places holding the text and jumps from match to match (Enter, or ``n`` / ``N``).
 
 The session comes from ``SessionFile.open(readonly=True)`` (no lock, no backup, no save), the
 screen never calls ``app.change``, and every string from the file is shown through ``literal``.
+
+Over 500 lines because review is one screen with three tied parts (the outline, the page, the
+timeline and find box) that share the shown moment; the page's text itself is built in ``export``.
 """
 
 from __future__ import annotations

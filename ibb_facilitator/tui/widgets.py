@@ -2,6 +2,9 @@
 
 Each repaints only what changed: a key press on a 2,000-item session must reach the screen within
 a frame, and a Textual widget refreshed for nothing still costs a re-render (and often a layout).
+
+Over 500 lines because these are the small widgets every session screen shares, each with its
+own incremental repaint; a file per widget would scatter the one repaint rule they follow.
 """
 
 from __future__ import annotations
