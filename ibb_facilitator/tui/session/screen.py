@@ -28,6 +28,7 @@ from ... import editing, process
 from ...model import Stage
 from ..messages import SessionChanged, post_refreshes
 from ..modals import Choose
+from ..negotiating import provenance
 from ..text import join, literal
 from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
 from .aid_keys import AidKeys
@@ -193,6 +194,8 @@ class SessionScreen(AidKeys):
             meta += f" · {process.STATUS_LABELS[issue.status]}"
             if issue.raised_by != "joint":
                 meta += f" · raised by {session.holder_label(issue.raised_by)}"
+            if issue.carried_from or issue.agreed_in is not None:  # from an earlier session of the negotiation
+                meta += f" · {provenance(session, issue)}"
         self._show(self._issue_meta, literal(meta))
         self._show(self._issue_statement, literal(issue.statement if issue else session.title))
         self._stepper.show(session.stage_order, stage)
