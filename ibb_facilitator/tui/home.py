@@ -35,6 +35,7 @@ class HomeScreen(Screen):
 
     #: the negotiations of recent folders: (name, latest session's path, open issues, sessions)
     nexts: list[tuple[str, Path, int, int]] = []
+    _first_id: str | None = None  # the option highlighted at first (to tell whether the user moved)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,7 +43,7 @@ class HomeScreen(Screen):
             yield Label("Interest-based bargaining, in the room", id="home-title")
             yield OptionList(id="home-list")
             yield Label(
-                "Enter opens · B negotiation board · L session library · O opens a file by path · Ctrl+Q quits",
+                "Enter opens · B board · L library · O open by path · Ctrl+Q quits",
                 classes="dialog-hint",
             )
         yield Footer()
@@ -55,6 +56,7 @@ class HomeScreen(Screen):
         widget.add_options(self._options())
         widget.focus()
         widget.action_first()
+        self._first_id = widget.highlighted_option.id if widget.highlighted_option is not None else None
         if self.recents:
             self.find_negotiations(list(self.recents))
 
@@ -87,6 +89,8 @@ class HomeScreen(Screen):
         self.nexts = found
         widget = self.query_one(OptionList)
         highlighted = widget.highlighted_option.id if widget.highlighted_option is not None else None
+        if highlighted == self._first_id:  # not moved yet: a negotiation under way comes first
+            highlighted = "next:0"
         widget.clear_options()
         widget.add_options(self._options())
         if highlighted is not None:
