@@ -164,3 +164,71 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
     three = store.load_session(folder / "session-3.toml")
     assert three.previous is not None and three.previous.minutes is MinutesVerdict.ACCEPTED
     assert one.read_bytes() == session_1 and two.read_bytes() == session_2  # never rewritten
+
+
+async def test_a_ratified_ta_is_not_edited_in_place_and_its_replacement_says_what_it_amends(tmp_path: Path) -> None:
+    """Both parties ratify the package (TA of session 2); in session 2 "Edit the TA text" is
+    refused in one line; in session 3 the issue is reopened and agreed again: the new TA asks
+    what it changes in the ratified package and records it (``set_amends_ratified``)."""
+    from datetime import date
+
+    from negotiation_world import write_first
+    from recorder import command
+
+    from ibb_facilitator import editing
+    from ibb_facilitator.negotiation import load
+    from ibb_facilitator.negotiation.carryover import carry
+    from ibb_facilitator.negotiation.manifest import PackageTA, open_manifest, record_vote, save
+    from ibb_facilitator.tui.modals import Prompt
+
+    facts.forget()
+    one, ids = write_first(tmp_path)
+    two = carry(store.load_session(one), one.name)
+    editing.set_status(two, ids["planning"], IssueStatus.OPEN)
+    from negotiation_world import agree
+
+    agree(two, ids["planning"], "16.4 Two common planning periods a week.")
+    store.save_session(two, tmp_path / "session-2.toml")
+    neg = load(tmp_path)
+    opened = open_manifest(tmp_path, default_name=neg.name)
+    package = [PackageTA(**row) for row in neg.package_rows()]
+    for party in ("labor", "management"):
+        record_vote(opened.manifest, party=party, on=date.today(), result="ratified", package=package)
+    save(opened)
+    facts.forget()
+    before = store.load_session(tmp_path / "session-2.toml").agreements
+
+    app = IbbApp(path=tmp_path / "session-2.toml")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 2")
+        app.screen.open_issue(ids["planning"])
+        await pilot.pause()
+        await walk_to(pilot, Stage.CONSENSUS)
+        await command(pilot, "Edit the TA text")
+        assert isinstance(app.screen, SessionScreen)  # no editor
+        said = "\n".join(n.message for n in app._notifications)
+        assert "ratified this TA as it reads" in said
+        await pilot.press("ctrl+q")
+    assert store.load_session(tmp_path / "session-2.toml").agreements == before  # the TA as ratified
+
+    three = carry(store.load_session(tmp_path / "session-2.toml"), "session-2.toml")
+    store.save_session(three, tmp_path / "session-3.toml")
+    app = IbbApp(path=tmp_path / "session-3.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 3")
+        app.change("reopen", editing.set_status, ids["planning"], IssueStatus.OPEN)
+        app.screen.open_issue(ids["planning"])
+        await pilot.pause()
+        await walk_to(pilot, Stage.CONSENSUS)
+        await enter(pilot, "Three common planning periods a week")
+        await pilot.press("ctrl+r", *["5"] * len(process.voters(app.session)), "ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, LongText), "the TA editor")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, Prompt) and "ratified" in app.screen.title_text, "the ask")
+        await type_line(pilot, "three periods, not two")
+        ta = app.session.agreements_for(ids["planning"])[-1]
+        assert ta.amends_ratified == "three periods, not two"
+        await until(pilot, lambda: isinstance(app.screen, Prompt) and "ratified" not in app.screen.title_text, "initials")
+        await pilot.press("escape", "escape")
+        await pilot.press("ctrl+q")
+    assert store.load_session(tmp_path / "session-3.toml").agreements[-1].amends_ratified == "three periods, not two"

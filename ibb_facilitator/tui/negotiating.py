@@ -16,6 +16,12 @@ rule: carrying is ``negotiation.carryover``, the board is ``negotiation.board``,
 - ``ask_minutes(app)``: the room's word on the previous session's minutes (accepted, or
   corrected with the correction), recorded with ``editing.record_minutes`` (logged, undoable);
   in the command palette as "Minutes of the previous session".
+- ``ratified_problem(app, ta_id)`` and ``amends_ratified(app, issue, ta_id)``: the ratified
+  package's guard (``Negotiation.edit_problem``). The language of a TA a party ratified as it
+  reads is not edited in place: the editor is refused in one line, saying to record a new TA.
+  A new TA on an issue whose earlier TA was ratified is that new TA: the recorder is asked what
+  it changes, and ``editing.set_amends_ratified`` records it (Esc leaves it unmarked, and the
+  board says the package then needs it).
 - ``provenance(session, issue)``: "carried from …" / "agreed in … — TA …", for the issue header.
 """
 
@@ -76,6 +82,77 @@ def _same(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return a == b
+
+
+def _negotiation(app: Any) -> Any:
+    """The negotiation of the file being recorded, or None (not a file, or unreadable)."""
+    if app.file is None:
+        return None
+    from ..negotiation import MANIFEST_NAME, load
+
+    if not (app.file.path.parent / MANIFEST_NAME).exists():  # no manifest, no vote: nothing ratified
+        return None
+
+    try:
+        return load(app.file.path)
+    except Exception:  # no board to guard with: the negotiation's own checks say why elsewhere
+        return None
+
+
+def ratified_problem(app: Any, ta_id: str) -> str | None:
+    """Why TA ``ta_id`` of the file being recorded may not be edited (a party ratified it)."""
+    neg = _negotiation(app)
+    return neg.edit_problem(app.file.path.name, ta_id) if neg is not None else None
+
+
+def ratified_before(app: Any, issue: Issue, ta_id: str) -> str | None:
+    """The ratified TA (as "TA id of file") that the new TA ``ta_id`` on ``issue`` replaces, or None."""
+    neg = _negotiation(app)
+    if neg is None:
+        return None
+    candidates: list[tuple[str, str]] = []
+    if issue.agreed_in is not None:
+        candidates.append((issue.agreed_in.file, issue.agreed_in.ta))
+    name = app.file.path.name
+    candidates += [(name, ta.id) for ta in app.session.agreements_for(issue.id) if ta.id != ta_id]
+    for file, earlier in candidates:
+        if neg.edit_problem(file, earlier) is not None:
+            return f"TA {earlier} of {file}"
+    return None
+
+
+def amends_ratified(app: Any, issue: Issue, ta_id: str, then: Any = None) -> None:
+    """After a new TA on ``issue``: if it replaces a ratified one, ask what it changes and record
+    it with ``editing.set_amends_ratified``; then ``then()``."""
+    from .. import editing
+    from .modals import Prompt
+
+    earlier = ratified_before(app, issue, ta_id)
+    if earlier is None:
+        if then is not None:
+            then()
+        return
+
+    def noted(text: str | None) -> None:
+        if text and text.strip():
+            app.change("TA amends the ratified package", editing.set_amends_ratified, ta_id, text)
+        else:
+            app.notify(
+                "Not marked: the board will say this TA replaces a ratified one without saying so "
+                "(Ctrl+O ▸ the TA's menu, or the palette, marks it later).",
+                severity="warning",
+                timeout=8,
+            )
+        if then is not None:
+            then()
+
+    app.push_screen(
+        Prompt(
+            f"This TA replaces {earlier}, which was ratified: what does it change in the ratified package?",
+            hint="Enter records it as amending the ratified package · Esc leaves it unmarked",
+        ),
+        noted,
+    )
 
 
 def provenance(session: Session, issue: Issue) -> str:
