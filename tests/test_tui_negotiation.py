@@ -152,9 +152,7 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 3")
         assert app.session.previous.file == "session-2.toml"
         assert [i.id for i in app.session.issues] == [planning, salary, size]
-        minutes = next(
-            c for c in app.get_system_commands(app.screen) if c.title == "Minutes of the previous session"
-        )
+        minutes = next(c for c in app.get_system_commands(app.screen) if c.title == "Minutes of the previous session")
         minutes.callback()
         await until(pilot, lambda: isinstance(app.screen, Choose), "the minutes form")
         await pilot.press("enter")  # "Accepted as they are"
@@ -228,7 +226,9 @@ async def test_a_ratified_ta_is_not_edited_in_place_and_its_replacement_says_wha
         await type_line(pilot, "three periods, not two")
         ta = app.session.agreements_for(ids["planning"])[-1]
         assert ta.amends_ratified == "three periods, not two"
-        await until(pilot, lambda: isinstance(app.screen, Prompt) and "ratified" not in app.screen.title_text, "initials")
+        await until(
+            pilot, lambda: isinstance(app.screen, Prompt) and "ratified" not in app.screen.title_text, "initials"
+        )
         await pilot.press("escape", "escape")
         await pilot.press("ctrl+q")
     assert store.load_session(tmp_path / "session-3.toml").agreements[-1].amends_ratified == "three periods, not two"

@@ -114,7 +114,9 @@ class HomeScreen(Screen):
                             ("Next session of ", "bold"),
                             literal(name, "bold"),
                             "\n    ",
-                            literal(f"after {latest.name} ({sessions}, {live} open issue{'s' if live != 1 else ''})", "dim"),
+                            literal(
+                                f"after {latest.name} ({sessions}, {live} open issue{'s' if live != 1 else ''})", "dim"
+                            ),
                         ),
                         id=f"next:{n}",
                     )

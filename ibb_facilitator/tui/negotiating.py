@@ -181,9 +181,8 @@ def ask_minutes(app: Any) -> None:
     )
 
     def corrected(text: str | None) -> None:
-        if text and text.strip():
-            if app.change("minutes corrected", editing.record_minutes, "corrected", text) is not None:
-                app.notify(f"Minutes of {previous.file}: corrected.", timeout=3)
+        if text and text.strip() and app.change("minutes corrected", editing.record_minutes, "corrected", text):
+            app.notify(f"Minutes of {previous.file}: corrected.", timeout=3)
 
     def chosen(answer: str | None) -> None:
         if answer == "corrected":
