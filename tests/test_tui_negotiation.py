@@ -232,3 +232,22 @@ async def test_a_ratified_ta_is_not_edited_in_place_and_its_replacement_says_wha
         await pilot.press("escape", "escape")
         await pilot.press("ctrl+q")
     assert store.load_session(tmp_path / "session-3.toml").agreements[-1].amends_ratified == "three periods, not two"
+
+
+def test_provenance_says_where_an_issue_came_from(tmp_path: Path) -> None:
+    """The issue header's words: an agreed issue names its TA (once, not also "carried from"),
+    an open one the file it came from, one raised here nothing; user text shown literally."""
+    from negotiation_world import write_first
+
+    from ibb_facilitator import editing
+    from ibb_facilitator.negotiation.carryover import carry
+    from ibb_facilitator.tui.negotiating import provenance
+
+    one, ids = write_first(tmp_path)
+    two = carry(store.load_session(one), one.name)
+    planning, salary = two.issue(ids["planning"]), two.issue(ids["salary"])
+    said = provenance(two, planning)
+    assert said.startswith("agreed in session-1.toml — TA of ") and "carried from" not in said
+    assert provenance(two, salary) == "carried from session-1.toml"
+    fresh = editing.add_issue(two, "[/foo] new here")
+    assert provenance(two, fresh) == ""

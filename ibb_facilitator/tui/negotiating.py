@@ -158,12 +158,12 @@ def amends_ratified(app: Any, issue: Issue, ta_id: str, then: Any = None) -> Non
 def provenance(session: Session, issue: Issue) -> str:
     """Where ``issue`` came from, for its header: "" for an issue raised in this session."""
     parts = []
-    if issue.carried_from:
-        parts.append(f"carried from {issue.carried_from}")
     link = issue.agreed_in
+    if issue.carried_from and (link is None or link.file != issue.carried_from):
+        parts.append(f"carried from {issue.carried_from}")
     if link is not None:
         title = f" “{link.title}”" if link.title else ""
-        parts.append(f"agreed in {link.file} — TA {link.ta} of {link.date.isoformat()}{title}")
+        parts.append(f"agreed in {link.file} — TA of {link.date.isoformat()}{title}")
     return " · ".join(parts)
 
 

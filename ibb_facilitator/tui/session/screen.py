@@ -192,10 +192,10 @@ class SessionScreen(AidKeys):
             if issue.article:
                 meta += f" · {issue.article}"
             meta += f" · {process.STATUS_LABELS[issue.status]}"
-            if issue.raised_by != "joint":
-                meta += f" · raised by {session.holder_label(issue.raised_by)}"
             if issue.carried_from or issue.agreed_in is not None:  # from an earlier session of the negotiation
                 meta += f" · {provenance(session, issue)}"
+            if issue.raised_by != "joint":
+                meta += f" · raised by {session.holder_label(issue.raised_by)}"
         self._show(self._issue_meta, literal(meta))
         self._show(self._issue_statement, literal(issue.statement if issue else session.title))
         self._stepper.show(session.stage_order, stage)
