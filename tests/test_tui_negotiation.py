@@ -142,6 +142,8 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
         assert app.screen.focus_id == salary
+        await pilot.press("escape")  # back to the board, as the notice says
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "the board again")
         await pilot.press("ctrl+q")
 
     # --- session 3: carried from session 2, the minutes of session 2 accepted ---------------------
@@ -157,6 +159,16 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, Choose), "the minutes form")
         await pilot.press("enter")  # "Accepted as they are"
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "back in session 3")
+        assert app.session.previous.minutes is MinutesVerdict.ACCEPTED
+        minutes.callback()  # corrected after all: the correction typed in the short form
+        await until(pilot, lambda: isinstance(app.screen, Choose), "the minutes form")
+        await pilot.press("down", "enter")
+        await type_line(pilot, "Ana Ruiz was present")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "back in session 3")
+        assert app.session.previous.minutes is MinutesVerdict.CORRECTED
+        assert app.session.previous.correction == "Ana Ruiz was present"
+        await pilot.press("ctrl+z")  # undoable, as every change
+        await pilot.pause()
         assert app.session.previous.minutes is MinutesVerdict.ACCEPTED
         await pilot.press("ctrl+q")
     three = store.load_session(folder / "session-3.toml")
