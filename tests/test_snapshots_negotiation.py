@@ -74,3 +74,14 @@ def test_home_offers_the_next_session(snap_compare, fixed_dirs, size, theme):
         await until(pilot, lambda: getattr(pilot.app.screen, "nexts", None), "the negotiation on home")
 
     assert picture(snap_compare, IbbApp(theme=theme), size, then=offered)
+
+
+@each_size_and_theme
+def test_carried_issue_header(snap_compare, fixed_dirs, size, theme):
+    """Session 2 opened at its first open issue: the header says it was carried from session 1."""
+    _, two = negotiation(fixed_dirs.sessions)
+
+    async def shown(pilot):
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "SessionScreen", "the session")
+
+    assert picture(snap_compare, IbbApp(path=two, theme=theme), size, then=shown)
