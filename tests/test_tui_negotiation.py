@@ -92,6 +92,11 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         assert "2 open issues" in carried and "1 agreed" in carried
         assert setup.query_one("#f-title", Input).value == "Lakeview 2027 successor contract, session 2"
         assert setup.query_one("#f-path", Input).value == str(folder / "session-2.toml")
+        setup.query_one("#f-path", Input).value = str(tmp_path / "elsewhere.toml")
+        await pilot.press("ctrl+s")  # refused: its links name files of session 1's folder
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen) and not (tmp_path / "elsewhere.toml").exists()
+        setup.query_one("#f-path", Input).value = str(folder / "session-2.toml")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 2")
         session = app.session

@@ -173,15 +173,13 @@ class SetupScreen(Screen):
             self.app.notify("Choose a file to save the session in.", severity="error")
             return
         target = Path(path_text).expanduser()
-        if s.previous is not None and self.path is not None and target.resolve().parent != self.path.resolve().parent:
-            # its links (carried from, agreed in) name files of the earlier session's folder
-            self.app.notify(
-                f"The next session goes in the folder of {s.previous.file} (a negotiation is one folder): "
-                f"{self.path.resolve().parent}",
-                severity="error",
-                timeout=10,
-            )
-            return
+        if s.previous is not None and self.path is not None:
+            from ..negotiation.carryover import place_problem
+
+            problem = place_problem(self.path.parent, s.previous.file, target)
+            if problem is not None:
+                self.app.notify(problem, title="Not saved there", severity="error", timeout=10)
+                return
         self.app.start_new(updated, target)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
