@@ -159,6 +159,8 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 3")
         assert app.session.previous.file == "session-2.toml"
         assert [i.id for i in app.session.issues] == [planning, salary, size]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Negotiation board" in titles  # the palette's entry for Ctrl+N
         minutes = next(c for c in app.get_system_commands(app.screen) if c.title == "Minutes of the previous session")
         minutes.callback()
         await until(pilot, lambda: isinstance(app.screen, Choose), "the minutes form")
