@@ -199,17 +199,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 def _next_session(previous: Path, output: str | None):
     """``ibb new --after PREVIOUS``: the next session of PREVIOUS's negotiation, the file it goes
     in (beside PREVIOUS: a negotiation is one folder) and a line saying what was carried."""
-    from .negotiation.carryover import carried_summary, carry, next_path
+    from .negotiation.carryover import carried_summary, carry, next_path, place_problem
     from .store import load_session, mention_unsaved
 
     session = carry(load_session(previous), previous.name)  # read only: the earlier file is never written
     mention_unsaved(previous, _err)
     if output:
         out = Path(output)
-        if out.resolve().parent != previous.resolve().parent:
-            folder = previous.resolve().parent
-            why = f"the next session goes in the folder of {previous.name} (a negotiation is one folder)"
-            raise ValueError(f"{out}: {why}: {folder}")
+        problem = place_problem(previous.resolve().parent, previous.name, out)
+        if problem is not None:
+            raise ValueError(problem)
     else:
         out = next_path(previous)
     return session, out, f"{session.title}: {carried_summary(session)}"

@@ -73,6 +73,15 @@ def next_path(previous: Path) -> Path:
     return candidate
 
 
+def place_problem(folder: Path, previous_file: str, target: Path) -> str | None:
+    """Why the session carried from ``previous_file`` (in ``folder``) may not be saved as
+    ``target``: its links (carried from, agreed in) name files of that folder. None: it may."""
+    if target.expanduser().resolve().parent == folder.expanduser().resolve():
+        return None
+    why = f"the next session goes in the folder of {previous_file} (a negotiation is one folder)"
+    return f"{target}: {why}: {folder.expanduser().resolve()}"
+
+
 def id_floor(session: Session) -> dict[str, int]:
     """The highest number of each ``prefix-N`` id ``session`` uses (items and log targets), and
     of the sessions before it (its ``previous.ids``)."""
@@ -204,4 +213,4 @@ def carried_summary(session: Session) -> str:
     return "Carried over: " + ", ".join(parts) + "."
 
 
-__all__ = ["CarryError", "carried_summary", "carry", "id_floor", "next_path", "next_title"]
+__all__ = ["CarryError", "carried_summary", "carry", "id_floor", "next_path", "next_title", "place_problem"]

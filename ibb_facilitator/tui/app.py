@@ -127,6 +127,7 @@ class IbbApp(App[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("f9", "toggle_theme", "Theme", id="theme"),
         Binding("ctrl+s", "save_as", "Save as", id="save-as"),
+        Binding("ctrl+n", "board", "Negotiation board", id="board", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -623,7 +624,23 @@ class IbbApp(App[None]):
         # While a file opens, the command palette (a priority key) waits like every other key.
         if action == "command_palette" and self._held is not None and not self._passing:
             return False
+        if action == "board":  # from the session being recorded (the home screen has its B)
+            return self.file is not None and type(self.screen).__name__ == "SessionScreen"
         return True
+
+    # --- the negotiation (issue 15): its board, the minutes of the previous session --------
+
+    def action_board(self) -> None:
+        if self.file is not None:
+            from .negotiating import open_board
+
+            open_board(self, self.file.path)
+
+    def on_board_screen_open_issue(self, message: Any) -> None:
+        """Enter on a board row (``BoardScreen.OpenIssue``): see ``negotiating.open_board_issue``."""
+        from .negotiating import open_board_issue
+
+        open_board_issue(self, message.path, message.issue)
 
     # --- changes, undo, autosave --------------------------------------------------------------
 
@@ -1050,6 +1067,14 @@ class IbbApp(App[None]):
                 "Room view",
                 "Show this session on the wall or in a browser: the commands",
                 lambda: self.push_screen(Panel("Room view", hint)),
+            )
+        if self.file is not None and self.session.previous is not None and not self.readonly:
+            from .negotiating import ask_minutes
+
+            yield SystemCommand(
+                "Minutes of the previous session",
+                f"Accepted or corrected: the minutes of {self.session.previous.file}",
+                lambda: ask_minutes(self),
             )
         item_commands = getattr(screen, "item_commands", None)
         if callable(item_commands):  # the pointed item's (and the TA's) commands, as in its menu

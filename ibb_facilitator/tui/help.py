@@ -29,6 +29,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
                 "F10 / F12",
                 "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief",
             ),
+            ("Ctrl+N", "the negotiation board: every issue of this folder's sessions; Enter on a row opens it there"),
             ("Ctrl+S", "save to another file"),
             ("Ctrl+P", "command palette: every action by name"),
             ("F1", "this help"),

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
 from .. import paths, process
 from ..capture import members_from_text, members_to_text, split_list
 from ..model import Method, Session
 from .modals import Confirm
+from .text import join, literal
 
 
 class AskDiscard(Confirm):
@@ -55,6 +56,21 @@ class SetupScreen(Screen):
         yield Header()
         with VerticalScroll(id="setup"):
             yield Label("Set up the session (Ctrl+S starts it)", classes="setup-title")
+            if s.previous is not None:  # the next session of a negotiation: say what came over
+                from ..negotiation.carryover import carried_summary
+
+                yield Static(
+                    join(
+                        ("Next session, carried over from ", "bold"),
+                        literal(s.previous.file, "bold"),
+                        "  ",
+                        literal(s.previous.title, "dim"),
+                        "\n",
+                        literal(carried_summary(s)),
+                        ("\nThe earlier file is not changed; this one is saved beside it.", "dim"),
+                    ),
+                    id="setup-carried",
+                )
             for field, label, value in [
                 ("title", "Title", s.title),
                 ("organization", "District / organization", s.organization),
@@ -156,7 +172,15 @@ class SetupScreen(Screen):
         if not path_text:
             self.app.notify("Choose a file to save the session in.", severity="error")
             return
-        self.app.start_new(updated, Path(path_text).expanduser())  # type: ignore[attr-defined]
+        target = Path(path_text).expanduser()
+        if s.previous is not None and self.path is not None:
+            from ..negotiation.carryover import place_problem
+
+            problem = place_problem(self.path.parent, s.previous.file, target)
+            if problem is not None:
+                self.app.notify(problem, title="Not saved there", severity="error", timeout=10)
+                return
+        self.app.start_new(updated, target)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         if self._form_values() == self._as_opened:

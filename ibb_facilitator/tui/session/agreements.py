@@ -8,6 +8,7 @@ from ... import editing, process
 from ...model import ConsensusCheck, Issue, Party, Session, TentativeAgreement
 from ..app import IbbApp
 from ..modals import LongText, Panel, Prompt
+from ..negotiating import amends_ratified, ratified_problem
 from ..text import one_line
 from .view import Command
 
@@ -55,8 +56,8 @@ def write(app: IbbApp, issue_id: str, check_id: str) -> None:
         if not text or not text.strip():
             return
         ta = app.change("write TA", editing.record_agreement, issue_id, check_id, text)
-        if ta is not None:
-            ask_initials(app, ta.id, list(app.session.parties))
+        if ta is not None:  # replacing a ratified TA: say what it amends first (issue 15)
+            amends_ratified(app, issue, ta.id, lambda: ask_initials(app, ta.id, list(app.session.parties)))
 
     def keep(text: str) -> None:
         if text.strip() and text != start:
@@ -131,6 +132,10 @@ def edit(app: IbbApp, issue: Issue, field: str) -> None:
         app.notify("No TA on this issue yet.", severity="information")
         return
     if field == "text":
+        problem = ratified_problem(app, ta.id)
+        if problem is not None:  # ratified as it reads: never edited in place (issue 15)
+            app.notify(problem, title="Not changed", severity="warning", timeout=10)
+            return
         app.push_screen(
             LongText("TA language (changing it withdraws the initials already given)", ta.text),
             lambda v: v and v.strip() and app.change("edit TA", editing.edit_agreement, ta.id, v),

@@ -28,6 +28,7 @@ from ... import editing, process
 from ...model import Stage
 from ..messages import SessionChanged, post_refreshes
 from ..modals import Choose
+from ..negotiating import provenance
 from ..text import join, literal
 from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
 from .aid_keys import AidKeys
@@ -191,6 +192,8 @@ class SessionScreen(AidKeys):
             if issue.article:
                 meta += f" · {issue.article}"
             meta += f" · {process.STATUS_LABELS[issue.status]}"
+            if issue.carried_from or issue.agreed_in is not None:  # from an earlier session of the negotiation
+                meta += f" · {provenance(session, issue)}"
             if issue.raised_by != "joint":
                 meta += f" · raised by {session.holder_label(issue.raised_by)}"
         self._show(self._issue_meta, literal(meta))
