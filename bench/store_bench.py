@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +283,9 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     log(f"  {items:,} items: generated in {out['generate']:.1f} s; dumps and save")
 
     # 1. dumps, then save over an existing file (backup link + fsyncs, as autosave does).
+    # partial, not a lambda: `session` is deleted below, and the callable must hold the object, not the name
     figures, text = repeat(
-        lambda: store.dumps_session(session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"})
+        partial(store.dumps_session, session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"})
     )
     out["dumps"] = figures["total"]
     out["dumps.toml"] = figures["toml"]
@@ -297,7 +299,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     load_path.write_bytes(data)
     save_path.write_bytes(data)
     del data
-    figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
+    figures, _ = repeat(partial(store.save_session, session, save_path), runs)
     out["save"] = figures["total"]
     with _cap_lifted(2 * save_path.stat().st_size):  # opening and the outside-change check read it back
         autosave(session, save_path, runs, out)
