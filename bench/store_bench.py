@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import platform
@@ -394,7 +395,7 @@ ROWS = [
 def table(results: list[dict[str, Any]], elapsed: float) -> str:
     sizes = [r["items"] for r in results]
     by_size = {r["items"]: r for r in results}
-    ratios = [(a, b) for a, b in zip(sizes, sizes[1:])]
+    ratios = [(a, b) for a, b in itertools.pairwise(sizes)]
     lines: list[str] = []
     head = ["figure (median / min)".ljust(32)]
     head += [f"{n:,} items{'*' if by_size[n]['over_cap'] else ''}".rjust(21) for n in sizes]
@@ -474,7 +475,7 @@ def summarize(results: list[dict[str, Any]]) -> None:
             record("store", f"{label}, {at:,} items", by_size[at].get(key, Figure()).median, unit, limit)
     sizes = sorted(by_size)
     for key, label in GROWTH:
-        for a, b in zip(sizes, sizes[1:]):
+        for a, b in itertools.pairwise(sizes):
             fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
             record(
                 "store",

@@ -340,9 +340,8 @@ def find_body(rows: list[str]) -> Body:
         elif body.bottom is None:
             if start.startswith(("╰", "┗")):
                 body.bottom = y
-        elif body.title is None:
-            if start.startswith("┏") or start.startswith(("RATING", "VOTING")):
-                body.title = y
+        elif body.title is None and (start.startswith("┏") or start.startswith(("RATING", "VOTING"))):
+            body.title = y
     return body
 
 
@@ -577,7 +576,7 @@ def run_app_key(term: Terminal, key: Key) -> Result:
         return Result(key.kind, None, 0, len(seen), 0, torn, shown)
     finish = seen[index][0]
     changing, previous = [], before["aspect"]
-    for i, (t, aspect, _) in enumerate(seen):
+    for i, (_t, aspect, _) in enumerate(seen):
         if aspect != previous:
             changing.append(i)
         previous = aspect
@@ -690,7 +689,7 @@ def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeou
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:

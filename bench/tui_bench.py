@@ -315,7 +315,9 @@ def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
         "U: Staff want",
         "M: The board wants",
     ]
-    words = ["predictable", "planning", "time", "before", "the", "first", "bell", "on", "conference", "days", "and", "fair", "notice", "of", "changes"]
+    words = """
+        predictable planning time before the first bell on conference days and fair notice of changes
+    """.split()
     script: list[tuple[str, str, Any]] = []
     n = 0
     for r in range(rounds):
@@ -471,7 +473,7 @@ async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[s
         frames = list(harness.frames)
         live: list[float] = []
         # A key's final picture: the last frame before the next key was posted (or the end).
-        ends = posted[1:] + [float("inf")]
+        ends = [*posted[1:], float("inf")]
         for arrival, at, end in zip(arrivals, posted, ends):
             window = [f for f in frames if at < f.at < end]
             final = window[-1].fingerprint if window else None
@@ -914,7 +916,7 @@ def _main(args: argparse.Namespace, started: float) -> int:
     if not rows:
         print("nothing measured")
         return 0
-    widths = [max(len(r[i]) for r in rows + [("figure", "measured", "target", "")]) for i in range(4)]
+    widths = [max(len(r[i]) for r in [*rows, ("figure", "measured", "target", "")]) for i in range(4)]
     line = "  ".join("-" * w for w in widths)
     print()
     print("  ".join(h.ljust(w) for h, w in zip(("figure", "measured", "target", ""), widths)))

@@ -153,7 +153,7 @@ def _below_line(session: Session, method: Method, value: int | str) -> bool:
         return value == "down"
     if method is Method.GRADIENTS:
         v = int(value)
-        return v == GRADIENT_BLOCK or v == GRADIENT_MORE_DISCUSSION or v > rule.gradient_threshold
+        return v in (GRADIENT_BLOCK, GRADIENT_MORE_DISCUSSION) or v > rule.gradient_threshold
     return value != "concur"
 
 

@@ -184,11 +184,8 @@ def _joins_previous(events: list[Event], i: int) -> bool:
         return True
     # Logs written before ``with_previous``: initialing (or rewording) a TA sets the issue's status
     # in the same call, at the same second.
-    legacy = (
-        (before.action == "ta.initial"
-        and "name" not in before.data)
-        or (before.action == "ta.edit"
-        and "issue" not in before.data)
+    legacy = (before.action == "ta.initial" and "name" not in before.data) or (
+        before.action == "ta.edit" and "issue" not in before.data
     )
     return legacy and event.action == "issue.status" and event.at == before.at
 
@@ -434,7 +431,7 @@ def _issue_add(state: Session, e: Event, final: _Index) -> None:
         statement=d["statement"],
         raised_by=d.get("raised_by", JOINT),
         article=d.get("article", ""),
-        data_needed=d["data_needed"] if "data_needed" in d else (known.data_needed if known else ""),
+        data_needed=d.get("data_needed", known.data_needed if known else ""),
         stage=state.stage_order[0],
     )
     state.issues.append(issue)

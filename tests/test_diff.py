@@ -38,7 +38,7 @@ def version_one() -> Session:
     editing.add_parking(s, "Health insurance carrier", owner="Ben Hale")
     editing.add_action(s, "Cost out the bonus", owner="management", due=date(2026, 12, 1), issue_id=pay.id)
     editing.record_check(
-        s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", value=2)], proposal="Steps"
+        s, pay.id, Method.FIST_TO_FIVE, [*fist(4)[:-1], Response(who="Dana Liu", value=2)], proposal="Steps"
     )
     return s
 

@@ -26,6 +26,7 @@ The hypothesis profile in conftest.py is derandomized: the same examples on ever
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import re
 import tempfile
@@ -93,7 +94,7 @@ def _is_text(hint: Any) -> bool:
 def _source_annotation(model: type[BaseModel], name: str) -> Any:
     """The field's annotation as written (a string under ``from __future__ import annotations``)."""
     for klass in model.__mro__:
-        raw = klass.__dict__.get("__annotations__", {})
+        raw = inspect.get_annotations(klass)  # the class's own, as written
         if name in raw:
             return raw[name]
     return None

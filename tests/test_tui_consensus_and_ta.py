@@ -158,7 +158,7 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
 async def test_quitting_with_the_ta_editor_open_keeps_the_typed_language(tmp_path):
     app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await at(pilot, 3, Stage.CONSENSUS)
+        await at(pilot, 3, Stage.CONSENSUS)
         await pilot.press("ctrl+r", *["5"] * len(process.voters(app.session)), "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, LongText)

@@ -133,7 +133,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-acti
 _STATUS = re.compile(r"status-[a-z_]{1,20}")
 
 
-_LONG = re.compile(r"\S{%d,}" % 30)
+_LONG = re.compile(r"\S{30,}")
 
 
 def _esc(text: str) -> str:

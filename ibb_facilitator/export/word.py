@@ -491,7 +491,7 @@ class _Writer:
             self._runs(self._para(SIGNATURE_TITLE), group.title)
             table = self._add_table(2, len(group.fields))
             lines, captions = self._cells(table)
-            for cell, field in zip(lines, group.fields):
+            for cell, _field in zip(lines, group.fields):
                 self._cell_text(cell, "", SIGNATURE_LINE)  # the style draws the line to sign on
             for cell, field in zip(captions, group.fields):
                 self._cell_text(cell, field, CAPTION)

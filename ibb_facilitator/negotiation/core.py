@@ -33,6 +33,7 @@ shapes they return, so the board, the package and the checks cannot tell differe
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -326,7 +327,7 @@ def _order(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     placed: set[str] = set()
     pending = sorted(sessions, key=base)
     while pending:
-        for k, s in enumerate(pending):  # the first (by day) whose predecessor is placed
+        for k, s in enumerate(pending):  # noqa: B007 - the first (by day) whose predecessor is placed: k is popped below
             need = after.get(s["file"])
             if need is None or need in placed:
                 break
@@ -455,7 +456,7 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
         if ta.in_force:
             standing.setdefault(ta.issue, []).append(k)
     for chain in standing.values():
-        for a, b in zip(chain, chain[1:]):  # the later one replaces it
+        for a, b in itertools.pairwise(chain):  # the later one replaces it
             newer = tas[b]
             tas[a] = replace(tas[a], superseded_by=(newer.file, newer.id), superseded_on=newer.date)
 
@@ -466,7 +467,7 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
             seen.setdefault(issue["id"], []).append((info, issue))
     requests: dict[str, Request] = {}
     done: set[str] = set()
-    for info, s in zip(sessions, ordered):
+    for s in ordered:
         for r in s["requests"]:
             if r["done"]:
                 done.add(r["id"])

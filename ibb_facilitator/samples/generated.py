@@ -63,7 +63,18 @@ from ..model import (
 TZ = timezone(timedelta(hours=-5))
 SHARED_CRITERIA = 5
 
-WORDS = ["teachers", "district", "staff", "students", "schedule", "planning", "time", "class", "size", "workload", "salary", "step", "lane", "schedule", "insurance", "premium", "deductible", "coverage", "leave", "sick", "personal", "bereavement", "parental", "calendar", "days", "evaluation", "observation", "rubric", "feedback", "mentor", "probation", "seniority", "transfer", "posting", "vacancy", "grievance", "arbitration", "committee", "joint", "budget", "reserve", "revenue", "levy", "enrollment", "forecast", "retention", "recruitment", "substitute", "coverage", "duty", "lunch", "recess", "bus", "supervision", "hallway", "safety", "training", "hours", "overtime", "stipend", "extracurricular", "coaching", "advisor", "department", "chair", "professional", "development", "credit", "tuition", "reimbursement", "licensure", "special", "education", "caseload", "paperwork", "meetings", "parents", "conference", "technology", "devices", "email", "after", "hours", "communication", "notice", "days", "transparency", "data", "survey", "morale", "trust", "respect", "voice", "decisions", "pilot", "program", "review", "sunset", "clause", "language", "article", "section", "retirement", "incentive", "early", "notification", "health", "wellness", "clinic", "mental", "counselors", "nurses", "ratio", "buildings", "maintenance", "heat", "air", "quality", "classroom", "supplies", "copies", "budget", "line", "carryover", "fund"]
+WORDS = """
+    teachers district staff students schedule planning time class size workload salary step lane schedule
+    insurance premium deductible coverage leave sick personal bereavement parental calendar days evaluation
+    observation rubric feedback mentor probation seniority transfer posting vacancy grievance arbitration
+    committee joint budget reserve revenue levy enrollment forecast retention recruitment substitute coverage
+    duty lunch recess bus supervision hallway safety training hours overtime stipend extracurricular coaching
+    advisor department chair professional development credit tuition reimbursement licensure special education
+    caseload paperwork meetings parents conference technology devices email after hours communication notice
+    days transparency data survey morale trust respect voice decisions pilot program review sunset clause
+    language article section retirement incentive early notification health wellness clinic mental counselors
+    nurses ratio buildings maintenance heat air quality classroom supplies copies budget line carryover fund
+""".split()
 
 ODD_WORDS = [
     "café",
@@ -398,7 +409,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
                 opt.state = OptionState.SET_ASIDE
 
         criteria = []
-        for k in range(n_criteria):
+        for _ in range(n_criteria):
             crit = Criterion(id=new_id("criterion"), text=text.sentence(rng.choice(CRITERION_LEADS), 2, 7, ""))
             criteria.append(crit)
             log(
@@ -510,7 +521,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
         item = ParkingItem(
             id=new_id("park"),
             text=text.sentence("Come back to", 5, 14) + (("\n" + text.paragraph(1)) if rng.random() < 0.1 else ""),
-            owner=rng.choice(people + [""]),
+            owner=rng.choice([*people, ""]),
             issue=rng.choice(issues).id if rng.random() < 0.6 else None,
             resolved=rng.random() < 0.4,
             created=moment(when),
@@ -534,7 +545,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
             id=new_id("action"),
             kind=ActionKind.INFO_REQUEST if info else ActionKind.ACTION,
             text=text.sentence("Bring" if info else "Draft", 5, 14),
-            owner=rng.choice(people + ["labor", "management"]),
+            owner=rng.choice([*people, "labor", "management"]),
             requested_of=rng.choice(["management", "labor"]) if info else "",
             due=days[min(n_days - 1, int(when * n_days) + 1)] if rng.random() < 0.7 else None,
             done=rng.random() < 0.5,

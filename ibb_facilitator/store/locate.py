@@ -29,9 +29,11 @@ def _trim_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     kept: list[Any] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not kept[-1:] == ["[key]"] and part != "[key]":
+        elif isinstance(node, dict) and isinstance(part, str) and kept[-1:] != ["[key]"] and part != "[key]":
             kept.append(part)  # a missing field
             break
         else:

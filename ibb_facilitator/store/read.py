@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import itertools
 import os
 import re
 import stat
@@ -237,7 +238,7 @@ def _parse_in_pieces(source: str | bytes, name: str) -> dict[str, Any] | None:
     cuts.append(size)
     result: dict[str, Any] | None = None
     continued: set[str] = set()
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         piece = _fast_loads(_decode(source, start, end, name) if is_bytes else source[start:end])
         if result is None:
             result = piece

@@ -621,9 +621,7 @@ class IbbApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a file opens, the command palette (a priority key) waits like every other key.
-        if action == "command_palette" and self._held is not None and not self._passing:
-            return False
-        return True
+        return not (action == "command_palette" and self._held is not None and not self._passing)
 
     # --- changes, undo, autosave --------------------------------------------------------------
 

@@ -471,7 +471,7 @@ class RoomApp(App[None]):
         return self._wall_size or (self.size.width, self.size.height)
 
     def _fit_to_size(self) -> None:
-        width, height = self.wall_size
+        _width, height = self.wall_size
         self.screen.set_class(self.compact, "-compact")
         self.screen.set_class(height < 14, "-tiny")
         if self.view is not None:

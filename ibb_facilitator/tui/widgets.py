@@ -485,9 +485,9 @@ class ScoreTable(DataTable):
             # Forget this row's renderings only (``DataTable.update_cell`` bumps a counter that
             # every render cache is keyed by: the next show of the table renders every cell).
             for cache in (self._cell_render_cache, self._row_render_cache):
-                for stale in [k for k in cache.keys() if k[0] == key]:
+                for stale in [k for k in cache if k[0] == key]:
                     cache.discard(stale)
-            for stale in [k for k in self._row_renderable_cache.keys() if k[1] == row]:
+            for stale in [k for k in self._row_renderable_cache if k[1] == row]:
                 self._row_renderable_cache.discard(stale)
             self._line_cache.clear()
         except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: the public way
