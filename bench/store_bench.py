@@ -440,14 +440,17 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
     for r in results:
         s = r["shape"]
         lines.append(
-            f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} ratings, "
-            f"{s['responses']:,} responses, {s['events']:,} events; per item: load {r['load'].median / r['items'] * 1e6:,.0f} us, "
+            f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} "
+            "ratings, "
+            f"{s['responses']:,} responses, {s['events']:,} events; per item: load "
+            f"{r['load'].median / r['items'] * 1e6:,.0f} us, "
             f"save {r['save'].median / r['items'] * 1e6:,.0f} us, {r['size'].median / r['items']:,.0f} bytes"
         )
     if any(r["over_cap"] for r in results):
         cap = getattr(store, "MAX_BYTES", 0)
         lines.append(
-            f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap lifted."
+            f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap "
+            "lifted."
         )
     lines.append(f"bench time {elapsed:.0f} s")
     return "\n".join(lines)

@@ -584,7 +584,10 @@ def _log_sentence(old: Session, new: Session) -> str:
         return f"Event log: the same {len(a)} change{'s' if len(a) != 1 else ''} in both."
     if common == len(a):
         extra = b[common:]
-        return f"Event log: {len(extra)} more change{'s' if len(extra) != 1 else ''} in the newer file, {moment(extra[0].at)} to {moment(extra[-1].at)}."
+        return (
+            f"Event log: {len(extra)} more change{'s' if len(extra) != 1 else ''} in the newer file, "
+            f"{moment(extra[0].at)} to {moment(extra[-1].at)}."
+        )
     return (
         f"Event log: the two logs part after change {common}; the older file has {len(a) - common} more "
         f"and the newer {len(b) - common} more (one is not a later version of the other)."

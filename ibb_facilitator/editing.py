@@ -641,7 +641,8 @@ def record_check(
     if not result.complete:
         waiting = ", ".join(session.holder_label(k) if method is Method.PER_PARTY else k for k in result.missing)
         raise RuleError(
-            f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or mark them absent / not voting."
+            f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or "
+            "mark them absent / not voting."
         )
     check = ConsensusCheck(
         id=session.new_id("check"),
@@ -720,7 +721,8 @@ def record_agreement(
     replaced = f" (supersedes {', '.join(old.id for old in earlier)})" if earlier else ""
     _log(
         session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}{replaced}",
-        issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None, date=ta.date.isoformat(), options=list(ta.options) or None,
+        issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None,
+        date=ta.date.isoformat(), options=list(ta.options) or None,
         supersedes=[old.id for old in earlier] or None, superseded_at=stamp.isoformat() if earlier else None,
     )  # fmt: skip
     return ta
@@ -763,7 +765,8 @@ def edit_agreement(
     what = "TA language changed" if new_words else f"TA {' and '.join(changed)} changed"
     _log(
         session, "ta.edit", ta_id, what + (" (initials withdrawn)" if dropped else ""),
-        text=ta.text if new_words else None, title=ta.title if "title" in changed else None, article=ta.article if "article" in changed else None,
+        text=ta.text if new_words else None, title=ta.title if "title" in changed else None,
+        article=ta.article if "article" in changed else None,
         withdrawn=dropped or None, issue=ta.issue,
     )  # fmt: skip
     issue = _issue(session, ta.issue)

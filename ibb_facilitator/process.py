@@ -340,7 +340,8 @@ def record_warnings(session: Session) -> list[tuple[str, str]]:
                 warnings.append(
                     (
                         path,
-                        f"recorded as consensus, but the check is not complete ({result.answered}; no answer from {', '.join(result.missing)})",
+                        f"recorded as consensus, but the check is not complete ({result.answered}; no answer from "
+                        f"{', '.join(result.missing)})",
                     )
                 )
             elif not result.consensus:

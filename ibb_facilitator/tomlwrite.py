@@ -11,7 +11,8 @@ read by people and compared with ``diff``; the layout must depend on the *kind* 
 - a string with a newline is a multi-line string; every other string is a one-line basic string;
 - a list of scalars is one line when short, one item per line otherwise.
 
-``tomllib`` (and rtoml, which the store reads with) reads what this writes; the test suite checks the exact round-trip with hypothesis.
+``tomllib`` (and rtoml, which the store reads with) reads what this writes; the test suite checks
+the exact round-trip with hypothesis.
 """
 
 from __future__ import annotations

@@ -177,7 +177,8 @@ def start_next_round(session: Session) -> TrainingRound:
     number = len(training.rounds) + 1
     if number > len(scenario.rounds):
         raise RuleError(
-            f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the simulation instead"
+            f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the "
+            "simulation instead"
         )
     stamp = now()
     running = running_round(session)

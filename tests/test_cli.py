@@ -74,7 +74,8 @@ def test_validate_reports_consensus_claimed_on_partial_responses(
     code, out, err = run_cli(capsys, "validate", str(path))
     assert code == 0 and out.strip().endswith(", 1 warning)")
     assert err.splitlines() == [
-        f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 answered; no answer from {', '.join(VOTERS[1:])})"
+        f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 "
+        f"answered; no answer from {', '.join(VOTERS[1:])})"
     ]
     assert store.load_session(path).issues[1].checks[1].absent == VOTERS[1:]  # opens, absent round-trips
 

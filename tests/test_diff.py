@@ -177,8 +177,8 @@ def test_text_is_grouped_and_terminal_safe(versions) -> None:
     blocks = text.split("\n\n")
     issue1 = next(b for b in blocks if b.startswith("Issue 1: "))
     assert (
-        "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five neighboring districts"
-        in issue1
+        "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five "
+        "neighboring districts" in issue1
     )
     assert "  ~ Status changed: Open → Agreed (TA)" in issue1
     assert "\x1b" not in text and "␛[31mred" in text  # an escape sequence cannot reach the terminal
@@ -195,8 +195,8 @@ def test_markdown_escapes_user_text(versions) -> None:
     assert "\\[bold\\]x\\[/bold\\]" in md and "\\*star\\*" in md and "\\`tick\\`" in md and "\\| pipe \\#" in md
     assert "\x1b" not in md
     assert (
-        "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five neighboring districts"
-        in md
+        "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five "
+        "neighboring districts" in md
     )
 
 

@@ -578,7 +578,8 @@ PLANS = {
                 (MUTUAL, "Fewer unfilled days"),
             ],
             "options": ["Sub rate $140", "$40 a period, cap of 3"],
-            "ta": "Substitute rate $140; coverage paid $40 a period; no more than three a month except in an emergency.",
+            "ta": "Substitute rate $140; coverage paid $40 a period; no more than three a month except in an "
+            "emergency.",
             "results": {"coverage": "$40 a period, cap 3", "substitute-rate": "$140", "cost": "$61,040"},
         },
         "literacy-training": {

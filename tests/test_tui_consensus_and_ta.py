@@ -101,7 +101,10 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
     cursor at its end, no blank first line); initials skipped are given later; the full text,
     title and article are viewed and edited from the menu (and the palette)."""
     app = IbbApp(path=example(tmp_path, "session.toml"))
-    language = "Article 14.3: The District will employ three building-based substitutes, one per building, paid from the coverage line."
+    language = (
+        "Article 14.3: The District will employ three building-based substitutes, one per building, "
+        "paid from the coverage line."
+    )
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)
         issue = screen.issue

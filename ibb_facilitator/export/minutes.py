@@ -432,7 +432,8 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
             (
                 "Outcome",
                 line(
-                    f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}"
+                    f"recorded as {outcome}; under the decision rule now in force these responses count as "
+                    f"{OUTCOME_LABELS[result.outcome]}"
                 ),
             )
         )
@@ -514,7 +515,8 @@ def _agreements(session: Session) -> list:
                 (
                     "Superseded",
                     line(
-                        f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; not counted as agreed."
+                        f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; "
+                        "not counted as agreed."
                     ),
                 ),
             )

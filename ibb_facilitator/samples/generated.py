@@ -63,18 +63,25 @@ from ..model import (
 TZ = timezone(timedelta(hours=-5))
 SHARED_CRITERIA = 5
 
-WORDS = """
-    teachers district staff students schedule planning time class size workload salary step lane schedule
-    insurance premium deductible coverage leave sick personal bereavement parental calendar days evaluation
-    observation rubric feedback mentor probation seniority transfer posting vacancy grievance arbitration
-    committee joint budget reserve revenue levy enrollment forecast retention recruitment substitute coverage
-    duty lunch recess bus supervision hallway safety training hours overtime stipend extracurricular coaching
-    advisor department chair professional development credit tuition reimbursement licensure special education
-    caseload paperwork meetings parents conference technology devices email after hours communication notice
-    days transparency data survey morale trust respect voice decisions pilot program review sunset clause
-    language article section retirement incentive early notification health wellness clinic mental counselors
-    nurses ratio buildings maintenance heat air quality classroom supplies copies budget line carryover fund
-""".split()
+# the words packed, not one a line
+# fmt: off
+WORDS = [
+    "teachers", "district", "staff", "students", "schedule", "planning", "time", "class", "size", "workload",
+    "salary", "step", "lane", "schedule", "insurance", "premium", "deductible", "coverage", "leave", "sick",
+    "personal", "bereavement", "parental", "calendar", "days", "evaluation", "observation", "rubric", "feedback",
+    "mentor", "probation", "seniority", "transfer", "posting", "vacancy", "grievance", "arbitration", "committee",
+    "joint", "budget", "reserve", "revenue", "levy", "enrollment", "forecast", "retention", "recruitment",
+    "substitute", "coverage", "duty", "lunch", "recess", "bus", "supervision", "hallway", "safety", "training",
+    "hours", "overtime", "stipend", "extracurricular", "coaching", "advisor", "department", "chair", "professional",
+    "development", "credit", "tuition", "reimbursement", "licensure", "special", "education", "caseload",
+    "paperwork", "meetings", "parents", "conference", "technology", "devices", "email", "after", "hours",
+    "communication", "notice", "days", "transparency", "data", "survey", "morale", "trust", "respect", "voice",
+    "decisions", "pilot", "program", "review", "sunset", "clause", "language", "article", "section", "retirement",
+    "incentive", "early", "notification", "health", "wellness", "clinic", "mental", "counselors", "nurses", "ratio",
+    "buildings", "maintenance", "heat", "air", "quality", "classroom", "supplies", "copies", "budget", "line",
+    "carryover", "fund"
+]
+# fmt: on
 
 ODD_WORDS = [
     "café",

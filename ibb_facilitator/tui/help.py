@@ -27,7 +27,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F9", "projector (light) ⇄ dark theme"),
             (
                 "F10 / F12",
-                "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief",
+                "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the "
+                "general brief",
             ),
             ("Ctrl+S", "save to another file"),
             ("Ctrl+P", "command palette: every action by name"),

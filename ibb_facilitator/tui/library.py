@@ -373,7 +373,8 @@ class LibraryScreen(Screen):
                 some = "" if hits[0].every_word else " (no item holds every word: these hold some of them)"
                 heading = join(
                     ("Found in the text", "bold"),
-                    f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in review",
+                    f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in "
+                    "review",
                 )
             elif self.scanning:
                 heading = join(("Found in the text", "bold"), ": nothing yet (still indexing)")

@@ -166,7 +166,8 @@ class ReviewScreen(Screen):
         self.query_one("#review-places", OptionList).focus()
         if self.focus_id and not self.show_item(self.focus_id):
             self.app.notify(
-                f"{self.focus_id} is not in this session{' at this moment' if self.position < len(self.timeline) else ''}.",
+                f"{self.focus_id} is not in this "
+                f"session{' at this moment' if self.position < len(self.timeline) else ''}.",
                 severity="warning",
             )
 
@@ -203,7 +204,8 @@ class ReviewScreen(Screen):
         if n < total and self.timeline.skipped:
             parts.append(
                 literal(
-                    f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from what the room saw.",
+                    f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from "
+                    "what the room saw.",
                     "$warning",
                 )
             )
@@ -546,7 +548,10 @@ class ReviewScreen(Screen):
         rows.append(
             Row(
                 literal(
-                    f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions",
+                    f"{len(s.issues)} issues: {agreed} agreed, "
+                    f"{sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · "
+                    f"{len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · "
+                    f"{len(s.actions)} actions",
                     "bold",
                 )
             )
@@ -717,7 +722,8 @@ class ReviewScreen(Screen):
         if self.matches:
             status.update(
                 literal(
-                    f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"
+                    f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} "
+                    f"place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"
                 )
             )
         else:
@@ -851,7 +857,8 @@ class ReviewScreen(Screen):
 
     def action_save_as(self) -> None:
         self.app.notify(
-            "Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb open`.",
+            "Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb "
+            "open`.",
             severity="warning",
         )
 

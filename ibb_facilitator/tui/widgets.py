@@ -243,7 +243,10 @@ class LinesInput(ControlSymbols, Input):
         rest = len(lines) - added - 1
         message = f"{added} of {len(lines)} pasted lines added. Line {added + 1} was not: it is in the input to fix."
         if rest:
-            message += f" The {rest} after it {'was' if rest == 1 else 'were'} not added: paste {'it' if rest == 1 else 'them'} again."
+            message += (
+                f" The {rest} after it {'was' if rest == 1 else 'were'} not added: "
+                f"paste {'it' if rest == 1 else 'them'} again."
+            )
         self.app.notify(message, title="Paste", severity="warning", timeout=8)
 
     def _on_paste(self, event: events.Paste) -> None:
