@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import process
 from .export.markdown import fenced, inline
@@ -88,7 +88,12 @@ class SessionDiff:
 
 # --- comparing --------------------------------------------------------------------------------
 
-T = TypeVar("T")
+
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)
 
 
 def _by_id(items: Iterable[T]) -> dict[str, T]:
@@ -236,8 +241,8 @@ def _session_changes(old: Session, new: Session) -> list[Change]:
 
 def _items(
     out: list[Change],
-    old: list[T],
-    new: list[T],
+    old: list[Any],  # items of one kind; those without a ``text`` come with ``describe``
+    new: list[Any],
     what: str,
     labels: dict[str, str],
     changed: Any,

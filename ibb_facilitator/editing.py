@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -54,7 +54,11 @@ class RuleError(ValueError):
     """A change the IBB rules (or the data) do not allow; the message is for the room."""
 
 
-T = TypeVar("T")
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)  # the session's items: found by id
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -417,7 +421,7 @@ def remove_interest(session: Session, issue_id: str, interest_id: str) -> None:
 def move_item(session: Session, issue_id: str, kind: str, item_id: str, offset: int) -> int:
     """Reorder an interest, option or criterion within its issue."""
     issue = _issue(session, issue_id)
-    groups = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}
+    groups: dict[str, list[Any]] = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}
     if kind not in groups:
         raise RuleError(f"only interests, options and criteria can be moved, not {kind!r}")
     items = groups[kind]

@@ -38,6 +38,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ class TA:
     initials: tuple[tuple[str, str, str], ...]  # (party, initials, name)
     amends_ratified: str
     superseded_by: tuple[str, str] | None = None  # (file, TA id)
-    superseded_on: date | None = None
+    superseded_on: Date | None = None  # Date: the field above named date hides the type here
 
     @property
     def ref(self) -> str:
@@ -621,8 +622,7 @@ def _ratification(
                     f"{file}: TA {ta_id} was reached after the package was {when}, and does not say that it "
                     "amends the ratified package"
                 )
-    seen: set[str] = set()
-    unique = [p for p in problems if not (p in seen or seen.add(p))]
+    unique = list(dict.fromkeys(problems))  # in order, each once
     return Ratification(party_votes, unique, list(amendments.values()), ratified)
 
 

@@ -548,7 +548,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
     for k in range(n_actions):
         when = k / n_actions
         info = rng.random() < 0.35
-        item = ActionItem(
+        action_item = ActionItem(
             id=new_id("action"),
             kind=ActionKind.INFO_REQUEST if info else ActionKind.ACTION,
             text=text.sentence("Bring" if info else "Draft", 5, 14),
@@ -558,31 +558,31 @@ def generated_session(items: int, seed: int = 0) -> Session:
             done=rng.random() < 0.5,
             issue=rng.choice(issues).id if rng.random() < 0.7 else None,
         )
-        actions.append(item)
+        actions.append(action_item)
         log(
             when,
             "action.add",
-            item.id,
-            f"{'Information request' if info else 'Action'}: {item.text}",
-            text=item.text,
-            kind=item.kind.value,
-            owner=item.owner,
-            due=item.due.isoformat() if item.due else None,
+            action_item.id,
+            f"{'Information request' if info else 'Action'}: {action_item.text}",
+            text=action_item.text,
+            kind=action_item.kind.value,
+            owner=action_item.owner,
+            due=action_item.due.isoformat() if action_item.due else None,
         )
 
     caucuses = []
     n_caucus = max(3, items // 400)
     for k in range(n_caucus):
         when = (k + 0.5) / n_caucus
-        start = moment(when)
+        began = moment(when)
         party = rng.choice(parties)
-        end = None if k == n_caucus - 1 else start + timedelta(minutes=rng.randint(5, 45))
+        end = None if k == n_caucus - 1 else began + timedelta(minutes=rng.randint(5, 45))
         caucus = Caucus(
             id=new_id("caucus"),
             party=party.id,
             called_by=party.members[0].name,
             reason=text.sentence("To discuss", 3, 8) if rng.random() < 0.6 else "",
-            start=start,
+            start=began,
             end=end,
         )
         caucuses.append(caucus)
