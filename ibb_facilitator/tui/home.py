@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,9 +15,17 @@ from .. import agenda, paths, recent
 from .modals import Prompt
 from .text import join, literal
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import IbbApp
+
 
 class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
+
+    if TYPE_CHECKING:  # the app's own methods type-check; at run time this is Textual's property
+        app = getters.app(IbbApp)
 
     BINDINGS = [("o", "open_file", "Open a file"), ("l", "library", "Session library")]
 
@@ -101,7 +110,7 @@ class HomeScreen(Screen):
 
             self.app.push_screen(SetupScreen(session, paths.new_in_sessions(session.title)))
         elif kind == "recent":
-            self.app.open_session(self.recents[int(value)])  # type: ignore[attr-defined]
+            self.app.open_session(self.recents[int(value)])
         elif kind == "open":
             self.action_open_file()
         elif kind == "library":
@@ -124,7 +133,7 @@ class HomeScreen(Screen):
             except StoreError as exc:
                 self.app.notify(str(exc), title="Not opened", severity="warning", timeout=10)
                 return
-            self.app.open_session(target)  # type: ignore[attr-defined]
+            self.app.open_session(target)
 
         self.app.push_screen(
             Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen

@@ -30,11 +30,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import process
+from .. import model, process
 from ..model import (
     MUTUAL,
     ActionKind,
     ConsensusCheck,
+    Criterion,
+    Interest,
     Issue,
     IssueStatus,
     Method,
@@ -572,8 +574,8 @@ class ReviewScreen(Screen):
                 )
             )
         rows.append(_header("Ground rules"))
-        for n, rule in enumerate(s.ground_rules, start=1):
-            rows.append(Row(join((f"{n}. ", "bold"), literal(rule))))
+        for n, ground_rule in enumerate(s.ground_rules, start=1):
+            rows.append(Row(join((f"{n}. ", "bold"), literal(ground_rule))))
         if not s.ground_rules:
             rows.append(Row(literal("None recorded.", "dim")))
         rule = s.decision_rule
@@ -768,9 +770,13 @@ class ReviewScreen(Screen):
         """The place (issue or view) that shows ``item_id`` at this moment."""
         state = self.state
         for issue in state.issues:
-            if issue.id == item_id or any(
-                x.id == item_id for x in (*issue.interests, *issue.options, *issue.criteria, *issue.checks)
-            ):
+            held: list[Interest | model.Option | Criterion | ConsensusCheck] = [
+                *issue.interests,
+                *issue.options,
+                *issue.criteria,
+                *issue.checks,
+            ]
+            if issue.id == item_id or any(x.id == item_id for x in held):
                 return f"issue:{issue.id}"
         for ta in state.agreements:
             if ta.id == item_id:
@@ -835,7 +841,11 @@ class ReviewScreen(Screen):
                 (f"End of day {n}: {when_label(mark.end)} ({mark.changes} of {total} changes)", mark.changes)
             )
         choices.append((f"Now: the file as saved ({total} changes)", total))
-        self.app.push_screen(Choose("Show the session as it was…", choices), lambda n: n is not None and self.go_to(n))
+        self.app.push_screen(Choose("Show the session as it was…", choices), self._go_to_chosen)
+
+    def _go_to_chosen(self, n: int | None) -> None:
+        if n is not None:
+            self.go_to(n)
 
     # --- other keys ---------------------------------------------------------------------------
 
