@@ -24,8 +24,12 @@ run: $(STAMP)
 test: $(STAMP) browser lint
 	$(PY) -m pytest -q -n 2
 
-# The import contracts in pyproject.toml ([tool.importlinter]): no circle, no upward import.
+# ruff (style, likely bugs, formatting), mypy (types), then the import contracts in pyproject.toml
+# ([tool.importlinter]): no circle, no upward import. Each tool's settings are in pyproject.toml.
 lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
 # Debian's chromium, for the tests that open exported HTML and the served room view.
@@ -42,4 +46,4 @@ bench: $(BENCH_STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     floor_min = min(times["python -c pass"])
     load = os.getloadavg()
     print(
-        f"ibb without the app, {args.runs} interleaved runs each; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"ibb without the app, {args.runs} interleaved runs each; load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f}"
     )
     print(f"{'case':32} {'median':>9} {'x floor':>8} {'fastest':>9} {'x floor':>8}  target  heavy imports")
     for name, case_argv, target in CASES:

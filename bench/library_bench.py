@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.flush()
     width = max(len(r[0]) for r in rows)
     print(
-        f"library benchmark: {args.files:,} sessions ({items:,} items, 50-200 each), Python {platform.python_version()}, "
+        f"library benchmark: {args.files:,} sessions ({items:,} items, 50-200 each), Python "
+        f"{platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs; generating them took {gen_s:.1f} s"
     )
     print(f"{'figure':<{width}}  {'median':>10}  {'target':>9}  notes")

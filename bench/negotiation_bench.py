@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(out),
             ]
             proc = _median(_process(cmd, env, 3))
-            inproc = _median(_in_process(lambda: write_document(build(load(package_dir)), fmt), 3))
+            inproc = _median(_in_process(lambda fmt=fmt: write_document(build(load(package_dir)), fmt), 3))
             print(
                 f"  {fmt:<4} as a process                  {_ms(proc[0])}   min {_ms(proc[1])}   target < 1 s   "
                 f"(in process: {_ms(inproc[0]).strip()}, {out.stat().st_size / 1024:.0f} KiB)"

@@ -118,7 +118,10 @@ def report(name: str, path: Path) -> None:
         values = sorted(values)
         p90 = values[min(len(values) - 1, int(0.9 * len(values)))]
         verdict = "ok" if statistics.median(values) < TARGET else "MISSED"
-        return f"  {label:<28} median {statistics.median(values) * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   max {values[-1] * 1000:7.1f} ms   target < {TARGET * 1000:.0f} ms: {verdict}"
+        return (
+            f"  {label:<28} median {statistics.median(values) * 1000:7.1f} ms   p90 {p90 * 1000:7.1f} ms   "
+            f"max {values[-1] * 1000:7.1f} ms   target < {TARGET * 1000:.0f} ms: {verdict}"
+        )
 
     record(
         "room",

@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if rows:
         print(summary.table(rows))
     print(
-        f"\nbenchmarks done in {elapsed:.0f} s (target < {TOTAL_TARGET_S // 60} minutes: {'ok' if elapsed < TOTAL_TARGET_S else 'OVER'})"
-        + (f"; FAILED: {', '.join(failed)}" if failed else "")
+        f"\nbenchmarks done in {elapsed:.0f} s (target < {TOTAL_TARGET_S // 60} minutes: "
+        f"{'ok' if elapsed < TOTAL_TARGET_S else 'OVER'})" + (f"; FAILED: {', '.join(failed)}" if failed else "")
     )
     return 1 if failed else 0
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import platform
@@ -38,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +284,9 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     log(f"  {items:,} items: generated in {out['generate']:.1f} s; dumps and save")
 
     # 1. dumps, then save over an existing file (backup link + fsyncs, as autosave does).
+    # partial, not a lambda: `session` is deleted below, and the callable must hold the object, not the name
     figures, text = repeat(
-        lambda: store.dumps_session(session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"})
+        partial(store.dumps_session, session), runs, lambda probe: probe.watching(tomlwrite, {"dumps_plan": "toml"})
     )
     out["dumps"] = figures["total"]
     out["dumps.toml"] = figures["toml"]
@@ -297,7 +300,7 @@ def measure(items: int, seed: int, runs: int, folder: Path, log: Callable[[str],
     load_path.write_bytes(data)
     save_path.write_bytes(data)
     del data
-    figures, _ = repeat(lambda: store.save_session(session, save_path), runs)
+    figures, _ = repeat(partial(store.save_session, session, save_path), runs)
     out["save"] = figures["total"]
     with _cap_lifted(2 * save_path.stat().st_size):  # opening and the outside-change check read it back
         autosave(session, save_path, runs, out)
@@ -392,7 +395,7 @@ ROWS = [
 def table(results: list[dict[str, Any]], elapsed: float) -> str:
     sizes = [r["items"] for r in results]
     by_size = {r["items"]: r for r in results}
-    ratios = [(a, b) for a, b in zip(sizes, sizes[1:])]
+    ratios = [(a, b) for a, b in itertools.pairwise(sizes)]
     lines: list[str] = []
     head = ["figure (median / min)".ljust(32)]
     head += [f"{n:,} items{'*' if by_size[n]['over_cap'] else ''}".rjust(21) for n in sizes]
@@ -437,14 +440,17 @@ def table(results: list[dict[str, Any]], elapsed: float) -> str:
     for r in results:
         s = r["shape"]
         lines.append(
-            f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} ratings, "
-            f"{s['responses']:,} responses, {s['events']:,} events; per item: load {r['load'].median / r['items'] * 1e6:,.0f} us, "
+            f"{r['items']:,}-item session: item_count {r['item_count']:,}, {s['issues']} issues, {s['ratings']:,} "
+            "ratings, "
+            f"{s['responses']:,} responses, {s['events']:,} events; per item: load "
+            f"{r['load'].median / r['items'] * 1e6:,.0f} us, "
             f"save {r['save'].median / r['items'] * 1e6:,.0f} us, {r['size'].median / r['items']:,.0f} bytes"
         )
     if any(r["over_cap"] for r in results):
         cap = getattr(store, "MAX_BYTES", 0)
         lines.append(
-            f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap lifted."
+            f"* the file is over store.MAX_BYTES ({fmt_bytes(cap)}): load_session refuses it; measured with the cap "
+            "lifted."
         )
     lines.append(f"bench time {elapsed:.0f} s")
     return "\n".join(lines)
@@ -472,7 +478,7 @@ def summarize(results: list[dict[str, Any]]) -> None:
             record("store", f"{label}, {at:,} items", by_size[at].get(key, Figure()).median, unit, limit)
     sizes = sorted(by_size)
     for key, label in GROWTH:
-        for a, b in zip(sizes, sizes[1:]):
+        for a, b in itertools.pairwise(sizes):
             fa, fb = by_size[a].get(key, Figure()).median, by_size[b].get(key, Figure()).median
             record(
                 "store",

@@ -57,7 +57,8 @@ floor).
 
 The keys stop early when they have taken ``--budget`` seconds (the count is in the table).
 
-    python bench/terminal_bench.py [--keys 200] [--budget 40] [--terminal sync|plain] [--items 2000] [--no-typing] [--show]
+    python bench/terminal_bench.py [--keys 200] [--budget 40] [--terminal sync|plain] [--items 2000]
+                                   [--no-typing] [--show]
 """
 
 from __future__ import annotations
@@ -340,9 +341,8 @@ def find_body(rows: list[str]) -> Body:
         elif body.bottom is None:
             if start.startswith(("╰", "┗")):
                 body.bottom = y
-        elif body.title is None:
-            if start.startswith("┏") or start.startswith(("RATING", "VOTING")):
-                body.title = y
+        elif body.title is None and (start.startswith("┏") or start.startswith(("RATING", "VOTING"))):
+            body.title = y
     return body
 
 
@@ -577,7 +577,7 @@ def run_app_key(term: Terminal, key: Key) -> Result:
         return Result(key.kind, None, 0, len(seen), 0, torn, shown)
     finish = seen[index][0]
     changing, previous = [], before["aspect"]
-    for i, (t, aspect, _) in enumerate(seen):
+    for i, (_t, aspect, _) in enumerate(seen):
         if aspect != previous:
             changing.append(i)
         previous = aspect
@@ -628,7 +628,7 @@ def typing_block(term: Terminal, is_app: bool, items: list[str], interval: float
     next_at = time.perf_counter()
     for text in items:
         for i, ch in enumerate([*text, "\r"]):
-            term.pump(lambda: time.perf_counter() >= next_at, 5.0, on_frame)
+            term.pump(lambda until=next_at: time.perf_counter() >= until, 5.0, on_frame)
             sent = term.send(ch.encode())
             term.keys_sent += 1
             next_at = sent + interval
@@ -690,7 +690,7 @@ def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeou
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -775,8 +775,10 @@ def report_typing(steady: dict[str, tuple[list[float], int]]) -> None:
         percentile(floor, 0.95),
     )
     print(
-        f"\ntyping 10 keys/s, short items with Enter, autosave on: characters median {med * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
-        f" (n={len(app)}, {app_missed} never shown alone); floor median {fmed * 1000:.1f} ms, p95 {fp95 * 1000:.1f} ms (n={len(floor)});"
+        f"\ntyping 10 keys/s, short items with Enter, autosave on: characters median {med * 1000:.1f} ms, p95 "
+        f"{p95 * 1000:.1f} ms"
+        f" (n={len(app)}, {app_missed} never shown alone); floor median {fmed * 1000:.1f} ms, p95 {fp95 * 1000:.1f} ms"
+        f" (n={len(floor)}, {floor_missed} never shown alone);"
         f" x{med / fmed:.2f} median, x{p95 / fp95:.2f} p95 (target median <= {TARGET_TYPING:.1f}x)"
     )
     record(
@@ -800,15 +802,25 @@ def report(
     load = os.getloadavg()
     kinds = list(dict.fromkeys(r.kind for r in app_results))
     print(
-        f"ibb open ({items:,} items) in a {WIDTH}x{HEIGHT} pty, {len(app_results)} keys, floor: bench/echo_app.py, same keys, interleaved"
+        f"ibb open ({items:,} items) in a {WIDTH}x{HEIGHT} pty, {len(app_results)} keys, floor: bench/echo_app.py, "
+        "same keys, interleaved"
     )
     print(
-        f"terminal: {'synchronized output (DEC 2026): a frame is ESC[?2026h..l' if sync else 'plain xterm: a frame is an output burst (>= 4 ms of silence after it)'}"
+        "terminal: "
+        + (
+            "synchronized output (DEC 2026): a frame is ESC[?2026h..l"
+            if sync
+            else "plain xterm: a frame is an output burst (>= 4 ms of silence after it)"
+        )
     )
     print(
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; run took {elapsed:.0f} s ({setup:.0f} s to generate the session and start both)\n"
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; run took {elapsed:.0f} s ({setup:.0f} s to generate "
+        "the session and start both)\n"
     )
-    head = f"{'key':36} {'n':>4} {'median':>8} {'p95':>8} {'floor med':>9} {'floor p95':>9} {'x med':>6} {'x p95':>6} {'frames med/max':>14} {'>2':>4} {'all':>4} {'bursts':>6} {'torn':>4}"
+    head = (
+        f"{'key':36} {'n':>4} {'median':>8} {'p95':>8} {'floor med':>9} {'floor p95':>9} {'x med':>6} {'x p95':>6} "
+        f"{'frames med/max':>14} {'>2':>4} {'all':>4} {'bursts':>6} {'torn':>4}"
+    )
     print(head)
     print("-" * len(head))
     torn_examples: list[str] = []
@@ -831,8 +843,10 @@ def report(
         if kind == "all keys":
             torn_examples = [reason for r in rows for reason in r.torn]
         print(
-            f"{kind:36} {len(rows):>4} {med * 1000:6.1f}ms {p95 * 1000:6.1f}ms {fmed * 1000:7.1f}ms {fp95 * 1000:7.1f}ms "
-            f"{med / fmed:6.2f} {p95 / fp95:6.2f} {statistics.median(frames):>8.0f}/{max(frames):<5} {over:>4} {raw:>4} {bursts:>6.0f} {torn:>4}"
+            f"{kind:36} {len(rows):>4} {med * 1000:6.1f}ms {p95 * 1000:6.1f}ms {fmed * 1000:7.1f}ms "
+            f"{fp95 * 1000:7.1f}ms "
+            f"{med / fmed:6.2f} {p95 / fp95:6.2f} {statistics.median(frames):>8.0f}/{max(frames):<5} {over:>4} "
+            f"{raw:>4} {bursts:>6.0f} {torn:>4}"
         )
         label = kind if kind == "all keys" else kind.split(" (")[0]
         note = f"{med * 1000:.0f} ms, floor {fmed * 1000:.0f} ms; n={len(values)}"
@@ -876,12 +890,14 @@ def report(
     if torn_examples:
         print(f"\ntorn frames ({len(torn_examples)}), first ones: " + "; ".join(torn_examples[:3]))
     print(
-        f"\ntargets (issue 14): all keys median <= {TARGET_MEDIAN:.0f}x floor, p95 <= {TARGET_P95:.0f}x; stage switch <= {TARGET_STAGE:.0f}x floor median;"
+        f"\ntargets (issue 14): all keys median <= {TARGET_MEDIAN:.0f}x floor, p95 <= {TARGET_P95:.0f}x; stage switch "
+        f"<= {TARGET_STAGE:.0f}x floor median;"
         f" <= {TARGET_FRAMES} frames per change; {TARGET_TORN} torn frames"
     )
     print(
         "frames: frames that changed the screen's body, key to finished change (>2: changes over the target); "
-        "all: most frames of any kind (cursor blink, title bar) from a key to its settled screen; bursts: median output bursts (>= 4 ms apart) to the finished change"
+        "all: most frames of any kind (cursor blink, title bar) from a key to its settled screen; bursts: median "
+        "output bursts (>= 4 ms apart) to the finished change"
     )
 
 

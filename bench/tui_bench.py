@@ -315,7 +315,13 @@ def _key_script(screen: Any, rounds: int) -> list[tuple[str, str, Any]]:
         "U: Staff want",
         "M: The board wants",
     ]
-    words = ["predictable", "planning", "time", "before", "the", "first", "bell", "on", "conference", "days", "and", "fair", "notice", "of", "changes"]
+    # the words packed, not one a line
+    # fmt: off
+    words = [
+        "predictable", "planning", "time", "before", "the", "first", "bell", "on", "conference", "days", "and",
+        "fair", "notice", "of", "changes"
+    ]
+    # fmt: on
     script: list[tuple[str, str, Any]] = []
     n = 0
     for r in range(rounds):
@@ -471,7 +477,7 @@ async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[s
         frames = list(harness.frames)
         live: list[float] = []
         # A key's final picture: the last frame before the next key was posted (or the end).
-        ends = posted[1:] + [float("inf")]
+        ends = [*posted[1:], float("inf")]
         for arrival, at, end in zip(arrivals, posted, ends):
             window = [f for f in frames if at < f.at < end]
             final = window[-1].fingerprint if window else None
@@ -745,7 +751,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         rows.append(
             (
                 "start-up: hello-world Textual app, first frame",
-                f"{hello:.3f} s (fastest {hello_min:.3f} s); whole process {hello_wall:.3f} s, CPU {hello_cpu:.3f} s (n={len(runs_of.get('hello', []))})",
+                f"{hello:.3f} s (fastest {hello_min:.3f} s); whole process {hello_wall:.3f} s, CPU {hello_cpu:.3f} s "
+                f"(n={len(runs_of.get('hello', []))})",
                 "the floor",
                 "",
             )
@@ -914,7 +921,7 @@ def _main(args: argparse.Namespace, started: float) -> int:
     if not rows:
         print("nothing measured")
         return 0
-    widths = [max(len(r[i]) for r in rows + [("figure", "measured", "target", "")]) for i in range(4)]
+    widths = [max(len(r[i]) for r in [*rows, ("figure", "measured", "target", "")]) for i in range(4)]
     line = "  ".join("-" * w for w in widths)
     print()
     print("  ".join(h.ljust(w) for h, w in zip(("figure", "measured", "target", ""), widths)))
@@ -930,7 +937,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         )
     if keys.get("cut_short"):
         print(
-            f"key mix cut short after {args.key_budget:.0f} s: {len(latency) + len(keys.get('silent', []))} of {keys['cut_short']} keys ran"
+            f"key mix cut short after {args.key_budget:.0f} s: {len(latency) + len(keys.get('silent', []))} of "
+            f"{keys['cut_short']} keys ran"
         )
     if keys.get("gc") is not None:
         pauses = keys["gc"]
@@ -940,7 +948,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         )
     if keys.get("silent"):
         print(
-            f"keys that repainted nothing (not counted): {len(keys['silent'])} ({', '.join(sorted(set(keys['silent'])))})"
+            f"keys that repainted nothing (not counted): {len(keys['silent'])} "
+            f"({', '.join(sorted(set(keys['silent'])))})"
         )
     for error in keys.get("errors", []):
         print(f"key run: {error}")
@@ -952,7 +961,8 @@ def _main(args: argparse.Namespace, started: float) -> int:
         "programs share the machine, the wall figures (what a person sees, and what is judged) do."
     )
     print(
-        f"tui_bench done in {time.perf_counter() - started:.0f} s; load average now {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        f"tui_bench done in {time.perf_counter() - started:.0f} s; load average now "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     return 0
 

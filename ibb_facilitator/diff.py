@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import process
 from .export.markdown import fenced, inline
@@ -91,7 +91,12 @@ class SessionDiff:
 
 # --- comparing --------------------------------------------------------------------------------
 
-T = TypeVar("T")
+
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)
 
 
 def _by_id(items: Iterable[T]) -> dict[str, T]:
@@ -239,8 +244,8 @@ def _session_changes(old: Session, new: Session) -> list[Change]:
 
 def _items(
     out: list[Change],
-    old: list[T],
-    new: list[T],
+    old: list[Any],  # items of one kind; those without a ``text`` come with ``describe``
+    new: list[Any],
     what: str,
     labels: dict[str, str],
     changed: Any,
@@ -587,7 +592,10 @@ def _log_sentence(old: Session, new: Session) -> str:
         return f"Event log: the same {len(a)} change{'s' if len(a) != 1 else ''} in both."
     if common == len(a):
         extra = b[common:]
-        return f"Event log: {len(extra)} more change{'s' if len(extra) != 1 else ''} in the newer file, {moment(extra[0].at)} to {moment(extra[-1].at)}."
+        return (
+            f"Event log: {len(extra)} more change{'s' if len(extra) != 1 else ''} in the newer file, "
+            f"{moment(extra[0].at)} to {moment(extra[-1].at)}."
+        )
     return (
         f"Event log: the two logs part after change {common}; the older file has {len(a) - common} more "
         f"and the newer {len(b) - common} more (one is not a later version of the other)."

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -54,7 +54,11 @@ class RuleError(ValueError):
     """A change the IBB rules (or the data) do not allow; the message is for the room."""
 
 
-T = TypeVar("T")
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)  # the session's items: found by id
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -417,7 +421,7 @@ def remove_interest(session: Session, issue_id: str, interest_id: str) -> None:
 def move_item(session: Session, issue_id: str, kind: str, item_id: str, offset: int) -> int:
     """Reorder an interest, option or criterion within its issue."""
     issue = _issue(session, issue_id)
-    groups = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}
+    groups: dict[str, list[Any]] = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}
     if kind not in groups:
         raise RuleError(f"only interests, options and criteria can be moved, not {kind!r}")
     items = groups[kind]
@@ -641,7 +645,8 @@ def record_check(
     if not result.complete:
         waiting = ", ".join(session.holder_label(k) if method is Method.PER_PARTY else k for k in result.missing)
         raise RuleError(
-            f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or mark them absent / not voting."
+            f"The check is not complete ({result.answered}): no answer yet from {waiting}. Record their answers or "
+            "mark them absent / not voting."
         )
     check = ConsensusCheck(
         id=session.new_id("check"),
@@ -720,7 +725,8 @@ def record_agreement(
     replaced = f" (supersedes {', '.join(old.id for old in earlier)})" if earlier else ""
     _log(
         session, "ta.add", ta.id, f"Tentative agreement on {issue.statement}{replaced}",
-        issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None, date=ta.date.isoformat(), options=list(ta.options) or None,
+        issue=issue_id, text=text, article=ta.article or None, check=check.id, title=title or None,
+        date=ta.date.isoformat(), options=list(ta.options) or None,
         supersedes=[old.id for old in earlier] or None, superseded_at=stamp.isoformat() if earlier else None,
     )  # fmt: skip
     return ta
@@ -763,7 +769,8 @@ def edit_agreement(
     what = "TA language changed" if new_words else f"TA {' and '.join(changed)} changed"
     _log(
         session, "ta.edit", ta_id, what + (" (initials withdrawn)" if dropped else ""),
-        text=ta.text if new_words else None, title=ta.title if "title" in changed else None, article=ta.article if "article" in changed else None,
+        text=ta.text if new_words else None, title=ta.title if "title" in changed else None,
+        article=ta.article if "article" in changed else None,
         withdrawn=dropped or None, issue=ta.issue,
     )  # fmt: skip
     issue = _issue(session, ta.issue)

@@ -283,8 +283,8 @@ def _rows(session: Session) -> list[tuple[str, str, str, str, str]]:
     for party in session.parties:
         people = (f"{m.name}, {m.title}" if m.title else m.name for m in party.members)
         add(("party", party.id, "", "", join(f"{party.name} ({party.short})", *people)))
-    for n, rule in enumerate(session.ground_rules):
-        add(("ground_rule", f"ground_rules[{n}]", "", "", rule))
+    for n, ground_rule in enumerate(session.ground_rules):
+        add(("ground_rule", f"ground_rules[{n}]", "", "", ground_rule))
     rule = session.decision_rule
     add(("decision_rule", "decision_rule", "", "", join(rule.description, rule.fallback)))
     for crit in session.shared_criteria:
@@ -579,13 +579,14 @@ class Library:
         keep only the newest ``KEEP_BROKEN`` such copies. The new name, or None when deleted."""
         path = Path(db)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside: Path | None = path.with_name(f"{path.name}.broken-{stamp}")
+        free = path.with_name(f"{path.name}.broken-{stamp}")
         n = 1
-        while aside.exists():
+        while free.exists():
             n += 1
-            aside = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+            free = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+        aside: Path | None = free
         try:
-            os.replace(path, aside)
+            os.replace(path, free)
         except FileNotFoundError:
             aside = None
         except OSError:
@@ -906,7 +907,7 @@ class Library:
     def _search_tiers(self, root: Path | str, query: str, first: str, second: str | None, limit: int) -> list[Hit]:
         lo, hi = _root_range(str(resolve_root(root)))
         hits = self._search(first, lo, hi, limit, exact=True)
-        if second != first and len(hits) < limit:
+        if second is not None and second != first and len(hits) < limit:
             seen = {(h.path, h.kind, h.item_id) for h in hits}
             more = self._search(second, lo, hi, limit, exact=False)
             hits += [h for h in more if (h.path, h.kind, h.item_id) not in seen][: limit - len(hits)]
@@ -935,6 +936,7 @@ class Library:
                 raise  # a damaged index: ``search`` rebuilds it
             return []  # a query FTS5 still refuses: no hits, never a crash
         hits = []
+        spans: tuple[tuple[int, int], ...]
         for score, key, title, kind, item_id, issue_id, who, file_id, marked, text in rows:
             if _MARK_OPEN in text or _MARK_CLOSE in text or "\x00" in text:
                 # FTS5 cuts snippets at NUL, and our markers would be ambiguous: the text itself

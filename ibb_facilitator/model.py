@@ -816,17 +816,17 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         path = f"agreements[{k}]"
         if check_ids:
             unique(f"{path}.id", ta.id)
-        issue = issues_by_id.get(ta.issue)
-        if issue is None:
+        ta_issue = issues_by_id.get(ta.issue)
+        if ta_issue is None:
             problems.append((f"{path}.issue", f"no issue {ta.issue!r}"))
         if ta.check not in all_checks:
             problems.append((f"{path}.check", f"no consensus check {ta.check!r}"))
-        elif issue is not None and all_checks[ta.check][0] is not issue:
+        elif ta_issue is not None and all_checks[ta.check][0] is not ta_issue:
             problems.append((f"{path}.check", f"check {ta.check!r} belongs to another issue"))
         elif all_checks[ta.check][1].outcome is not Outcome.CONSENSUS:
             problems.append((f"{path}.check", f"check {ta.check!r} did not reach consensus: a TA needs one"))
-        if issue is not None:
-            opts = {o.id for o in issue.options}
+        if ta_issue is not None:
+            opts = {o.id for o in ta_issue.options}
             for s, ref in enumerate(ta.options):
                 if ref not in opts:
                     problems.append((f"{path}.options[{s}]", f"no option {ref!r} in issue {ta.issue!r}"))

@@ -153,7 +153,7 @@ def _below_line(session: Session, method: Method, value: int | str) -> bool:
         return value == "down"
     if method is Method.GRADIENTS:
         v = int(value)
-        return v == GRADIENT_BLOCK or v == GRADIENT_MORE_DISCUSSION or v > rule.gradient_threshold
+        return v in (GRADIENT_BLOCK, GRADIENT_MORE_DISCUSSION) or v > rule.gradient_threshold
     return value != "concur"
 
 
@@ -340,7 +340,8 @@ def record_warnings(session: Session) -> list[tuple[str, str]]:
                 warnings.append(
                     (
                         path,
-                        f"recorded as consensus, but the check is not complete ({result.answered}; no answer from {', '.join(result.missing)})",
+                        f"recorded as consensus, but the check is not complete ({result.answered}; no answer from "
+                        f"{', '.join(result.missing)})",
                     )
                 )
             elif not result.consensus:

@@ -184,11 +184,8 @@ def _joins_previous(events: list[Event], i: int) -> bool:
         return True
     # Logs written before ``with_previous``: initialing (or rewording) a TA sets the issue's status
     # in the same call, at the same second.
-    legacy = (
-        (before.action == "ta.initial"
-        and "name" not in before.data)
-        or (before.action == "ta.edit"
-        and "issue" not in before.data)
+    legacy = (before.action == "ta.initial" and "name" not in before.data) or (
+        before.action == "ta.edit" and "issue" not in before.data
     )
     return legacy and event.action == "issue.status" and event.at == before.at
 
@@ -344,7 +341,7 @@ def _frame(session: Session, final: _Index) -> Session:
         )
         status = final.first.get(("issue.status", issue.id))
         if status is not None:
-            base.status = IssueStatus(status.data.get("previous", IssueStatus.OPEN.value))
+            base.status = IssueStatus(_data(status).get("previous", IssueStatus.OPEN.value))
         if ("issue.stage", issue.id) in final.first:
             base.stage = session.stage_order[0]
         if ("issue.proposal", issue.id) in final.first:
@@ -359,7 +356,7 @@ def _frame(session: Session, final: _Index) -> Session:
     amended = {e.target for e in session.events if e.action == "ta.amends"}  # the log says when
     for ta in session.agreements:
         if ta.id not in created:
-            later = (
+            later: dict[str, Any] = (
                 {"superseded_by": None, "superseded_at": None} if ta.superseded_by in created else {}
             )  # the log supersedes it
             if ta.id in amended:
@@ -391,6 +388,12 @@ def _frame(session: Session, final: _Index) -> Session:
 
 
 # --- applying one event -----------------------------------------------------------------------
+
+
+def _data(e: Event) -> dict[str, Any]:
+    """An event's data as replay reads it: each action wrote its own keys with their own types
+    (the model only bounds the values to text, numbers, booleans and lists of text)."""
+    return e.data
 
 
 def _find(items: list, item_id: str) -> Any:
@@ -428,13 +431,13 @@ def _set(item: Any, data: dict[str, Any], *names: str, **extra: Any) -> None:
 
 
 def _issue_add(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.issues.get(e.target)
+    d, known = _data(e), final.issues.get(e.target)
     issue = Issue(
         id=e.target,
         statement=d["statement"],
         raised_by=d.get("raised_by", JOINT),
         article=d.get("article", ""),
-        data_needed=d["data_needed"] if "data_needed" in d else (known.data_needed if known else ""),
+        data_needed=d.get("data_needed", known.data_needed if known else ""),
         stage=state.stage_order[0],
     )
     state.issues.append(issue)
@@ -443,28 +446,28 @@ def _issue_add(state: Session, e: Event, final: _Index) -> None:
 
 
 def _issue_edit(state: Session, e: Event, final: _Index) -> None:
-    _set(_find(state.issues, e.target), e.data, "statement", "raised_by", "article", "data_needed", "notes")
+    _set(_find(state.issues, e.target), _data(e), "statement", "raised_by", "article", "data_needed", "notes")
 
 
 def _issue_proposal(state: Session, e: Event, final: _Index) -> None:
-    _find(state.issues, e.target).proposal = e.data["text"]
+    _find(state.issues, e.target).proposal = _data(e)["text"]
 
 
 def _issue_ta_draft(state: Session, e: Event, final: _Index) -> None:
-    _find(state.issues, e.target).ta_draft = e.data["text"]
+    _find(state.issues, e.target).ta_draft = _data(e)["text"]
 
 
 def _issue_move(state: Session, e: Event, final: _Index) -> None:
-    _move(state.issues, e.target, e.data["position"])
+    _move(state.issues, e.target, _data(e)["position"])
 
 
 def _issue_status(state: Session, e: Event, final: _Index) -> None:
-    _find(state.issues, e.target).status = IssueStatus(e.data["status"])
+    _find(state.issues, e.target).status = IssueStatus(_data(e)["status"])
 
 
 def _issue_stage(state: Session, e: Event, final: _Index) -> None:
     issue = _find(state.issues, e.target)
-    issue.stage = Stage(e.data["stage"])
+    issue.stage = Stage(_data(e)["stage"])
     state.cursor = Cursor(issue=issue.id, stage=issue.stage)
 
 
@@ -476,13 +479,13 @@ def _brainstorm(on: bool) -> Callable[[Session, Event, _Index], None]:
 
 
 def _interest_add(state: Session, e: Event, final: _Index) -> None:
-    d = e.data
+    d = _data(e)
     kind = InterestKind(d["kind"]) if d.get("kind") else None
     _issue(state, d).interests.append(Interest(id=e.target, text=d["text"], holder=d["holder"], kind=kind))
 
 
 def _interest_edit(state: Session, e: Event, final: _Index) -> None:
-    d = e.data
+    d = _data(e)
     interest = _find(_issue(state, d).interests, e.target)
     kind: dict[str, Any] = {}
     if d.get("kind"):
@@ -493,7 +496,7 @@ def _interest_edit(state: Session, e: Event, final: _Index) -> None:
 
 
 def _interest_remove(state: Session, e: Event, final: _Index) -> None:
-    issue = _issue(state, e.data)
+    issue = _issue(state, _data(e))
     issue.interests.remove(_find(issue.interests, e.target))
     for option in issue.options:
         if e.target in option.serves:
@@ -502,35 +505,42 @@ def _interest_remove(state: Session, e: Event, final: _Index) -> None:
 
 def _item_move(kind: str) -> Callable[[Session, Event, _Index], None]:
     def apply(state: Session, e: Event, final: _Index) -> None:
-        issue = _issue(state, e.data)
-        items = {"interest": issue.interests, "option": issue.options, "criterion": issue.criteria}[kind]
-        _move(items, e.target, e.data["position"])
+        issue = _issue(state, _data(e))
+        groups: dict[str, list[Any]] = {
+            "interest": issue.interests,
+            "option": issue.options,
+            "criterion": issue.criteria,
+        }
+        items = groups[kind]
+        _move(items, e.target, _data(e)["position"])
 
     return apply
 
 
 def _option_add(state: Session, e: Event, final: _Index) -> None:
-    issue = _issue(state, e.data)
-    issue.options.append(Option(id=e.target, text=e.data["text"], scores=final.unlogged.get((issue.id, e.target), {})))
+    issue = _issue(state, _data(e))
+    issue.options.append(
+        Option(id=e.target, text=_data(e)["text"], scores=final.unlogged.get((issue.id, e.target), {}))
+    )
 
 
 def _option_edit(state: Session, e: Event, final: _Index) -> None:
-    _find(_issue(state, e.data).options, e.target).text = e.data["text"]
+    _find(_issue(state, _data(e)).options, e.target).text = _data(e)["text"]
 
 
 def _option_state(state_value: OptionState) -> Callable[[Session, Event, _Index], None]:
     def apply(state: Session, e: Event, final: _Index) -> None:
-        _find(_issue(state, e.data).options, e.target).state = state_value
+        _find(_issue(state, _data(e)).options, e.target).state = state_value
 
     return apply
 
 
 def _option_combine(state: Session, e: Event, final: _Index) -> None:
-    issue = _issue(state, e.data)
-    sources = [_find(issue.options, str(oid)) for oid in e.data["sources"]]
+    issue = _issue(state, _data(e))
+    sources = [_find(issue.options, str(oid)) for oid in _data(e)["sources"]]
     combined = Option(
         id=e.target,
-        text=e.data["text"],
+        text=_data(e)["text"],
         serves=list(dict.fromkeys(s for o in sources for s in o.serves)),
         scores=final.unlogged.get((issue.id, e.target), {}),
     )
@@ -540,9 +550,9 @@ def _option_combine(state: Session, e: Event, final: _Index) -> None:
 
 
 def _option_serves(state: Session, e: Event, final: _Index) -> None:
-    option = _find(_issue(state, e.data).options, e.target)
-    interest = str(e.data["interest"])
-    linked = e.data.get("linked", interest not in option.serves)
+    option = _find(_issue(state, _data(e)).options, e.target)
+    interest = str(_data(e)["interest"])
+    linked = _data(e).get("linked", interest not in option.serves)
     option.serves = [*(s for s in option.serves if s != interest), *([interest] if linked else [])]
 
 
@@ -551,15 +561,15 @@ def _criteria_pool(state: Session, data: dict[str, Any]) -> list[Criterion]:
 
 
 def _criterion_add(state: Session, e: Event, final: _Index) -> None:
-    _criteria_pool(state, e.data).append(Criterion(id=e.target, text=e.data["text"]))
+    _criteria_pool(state, _data(e)).append(Criterion(id=e.target, text=_data(e)["text"]))
 
 
 def _criterion_edit(state: Session, e: Event, final: _Index) -> None:
-    _find(_criteria_pool(state, e.data), e.target).text = e.data["text"]
+    _find(_criteria_pool(state, _data(e)), e.target).text = _data(e)["text"]
 
 
 def _criterion_remove(state: Session, e: Event, final: _Index) -> None:
-    issue = _issue(state, e.data)
+    issue = _issue(state, _data(e))
     issue.criteria.remove(_find(issue.criteria, e.target))
     for option in issue.options:
         if e.target in option.scores:
@@ -567,9 +577,9 @@ def _criterion_remove(state: Session, e: Event, final: _Index) -> None:
 
 
 def _rating_set(state: Session, e: Event, final: _Index) -> None:
-    option = _find(_issue(state, e.data).options, e.target)
-    criterion = str(e.data["criterion"])
-    score = e.data.get("score")
+    option = _find(_issue(state, _data(e)).options, e.target)
+    criterion = str(_data(e)["criterion"])
+    score = _data(e).get("score")
     scores = (
         {c: v for c, v in option.scores.items() if c != criterion}
         if score is None
@@ -583,7 +593,7 @@ def _response_value(method: Method, value: str) -> int | str:
 
 
 def _check_record(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.checks.get(e.target)
+    d, known = _data(e), final.checks.get(e.target)
     issue = _issue(state, d)
     if "at" in d:
         method = Method(d["method"])
@@ -611,11 +621,11 @@ def _check_record(state: Session, e: Event, final: _Index) -> None:
 
 def _check_note(state: Session, e: Event, final: _Index) -> None:
     """A note written on a check after it was recorded (if the app logs it: see the module notes)."""
-    _find(_issue(state, e.data).checks, e.target).note = e.data.get("note", "")
+    _find(_issue(state, _data(e)).checks, e.target).note = _data(e).get("note", "")
 
 
 def _ta_add(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.agreements.get(e.target)
+    d, known = _data(e), final.agreements.get(e.target)
     issue = _issue(state, d)
     if "date" in d:
         ta = TentativeAgreement(
@@ -654,28 +664,28 @@ def _ta_add(state: Session, e: Event, final: _Index) -> None:
 
 def _ta_edit(state: Session, e: Event, final: _Index) -> None:
     ta = _find(state.agreements, e.target)
-    _set(ta, e.data, "title", "article")
-    if "text" in e.data:  # new words withdraw the initials; a new title or article keeps them
-        ta.text = e.data["text"]
+    _set(ta, _data(e), "title", "article")
+    if "text" in _data(e):  # new words withdraw the initials; a new title or article keeps them
+        ta.text = _data(e)["text"]
         ta.initials = []
 
 
 def _ta_initial(state: Session, e: Event, final: _Index) -> None:
     ta = _find(state.agreements, e.target)
-    party = str(e.data["party"])
-    if "name" in e.data:
-        name = e.data["name"]
+    party = str(_data(e)["party"])
+    if "name" in _data(e):
+        name = _data(e)["name"]
     else:
         known = final.agreements.get(e.target)
         mark = next((i for i in known.initials if i.party == party), None) if known else None
         name = mark.name if mark else ""
     ta.initials = [i for i in ta.initials if i.party != party] + [
-        Initial(party=party, initials=e.data["initials"], name=name)
+        Initial(party=party, initials=_data(e)["initials"], name=name)
     ]
 
 
 def _parking_add(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.parking.get(e.target)
+    d, known = _data(e), final.parking.get(e.target)
     created = _when(d.get("created"), known.created if known else e.at)
     state.parking_lot.append(
         ParkingItem(id=e.target, text=d["text"], owner=d.get("owner", ""), issue=d.get("issue"), created=created)
@@ -683,11 +693,11 @@ def _parking_add(state: Session, e: Event, final: _Index) -> None:
 
 
 def _parking_edit(state: Session, e: Event, final: _Index) -> None:
-    _set(_find(state.parking_lot, e.target), e.data, "text", "owner", "resolved")
+    _set(_find(state.parking_lot, e.target), _data(e), "text", "owner", "resolved")
 
 
 def _caucus_start(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.caucuses.get(e.target)
+    d, known = _data(e), final.caucuses.get(e.target)
     start = _when(d.get("start"), known.start if known else e.at)
     state.caucuses.append(
         Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start)
@@ -698,11 +708,11 @@ def _caucus_end(state: Session, e: Event, final: _Index) -> None:
     caucus = _find(state.caucuses, e.target)
     known = final.caucuses.get(e.target)
     fallback = known.end if known is not None and known.end is not None else max(e.at, caucus.start)
-    caucus.end = _when(e.data.get("end"), fallback)
+    caucus.end = _when(_data(e).get("end"), fallback)
 
 
 def _action_add(state: Session, e: Event, final: _Index) -> None:
-    d, known = e.data, final.actions.get(e.target)
+    d, known = _data(e), final.actions.get(e.target)
     legacy = "requested_of" not in d
     item = ActionItem(
         id=e.target,
@@ -717,23 +727,23 @@ def _action_add(state: Session, e: Event, final: _Index) -> None:
 
 
 def _action_edit(state: Session, e: Event, final: _Index) -> None:
-    due = {"due": date.fromisoformat(e.data["due"])} if e.data.get("due") else {}
-    _set(_find(state.actions, e.target), e.data, "text", "owner", "done", **due)
+    due = {"due": date.fromisoformat(_data(e)["due"])} if _data(e).get("due") else {}
+    _set(_find(state.actions, e.target), _data(e), "text", "owner", "done", **due)
 
 
 def _minutes_record(state: Session, e: Event, final: _Index) -> None:
     if state.previous is None:
         raise _Skip(e.action)
-    verdict = e.data.get("minutes") or None
+    verdict = _data(e).get("minutes") or None
     state.previous = state.previous.model_copy(update={
         "minutes": MinutesVerdict(verdict) if verdict else None,
-        "correction": e.data.get("correction", "") if verdict == MinutesVerdict.CORRECTED.value else "",
-        "minutes_at": _when(e.data.get("at"), e.at) if verdict else None,
+        "correction": _data(e).get("correction", "") if verdict == MinutesVerdict.CORRECTED.value else "",
+        "minutes_at": _when(_data(e).get("at"), e.at) if verdict else None,
     })  # fmt: skip
 
 
 def _ta_amends(state: Session, e: Event, final: _Index) -> None:
-    _find(state.agreements, e.target).amends_ratified = str(e.data.get("note", ""))
+    _find(state.agreements, e.target).amends_ratified = str(_data(e).get("note", ""))
 
 
 _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {

@@ -180,7 +180,8 @@ def start_next_round(session: Session) -> TrainingRound:
     number = len(training.rounds) + 1
     if number > len(scenario.rounds):
         raise RuleError(
-            f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the simulation instead"
+            f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the "
+            "simulation instead"
         )
     stamp = now()
     running = running_round(session)
@@ -234,7 +235,7 @@ def side_briefs(scenario: Scenario, party_id: str, rounds_started: int = 0) -> l
     found = [
         (b.title or "Confidential instructions", b.text) for b in scenario.briefs if b.party == party_id and not b.role
     ]
-    for number, rnd in enumerate(scenario.rounds[:rounds_started], start=1):
+    for _number, rnd in enumerate(scenario.rounds[:rounds_started], start=1):
         for brief in rnd.briefs:
             if brief.party == party_id and not brief.role:
                 found.append((brief.title or f"{rnd.title}: new confidential instructions", brief.text))

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import helpers
 import pytest
+from hypothesis import settings as _hypothesis_settings
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.model import IssueStatus, Method, Response, Session, TentativeAgreement
@@ -167,7 +168,5 @@ def running_as_root() -> bool:
 
 
 # Property tests explore the same examples on every run: the suite must never be flaky.
-from hypothesis import settings as _hypothesis_settings
-
 _hypothesis_settings.register_profile("ibb", derandomize=True, database=None, deadline=None)
 _hypothesis_settings.load_profile("ibb")

@@ -272,7 +272,7 @@ def test_a_broken_user_agenda_is_listed_with_its_error(user_agendas):
     bad = entries["bad-field"]
     assert bad.agenda is None and f"{user_agendas / 'bad-field.toml'}:3: kind:" in bad.error
     assert entries["zzz-fine"].agenda is not None  # listing went on after the broken ones
-    with pytest.raises(LookupError, match="aaa-broken.toml:1:"):
+    with pytest.raises(LookupError, match=r"aaa-broken\.toml:1:"):
         agenda.find("aaa-broken", user_dir=user_agendas)
 
 

@@ -25,7 +25,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(capsys, "--version")
+    code, out, _err = run_cli(capsys, "--version")
     assert code == 0
     assert out.strip() == f"ibb_facilitator {__version__}"
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", __version__)
@@ -74,7 +74,8 @@ def test_validate_reports_consensus_claimed_on_partial_responses(
     code, out, err = run_cli(capsys, "validate", str(path))
     assert code == 0 and out.strip().endswith(", 1 warning)")
     assert err.splitlines() == [
-        f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 answered; no answer from {', '.join(VOTERS[1:])})"
+        f"{path}: issues[1].checks[0].outcome: warning: recorded as consensus, but the check is not complete (1/5 "
+        f"answered; no answer from {', '.join(VOTERS[1:])})"
     ]
     assert store.load_session(path).issues[1].checks[1].absent == VOTERS[1:]  # opens, absent round-trips
 
@@ -145,11 +146,11 @@ def test_validate_line_numbers_point_at_the_problem(
 ) -> None:
     path, _ = bad_files["integrity"]
     line = path.read_text().split("\n").index('holder = "ghost"') + 1
-    code, out, err = run_cli(capsys, "validate", str(path))
+    _code, _out, err = run_cli(capsys, "validate", str(path))
     assert err.startswith(f"{path}:{line}: issues[0].interests[0].holder: unknown party 'ghost'")
     path, _ = bad_files["syntax"]
     line = path.read_text().split("\n").index('title = oops "Lakeview 2026 successor contract"') + 1
-    code, out, err = run_cli(capsys, "validate", str(path))
+    _code, _out, err = run_cli(capsys, "validate", str(path))
     assert re.match(rf"{re.escape(str(path))}:{line}:\d+: ", err)
 
 
@@ -164,7 +165,7 @@ def test_validate_many_files_reports_each_and_fails_if_any_fails(
 
 
 def test_usage_errors_exit_non_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(capsys, "validate")
+    code, _out, err = run_cli(capsys, "validate")
     assert code == 2 and "usage:" in err
 
 

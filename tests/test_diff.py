@@ -38,7 +38,7 @@ def version_one() -> Session:
     editing.add_parking(s, "Health insurance carrier", owner="Ben Hale")
     editing.add_action(s, "Cost out the bonus", owner="management", due=date(2026, 12, 1), issue_id=pay.id)
     editing.record_check(
-        s, pay.id, Method.FIST_TO_FIVE, fist(4)[:-1] + [Response(who="Dana Liu", value=2)], proposal="Steps"
+        s, pay.id, Method.FIST_TO_FIVE, [*fist(4)[:-1], Response(who="Dana Liu", value=2)], proposal="Steps"
     )
     return s
 
@@ -177,8 +177,8 @@ def test_text_is_grouped_and_terminal_safe(versions) -> None:
     blocks = text.split("\n\n")
     issue1 = next(b for b in blocks if b.startswith("Issue 1: "))
     assert (
-        "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five neighboring districts"
-        in issue1
+        "  ~ Interest I1 reworded\n      was: Pay competitive with neighbors\n      now: Pay competitive with the five "
+        "neighboring districts" in issue1
     )
     assert "  ~ Status changed: Open → Agreed (TA)" in issue1
     assert "\x1b" not in text and "␛[31mred" in text  # an escape sequence cannot reach the terminal
@@ -195,8 +195,8 @@ def test_markdown_escapes_user_text(versions) -> None:
     assert "\\[bold\\]x\\[/bold\\]" in md and "\\*star\\*" in md and "\\`tick\\`" in md and "\\| pipe \\#" in md
     assert "\x1b" not in md
     assert (
-        "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five neighboring districts"
-        in md
+        "- **Interest I1 reworded**\n  - was: Pay competitive with neighbors\n  - now: Pay competitive with the five "
+        "neighboring districts" in md
     )
 
 

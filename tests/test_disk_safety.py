@@ -238,7 +238,7 @@ async def test_the_app_offers_the_unsaved_version_and_keeps_both(session_file: P
 def test_a_same_size_replacement_with_the_mtime_kept_is_not_overwritten(session_file: Path) -> None:
     opened = SessionFile.open(session_file)
     try:
-        for step in range(2):  # after the open (a hash of what was read), then after a save (the bytes)
+        for _step in range(2):  # after the open (a hash of what was read), then after a save (the bytes)
             text = session_file.read_text()
             theirs = text.replace("Health", "Hxalth", 1)
             assert theirs != text and len(theirs) == len(text)
@@ -291,7 +291,7 @@ def test_a_dangling_symlink_is_refused_clearly(tmp_path: Path) -> None:
     link = tmp_path / "gone.toml"
     link.symlink_to(tmp_path / "nowhere.toml")
     for readonly in (False, True):
-        with pytest.raises(StoreError, match="symbolic link to .*does not exist"):
+        with pytest.raises(StoreError, match=r"symbolic link to .*does not exist"):
             SessionFile.open(link, readonly=readonly)
     assert not (tmp_path / "nowhere.toml").exists()
     with pytest.raises(SaveError, match="already exists"):

@@ -180,7 +180,7 @@ def section(text: str, title: str) -> str:
     start = next(i for i, line in enumerate(lines) if line == title)
     level = len(title) - len(title.lstrip("#"))
     end = next(
-        (i for i in range(start + 1, len(lines)) if re.match(r"#{1,%d} " % level, lines[i])),
+        (i for i in range(start + 1, len(lines)) if re.match(rf"#{{1,{level}}} ", lines[i])),
         len(lines),
     )
     return "\n".join(lines[start:end])
@@ -363,7 +363,7 @@ def test_no_empty_sections_and_no_html(minutes: str) -> None:
     lines = minutes.splitlines()
     for i, line in enumerate(lines):
         if re.match(r"#{1,6} ", line):
-            following = next((l for l in lines[i + 1 :] if l.strip()), "")
+            following = next((later for later in lines[i + 1 :] if later.strip()), "")
             if re.match(r"#{1,6} ", following):
                 assert len(following) - len(following.lstrip("#")) > len(line) - len(line.lstrip("#")), line
     assert levels[0] == 1 and levels.count(1) == 1
@@ -488,7 +488,7 @@ def _session_with(text: str) -> Session:
         s,
         issue.id,
         Method.FIST_TO_FIVE,
-        voters[:-1] + [Response(who="Ben", party="management", value=1)],
+        [*voters[:-1], Response(who="Ben", party="management", value=1)],
         proposal=text,
         note=text,
     )

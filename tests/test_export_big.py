@@ -15,10 +15,9 @@ import pytest
 from helpers import EXAMPLE
 
 from ibb_facilitator import export, store
+from ibb_facilitator.samples import generated_session as make_session
 
 docx = pytest.importorskip("docx")
-
-from ibb_facilitator.samples import generated_session as make_session
 
 
 def test_word_export_makes_no_python_docx_call_per_run(monkeypatch: pytest.MonkeyPatch) -> None:

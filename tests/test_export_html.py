@@ -214,7 +214,7 @@ def hostile_session(text: str) -> Session:
         s,
         issue.id,
         Method.FIST_TO_FIVE,
-        voters[:-1] + [Response(who=f"Ben {text}", party="management", value=1), Response(who=f"O {text}", value=5)],
+        [*voters[:-1], Response(who=f"Ben {text}", party="management", value=1), Response(who=f"O {text}", value=5)],
         proposal=text,
         note=text,
     )

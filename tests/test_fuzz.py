@@ -579,7 +579,7 @@ class RulesMachine(RuleBasedStateMachine):
             pairs = data.draw(st.lists(st.tuples(st.sampled_from(WHO), st.sampled_from(VALUES)), max_size=6))
             responses = [Response(who=w, value=v) for w, v in pairs]
         options = data.draw(
-            st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2)
+            st.none() | st.lists(st.sampled_from([*BOGUS_IDS[:2], self.ids(data, "option")]), max_size=2)
         )
         proposal, note = data.draw(TEXT), data.draw(TEXT)
         self.attempt(
@@ -595,7 +595,7 @@ class RulesMachine(RuleBasedStateMachine):
         check = data.draw(st.sampled_from([check_id, None]))
         text = data.draw(TEXT)
         options = data.draw(
-            st.none() | st.lists(st.sampled_from(BOGUS_IDS[:2] + [self.ids(data, "option")]), max_size=2)
+            st.none() | st.lists(st.sampled_from([*BOGUS_IDS[:2], self.ids(data, "option")]), max_size=2)
         )
         on = data.draw(st.none() | st.just(date(2026, 11, 24)))
         title = data.draw(TEXT)

@@ -26,6 +26,7 @@ The hypothesis profile in conftest.py is derandomized: the same examples on ever
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import re
 import tempfile
@@ -93,7 +94,7 @@ def _is_text(hint: Any) -> bool:
 def _source_annotation(model: type[BaseModel], name: str) -> Any:
     """The field's annotation as written (a string under ``from __future__ import annotations``)."""
     for klass in model.__mro__:
-        raw = klass.__dict__.get("__annotations__", {})
+        raw = inspect.get_annotations(klass)  # the class's own, as written
         if name in raw:
             return raw[name]
     return None
@@ -172,8 +173,9 @@ FIELDS = {f.label: f for f in TEXT_FIELDS}
 def test_the_walk_finds_the_text_fields():
     """The walk must find the text people type, or every test below would pass on nothing."""
     assert len(TEXT_FIELDS) >= 40, [f.label for f in TEXT_FIELDS]
-    for label in ("Session.title", "Issue.statement", "Interest.text", "Option.text", "Criterion.text", "ConsensusCheck.note",
-                  "TentativeAgreement.text", "Initial.initials", "ParkingItem.text", "ActionItem.owner", "Caucus.reason",
+    for label in ("Session.title", "Issue.statement", "Interest.text", "Option.text", "Criterion.text",
+                  "ConsensusCheck.note", "TentativeAgreement.text", "Initial.initials", "ParkingItem.text",
+                  "ActionItem.owner", "Caucus.reason",
                   "Member.name", "Party.short", "Event.summary", "TrainingResult.value"):  # fmt: skip
         assert label in FIELDS, label
     assert FIELDS["Session.facilitators"].shape == "list" and FIELDS["Event.data"].shape == "dict"
@@ -268,7 +270,8 @@ ANY_CHAR = st.characters(exclude_categories=("Cs",))  # lone surrogates: no UTF-
 BITS = [
     "[b]", "[/b]", "[/foo]", "[/", "[", "]", "[@click=app.quit]", "[link=http://x]y[/link]", "\\", "\\n", "\\u0041",
     '"', "'", "'''", '"""', "\r\n", "\r", "\n", "\t", "\x00", "\x1b[2J", "\x7f", "\x85", "\x9b", "\u2028", "\u2029",
-    "\ufeff", "\x0c", "\x0b", "#", "=", "[[issues]]", " ", "\u3000", "\u200d", "e\u0301", "😀", "👩‍👩‍👧", "中文", "שלום",
+    "\ufeff", "\x0c", "\x0b", "#", "=", "[[issues]]", " ", "\u3000", "\u200d", "e\u0301", "😀", "👩‍👩‍👧", "中文",
+    "שלום",
     "$accent", "{x}", "%s", "U: ", "(B) ", " @ Ben", " due 2026-12-01",
 ]  # fmt: skip
 MODEL_TEXT = st.one_of(
@@ -728,8 +731,10 @@ async def test_control_characters_in_every_text_field_stay_off_the_screen(tmp_pa
     everything = "\n".join(seen)
     shown_marks = {label for label, mark in marks.items() if mark in everything}
     assert {"Issue.statement", "Issue.article", "Interest.text", "Option.text", "Criterion.text", "ParkingItem.text",
-            "ParkingItem.owner", "ActionItem.text", "ActionItem.owner", "Party.name", "Party.short", "Session.ground_rules",
-            "DecisionRule.description", "Initial.initials", "Member.name"} <= shown_marks, (sorted(shown_marks), sorted(set(marks) - shown_marks))  # fmt: skip
+            "ParkingItem.owner", "ActionItem.text", "ActionItem.owner", "Party.name", "Party.short",
+            "Session.ground_rules",
+            "DecisionRule.description", "Initial.initials", "Member.name"} <= shown_marks, (
+        sorted(shown_marks), sorted(set(marks) - shown_marks))  # fmt: skip
     loaded = store.load_session(path)  # the file kept every character (walking the stages adds events)
     for where, obj in instances(session):
         for field in TEXT_FIELDS:

@@ -12,7 +12,8 @@ PROBE = textwrap.dedent(
     import importlib, json, pkgutil, sys
     import ibb_facilitator
 
-    core = ["model", "process", "store", "editing", "agenda", "tomlwrite", "paths", "export", "timeline", "diff", "watch", "training", "library", "capture", "history", "recent", "savecache", "samples"]
+    core = ["model", "process", "store", "editing", "agenda", "tomlwrite", "paths", "export", "timeline", "diff",
+            "watch", "training", "library", "capture", "history", "recent", "savecache", "samples"]
     imported = []
     for name in core:
         module = importlib.import_module(f"ibb_facilitator.{name}")

@@ -349,9 +349,10 @@ def test_ranking_title_then_statement_then_passing_mentions(tmp_path: Path) -> N
     store.save_session(a, tmp_path / "a.toml")
     b = make_populated()
     b.issues[1].statement = "How can we fund a sabbatical for teachers?"
-    b.issues[0].options[
-        0
-    ].text = "Step increases front-loaded for years 1-5, with sabbatical credit counted toward the later steps of the schedule"
+    b.issues[0].options[0].text = (
+        "Step increases front-loaded for years 1-5, with sabbatical credit counted toward the later steps "
+        "of the schedule"
+    )
     long_ta = " ".join(["Teachers on the schedule keep their step and lane placement through the year."] * 8)
     b.agreements[0].text = long_ta + " A sabbatical counts as service. " + long_ta
     store.save_session(b, tmp_path / "b.toml")

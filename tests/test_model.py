@@ -378,7 +378,8 @@ def test_an_unbounded_time_box_in_a_file_names_its_line(populated: Session) -> N
         store.loads_session(text, "s.toml")
     line = text.split("\n").index("interests = 100000") + 1
     assert caught.value.lines == [
-        f"s.toml:{line}: time_boxes.interests: minutes must be between 1 and 1440 (a time box is a whole number of minutes)"
+        f"s.toml:{line}: time_boxes.interests: minutes must be between 1 and 1440 (a time box is a whole number of "
+        "minutes)"
     ]
 
 

@@ -30,7 +30,7 @@ def test_save_as_refuses_an_existing_file(two_sessions):
 
 @pytest.mark.parametrize("target", ["b.toml", "a.toml.bak"])
 def test_export_never_replaces_a_session_or_a_backup(two_sessions, capsys, target):
-    a, b = two_sessions
+    a, _b = two_sessions
     out = a.parent / target
     if not out.exists():
         shutil.copy(a, out)

@@ -132,7 +132,8 @@ def test_mutated_files_read_as_tomli_reads_them(text: str) -> None:
     ids=lambda t: repr(t[:24]),
 )
 def test_rtoml_refused_input_gets_tomlis_message(text: str) -> None:
-    with pytest.raises(Exception):
+    # what store.read catches from rtoml before tomli reads the text again
+    with pytest.raises((ValueError, RecursionError, OverflowError)):
         store._fast_loads(text)
     kind, lines = reference(text)
     assert kind == "error" and re.match(rf"{re.escape(NAME)}(:\d+:\d+)?: \S", lines[0]), lines
@@ -148,7 +149,8 @@ def test_rtoml_refused_input_gets_tomlis_message(text: str) -> None:
     ids=["deep", "1e400"],
 )
 def test_what_tomli_reads_and_rtoml_refuses_is_read(text: str, expected: Any) -> None:
-    with pytest.raises(Exception):
+    # what store.read catches from rtoml before tomli reads the text again
+    with pytest.raises((ValueError, RecursionError, OverflowError)):
         store._fast_loads(text)
     assert reference(text)[0] == "ok"
     same_as_tomli(text)

@@ -56,7 +56,7 @@ def test_both_practitioner_stage_orders_are_valid(order: list[Stage]) -> None:
         [Stage.INTERESTS, Stage.ISSUES, Stage.OPTIONS, Stage.CRITERIA, Stage.CONSENSUS],
         [Stage.ISSUES, Stage.INTERESTS, Stage.OPTIONS, Stage.CONSENSUS, Stage.CRITERIA],
         [Stage.ISSUES, Stage.OPTIONS, Stage.INTERESTS, Stage.CRITERIA, Stage.CONSENSUS],
-        FMCS + [Stage.CONSENSUS],
+        [*FMCS, Stage.CONSENSUS],
         [Stage.ISSUES, Stage.INTERESTS, Stage.OPTIONS, Stage.OPTIONS, Stage.CONSENSUS],
     ],
 )
@@ -253,7 +253,7 @@ def test_per_party_three_parties_all_must_concur(session: Session) -> None:
     session.parties.append(Party(id="community", name="Parents' council", short="C"))
     two = answers(Method.PER_PARTY, [("labor", "concur"), ("management", "concur")])
     assert not process.tally(session, Method.PER_PARTY, two).consensus
-    assert process.tally(session, Method.PER_PARTY, two + [Response(who="community", value="concur")]).consensus
+    assert process.tally(session, Method.PER_PARTY, [*two, Response(who="community", value="concur")]).consensus
 
 
 def test_per_party_answers_from_non_parties_never_count(session: Session) -> None:
@@ -293,7 +293,7 @@ def test_non_voters_alone_make_no_consensus(session: Session) -> None:
 
 
 def test_non_voters_are_matched_regardless_of_case_and_spaces(session: Session) -> None:
-    result = process.tally(session, Method.FIST_TO_FIVE, fist(5) + [Response(who=f"  {OBSERVER.upper()} ", value=0)])
+    result = process.tally(session, Method.FIST_TO_FIVE, [*fist(5), Response(who=f"  {OBSERVER.upper()} ", value=0)])
     assert result.consensus and result.counted == len(VOTERS)
 
 
@@ -351,16 +351,16 @@ def test_invalid_answers_are_refused(method: Method, value: object) -> None:
 
 def test_invalid_answer_neither_makes_nor_blocks_consensus(session: Session) -> None:
     assert not process.tally(session, Method.FIST_TO_FIVE, [Response(who=VOTERS[0], value="banana")]).consensus
-    result = process.tally(session, Method.FIST_TO_FIVE, fist(4) + [Response(who="Someone", value=9)])
+    result = process.tally(session, Method.FIST_TO_FIVE, [*fist(4), Response(who="Someone", value=9)])
     assert result.consensus and result.counted == len(VOTERS)
 
 
 def test_later_response_by_the_same_person_replaces_the_earlier(session: Session) -> None:
     ana = VOTERS[0]
-    came_up = fist(4)[1:] + [Response(who=ana, value=1), Response(who=ana, value=4)]
+    came_up = [*fist(4)[1:], Response(who=ana, value=1), Response(who=ana, value=4)]
     result = process.tally(session, Method.FIST_TO_FIVE, came_up)
     assert result.consensus and result.counted == len(VOTERS)
-    went_down = fist(4) + [Response(who=ana, value=1)]
+    went_down = [*fist(4), Response(who=ana, value=1)]
     result = process.tally(session, Method.FIST_TO_FIVE, went_down)
     assert not result.consensus and result.below == [ana] and result.counted == len(VOTERS)
     again = process.tally(

@@ -192,8 +192,8 @@ async def test_issues_with_their_outcome_and_each_issue_in_full(example: Path) -
         ta = next(line for line in right if line.startswith("TA 1 "))
         assert "Class size guidelines, overages and the joint class-size committee" in ta
         assert (
-            "14.1 Guideline class sizes are 22 students in kindergarten through grade 3 and 26 students\n     in grades 4 through 12."
-            in ta
+            "14.1 Guideline class sizes are 22 students in kindergarten through grade 3 and 26 students\n     in "
+            "grades 4 through 12." in ta
         )
         assert ta.endswith("Initials: U JR (Jordan Reyes) · M KO (Kevin O'Brien)")
 

@@ -551,7 +551,11 @@ def test_the_follower_sees_each_atomic_replacement(tmp_path: Path, watch: bool) 
 
 def test_watch_and_room_commands_stay_light() -> None:
     """watch.py is core (no textual, no rich); registering ``ibb room``/``serve`` loads neither either."""
-    probe = "import sys, ibb_facilitator.watch, ibb_facilitator.commands.room, ibb_facilitator.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'textual_serve', 'aiohttp', 'watchfiles')))"
+    probe = (
+        "import sys, ibb_facilitator.watch, ibb_facilitator.commands.room, ibb_facilitator.cli; "
+        "print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('textual', 'rich', 'textual_serve', 'aiohttp', 'watchfiles')))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -195,7 +195,8 @@ def test_permission_denied_on_save_is_explained(
     with pytest.raises(SaveError) as caught:
         store.save_session(populated, session_file)
     assert caught.value.lines == [
-        f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on disk is intact."
+        f"{session_file}: could not save: no permission to write in {session_file.parent}. The previous version on "
+        "disk is intact."
     ]
     assert session_file.read_bytes() == old
 
@@ -511,7 +512,8 @@ def test_schema_error_names_the_path_and_the_right_line() -> None:
         store.loads_session(text, "s.toml")
     line = _line_no(text, 'holder = "ghost"')
     assert caught.value.lines == [
-        f"s.toml:{line}: issues[2].interests[0].holder: unknown party 'ghost'; expected one of 'labor', 'management', 'mutual'"
+        f"s.toml:{line}: issues[2].interests[0].holder: unknown party 'ghost'; expected one of 'labor', 'management', "
+        "'mutual'"
     ]
 
 

@@ -149,7 +149,7 @@ def build(clock: Clock) -> tuple[Session, datetime]:
         s,
         pay.id,
         Method.FIST_TO_FIVE,
-        fist(4)[:-1] + [Response(who="Dana Liu", party="management", value=2), Response(who="Olive Watcher", value=5)],
+        [*fist(4)[:-1], Response(who="Dana Liu", party="management", value=2), Response(who="Olive Watcher", value=5)],
         proposal="The combined option",
         options=[combined.id],
         note="Dana: cost of year 3",

@@ -386,7 +386,7 @@ def test_a_reveal_is_logged_without_its_text():
     session = new_table()
     brief = next(b.text for b in training.scenario_of(session).briefs if b.party == "labor" and not b.role)
     roles = training.role_briefs(training.scenario_of(session), "labor")
-    assert [label for label, _ in roles][0] == "Association president (Joe Castillo)"
+    assert next(label for label, _ in roles) == "Association president (Joe Castillo)"
     training.record_reveal(session, "labor")
     training.record_reveal(session, "labor", roles[0][0])
     assert [(r.party, r.role, r.round) for r in session.training.reveals] == [
@@ -578,7 +578,8 @@ PLANS = {
                 (MUTUAL, "Fewer unfilled days"),
             ],
             "options": ["Sub rate $140", "$40 a period, cap of 3"],
-            "ta": "Substitute rate $140; coverage paid $40 a period; no more than three a month except in an emergency.",
+            "ta": "Substitute rate $140; coverage paid $40 a period; no more than three a month except in an "
+            "emergency.",
             "results": {"coverage": "$40 a period, cap 3", "substitute-rate": "$140", "cost": "$61,040"},
         },
         "literacy-training": {

@@ -101,7 +101,10 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
     cursor at its end, no blank first line); initials skipped are given later; the full text,
     title and article are viewed and edited from the menu (and the palette)."""
     app = IbbApp(path=example(tmp_path, "session.toml"))
-    language = "Article 14.3: The District will employ three building-based substitutes, one per building, paid from the coverage line."
+    language = (
+        "Article 14.3: The District will employ three building-based substitutes, one per building, "
+        "paid from the coverage line."
+    )
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await at(pilot, 3, Stage.CONSENSUS)
         issue = screen.issue
@@ -158,7 +161,7 @@ async def test_a_ta_is_finished_later_from_the_item_menu(tmp_path):
 async def test_quitting_with_the_ta_editor_open_keeps_the_typed_language(tmp_path):
     app = IbbApp(path=example(tmp_path, "session.toml"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await at(pilot, 3, Stage.CONSENSUS)
+        await at(pilot, 3, Stage.CONSENSUS)
         await pilot.press("ctrl+r", *["5"] * len(process.voters(app.session)), "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, LongText)

@@ -288,7 +288,8 @@ def test_an_ended_app_keeps_every_item_entered_a_second_before(tmp_path, how, ro
             assert [i.text for i in reopened.session.issues[0].interests] == found
     elapsed = time.monotonic() - started
     print(
-        f"\n{how}{' (slow fsync)' if slow_fsync else ''}: {rounds} rounds in {elapsed:.1f}s: {len(typed_ever)} lines typed, "
+        f"\n{how}{' (slow fsync)' if slow_fsync else ''}: {rounds} rounds in {elapsed:.1f}s: {len(typed_ever)} lines "
+        "typed, "
         f"{checked} due by the 1 s rule, {killed_mid_save} ends left a temp file, {drafts_kept} drafts kept"
     )
     assert checked > 0

@@ -283,7 +283,7 @@ def test_undo_keeps_the_stage_timer_running(tmp_path):
     editing.add_issue(session, "Class size")
     paused = editing.set_clock(session, 500, running=False)
     assert history.undo(session) == "add issue"
-    assert session.cursor.clock == paused and not session.issues[-1].statement == "Class size"
+    assert session.cursor.clock == paused and session.issues[-1].statement != "Class size"
 
 
 def test_a_timer_left_running_for_days_is_kept_at_its_bound_not_refused(tmp_path):

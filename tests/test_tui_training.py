@@ -326,7 +326,7 @@ async def test_the_round_bar_says_when_time_is_up(tmp_path):
         assert any("time is up" in str(n.message) for n in app._notifications)
         await pilot.press("f10")
         await pilot.pause()
-        assert [v for _, v in app.screen.choices][0] == "end"
+        assert next(v for _, v in app.screen.choices) == "end"
 
 
 async def test_a_plain_session_has_no_training_keys(tmp_path):

@@ -33,7 +33,7 @@ def _negotiation_report(args: argparse.Namespace) -> bytes:
     from ..negotiation import load
 
     if args.report == "package":
-        from ..export.package import build
+        from ..export.package import build as build_package
 
         neg = load(args.file)
         if not neg.sessions:
@@ -42,14 +42,14 @@ def _negotiation_report(args: argparse.Namespace) -> bytes:
         problems += [line for _, lines in neg.broken for line in lines[:1]] + neg.manifest_error[:1]
         if problems:  # a package that misstates the record is not printed
             raise StoreError(["ibb: the package cannot be exported until this is put right:", *problems])
-        return write_document(build(neg), args.format)
-    from ..export.update import build
+        return write_document(build_package(neg), args.format)
+    from ..export.update import build as build_update
 
     path = Path(args.file)
     session = load_session(path)
     mention_unsaved(path, lambda line: print(line, file=sys.stderr))
     neg = load(path)
-    return write_document(build(session, path.name, (neg.manifest or {}).get("approvals", [])), args.format)
+    return write_document(build_update(session, path.name, (neg.manifest or {}).get("approvals", [])), args.format)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -69,7 +69,8 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
             continue
         lines.append(
             f"{fit(printable(entry.title), title_w)}  {fit(printable(entry.organization), org_w)}  "
-            f"{fit(entry.compact_dates if compact else entry.dates, fixed['dates'])}  {entry.open:>4}  {entry.agreed:>6}  "
+            f"{fit(entry.compact_dates if compact else entry.dates, fixed['dates'])}  {entry.open:>4}  "
+            f"{entry.agreed:>6}  "
             f"{fit(_when(entry), fixed['changed'])}  {file}"
         )
     return lines

@@ -182,7 +182,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     )
     _save(opened, neg)
     rows, approved = approval_state(session, path.name, [a.model_dump(mode="json") for a in opened.manifest.approvals])
-    waiting = [session.party(p).short if session.party(p) else p for p, _, fresh in rows if not fresh]
+    waiting = [party.short if (party := session.party(p)) else p for p, _, fresh in rows if not fresh]
     print(
         f"Recorded: {party.short} approved the joint update of {path.name} ({args.initials.strip()}). "
         + ("Every party has approved it: it may go out." if approved else f"Waiting for: {', '.join(waiting)}.")

@@ -25,7 +25,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--at",
         metavar="WHEN",
-        help="show the session as it was then: 'day 1', a date (2027-03-09: end of that day), '2027-03-09 17:00', 'start' or 'now'",
+        help=(
+            "show the session as it was then: 'day 1', a date (2027-03-09: end of that day), "
+            "'2027-03-09 17:00', 'start' or 'now'"
+        ),
     )
     p.add_argument(
         "--focus", metavar="ID", help="open at the issue holding this item (an id such as interest-7) and highlight it"

@@ -169,7 +169,7 @@ def is_loopback(host: str) -> bool:
         infos = socket.getaddrinfo(host, None)
     except OSError:
         return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -225,7 +225,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if remote:
         print(
             f"WARNING: serving on {host}:{port}: anyone who can reach this machine on the network can "
-            f"see the session{', change it and save files on this machine (Ctrl+S)' if args.full else ''}. There is no password.",
+            f"see the session{', change it and save files on this machine (Ctrl+S)' if args.full else ''}. There is no "
+            "password.",
             file=sys.stderr,
         )
     max_viewers = parse_max_viewers(args.max_viewers)
@@ -297,7 +298,8 @@ def _page_template(original: str) -> str:
     head = (
         "<head>\n    <title>{{ application.name }}</title>\n"
         f'    <link rel="preload" href="{font}" as="font" type="font/ttf" crossorigin />\n'
-        f"    <style>@font-face {{ font-family: 'Roboto Mono'; src: url('{font}') format('truetype'); font-weight: 100 700; font-display: block; }}</style>"
+        f"    <style>@font-face {{ font-family: 'Roboto Mono'; src: url('{font}') format('truetype'); font-weight: 100 "
+        f"700; font-display: block; }}</style>"
     )
     return page.replace("<head>", head, 1)
 

@@ -40,7 +40,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     name, chosen = agenda.find(args.scenario)
     if chosen.scenario is None:
         raise ValueError(
-            f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: {', '.join(_scenario_names()) or 'none'}"
+            f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: "
+            f"{', '.join(_scenario_names()) or 'none'}"
         )
     if args.tables is not None:
         return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes)
@@ -69,7 +70,8 @@ def _prepare_class(
     taken = [p for p in files if p.exists()]
     if taken:
         raise StoreError(
-            f"{taken[0]}: already exists ({len(taken)} of the table files do); choose another folder with -o, nothing was written"
+            f"{taken[0]}: already exists ({len(taken)} of the table files do); choose another folder with -o, nothing "
+            "was written"
         )
     start = date.today()
     for n, path in enumerate(files, start=1):

@@ -90,7 +90,8 @@ def render(session: Session, fmt: str, report: str = "minutes") -> str | bytes:
     items = session.item_count()
     if chosen.max_items is not None and items > chosen.max_items:
         raise TooBig(
-            f"{chosen.description} is limited to {chosen.max_items:,} items and this session has {items:,}: export HTML (--format html) and open that in Word instead"
+            f"{chosen.description} is limited to {chosen.max_items:,} items and this session has {items:,}: export "
+            "HTML (--format html) and open that in Word instead"
         )
     return renderer(session)
 

@@ -313,14 +313,16 @@ def svg_bars(name: str, bars: list[tuple[str, float]]) -> str:
     height = row * len(bars) + 8
     largest = max((v for _, v in bars), default=0)
     parts = [
-        f'<svg class="bars" role="img" aria-label="{_e(name)}" width="{label_width + bar_width + 60}" height="{height}" viewBox="0 0 {label_width + bar_width + 60} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="bars" role="img" aria-label="{_e(name)}" width="{label_width + bar_width + 60}" '
+        f'height="{height}" viewBox="0 0 {label_width + bar_width + 60} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for n, (label, value) in enumerate(bars):
         y = n * row + 4
         width = 0 if largest <= 0 else round(bar_width * value / largest)
         parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{_e(label)}</text>')
         parts.append(
-            f'<rect x="{label_width}" y="{y + 3}" width="{width}" height="{row - 8}" rx="2"><title>{_e(label)}: {_number(value)}</title></rect>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{width}" height="{row - 8}" rx="2"><title>{_e(label)}: '
+            f"{_number(value)}</title></rect>"
         )
         parts.append(f'<text x="{label_width + width + 6}" y="{y + 17}">{_number(value)}</text>')
     parts.append("</svg>")
@@ -404,7 +406,8 @@ def render_html(debrief: ClassDebrief) -> str:
         out.append('<h2 class="broken">Tables that could not be read</h2><ul>')
         for broken in debrief.broken:
             out.append(
-                f"<li><strong>{_e(broken.path.name)}</strong>: not compared<pre>{_e(chr(10).join(broken.lines))}</pre></li>"
+                f"<li><strong>{_e(broken.path.name)}</strong>: not "
+                f"compared<pre>{_e(chr(10).join(broken.lines))}</pre></li>"
             )
         out.append("</ul>")
     questions = _questions(debrief)

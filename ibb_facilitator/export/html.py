@@ -39,7 +39,8 @@ CSS = """
 @page {
   size: letter;
   margin: 0.8in 0.85in 0.9in;
-  @bottom-center { content: "Page " counter(page) " of " counter(pages); font: 9pt Georgia, "Times New Roman", serif; color: #555; }
+  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+    font: 9pt Georgia, "Times New Roman", serif; color: #555; }
 }
 * { box-sizing: border-box; }
 html { background: #e7e5df; }
@@ -55,18 +56,23 @@ body {
   box-shadow: 0 1px 3px rgba(0, 0, 0, .25), 0 4px 14px rgba(0, 0, 0, .08);
 }
 .letterhead { text-align: center; border-bottom: 3px double #1d3557; padding-bottom: 10pt; margin-bottom: 14pt; }
-.letterhead .org { font-size: 18pt; font-weight: bold; font-variant: small-caps; letter-spacing: .06em; color: #1d3557; }
+.letterhead .org { font-size: 18pt; font-weight: bold; font-variant: small-caps; letter-spacing: .06em;
+  color: #1d3557; }
 .letterhead .unit { font-size: 10pt; color: #444; margin-top: 1pt; }
-.letterhead .doctype { margin-top: 12pt; font-size: 9pt; letter-spacing: .16em; text-transform: uppercase; color: #1d3557; }
+.letterhead .doctype { margin-top: 12pt; font-size: 9pt; letter-spacing: .16em; text-transform: uppercase;
+  color: #1d3557; }
 .letterhead h1 { font-size: 19pt; font-weight: normal; margin: 3pt 0 3pt; line-height: 1.2; }
 .letterhead .dates { font-size: 10pt; font-style: italic; color: #333; }
-h2 { font-size: 14pt; color: #1d3557; border-bottom: 1px solid #1d3557; padding-bottom: 2pt; margin: 20pt 0 8pt; break-after: avoid; page-break-after: avoid; }
+h2 { font-size: 14pt; color: #1d3557; border-bottom: 1px solid #1d3557; padding-bottom: 2pt; margin: 20pt 0 8pt;
+  break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 12pt; margin: 15pt 0 5pt; break-after: avoid; page-break-after: avoid; }
-h4 { font-size: 10.5pt; text-transform: uppercase; letter-spacing: .06em; color: #333; margin: 11pt 0 4pt; break-after: avoid; page-break-after: avoid; }
+h4 { font-size: 10.5pt; text-transform: uppercase; letter-spacing: .06em; color: #333; margin: 11pt 0 4pt;
+  break-after: avoid; page-break-after: avoid; }
 p { margin: 5pt 0; }
 p.note { font-size: 9.5pt; font-style: italic; color: #444; }
 p.group { margin: 7pt 0 2pt; break-after: avoid; page-break-after: avoid; }
-p.running { font-size: 8.5pt; font-variant: small-caps; letter-spacing: .04em; color: #555; border-bottom: 1px solid #bbb; padding-bottom: 2pt; margin: 0 0 10pt; }
+p.running { font-size: 8.5pt; font-variant: small-caps; letter-spacing: .04em; color: #555;
+  border-bottom: 1px solid #bbb; padding-bottom: 2pt; margin: 0 0 10pt; }
 ul, ol { margin: 3pt 0 6pt; padding-left: 22pt; }
 li { margin: 1.5pt 0; }
 ul.sub { margin: 1pt 0 2pt; padding-left: 16pt; font-size: 9.5pt; color: #333; }
@@ -90,7 +96,8 @@ table.initials td { height: 24pt; vertical-align: middle; }
 table.initials td:last-child { width: 22%; text-align: center; font-size: 12pt; letter-spacing: .08em; }
 .label { font-weight: bold; }
 .tag { color: #444; }
-.status { display: inline-block; font-size: 8.5pt; line-height: 1.3; padding: 0 5pt; border: 1px solid currentColor; border-radius: 7pt; white-space: nowrap; }
+.status { display: inline-block; font-size: 8.5pt; line-height: 1.3; padding: 0 5pt; border: 1px solid currentColor;
+  border-radius: 7pt; white-space: nowrap; }
 .status-agreed { color: #17603a; background: #e8f4ec; }
 .status-open { color: #1d3557; background: #eaf0f7; }
 .status-parked { color: #7a5200; background: #fbf3e2; }
@@ -133,7 +140,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-acti
 _STATUS = re.compile(r"status-[a-z_]{1,20}")
 
 
-_LONG = re.compile(r"\S{%d,}" % 30)
+_LONG = re.compile(r"\S{30,}")
 
 
 def _esc(text: str) -> str:
@@ -217,7 +224,8 @@ def _block(block, out: list[str]) -> None:
             lines = '<td class="line"></td>' * len(group.fields)
             captions = "".join(f'<td class="caption">{_esc(f)}</td>' for f in group.fields)
             out.append(
-                f'<div class="sig-group"><p>{_inline(group.title)}</p><table class="sig"><tbody><tr>{lines}</tr><tr>{captions}</tr></tbody></table></div>'
+                f'<div class="sig-group"><p>{_inline(group.title)}</p><table '
+                f'class="sig"><tbody><tr>{lines}</tr><tr>{captions}</tr></tbody></table></div>'
             )
         out.append("</div>")
     elif isinstance(block, Section):

@@ -149,7 +149,7 @@ def _previous(session: Session) -> list:
 def _parties(session: Session) -> list:
     out: list = [Heading(2, line("Parties"))]
     if not session.parties:
-        return out + [_none()]
+        return [*out, _none()]
     for party in session.parties:
         side = "" if party.side is Side.OTHER else f", {party.side.value}"
         out.append(Heading(3, line(party.name, " (", party.short, side, ")")))
@@ -221,7 +221,7 @@ def status(session: Session, issue: Issue) -> Inline:
 def _issues(session: Session) -> list:
     out: list = [Heading(2, line("Issues"))]
     if not session.issues:
-        return out + [_none()]
+        return [*out, _none()]
     rows = tuple(
         (
             line(str(n)),
@@ -435,7 +435,8 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
             (
                 "Outcome",
                 line(
-                    f"recorded as {outcome}; under the decision rule now in force these responses count as {OUTCOME_LABELS[result.outcome]}"
+                    f"recorded as {outcome}; under the decision rule now in force these responses count as "
+                    f"{OUTCOME_LABELS[result.outcome]}"
                 ),
             )
         )
@@ -500,7 +501,7 @@ def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -
 def _agreements(session: Session) -> list:
     out: list = [Heading(2, line("Tentative agreements"))]
     if not session.agreements:
-        return out + [_none()]
+        return [*out, _none()]
     out.append(Paragraph(line(TA_NOTE), "note"))
     for n, ta in enumerate(session.agreements, start=1):
         replaced = superseded_note(session, ta)
@@ -517,7 +518,8 @@ def _agreements(session: Session) -> list:
                 (
                     "Superseded",
                     line(
-                        f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; not counted as agreed."
+                        f"{replaced[0].upper()}{replaced[1:]}: the issue was reopened and agreed again. Not in force; "
+                        "not counted as agreed."
                     ),
                 ),
             )
@@ -558,7 +560,7 @@ def _cell(text: str) -> Inline:
 def _parking(session: Session) -> list:
     out: list = [Heading(2, line("Parking lot"))]
     if not session.parking_lot:
-        return out + [_none()]
+        return [*out, _none()]
     rows = tuple(
         (
             line(str(n)),
@@ -577,7 +579,7 @@ def _parking(session: Session) -> list:
 def _caucuses(session: Session) -> list:
     out: list = [Heading(2, line("Caucuses"))]
     if not session.caucuses:
-        return out + [_none()]
+        return [*out, _none()]
     rows = []
     for caucus in session.caucuses:
         if caucus.end is None:
@@ -603,7 +605,7 @@ def _actions(session: Session, kind: ActionKind, title: str) -> list:
     out: list = [Heading(2, line(title))]
     items = [a for a in session.actions if a.kind is kind]
     if not items:
-        return out + [_none()]
+        return [*out, _none()]
     request = kind is ActionKind.INFO_REQUEST
     rows = []
     for n, item in enumerate(items, start=1):

@@ -89,22 +89,26 @@ def _facts(neg: Negotiation, ta: TA, replaced: list[TA]) -> list[tuple[str, Inli
     return facts
 
 
+def _count(vote: dict, key: str) -> str:
+    """A ratification vote's tally for ``key`` (yes, no, abstain), or the empty cell when not recorded."""
+    return str(vote[key]) if vote.get(key) is not None else EMPTY_CELL
+
+
 def _votes(neg: Negotiation) -> list:
     out: list = [Heading(2, line("Ratification"))]
     out.append(Paragraph(line(neg.ratification.state())))
     rows = []
     for vote in (neg.manifest or {}).get("ratifications", []):
         party = neg.party(vote["party"])
-        count = lambda key: str(vote[key]) if vote.get(key) is not None else EMPTY_CELL  # noqa: E731
         rows.append(
             (
                 line(party.name if party else vote["party"]),
                 line(vote.get("body") or EMPTY_CELL),
                 line(vote["date"]),
                 line(strong(vote["result"])),
-                line(count("yes")),
-                line(count("no")),
-                line(count("abstain")),
+                line(_count(vote, "yes")),
+                line(_count(vote, "no")),
+                line(_count(vote, "abstain")),
                 line(f"{len(vote.get('package', []))} TAs"),
             )
         )

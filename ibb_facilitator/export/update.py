@@ -113,8 +113,7 @@ def body(session: Session) -> list:
         for n, ta in enumerate(session.agreements, start=1):
             issue = session.issue(ta.issue)
             initials = joined(
-                f"{session.party(m.party).short if session.party(m.party) else m.party}: {m.initials}"
-                for m in ta.initials
+                f"{party.short if (party := session.party(m.party)) else m.party}: {m.initials}" for m in ta.initials
             )
             note: list = []
             if not ta.standing:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from ..model import Session
 from . import minutes, ta_summary
@@ -138,11 +139,14 @@ class _Writer:
 
     def _setup(self) -> None:
         Pt, Inches = self.Pt, self.Inches
+        from docx.shared import Length
+
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Inches(8.5), Inches(11)
-        section.left_margin = section.right_margin = Inches(0.9)
+        page, margin = Inches(8.5), Inches(0.9)
+        section.page_width, section.page_height = page, Inches(11)
+        section.left_margin = section.right_margin = margin
         section.top_margin, section.bottom_margin = Inches(0.8), Inches(0.9)
-        self.width = section.page_width - section.left_margin - section.right_margin
+        self.width = Length(page - margin - margin)
         self.style_ids: dict[str, str] = {}
         styles = self.doc.styles
         normal = styles["Normal"]
@@ -180,7 +184,7 @@ class _Writer:
         from docx.enum.style import WD_STYLE_TYPE
 
         Pt = self.Pt
-        for name, size, extra in (
+        table: tuple[tuple[str, float, dict[str, Any]], ...] = (
             (CELL, 9.5, {}),
             (CELL_HEAD, 9, {"bold": True}),
             (FACT, 10.5, {"after": 1.5, "hanging": 1.75}),
@@ -194,7 +198,8 @@ class _Writer:
             (SIGNATURE_LINE, 10.5, {"before": 18, "keep": True, "border": "000000"}),
             (CAPTION, 8, {"color": GREY}),
             (SPACER, 4, {}),
-        ):
+        )
+        for name, size, extra in table:
             style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = self.doc.styles[extra.get("base", "Normal")]
             style.font.size = Pt(size)
@@ -494,7 +499,7 @@ class _Writer:
             self._runs(self._para(SIGNATURE_TITLE), group.title)
             table = self._add_table(2, len(group.fields))
             lines, captions = self._cells(table)
-            for cell, field in zip(lines, group.fields):
+            for cell, _field in zip(lines, group.fields):
                 self._cell_text(cell, "", SIGNATURE_LINE)  # the style draws the line to sign on
             for cell, field in zip(captions, group.fields):
                 self._cell_text(cell, field, CAPTION)

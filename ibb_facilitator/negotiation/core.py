@@ -33,10 +33,12 @@ shapes they return, so the board, the package and the checks cannot tell differe
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +100,7 @@ class TA:
     initials: tuple[tuple[str, str, str], ...]  # (party, initials, name)
     amends_ratified: str
     superseded_by: tuple[str, str] | None = None  # (file, TA id)
-    superseded_on: date | None = None
+    superseded_on: Date | None = None  # Date: the field above named date hides the type here
 
     @property
     def ref(self) -> str:
@@ -326,7 +328,7 @@ def _order(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     placed: set[str] = set()
     pending = sorted(sessions, key=base)
     while pending:
-        for k, s in enumerate(pending):  # the first (by day) whose predecessor is placed
+        for k, s in enumerate(pending):  # noqa: B007 - the first (by day) whose predecessor is placed: k is popped below
             need = after.get(s["file"])
             if need is None or need in placed:
                 break
@@ -455,7 +457,7 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
         if ta.in_force:
             standing.setdefault(ta.issue, []).append(k)
     for chain in standing.values():
-        for a, b in zip(chain, chain[1:]):  # the later one replaces it
+        for a, b in itertools.pairwise(chain):  # the later one replaces it
             newer = tas[b]
             tas[a] = replace(tas[a], superseded_by=(newer.file, newer.id), superseded_on=newer.date)
 
@@ -466,7 +468,7 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
             seen.setdefault(issue["id"], []).append((info, issue))
     requests: dict[str, Request] = {}
     done: set[str] = set()
-    for info, s in zip(sessions, ordered):
+    for s in ordered:
         for r in s["requests"]:
             if r["done"]:
                 done.add(r["id"])
@@ -620,8 +622,7 @@ def _ratification(
                     f"{file}: TA {ta_id} was reached after the package was {when}, and does not say that it "
                     "amends the ratified package"
                 )
-    seen: set[str] = set()
-    unique = [p for p in problems if not (p in seen or seen.add(p))]
+    unique = list(dict.fromkeys(problems))  # in order, each once
     return Ratification(party_votes, unique, list(amendments.values()), ratified)
 
 

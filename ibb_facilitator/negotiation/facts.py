@@ -66,9 +66,10 @@ def session_facts(session: Session, file: str) -> dict[str, Any]:
         elif event.target in issue_ids:
             issue_id = event.target
         else:
-            issue_id = owner.get(event.target)
-            if issue_id is None:
+            found = owner.get(event.target)
+            if found is None:
                 continue
+            issue_id = found
         day = event.at.date().isoformat()
         first.setdefault(issue_id, day)
         last[issue_id] = day
@@ -147,7 +148,7 @@ def session_facts(session: Session, file: str) -> dict[str, Any]:
                 "name": p.name,
                 "short": p.short,
                 "side": p.side.value,
-                "spokesperson": (p.spokesperson().name if p.spokesperson() else ""),
+                "spokesperson": (sp.name if (sp := p.spokesperson()) else ""),
             }
             for p in session.parties
         ],

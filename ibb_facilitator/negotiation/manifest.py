@@ -188,7 +188,7 @@ def _plan() -> tomlwrite.Plan:
             f = f._replace(skip_empty=False)
         elif f.name == "ratifications":
             f = f._replace(
-                sub=tuple(g._replace(inline=tomlwrite.INLINE_ROW) if g.name == "package" else g for g in f.sub)
+                sub=tuple(g._replace(inline=tomlwrite.INLINE_ROW) if g.name == "package" else g for g in f.sub or ())
             )
         fields.append(f)
     return tuple(fields)
@@ -345,7 +345,7 @@ def undo(manifest: Manifest) -> str | None:
     for event in reversed(manifest.events):
         if event.action not in ("vote.add", "approval.add") or event.target in undone:
             continue
-        records = manifest.ratifications if event.action == "vote.add" else manifest.approvals
+        records: list[Any] = manifest.ratifications if event.action == "vote.add" else manifest.approvals
         if not any(item.id == event.target for item in records):
             continue  # removed by hand: nothing to take back
         records[:] = [item for item in records if item.id != event.target]

@@ -33,8 +33,8 @@ class SimulatedClock:
 def simulated(clock: SimulatedClock) -> Iterator[SimulatedClock]:
     """``editing.now`` is ``clock`` inside the block (and the real clock again after it)."""
     real = editing.now
-    editing.now = clock  # type: ignore[assignment]
+    editing.now = clock
     try:
         yield clock
     finally:
-        editing.now = real  # type: ignore[assignment]
+        editing.now = real

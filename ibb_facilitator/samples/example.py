@@ -416,7 +416,7 @@ def _day_two(session: Session, clock: SimulatedClock) -> None:
         "Mark Feld": 2,
         "Nora Quinn": 5,
     }
-    responses = _everyone(session, first) + [Response(who="Helen Brandt", value=5)]
+    responses = [*_everyone(session, first), Response(who="Helen Brandt", value=5)]
     ed.record_check(
         session,
         size.id,

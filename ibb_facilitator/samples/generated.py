@@ -63,7 +63,25 @@ from ..model import (
 TZ = timezone(timedelta(hours=-5))
 SHARED_CRITERIA = 5
 
-WORDS = ["teachers", "district", "staff", "students", "schedule", "planning", "time", "class", "size", "workload", "salary", "step", "lane", "schedule", "insurance", "premium", "deductible", "coverage", "leave", "sick", "personal", "bereavement", "parental", "calendar", "days", "evaluation", "observation", "rubric", "feedback", "mentor", "probation", "seniority", "transfer", "posting", "vacancy", "grievance", "arbitration", "committee", "joint", "budget", "reserve", "revenue", "levy", "enrollment", "forecast", "retention", "recruitment", "substitute", "coverage", "duty", "lunch", "recess", "bus", "supervision", "hallway", "safety", "training", "hours", "overtime", "stipend", "extracurricular", "coaching", "advisor", "department", "chair", "professional", "development", "credit", "tuition", "reimbursement", "licensure", "special", "education", "caseload", "paperwork", "meetings", "parents", "conference", "technology", "devices", "email", "after", "hours", "communication", "notice", "days", "transparency", "data", "survey", "morale", "trust", "respect", "voice", "decisions", "pilot", "program", "review", "sunset", "clause", "language", "article", "section", "retirement", "incentive", "early", "notification", "health", "wellness", "clinic", "mental", "counselors", "nurses", "ratio", "buildings", "maintenance", "heat", "air", "quality", "classroom", "supplies", "copies", "budget", "line", "carryover", "fund"]
+# the words packed, not one a line
+# fmt: off
+WORDS = [
+    "teachers", "district", "staff", "students", "schedule", "planning", "time", "class", "size", "workload",
+    "salary", "step", "lane", "schedule", "insurance", "premium", "deductible", "coverage", "leave", "sick",
+    "personal", "bereavement", "parental", "calendar", "days", "evaluation", "observation", "rubric", "feedback",
+    "mentor", "probation", "seniority", "transfer", "posting", "vacancy", "grievance", "arbitration", "committee",
+    "joint", "budget", "reserve", "revenue", "levy", "enrollment", "forecast", "retention", "recruitment",
+    "substitute", "coverage", "duty", "lunch", "recess", "bus", "supervision", "hallway", "safety", "training",
+    "hours", "overtime", "stipend", "extracurricular", "coaching", "advisor", "department", "chair", "professional",
+    "development", "credit", "tuition", "reimbursement", "licensure", "special", "education", "caseload",
+    "paperwork", "meetings", "parents", "conference", "technology", "devices", "email", "after", "hours",
+    "communication", "notice", "days", "transparency", "data", "survey", "morale", "trust", "respect", "voice",
+    "decisions", "pilot", "program", "review", "sunset", "clause", "language", "article", "section", "retirement",
+    "incentive", "early", "notification", "health", "wellness", "clinic", "mental", "counselors", "nurses", "ratio",
+    "buildings", "maintenance", "heat", "air", "quality", "classroom", "supplies", "copies", "budget", "line",
+    "carryover", "fund"
+]
+# fmt: on
 
 ODD_WORDS = [
     "café",
@@ -398,7 +416,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
                 opt.state = OptionState.SET_ASIDE
 
         criteria = []
-        for k in range(n_criteria):
+        for _ in range(n_criteria):
             crit = Criterion(id=new_id("criterion"), text=text.sentence(rng.choice(CRITERION_LEADS), 2, 7, ""))
             criteria.append(crit)
             log(
@@ -510,7 +528,7 @@ def generated_session(items: int, seed: int = 0) -> Session:
         item = ParkingItem(
             id=new_id("park"),
             text=text.sentence("Come back to", 5, 14) + (("\n" + text.paragraph(1)) if rng.random() < 0.1 else ""),
-            owner=rng.choice(people + [""]),
+            owner=rng.choice([*people, ""]),
             issue=rng.choice(issues).id if rng.random() < 0.6 else None,
             resolved=rng.random() < 0.4,
             created=moment(when),
@@ -530,41 +548,41 @@ def generated_session(items: int, seed: int = 0) -> Session:
     for k in range(n_actions):
         when = k / n_actions
         info = rng.random() < 0.35
-        item = ActionItem(
+        action_item = ActionItem(
             id=new_id("action"),
             kind=ActionKind.INFO_REQUEST if info else ActionKind.ACTION,
             text=text.sentence("Bring" if info else "Draft", 5, 14),
-            owner=rng.choice(people + ["labor", "management"]),
+            owner=rng.choice([*people, "labor", "management"]),
             requested_of=rng.choice(["management", "labor"]) if info else "",
             due=days[min(n_days - 1, int(when * n_days) + 1)] if rng.random() < 0.7 else None,
             done=rng.random() < 0.5,
             issue=rng.choice(issues).id if rng.random() < 0.7 else None,
         )
-        actions.append(item)
+        actions.append(action_item)
         log(
             when,
             "action.add",
-            item.id,
-            f"{'Information request' if info else 'Action'}: {item.text}",
-            text=item.text,
-            kind=item.kind.value,
-            owner=item.owner,
-            due=item.due.isoformat() if item.due else None,
+            action_item.id,
+            f"{'Information request' if info else 'Action'}: {action_item.text}",
+            text=action_item.text,
+            kind=action_item.kind.value,
+            owner=action_item.owner,
+            due=action_item.due.isoformat() if action_item.due else None,
         )
 
     caucuses = []
     n_caucus = max(3, items // 400)
     for k in range(n_caucus):
         when = (k + 0.5) / n_caucus
-        start = moment(when)
+        began = moment(when)
         party = rng.choice(parties)
-        end = None if k == n_caucus - 1 else start + timedelta(minutes=rng.randint(5, 45))
+        end = None if k == n_caucus - 1 else began + timedelta(minutes=rng.randint(5, 45))
         caucus = Caucus(
             id=new_id("caucus"),
             party=party.id,
             called_by=party.members[0].name,
             reason=text.sentence("To discuss", 3, 8) if rng.random() < 0.6 else "",
-            start=start,
+            start=began,
             end=end,
         )
         caucuses.append(caucus)

@@ -124,7 +124,7 @@ def populated_session() -> Session:
         s,
         pay.id,
         Method.FIST_TO_FIVE,
-        fist(4)[:-1] + [Response(who="Dana Liu", value=2)],
+        [*fist(4)[:-1], Response(who="Dana Liu", value=2)],
         proposal="Combined option",
         note="Dana: cost of year 3",
     )

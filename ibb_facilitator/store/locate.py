@@ -27,11 +27,14 @@ def _trim_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     Unions add member names ('int', 'str') to locations; they mean nothing to a person.
     """
     kept: list[Any] = []
-    node = data
+    node: Any = data  # walked down through dicts and lists by the location's parts
     for part in loc:
-        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        present = (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if present:
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not kept[-1:] == ["[key]"] and part != "[key]":
+        elif isinstance(node, dict) and isinstance(part, str) and kept[-1:] != ["[key]"] and part != "[key]":
             kept.append(part)  # a missing field
             break
         else:

@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import stat
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -167,9 +168,7 @@ class FileLock:
 
 
 def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":  # no fcntl (a platform check, which mypy follows, not an ImportError)
         import msvcrt
 
         try:
@@ -177,6 +176,8 @@ def _try_lock(fd: int) -> bool:
             return True
         except OSError:
             return False
+    import fcntl
+
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True

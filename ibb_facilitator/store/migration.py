@@ -59,7 +59,8 @@ def _ratings_to_scores(data: dict[str, Any]) -> dict[str, Any]:
         base = f"issues[{n}]"
         options = issue.get("options")
         options = [o for o in options if isinstance(o, dict)] if isinstance(options, list) else []
-        for k, option in enumerate(issue.get("options") if isinstance(issue.get("options"), list) else []):
+        listed = issue.get("options")
+        for k, option in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(option, dict) and "scores" in option:
                 problems.append((f"{base}.options[{k}].scores", "unknown field (a typo?)"))
         by_id: dict[str, dict[str, Any]] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import itertools
 import os
 import re
 import stat
@@ -24,12 +25,12 @@ from typing import Any
 try:  # tomli's compiled wheel is the code tomllib vendors: same results and messages, ~3x faster
     import tomli as toml_reader
 except ImportError:  # pragma: no cover - a platform without a compiled wheel
-    import tomllib as toml_reader
+    import tomllib as toml_reader  # type: ignore[no-redef]  # the module tomli's wheel compiles: same API
 
 try:  # rtoml (Rust) parses a big session twice as fast as compiled tomli; tomli words the errors
     import rtoml as fast_reader
 except ImportError:  # pragma: no cover - a platform without a wheel: tomli does it all
-    fast_reader = None
+    fast_reader = None  # type: ignore[assignment]  # every use checks for None first
 else:
     # rtoml gives each timestamp a fixed-offset tzinfo of its own class, which cannot be copied
     # or pickled (timeline's deep copies need to). Copied, it becomes the standard library's
@@ -215,10 +216,10 @@ def _parse_in_pieces(source: str | bytes, name: str) -> dict[str, Any] | None:
       array of tables after a static array) returns None.
     """
     is_bytes = isinstance(source, bytes)
-    begin = len(_BOM) if is_bytes and source.startswith(_BOM) else 0
+    begin = len(_BOM) if isinstance(source, bytes) and source.startswith(_BOM) else 0
     size = len(source)
     if size - begin < 2 * CHUNK:
-        return _fast_loads(_decode(source, begin, size, name) if is_bytes else source)
+        return _fast_loads(_decode(source, begin, size, name) if isinstance(source, bytes) else source)
     newline_header = b"\n[[" if is_bytes else "\n[["
     header = _TOP_ARRAY_BYTES if is_bytes else _TOP_ARRAY
     # The first cut is at the first header: the first piece then holds no array of tables
@@ -237,8 +238,8 @@ def _parse_in_pieces(source: str | bytes, name: str) -> dict[str, Any] | None:
     cuts.append(size)
     result: dict[str, Any] | None = None
     continued: set[str] = set()
-    for start, end in zip(cuts, cuts[1:]):
-        piece = _fast_loads(_decode(source, start, end, name) if is_bytes else source[start:end])
+    for start, end in itertools.pairwise(cuts):
+        piece = _fast_loads(_decode(source, start, end, name) if isinstance(source, bytes) else source[start:end])
         if result is None:
             result = piece
             continue

@@ -27,7 +27,7 @@ M = TypeVar("M", bound=BaseModel)
 def validate(
     model: type[M],
     data: dict[str, Any],
-    text: str,
+    text: str | Callable[[], str],  # the document's text, or how to read it again (only on failure)
     name: str,
     extra: Callable[[M], list[tuple[str, str]]] | None = None,
 ) -> M:

@@ -198,7 +198,7 @@ def write_atomic(
         os.replace(tmp, path)
         tmp = None
         if hold is not None:
-            fd, given = None, fd
+            given, fd = fd, None
             hold(given)
         _fsync_dir(path.parent)
         return path.stat()

@@ -40,7 +40,7 @@ class _ListScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("up", "point(-1)", show=False),
         Binding("down", "point(1)", show=False),
-        Binding("ctrl+d", "toggle", "Done", priority=True),
+        Binding("ctrl+d", "done", "Done", priority=True),
         Binding("ctrl+e", "edit", "Edit", priority=True),
         Binding("ctrl+o", "owner", "Owner", priority=True),
     ]
@@ -158,7 +158,7 @@ class ParkingLotScreen(_ListScreen):
         item_id = self.selected()
         return next((i for i in self.session.parking_lot if i.id == item_id), None)
 
-    def action_toggle(self) -> None:
+    def action_done(self) -> None:
         item = self._item()
         if (
             item
@@ -181,10 +181,12 @@ class ParkingLotScreen(_ListScreen):
     def action_owner(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(
-                Prompt("Who owns it?", item.owner),
-                lambda v: v is not None and self.app.change("parking owner", editing.edit_parking, item.id, owner=v),
-            )
+
+            def owned(v: str | None) -> None:
+                if v is not None:
+                    self.app.change("parking owner", editing.edit_parking, item.id, owner=v)
+
+            self.app.push_screen(Prompt("Who owns it?", item.owner), owned)
 
 
 class ActionsScreen(_ListScreen):
@@ -250,7 +252,7 @@ class ActionsScreen(_ListScreen):
         item_id = self.selected()
         return next((i for i in self.session.actions if i.id == item_id), None)
 
-    def action_toggle(self) -> None:
+    def action_done(self) -> None:
         item = self._item()
         if item and self.app.change("action done", editing.edit_action, item.id, done=not item.done) is not None:
             self.app.notify(
@@ -268,7 +270,9 @@ class ActionsScreen(_ListScreen):
     def action_owner(self) -> None:
         item = self._item()
         if item:
-            self.app.push_screen(
-                Prompt("Who owns it?", item.owner),
-                lambda v: v is not None and self.app.change("action owner", editing.edit_action, item.id, owner=v),
-            )
+
+            def owned(v: str | None) -> None:
+                if v is not None:
+                    self.app.change("action owner", editing.edit_action, item.id, owner=v)
+
+            self.app.push_screen(Prompt("Who owns it?", item.owner), owned)

@@ -54,10 +54,12 @@ from .text import join
 from .theme import THEMES
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from ..history import History
     from ..model import Session
     from ..savecache import SaveCache, Snapshot
-    from ..store import SaveError, SessionFile, StoreError
+    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session
     from .opening import OpeningScreen
 
 _core_loaded = False
@@ -160,7 +162,7 @@ class IbbApp(App[None]):
         self.dirty = False
         self.save_error: str | None = None
         self.last_saved: datetime | None = None
-        self._save_timer = None
+        self._save_timer: Timer | None = None
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written_seq = 0
@@ -168,7 +170,7 @@ class IbbApp(App[None]):
         # backup has been turned over for: a save carrying more turns it over, once.
         self._content_changes = 0
         self._backed_up = 0
-        self._save_cache: SaveCache | None = None  # made in _attach (it needs the session core)
+        self._save_cache: SaveCache | None = None  # made in _attach_file (it needs the session core)
         self._quit_armed = False
         self._label_of: tuple[Path, str] | None = None  # (file path, its label in the header)
         self.opening: OpeningScreen | None = None  # while a file loads behind the opening screen
@@ -259,7 +261,7 @@ class IbbApp(App[None]):
         if opened is None:
             self.show_error(f"Cannot open {path}", problems)
             return False
-        self._attach(opened, reason)
+        self._attach_file(opened, reason)
         return True
 
     # --- opening behind the first frame (``ibb open``) ----------------------------------------
@@ -310,7 +312,7 @@ class IbbApp(App[None]):
         ``ibb open`` starts with the cyclic garbage collector off (``cli._run_app``): start-up
         allocates much and frees little, and a hundred automatic collections cost ~50 ms of it.
         Here, once the file is loaded, everything alive is frozen (out of the collector's sight,
-        as in ``_attach``), without a full collection first (another 20-80 ms: the few thousand
+        as in ``_attach_file``), without a full collection first (another 20-80 ms: the few thousand
         objects of start-up garbage stay, a few hundred KB), and the collector is switched back
         on, whatever happened."""
         from textual.worker import get_current_worker
@@ -335,7 +337,8 @@ class IbbApp(App[None]):
                 opened.close()
             return
         try:
-            self.call_from_thread(self._loaded_behind, screen, opened, reason, problems)
+            # Textual runs a coroutine function here; its Callable[..., T | Awaitable[T]] infers T as Never
+            self.call_from_thread(self._loaded_behind, screen, opened, reason, problems)  # type: ignore[arg-type]
         except RuntimeError:  # the app has gone meanwhile
             if opened is not None:
                 opened.close()
@@ -369,7 +372,7 @@ class IbbApp(App[None]):
             await self.switch_screen(HomeScreen())
             await self.push_screen(Panel(f"Cannot open {screen.path}", lines))
             return
-        await self._attach(opened, reason, collect=False)
+        await self._attach_file(opened, reason, collect=False)
         from .. import recent
 
         # the recent-files list (an fsync'd write) is no reason to keep the session waiting
@@ -459,10 +462,10 @@ class IbbApp(App[None]):
         except StoreError as exc:
             self.show_error(f"Cannot create {path}", exc.lines)
             return False
-        self._attach(opened, "")
+        self._attach_file(opened, "")
         return True
 
-    def _attach(self, opened: SessionFile, readonly_reason: str, *, collect: bool = True) -> Any:
+    def _attach_file(self, opened: SessionFile, readonly_reason: str, *, collect: bool = True) -> Any:
         """Make ``opened`` the app's session and show it; awaitable. ``collect=False``: the
         caller has already frozen the heap (see ``_load_behind``) and remembers the file."""
         load_core()
@@ -516,9 +519,9 @@ class IbbApp(App[None]):
                 return
             try:
                 if answer == "use":
-                    self.file = None  # so that _attach does not close (and unlock) it
+                    self.file = None  # so that _attach_file does not close (and unlock) it
                     opened.use_unsaved(found)
-                    self._attach(opened, "")
+                    self._attach_file(opened, "")
                     self.notify(
                         f"Using the version from {found.when:%H:%M}; the one it replaced is {opened.path.name}.bak"
                     )
@@ -709,6 +712,7 @@ class IbbApp(App[None]):
         if not self.dirty or self.file is None or self.readonly:
             return
         # cheap: copies only what changed since the last autosave; the bytes are made on the worker
+        assert self._save_cache is not None  # made with the file, in _attach_file
         snapshot = self._save_cache.snapshot(self.session)
         self.dirty = False
         self._seq += 1
@@ -728,6 +732,7 @@ class IbbApp(App[None]):
                 # lock; a flush writes its own): it holds this one's changes. On a slow disk,
                 # writing this one first would hold every newer change back by a whole save.
                 return
+            assert self._save_cache is not None  # a snapshot comes from it
             try:
                 data = self._save_cache.render(snapshot)
             except Exception as exc:  # a bug must not pass for a save: say so, and write in full next time
@@ -828,7 +833,7 @@ class IbbApp(App[None]):
         severity="information",
         timeout: float | None = None,
         markup: bool = False,
-    ) -> None:  # type: ignore[override]
+    ) -> None:
         """Notices carry names, paths and rule messages with user text in them: never markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
@@ -953,7 +958,7 @@ class IbbApp(App[None]):
                 watchdog.start()
             self.exit(return_code=128 + signum)
 
-    def run(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         """As ``App.run``; after a signal (``on_exit_signal``) the process exits with 128 + its
         number, as a shell reports a process ended by it (Ctrl+C: 130)."""
         try:

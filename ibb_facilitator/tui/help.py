@@ -27,7 +27,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F9", "projector (light) ⇄ dark theme"),
             (
                 "F10 / F12",
-                "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the general brief",
+                "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the "
+                "general brief",
             ),
             ("Ctrl+N", "the negotiation board: every issue of this folder's sessions; Enter on a row opens it there"),
             ("Ctrl+S", "save to another file"),

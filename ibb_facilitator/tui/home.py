@@ -10,6 +10,7 @@ board of the pointed recent session's negotiation (else of the first recent one'
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -23,9 +24,17 @@ from .. import agenda, paths, recent
 from .modals import Prompt
 from .text import join, literal
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import IbbApp
+
 
 class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
+
+    if TYPE_CHECKING:  # the app's own methods type-check; at run time this is Textual's property
+        app = getters.app(IbbApp)
 
     BINDINGS = [
         ("o", "open_file", "Open a file"),
@@ -189,7 +198,7 @@ class HomeScreen(Screen):
         elif kind == "next":
             self.start_next(self.nexts[int(value)][1])
         elif kind == "recent":
-            self.app.open_session(self.recents[int(value)])  # type: ignore[attr-defined]
+            self.app.open_session(self.recents[int(value)])
         elif kind == "open":
             self.action_open_file()
         elif kind == "library":
@@ -246,7 +255,7 @@ class HomeScreen(Screen):
             except StoreError as exc:
                 self.app.notify(str(exc), title="Not opened", severity="warning", timeout=10)
                 return
-            self.app.open_session(target)  # type: ignore[attr-defined]
+            self.app.open_session(target)
 
         self.app.push_screen(
             Prompt("Open a session file", str(paths.sessions_dir()) + "/", hint="Enter opens · Esc cancels"), chosen

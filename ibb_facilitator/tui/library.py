@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -29,6 +30,11 @@ from textual.worker import get_current_worker
 from .. import paths
 from ..library import Entry, Hit, Library, LibraryError, Listing, filter_entries, sort_entries
 from .text import join, literal, one_line
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import IbbApp
 
 SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
 HIT_LIMIT = 100
@@ -91,6 +97,9 @@ def prepare_processes() -> None:
 class LibraryScreen(Screen):
     CSS_PATH = "library.tcss"
 
+    if TYPE_CHECKING:  # the app's own methods type-check; at run time this is Textual's property
+        app = getters.app(IbbApp)
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="library.back"),
         Binding("ctrl+f", "focus_query", "Find", priority=True, id="library.find"),
@@ -139,7 +148,8 @@ class LibraryScreen(Screen):
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)
         for key in COLUMNS:
-            table.add_column(self._heading(key), key=key, width=self.widths[key])
+            # DataTable draws any Rich renderable as a label (Content is one); its stub says str | Text
+            table.add_column(self._heading(key), key=key, width=self.widths[key])  # type: ignore[arg-type]
 
     def on_resize(self) -> None:
         widths = column_widths(self.app.size.width)
@@ -240,7 +250,7 @@ class LibraryScreen(Screen):
         query = self.query_one(Input).value
         self.shown = sort_entries(filter_entries(self.entries, query), self.sort_by, reverse=self.reverse)
         for key, column in table.columns.items():
-            column.label = self._heading(str(key.value))
+            column.label = self._heading(str(key.value))  # type: ignore[assignment]  # as in _add_columns
         table.clear()
         for n, entry in enumerate(self.shown):
             table.add_row(*self._cells(entry), key=str(n))
@@ -311,9 +321,9 @@ class LibraryScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         entry = self.shown[int(event.row_key.value or 0)]
         if entry.broken:
-            self.app.show_error(f"Cannot open {entry.path}", entry.error.splitlines())  # type: ignore[attr-defined]
+            self.app.show_error(f"Cannot open {entry.path}", entry.error.splitlines())
             return
-        self.app.open_session(entry.path)  # type: ignore[attr-defined]
+        self.app.open_session(entry.path)
 
     # --- typing: filter now, search after a pause ---------------------------------------------------
 
@@ -373,7 +383,8 @@ class LibraryScreen(Screen):
                 some = "" if hits[0].every_word else " (no item holds every word: these hold some of them)"
                 heading = join(
                     ("Found in the text", "bold"),
-                    f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in review",
+                    f": {len(hits)} hit{'s' if len(hits) != 1 else ''}{more}{some}, best first · Enter opens it in "
+                    "review",
                 )
             elif self.scanning:
                 heading = join(("Found in the text", "bold"), ": nothing yet (still indexing)")
@@ -404,9 +415,9 @@ class LibraryScreen(Screen):
     def open_hit(self, hit: Hit) -> None:
         app = self.app
         if hasattr(app, "open_review"):
-            app.open_review(hit.path, focus=hit.focus)  # type: ignore[attr-defined]
+            app.open_review(hit.path, focus=hit.focus)
         else:  # before the review screen exists: the session read-only
-            app.open_session(hit.path, readonly=True)  # type: ignore[attr-defined]
+            app.open_session(hit.path, readonly=True)
 
     # --- keys -------------------------------------------------------------------------------------
 

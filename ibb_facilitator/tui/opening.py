@@ -95,5 +95,8 @@ class OpeningScreen(Screen[None]):
 
     def show_held(self, n: int) -> None:
         """Say how many keys are held for the session (``IbbApp`` holds them)."""
-        self.keys = f"{n:,} key{'' if n == 1 else 's'} typed: {'it goes' if n == 1 else 'they go'} to the session once it is open."
+        self.keys = (
+            f"{n:,} key{'' if n == 1 else 's'} typed: {'it goes' if n == 1 else 'they go'} "
+            "to the session once it is open."
+        )
         self.query_one("#opening", Static).update(self.content())

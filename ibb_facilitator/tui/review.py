@@ -33,11 +33,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import process
+from .. import model, process
 from ..model import (
     MUTUAL,
     ActionKind,
     ConsensusCheck,
+    Criterion,
+    Interest,
     Issue,
     IssueStatus,
     Method,
@@ -169,7 +171,8 @@ class ReviewScreen(Screen):
         self.query_one("#review-places", OptionList).focus()
         if self.focus_id and not self.show_item(self.focus_id):
             self.app.notify(
-                f"{self.focus_id} is not in this session{' at this moment' if self.position < len(self.timeline) else ''}.",
+                f"{self.focus_id} is not in this "
+                f"session{' at this moment' if self.position < len(self.timeline) else ''}.",
                 severity="warning",
             )
 
@@ -206,7 +209,8 @@ class ReviewScreen(Screen):
         if n < total and self.timeline.skipped:
             parts.append(
                 literal(
-                    f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from what the room saw.",
+                    f"{len(self.timeline.skipped)} logged change(s) could not be replayed: this view may differ from "
+                    "what the room saw.",
                     "$warning",
                 )
             )
@@ -549,7 +553,10 @@ class ReviewScreen(Screen):
         rows.append(
             Row(
                 literal(
-                    f"{len(s.issues)} issues: {agreed} agreed, {sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · {len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · {len(s.actions)} actions",
+                    f"{len(s.issues)} issues: {agreed} agreed, "
+                    f"{sum(1 for i in s.issues if i.status is IssueStatus.OPEN)} open · "
+                    f"{len(s.standing_agreements())} TAs · {len(s.parking_lot)} parking-lot items · "
+                    f"{len(s.actions)} actions",
                     "bold",
                 )
             )
@@ -570,8 +577,8 @@ class ReviewScreen(Screen):
                 )
             )
         rows.append(_header("Ground rules"))
-        for n, rule in enumerate(s.ground_rules, start=1):
-            rows.append(Row(join((f"{n}. ", "bold"), literal(rule))))
+        for n, ground_rule in enumerate(s.ground_rules, start=1):
+            rows.append(Row(join((f"{n}. ", "bold"), literal(ground_rule))))
         if not s.ground_rules:
             rows.append(Row(literal("None recorded.", "dim")))
         rule = s.decision_rule
@@ -720,7 +727,8 @@ class ReviewScreen(Screen):
         if self.matches:
             status.update(
                 literal(
-                    f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"
+                    f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''} in {places} "
+                    f"place{'s' if places != 1 else ''} · Enter or n: next · N: previous · Esc clears"
                 )
             )
         else:
@@ -765,9 +773,13 @@ class ReviewScreen(Screen):
         """The place (issue or view) that shows ``item_id`` at this moment."""
         state = self.state
         for issue in state.issues:
-            if issue.id == item_id or any(
-                x.id == item_id for x in (*issue.interests, *issue.options, *issue.criteria, *issue.checks)
-            ):
+            held: list[Interest | model.Option | Criterion | ConsensusCheck] = [
+                *issue.interests,
+                *issue.options,
+                *issue.criteria,
+                *issue.checks,
+            ]
+            if issue.id == item_id or any(x.id == item_id for x in held):
                 return f"issue:{issue.id}"
         for ta in state.agreements:
             if ta.id == item_id:
@@ -832,7 +844,11 @@ class ReviewScreen(Screen):
                 (f"End of day {n}: {when_label(mark.end)} ({mark.changes} of {total} changes)", mark.changes)
             )
         choices.append((f"Now: the file as saved ({total} changes)", total))
-        self.app.push_screen(Choose("Show the session as it was…", choices), lambda n: n is not None and self.go_to(n))
+        self.app.push_screen(Choose("Show the session as it was…", choices), self._go_to_chosen)
+
+    def _go_to_chosen(self, n: int | None) -> None:
+        if n is not None:
+            self.go_to(n)
 
     # --- other keys ---------------------------------------------------------------------------
 
@@ -854,7 +870,8 @@ class ReviewScreen(Screen):
 
     def action_save_as(self) -> None:
         self.app.notify(
-            "Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb open`.",
+            "Review is read-only: nothing is saved from here. To work on a copy, copy the file and open it with `ibb "
+            "open`.",
             severity="warning",
         )
 

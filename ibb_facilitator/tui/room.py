@@ -181,9 +181,10 @@ def build_view(session: Session) -> RoomView:
         count_detail = f"{agreed} agreed (TA)" if agreed else ""
     elif stage is Stage.INTERESTS:
         shown = {i["id"]: i for i in issue["interests"]}
+        current = session.issue(issue["id"])
+        assert current is not None  # the shown issue is one of the session's
         by_holder = [
-            (holder, [shown[i.id] for i in mine])
-            for holder, mine in session.interest_groups(session.issue(issue["id"]), keep_empty=True)
+            (holder, [shown[i.id] for i in mine]) for holder, mine in session.interest_groups(current, keep_empty=True)
         ]
         holders = [*parties, MUTUAL]
         columns = len(by_holder) <= 4 and len(by_holder) == len(holders)  # an unknown holder: one list
@@ -471,7 +472,7 @@ class RoomApp(App[None]):
         return self._wall_size or (self.size.width, self.size.height)
 
     def _fit_to_size(self) -> None:
-        width, height = self.wall_size
+        _width, height = self.wall_size
         self.screen.set_class(self.compact, "-compact")
         self.screen.set_class(height < 14, "-tiny")
         if self.view is not None:
@@ -623,13 +624,13 @@ class RoomApp(App[None]):
         mode = " (checking every 0.25 s)" if self.follower is not None and self.follower.mode == "poll" else ""
         keys = "  · F9 theme · Ctrl+Q quit"
         name = self.path.name
-        variants = [
+        footers = [
             join(("Room view", "bold"), " · read-only · following ", literal(name), mode, seen, keys),
             join(("Room view", "bold"), " · following ", literal(name), seen, keys),
             join(literal(name), seen, keys),
             join(literal(name), seen),
         ]
-        foot.show(lambda width: first_fit(variants, width))
+        foot.show(lambda width: first_fit(footers, width))
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ gave with ``ibb new -o``) stays. Esc asks before discarding anything typed (``As
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
@@ -21,6 +22,11 @@ from ..capture import members_from_text, members_to_text, split_list
 from ..model import Method, Session
 from .modals import Confirm
 from .text import join, literal
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import IbbApp
 
 
 class AskDiscard(Confirm):
@@ -38,6 +44,9 @@ class AskDiscard(Confirm):
 
 class SetupScreen(Screen):
     CSS_PATH = "setup.tcss"
+
+    if TYPE_CHECKING:  # the app's own methods type-check; at run time this is Textual's property
+        app = getters.app(IbbApp)
 
     BINDINGS = [Binding("ctrl+s", "start", "Start the session", priority=True), Binding("escape", "back", "Back")]
 
@@ -180,7 +189,7 @@ class SetupScreen(Screen):
             if problem is not None:
                 self.app.notify(problem, title="Not saved there", severity="error", timeout=10)
                 return
-        self.app.start_new(updated, target)  # type: ignore[attr-defined]
+        self.app.start_new(updated, target)
 
     def action_back(self) -> None:
         if self._form_values() == self._as_opened:

@@ -419,7 +419,7 @@ def consensus_layout(view: RoomView, width: int, height: int) -> Layout:
     rest: list[Content] = []
     if any(g.items for g in view.groups):
         rest = list_lines(view.groups, width, max(1, height - len(tally) - 1), "")
-    return Layout((tally + ([Content("")] + rest if rest else []),), (width,))
+    return Layout((tally + ([Content(""), *rest] if rest else []),), (width,))
 
 
 def body_layout(view: RoomView, width: int, height: int) -> Layout:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
@@ -246,7 +248,10 @@ class LinesInput(ControlSymbols, Input):
         rest = len(lines) - added - 1
         message = f"{added} of {len(lines)} pasted lines added. Line {added + 1} was not: it is in the input to fix."
         if rest:
-            message += f" The {rest} after it {'was' if rest == 1 else 'were'} not added: paste {'it' if rest == 1 else 'them'} again."
+            message += (
+                f" The {rest} after it {'was' if rest == 1 else 'were'} not added: "
+                f"paste {'it' if rest == 1 else 'them'} again."
+            )
         self.app.notify(message, title="Paste", severity="warning", timeout=8)
 
     def _on_paste(self, event: events.Paste) -> None:
@@ -331,7 +336,8 @@ class RowList(OptionList):
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     _cache_width: int | None = None
 
-    def _on_resize(self, event: events.Resize) -> None:
+    # Textual passes the event to a handler that takes one; OptionList's own takes none
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
         # OptionList drops every rendered option on any resize, and a list shown again (a stage
         # switch) gets one: keep them while the width they were rendered at is the same.
         width = self.scrollable_content_region.width
@@ -394,7 +400,8 @@ class RowList(OptionList):
                 self._option_to_index[new] = index
                 self._id_to_option[item_id] = new
                 moved = moved or self._get_visual(new).get_height(
-                    self.styles, width - padding.width
+                    self.styles,  # type: ignore[arg-type]  # as OptionList itself passes them
+                    width - padding.width,
                 ) + new._divider != heights.get(index)
         except (AttributeError, KeyError, IndexError, TypeError, ValueError):  # Textual's internals moved
             return False
@@ -417,7 +424,8 @@ class RowList(OptionList):
             return
         self.refresh_lines(line, height)
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+    # Textual calls a watcher that takes two arguments with the old and the new value
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:  # type: ignore[override]
         self._refresh_option(old)
         self._refresh_option(new)
         super().watch_highlighted(new)
@@ -485,13 +493,17 @@ class ScoreTable(DataTable):
             key = RowKey(row_key)
             self._data[key][ColumnKey(column_key)] = cell
             row = self._row_locations.get(key)
+            if row is None:  # not a row of the table: the public way says so
+                raise KeyError(row_key)
             # Forget this row's renderings only (``DataTable.update_cell`` bumps a counter that
             # every render cache is keyed by: the next show of the table renders every cell).
-            for cache in (self._cell_render_cache, self._row_render_cache):
-                for stale in [k for k in cache.keys() if k[0] == key]:
+            # .keys(): Textual's LRUCache is not a dict and cannot be iterated itself
+            caches: tuple[LRUCache[Any, Any], ...] = (self._cell_render_cache, self._row_render_cache)
+            for cache in caches:
+                for stale in [k for k in cache.keys() if k[0] == key]:  # noqa: SIM118
                     cache.discard(stale)
-            for stale in [k for k in self._row_renderable_cache.keys() if k[1] == row]:
-                self._row_renderable_cache.discard(stale)
+            for stale_row in [k for k in self._row_renderable_cache.keys() if k[1] == row]:  # noqa: SIM118
+                self._row_renderable_cache.discard(stale_row)
             self._line_cache.clear()
         except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: the public way
             self.update_cell(row_key, column_key, cell)
@@ -500,7 +512,7 @@ class ScoreTable(DataTable):
 
     _styled_for: object = None
 
-    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):  # type: ignore[no-untyped-def]
+    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         # DataTable caches each row's rendering keyed by where the cursor is, so any cursor move
         # makes every row render again the next time the table is shown. With a cell cursor a
         # row's look depends on the cursor only when the cursor is in that row.

@@ -144,5 +144,5 @@ def edit(app: IbbApp, issue: Issue, field: str) -> None:
     title = {"title": "The TA's title", "article": "The contract article"}[field]
     app.push_screen(
         Prompt(title, getattr(ta, field)),
-        lambda v: v is not None and app.change(f"TA {field}", editing.edit_agreement, ta.id, **{field: v}),
+        lambda v: None if v is None else app.change(f"TA {field}", editing.edit_agreement, ta.id, **{field: v}),
     )
