@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-# Opens a working copy of the bundled example session (out/demo-session.toml, kept between runs).
+# Opens a working copy of the bundled example negotiation (out/spring-contract/, kept between
+# runs): session 3, in full, with session 4 carried over from it beside it (Ctrl+N: the board).
 run: $(STAMP)
-	@mkdir -p out
-	@test -f out/demo-session.toml || cp examples/spring-contract.toml out/demo-session.toml
-	$(VENV)/bin/ibb open out/demo-session.toml
+	@mkdir -p out/spring-contract
+	@test -f out/spring-contract/spring-contract.toml || cp examples/spring-contract.toml examples/spring-contract-next.toml out/spring-contract/
+	$(VENV)/bin/ibb open out/spring-contract/spring-contract.toml
 
 test: $(STAMP) browser lint
 	$(PY) -m pytest -q -n 2

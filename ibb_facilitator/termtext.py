@@ -46,3 +46,21 @@ def fit(text: str, width: int) -> str:
             used += w
         text = "".join(out) + "…"
     return text + " " * (width - cell_width(text))
+
+
+def fit_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, cut in the middle ("spring-c…-next.toml") and padded: for
+    file names, which often differ only at the end."""
+    if cell_width(text) <= width:
+        return fit(text, width)
+    keep = width - 1
+    head, tail = [], []
+    used = 0
+    for i in range(len(text)):  # alternate: one from the end, one from the start (end first)
+        ch = text[len(text) - 1 - i // 2] if i % 2 == 0 else text[i // 2]
+        w = cell_width(ch)
+        if used + w > keep:
+            break
+        used += w
+        (tail if i % 2 == 0 else head).append(ch)
+    return fit("".join(head) + "…" + "".join(reversed(tail)), width)

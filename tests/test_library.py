@@ -675,3 +675,12 @@ def test_core_library_does_not_import_textual_or_rich() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_file_name_too_long_for_its_column_keeps_its_start_and_its_end() -> None:
+    from ibb_facilitator.termtext import cell_width, fit_middle
+
+    assert fit_middle("spring-contract-next.toml", 18) == "spring-c…next.toml"
+    assert fit_middle("spring-contract.toml", 18) == "spring-c…ract.toml"
+    assert fit_middle("short.toml", 18) == "short.toml        "
+    assert cell_width(fit_middle("会議の記録-第四回.toml", 12)) == 12  # wide characters still fit

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..negotiation import load
 from ..negotiation.board import SORTS, BoardRow, filter_rows, rows, sort_rows, summary
-from ..termtext import fit, printable
+from ..termtext import fit, fit_middle, printable
 
 
 def _ta(row: BoardRow) -> str:
@@ -44,7 +44,10 @@ def table(board: list[BoardRow], width: int) -> list[str]:
 
     def line(cells: dict[str, str]) -> str:
         return "  ".join(
-            f"{cells[k]:>{widths[k]}}" if k in right else fit(printable(cells[k]), widths[k]) for k in order
+            f"{cells[k]:>{widths[k]}}"
+            if k in right
+            else (fit_middle if k == "session" else fit)(printable(cells[k]), widths[k])
+            for k in order
         ).rstrip()
 
     head = line(HEADINGS)

@@ -1,5 +1,6 @@
 """Sample sessions built in code, one builder each, shared by ``examples/``, ``tests/`` and ``bench/``.
 
+- ``next_session()``: session 4 of that negotiation, carried over from the example (``ibb new --after``).
 - ``example_session()``: the bundled example, session 3 of the fictional Maple Valley negotiation,
   made through ``editing`` on a simulated clock; ``examples/build_example.py`` writes it to
   ``examples/spring-contract.toml`` (the same bytes every time).
@@ -17,7 +18,7 @@ Core code: nothing here imports Textual; nothing in the app imports this package
 from __future__ import annotations
 
 from .clock import SimulatedClock, simulated
-from .example import example_session
+from .example import example_session, next_session
 from .generated import generated_session
 from .team import populated_session, team_session
 
@@ -25,6 +26,7 @@ __all__ = [
     "SimulatedClock",
     "example_session",
     "generated_session",
+    "next_session",
     "populated_session",
     "simulated",
     "team_session",

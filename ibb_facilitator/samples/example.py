@@ -133,6 +133,31 @@ def example_session() -> Session:
     return session
 
 
+#: The file name session 3 is saved as; session 4 names it as its previous session.
+EXAMPLE_FILE = "spring-contract.toml"
+DAY3 = date(2027, 3, 16)
+
+
+def next_session(previous: Session | None = None) -> Session:
+    """Session 4, as ``examples/spring-contract-next.toml`` holds it: session 3 carried over (its
+    open issues, parking lot, actions and requests; the agreed issue linked to its TA), then the
+    first minutes of the day: session 3's minutes accepted, and a new interest on a carried issue."""
+    from ..negotiation.carryover import carry
+
+    session = carry(previous or example_session(), EXAMPLE_FILE, at=datetime(2027, 3, 16, 8, 45, tzinfo=EST))
+    session.id = "5e832fe7da3a"  # a new file's id is random; the bundled one is rebuilt byte for byte
+    clock = SimulatedClock(datetime(2027, 3, 16, 9, 0, tzinfo=EST))
+    with simulated(clock):
+        clock.at(DAY3, "09:05")
+        editing.record_minutes(session, "accepted")
+        clock.at(DAY3, "09:20")
+        open_issue = next(i for i in session.issues if i.status is IssueStatus.OPEN)
+        editing.add_interest(
+            session, open_issue.id, "Know the cost of each option before anyone is asked to agree", MUTUAL
+        )
+    return session
+
+
 def _everyone(session: Session, values: dict[str, int]) -> list[Response]:
     return [
         Response(who=name, party=party.id, value=values[name])

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from ..negotiation import load
 from ..negotiation.board import BoardRow, filter_rows, rows, sort_rows, summary
 from ..negotiation.core import Negotiation
+from ..termtext import fit_middle
 from .text import join, literal, one_line
 
 #: column key -> (heading, key that sorts by it, sort name in ``negotiation.board.SORTS``)
@@ -192,7 +193,7 @@ class BoardScreen(Screen):
             literal(one_line(row.statement, w["issue"]), "bold" if row.status == "open" else ""),
             literal(row.status_label, STATUS_STYLE.get(row.status, "")),
             literal(row.stage),
-            literal(one_line(row.session, w["session"]), "dim"),
+            literal(fit_middle(one_line(row.session), w["session"]).rstrip(), "dim"),
             literal(one_line(ta, w["ta"])),
             literal(f"{row.superseded or '':>4}"),
             literal(one_line(row.ratified_by, w["ratified"])),
