@@ -532,10 +532,12 @@ def size_note(width: int, height: int, hint: bool) -> list[Content]:
     time: how to zoom. Longest first (for ``first_fit``)."""
     size = readability_note(width, height)
     brief = f"{width}×{height} · readable to ~{readable_distance_m(width):.0f} m"
+    about = size.split(" on a ")[0]  # "80×24 · readable to about 12 m"
     if hint:
         variants = [
             f"Type size for the back row: zoom with Ctrl + and Ctrl − (Cmd on a Mac) · {size}",
             f"Zoom: Ctrl + / Ctrl − (Cmd on a Mac) · {size}",
+            f"Zoom: Ctrl/Cmd + − · {about}",
             f"Zoom: Ctrl/Cmd + − · {brief}",
             "Zoom: Ctrl/Cmd + −",
         ]

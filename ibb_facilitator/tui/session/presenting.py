@@ -249,5 +249,5 @@ class Presentation(Vertical):
             width, height = self.wall_size
             shown = size_note(width, height, note[0] == "hint")
             returns = literal(" · F8 returns", "bold")
-            variants = [*(v + returns for v in shown[:-1]), *shown]
+            variants = [x for v in shown for x in (v + returns, v)]  # the size first, then "F8 returns"
             self._wall_foot.show(lambda width: first_fit(variants, width))
