@@ -240,6 +240,11 @@ class Presentation(Vertical):
             self._note_timer.stop()
         self._note_timer = self.set_timer(seconds + 0.05, self.paint_foot)
 
+    def end_note(self) -> None:
+        """The foot's note goes now (as it does by itself after its seconds)."""
+        self._wall_note = None
+        self.paint_foot()
+
     def paint_foot(self) -> None:
         note = self._wall_note
         if note is not None and time.monotonic() >= note[1]:
