@@ -147,3 +147,22 @@ async def test_the_first_f8_says_how_to_zoom_and_later_ones_the_size(tmp_path):
         await pilot.pause(0.3)
         assert "60×18 · readable" in foot.text
         await pilot.press("ctrl+q")
+
+
+async def test_a_scoring_mode_brings_the_frame_back(tmp_path):
+    """Voting keys go to the voters, which the wall hides: Ctrl+R ends presentation mode, so no key
+    lands in a box nobody sees."""
+    app = example_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await walk_to(pilot, Stage.CONSENSUS)
+        await type_line(pilot, "Raise 3% a year with a step after year 15")
+        await pilot.press("f8")
+        await pilot.pause(0.2)
+        assert screen.presenting
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert screen.mode == "voting" and not screen.presenting
+        assert screen.query_one("#views").display and app.focused is not None and app.focused.region.height > 0
+        await pilot.press("ctrl+q")

@@ -362,6 +362,8 @@ class SessionScreen(AidKeys):
         others cannot take it), and the frame says which."""
         if mode == self.mode:
             return
+        if mode != TYPING and self.presenting:  # scores are keyed in the grid or the voters, which
+            self.action_present()  # the wall hides: back to the frame, never keys into a hidden box
         self.mode = mode
         self._warned_mode = None
         self._mode_bar.remove_class("-nudged")
