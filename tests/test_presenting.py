@@ -14,9 +14,19 @@ from recorder import type_line
 from ibb_facilitator.model import Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session.presenting import Presentation, pointed_rows
-from ibb_facilitator.tui.wall import WallBody
+from ibb_facilitator.tui.wall import POINTED, Item, WallBody, item_block
 
 SIZES = [(60, 18), (100, 30)]
+
+
+def test_a_pointed_item_is_a_bar_as_wide_as_its_text_and_still_wraps_whole():
+    item = Item("Joint health-insurance committee to find plan savings and share them", "#7", pointed=True)
+    lines = item_block(item, 30, 3)
+    assert " ".join(line.plain[4:].strip() for line in lines) == item.text  # wrapped at words, whole
+    assert all(line.cell_length == 30 for line in lines)  # the bar runs to the text's edge
+    assert pointed_rows(lines) == (0, len(lines))
+    assert pointed_rows(item_block(Item(item.text, "#7"), 30, 3)) is None
+    assert all(any(str(span.style) == POINTED for span in line.spans) for line in lines)
 
 
 def words(text: str) -> str:

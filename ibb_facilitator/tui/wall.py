@@ -14,11 +14,13 @@ one (see ``legibility``). So the wall is laid out here, by hand, for the width a
   ``$side-2``, ``$side-3``, ``$side-mutual``), checked for contrast and colour vision in the tests.
 - The space between items grows (one to three blank lines) while the stage still fits, so a
   short list does not leave an empty half screen; a long one keeps one blank line and scrolls.
-- Nothing is drawn highlighted: the room view has no pointer.
+- Nothing is drawn highlighted: the room view has no pointer; in presentation mode an item the
+  facilitator points at (``Item.pointed``) is a bar in the theme's highlighted-row colours for a
+  few seconds (``session/presenting.py``).
 
 The view data (``RoomView`` and its parts) is plain and built elsewhere (``room.build_view``,
 off the UI thread); ``body_lines`` and friends are pure functions of it and the size, so a test,
-the room view and (next) presentation mode share one layout.
+the room view and presentation mode share one layout.
 """
 
 from __future__ import annotations
