@@ -176,3 +176,19 @@ async def test_a_scoring_mode_brings_the_frame_back(tmp_path):
         assert screen.mode == "voting" and not screen.presenting
         assert screen.query_one("#views").display and app.focused is not None and app.focused.region.height > 0
         await pilot.press("ctrl+q")
+
+
+async def test_a_zoom_while_presenting_says_what_it_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(Presentation, "SIZE_NOTE_SECONDS", 0.3)
+    monkeypatch.setattr(Presentation, "HINT_SECONDS", 0.3)
+    app = example_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause(0.6)
+        foot = app.screen.query_one("#wall-foot")
+        assert not foot.display  # the note went: the wall has the row
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        assert foot.display and "80×24 · readable to about 12 m" in foot.text
+        await pilot.press("ctrl+q")

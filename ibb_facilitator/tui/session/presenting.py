@@ -129,6 +129,7 @@ class Presentation(Vertical):
         self.display = True
         self.pointed = None
         self._wall_place = None
+        self._wall_size_shown = self.wall_size
         self._fit()
         if first_time(PRESENT_HINT_MARK):
             self.note("hint", self.HINT_SECONDS)
@@ -186,7 +187,6 @@ class Presentation(Vertical):
         if not self.display:
             return
         view = self.view = build_view(self.screen.session)  # type: ignore[attr-defined]
-        self._wall_size_shown = self.wall_size
         self.query_one("#wall-where", WallLine).show(lambda width: where_line(view.title, view.where, width))
         height = self.wall_size[1]
         self.query_one("#wall-statement", WallStatement).show(
