@@ -16,7 +16,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Input
 
 from ibb_facilitator import editing
-from ibb_facilitator.model import MUTUAL, OptionState, Stage
+from ibb_facilitator.model import OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
