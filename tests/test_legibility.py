@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from ibb_facilitator import store
 from ibb_facilitator.legibility import (
@@ -37,7 +38,9 @@ from ibb_facilitator.legibility import (
     weak_pairs,
 )
 from ibb_facilitator.model import Stage
+from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.room import RoomApp
+from ibb_facilitator.tui.session.presenting import Presentation
 from ibb_facilitator.tui.theme import DARK, PROJECTOR, THEMES, WALL_TEXT, side_colors, wall_pairs
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "spring-contract.toml"
@@ -156,10 +159,11 @@ PLACES = {
 }
 
 
-def low_contrast_cells(app: RoomApp) -> list[str]:
-    """Every run of text on the screen whose colour is under 7:1 against its background."""
+def low_contrast_cells(app: App, rows: int | None = None) -> list[str]:
+    """Every run of text on the screen (its first ``rows`` rows) whose colour is under 7:1
+    against its background."""
     found = []
-    for y, strip in enumerate(app.screen._compositor.render_strips()):
+    for y, strip in enumerate(app.screen._compositor.render_strips()[:rows]):
         for segment in strip:
             text, style = segment.text, segment.style
             if style is None or not any(not c.isspace() and ord(c) not in GRAPHICS for c in text):
@@ -194,4 +198,28 @@ async def test_every_character_on_the_wall_is_drawn_at_7_to_1(tmp_path: Path, th
             await pilot.resize_terminal(*size)
             await pilot.pause(0.2)
             weak = low_contrast_cells(app)
+            assert not weak, f"{theme} {size[0]}×{size[1]} {stage.value}:\n" + "\n".join(weak[:20])
+
+
+@pytest.mark.parametrize("theme", ["projector", "room-dark"])
+@pytest.mark.parametrize("stage", list(PLACES), ids=lambda s: s.value)
+async def test_presentation_mode_is_drawn_at_7_to_1_too(tmp_path: Path, theme: str, stage: Stage) -> None:
+    """F8's wall (the capture line under it is the recorder's, not the room's), with the foot's
+    zoom hint and an item pointed at."""
+    session = store.load_session(EXAMPLE)
+    session.cursor.issue, session.cursor.stage = PLACES[stage], stage
+    path = tmp_path / "wall.toml"
+    store.save_session(session, path)
+    app = IbbApp(path=path, theme=theme)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        if stage is not Stage.CONSENSUS:
+            await pilot.press("down")
+        wall = app.screen.query_one(Presentation)
+        assert wall.display and (wall.pointed is not None or stage is Stage.CONSENSUS)
+        for size in (SIZES[0], SIZES[2]):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+            weak = low_contrast_cells(app, rows=wall.region.bottom)
             assert not weak, f"{theme} {size[0]}×{size[1]} {stage.value}:\n" + "\n".join(weak[:20])

@@ -28,7 +28,8 @@ def test_issues_stage(snap_compare, tmp_path, size, theme):
 
 @each_size_and_theme
 def test_interests_stage(snap_compare, tmp_path, size, theme):
-    """Compensation's interests, one a line, tagged (U), (M) or B, with the holder at the capture line."""
+    """Compensation's interests, one a line, each with its holder's badge (U, M, B on the side's colour),
+    with the holder at the capture line."""
     assert picture(snap_compare, _app(tmp_path, theme), size, "alt+left")
 
 

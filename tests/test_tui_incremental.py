@@ -16,7 +16,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import Input
 
 from ibb_facilitator import editing
-from ibb_facilitator.model import MUTUAL, OptionState, Stage
+from ibb_facilitator.model import OptionState, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import ItemList, RatingGrid, SessionScreen
 from ibb_facilitator.tui.widgets import RowList
@@ -114,7 +114,7 @@ async def test_cycle_holder_changes_that_row_only(tmp_path):
         assert interest.holder != holder
         tag = app.session.holder_tag(interest.holder)
         prompt = items.get_option(target).prompt.plain
-        assert (f" {tag} " if interest.holder == MUTUAL else f"({tag})") in prompt
+        assert f" {tag} " in prompt  # every holder a badge, as on the wall
         assert all(items.get_option(i).prompt.is_same(p) for i, p in others.items())
         assert items.highlighted_option.id == target
         await _assert_fresh(pilot, screen)

@@ -51,7 +51,7 @@ from textual.screen import Screen
 
 from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
-from .theme import THEMES
+from .theme import THEMES, wall_variables
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -190,6 +190,11 @@ class IbbApp(App[None]):
         # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
         self.session_changes = ChangeFeed()
         self._choose_theme(theme)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables over the wall's own (``$side-1``, ``$wall-muted``...), so every
+        screen may use those even under one of Textual's built-in themes."""
+        return {**wall_variables(self.current_theme.dark), **super().get_css_variables()}
 
     def _choose_theme(self, name: str) -> None:
         """Register our themes and make ``name`` current before the first stylesheet parse.

@@ -42,7 +42,6 @@ from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
 from .. import paths, process
-from ..legibility import readability_note, readable_distance_m
 from ..model import MUTUAL, IssueStatus, Method, Outcome, Session, Stage, StageClock
 from ..model import now as model_now
 from ..store import StoreError, load_session
@@ -50,8 +49,6 @@ from ..watch import FileFollower
 from .text import join, literal
 from .theme import THEMES, wall_variables
 from .wall import (
-    MUTED,
-    TEXT,
     Group,
     Item,
     RoomView,
@@ -61,7 +58,9 @@ from .wall import (
     WallStatement,
     first_fit,
     side_of,
+    size_note,
     stage_bar,
+    stage_tails,
     where_line,
 )
 from .widgets import mmss
@@ -174,7 +173,7 @@ def build_view(session: Session) -> RoomView:
         for n, item in enumerate(issues, start=1):
             kind = STATUS_KINDS.get(item["status"], "")
             note = process.STATUS_LABELS[item["status"]] if item["status"] is not IssueStatus.OPEN else ""
-            rows.append(Item(item["statement"], f"{n}.", kind, note))
+            rows.append(Item(item["statement"], f"{n}.", kind, note, key=item["id"]))
         groups = [Group("", tuple(rows))]
         count, count_label = len(issues), "issues"
         agreed = sum(1 for i in issues if i["status"] is IssueStatus.AGREED)
@@ -190,10 +189,12 @@ def build_view(session: Session) -> RoomView:
         columns = len(by_holder) <= 4 and len(by_holder) == len(holders)  # an unknown holder: one list
         if columns:
             for holder, mine in by_holder:
-                items = tuple(Item(i["text"], tag_of(holder), side=side(holder)) for i in mine)
+                items = tuple(Item(i["text"], tag_of(holder), side=side(holder), key=i["id"]) for i in mine)
                 groups.append(Group(name_of(holder), items, tag=tag_of(holder), side=side(holder)))
         else:
-            rows = [Item(i["text"], tag_of(i["holder"]), side=side(i["holder"])) for i in issue["interests"]]
+            rows = [
+                Item(i["text"], tag_of(i["holder"]), side=side(i["holder"]), key=i["id"]) for i in issue["interests"]
+            ]
             groups = [Group("", tuple(rows))]
         count, count_label = len(issue["interests"]), "interests"
         count_detail = " · ".join(f"{tag_of(h)} {len(mine)}" for h, mine in by_holder if h in holders)
@@ -202,12 +203,12 @@ def build_view(session: Session) -> RoomView:
         rows = []
         for n, option in enumerate(issue["options"], start=1):
             if option["state"].value == "set_aside":
-                rows.append(Item(option["text"], f"#{n}", "aside", "set aside"))
+                rows.append(Item(option["text"], f"#{n}", "aside", "set aside", key=option["id"]))
             elif option["state"].value == "combined":
                 target = ids.index(option["combined_into"]) + 1 if option["combined_into"] in ids else "?"
-                rows.append(Item(option["text"], f"#{n}", "combined", f"→ combined into #{target}"))
+                rows.append(Item(option["text"], f"#{n}", "combined", f"→ combined into #{target}", key=option["id"]))
             else:
-                rows.append(Item(option["text"], f"#{n}"))
+                rows.append(Item(option["text"], f"#{n}", key=option["id"]))
         groups = [Group("", tuple(rows))]
         active = sum(1 for o in issue["options"] if o["state"].value == "active")
         count, count_label = active, "options"
@@ -219,7 +220,7 @@ def build_view(session: Session) -> RoomView:
         criteria = [*data["shared_criteria"], *issue["criteria"]]
         shared = {c["id"] for c in data["shared_criteria"]}
         rows = [
-            Item(c["text"], f"C{n}", "", "all issues" if c["id"] in shared else "")
+            Item(c["text"], f"C{n}", "", "all issues" if c["id"] in shared else "", key=c["id"])
             for n, c in enumerate(criteria, start=1)
         ]
         groups = [Group("", tuple(rows))]
@@ -581,18 +582,7 @@ class RoomApp(App[None]):
         view = self.view
         if view is None:
             return
-        tails: list[Content] = []
-        counts = [literal(f"{view.count} {view.count_label}", TEXT)] if view.stage is not Stage.CONSENSUS else []
-        if counts and view.count_detail:
-            counts.insert(0, counts[0] + literal(f" · {view.count_detail}", MUTED))
-        if clock is not None and self.compact:
-            digits, text, level = clock
-            style = {"warning": "bold $warning", "over": "bold $error"}.get(level, TEXT)
-            long, short = join((digits, style), (f" {text}", MUTED)), join((digits, style))
-            gap = Content("   ")
-            tails += [long + gap + c for c in counts] + [long] + [short + gap + c for c in counts[1:]] + [short]
-        else:
-            tails += counts
+        tails = stage_tails(view, clock, self.compact)
         order, stage = view.stage_order, view.stage
         self.query_one("#room-stage", WallLine).show(lambda width: stage_bar(order, stage, width, tails))
 
@@ -606,18 +596,7 @@ class RoomApp(App[None]):
         width, height = self.wall_size
         foot.set_class(note is not None, "-note")
         if note is not None:
-            size = readability_note(width, height)
-            brief = f"{width}×{height} · readable to ~{readable_distance_m(width):.0f} m"
-            if note[0] == "hint":
-                variants = [
-                    f"Type size for the back row: zoom with Ctrl + and Ctrl − (Cmd on a Mac) · {size}",
-                    f"Zoom: Ctrl + / Ctrl − (Cmd on a Mac) · {size}",
-                    f"Zoom: Ctrl/Cmd + − · {brief}",
-                    "Zoom: Ctrl/Cmd + −",
-                ]
-            else:
-                variants = [f"{size} · Ctrl/Cmd + zooms in", size, brief]
-            shown = [literal(v, "bold") for v in variants]
+            shown = size_note(width, height, note[0] == "hint")
             foot.show(lambda width: first_fit(shown, width))
             return
         seen = f" · updated {self.last_good:%H:%M:%S}" if self.last_good else ""

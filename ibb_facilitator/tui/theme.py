@@ -78,7 +78,9 @@ DARK = Theme(
 THEMES = (PROJECTOR, DARK)
 
 #: Every (what, text colour, background) the wall shows text in, by theme colour name. The
-#: room view (``wall.py``, ``room.tcss``) uses these and no others; presentation mode should too.
+#: room view (``wall.py``, ``room.tcss``) and presentation mode (``session/presenting.py``, its part
+#: of ``session.tcss``) use these and no others (``tests/test_legibility.py`` also reads every
+#: character both draw).
 WALL_TEXT: tuple[tuple[str, str, str], ...] = (
     ("items, titles, stages reached, timer", "foreground", "background"),
     ("statement, tags (#3, C2), tally bars", "primary", "background"),
@@ -86,7 +88,7 @@ WALL_TEXT: tuple[tuple[str, str, str], ...] = (
     ("agreed (TA)", "success", "background"),
     ("parked, timer in its last minute", "warning", "background"),
     ("no consensus, timer over, below the line", "error", "background"),
-    ("current stage, zoom hint in the foot", "background", "primary"),
+    ("current stage, zoom hint in the foot, presentation mode's foot", "background", "primary"),
     ("verdict: consensus", "background", "success"),
     ("verdict: not complete", "background", "warning"),
     ("verdict: no consensus, waiting banner", "background", "error"),
@@ -96,7 +98,7 @@ WALL_TEXT: tuple[tuple[str, str, str], ...] = (
     ("badge M (second party)", "background", "side-2"),
     ("badge of a third party", "background", "side-3"),
     ("badge B (mutual)", "background", "side-mutual"),
-    ("highlighted row", "block-cursor-foreground", "block-cursor-background"),
+    ("highlighted row, the item pointed at in presentation mode", "block-cursor-foreground", "block-cursor-background"),
     # A badge carries its own background, so it reads the same on a highlighted row: the pairs
     # above hold there too (the session screen's old "reverse" badge took the row's colour).
 )

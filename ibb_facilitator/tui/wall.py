@@ -14,11 +14,13 @@ one (see ``legibility``). So the wall is laid out here, by hand, for the width a
   ``$side-2``, ``$side-3``, ``$side-mutual``), checked for contrast and colour vision in the tests.
 - The space between items grows (one to three blank lines) while the stage still fits, so a
   short list does not leave an empty half screen; a long one keeps one blank line and scrolls.
-- Nothing is drawn highlighted: the room view has no pointer.
+- Nothing is drawn highlighted: the room view has no pointer; in presentation mode an item the
+  facilitator points at (``Item.pointed``) is a bar in the theme's highlighted-row colours for a
+  few seconds (``session/presenting.py``).
 
 The view data (``RoomView`` and its parts) is plain and built elsewhere (``room.build_view``,
 off the UI thread); ``body_lines`` and friends are pure functions of it and the size, so a test,
-the room view and (next) presentation mode share one layout.
+the room view and presentation mode share one layout.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from ..legibility import readability_note, readable_distance_m
 from ..model import Stage, StageClock
 from .text import join, literal
 from .widgets import STAGE_NAMES
@@ -48,6 +51,8 @@ class Item:
     kind: str = ""  # how it looks: "aside", "combined", "agreed", "parked", "withdrawn", "initials", ...
     note: str = ""  # a short fixed label after the text: "set aside", "→ #2", "Σ 9"
     side: str = ""  # a holder's colour ("side-1", "side-mutual"): the tag is then shown as its badge
+    key: str = ""  # the id of what it shows (an interest's, an option's): presentation mode points by it
+    pointed: bool = False  # the facilitator points at it (presentation mode): drawn highlighted
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ TEXT = "bold"
 MUTED = "$wall-muted"
 TAG = "bold $primary"
 CURRENT_STAGE = "bold $background on $primary"
+#: The item the facilitator points at in presentation mode (the theme's highlighted row).
+POINTED = "bold $block-cursor-foreground on $block-cursor-background"
 
 KIND_STYLES = {
     "": TEXT,
@@ -175,7 +182,7 @@ def _pad(line: Content, width: int) -> Content:
 
 
 def _item_text(item: Item) -> Content:
-    return literal(item.text, KIND_STYLES.get(item.kind, TEXT))
+    return literal(item.text, POINTED if item.pointed else KIND_STYLES.get(item.kind, TEXT))
 
 
 def _note(item: Item) -> Content:
@@ -186,6 +193,8 @@ def _text_lines(item: Item, width: int) -> list[Content]:
     """The item's text wrapped to ``width``; its note after it on the last line when it fits
     whole there, else on a line of its own (a note is never broken)."""
     lines = _item_text(item).wrap(width)
+    if item.pointed:  # a bar as wide as the text, so the room sees which item is meant
+        lines = [line + literal(" " * (width - line.cell_length), POINTED) for line in lines]
     if not item.note:
         return lines
     note = _note(item)
@@ -440,7 +449,7 @@ def _body_layout(view: RoomView, width: int, height: int) -> Layout:
     if view.columns and columns_fit(view.groups, width):
         return Layout(tuple(columns_lines(view.groups, width, height)), tuple(column_widths(len(view.groups), width)))
     if view.columns:  # too narrow for the holders side by side: one list, each item with its badge
-        items = tuple(Item(i.text, g.tag, i.kind, i.note, g.side) for g in view.groups for i in g.items)
+        items = tuple(dataclasses.replace(i, tag=g.tag, side=g.side) for g in view.groups for i in g.items)
         lines = list_lines([Group("", items)], width, max(1, height - 2), view.empty)
         return Layout(([legend_line(view.groups, width), Content(""), *lines] if items else lines,), (width,))
     return Layout((list_lines(view.groups, width, height, view.empty),), (width,))
@@ -499,6 +508,44 @@ def stage_bar(order: Sequence[Stage], current: Stage, width: int, tails: Sequenc
                         return left
                     return left + Content(" " * (width - left.cell_length - tail.cell_length)) + tail
     return fit(short[-1], width)
+
+
+def stage_tails(view: RoomView, clock: tuple[str, str, str] | None, inline_clock: bool) -> list[Content]:
+    """What the stage bar may show at its right end, richest first: the clock (``(digits, what
+    they mean, "" | "warning" | "over")``, when ``inline_clock``: no big numerals beside it) and
+    the count of the stage's items."""
+    tails: list[Content] = []
+    counts = [literal(f"{view.count} {view.count_label}", TEXT)] if view.stage is not Stage.CONSENSUS else []
+    if counts and view.count_detail:
+        counts.insert(0, counts[0] + literal(f" · {view.count_detail}", MUTED))
+    if clock is not None and inline_clock:
+        digits, text, level = clock
+        style = {"warning": "bold $warning", "over": "bold $error"}.get(level, TEXT)
+        long, short = join((digits, style), (f" {text}", MUTED)), join((digits, style))
+        gap = Content("   ")
+        tails += [long + gap + c for c in counts] + [long] + [short + gap + c for c in counts[1:]] + [short]
+    else:
+        tails += counts
+    return tails
+
+
+def size_note(width: int, height: int, hint: bool) -> list[Content]:
+    """The foot's note after a zoom (the size and how far it reads) or, with ``hint``, the first
+    time: how to zoom. Longest first (for ``first_fit``)."""
+    size = readability_note(width, height)
+    brief = f"{width}×{height} · readable to ~{readable_distance_m(width):.0f} m"
+    about = size.split(" on a ")[0]  # "80×24 · readable to about 12 m"
+    if hint:
+        variants = [
+            f"Type size for the back row: zoom with Ctrl + and Ctrl − (Cmd on a Mac) · {size}",
+            f"Zoom: Ctrl + / Ctrl − (Cmd on a Mac) · {size}",
+            f"Zoom: Ctrl/Cmd + − · {about}",
+            f"Zoom: Ctrl/Cmd + − · {brief}",
+            "Zoom: Ctrl/Cmd + −",
+        ]
+    else:
+        variants = [f"{size} · Ctrl/Cmd + zooms in", size, brief]
+    return [literal(v, "bold") for v in variants]
 
 
 def first_fit(variants: Sequence[Content], width: int) -> Content:

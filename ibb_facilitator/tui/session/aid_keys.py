@@ -111,9 +111,18 @@ class AidKeys(Screen):
         self.app.push_screen(Panel("Ground rules", lines))
 
     def action_present(self) -> None:
+        """F8: the wall (``presenting.Presentation``) in place of the frame, or back. Only what
+        is shown changes: the issue, stage, pointer and typed text stay as they are. No notice:
+        it would cover the wall; the wall's foot says "F8 returns"."""
+        from .presenting import Presentation
+
         self.presenting = not self.presenting
         self.set_class(self.presenting, "-presenting")
-        self.app.notify("Presentation mode: F8 returns." if self.presenting else "Presentation mode off.", timeout=2)
+        wall = self.query_one(Presentation)
+        if self.presenting:
+            wall.start()
+        else:
+            wall.stop()
 
     def action_training(self) -> None:
         from ..training import open_menu

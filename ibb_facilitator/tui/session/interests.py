@@ -14,6 +14,7 @@ from ...capture import parse_holder_prefix
 from ...model import MUTUAL, Interest, InterestKind, Stage
 from ..modals import Choose, Prompt
 from ..text import join, literal, one_line
+from ..wall import badge_style, side_of
 from .view import Command, ItemList, ListView
 
 
@@ -45,12 +46,18 @@ class InterestsView(ListView):
     def items(self) -> ItemList:
         return self._list
 
+    def side(self, holder: str) -> str:
+        """The holder's colour on the wall (``$side-1``... ``$side-mutual``): the party's order."""
+        parties = [p.id for p in self.session.parties]
+        return side_of(None if holder == MUTUAL else parties.index(holder) if holder in parties else 0)
+
     def _row(self, interest: Interest) -> Content:
+        """The holder's badge (its letter on its side's colour, as on the wall: it carries its own
+        background, so it keeps its contrast on the highlighted row), then the text."""
         tag = self.session.holder_tag(interest.holder)
         kind = f"  ({interest.kind.value})" if interest.kind else ""
-        if interest.holder == MUTUAL:
-            return join((f" {tag} ", "bold reverse $success"), " ", literal(interest.text, "bold"), (kind, "dim"))
-        return join((f"({tag})", "bold"), " ", literal(interest.text), (kind, "dim"))
+        badge = (f" {tag} ", badge_style(self.side(interest.holder)))
+        return join(badge, " ", literal(interest.text), (kind, "dim"))
 
     def paint(self) -> None:
         issue = self.issue
@@ -64,9 +71,11 @@ class InterestsView(ListView):
         if grouped and shown != self._grouped_shown:
             self._grouped.remove_children()
             for holder, mine in groups:
-                column = Vertical(classes="holder-column" + (" mutual" if holder == MUTUAL else ""))
+                side = self.side(holder)
+                column = Vertical(classes=f"holder-column {side}" + (" mutual" if holder == MUTUAL else ""))
                 self._grouped.mount(column)
-                column.mount(Label(literal(session.holder_label(holder)), classes="holder-title"))
+                badge = (f" {session.holder_tag(holder)} ", badge_style(side))
+                column.mount(Label(join(badge, " ", literal(session.holder_label(holder))), classes="holder-title"))
                 column.mount(Static(literal("\n".join(f"• {i.text}" for i in mine) or "—"), classes="holder-items"))
         self._grouped_shown = shown
 

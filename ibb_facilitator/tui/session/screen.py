@@ -37,6 +37,7 @@ from .criteria import CriteriaView
 from .interests import InterestsView
 from .issues import IssuesView
 from .options import OptionsView
+from .presenting import Presentation
 from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
 
 VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
@@ -113,6 +114,7 @@ class SessionScreen(AidKeys):
             yield StageTimer(id="timer")
         with StageViews(id="views", initial=self.views[Stage.ISSUES].id):
             yield from self.views.values()
+        yield Presentation(id="presentation")  # F8: the wall, instead of the frame above
         yield Static("", id="mode-bar")
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
@@ -144,6 +146,7 @@ class SessionScreen(AidKeys):
         self._caucus_clock = self.query_one(CaucusClock)
         self._capture_tag = self.query_one("#capture-tag", Label)
         self._banner = self.query_one("#banner", Static)
+        self._presentation = self.query_one(Presentation)
         self.app.session_changes.subscribe(self, self.on_session_changed)
         self.refresh_all(reset_timer=True)
         self._capture.focus()
@@ -217,6 +220,8 @@ class SessionScreen(AidKeys):
         if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
             self._bindings_stage = stage
             self.refresh_bindings()
+        if self.presenting:
+            self._presentation.paint()
 
     def _shown_stage(self) -> Stage:
         """The stage shown: the issue's, or the issues when the agenda's stages leave it out."""
@@ -352,12 +357,16 @@ class SessionScreen(AidKeys):
         current = widget.highlighted if widget.highlighted is not None else (-1 if step > 0 else widget.option_count)
         widget.highlighted = max(0, min(widget.option_count - 1, current + step))
         widget.scroll_to_highlight()
+        if self.presenting:  # the facilitator points: the wall lights the item for a moment
+            self._presentation.point(self.view.selected())
 
     def set_mode(self, mode: str) -> None:
         """Typing, voting or rating: the widget that takes printable keys has the focus (the
         others cannot take it), and the frame says which."""
         if mode == self.mode:
             return
+        if mode != TYPING and self.presenting:  # scores are keyed in the grid or the voters, which
+            self.action_present()  # the wall hides: back to the frame, never keys into a hidden box
         self.mode = mode
         self._warned_mode = None
         self._mode_bar.remove_class("-nudged")
