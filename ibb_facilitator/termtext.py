@@ -54,7 +54,8 @@ def fit_middle(text: str, width: int) -> str:
     if cell_width(text) <= width:
         return fit(text, width)
     keep = width - 1
-    head, tail = [], []
+    head: list[str] = []
+    tail: list[str] = []
     used = 0
     for i in range(len(text)):  # alternate: one from the end, one from the start (end first)
         ch = text[len(text) - 1 - i // 2] if i % 2 == 0 else text[i // 2]
