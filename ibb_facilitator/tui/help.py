@@ -23,7 +23,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F5", "call a caucus (which team, why) / end the running caucus"),
             ("F6", "ground rules and decision rule"),
             ("F7", "action items and information requests (“… @ owner due next Friday”)"),
-            ("F8", "presentation mode: only the stage content"),
+            ("F8", "presentation mode: the wall in this window (keys still record; F8 returns)"),
             ("F9", "projector (light) ⇄ dark theme"),
             (
                 "F10 / F12",
