@@ -122,6 +122,49 @@ def test_save_keeps_the_file_mode(populated: Session, session_file: Path) -> Non
     assert session_file.stat().st_mode & 0o777 == 0o600
 
 
+def _refuse_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "links not allowed here")
+
+    monkeypatch.setattr(os, "link", refuse)
+
+
+def test_where_links_are_refused_the_backup_is_a_copy(
+    populated: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    os.chmod(path, 0o640)
+    first = path.read_bytes()
+    _refuse_links(monkeypatch)
+    editing.add_parking(populated, "Saved on a share without hard links")
+    store.save_session(populated, path)
+    backup = tmp_path / "s.toml.bak"
+    assert backup.read_bytes() == first and backup.stat().st_mode & 0o777 == 0o640
+    assert folder_listing(tmp_path) == ["s.toml", "s.toml.bak"]
+
+
+def test_a_killed_saves_leftover_link_is_never_written_through(
+    populated: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save killed between linking the backup and renaming it leaves the temp name as a second
+    name of the live file. The next backup removes it first and copies only into a new file:
+    writing into it would truncate and rewrite the live file under another name."""
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    leftover = tmp_path / f".s.toml.{os.getpid()}.bak.tmp"
+    os.link(path, leftover)
+    live = path.stat().st_ino
+    _refuse_links(monkeypatch)
+    editing.add_parking(populated, "After the kill")
+    store.save_session(populated, path)
+    backup = tmp_path / "s.toml.bak"
+    assert backup.stat().st_ino != live, "the backup must be a copy, not the live file's inode"
+    assert not leftover.exists()
+    assert store.load_session(path) == populated
+    assert folder_listing(tmp_path) == ["s.toml", "s.toml.bak"]
+
+
 def test_save_without_backup(populated: Session, tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     store.save_session(populated, path, backup=False)

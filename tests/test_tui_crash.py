@@ -100,12 +100,14 @@ class Room:
                 self.pump(0.3)
                 self.child.send(b"\r")
                 self.offered += 1
+                # the stage walk may be drawn already: wait for the answer to be carried out
+                self.child.expect(b"Using the version", timeout=60)
         except (pexpect.TIMEOUT, pexpect.EOF):
             raise AssertionError(f"the app did not come up: {self.child.before[-2000:]!r}") from None
         lock = store.FileLock(self.path).path
         deadline = time.monotonic() + 30
-        while not lock.exists():
-            assert time.monotonic() < deadline, "no lock file: the session was not opened for writing"
+        while not lock.exists() or (self.offered and store.unsaved_versions(self.path)):
+            assert time.monotonic() < deadline, "the session was not opened for writing, or Use it not done"
             self.pump(0.05)
         self.pump(0.2)  # let the first frame settle before typing
 

@@ -151,17 +151,35 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _backup(path: Path) -> None:
-    """Keep the current file as NAME.bak: a hard link (free), or a copy where links are refused."""
+    """Keep the current file as NAME.bak: a hard link (free), or a copy where links are refused.
+
+    A save killed between the link and the rename leaves the temp name as a second link to the
+    live file; it is removed first, and the copy is written only into a file this call creates
+    (``O_EXCL``), so the live file is never written through another name."""
     backup = path.with_name(path.name + BACKUP_SUFFIX)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
     try:
+        tmp.unlink(missing_ok=True)
         try:
             os.link(path, tmp)
         except OSError:
-            tmp.write_bytes(path.read_bytes())
+            _copy_new(path, tmp)
         os.replace(tmp, backup)
     except OSError:
         tmp.unlink(missing_ok=True)  # a missing backup must not stop the save itself
+
+
+def _copy_new(source: Path, target: Path) -> None:
+    """Copy ``source`` into ``target``, which must not exist yet (never follows or reuses a name)."""
+    data = source.read_bytes()
+    mode = source.stat().st_mode & 0o777
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 # Tests only (tests/test_tui_crash.py): seconds every save's fsync takes, as on a slow USB stick.
