@@ -269,12 +269,17 @@ async def test_a_resize_renders_the_kept_lists_again(tmp_path):
 
 
 async def test_grid_focus_and_theme_changes_repaint_it_right(tmp_path):
-    """The grid keeps its renderings over a focus change (they are keyed by it), not a theme change."""
+    """The grid keeps its renderings over a focus change (they are keyed by it) and over the
+    height the mode bar takes from it (Ctrl+R), not over a theme change."""
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.CRITERIA)
         grid = screen.query_one(RatingGrid)
+        height, renderings = grid.size.height, grid._update_count  # DataTable's render caches' key
         await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert grid.size.height != height, "the mode bar no longer changes the grid's height: drop this check"
+        assert grid._update_count == renderings, "Ctrl+R made the grid render every cell again"
         grid.cursor_coordinate = Coordinate(1, 1)
         await pilot.press("3")
         await pilot.pause()

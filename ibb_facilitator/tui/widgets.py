@@ -448,15 +448,17 @@ class ScoreTable(DataTable):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown_columns: list[tuple[str, str, int | None]] | None = None
         self._shown_rows: list[tuple[str, tuple[object, ...]]] = []
-        self._rendered_size: tuple[int, int] | None = None
+        self._rendered_width: int | None = None
 
     def _on_resize(self, event: events.Resize) -> None:
-        # DataTable renders everything again on any resize, and a table shown again (a stage
-        # switch) gets one: keep the rendering while the size is the same.
-        size = (event.size.width, event.size.height)
-        if size == self._rendered_size:
+        # DataTable renders every cell again on any resize (it bumps the counter its render
+        # caches are keyed by). A cell's rendering depends on the columns' widths, not on the
+        # table's height, which changes whenever the mode bar takes the capture line's place
+        # (Ctrl+R) or a table is shown again (a stage switch): keep the renderings while the
+        # width is the same.
+        if event.size.width == self._rendered_width:
             event.prevent_default()
-        self._rendered_size = size
+        self._rendered_width = event.size.width
 
     def show_table(
         self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]
