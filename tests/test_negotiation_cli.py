@@ -351,3 +351,29 @@ async def test_the_next_session_opens_in_the_app_and_is_saved_there(folder: Path
     assert saved.previous.file == "session-1.toml" and saved.issue(ids["salary"]).carried_from == "session-1.toml"
     assert saved.issue(ids["planning"]).agreed_in.ta == ids["ta1"]
     assert s1_path.read_bytes() == before
+
+
+# --- the board's columns at any width -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 140, 160, 200])
+def test_the_board_fits_the_terminal_and_keeps_what_matters(capsys, monkeypatch, folder: Path, width: int) -> None:
+    """A zoomed wall (80 columns) or a laptop (120): the table never runs off the side; columns
+    go least needed first (Sup., Req., Ratified), the article keeps its number, the TA its date."""
+    from ibb_facilitator.negotiation.board import HEADINGS, column_widths
+
+    write_first(folder)
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, _ = run(capsys, "board", str(folder))
+    assert code == 0
+    table = out.splitlines()[out.splitlines().index("") + 1 :]
+    assert max(len(line) for line in table) <= width
+    assert all(key in table[0] for key in ("Article", "Issue", "Status", "TA in force", "Days"))
+    planning = next(line for line in table if "Agreed" in line)  # Article 16
+    assert planning.startswith(("Article 16", "Art. 16")) and date.today().isoformat() in planning
+    shown = list(column_widths(width))
+    assert shown == [key for key in HEADINGS if key in shown]  # the order never changes
+    wider = list(column_widths(width + 20))
+    assert set(shown) <= set(wider)  # a wider screen never shows fewer columns
+    if width >= 140:
+        assert shown == list(HEADINGS)

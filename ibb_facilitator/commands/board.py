@@ -19,27 +19,24 @@ import sys
 from pathlib import Path
 
 from ..negotiation import load
-from ..negotiation.board import SORTS, BoardRow, filter_rows, rows, sort_rows, summary
+from ..negotiation.board import (
+    HEADINGS,
+    SORTS,
+    BoardRow,
+    article_label,
+    column_widths,
+    filter_rows,
+    rows,
+    sort_rows,
+    summary,
+    ta_label,
+)
 from ..termtext import fit, fit_middle, printable
 
 
-def _ta(row: BoardRow) -> str:
-    if not row.ta_date:
-        return ""
-    return f"{row.ta_date.isoformat()} {row.ta_initials}".strip()
-
-
-HEADINGS = {
-    "article": "Article", "issue": "Issue", "status": "Status", "stage": "Stage", "session": "Last worked in",
-    "ta": "TA in force", "sup": "Sup.", "rat": "Ratified", "req": "Req.", "days": "Days",
-}  # fmt: skip
-
-
 def table(board: list[BoardRow], width: int) -> list[str]:
-    """The rows as a plain table that fits ``width`` columns where it can."""
-    fixed = {"article": 11, "status": 12, "stage": 9, "session": 18, "ta": 24, "sup": 4, "rat": 8, "req": 4, "days": 5}
-    widths = {"issue": max(20, width - sum(fixed.values()) - 2 * len(fixed) - 2), **fixed}
-    order = ("article", "issue", "status", "stage", "session", "ta", "sup", "rat", "req", "days")
+    """The rows as a plain table that fits ``width`` columns (narrow: fewer, narrower columns)."""
+    widths = column_widths(width, margin=-2)
     right = {"sup", "req", "days"}
 
     def line(cells: dict[str, str]) -> str:
@@ -47,16 +44,18 @@ def table(board: list[BoardRow], width: int) -> list[str]:
             f"{cells[k]:>{widths[k]}}"
             if k in right
             else (fit_middle if k == "session" else fit)(printable(cells[k]), widths[k])
-            for k in order
+            for k in widths
         ).rstrip()
 
     head = line(HEADINGS)
     lines = [head, "-" * len(head)]
     for row in board:
         lines.append(line({
-            "article": row.article, "issue": row.statement, "status": row.status_label, "stage": row.stage,
-            "session": row.session, "ta": _ta(row), "sup": str(row.superseded or ""), "rat": row.ratified_by,
-            "req": str(row.requests or ""), "days": "" if row.days_open is None else str(row.days_open),
+            "article": article_label(row.article, widths["article"]), "issue": row.statement,
+            "status": row.status_label, "stage": row.stage, "session": row.session,
+            "ta": ta_label(row, widths.get("ta", 0)), "sup": str(row.superseded or ""),
+            "ratified": row.ratified_by, "req": str(row.requests or ""),
+            "days": "" if row.days_open is None else str(row.days_open),
         }))  # fmt: skip
     return lines
 

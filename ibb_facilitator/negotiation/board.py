@@ -28,6 +28,77 @@ SORTS: dict[str, str] = {
 }
 _STATUS_ORDER = {"open": 0, "no_consensus": 1, "parked": 2, "agreed": 3, "withdrawn": 4}
 
+#: The board's columns, in order, and their headings: the terminal table and the app's screen.
+HEADINGS: dict[str, str] = {
+    "article": "Article", "issue": "Issue", "status": "Status", "stage": "Stage", "session": "Last worked in",
+    "ta": "TA in force", "sup": "Sup.", "ratified": "Ratified", "req": "Req.", "days": "Days",
+}  # fmt: skip
+#: Every column's width but the issue's, which takes what is left.
+WIDTHS = {
+    "article": 11,
+    "status": 12,
+    "stage": 9,
+    "session": 18,
+    "ta": 24,
+    "sup": 4,
+    "ratified": 8,
+    "req": 4,
+    "days": 5,
+}
+#: On a narrow screen (a zoomed wall, 80 columns), these steps are taken in order until the
+#: issue keeps ``ISSUE_MIN`` columns: a column goes (``width`` None) or narrows to ``width``.
+#: The board never runs off the side of the screen: a column there is one nobody sees.
+NARROWING: tuple[tuple[str, int | None], ...] = (
+    ("sup", None),
+    ("req", None),
+    ("ratified", None),  # the summary above the table still says where ratification stands
+    ("article", 8),  # "Art. 14…": article_label keeps the number
+    ("status", 11),
+    ("ta", 11),  # the date alone (ta_label), under its heading
+    ("session", 14),
+    ("stage", None),
+    ("session", None),
+)
+ISSUE_MIN = 24
+
+
+def column_widths(total: int, margin: int = 0) -> dict[str, int]:
+    """The columns shown in ``total`` terminal columns, in order, and each one's width.
+
+    Each column costs its width and two more (the gap, or a cell's padding); ``margin`` is what
+    else the screen takes (a scrollbar, a border; negative: the last column needs no gap)."""
+    widths = dict(WIDTHS)
+
+    def room() -> int:  # what is left for the issue
+        return total - sum(widths.values()) - 2 * (len(widths) + 1) - margin
+
+    for key, width in NARROWING:
+        if room() >= ISSUE_MIN:
+            break
+        if width is None:
+            widths.pop(key, None)
+        elif key in widths:
+            widths[key] = max(width, widths[key] - (ISSUE_MIN - room()))
+    widths["issue"] = max(12, room())  # below 70 columns the issue gives way too
+    return {key: widths[key] for key in HEADINGS if key in widths}
+
+
+def ta_label(row: BoardRow, width: int) -> str:
+    """The TA in force: its date and initials ("2027-03-10 U: JR, M: KO"), the date alone when
+    that does not fit ``width``; "" when none."""
+    if row.ta_date is None:
+        return ""
+    full = f"{row.ta_date.isoformat()} {row.ta_initials}".strip()
+    return full if len(full) <= width else row.ta_date.isoformat()
+
+
+def article_label(article: str, width: int) -> str:
+    """``article`` to show in ``width`` columns: "Article 14, Class Size" becomes "Art. 14, Class
+    Size" when it does not fit, so that a cut keeps the number."""
+    if len(article) > width and article[:8].casefold() == "article ":
+        return "Art. " + article[8:].lstrip()
+    return article
+
 
 @dataclass(frozen=True)
 class BoardRow:

@@ -26,25 +26,17 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from ..negotiation import load
-from ..negotiation.board import BoardRow, filter_rows, rows, sort_rows, summary
+from ..negotiation.board import HEADINGS, BoardRow, article_label, filter_rows, rows, sort_rows, summary, ta_label
+from ..negotiation.board import column_widths as board_widths
 from ..negotiation.core import Negotiation
 from ..termtext import fit_middle
 from .text import join, literal, one_line
 
 #: column key -> (heading, key that sorts by it, sort name in ``negotiation.board.SORTS``)
+_SORT_KEYS = {"article": "a", "issue": "i", "status": "s", "stage": "g", "session": "w", "days": "d"}
 COLUMNS = {
-    "article": ("Article", "a", "article"),
-    "issue": ("Issue", "i", "issue"),
-    "status": ("Status", "s", "status"),
-    "stage": ("Stage", "g", "stage"),
-    "session": ("Last worked in", "w", "session"),
-    "ta": ("TA in force", "", ""),
-    "sup": ("Sup.", "", ""),
-    "ratified": ("Ratified", "", ""),
-    "req": ("Req.", "", ""),
-    "days": ("Days", "d", "days"),
+    key: (heading, _SORT_KEYS.get(key, ""), key if key in _SORT_KEYS else "") for key, heading in HEADINGS.items()
 }
-FIXED = {"article": 11, "status": 12, "stage": 9, "session": 18, "ta": 24, "sup": 4, "ratified": 8, "req": 4, "days": 5}
 STATUS_STYLE = {
     "open": "bold",
     "no_consensus": "bold $error",
@@ -55,9 +47,8 @@ STATUS_STYLE = {
 
 
 def column_widths(total: int) -> dict[str, int]:
-    widths = dict(FIXED)
-    widths["issue"] = max(20, total - sum(FIXED.values()) - 2 * len(COLUMNS) - 4)
-    return {key: widths[key] for key in COLUMNS}
+    """The columns shown on a screen ``total`` wide (a scrollbar and the table's edges take 4)."""
+    return board_widths(total, margin=4)
 
 
 class BoardScreen(Screen):
@@ -109,7 +100,7 @@ class BoardScreen(Screen):
 
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)
-        for key in COLUMNS:
+        for key in self.widths:
             # DataTable draws any Rich renderable as a label (Content is one); its stub says str | Text
             table.add_column(self._heading(key), key=key, width=self.widths[key])  # type: ignore[arg-type]
 
@@ -186,20 +177,21 @@ class BoardScreen(Screen):
         table.refresh()
 
     def cells(self, row: BoardRow) -> list[Content]:
-        w = self.widths
-        ta = f"{row.ta_date.isoformat()} {row.ta_initials}".strip() if row.ta_date else ""
-        return [
-            literal(one_line(row.article, w["article"])),
-            literal(one_line(row.statement, w["issue"]), "bold" if row.status == "open" else ""),
-            literal(row.status_label, STATUS_STYLE.get(row.status, "")),
-            literal(row.stage),
-            literal(fit_middle(one_line(row.session), w["session"]).rstrip(), "dim"),
-            literal(one_line(ta, w["ta"])),
-            literal(f"{row.superseded or '':>4}"),
-            literal(one_line(row.ratified_by, w["ratified"])),
-            literal(f"{row.requests or '':>4}"),
-            literal(f"{'' if row.days_open is None else row.days_open:>5}"),
-        ]
+        """The row's cells for the columns shown (``self.widths``), each cut to its width."""
+        w = dict.fromkeys(COLUMNS, 0) | self.widths
+        cells = {
+            "article": literal(one_line(article_label(row.article, w["article"]), w["article"])),
+            "issue": literal(one_line(row.statement, w["issue"]), "bold" if row.status == "open" else ""),
+            "status": literal(row.status_label, STATUS_STYLE.get(row.status, "")),
+            "stage": literal(row.stage),
+            "session": literal(fit_middle(one_line(row.session), w["session"]).rstrip(), "dim"),
+            "ta": literal(one_line(ta_label(row, w["ta"]), w["ta"])),
+            "sup": literal(f"{row.superseded or '':>4}"),
+            "ratified": literal(one_line(row.ratified_by, w["ratified"])),
+            "req": literal(f"{row.requests or '':>4}"),
+            "days": literal(f"{'' if row.days_open is None else row.days_open:>5}"),
+        }
+        return [cells[key] for key in self.widths]
 
     def action_sort(self, by: str) -> None:
         if by == self.sort_by:
