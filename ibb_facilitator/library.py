@@ -45,6 +45,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -56,8 +57,9 @@ from .session_days import session_days
 from .store import StoreError, migrate, parse_toml, read_text, session_problems, validate
 
 DB_NAME = "library.sqlite3"
-INDEX_VERSION = 2  # bump when the schema or what is indexed changes: the index is rebuilt
+INDEX_VERSION = 3  # bump when the schema or what is indexed changes: the index is rebuilt
 # 2: first_day/last_day/n_days are the days the session met (its log), "planned" marks planned ones
+# 3: no FTS5 prefix index (prefix queries are as fast without it on 150,000 items; a third of the size)
 
 #: kind -> (what a person calls it, bm25 weight). A higher weight ranks the kind's hits higher.
 KINDS: dict[str, tuple[str, float]] = {
@@ -104,6 +106,9 @@ SORTS = ("title", "district", "date", "changed")
 _MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
 _SNIPPET_TOKENS = 14
 _PARALLEL_FROM = 48  # files to (re)read before a refresh uses worker processes
+# Files to (re)read, and at least this share of all the index holds, before a refresh fills the
+# search index in one go at its end (``_bulk``) instead of row by row: about five times faster.
+_BULK_FROM, _BULK_SHARE = 200, 0.5
 
 
 class LibraryError(StoreError):
@@ -439,6 +444,10 @@ def resolve_root(root: Path | str) -> Path:
 
 # --- the index ------------------------------------------------------------------------------
 
+# A row's text into the search index as it is inserted (left out while ``Library._bulk`` fills it).
+_INSERT_TRIGGER = """CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN
+        INSERT INTO item_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
+    END"""
 _SCHEMA = (
     """CREATE TABLE files(
         id INTEGER PRIMARY KEY,
@@ -465,11 +474,9 @@ _SCHEMA = (
     # external content: the text is stored once (in item), the FTS table holds only the index
     """CREATE VIRTUAL TABLE item_fts USING fts5(
         text, who, content='item', content_rowid='id',
-        tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+        tokenize="unicode61 remove_diacritics 2"
     )""",
-    """CREATE TRIGGER item_ai AFTER INSERT ON item BEGIN
-        INSERT INTO item_fts(rowid, text, who) VALUES (new.id, new.text, new.who);
-    END""",
+    _INSERT_TRIGGER,
     """CREATE TRIGGER item_ad AFTER DELETE ON item BEGIN
         INSERT INTO item_fts(item_fts, rowid, text, who) VALUES ('delete', old.id, old.text, old.who);
     END""",
@@ -530,6 +537,28 @@ def _expected_schema() -> frozenset[tuple[str, str, str]]:
         finally:
             con.close()
     return _EXPECTED[0]
+
+
+def _finish_bulk(con: sqlite3.Connection) -> bool:
+    """Build the search index from the rows and put the insert trigger back, if a bulk fill
+    (``Library._bulk``) left it out; False if the tables differ from the library's otherwise."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        schema = _schema_of(con)
+        expected = _expected_schema()
+        missing = expected - schema
+        if schema - expected or any(name != "item_ai" for _kind, name, _sql in missing):
+            con.execute("ROLLBACK")
+            return False
+        if missing:
+            con.execute("INSERT INTO item_fts(item_fts) VALUES ('rebuild')")
+            con.execute(_INSERT_TRIGGER)
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    return True
 
 
 class Library:
@@ -650,7 +679,7 @@ class Library:
                     for statement in _SCHEMA:
                         con.execute(statement)
                 con.execute("COMMIT")
-            if _schema_of(con) != _expected_schema():
+            if _schema_of(con) != _expected_schema() and not _finish_bulk(con):
                 raise _Damaged("its tables are not the library's")
             con.execute("SELECT count(*) FROM files").fetchone()  # a damaged file fails here
         except BaseException:
@@ -708,9 +737,14 @@ class Library:
                 for fid in gone:
                     self._drop(fid)
         if todo:
-            stats.workers = self._read_and_store(todo, workers, progress)
-            if len(todo) > 200:
-                self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
+            (indexed,) = self.con.execute("SELECT count(*) FROM files").fetchone()
+            if len(todo) >= _BULK_FROM and len(todo) >= _BULK_SHARE * (indexed + len(todo) - len(known)):
+                with self._bulk():
+                    stats.workers = self._read_and_store(todo, workers, progress)
+            else:
+                stats.workers = self._read_and_store(todo, workers, progress)
+                if len(todo) > 200:
+                    self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -775,6 +809,22 @@ class Library:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return done
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """Many files to index (the first run on a district's archive): the rows go in without
+        the search index, which is then built from them in one pass (FTS5's ``rebuild``).
+
+        The insert trigger is dropped for the while; its absence marks the index as unfinished, so
+        a run killed half-way is finished by the next ``_open`` (``_finish_bulk``), never left
+        with rows search cannot find."""
+        self.con.execute("DROP TRIGGER IF EXISTS item_ai")
+        try:
+            yield
+        finally:
+            _finish_bulk(self.con)
+        # one segment: else the next change merges the rebuild's many small ones (0.8 s, not 0.15)
+        self.con.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')")
 
     def _transaction(self):
         con = self.con

@@ -281,6 +281,55 @@ def test_worker_processes_read_the_same_as_one(root: Path, tmp_path: Path) -> No
         assert one.search(root, "class size") == two.search(root, "class size")
 
 
+def test_a_first_index_of_many_files_builds_search_in_one_pass_and_finds_the_same(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive opened for the first time (``_BULK_FROM`` files or more) gets its search index
+    built at the end in one pass: every search and the listing are what the row-by-row index
+    gives, and later changes go in row by row again."""
+    bulks = []
+    real_bulk = Library._bulk
+    monkeypatch.setattr(Library, "_bulk", lambda self: bulks.append(1) or real_bulk(self))
+    with Library(tmp_path / "rows.sqlite3") as by_row, Library(tmp_path / "bulk.sqlite3") as bulk:
+        by_row.refresh(root)
+        assert bulks == []
+        monkeypatch.setattr(library, "_BULK_FROM", 2)
+        bulk.refresh(root)
+        assert bulks == [1]
+        assert library._schema_of(bulk.con) == library._expected_schema()  # the insert trigger is back
+        assert bulk.entries(root) == by_row.entries(root)
+        for word, *_ in every_kind(marked_session()):
+            assert bulk.search(root, word) == by_row.search(root, word), word
+        _rewrite(root / "lakeview.toml", lambda s: setattr(s, "title", s.title + " wombatlater"))
+        assert bulk.refresh(root).read == 1 and bulks == [1]
+        assert [h.path.name for h in bulk.search(root, "wombatlater")] == ["lakeview.toml"]
+
+
+def test_a_bulk_index_cut_off_half_way_is_finished_by_the_next_run(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the rows went in but before the search index was built: the next run
+    builds it (no "damaged" notice, nothing read again) and every item is found."""
+    db = tmp_path / "cut.sqlite3"
+    monkeypatch.setattr(library, "_BULK_FROM", 2)
+
+    def killed(con: sqlite3.Connection) -> bool:
+        raise KeyboardInterrupt  # as a Ctrl+C or a kill between the last row and the rebuild
+
+    real_finish = library._finish_bulk
+    monkeypatch.setattr(library, "_finish_bulk", killed)
+    lib = Library(db)
+    with pytest.raises(KeyboardInterrupt):
+        lib.refresh(root)
+    lib.close()
+    monkeypatch.setattr(library, "_finish_bulk", real_finish)
+    with Library(db) as again:
+        assert again.notices == []
+        assert library._schema_of(again.con) == library._expected_schema()
+        assert again.refresh(root).read == 0  # the rows were all in: only the search index was missing
+        assert again.search(root, "possumoption")
+
+
 def test_progress_is_reported(root: Path) -> None:
     seen = []
     with Library() as lib:
@@ -684,3 +733,17 @@ def test_a_file_name_too_long_for_its_column_keeps_its_start_and_its_end() -> No
     assert fit_middle("spring-contract.toml", 18) == "spring-c…ract.toml"
     assert fit_middle("short.toml", 18) == "short.toml        "
     assert cell_width(fit_middle("会議の記録-第四回.toml", 12)) == 12  # wide characters still fit
+
+
+def test_cli_progress_on_a_terminal_is_one_line_cleared_at_the_end(capsys) -> None:
+    from ibb_facilitator.commands.library import _progress_line
+
+    progress = _progress_line()
+    for done in (16, 32, 1000):
+        progress(done, 1000)
+    err = capsys.readouterr().err
+    assert err.startswith("\rIndexing 16 of 1,000 files…") and "\n" not in err
+    assert err.endswith("\rIndexing 1,000 of 1,000 files…\r\x1b[K")  # the listing starts on a clean line
+    progress = _progress_line()
+    progress(3, 9)  # a few files: no progress line
+    assert capsys.readouterr().err == ""

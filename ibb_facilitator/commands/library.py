@@ -13,6 +13,8 @@ import argparse
 import os
 import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import paths
@@ -102,6 +104,24 @@ def hit_lines(hits: list[Hit], root: Path, bold: bool) -> list[str]:
     return lines
 
 
+def _progress_line() -> Callable[[int, int], None]:
+    """On a terminal, while many files are read (a first run on an archive): "Indexing 340 of
+    1,000 files…" on one line of stderr, rewritten at most ten times a second, cleared at the end."""
+    shown = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if total < 50:
+            return
+        now = time.monotonic()
+        if done < total and now - shown[0] < 0.1:
+            return
+        shown[0] = now
+        end = "\r\x1b[K" if done == total else ""
+        print(f"\rIndexing {done:,} of {total:,} files…{end}", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     if hasattr(sys.stdout, "reconfigure"):  # an ASCII-only terminal gets "?" for "–", never a crash
         sys.stdout.reconfigure(errors="replace")
@@ -115,7 +135,7 @@ def cmd_library(args: argparse.Namespace) -> int:
             return 1
         raise
     with Library() as lib:
-        listing = lib.scan(root)
+        listing = lib.scan(root, progress=_progress_line() if sys.stderr.isatty() else None)
         if args.search is not None:
             hits = lib.search(root, args.search, limit=args.limit)
         for notice in lib.notices:  # a damaged index was rebuilt: one line, beside the output
