@@ -97,6 +97,38 @@ async def test_capture_appends_one_item_highlighted_and_literal(tmp_path):
         await _assert_fresh(pilot, screen)
 
 
+async def test_typing_repaints_the_capture_line_only_and_a_long_line_keeps_its_cursor_in_view(tmp_path, monkeypatch):
+    """A key typed asks for no layout (the capture line asked for one per key: the whole screen
+    was laid out again), and a line longer than the box still scrolls sideways so the last
+    words typed are seen."""
+    from ibb_facilitator.tui.widgets import LinesInput
+
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        capture = screen.query_one("#capture", Input)
+        await pilot.pause()
+        layouts = []
+        real = LinesInput.refresh
+
+        def refresh(self, *regions, layout=False, **kwargs):
+            if layout:
+                layouts.append(self.id)
+            return real(self, *regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(LinesInput, "refresh", refresh)
+        await pilot.press(*"short words")
+        await pilot.pause()
+        assert capture.value == "short words" and layouts == []
+        words = " and".join(f" item{n}" for n in range(20)) + " LASTWORD"
+        capture.insert_text_at_cursor(words)  # as a fast typist would, in one go
+        await pilot.pause()
+        assert capture.value == "short words" + words
+        assert capture.scroll_x > 0 and capture.virtual_size.width > capture.content_region.width
+        assert "LASTWORD" in "".join(_text(app, capture))
+        assert layouts == []
+
+
 async def test_cycle_holder_changes_that_row_only(tmp_path):
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

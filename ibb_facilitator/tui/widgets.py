@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -191,6 +192,10 @@ class LinesInput(ControlSymbols, Input):
       the screen can add one item a line; otherwise the lines are joined with spaces.
     - Control characters in the value show as symbols (``ControlSymbols``), as ``literal``
       shows them elsewhere; the value itself is kept as typed.
+    - A key typed repaints the line only: Input sets its virtual size (a layout reactive) on
+      every change, which laid the whole screen out again per key. The line's size is fixed
+      (CSS) and it has no scrollbar, so its virtual size, which its sideways scroll reads, is
+      set without a layout.
     """
 
     class Lines(Message):
@@ -206,6 +211,11 @@ class LinesInput(ControlSymbols, Input):
     def __init__(self, *args: object, split: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.split = split
+
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:  # Input's own watcher then finds the size unchanged
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key != "enter":
