@@ -270,3 +270,89 @@ def test_provenance_says_where_an_issue_came_from(tmp_path: Path) -> None:
     assert provenance(two, salary) == "carried from session-1.toml"
     fresh = editing.add_issue(two, "[/foo] new here")
     assert provenance(two, fresh) == ""
+
+
+async def test_votes_and_approvals_from_the_command_palette(tmp_path: Path) -> None:
+    """What ``ibb negotiation ratify|approve|undo`` do, from the app: refused in one line while
+    issues remain; once every issue is agreed, a party's vote (party, result, day, who voted,
+    counts) and a spokesperson's approval of the joint update land in negotiation.toml, and the
+    last of them can be taken back."""
+    from datetime import date
+
+    from negotiation_world import agree, write_first
+
+    from ibb_facilitator import editing
+    from ibb_facilitator.negotiation.carryover import carry
+    from ibb_facilitator.negotiation.manifest import open_manifest
+    from ibb_facilitator.tui.modals import Confirm, Prompt
+
+    facts.forget()
+    one, ids = write_first(tmp_path)
+
+    def run(app: IbbApp, title: str) -> None:
+        next(c for c in app.get_system_commands(app.screen) if c.title == title).callback()
+
+    def said(app: IbbApp) -> str:
+        return "\n".join(n.message for n in app._notifications)
+
+    app = IbbApp(path=one)  # salaries and class size are still open: nothing to ratify
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 1")
+        run(app, "Ratification vote")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "Nothing is agreed until everything is agreed: 2 issue(s) remain" in said(app)
+        await pilot.press("ctrl+q")
+    assert not (tmp_path / "negotiation.toml").exists()
+
+    two = carry(store.load_session(one), one.name)
+    agree(two, ids["salary"], "9.1 Three percent a year.")
+    agree(two, ids["class"], "12.2 At most 24 pupils.")
+    editing.add_parking(two, "something to keep the file changed")
+    store.save_session(two, tmp_path / "session-2.toml")
+    facts.forget()
+    app = IbbApp(path=tmp_path / "session-2.toml")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 2")
+        run(app, "Ratification vote")
+        await until(pilot, lambda: isinstance(app.screen, Choose), "which party")
+        assert "package of 3 TAs" in app.screen.title_text
+        await pilot.press("enter")  # the first party: labor
+        await until(pilot, lambda: isinstance(app.screen, Choose) and "result" in app.screen.title_text, "result")
+        await pilot.press("enter")  # Ratified
+        await until(pilot, lambda: isinstance(app.screen, Prompt), "the day")
+        await pilot.press("enter")  # today, as offered
+        await until(pilot, lambda: isinstance(app.screen, Prompt) and "Who voted" in app.screen.title_text, "who")
+        await type_line(pilot, "LEA membership [all]")
+        await until(pilot, lambda: isinstance(app.screen, Prompt) and "counts" in app.screen.title_text, "counts")
+        await type_line(pilot, "212 31 4")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen) and "Recorded" in said(app), "recorded")
+        assert "Lakeview Education Association ratified the package on" in said(app)
+
+        run(app, "Approve the joint update")
+        await until(pilot, lambda: isinstance(app.screen, Choose), "which spokesperson")
+        await pilot.press("down", "enter")  # management
+        await until(pilot, lambda: isinstance(app.screen, Prompt), "initials")
+        assert app.screen.query_one(Input).value == "BH"  # Ben Hale, the spokesperson
+        await pilot.press("enter")
+        await until(pilot, lambda: "approved the joint update" in said(app), "approved")
+        assert "Waiting for: U." in said(app)
+        await pilot.press("ctrl+q")
+
+    record = open_manifest(tmp_path).manifest
+    (vote,) = record.ratifications
+    assert (vote.party, vote.result.value, vote.date) == ("labor", "ratified", date.today())
+    assert (vote.body, vote.yes, vote.no, vote.abstain, len(vote.package)) == ("LEA membership [all]", 212, 31, 4, 3)
+    (approval,) = record.approvals
+    assert (approval.party, approval.initials, approval.file) == ("management", "BH", "session-2.toml")
+
+    app = IbbApp(path=tmp_path / "session-2.toml")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 2 again")
+        run(app, "Undo the last vote or approval")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirm")
+        await pilot.press("left", "enter")  # the safe answer has the focus: move to "Take it back"
+        await until(pilot, lambda: "Undone" in said(app), "undone")
+        await pilot.press("ctrl+q")
+    record = open_manifest(tmp_path).manifest
+    assert len(record.ratifications) == 1 and record.approvals == []

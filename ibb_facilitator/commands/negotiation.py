@@ -21,50 +21,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..negotiation import MANIFEST_NAME, NegotiationError, folder_of, load
+from ..negotiation import MANIFEST_NAME, NegotiationError, load
+
+if TYPE_CHECKING:
+    from ..approvals import Said
 
 
 def _say(line: str) -> None:
     print(line, file=sys.stderr)
-
-
-def _opened(neg):
-    from ..negotiation.manifest import open_manifest
-
-    return open_manifest(neg.folder, default_name=neg.name)
-
-
-def _save(opened, neg) -> None:
-    from ..negotiation import facts
-    from ..negotiation.manifest import save
-
-    created = opened.raw is None
-    save(opened)
-    facts.forget(neg.folder)
-    if created:
-        _say(f"Wrote {opened.path} (the negotiation's record)")
-
-
-def _party(neg, value: str):
-    party = neg.party(value) or next((p for p in neg.parties if p.short.casefold() == value.casefold()), None)
-    if party is None:
-        known = ", ".join(f"{p.id} ({p.short})" for p in neg.parties) or "none"
-        raise NegotiationError(f"{value!r} is not a party of this negotiation; parties: {known}")
-    return party
-
-
-def _usable(neg) -> None:
-    """A change is made only when every file of the negotiation reads: a broken session could
-    hide a TA, a broken manifest could lose its records if written over."""
-    if neg.manifest_error:
-        raise NegotiationError(f"{neg.manifest_error[0]} (the manifest is never written over while it cannot be read)")
-    if neg.broken:
-        name, lines = neg.broken[0]
-        raise NegotiationError(
-            f"{lines[0] if lines else name} (a session of the negotiation cannot be read: put it right first)"
-        )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -98,44 +64,43 @@ def _article(text: str) -> dict[str, str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from ..approvals import opened, save, usable
     from ..negotiation.manifest import Article
 
     neg = load(args.path)
-    _usable(neg)
-    opened = _opened(neg)
-    if opened.raw is not None:
+    usable(neg)
+    record = opened(neg)
+    if record.raw is not None:
         raise NegotiationError(
-            f'{opened.path}: already exists; edit it by hand (docs/session-format.md, "A negotiation")'
+            f'{record.path}: already exists; edit it by hand (docs/session-format.md, "A negotiation")'
         )
     if args.name:
-        opened.manifest.name = args.name.strip() or opened.manifest.name
-    opened.manifest.organization, opened.manifest.bargaining_unit = neg.organization, neg.unit
-    opened.manifest.articles = [Article(**_article(a)) for a in args.article or []]
-    _save(opened, neg)
+        record.manifest.name = args.name.strip() or record.manifest.name
+    record.manifest.organization, record.manifest.bargaining_unit = neg.organization, neg.unit
+    record.manifest.articles = [Article(**_article(a)) for a in args.article or []]
+    made = save(record, neg)
+    if made:
+        _say(made)
+    return 0
+
+
+def _tell(said: Said) -> int:
+    if said.made:
+        _say(said.made)
+    print("\n".join(said.lines))
     return 0
 
 
 def cmd_ratify(args: argparse.Namespace) -> int:
-    from ..negotiation.manifest import PackageTA, record_vote
+    from ..approvals import ratify
 
-    neg = load(args.path)
-    _usable(neg)
-    party = _party(neg, args.party)
-    if neg.ratification.problems:
-        raise NegotiationError("the package changed since it was ratified: " + neg.ratification.problems[0])
-    if args.result == "ratified" and neg.package.remaining:
-        raise NegotiationError(
-            f"nothing is agreed until everything is agreed: {len(neg.package.remaining)} issue(s) remain "
-            f"({neg.package.remaining[0].statement.strip()[:60]}…): no ratification yet"
-        )
     try:
         on = date.fromisoformat(args.date)
     except ValueError:
         raise NegotiationError(f"{args.date!r} is not a date (YYYY-MM-DD)") from None
-    opened = _opened(neg)
-    vote = record_vote(
-        opened.manifest,
-        party=party.id,
+    said = ratify(
+        args.path,
+        party=args.party,
         on=on,
         result=args.result,
         body=args.body or "",
@@ -143,69 +108,20 @@ def cmd_ratify(args: argparse.Namespace) -> int:
         no=args.no,
         abstain=args.abstain,
         note=args.note or "",
-        package=[PackageTA(**row) for row in neg.package_rows()],
-        party_label=party.name,
     )
-    _save(opened, neg)
-    print(f"Recorded: {party.name} {vote.result.value} the package on {on.isoformat()} ({len(vote.package)} TAs).")
-    print(load(args.path).ratification.state())
-    return 0
+    return _tell(said)
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from ..export.update import approval_state, digest
-    from ..negotiation.manifest import approve_update
-    from ..store import load_session
+    from ..approvals import approve
 
-    path = Path(args.session)
-    if path.is_dir():
-        raise NegotiationError(f"{path}: give the session file whose joint update is approved")
-    session = load_session(path)
-    neg = load(path)
-    _usable(neg)
-    party = session.party(args.party) or next(
-        (p for p in session.parties if p.short.casefold() == args.party.casefold()), None
-    )
-    if party is None:
-        raise NegotiationError(f"{args.party!r} is not a party of {path.name}")
-    spokesperson = party.spokesperson()
-    opened = _opened(neg)
-    approve_update(
-        opened.manifest,
-        file=path.name,
-        session=session.id,
-        party=party.id,
-        initials=args.initials,
-        name=args.name or (spokesperson.name if spokesperson else ""),
-        sha256=digest(session),
-        party_label=party.short,
-    )
-    _save(opened, neg)
-    rows, approved = approval_state(session, path.name, [a.model_dump(mode="json") for a in opened.manifest.approvals])
-    waiting = [party.short if (party := session.party(p)) else p for p, _, fresh in rows if not fresh]
-    print(
-        f"Recorded: {party.short} approved the joint update of {path.name} ({args.initials.strip()}). "
-        + ("Every party has approved it: it may go out." if approved else f"Waiting for: {', '.join(waiting)}.")
-    )
-    return 0
+    return _tell(approve(args.session, party=args.party, initials=args.initials, name=args.name or ""))
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from ..negotiation.manifest import open_manifest, undo
+    from ..approvals import undo_last
 
-    folder = folder_of(args.path)
-    opened = open_manifest(folder)
-    if opened.raw is None:
-        raise NegotiationError(f"{folder}: no {MANIFEST_NAME}: nothing to undo")
-    label = undo(opened.manifest)
-    if label is None:
-        raise NegotiationError(f"{opened.path}: nothing to undo")
-    from ..negotiation import facts
-    from ..negotiation.manifest import save
-
-    save(opened)
-    facts.forget(folder)
-    print(f"Undone: {label}")
+    print(undo_last(args.path))
     return 0
 
 

@@ -1086,6 +1086,21 @@ class IbbApp(App[None]):
                 f"Accepted or corrected: the minutes of {self.session.previous.file}",
                 lambda: ask_minutes(self),
             )
+        if self.file is not None and not self.readonly and self.session.training is None:
+            from .negotiating import ask_approval, ask_ratification, ask_undo_record
+
+            yield SystemCommand(
+                "Ratification vote", "A party's vote on the TA package in force (negotiation.toml)",
+                lambda: ask_ratification(self),
+            )  # fmt: skip
+            yield SystemCommand(
+                "Approve the joint update", "A spokesperson's initials on this session's update to members",
+                lambda: ask_approval(self),
+            )  # fmt: skip
+            yield SystemCommand(
+                "Undo the last vote or approval", "Take back the negotiation's last ratification vote or approval",
+                lambda: ask_undo_record(self),
+            )  # fmt: skip
         item_commands = getattr(screen, "item_commands", None)
         if callable(item_commands):  # the pointed item's (and the TA's) commands, as in its menu
             for name, key, run in item_commands():

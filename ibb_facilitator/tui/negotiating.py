@@ -1,4 +1,4 @@
-"""The negotiation in the app: the next session, the board, an issue's provenance, the minutes.
+"""The negotiation in the app: the next session, the board, provenance, minutes, votes, approvals.
 
 The app's side of ``ibb_facilitator.negotiation`` (issue 15, phase 2). Nothing here decides a
 rule: carrying is ``negotiation.carryover``, the board is ``negotiation.board``, the minutes are
@@ -23,6 +23,10 @@ rule: carrying is ``negotiation.carryover``, the board is ``negotiation.board``,
   it changes, and ``editing.set_amends_ratified`` records it (Esc leaves it unmarked, and the
   board says the package then needs it).
 - ``provenance(session, issue)``: "carried from …" / "agreed in … — TA …", for the issue header.
+- ``ask_ratification(app)``, ``ask_approval(app)``, ``ask_undo_record(app)``: a party's
+  ratification vote on the package, a spokesperson's approval of this session's joint update,
+  and taking the last of either back: short forms in the command palette over ``approvals``
+  (what ``ibb negotiation ratify|approve|undo`` do), refused in one line as the CLI refuses.
 """
 
 from __future__ import annotations
@@ -210,4 +214,163 @@ def ask_minutes(app: Any) -> None:
     )
 
 
-__all__ = ["ask_minutes", "next_session", "open_board", "open_board_issue", "provenance"]
+def _counts(text: str) -> tuple[int | None, int | None, int | None] | str:
+    """ "212 31 4" (yes, no, abstain; any may be left off) -> numbers, or what is wrong."""
+    words = text.replace(",", " ").split()
+    if len(words) > 3 or not all(w.isdigit() for w in words):
+        return f'{text!r}: give up to three whole numbers, yes no abstain ("212 31 4")'
+    numbers: list[int | None] = [int(w) for w in words]
+    numbers += [None] * (3 - len(numbers))
+    return numbers[0], numbers[1], numbers[2]
+
+
+def ask_ratification(app: Any) -> None:
+    """A party's ratification vote on the TA package in force: party, result, date, who voted,
+    counts (``approvals.ratify``: checked, recorded in negotiation.toml, undoable). Refused in
+    one line before the questions when the package cannot be ratified yet."""
+    from datetime import date
+
+    from ..approvals import ratification_problem, ratify, usable
+    from ..negotiation import NegotiationError, load
+    from ..store import StoreError
+    from .modals import Choose, Prompt
+
+    path = app.file.path
+    try:
+        neg = load(path)
+        usable(neg)
+    except (NegotiationError, StoreError, OSError) as exc:
+        app.notify(str(exc), title="No vote recorded", severity="error", timeout=12)
+        return
+    problem = ratification_problem(neg)
+    if problem:
+        app.notify(problem[0].upper() + problem[1:] + ".", title="Not yet", severity="warning", timeout=12)
+        return
+    vote: dict[str, Any] = {}
+    hint = "Enter goes on · Esc cancels (nothing is recorded until the last answer)"
+
+    def record(text: str | None) -> None:
+        if text is None:
+            return
+        counts = _counts(text)
+        if isinstance(counts, str):
+            app.notify(counts, title="No vote recorded", severity="error", timeout=12)
+            return
+        vote["yes"], vote["no"], vote["abstain"] = counts
+        try:
+            said = ratify(path, **vote)
+        except (NegotiationError, StoreError, OSError) as exc:
+            app.notify(str(exc), title="No vote recorded", severity="error", timeout=12)
+            return
+        app.notify("\n".join([*said.lines, *([said.made] if said.made else [])]), title="Ratification", timeout=12)
+
+    def body(text: str | None) -> None:
+        if text is None:
+            return
+        vote["body"] = text.strip()
+        app.push_screen(Prompt("The counts, if given: yes no abstain", placeholder="212 31 4", hint=hint), record)
+
+    def when(text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            vote["on"] = date.fromisoformat(text.strip())
+        except ValueError:
+            app.notify(f"{text!r} is not a date (YYYY-MM-DD).", title="No vote recorded", severity="error")
+            return
+        app.push_screen(Prompt("Who voted", placeholder="LEA membership, School committee…", hint=hint), body)
+
+    def result(value: str | None) -> None:
+        if value is None:
+            return
+        vote["result"] = value
+        app.push_screen(Prompt("The day of the vote (YYYY-MM-DD)", date.today().isoformat(), hint=hint), when)
+
+    def party(value: str | None) -> None:
+        if value is None:
+            return
+        vote["party"] = value
+        app.push_screen(Choose("The result", [("Ratified", "ratified"), ("Rejected", "rejected")], hint=hint), result)
+
+    tas = len(neg.package_rows())
+    app.push_screen(
+        Choose(
+            f"Ratification vote on the package of {tas} TA{'s' if tas != 1 else ''}: which party voted?",
+            [(f"{p.short} — {p.name}", p.id) for p in neg.parties],
+            hint=hint,
+        ),
+        party,
+    )
+
+
+def ask_approval(app: Any) -> None:
+    """A spokesperson approves this session's joint update as it reads now (the file is saved
+    first): party, then initials (``approvals.approve``)."""
+    from ..approvals import approve
+    from ..negotiation import NegotiationError
+    from ..store import StoreError
+    from .modals import Choose, Prompt
+
+    session, path = app.session, app.file.path
+    hint = "Enter goes on · Esc cancels"
+
+    def initials(party_id: str, text: str | None) -> None:
+        if text is None:
+            return
+        app.flush()  # the approval is of the update as saved: this session's text as it reads now
+        try:
+            said = approve(path, party=party_id, initials=text)
+        except (NegotiationError, StoreError, OSError) as exc:
+            app.notify(str(exc), title="Not approved", severity="error", timeout=12)
+            return
+        app.notify("\n".join([*said.lines, *([said.made] if said.made else [])]), title="Joint update", timeout=12)
+
+    def party(party_id: str | None) -> None:
+        who = session.party(party_id) if party_id else None
+        if who is None:
+            return
+        spokesperson = who.spokesperson()
+        guess = "".join(word[0] for word in spokesperson.name.split() if word[:1].isalpha()) if spokesperson else ""
+        app.push_screen(
+            Prompt(f"{who.short}: the spokesperson's initials", guess, hint=hint),
+            lambda text: initials(who.id, text),
+        )
+
+    app.push_screen(
+        Choose(
+            "Which party's spokesperson approves the joint update of this session (ibb export --report update)?",
+            [(f"{p.short} — {p.name}", p.id) for p in session.parties],
+            hint=hint,
+        ),
+        party,
+    )
+
+
+def ask_undo_record(app: Any) -> None:
+    """Take back the negotiation's last vote or approval, after a confirm."""
+    from ..approvals import undo_last
+    from ..negotiation import NegotiationError
+    from ..store import StoreError
+    from .modals import Confirm
+
+    def confirmed(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            app.notify(undo_last(app.file.path), title="Negotiation record", timeout=8)
+        except (NegotiationError, StoreError, OSError) as exc:
+            app.notify(str(exc), title="Nothing undone", severity="error", timeout=12)
+
+    app.push_screen(Confirm("Take back the last ratification vote or approval?", yes="Take it back"), confirmed)
+
+
+__all__ = [
+    "ask_approval",
+    "ask_minutes",
+    "ask_ratification",
+    "ask_undo_record",
+    "next_session",
+    "open_board",
+    "open_board_issue",
+    "provenance",
+]
