@@ -493,3 +493,34 @@ async def test_hostile_text_shows_literally_everywhere(tmp_path: Path) -> None:
         await pilot.press("ctrl+q")
     assert app.return_code in (0, None)
     assert path.read_bytes() == before
+
+
+async def test_a_carried_session_says_where_it_came_from(tmp_path: Path) -> None:
+    """Session 4 of the bundled negotiation, reviewed: the overview names session 3's file (and
+    what the room said of its minutes), an issue agreed back then says where its TA is, and a
+    carried issue where it came from."""
+    import shutil
+
+    from helpers import EXAMPLE
+
+    folder = tmp_path / "sessions"
+    copy_example(folder, "spring-contract.toml")
+    path = folder / "spring-contract-next.toml"
+    shutil.copyfile(EXAMPLE.with_name(path.name), path)
+    app = IbbApp(review_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await review(pilot)
+        plist = screen.query_one("#review-places", OptionList)
+
+        async def show(key: str) -> list[str]:
+            plist.highlighted = plist.get_option_index(key)
+            await pilot.pause()
+            return detail(screen)
+
+        overview = "\n".join(await show("view:overview"))
+        assert "Carried over from: spring-contract.toml (Spring 2027 successor contract, session 3)" in overview
+        agreed = (await show("issue:issue-1"))[0]
+        assert "Earlier sessions: agreed in spring-contract.toml — TA of 2027-03-10" in agreed
+        carried = (await show("issue:issue-4"))[0]
+        assert "Earlier sessions: carried from spring-contract.toml" in carried
+        await pilot.press("ctrl+q")

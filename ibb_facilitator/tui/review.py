@@ -51,6 +51,7 @@ from ..model import (
 from ..store import SessionFile
 from ..timeline import Timeline, day_marks
 from .modals import Choose, Panel
+from .negotiating import provenance
 from .text import join, literal, one_line
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -330,6 +331,9 @@ class ReviewScreen(Screen):
         )
         meta.append(f"stage reached: {issue.stage.value}")
         lines = [literal(" · ".join(meta), "dim"), literal(issue.statement, "bold")]
+        came = provenance(state, issue)
+        if came:  # an issue of an earlier session of the negotiation, or agreed in one
+            lines.append(_field("Earlier sessions", came))
         if issue.data_needed.strip():
             lines.append(_field("Data needed", issue.data_needed))
         if issue.notes.strip():
@@ -539,6 +543,13 @@ class ReviewScreen(Screen):
                     ", ".join(f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}" for d in s.meeting_days),
                 )
             )
+        previous = s.previous
+        if previous is not None:
+            title = f" ({previous.title})" if previous.title.strip() else ""
+            facts.append(_field("Carried over from", previous.file + title))
+            verdict = {"accepted": "accepted", "corrected": f"corrected: {previous.correction}"}
+            if previous.minutes is not None:
+                facts.append(_field("Its minutes", verdict[previous.minutes.value]))
         for label, value in (
             ("Facilitator", ", ".join(s.facilitators)),
             ("Recorder", s.recorder),
