@@ -328,3 +328,25 @@ def test_next_plan_on_its_own_defaults_to_nine_and_boxes_by_stage() -> None:
     assert day.blocks[2].title == "Art. 9: How can we? (at options)"
     assert day.blocks[3].title == "Parked issues, parking lot and actions: review (1 parked issue)"
     assert day.title == "Session 2: 1 open issue"
+
+
+def test_ibb_diff_says_what_moved_in_the_plan() -> None:
+    from ibb_facilitator import diff
+
+    old = planned(*DAY_2)
+    new = old.model_copy(deep=True)
+    with simulated(clock("09:05")):
+        editing.advance_block(new)
+        editing.shift_blocks(new, 0, 2, 10)
+    text = diff.render_text(diff.compare(old, new))
+    assert "The day's plan" in text
+    assert "Block time moved: 10:15 → 10:25" in text and "Caucus" in text
+    assert "Block started at: (none) → 10 March 2027, 09:05" in text
+
+
+def test_a_training_table_keeps_its_time_by_its_rounds_not_by_a_plan() -> None:
+    from ibb_facilitator import training
+
+    name, chosen = agenda.find("scenario-maple-valley")
+    assert chosen.meeting_days[0].blocks  # the pack has a class schedule
+    assert training.new_table(chosen, name).plan == []

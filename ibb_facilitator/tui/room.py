@@ -13,6 +13,10 @@ confidential briefs, notes, anything) is hidden until someone adds it here on pu
 other things read from the session are numbers: the consensus tally (``process.tally``) and the
 time the current stage began (the ``issue.stage`` event's timestamp).
 
+The day: on a day the session's plan has (``[[plan]]``), a line under the stage bar says what is
+on now, what is next and how late the team runs (``schedule``; shortened before anything else is
+cut, hidden under 14 rows); it moves on with the clock between saves.
+
 The clock: the facilitator's stage timer is in the file (``cursor.clock``: seconds left, running
 or paused, when it was set), so the wall shows the same countdown, pauses with it and gets the
 extra minute. A file without one (another tool, an older file) gets a countdown of the stage's

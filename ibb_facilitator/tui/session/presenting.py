@@ -12,6 +12,9 @@ then the wall goes back to none: a room reads a bar that stays on as "this one i
 facilitator who points means "this one, now". (A bar that followed every added line would light
 the recorder's last item all day.) The recorder's pointer itself stays where it was.
 
+**The day**: on a day with a plan, the room view's line of what is on now, next and how late,
+under the stage bar (the frame's own line hides while presenting).
+
 **The foot** says, the first time on this machine (``first_time(PRESENT_HINT_MARK)``), how to
 zoom with the size it gives ("80×24 · readable to about 12 m on a 2.5 m screen"); later starts and
 every resize show the size note for a few seconds. Otherwise the foot is not there: the wall gets

@@ -1,7 +1,8 @@
 """The session frame: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
 
 Always visible: the issue statement, the stage bar, the timer, the current stage's view (one widget
-per stage, ``issues.py`` ... ``consensus.py``) and the capture line, which keeps the keyboard
+per stage, ``issues.py`` ... ``consensus.py``) and the capture line (and, on a day with a plan, the
+line of what is on now, next and how late: ``tui/day.py``, Ctrl+L the next block), which keeps the keyboard
 (DESIGN.md, "the recorder's keyboard"): typed words are text, never commands. The views never take
 focus; ↑/↓ move the pointer; every command on the pointed item has a modifier (Ctrl+E, Ctrl+O,
 Shift+↑/↓) or is in the palette. Scores are keyed only in a mode Ctrl+R opens and every move ends:
