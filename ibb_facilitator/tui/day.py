@@ -125,8 +125,8 @@ class DayPlanScreen(ModalScreen[None]):
         Binding("ctrl+up", f"shift({-SHIFT_MINUTES})", f"{SHIFT_MINUTES} min earlier", priority=True),
     ]
     HINT = (
-        f"↑↓ point · Ctrl+G we are on this block · Ctrl+L next block · Ctrl+↓ / Ctrl+↑ {SHIFT_MINUTES} min "
-        "later / earlier (the rest of the day too) · Esc closes"
+        f"↑↓ point · Ctrl+G on this block · Ctrl+L next block · Ctrl+↓ / Ctrl+↑ {SHIFT_MINUTES} min later / "
+        "earlier, with the rest of the day · Esc closes"
     )
 
     app = getters.app(IbbApp)
