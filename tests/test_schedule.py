@@ -350,3 +350,30 @@ def test_a_training_table_keeps_its_time_by_its_rounds_not_by_a_plan() -> None:
     name, chosen = agenda.find("scenario-maple-valley")
     assert chosen.meeting_days[0].blocks  # the pack has a class schedule
     assert training.new_table(chosen, name).plan == []
+
+
+def test_ibb_new_keeps_the_day_and_new_after_writes_the_next_agenda(tmp_path, capsys) -> None:
+    """As a user types it: ``ibb new -o`` from the bundled agenda, then ``ibb new --after``."""
+    from ibb_facilitator.cli import main
+
+    first = tmp_path / "session-1.toml"
+    assert main(["new", "--agenda", "contract-negotiation", "-o", str(first), "--no-open"]) == 0
+    session = store.load_session(first)
+    assert len(session.plan) == 5 and session.plan[0].blocks[0].time == "08:30"
+    assert "[[plan]]" in first.read_text(encoding="utf-8")
+    before = first.read_bytes()
+    assert main(["new", "--after", str(first), "--no-open"]) == 0
+    assert first.read_bytes() == before  # the earlier file is only read
+    (day,) = store.load_session(tmp_path / "session-2.toml").plan
+    assert day.date is None and day.blocks[0].time == "08:30"  # from the earlier plan's first day
+    assert len([b for b in day.blocks if "(framing the issue)" in b.title]) == len(session.issues)
+    capsys.readouterr()
+
+
+def test_block_titles_are_shown_literally() -> None:
+    from ibb_facilitator.tui.wall import day_content
+
+    hostile = "[/foo] [b]bold[/b] \x1b[2J"
+    session = planned(("09:00", 30, hostile), ("09:30", 30, "[/"))
+    line = day_content(schedule.today(session, at("09:10")), 200)
+    assert line.plain == "Now 09:00–09:30 [/foo] [b]bold[/b] ␛[2J · next 09:30 [/ · by the clock"
