@@ -1078,6 +1078,15 @@ class IbbApp(App[None]):
                 "Show this session on the wall or in a browser: the commands",
                 lambda: self.push_screen(Panel("Room view", hint)),
             )
+            if type(screen).__name__ == "SessionScreen":
+                from .day import DayPlanScreen
+
+                plan = f"{len(self.session.plan)} day(s)" if self.session.plan else "none in this session"
+                yield SystemCommand(
+                    "The day's plan",
+                    f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
+                    lambda: self.push_screen(DayPlanScreen()),
+                )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 
@@ -1085,15 +1094,6 @@ class IbbApp(App[None]):
                 "Minutes of the previous session",
                 f"Accepted or corrected: the minutes of {self.session.previous.file}",
                 lambda: ask_minutes(self),
-            )
-        if self.file is not None and type(screen).__name__ == "SessionScreen":
-            from .day import DayPlanScreen
-
-            plan = f"{len(self.session.plan)} day(s)" if self.session.plan else "none in this session"
-            yield SystemCommand(
-                "The day's plan",
-                f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
-                lambda: self.push_screen(DayPlanScreen()),
             )
         item_commands = getattr(screen, "item_commands", None)
         if callable(item_commands):  # the pointed item's (and the TA's) commands, as in its menu
