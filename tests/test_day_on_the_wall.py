@@ -186,3 +186,27 @@ def test_the_room_view_at_60x18_with_the_day(snap_compare, tmp_path, theme):
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(60, 18), run_before=settle)
+
+
+async def test_the_next_sessions_agenda_is_shown_from_what_is_open(tmp_path: Path) -> None:
+    from helpers import example
+
+    path = example(tmp_path, "spring-contract.toml")
+    before = path.read_bytes()
+    app = IbbApp(path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
+        for key in "next session's agenda":
+            await pilot.press(key if key != " " else "space")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "Panel", "the agenda")
+        text = " ".join(screen_text(app).split())
+        assert "09:00 Opening: welcome and the day's agenda (15 min)" in text
+        assert "Build the next session's agenda (10 min)" in text and "Joint statement to members" in text
+        assert "ibb new --after spring-contract.toml" in text
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")
+    assert path.read_bytes() == before  # shown, never written

@@ -1087,6 +1087,14 @@ class IbbApp(App[None]):
                     f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
                     lambda: self.push_screen(DayPlanScreen()),
                 )
+                if self.session.training is None:
+                    from .day import show_next_agenda
+
+                    yield SystemCommand(
+                        "Next session's agenda",
+                        "The plan ibb new --after would write from what is open now (shown, not written)",
+                        lambda: show_next_agenda(self),
+                    )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 

@@ -6,6 +6,8 @@ plan are ``editing``'s (``advance_block``, ``start_block``, ``shift_blocks``) th
 
 - the line (``wall.day_content``: ``schedule.day_line`` in the wall's styles) under the session
   screen's title, in the room view and in presentation mode;
+- ``show_next_agenda``: the palette's "Next session's agenda", the plan ``ibb new --after``
+  would write from what is open now (``negotiation.next_agenda``), shown, not written;
 - ``DayPlanScreen``: every day of the plan and its blocks, each marked done, skipped, now or
   next; from the palette ("The day's plan"). ↑/↓ point at a block; Ctrl+G "we are on this
   block", Ctrl+L next block, Ctrl+↓ / Ctrl+↑ move the pointed block and the rest of its day 5
@@ -238,4 +240,30 @@ def advance(app: IbbApp) -> None:
     app.notify(f"Now on: {' '.join(result.title.split())}{late}", timeout=4)
 
 
-__all__ = ["DayPlanScreen", "advance", "day_content", "moment", "plan_rows"]
+def show_next_agenda(app: IbbApp) -> None:
+    """The palette's "Next session's agenda": the plan ``ibb new --after`` would write now, from
+    what is open in this session (nothing is written; the home screen's "Next session of …" or
+    ``ibb new --after FILE`` makes the session)."""
+    from ..negotiation.carryover import CarryError, carry
+    from .modals import Panel
+
+    name = app.file.path.name if app.file is not None else "this session"
+    try:
+        carried = carry(app.session, name)
+    except CarryError as exc:
+        app.notify(str(exc), title="No next session", severity="warning")
+        return
+    lines: list[tuple[str, str]] = []
+    for day in carried.plan:
+        lines.append((day.title, "bold"))
+        for block in day.blocks:
+            lines.append((f"  {block.time:5}  {' '.join(block.title.split())} ({block.minutes} min)", ""))
+    lines += [
+        ("", ""),
+        ("Made from what is open now; nothing is written. To start that session:", "italic"),
+        (f"  ibb new --after {name}   (or, on the home screen, Next session of …)", ""),
+    ]
+    app.push_screen(Panel("Next session's agenda", lines))
+
+
+__all__ = ["DayPlanScreen", "advance", "day_content", "moment", "plan_rows", "show_next_agenda"]
