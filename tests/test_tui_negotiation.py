@@ -106,7 +106,7 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         screen = app.screen
         screen.open_issue(salary)
         await pilot.pause()
-        meta = screen.query_one("#issue-meta").content.plain
+        meta = screen.query_one("#issue-meta").text
         assert "carried from session-1.toml" in meta
 
         # the board: every issue, with its status; Enter on a row lands on that issue

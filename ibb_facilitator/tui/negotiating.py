@@ -159,15 +159,16 @@ def amends_ratified(app: Any, issue: Issue, ta_id: str, then: Any = None) -> Non
     )
 
 
-def provenance(session: Session, issue: Issue) -> str:
-    """Where ``issue`` came from, for its header: "" for an issue raised in this session."""
+def provenance(session: Session, issue: Issue, *, short: bool = False) -> str:
+    """Where ``issue`` came from, for its header: "" for an issue raised in this session.
+    ``short``: the file names only ("from session-1.toml", "agreed in session-2.toml")."""
     parts = []
     link = issue.agreed_in
     if issue.carried_from and (link is None or link.file != issue.carried_from):
-        parts.append(f"carried from {issue.carried_from}")
+        parts.append(f"{'from' if short else 'carried from'} {issue.carried_from}")
     if link is not None:
         title = f" “{link.title}”" if link.title else ""
-        parts.append(f"agreed in {link.file} — TA of {link.date.isoformat()}{title}")
+        parts.append(f"agreed in {link.file}" + ("" if short else f" — TA of {link.date.isoformat()}{title}"))
     return " · ".join(parts)
 
 

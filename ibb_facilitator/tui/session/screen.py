@@ -31,7 +31,7 @@ from ..messages import SessionChanged, post_refreshes
 from ..modals import Choose
 from ..negotiating import provenance
 from ..text import join, literal
-from ..wall import WallLine
+from ..wall import WallLine, first_fit
 from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
 from .aid_keys import AidKeys
 from .consensus import ConsensusView
@@ -113,7 +113,7 @@ class SessionScreen(AidKeys):
         yield WallLine(id="day-line")  # what is on now, next, how late: today's plan (tui/day.py)
         with Horizontal(id="top"):
             with Vertical(id="issue-box"):
-                yield Label("", id="issue-meta")
+                yield WallLine(id="issue-meta")
                 yield Static("", id="issue-statement")
                 yield Stepper(id="stepper")
             yield StageTimer(id="timer")
@@ -138,7 +138,8 @@ class SessionScreen(AidKeys):
 
     def on_mount(self) -> None:
         # The widgets every repaint touches, found once (a query walks the DOM each time).
-        self._issue_meta = self.query_one("#issue-meta", Label)
+        self._issue_meta = self.query_one("#issue-meta", WallLine)
+        self._meta_variants: list[str] = []
         self._issue_statement = self.query_one("#issue-statement", Static)
         self._stepper = self.query_one(Stepper)
         self._switcher = self.query_one("#views", StageViews)
@@ -197,17 +198,7 @@ class SessionScreen(AidKeys):
         if self.mode != TYPING and self.mode != self.view.SCORING:
             self.set_mode(TYPING)  # an undo or a reload moved the stage under a scoring mode
         stage = self._shown_stage()
-        n = session.issues.index(issue) + 1 if issue else 0
-        meta = f"Issue {n} of {len(session.issues)}" if issue else f"{len(session.issues)} issues"
-        if issue is not None:
-            if issue.article:
-                meta += f" · {issue.article}"
-            meta += f" · {process.STATUS_LABELS[issue.status]}"
-            if issue.carried_from or issue.agreed_in is not None:  # from an earlier session of the negotiation
-                meta += f" · {provenance(session, issue)}"
-            if issue.raised_by != "joint":
-                meta += f" · raised by {session.holder_label(issue.raised_by)}"
-        self._show(self._issue_meta, literal(meta))
+        self._paint_meta()
         self._show(self._issue_statement, literal(issue.statement if issue else session.title))
         self._stepper.show(session.stage_order, stage)
         view = self.views[stage]
@@ -254,6 +245,29 @@ class SessionScreen(AidKeys):
         from ..day import advance
 
         advance(self.app)
+
+    def _paint_meta(self) -> None:
+        """The line above the statement, as much of it as the width beside the clock takes:
+        who raised it goes first, then the long form of where it came from ("carried from
+        session-1.toml" / "agreed in … — TA of …" becomes "from session-1.toml")."""
+        session, issue = self.session, self.issue
+        if issue is None:
+            variants = [f"{len(session.issues)} issues"]
+        else:
+            n = session.issues.index(issue) + 1
+            base = " · ".join(
+                x
+                for x in (f"Issue {n} of {len(session.issues)}", issue.article, process.STATUS_LABELS[issue.status])
+                if x
+            )
+            came, short = provenance(session, issue), provenance(session, issue, short=True)
+            raised = f" · raised by {session.holder_label(issue.raised_by)}" if issue.raised_by != "joint" else ""
+            variants = [f"{base} · {came}{raised}", f"{base} · {came}", f"{base} · {short}"] if came else []
+            variants += [f"{base}{raised}", base]
+        if variants != self._meta_variants:
+            self._meta_variants = variants
+            shown = [literal(v) for v in variants]
+            self._issue_meta.show(lambda width: first_fit(shown, width))
 
     def _shown_stage(self) -> Stage:
         """The stage shown: the issue's, or the issues when the agenda's stages leave it out."""
