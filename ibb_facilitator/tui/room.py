@@ -26,6 +26,10 @@ another day, or from a clock ahead of this one) the wall shows the box.
 A save that cannot be read (missing for a moment, half-written by another tool, invalid) never
 blanks the wall: the last good view stays up under a banner that says "waiting for a valid save"
 with the error's first line, until a good save arrives.
+
+Over 500 lines because the room view is one app with four tied parts (following the file, the
+clock it keeps in step with the recorder's, the size notes, the paint): split, each would reach
+into the others' state; its layout is already apart, in ``wall.py``.
 """
 
 from __future__ import annotations

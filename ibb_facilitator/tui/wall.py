@@ -21,6 +21,9 @@ one (see ``legibility``). So the wall is laid out here, by hand, for the width a
 The view data (``RoomView`` and its parts) is plain and built elsewhere (``room.build_view``,
 off the UI thread); ``body_lines`` and friends are pure functions of it and the size, so a test,
 the room view and presentation mode share one layout.
+
+Over 500 lines on purpose: one layout per stage, each a short pure function beside the others,
+so that what the wall does at 60×18 is decided in one place for every stage.
 """
 
 from __future__ import annotations
