@@ -6,7 +6,10 @@ than in ``conftest.py`` so those tests own their fixtures.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ibb_facilitator import editing, store
@@ -114,3 +117,44 @@ def write_first(folder: Path) -> tuple[Path, dict[str, str]]:
     path = folder / "session-1.toml"
     store.save_session(session, path)
     return path, ids
+
+
+# --- exports as plain text ----------------------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(data: bytes) -> str:
+    parser = _Text()
+    parser.feed(data.decode("utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph's text, tables' included, in document order."""
+    import docx
+    from docx.oxml.ns import qn
+
+    body = docx.Document(io.BytesIO(data)).element.body
+    parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    return " ".join(" ".join(parts).split())
+
+
+def export_texts(folder: Path, *argv: str, run: Callable[..., tuple[int, str, str]]) -> dict[str, str]:
+    """``ibb`` ``argv`` in md, html and docx (``run(*argv)``: code, out, err), each as plain text."""
+    out = {}
+    for fmt in ("md", "html", "docx"):
+        target = folder.parent / f"out-{fmt}.{fmt}"
+        target.unlink(missing_ok=True)
+        code, _, err = run(*argv, "--format", fmt, "-o", str(target))
+        assert code == 0, err
+        data = target.read_bytes()
+        out[fmt] = data.decode("utf-8") if fmt == "md" else html_text(data) if fmt == "html" else docx_text(data)
+    return out

@@ -10,16 +10,14 @@ html, docx), then the rule: a ratified package changes only by a TA that says so
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import subprocess
 import sys
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from negotiation_world import agree, write_first
+from negotiation_world import agree, export_texts, write_first
 
 from ibb_facilitator import editing, store
 from ibb_facilitator.cli import main
@@ -36,42 +34,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(data: bytes) -> str:
-    parser = _Text()
-    parser.feed(data.decode("utf-8"))
-    return " ".join(" ".join(parser.parts).split())
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph's text, tables' included, in document order."""
-    import docx
-    from docx.oxml.ns import qn
-
-    body = docx.Document(io.BytesIO(data)).element.body
-    parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
-    return " ".join(" ".join(parts).split())
-
-
 def texts(capsys, folder: Path, *argv: str) -> dict[str, str]:
     """The same export in md, html and docx, as plain text each."""
-    out = {}
-    for fmt in ("md", "html", "docx"):
-        target = folder.parent / f"out-{fmt}.{fmt}"
-        target.unlink(missing_ok=True)
-        code, _, err = run(capsys, *argv, "--format", fmt, "-o", str(target))
-        assert code == 0, err
-        data = target.read_bytes()
-        out[fmt] = data.decode("utf-8") if fmt == "md" else html_text(data) if fmt == "html" else docx_text(data)
-    return out
+    return export_texts(folder, *argv, run=lambda *a: run(capsys, *a))
 
 
 @pytest.fixture(autouse=True)

@@ -13,22 +13,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import until, walk_to
-from negotiation_world import new_session
+from negotiation_world import agree, export_texts, new_session
 from recorder import enter, type_line
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from ibb_facilitator import process, store
+from ibb_facilitator.cli import main
 from ibb_facilitator.model import IssueStatus, MinutesVerdict, Stage
-from ibb_facilitator.negotiation import facts
+from ibb_facilitator.negotiation import facts, load
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.board import BoardScreen
 from ibb_facilitator.tui.home import HomeScreen
-from ibb_facilitator.tui.modals import Choose, LongText
+from ibb_facilitator.tui.modals import Choose, LongText, Prompt
 from ibb_facilitator.tui.review import ReviewScreen
 from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.setup import SetupScreen
 
 SIZE = (120, 40)
+
+
+def run_ibb(*argv: str) -> tuple[int, str, str]:
+    """``ibb`` as a fresh process would run it (no facts cached), in this one."""
+    facts.forget()
+    return main(list(argv)), "", ""
+
+
 ISSUES = ("How can teachers plan together?", "How should salaries keep pace?", "How large may classes be?")
 
 
@@ -151,9 +160,10 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, BoardScreen), "the board again")
         await pilot.press("ctrl+q")
 
-    # --- session 3: carried from session 2, the minutes of session 2 accepted ---------------------
+    # --- session 3: carried from session 2, the minutes of session 2 accepted, the rest agreed,
+    # and both parties ratify the package from the palette ----------------------------------------
     app = IbbApp()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await next_from_home(pilot, app, "session-2.toml")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen), "session 3")
@@ -177,7 +187,30 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
         await pilot.press("ctrl+z")  # undoable, as every change
         await pilot.pause()
         assert app.session.previous.minutes is MinutesVerdict.ACCEPTED
+
+        app.change("agree", agree, salary, "9.1 Salaries rise three percent a year.")
+        app.change("agree", agree, size, "12.2 At most 24 pupils a class.")
+        for down, body, counts in ((0, "LEA membership", "212 31 4"), (1, "School committee", "5 0")):
+            next(c for c in app.get_system_commands(app.screen) if c.title == "Ratification vote").callback()
+            await until(pilot, lambda: isinstance(app.screen, Choose), "which party voted")
+            await pilot.press(*["down"] * down, "enter")
+            await until(pilot, lambda: isinstance(app.screen, Choose) and "result" in app.screen.title_text, "result")
+            await pilot.press("enter")  # Ratified
+            for answer in ("", body, counts):  # the day (today, as offered), who voted, the counts
+                await until(pilot, lambda: isinstance(app.screen, Prompt), "the next question")
+                await type_line(pilot, answer)
+            await until(pilot, lambda: isinstance(app.screen, SessionScreen), "the vote recorded")
+        said = "\n".join(n.message for n in app._notifications)
+        assert "Ratified by every party" in said
         await pilot.press("ctrl+q")
+    neg = load(folder, cache=False)
+    assert neg.package.complete and not neg.ratification.problems
+    assert neg.ratification.state().startswith("Ratified by every party")
+    facts.forget()
+    exported = export_texts(folder / "session-3.toml", "export", str(folder), "--report", "package", run=run_ibb)
+    for fmt, text in exported.items():  # the package says it is ratified, in every format
+        assert "12.2 At most 24 pupils a class." in text and "ratified" in text.casefold(), fmt
+        assert "212" in text and "School committee" in text, fmt
     three = store.load_session(folder / "session-3.toml")
     assert three.previous is not None and three.previous.minutes is MinutesVerdict.ACCEPTED
     assert one.read_bytes() == session_1 and two.read_bytes() == session_2  # never rewritten

@@ -237,6 +237,7 @@ def ask_ratification(app: Any) -> None:
     from .modals import Choose, Prompt
 
     path = app.file.path
+    app.flush()  # the negotiation is read from its files: this one as it stands now, not 0.2 s ago
     try:
         neg = load(path)
         usable(neg)
