@@ -641,3 +641,28 @@ def test_cli_export_to_a_folder_that_does_not_exist(tmp_path: Path, capsys: pyte
     assert main(["export", str(EXAMPLE), "-o", str(tmp_path / "nowhere" / "m.md")]) == 1
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "could not save" in err and "Traceback" not in err
+
+
+def test_the_minutes_give_the_days_agenda_in_every_format() -> None:
+    """A session with a day plan (the bundled session 4, planned from what session 3 left open):
+    its blocks in order with their planned times, lengths and when each was begun."""
+    from negotiation_world import docx_text, html_text
+
+    from ibb_facilitator.export.text import day
+
+    session = store.load_session(EXAMPLE.with_name("spring-contract-next.toml"))
+    assert session.plan, "the bundled session 4 has a plan"
+    first = session.plan[0].blocks[0]
+    editing.advance_block(session)  # the team begins the first block
+    md = render(session, "md")
+    assert isinstance(md, str)
+    assert "## Agenda of the day" in md and f"| 09:00 | {first.minutes} min | {first.title} |" in md
+    html = render(session, "html")
+    docx = render(session, "docx")
+    assert isinstance(html, str) and isinstance(docx, bytes)
+    for text in (html_text(html.encode("utf-8")), docx_text(docx)):
+        assert "Agenda of the day" in text and first.title in text and "Begun" in text
+    begun = session.plan[0].blocks[0].started
+    assert begun is not None and f"| {begun:%H:%M} |" in md  # begun today, the day it was then dated
+    assert f"### {day(begun.date())}: " in md
+    assert "Agenda of the day" not in render(store.load_session(EXAMPLE), "md")  # session 3 has no plan

@@ -97,6 +97,7 @@ def build(session: Session) -> Document:
         *_previous(session),
         *_parties(session),
         *_rules(session),
+        *_plan(session),
         *_issues(session),
         *_agreements(session),
         *_parking(session),
@@ -573,6 +574,40 @@ def _parking(session: Session) -> list:
         for n, item in enumerate(session.parking_lot, start=1)
     )
     out.append(Table(("#", "Item", "Owner", "Came up in", "Added", "Status"), rows, ("right",)))
+    return out
+
+
+def _plan(session: Session) -> list:
+    """The agenda's day blocks (``Session.plan``): planned time, length, title, and when the team
+    began each block (Ctrl+L); nothing when the session has no plan."""
+    from datetime import date as Date
+
+    from ..schedule import planned_times
+
+    if not session.plan:
+        return []
+    out: list = [Heading(2, line("Agenda of the day" if len(session.plan) == 1 else "Agenda by day"))]
+    for plan_day in session.plan:
+        when = day(plan_day.date) if plan_day.date else "The next meeting (date not set)"
+        out.append(Heading(3, line(when, f": {plan_day.title}" if plan_day.title.strip() else None)))
+        times = planned_times(plan_day.blocks, plan_day.date or Date(2000, 1, 1), None)
+        rows = []
+        for block, (start, _end) in zip(plan_day.blocks, times, strict=True):
+            begun = EMPTY_CELL
+            if block.started is not None:
+                same_day = plan_day.date is not None and block.started.date() == plan_day.date
+                begun = f"{block.started:%H:%M}" if same_day else moment(block.started)
+            rows.append(
+                (
+                    line(f"{start:%H:%M}" if start is not None else EMPTY_CELL),
+                    line(f"{block.minutes} min" if block.minutes else EMPTY_CELL),
+                    _cell(block.title),
+                    line(begun),
+                )
+            )
+        out.append(Table(("Planned", "Length", "Block", "Begun"), tuple(rows)))
+        if plan_day.finished is not None:
+            out.append(Paragraph(line(em(f"Day finished at {plan_day.finished:%H:%M}."))))
     return out
 
 
