@@ -15,6 +15,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,20 @@ def plan(cls: type[BaseModel]) -> tomlwrite.Plan:
     found = _PLANS.get(cls)
     if found is None:
         found = tuple(
-            tomlwrite.field(name, skip, plan(nested) if nested else None) for name, skip, nested in _spec(cls)
+            tomlwrite.field(name, skip, plan(nested) if nested else None, _hint(cls.model_fields[name].annotation))
+            for name, skip, nested in _spec(cls)
         )
         _PLANS[cls] = found
     return found
+
+
+def _hint(annotation: Any) -> str:
+    """``tomlwrite.Field.hint`` for a field's type: "str", "stamp", "table" (a dict) or ""."""
+    if annotation is str:
+        return "str"
+    if annotation is datetime:
+        return "stamp"
+    return "table" if getattr(annotation, "__origin__", None) is dict else ""
 
 
 def session_plan() -> tomlwrite.Plan:
@@ -121,9 +132,13 @@ def session_data(session: Session) -> dict[str, Any]:
 
 
 def dumps_session(session: Session) -> str:
-    """The whole session as TOML text (quit, Save as, tools). Autosave: ``savecache``."""
+    """The whole session as TOML text (quit, Save as, tools). Autosave: ``savecache``.
+
+    Written from the live models (``tomlwrite.fields``), not from a ``model_dump()`` copy: the
+    copy was a fifth of a full save. So, like any change to the session, it runs on the thread
+    that changes the session (the app's UI thread); a worker takes a ``session_data`` snapshot."""
     with no_cycle_collection():
-        return tomlwrite.dumps_plan(session_data(session), session_plan())
+        return tomlwrite.dumps_plan(session, session_plan())
 
 
 def _explain(exc: OSError, path: Path) -> str:
