@@ -183,7 +183,9 @@ def test_an_inline_table_of_ints_reads_as_the_general_way_writes_it(table: dict)
         with pytest.raises(TypeError):  # not TOML-writable: refused both ways (the writers prune None first)
             tomlwrite.inline_table(table)
         return
-    expected = "{ " + ", ".join(f"{tomlwrite.key(k)} = {tomlwrite.literal(v, inline=True)}" for k, v in table.items()) + " }"
+    expected = (
+        "{ " + ", ".join(f"{tomlwrite.key(k)} = {tomlwrite.literal(v, inline=True)}" for k, v in table.items()) + " }"
+    )
     assert tomlwrite.inline_table(table) == expected
     assert tomlwrite.inline_table({**table, "level": Level.ONE}).startswith(expected[:-2])
 
