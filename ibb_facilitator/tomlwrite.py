@@ -94,18 +94,23 @@ _ALL_BARE = re.compile(r"[A-Za-z0-9_-]+")  # (fullmatch: every key of a table jo
 _INTS = {int}
 
 
-def inline_table(value: Mapping[str, object]) -> str:
-    if not value:
-        return "{}"
+def inline_ints(value: Mapping[str, object]) -> str:
+    """``inline_table(value)`` for a table of ints (an option's scores): with bare keys and exact
+    ints, Python's own repr of the dict (in C) is the same text but for the quotes around the
+    keys and ": " for " = "; anything else goes the general way."""
     if (
         type(value) is dict
         and set(map(type, value.values())) == _INTS
         and "" not in value
         and _ALL_BARE.fullmatch("".join(value))
     ):
-        # Bare keys and exact ints (an option's scores): Python's own repr of the dict, in C,
-        # is the same text but for the quotes around the keys and ": " for " = ".
         return "{ " + str(value)[1:-1].replace("'", "").replace(": ", " = ") + " }"
+    return inline_table(value)
+
+
+def inline_table(value: Mapping[str, object]) -> str:
+    if not value:
+        return "{}"
     keys = _KEYS
     items = []
     v: Any  # dispatched on type(v) (exact types, faster than isinstance), which mypy does not narrow through
@@ -254,21 +259,21 @@ class Field(NamedTuple):
     skip_empty: bool  # left out when empty (its default is empty too)
     sub: tuple[Field, ...] | None  # the plan of a nested model (or of the rows of a list of them)
     inline: int  # INLINE_ROW, INLINE_TABLE or 0, from the field's name
-    #: what the field's type says it holds, when it is one of: "str", "stamp" (a datetime),
-    #: "table" (a flat dict, written inline); "" otherwise. Only a hint for the compiled writer's
+    #: what the field's type says it holds, when it is one of: "str" (or None), "stamp" (a datetime),
+    #: "table" (a flat dict, written inline), "ints" (one of ints); "" otherwise. Only a hint for the compiled writer's
     #: fast path (``writer``), which checks every value's type anyway.
     hint: str = ""
 
 
 INLINE_ROW, INLINE_TABLE = 1, 2
 Plan = tuple[Field, ...]
-HINTS = ("str", "stamp", "table")
+HINTS = ("str", "stamp", "table", "ints")
 
 
 def field(name: str, skip_empty: bool, sub: Plan | None, hint: str = "") -> Field:
     inline = INLINE_ROW if name in INLINE_ROWS else INLINE_TABLE if name in INLINE_TABLES else 0
     written = key(name)
-    if hint == "table" and (sub is not None or inline != INLINE_TABLE):
+    if hint in ("table", "ints") and (sub is not None or inline != INLINE_TABLE):
         hint = ""
     return Field(name, written, written + " = ", skip_empty, sub, inline, hint if hint in HINTS else "")
 
@@ -277,11 +282,18 @@ def _empty(value: object) -> bool:
     return isinstance(value, (str, list, tuple, dict)) and len(value) == 0
 
 
+_IS_MAPPING: dict[type, bool] = {dict: True}
+
+
 def fields(row: Any) -> Mapping[str, Any]:
     """The values of a row to write by plan: a mapping (a ``model_dump()``) as it is, or the
     field values of a live model (its ``__dict__``: what ``model_dump`` would copy, when the
     model has no serializer of its own, as ours have none; ``store.dumps_session``)."""
-    return row if isinstance(row, Mapping) else row.__dict__
+    kind = type(row)
+    mapping = _IS_MAPPING.get(kind)
+    if mapping is None:
+        mapping = _IS_MAPPING[kind] = isinstance(row, Mapping)
+    return row if mapping else row.__dict__
 
 
 def prune(data: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
@@ -434,7 +446,6 @@ def writer(plan: Plan) -> Writer:
 
 #: (in the compiled source) a non-empty ``v`` that is a plain one-line basic string as it is
 _PLAIN_TEST = "v.isprintable() and '\"' not in v and '\\\\' not in v"
-_QUOTE, _QUOTE_END = '"', '"\n'
 
 
 def _row_fast_path(plan: Plan) -> list[str]:
@@ -452,9 +463,9 @@ def _row_fast_path(plan: Plan) -> list[str]:
         elif f.hint == "stamp":
             tests.append(f"type{value} is datetime")
             template.append(text + f"{{v{n}.isoformat()}}\n")
-        else:  # "table"
+        else:  # "table" or "ints"
             tests.append(f"type{value} is dict and v{n} and None not in v{n}.values()")
-            template.append(text + f"{{inline_table(v{n})}}\n")
+            template.append(text + f"{{inline_{f.hint}(v{n})}}\n")
     lines = [f"    if {' and '.join(tests)}:"]
     if texts:
         lines.append(f"        v = {' + '.join(texts)}")
@@ -467,18 +478,18 @@ def _row_fast_path(plan: Plan) -> list[str]:
     return lines
 
 
+_QUOTED_V = '"{v}"\n'
+
+
 def _compile(plan: Plan) -> Writer:
     space: dict[str, Any] = {
         "_one": _one,
         "str": str,
-        "int": int,
         "dict": dict,
         "datetime": datetime,
         "inline_table": inline_table,
-        "scalars": scalars,
+        "inline_ints": inline_ints,
         "fields": fields,
-        "isinstance": isinstance,
-        "list": list,
     }
     lines = [
         "def write(data, out):",
@@ -490,33 +501,26 @@ def _compile(plan: Plan) -> Writer:
     if len(plan) > 1 and all(f.hint for f in plan):
         lines.extend(_row_fast_path(plan))
     for n, f in enumerate(plan):
+        # Short, so that compiling them all stays cheap (a few ms a process): the common value
+        # of the field's kind in place, anything else (None, enums, lists, ...) to ``_one``.
         space[f"F{n}"] = f
         text = f.assign.replace("{", "{{").replace("}", "}}")
-        plain = "f" + repr(text + '"{v}"\n')
-        number = "f" + repr(text + "{v}\n")
-        stamp = "f" + repr(text + "{v.isoformat()}\n")
         lines.append(f"    v = data[{f.name!r}]")
-        test = "type(v) is str" + (" and v" if f.skip_empty else "")
-        lines.append(f"    if {test} and {_PLAIN_TEST}:")
-        lines.append(f"        put({plain})")
-        lines.append("    elif v is None:")
-        lines.append("        pass")
-        lines.append("    elif type(v) is int:")
-        lines.append(f"        put({number})")
-        lines.append("    elif type(v) is datetime:")
-        lines.append(f"        put({stamp})")
-        # A ``StrEnum`` member: its value, as ``_one`` writes it (``string``), when plain.
-        lines.append(f"    elif isinstance(v, str) and v and {_PLAIN_TEST}:")
-        lines.append(f"        put({text!r} + {_QUOTE!r} + v + {_QUOTE_END!r})")
-        if f.sub is None:  # a list of plain strings (ids): ``scalars``
-            items = "f" + repr(text + "{scalars(v)}\n")
-            lines.append("    elif type(v) is list and v and type(v[0]) is str:")
-            lines.append(f"        put({items})")
-        if f.sub is None and f.inline == INLINE_TABLE:
-            table = "f" + repr(text + "{inline_table(v)}\n")
-            lines.append("    elif type(v) is dict and v and None not in v.values():")
-            lines.append(f"        put({table})")
-        lines.append("    else:")
+        if f.hint == "stamp":
+            lines.append("    if type(v) is datetime:")
+            lines.append(f"        put(f{text + '{v.isoformat()}' + chr(10)!r})")
+        elif f.hint in ("table", "ints"):
+            lines.append("    if type(v) is dict and v and None not in v.values():")
+            lines.append(f"        put(f{text + '{inline_' + f.hint + '(v)}' + chr(10)!r})")
+        elif f.hint == "str":
+            test = "type(v) is str" + (" and v" if f.skip_empty else "")
+            lines.append(f"    if {test} and {_PLAIN_TEST}:")
+            lines.append(f"        put(f{text + _QUOTED_V!r})")
+        else:
+            lines.append("    if v is not None:")
+            lines.append(f"        _one(F{n}, v, out, nested)")
+            continue
+        lines.append("    elif v is not None:")
         lines.append(f"        _one(F{n}, v, out, nested)")
     lines.append("    return nested")
     exec(compile("\n".join(lines), "<tomlwrite plan>", "exec"), space)

@@ -172,8 +172,8 @@ def test_the_live_walk_equals_the_dump_on_examples_trainings_and_carried_session
     ],
 )
 def test_an_inline_table_of_ints_reads_as_the_general_way_writes_it(table: dict) -> None:
-    """``inline_table``'s shortcut (Python's repr of a dict of bare keys and ints) is taken only
-    where it writes what the general way does."""
+    """``inline_ints``'s shortcut (Python's repr of a dict of bare keys and ints) is taken only
+    where it writes what the general way (``inline_table``) does."""
     from enum import IntEnum
 
     class Level(IntEnum):
@@ -181,13 +181,13 @@ def test_an_inline_table_of_ints_reads_as_the_general_way_writes_it(table: dict)
 
     if None in table.values() or any(type(v) is float for v in table.values()):
         with pytest.raises(TypeError):  # not TOML-writable: refused both ways (the writers prune None first)
-            tomlwrite.inline_table(table)
+            tomlwrite.inline_ints(table)
         return
     expected = (
         "{ " + ", ".join(f"{tomlwrite.key(k)} = {tomlwrite.literal(v, inline=True)}" for k, v in table.items()) + " }"
     )
-    assert tomlwrite.inline_table(table) == expected
-    assert tomlwrite.inline_table({**table, "level": Level.ONE}).startswith(expected[:-2])
+    assert tomlwrite.inline_ints(table) == tomlwrite.inline_table(table) == expected
+    assert tomlwrite.inline_ints({**table, "level": Level.ONE}).startswith(expected[:-2])
 
 
 def test_an_event_row_is_written_whole_only_when_every_value_is_plain() -> None:

@@ -99,12 +99,16 @@ def plan(cls: type[BaseModel]) -> tomlwrite.Plan:
 
 
 def _hint(annotation: Any) -> str:
-    """``tomlwrite.Field.hint`` for a field's type: "str", "stamp", "table" (a dict) or ""."""
-    if annotation is str:
+    """``tomlwrite.Field.hint`` for a field's type: "str" (or None), "stamp", "ints" (a dict of
+    ints), "table" (another dict) or ""."""
+    if annotation is str or annotation == str | None:
         return "str"
     if annotation is datetime:
         return "stamp"
-    return "table" if getattr(annotation, "__origin__", None) is dict else ""
+    if getattr(annotation, "__origin__", None) is not dict:
+        return ""
+    value = getattr(annotation, "__args__", (None, None))[1]
+    return "ints" if value is int or getattr(value, "__origin__", None) is int else "table"
 
 
 def session_plan() -> tomlwrite.Plan:
