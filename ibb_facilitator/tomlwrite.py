@@ -260,14 +260,15 @@ class Field(NamedTuple):
     sub: tuple[Field, ...] | None  # the plan of a nested model (or of the rows of a list of them)
     inline: int  # INLINE_ROW, INLINE_TABLE or 0, from the field's name
     #: what the field's type says it holds, when it is one of: "str" (or None), "stamp" (a datetime),
-    #: "table" (a flat dict, written inline), "ints" (one of ints); "" otherwise. Only a hint for the compiled writer's
+    #: "table" (a flat dict, written inline), "ints" (one of ints), "enum" (a ``StrEnum``, or None),
+    #: "strs" (a list of strings); "" otherwise. Only a hint for the compiled writer's
     #: fast path (``writer``), which checks every value's type anyway.
     hint: str = ""
 
 
 INLINE_ROW, INLINE_TABLE = 1, 2
 Plan = tuple[Field, ...]
-HINTS = ("str", "stamp", "table", "ints")
+HINTS = ("str", "stamp", "table", "ints", "enum", "strs")
 
 
 def field(name: str, skip_empty: bool, sub: Plan | None, hint: str = "") -> Field:
@@ -489,6 +490,9 @@ def _compile(plan: Plan) -> Writer:
         "datetime": datetime,
         "inline_table": inline_table,
         "inline_ints": inline_ints,
+        "scalars": scalars,
+        "isinstance": isinstance,
+        "list": list,
         "fields": fields,
     }
     lines = [
@@ -498,7 +502,7 @@ def _compile(plan: Plan) -> Writer:
         "    put = out.append",
         "    nested = []",
     ]
-    if len(plan) > 1 and all(f.hint for f in plan):
+    if len(plan) > 1 and all(f.hint in ("str", "stamp", "table", "ints") for f in plan):
         lines.extend(_row_fast_path(plan))
     for n, f in enumerate(plan):
         # Short, so that compiling them all stays cheap (a few ms a process): the common value
@@ -516,6 +520,12 @@ def _compile(plan: Plan) -> Writer:
             test = "type(v) is str" + (" and v" if f.skip_empty else "")
             lines.append(f"    if {test} and {_PLAIN_TEST}:")
             lines.append(f"        put(f{text + _QUOTED_V!r})")
+        elif f.hint == "enum":  # a StrEnum member (or its value): ``string(v)``, when plain
+            lines.append(f"    if isinstance(v, str) and v and {_PLAIN_TEST}:")
+            lines.append(f"        put({f.assign + chr(34)!r} + v + {chr(34) + chr(10)!r})")
+        elif f.hint == "strs":  # a list of strings (ids): ``scalars``
+            lines.append("    if type(v) is list and v and type(v[0]) is str:")
+            lines.append(f"        put(f{text + '{scalars(v)}' + chr(10)!r})")
         else:
             lines.append("    if v is not None:")
             lines.append(f"        _one(F{n}, v, out, nested)")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_populated
 from helpers import EXAMPLE
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from test_roundtrip import sessions as roundtrip_sessions
 from test_savecache import CacheMachine, full
 
 from ibb_facilitator import editing, savecache, store, tomlwrite
@@ -211,3 +212,13 @@ def test_an_event_row_is_written_whole_only_when_every_value_is_plain() -> None:
         live: list[str] = []
         tomlwrite.write_plan(event, plan, "events", live)
         assert "".join(live) == tomlwrite.dumps(tomlwrite.prune(event.model_dump(), plan))
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(roundtrip_sessions())
+def test_any_session_is_written_as_the_two_step_writer_and_the_dump_walk_write_it(session: Session) -> None:
+    """The compiled writers' fast paths (plain strings, enums, id lists, timestamps, tables of
+    ints, a whole log row) on hypothesis's sessions: hostile text everywhere, None, empty values."""
+    assert store.dumps_session(session) == by_dump(session) == two_step(session)

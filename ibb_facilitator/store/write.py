@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +101,14 @@ def plan(cls: type[BaseModel]) -> tomlwrite.Plan:
 
 def _hint(annotation: Any) -> str:
     """``tomlwrite.Field.hint`` for a field's type: "str" (or None), "stamp", "ints" (a dict of
-    ints), "table" (another dict) or ""."""
+    ints), "table" (another dict), "enum" (a ``StrEnum``, or None), "strs" (a list of str) or ""."""
     if annotation is str or annotation == str | None:
         return "str"
+    if annotation == list[str]:
+        return "strs"
+    for arg in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(arg, type) and issubclass(arg, StrEnum):
+            return "enum" if annotation is arg or annotation == arg | None else ""
     if annotation is datetime:
         return "stamp"
     if getattr(annotation, "__origin__", None) is not dict:
