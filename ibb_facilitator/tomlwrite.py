@@ -494,11 +494,12 @@ def _compile(plan: Plan) -> Writer:
         "isinstance": isinstance,
         "list": list,
         "fields": fields,
+        "IS_MAPPING": _IS_MAPPING,
     }
     lines = [
         "def write(data, out):",
-        "    if type(data) is not dict:",
-        "        data = fields(data)",
+        "    if type(data) is not dict:",  # a live model (its __dict__), or another mapping
+        "        data = data.__dict__ if IS_MAPPING.get(type(data)) is False else fields(data)",
         "    put = out.append",
         "    nested = []",
     ]
