@@ -30,6 +30,8 @@ from .model import (
     Minutes,
     Model,
     Party,
+    PlanBlock,
+    PlanDay,
     Role,
     Session,
     Side,
@@ -37,6 +39,7 @@ from .model import (
     Stage,
     Text,
     WholeNumber,
+    plan_problems,
 )
 from .process import stage_order_problem
 from .scenario import Brief, ResultField, Round, Scenario, ScenarioRole, scenario_problems
@@ -116,6 +119,11 @@ def agenda_problems(agenda: Agenda) -> list[tuple[str, str]]:
             if issue.id in issue_ids:
                 problems.append((f"issues[{n}].id", f"duplicate issue id {issue.id!r}"))
             issue_ids.append(issue.id)
+    days = [
+        PlanDay(blocks=[PlanBlock(time=b.time, minutes=b.minutes, title=b.title) for b in d.blocks])
+        for d in agenda.meeting_days
+    ]
+    problems.extend((path.replace("plan[", "meeting_days[", 1), message) for path, message in plan_problems(days))
     if agenda.scenario:
         problems.extend(scenario_problems(agenda.scenario, party_ids, issue_ids, "scenario"))
     return problems
@@ -181,14 +189,26 @@ def _weekdays(start: date, count: int) -> list[date]:
 
 
 def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date | None = None) -> Session:
-    """A fresh session prefilled from ``agenda``: everything in it stays editable."""
+    """A fresh session prefilled from ``agenda``: everything in it stays editable. Its meeting
+    days are weekdays from ``start``, one per agenda day, and its plan keeps each day's blocks."""
     start = start or date.today()
+    days = _weekdays(start, len(agenda.meeting_days) or 1)
     session = Session(
         title=title or agenda.title,
         organization=agenda.organization,
         bargaining_unit=agenda.bargaining_unit,
         agenda=name,
-        meeting_days=_weekdays(start, len(agenda.meeting_days) or 1),
+        meeting_days=days,
+        # the day blocks (times, titles), each day on its planned date: the day on the wall
+        plan=[
+            PlanDay(
+                date=on,
+                title=day.title,
+                blocks=[PlanBlock(time=b.time, minutes=b.minutes, title=b.title) for b in day.blocks],
+            )
+            for on, day in zip(days, agenda.meeting_days)
+            if day.blocks
+        ],
         parties=[
             Party(
                 id=p.id,

@@ -177,10 +177,49 @@ def compare(old: Session, new: Session, old_name: str = "old", new_name: str = "
         _criterion_diff,
     )
     sections.append(Section("Criteria shared by every issue", changes=tuple(shared)))
+    sections.append(Section("The day's plan", changes=tuple(_plan_changes(old, new))))
     sections.append(Section("Parking lot", changes=tuple(_parking_changes(old, new))))
     sections.append(Section("Action items and information requests", changes=tuple(_action_changes(old, new))))
     sections.append(Section("Caucuses", changes=tuple(_caucus_changes(old, new))))
     return SessionDiff(old_name, new_name, tuple(sections), _log_sentence(old, new), tuple(notes))
+
+
+def _plan_changes(old: Session, new: Session) -> list[Change]:
+    """Plan days added or dropped, and per day (by place): blocks' times, titles, starts, the end."""
+    out: list[Change] = []
+    for n in range(max(len(old.plan), len(new.plan))):
+        before = old.plan[n] if n < len(old.plan) else None
+        after = new.plan[n] if n < len(new.plan) else None
+        day = after or before
+        assert day is not None
+        name = " · ".join(x for x in (short_day(day.date) if day.date else "", day.title) if x) or f"day {n + 1}"
+        if before is None or after is None:
+            out.append(
+                Change(
+                    ADDED if before is None else REMOVED,
+                    "Plan day",
+                    "added" if before is None else "removed",
+                    text=name,
+                )
+            )
+            continue
+        _field(out, "Plan day", "dated", before.date, after.date, text=name)
+        _field(out, "Plan day finished", "at", before.finished, after.finished, text=name)
+        for k in range(max(len(before.blocks), len(after.blocks))):
+            a = before.blocks[k] if k < len(before.blocks) else None
+            b = after.blocks[k] if k < len(after.blocks) else None
+            if a is None or b is None:
+                block = b or a
+                assert block is not None
+                kind, how = (ADDED, "added") if a is None else (REMOVED, "removed")
+                out.append(Change(kind, "Block", how, text=f"{block.time} {block.title}".strip(), context=name))
+                continue
+            title = f"{b.time} {b.title}".strip()
+            _field(out, "Block", "renamed", a.title, b.title, text=title)
+            _field(out, "Block time", "moved", a.time, b.time, text=b.title)
+            _field(out, "Block minutes", "changed", a.minutes, b.minutes, text=title)
+            _field(out, "Block started", "at", a.started, b.started, text=title)
+    return out
 
 
 def _session_changes(old: Session, new: Session) -> list[Change]:

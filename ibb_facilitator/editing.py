@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import process
+from . import process, schedule
 from .model import (
     CLOCK_LIMIT_SECONDS,
     JOINT,
@@ -40,6 +40,8 @@ from .model import (
     Option,
     OptionState,
     ParkingItem,
+    PlanBlock,
+    PlanDay,
     PreviousSession,
     Response,
     Session,
@@ -47,6 +49,7 @@ from .model import (
     StageClock,
     TentativeAgreement,
     now,
+    plan_problems,
 )
 
 
@@ -1040,3 +1043,120 @@ def set_amends_ratified(session: Session, ta_id: str, note: str) -> TentativeAgr
             summary = f"TA {number} no longer marked as amending the ratified package"
         _log(session, "ta.amends", ta_id, summary, note=note, issue=ta.issue)
     return ta
+
+
+# --- the day's plan: where the team is, and shifting the blocks (``schedule`` reads it) ------
+
+
+def _plan_day(session: Session, day: int) -> PlanDay:
+    if not session.plan:
+        raise RuleError("this session has no day plan (its agenda had no day blocks)")
+    if not 0 <= day < len(session.plan):
+        raise RuleError(f"the plan has no day {day + 1}")
+    return session.plan[day]
+
+
+def _block_name(block: PlanBlock) -> str:
+    return f"{block.time} {block.title}" if block.time else block.title
+
+
+def _start(session: Session, day: int, block: int, stamp: datetime) -> PlanBlock:
+    plan_day = _plan_day(session, day)
+    if not 0 <= block < len(plan_day.blocks):
+        raise RuleError(f"day {day + 1} of the plan has no block {block + 1}")
+    target = plan_day.blocks[block]
+    if schedule.current_index(plan_day) == block:
+        raise RuleError(f"the team is already on {_block_name(target)}")
+    dated = plan_day.date is None
+    if dated:  # the next meeting, undated until the team starts a block on it: today
+        other = next((n for n, d in enumerate(session.plan) if d.date == stamp.date()), None)
+        if other is not None:
+            raise RuleError(f"day {other + 1} of the plan is already dated {stamp.date()}: start a block there")
+        plan_day.date = stamp.date()
+    target.started = stamp
+    plan_day.finished = None
+    _log(
+        session, "plan.start", "", f"Now on: {_block_name(target)}",
+        day=day, block=block, at=stamp.isoformat(), date=stamp.date().isoformat() if dated else None,
+    )  # fmt: skip
+    return target
+
+
+@_rules
+def start_block(session: Session, day: int, block: int) -> PlanBlock:
+    """ "We are on this block": the team begins block ``block`` of plan day ``day`` now (the
+    blocks before it are done; a block started again is the current one again). An undated day
+    (the next meeting's plan) takes today's date."""
+    return _start(session, day, block, now())
+
+
+@_rules
+def advance_block(session: Session) -> PlanBlock | None:
+    """Next block (Ctrl+L): the team moves on to the block after the one it is on; from the last,
+    the day is finished (None). The day's first press starts its first block: the day begins.
+    (A team that is elsewhere says so with ``start_block``: "we are on this block".)"""
+    stamp = now()
+    n = schedule.day_for(session.plan, stamp.date())
+    if n is None:
+        if not session.plan:
+            raise RuleError("this session has no day plan (its agenda had no day blocks)")
+        days = ", ".join(f"{d.date:%a %d %b}" for d in session.plan if d.date is not None)
+        raise RuleError(f"no plan for today ({stamp:%a %d %b}); the plan has {days}")
+    day = session.plan[n]
+    if not day.blocks:
+        raise RuleError("today's plan has no blocks")
+    if day.finished is not None:
+        raise RuleError(
+            f"today's plan is done (since {day.finished:%H:%M}): the day's plan (Ctrl+P) goes back to a block"
+        )
+    current = schedule.current_index(day)
+    if current is None:  # the day begins (a team on another block says so in the day's plan)
+        return _start(session, n, 0, stamp)
+    if current + 1 < len(day.blocks):
+        return _start(session, n, current + 1, stamp)
+    day.finished = stamp
+    _log(session, "plan.finish", "", f"Day's plan done: {day.title or day.date}", day=n, at=stamp.isoformat())
+    return None
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@_rules
+def shift_blocks(session: Session, day: int, block: int, minutes: int) -> PlanDay:
+    """Move block ``block`` of plan day ``day`` and every block after it that day by ``minutes``
+    (later; below 0, earlier): "push the rest of the day by 15 minutes". A block without a time
+    follows the one before it; the block shifted gets one (its planned start, moved)."""
+    plan_day = _plan_day(session, day)
+    if not 0 <= block < len(plan_day.blocks):
+        raise RuleError(f"day {day + 1} of the plan has no block {block + 1}")
+    if minutes == 0:
+        return plan_day
+    before = [b.time for b in plan_day.blocks]
+    after = list(before)
+    if not after[block]:
+        starts = schedule.planned_times(plan_day.blocks, date(2000, 1, 3), None)
+        start = starts[block][0]
+        if start is None:
+            raise RuleError("this block has no time to move (nor does any block before it)")
+        after[block] = f"{start:%H:%M}"
+    for k in range(block, len(after)):
+        if after[k]:
+            minute = int(after[k][:2]) * 60 + int(after[k][3:]) + minutes
+            if not 0 <= minute < 24 * 60:
+                raise RuleError(f"{after[k]} moved by {minutes:+d} min is not a time of the same day")
+            after[k] = _hhmm(minute)
+    trial = PlanDay(blocks=[b.model_copy(update={"time": t}) for b, t in zip(plan_day.blocks, after)])
+    problems = plan_problems([trial])
+    if problems:
+        raise RuleError(problems[0][1])
+    for b, t in zip(plan_day.blocks, after):
+        b.time = t
+    moved = plan_day.blocks[block]
+    later = "later" if minutes > 0 else "earlier"
+    _log(
+        session, "plan.shift", "", f"Plan moved {abs(minutes)} min {later} from {_block_name(moved)}",
+        day=day, block=block, minutes=minutes, times=after, before=before,
+    )  # fmt: skip
+    return plan_day

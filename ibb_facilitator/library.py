@@ -49,12 +49,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .model import IssueStatus, Session
-from .session_days import session_days
-from .store import StoreError, migrate, parse_toml, read_text, session_problems, validate
+from .store.errors import StoreError
+
+if TYPE_CHECKING:
+    from .model import Session
 
 DB_NAME = "library.sqlite3"
 INDEX_VERSION = 3  # bump when the schema or what is indexed changes: the index is rebuilt
@@ -337,6 +338,11 @@ def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[
 
     Never raises for a bad file: what is wrong with it is the ``error`` field of a broken one.
     """
+    # Here, not at the top: listing a warm index needs none of it (a fresh `ibb library` then
+    # starts in a fraction of the time pydantic and the model take to import).
+    from .model import Session
+    from .store import migrate, parse_toml, read_text, session_problems, validate
+
     gc_was = gc.isenabled()
     gc.disable()  # as store.load_session: many objects, no cycles
     try:
@@ -359,6 +365,9 @@ def read_one(path: str, mtime_ns: int) -> tuple[str, dict[str, Any], list[tuple[
 
 
 def _fields(session: Session, mtime_ns: int) -> dict[str, Any]:
+    from .model import IssueStatus
+    from .session_days import session_days
+
     days, planned = session_days(session)
     if session.events:
         changed = max(e.at for e in session.events)

@@ -425,6 +425,66 @@ class StageClock(Model):
         return self.remaining - max(0, int((now - self.at).total_seconds()))
 
 
+# --- the day's plan: meeting days and their blocks (``schedule.py`` reads it) -----------------
+
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _clock_time(value: str) -> str:
+    if value and not _CLOCK_TIME.match(value):
+        raise ValueError('a time of day is HH:MM, from "00:00" to "23:59" (e.g. "09:30")')
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+"""A time of day as the agenda writes it: ``"09:30"`` (24-hour, two digits each); ``""``: none."""
+
+Day = date  # (``PlanDay.date`` is a field named like the type)
+
+
+class PlanBlock(Model):
+    """One block of a meeting day: "10:30, 45 min, Article 12: interests" (from the agenda's day
+    blocks), and when the team began it."""
+
+    time: ClockTime = ""  # "": it starts when the block before it ends
+    minutes: WholeNumber = Field(default=0, ge=0, le=MAX_TIME_BOX)
+    title: Text = Field(min_length=1)
+    started: Stamp | None = None  # when the team began it (Ctrl+L, "we are on this block")
+
+
+class PlanDay(Model):
+    """One meeting day of the session's plan: its blocks in order, and how far the team got."""
+
+    date: Day | None = None  # None: the next meeting, its date not set yet (a carried session's plan)
+    title: Text = ""
+    finished: Stamp | None = None  # the team went past its last block
+    blocks: list[PlanBlock] = []
+
+
+def _minute_of_day(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def plan_problems(plan: list[PlanDay]) -> list[tuple[str, str]]:
+    """A plan's blocks run in order through the day, and no date is planned twice."""
+    problems: list[tuple[str, str]] = []
+    dates: dict[date, int] = {}
+    for d, day in enumerate(plan):
+        if day.date is not None:
+            if day.date in dates:
+                problems.append((f"plan[{d}].date", f"{day.date} is planned twice (also plan[{dates[day.date]}])"))
+            dates.setdefault(day.date, d)
+        before: tuple[int, str] | None = None
+        for b, block in enumerate(day.blocks):
+            if not block.time:
+                continue
+            if before is not None and _minute_of_day(block.time) < before[0]:
+                why = f"{block.time} is before the block before it ({before[1]}): a day's blocks run in order"
+                problems.append((f"plan[{d}].blocks[{b}].time", why))
+            before = (_minute_of_day(block.time), block.time)
+    return problems
+
+
 class Cursor(Model):
     """Where the team is, so reopening a file lands on the same issue and stage."""
 
@@ -502,6 +562,7 @@ class Session(Model):
     time_boxes: dict[Stage, Minutes] = {}  # minutes per stage, 1 to 1440
     criteria_starters: list[Text] = []  # offered when the team sets criteria
     shared_criteria: list[Criterion] = []  # criteria that apply to every issue
+    plan: list[PlanDay] = []  # the meeting days' blocks (times, titles) and how far the team got
     cursor: Cursor = Cursor()
     issues: list[Issue] = []
     agreements: list[TentativeAgreement] = []
@@ -859,6 +920,8 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
 
     if session.cursor.issue is not None and session.cursor.issue not in issue_ids:
         problems.append(("cursor.issue", f"no issue {session.cursor.issue!r}"))
+    if session.plan:
+        problems.extend(plan_problems(session.plan))
     if session.training is not None:
         problems.extend(_training_problems(session, session.training, party_ref))
     return problems

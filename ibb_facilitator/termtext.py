@@ -6,40 +6,50 @@ negotiation prints without loading the models).
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"), "\ufffd")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _symbol(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL...
+    return "␡" if code == 0x7F else "\ufffd"
 
 
 def printable(text: str) -> str:
     """``text`` on one line, safe to print to a terminal: newlines as ⏎, tabs as spaces, and
     control characters (an escape sequence in a hostile file) as visible symbols, never sent."""
     text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20:
-            out.append(chr(0x2400 + code))  # ␛ for ESC, ␀ for NUL...
-        elif code == 0x7F:
-            out.append("␡")
-        elif 0x80 <= code < 0xA0 or code in (0x2028, 0x2029):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return "".join(out).translate(_BIDI)
+    return _CONTROL.sub(_symbol, text).translate(_BIDI)
+
+
+@functools.cache  # a table prints the same few hundred characters thousands of times
+def _char_width(c: str) -> int:
+    return 0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
 
 
 def cell_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    if text.isascii():  # most of what a table prints: one column a character
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
+    if text.isascii():
+        return (text if len(text) <= width else text[: max(0, width - 1)] + "…").ljust(width)
     if cell_width(text) > width:
         out, used = [], 0
         for ch in text:
-            w = cell_width(ch)
+            w = _char_width(ch)
             if used + w > width - 1:
                 break
             out.append(ch)

@@ -69,6 +69,7 @@ from .model import (
     OptionState,
     Outcome,
     ParkingItem,
+    PlanDay,
     Response,
     Session,
     Stage,
@@ -381,10 +382,37 @@ def _frame(session: Session, final: _Index) -> Session:
             "cursor": Cursor(issue=issues[0].id if issues else None),
         }
     )
+    if session.plan and any(e.action.startswith("plan.") for e in session.events):
+        frame.plan = _plan_frame(session)
     if frame.previous is not None and any(e.action == "minutes.record" for e in session.events):
         # the log says when the minutes were recorded
         frame.previous = frame.previous.model_copy(update={"minutes": None, "correction": "", "minutes_at": None})
     return frame
+
+
+def _plan_frame(session: Session) -> list[PlanDay]:
+    """The plan as it was before the log's first change to it: the days the log started or
+    finished a block on without their marks (and undated, if a start dated them), the times of
+    the days it shifted as before the first shift."""
+    plan = [day.model_copy(deep=True) for day in session.plan]
+    shifted: set[int] = set()
+    for e in session.events:
+        day = _data(e).get("day")
+        if not e.action.startswith("plan.") or not isinstance(day, int) or not 0 <= day < len(plan):
+            continue
+        if e.action in ("plan.start", "plan.finish"):
+            plan[day].finished = None
+            for block in plan[day].blocks:
+                block.started = None
+            if _data(e).get("date"):
+                plan[day].date = None
+        elif e.action == "plan.shift" and day not in shifted:
+            shifted.add(day)
+            before = _data(e).get("before")
+            if isinstance(before, list) and len(before) == len(plan[day].blocks):
+                for block, time_ in zip(plan[day].blocks, before):
+                    block.time = time_
+    return plan
 
 
 # --- applying one event -----------------------------------------------------------------------
@@ -742,6 +770,27 @@ def _minutes_record(state: Session, e: Event, final: _Index) -> None:
     })  # fmt: skip
 
 
+def _plan_start(state: Session, e: Event, final: _Index) -> None:
+    day = state.plan[_data(e)["day"]]
+    if _data(e).get("date"):
+        day.date = date.fromisoformat(_data(e)["date"])
+    day.blocks[_data(e)["block"]].started = _when(_data(e).get("at"), e.at)
+    day.finished = None
+
+
+def _plan_finish(state: Session, e: Event, final: _Index) -> None:
+    state.plan[_data(e)["day"]].finished = _when(_data(e).get("at"), e.at)
+
+
+def _plan_shift(state: Session, e: Event, final: _Index) -> None:
+    day = state.plan[_data(e)["day"]]
+    times = _data(e)["times"]
+    if len(times) != len(day.blocks):
+        raise _Skip(e.action)
+    for block, time_ in zip(day.blocks, times):
+        block.time = time_
+
+
 def _ta_amends(state: Session, e: Event, final: _Index) -> None:
     _find(state.agreements, e.target).amends_ratified = str(_data(e).get("note", ""))
 
@@ -785,6 +834,9 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "action.edit": _action_edit,
     "minutes.record": _minutes_record,
     "ta.amends": _ta_amends,
+    "plan.start": _plan_start,
+    "plan.finish": _plan_finish,
+    "plan.shift": _plan_shift,
 }
 
 

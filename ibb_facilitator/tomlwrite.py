@@ -5,7 +5,7 @@ so rewording one interest can re-lay out every interest of the issue in a diff. 
 read by people and compared with ``diff``; the layout must depend on the *kind* of data only:
 
 - every list of tables is written as ``[[array]]`` tables, except the keys in ``INLINE_ROWS``
-  (consensus responses, TA initials), which are one inline table per line;
+  (consensus responses, TA initials, a plan day's blocks), which are one inline table per line;
 - a table under a key in ``INLINE_TABLES`` (an event's ``data``, an option's ``scores``) is one
   inline table on the key's line;
 - a string with a newline is a multi-line string; every other string is a one-line basic string;
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-INLINE_ROWS = frozenset({"responses", "initials"})
+INLINE_ROWS = frozenset({"responses", "initials", "blocks"})
 INLINE_TABLES = frozenset({"data", "scores"})
 _SHORT = 72
 

@@ -116,6 +116,7 @@ def new_table(
         )
     title = agenda.title if tables == 1 else f"{agenda.title}: table {table}"
     session = new_session(agenda, name, title=title, start=start)
+    session.plan = []  # a table keeps its time by its rounds (the trainer's menu), not by a day plan
     session.training = TrainingState(scenario_name=name, table=table, tables=tables, scenario=embed(scenario))
     return session
 

@@ -424,6 +424,7 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "decision_rule",
         "time_boxes",
         "shared_criteria",
+        "plan",
         "cursor",
         "issues",
         "issues.interests",

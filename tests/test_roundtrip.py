@@ -33,6 +33,8 @@ from ibb_facilitator.model import (
     Outcome,
     ParkingItem,
     Party,
+    PlanBlock,
+    PlanDay,
     Response,
     Role,
     Session,
@@ -260,7 +262,26 @@ def sessions(draw: st.DrawFn) -> Session:
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
+    plan = []
+    planned_days: set[date] = set()
+    for _ in range(draw(st.integers(0, 2))):
+        on = draw(st.none() | days)
+        on = None if on in planned_days else on  # no date is planned twice
+        if on is not None:
+            planned_days.add(on)
+        starts = sorted(draw(st.lists(st.integers(0, 24 * 60 - 1), max_size=3)))  # a day runs in order
+        blocks = [
+            PlanBlock(
+                time=draw(st.sampled_from([f"{m // 60:02d}:{m % 60:02d}", ""])),
+                minutes=draw(st.integers(0, 24 * 60)),
+                title=draw(some_text),
+                started=draw(st.none() | stamps),
+            )
+            for m in starts
+        ]
+        plan.append(PlanDay(date=on, title=draw(any_text), finished=draw(st.none() | stamps), blocks=blocks))
     return Session(
+        plan=plan,
         id=draw(any_text),
         title=draw(some_text),
         organization=draw(any_text),

@@ -192,6 +192,9 @@ def _carry(previous: Session, previous_file: str, at: datetime) -> Session:
         "ids": id_floor(previous),
     }
     session = Session.model_validate(data)
+    from .next_agenda import next_plan  # the next session's agenda, from what is open
+
+    session.plan = next_plan(previous, session)
     problems = integrity_problems(session) + rule_problems(session)
     if problems:  # a bug here, never the user's: say exactly what
         raise CarryError("; ".join(f"{path}: {message}" for path, message in problems))

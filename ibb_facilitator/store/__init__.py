@@ -35,41 +35,102 @@ load_session``). A test that patches a module global patches it where it lives
 
 from __future__ import annotations
 
-from ..model import SCHEMA_VERSION as SCHEMA_VERSION  # (tests read it here)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import LockedError, SaveError, StoreError
-from .load import load_session, loads_session
-from .lock import FileLock
-from .migration import MIGRATIONS, MigrationProblems, migrate
-from .read import (
-    CHUNK,
-    MAX_BYTES,
-    decode_text,
-    fast_reader,
-    no_cycle_collection,
-    parse_toml,
-    read_bytes,
-    read_regular,
-    read_text,
-)
-from .read import _fast_loads as _fast_loads
-from .read import _parse_in_pieces as _parse_in_pieces
-from .read import _parse_with_tomli as _parse_with_tomli
-from .session_file import SessionFile, Unsaved, mention_unsaved, unsaved_versions
-from .validation import session_problems, validate
-from .write import (
-    BACKUP_SUFFIX,
-    dumps_session,
-    glob_escape,
-    plan,
-    refuse_overwriting_records,
-    save_session,
-    session_data,
-    session_plan,
-    stale_temp_files,
-    write_atomic,
-)
-from .write import _prune as _prune
-from .write import _spec as _spec
+
+if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time see __getattr__
+    from ..model import SCHEMA_VERSION as SCHEMA_VERSION  # (tests read it here)
+    from .load import load_session, loads_session
+    from .lock import FileLock
+    from .migration import MIGRATIONS, MigrationProblems, migrate
+    from .read import (
+        CHUNK,
+        MAX_BYTES,
+        decode_text,
+        fast_reader,
+        no_cycle_collection,
+        parse_toml,
+        read_bytes,
+        read_regular,
+        read_text,
+    )
+    from .read import _fast_loads as _fast_loads
+    from .read import _parse_in_pieces as _parse_in_pieces
+    from .read import _parse_with_tomli as _parse_with_tomli
+    from .session_file import SessionFile, Unsaved, mention_unsaved, unsaved_versions
+    from .validation import session_problems, validate
+    from .write import (
+        BACKUP_SUFFIX,
+        dumps_session,
+        glob_escape,
+        plan,
+        refuse_overwriting_records,
+        save_session,
+        session_data,
+        session_plan,
+        stale_temp_files,
+        write_atomic,
+    )
+    from .write import _prune as _prune
+    from .write import _spec as _spec
+
+# Where each name lives. A name is imported on first use (PEP 562), not with the package: a
+# command that only lists or prints (``ibb library`` with its index warm, ``ibb --version``)
+# does not load pydantic and the model for an error class.
+_HOME: dict[str, str] = {
+    "SCHEMA_VERSION": "..model",
+    "load_session": ".load",
+    "loads_session": ".load",
+    "FileLock": ".lock",
+    "MIGRATIONS": ".migration",
+    "MigrationProblems": ".migration",
+    "migrate": ".migration",
+    "CHUNK": ".read",
+    "MAX_BYTES": ".read",
+    "decode_text": ".read",
+    "fast_reader": ".read",
+    "no_cycle_collection": ".read",
+    "parse_toml": ".read",
+    "read_bytes": ".read",
+    "read_regular": ".read",
+    "read_text": ".read",
+    "_fast_loads": ".read",
+    "_parse_in_pieces": ".read",
+    "_parse_with_tomli": ".read",
+    "SessionFile": ".session_file",
+    "Unsaved": ".session_file",
+    "mention_unsaved": ".session_file",
+    "unsaved_versions": ".session_file",
+    "session_problems": ".validation",
+    "validate": ".validation",
+    "BACKUP_SUFFIX": ".write",
+    "dumps_session": ".write",
+    "glob_escape": ".write",
+    "plan": ".write",
+    "refuse_overwriting_records": ".write",
+    "save_session": ".write",
+    "session_data": ".write",
+    "session_plan": ".write",
+    "stale_temp_files": ".write",
+    "write_atomic": ".write",
+    "_prune": ".write",
+    "_spec": ".write",
+}
+_PARTS = frozenset({"errors", "read", "locate", "migration", "validation", "load", "lock", "write", "session_file"})
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        if name in _PARTS:  # ``store.write``, before anything imported it
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value  # the next use is a plain lookup
+    return value
+
 
 # (``X as X``: internals the tests and the autosave's cache reach here, where they always were.)
 __all__ = [

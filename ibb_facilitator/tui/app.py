@@ -1078,6 +1078,23 @@ class IbbApp(App[None]):
                 "Show this session on the wall or in a browser: the commands",
                 lambda: self.push_screen(Panel("Room view", hint)),
             )
+            if type(screen).__name__ == "SessionScreen":
+                from .day import DayPlanScreen
+
+                plan = f"{len(self.session.plan)} day(s)" if self.session.plan else "none in this session"
+                yield SystemCommand(
+                    "The day's plan",
+                    f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
+                    lambda: self.push_screen(DayPlanScreen()),
+                )
+                if self.session.training is None:
+                    from .day import show_next_agenda
+
+                    yield SystemCommand(
+                        "Next session's agenda",
+                        "The plan ibb new --after would write from what is open now (shown, not written)",
+                        lambda: show_next_agenda(self),
+                    )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 

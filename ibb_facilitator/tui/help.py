@@ -26,6 +26,16 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F8", "presentation mode: the wall in this window (keys still record; F8 returns)"),
             ("F9", "projector (light) ⇄ dark theme"),
             (
+                "Ctrl+L",
+                "next block of today's plan (the first press starts the day); the line under the title says "
+                "what is on now, what is next and how late the team is running",
+            ),
+            (
+                "Ctrl+P, day's plan",
+                "the day's blocks (done, now, next): Ctrl+G we are on this block, Ctrl+↓ / Ctrl+↑ move it and "
+                "the rest of the day 5 min later / earlier",
+            ),
+            (
                 "F10 / F12",
                 "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the "
                 "general brief",

@@ -13,6 +13,10 @@ confidential briefs, notes, anything) is hidden until someone adds it here on pu
 other things read from the session are numbers: the consensus tally (``process.tally``) and the
 time the current stage began (the ``issue.stage`` event's timestamp).
 
+The day: on a day the session's plan has (``[[plan]]``), a line under the stage bar says what is
+on now, what is next and how late the team runs (``schedule``; shortened before anything else is
+cut, hidden under 14 rows); it moves on with the clock between saves.
+
 The clock: the facilitator's stage timer is in the file (``cursor.clock``: seconds left, running
 or paused, when it was set), so the wall shows the same countdown, pauses with it and gets the
 extra minute. A file without one (another tool, an older file) gets a countdown of the stage's
@@ -41,14 +45,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
-from .. import paths, process
-from ..model import MUTUAL, IssueStatus, Method, Outcome, Session, Stage, StageClock
+from .. import paths, process, schedule
+from ..model import MUTUAL, IssueStatus, Method, Outcome, PlanDay, Session, Stage, StageClock
 from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
 from .text import join, literal
 from .theme import THEMES, wall_variables
 from .wall import (
+    MUTED,
     Group,
     Item,
     RoomView,
@@ -56,6 +61,7 @@ from .wall import (
     WallBody,
     WallLine,
     WallStatement,
+    day_content,
     first_fit,
     side_of,
     size_note,
@@ -106,6 +112,7 @@ ROOM_FIELDS: dict[str, Any] = _only(
     agreements=_each(
         _only("issue", "title", "article", "text", "superseded_by", initials=_each(_only("party", "initials")))
     ),
+    plan=_each(_only("date", "title", "finished", blocks=_each(_only("time", "minutes", "title", "started")))),
 )
 
 
@@ -302,6 +309,7 @@ def build_view(session: Session) -> RoomView:
         box_minutes=int(data["time_boxes"].get(stage, 0)),
         stage_since=_stage_since(session, issue["id"] if issue else None, stage) if issue is not None else None,
         clock=_clock(session, issue["id"] if issue else None, stage),
+        plan=tuple(PlanDay.model_validate(day) for day in data["plan"]),
     )
 
 
@@ -394,6 +402,7 @@ class RoomApp(App[None]):
         self._foot_note: tuple[str, float] | None = None  # ("hint" | "size", until time.monotonic())
         self._shown_size: tuple[int, int] | None = None
         self._wall_size: tuple[int, int] | None = None
+        self._day_shown: schedule.Today | None = None  # today's plan as last painted
 
     def get_css_variables(self) -> dict[str, str]:
         return {**wall_variables(self.current_theme.dark), **super().get_css_variables()}
@@ -405,6 +414,7 @@ class RoomApp(App[None]):
                 yield WallLine(id="room-where")
                 yield WallStatement(id="room-statement")
                 yield WallLine(id="room-stage")
+                yield WallLine(id="room-day")
             with Vertical(id="room-clock"):
                 yield Digits("", id="room-clock-digits")
                 yield Label("", id="room-clock-label")
@@ -577,6 +587,17 @@ class RoomApp(App[None]):
             box.set_class(level == "warning", "-warning")
             box.set_class(level == "over", "-over")
         self._paint_stage(state)
+        self._paint_day()
+
+    def _paint_day(self) -> None:
+        """Today's plan: what is on now, next, how late (hidden without one, and under 14 rows)."""
+        view = self.view
+        line = self.query_one("#room-day", WallLine)
+        seen = schedule.today(list(view.plan), model_now()) if view is not None and view.plan else None
+        line.display = seen is not None and self.wall_size[1] >= 14
+        if seen is not None and seen != self._day_shown:
+            line.show(lambda width: day_content(seen, width, MUTED))
+        self._day_shown = seen
 
     def _paint_stage(self, clock: tuple[str, str, str] | None) -> None:
         view = self.view

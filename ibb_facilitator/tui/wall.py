@@ -34,8 +34,9 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from .. import schedule
 from ..legibility import readability_note, readable_distance_m
-from ..model import Stage, StageClock
+from ..model import PlanDay, Stage, StageClock
 from .text import join, literal
 from .widgets import STAGE_NAMES
 
@@ -100,6 +101,7 @@ class RoomView:
     box_minutes: int
     stage_since: datetime | None
     clock: StageClock | None = None  # the facilitator's timer for this issue and stage
+    plan: tuple[PlanDay, ...] = ()  # the day's plan: what is on now, next, how late (``day_content``)
 
 
 # --- styles: every colour a theme variable, every pair checked in tests/test_legibility.py ------
@@ -527,6 +529,17 @@ def stage_tails(view: RoomView, clock: tuple[str, str, str] | None, inline_clock
     else:
         tails += counts
     return tails
+
+
+#: How the parts of the day line look (``schedule.Part`` kinds); "muted" is the caller's.
+DAY_STYLES = {"": "", "label": "bold", "title": "bold", "late": "bold $error", "ahead": "bold $success"}
+
+
+def day_content(today: schedule.Today, width: int, muted: str = MUTED) -> Content:
+    """Today's plan on one line of at most ``width`` cells ("Now 10:30–11:15 Article 12 ·
+    next 11:15 Caucus · 12 min late"), shortened by ``schedule.day_line`` before anything is cut."""
+    parts = schedule.day_line(today, width)
+    return join(*((text, muted if kind == "muted" else DAY_STYLES.get(kind, "")) for text, kind in parts))
 
 
 def size_note(width: int, height: int, hint: bool) -> list[Content]:

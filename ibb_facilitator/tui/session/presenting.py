@@ -12,6 +12,9 @@ then the wall goes back to none: a room reads a bar that stays on as "this one i
 facilitator who points means "this one, now". (A bar that followed every added line would light
 the recorder's last item all day.) The recorder's pointer itself stays where it was.
 
+**The day**: on a day with a plan, the room view's line of what is on now, next and how late,
+under the stage bar (the frame's own line hides while presenting).
+
 **The foot** says, the first time on this machine (``first_time(PRESENT_HINT_MARK)``), how to
 zoom with the size it gives ("80×24 · readable to about 12 m on a 2.5 m screen"); later starts and
 every resize show the size note for a few seconds. Otherwise the foot is not there: the wall gets
@@ -33,7 +36,9 @@ from textual.geometry import Region
 from textual.timer import Timer
 from textual.widgets import Static
 
+from ... import schedule
 from ...model import Stage
+from ...model import now as model_now
 from ..room import build_view, first_time
 from ..text import literal
 from ..wall import (
@@ -42,6 +47,7 @@ from ..wall import (
     WallBody,
     WallLine,
     WallStatement,
+    day_content,
     first_fit,
     size_note,
     stage_bar,
@@ -105,11 +111,13 @@ class Presentation(Vertical):
         self._wall_place: tuple[str, Stage] | None = None
         self._wall_count = 0
         self._wall_size_shown: tuple[int, int] | None = None
+        self._day_shown: schedule.Today | None = None
 
     def compose(self) -> ComposeResult:
         yield WallLine(id="wall-where")
         yield WallStatement(id="wall-statement")
         yield WallLine(id="wall-stage")
+        yield WallLine(id="wall-day")
         yield Static("", id="wall-banner")
         with Vertical(id="wall-body"), VerticalScroll(id="wall-main"):
             yield WallBody(id="wall-items")
@@ -233,6 +241,17 @@ class Presentation(Vertical):
         tails = stage_tails(view, clock, inline_clock=True)
         order, stage = view.stage_order, view.stage
         self.query_one("#wall-stage", WallLine).show(lambda width: stage_bar(order, stage, width, tails))
+        self._paint_day()
+
+    def _paint_day(self) -> None:
+        """Today's plan, as the room view shows it (hidden without one, and under 14 rows)."""
+        view = self.view
+        line = self.query_one("#wall-day", WallLine)
+        seen = schedule.today(list(view.plan), model_now()) if view is not None and view.plan else None
+        line.display = seen is not None and self.wall_size[1] >= 14
+        if seen is not None and seen != self._day_shown:
+            line.show(lambda width: day_content(seen, width))
+        self._day_shown = seen
 
     def note(self, kind: str, seconds: float) -> None:
         self._wall_note = (kind, time.monotonic() + seconds)

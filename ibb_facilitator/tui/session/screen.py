@@ -1,7 +1,8 @@
 """The session frame: one issue at a time through issues ▸ interests ▸ options ▸ criteria ▸ consensus.
 
 Always visible: the issue statement, the stage bar, the timer, the current stage's view (one widget
-per stage, ``issues.py`` ... ``consensus.py``) and the capture line, which keeps the keyboard
+per stage, ``issues.py`` ... ``consensus.py``) and the capture line (and, on a day with a plan, the
+line of what is on now, next and how late: ``tui/day.py``, Ctrl+L the next block), which keeps the keyboard
 (DESIGN.md, "the recorder's keyboard"): typed words are text, never commands. The views never take
 focus; ↑/↓ move the pointer; every command on the pointed item has a modifier (Ctrl+E, Ctrl+O,
 Shift+↑/↓) or is in the palette. Scores are keyed only in a mode Ctrl+R opens and every move ends:
@@ -24,12 +25,13 @@ from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
-from ... import editing, process
+from ... import editing, process, schedule
 from ...model import Stage
 from ..messages import SessionChanged, post_refreshes
 from ..modals import Choose
 from ..negotiating import provenance
 from ..text import join, literal
+from ..wall import WallLine
 from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
 from .aid_keys import AidKeys
 from .consensus import ConsensusView
@@ -86,6 +88,8 @@ class SessionScreen(AidKeys):
         Binding("f6", "ground_rules", "Rules", id="rules"),
         Binding("f7", "actions", "Actions", id="actions"),
         Binding("f8", "present", "Present", id="present"),
+        # the day's plan (tui/day.py): not in the key bar; F1 and the palette name it
+        Binding("ctrl+l", "next_block", "Next block", show=False, priority=True, id="plan.next"),
         # training tables only (tui/training.py): the training menu and the general brief
         Binding("f10", "training", "Training", id="training.menu"),
         Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
@@ -106,6 +110,7 @@ class SessionScreen(AidKeys):
         yield Header()
         yield Static("", id="banner")
         yield CaucusClock(id="caucus-clock")
+        yield WallLine(id="day-line")  # what is on now, next, how late: today's plan (tui/day.py)
         with Horizontal(id="top"):
             with Vertical(id="issue-box"):
                 yield Label("", id="issue-meta")
@@ -147,6 +152,9 @@ class SessionScreen(AidKeys):
         self._capture_tag = self.query_one("#capture-tag", Label)
         self._banner = self.query_one("#banner", Static)
         self._presentation = self.query_one(Presentation)
+        self._day_line = self.query_one("#day-line", WallLine)
+        self._day_shown: tuple[object, bool] | None = None
+        self.set_interval(15, self.paint_day)  # lateness moves with the clock
         self.app.session_changes.subscribe(self, self.on_session_changed)
         self.refresh_all(reset_timer=True)
         self._capture.focus()
@@ -220,8 +228,32 @@ class SessionScreen(AidKeys):
         if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
             self._bindings_stage = stage
             self.refresh_bindings()
+        self.paint_day()
         if self.presenting:
             self._presentation.paint()
+
+    def paint_day(self) -> None:
+        """The line under the header: today's plan at a glance (hidden on a day without one, and
+        while presenting: the wall has its own)."""
+        from ..day import day_content, moment
+
+        seen = schedule.today(self.session.plan, moment()) if self.session.plan else None
+        if (seen, self.presenting) == self._day_shown:
+            return
+        self._day_shown = (seen, self.presenting)
+        self._day_line.display = seen is not None and not self.presenting
+        if seen is not None:
+            self._day_line.show(lambda width: day_content(seen, width, "$text-muted"))
+
+    def action_present(self) -> None:
+        super().action_present()
+        self.paint_day()
+
+    def action_next_block(self) -> None:
+        """Ctrl+L: the next block of today's plan (the first press starts the day)."""
+        from ..day import advance
+
+        advance(self.app)
 
     def _shown_stage(self) -> Stage:
         """The stage shown: the issue's, or the issues when the agenda's stages leave it out."""
