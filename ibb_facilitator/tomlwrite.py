@@ -563,6 +563,20 @@ def write_nested(f: Field, value: Any, name: str, out: list[str]) -> None:
         write_plan(value, f.sub, full, out)
 
 
+#: Pieces of text joined and encoded at a time by ``dumps_plan_bytes``.
+ENCODE_STEP = 512
+
+
+def dumps_plan_bytes(document: Any, plan: Plan) -> bytes:
+    """``dumps_plan(document, plan).encode("utf-8")``, encoded a few hundred pieces at a time:
+    one emoji in a 10,000-item session made the joined text four bytes a character (29 MB for
+    7), slower to join and to encode than the pieces (~20 ms of a full save)."""
+    out: list[str] = []
+    write_plan(document, plan, "", out)
+    step = ENCODE_STEP
+    return b"".join(["".join(out[i : i + step]).encode("utf-8") for i in range(0, len(out), step)])
+
+
 def dumps_plan(document: Any, plan: Plan) -> str:
     """``dumps(prune(document, plan))``; ``document`` a ``model_dump()`` or the live model."""
     out: list[str] = []

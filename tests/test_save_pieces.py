@@ -222,3 +222,28 @@ def test_any_session_is_written_as_the_two_step_writer_and_the_dump_walk_write_i
     """The compiled writers' fast paths (plain strings, enums, id lists, timestamps, tables of
     ints, a whole log row) on hypothesis's sessions: hostile text everywhere, None, empty values."""
     assert store.dumps_session(session) == by_dump(session) == two_step(session)
+
+
+@pytest.mark.parametrize("step", [1, 3, 512, 10**6])
+def test_the_bytes_encoded_in_steps_are_the_text_encoded_whole(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``save_session`` and ``SessionFile`` write ``dumps_session_bytes``: the text encoded a few
+    hundred pieces at a time, byte for byte the whole text encoded (emoji, CJK, accents among it)."""
+    monkeypatch.setattr(tomlwrite, "ENCODE_STEP", step)
+    for session in (generated(300, 1), make_populated(), store.load_session(EXAMPLE)):
+        text = store.dumps_session(session)
+        assert store.dumps_session_bytes(session) == text.encode("utf-8")
+    assert any(ord(c) > 0xFFFF for c in store.dumps_session(generated(2000, 0)))  # (the case it is for)
+
+
+def test_save_session_and_the_session_file_write_those_bytes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session = generated(300, 2)
+    path = tmp_path / "s.toml"
+    store.save_session(session, path, backup=False)
+    assert path.read_bytes() == store.dumps_session(session).encode("utf-8")
+    with store.SessionFile.open(path) as opened:
+        editing.add_interest(opened.session, opened.session.issues[0].id, "one more 🙂", "mutual")
+        opened.save()
+        assert path.read_bytes() == store.dumps_session(opened.session).encode("utf-8")
+        copy = tmp_path / "copy.toml"
+        opened.save_as(copy)
+        assert copy.read_bytes() == store.dumps_session(opened.session).encode("utf-8")

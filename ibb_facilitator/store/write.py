@@ -151,6 +151,13 @@ def dumps_session(session: Session) -> str:
         return tomlwrite.dumps_plan(session, session_plan())
 
 
+def dumps_session_bytes(session: Session) -> bytes:
+    """``dumps_session(session).encode("utf-8")``, the file's bytes, made faster (``save_session``,
+    ``SessionFile``: ``tomlwrite.dumps_plan_bytes``)."""
+    with no_cycle_collection():
+        return tomlwrite.dumps_plan_bytes(session, session_plan())
+
+
 def _explain(exc: OSError, path: Path) -> str:
     folder = path.parent
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
@@ -273,7 +280,7 @@ def refuse_overwriting_records(out: Path) -> None:
 
 
 def save_session(session: Session, path: Path | str, *, backup: bool = True) -> os.stat_result:
-    return write_atomic(Path(path), dumps_session(session).encode("utf-8"), backup=backup)
+    return write_atomic(Path(path), dumps_session_bytes(session), backup=backup)
 
 
 def stale_temp_files(path: Path) -> list[Path]:
