@@ -87,7 +87,6 @@ def _kind_of(path: Path) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .agenda import load_agenda
     from .process import record_warnings
     from .store import StoreError, load_session, mention_unsaved
 
@@ -108,6 +107,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             elif kind == "negotiation":
                 detail = _validate_negotiation(path)
             else:
+                from .agenda import load_agenda  # (only for an agenda: its models, the scenarios')
+
                 item = load_agenda(path)
                 detail = f"agenda, {_count(len(item.issues), 'issue')}" + (
                     ", training scenario" if item.scenario else ""

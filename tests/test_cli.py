@@ -239,6 +239,41 @@ def test_version_and_help_import_neither_pydantic_nor_textual(argv: list[str]) -
     assert report["ours"] == ["ibb_facilitator.cli", "ibb_facilitator.commands"]
 
 
+def test_validating_a_session_imports_no_agenda_code_and_says_the_same(tmp_path: Path) -> None:
+    """``ibb validate SESSION`` loads the store and the model only: the agenda module (and its
+    models) is imported for an agenda file, and the lines printed are those it always printed."""
+    import json
+
+    from helpers import EXAMPLE
+
+    from ibb_facilitator.agenda import BUNDLED_DIR
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LEAN_PROBE.replace("redirect_stdout(io.StringIO())", "redirect_stdout(sys.stderr)"),
+            "validate",
+            str(EXAMPLE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, result.stderr
+    assert "ibb_facilitator.agenda" not in report["ours"] and "textual" not in report["heavy"]
+    session = store.load_session(EXAMPLE)
+    assert result.stderr.strip().endswith(
+        f"{EXAMPLE}: ok (session, {len(session.issues)} issues, {session.item_count()} items)"
+    )
+    bundled = sorted(BUNDLED_DIR.glob("*.toml"))[0]
+    again = subprocess.run(
+        [sys.executable, "-c", LEAN_PROBE, "validate", str(bundled)], capture_output=True, text=True, timeout=60
+    )
+    assert "ibb_facilitator.agenda" in json.loads(again.stdout.strip().splitlines()[-1])["ours"]
+
+
 def test_the_help_summaries_are_what_the_commands_register() -> None:
     """``cli.SUMMARIES`` lists the commands for --help without importing them: it must say what
     each command's module registers, in the order it did when every module was imported."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 from conftest import make_populated
 from helpers import EXAMPLE
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from test_roundtrip import sessions as roundtrip_sessions
 from test_savecache import CacheMachine, full
 
 from ibb_facilitator import editing, savecache, store, tomlwrite
@@ -121,3 +122,128 @@ RowCacheMachine.TestCase.settings = settings(
     max_examples=30, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_row_cache_state_machine = RowCacheMachine.TestCase
+
+
+# --- the full save writes the live models (no model_dump copy), by compiled plans -------------
+
+
+def by_dump(session: Session) -> str:
+    """``dumps_session`` as it was before it read the live models: from a ``model_dump()``."""
+    return tomlwrite.dumps_plan(session.model_dump(), store.session_plan())
+
+
+@pytest.mark.parametrize("items", [30, 300, 2000])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_live_walk_equals_the_walk_of_a_model_dump(items: int, seed: int) -> None:
+    session = generated(items, seed)
+    assert store.dumps_session(session) == by_dump(session) == two_step(session)
+
+
+def test_the_live_walk_equals_the_dump_on_examples_trainings_and_carried_sessions() -> None:
+    from pathlib import Path
+
+    from ibb_facilitator import agenda, training
+    from ibb_facilitator.negotiation.carryover import carry
+
+    examples = sorted(Path(EXAMPLE).parent.glob("*.toml"))
+    sessions = [store.load_session(path) for path in examples]
+    sessions.append(carry(generated(300, 5), "previous.toml"))
+    name, pack = agenda.find("scenario-maple-valley")
+    sessions.append(training.new_table(pack, name))
+    assert len(sessions) >= 4
+    for session in sessions:
+        assert store.dumps_session(session) == by_dump(session) == two_step(session)
+    for path in examples:  # and the examples are still written byte for byte as they are
+        assert store.dumps_session(store.load_session(path)).encode("utf-8") == path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"criterion-1": 3, "criterion-2": 0, "c_3": 12345678901234567890, "neg": -2},
+        {"a": True, "b": 1},
+        {"": 1},
+        {"a b": 1, "c": 2},
+        {"tail\n": 1},
+        {"quote'": 1, "x": 2},
+        {"é": 1},
+        {"a": 1, "b": "two"},
+        {"a": 1, "b": None},
+        {"k": 1.5},
+    ],
+)
+def test_an_inline_table_of_ints_reads_as_the_general_way_writes_it(table: dict) -> None:
+    """``inline_ints``'s shortcut (Python's repr of a dict of bare keys and ints) is taken only
+    where it writes what the general way (``inline_table``) does."""
+    from enum import IntEnum
+
+    class Level(IntEnum):
+        ONE = 1
+
+    if None in table.values() or any(type(v) is float for v in table.values()):
+        with pytest.raises(TypeError):  # not TOML-writable: refused both ways (the writers prune None first)
+            tomlwrite.inline_ints(table)
+        return
+    expected = (
+        "{ " + ", ".join(f"{tomlwrite.key(k)} = {tomlwrite.literal(v, inline=True)}" for k, v in table.items()) + " }"
+    )
+    assert tomlwrite.inline_ints(table) == tomlwrite.inline_table(table) == expected
+    assert tomlwrite.inline_ints({**table, "level": Level.ONE}).startswith(expected[:-2])
+
+
+def test_an_event_row_is_written_whole_only_when_every_value_is_plain() -> None:
+    """The compiled writer's whole-row path for the log equals the field-by-field way on events
+    with every kind of value: empty target, hostile text, non-string data, no data."""
+    from datetime import datetime, timedelta, timezone
+
+    from ibb_facilitator.model import Event
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    texts = ["plain", "", 'q"uote', "back\\slash", "tab\tin", "new\nline", "\u00a0nbsp", "del\x7f", "é 中 🙂", "[/foo]"]
+    events = [
+        Event(at=at, action=a, target=t, summary=s, data=d)
+        for a in ("issue.add", texts[2])
+        for t in texts
+        for s in texts[:4]
+        for d in ({}, {"text": t}, {"n": 3, "ok": True, "ids": ["a", "b"]}, {"x": s, "y": t})
+    ]
+    plan = store.plan(Event)
+    for event in events:
+        live: list[str] = []
+        tomlwrite.write_plan(event, plan, "events", live)
+        assert "".join(live) == tomlwrite.dumps(tomlwrite.prune(event.model_dump(), plan))
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(roundtrip_sessions())
+def test_any_session_is_written_as_the_two_step_writer_and_the_dump_walk_write_it(session: Session) -> None:
+    """The compiled writers' fast paths (plain strings, enums, id lists, timestamps, tables of
+    ints, a whole log row) on hypothesis's sessions: hostile text everywhere, None, empty values."""
+    assert store.dumps_session(session) == by_dump(session) == two_step(session)
+
+
+@pytest.mark.parametrize("step", [1, 3, 512, 10**6])
+def test_the_bytes_encoded_in_steps_are_the_text_encoded_whole(step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``save_session`` and ``SessionFile`` write ``dumps_session_bytes``: the text encoded a few
+    hundred pieces at a time, byte for byte the whole text encoded (emoji, CJK, accents among it)."""
+    monkeypatch.setattr(tomlwrite, "ENCODE_STEP", step)
+    for session in (generated(300, 1), make_populated(), store.load_session(EXAMPLE)):
+        text = store.dumps_session(session)
+        assert store.dumps_session_bytes(session) == text.encode("utf-8")
+    assert any(ord(c) > 0xFFFF for c in store.dumps_session(generated(2000, 0)))  # (the case it is for)
+
+
+def test_save_session_and_the_session_file_write_those_bytes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session = generated(300, 2)
+    path = tmp_path / "s.toml"
+    store.save_session(session, path, backup=False)
+    assert path.read_bytes() == store.dumps_session(session).encode("utf-8")
+    with store.SessionFile.open(path) as opened:
+        editing.add_interest(opened.session, opened.session.issues[0].id, "one more 🙂", "mutual")
+        opened.save()
+        assert path.read_bytes() == store.dumps_session(opened.session).encode("utf-8")
+        copy = tmp_path / "copy.toml"
+        opened.save_as(copy)
+        assert copy.read_bytes() == store.dumps_session(opened.session).encode("utf-8")

@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from .write import (
         BACKUP_SUFFIX,
         dumps_session,
+        dumps_session_bytes,
         glob_escape,
         plan,
         refuse_overwriting_records,
@@ -107,6 +108,7 @@ _HOME: dict[str, str] = {
     "validate": ".validation",
     "BACKUP_SUFFIX": ".write",
     "dumps_session": ".write",
+    "dumps_session_bytes": ".write",
     "glob_escape": ".write",
     "plan": ".write",
     "refuse_overwriting_records": ".write",
@@ -147,6 +149,7 @@ __all__ = [
     "Unsaved",
     "decode_text",
     "dumps_session",
+    "dumps_session_bytes",
     "fast_reader",
     "glob_escape",
     "load_session",

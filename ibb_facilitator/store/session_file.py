@@ -20,7 +20,7 @@ from .errors import SaveError, StoreError
 from .load import _session_from
 from .lock import FileLock
 from .read import _checked, read_regular
-from .write import _explain, dumps_session, stale_temp_files, write_atomic
+from .write import _explain, dumps_session_bytes, stale_temp_files, write_atomic
 
 
 class Unsaved:
@@ -219,7 +219,7 @@ class SessionFile:
                 "save to a new file so neither version is lost"
             )
         if data is None:
-            data = dumps_session(self.session).encode("utf-8")
+            data = dumps_session_bytes(self.session)
         stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None)
         self._remember(stat_, written=data)
 
@@ -233,7 +233,7 @@ class SessionFile:
             raise SaveError(f"{path}: already exists; choose a new name")
         lock = FileLock(path)
         lock.acquire()
-        data = dumps_session(self.session).encode("utf-8")
+        data = dumps_session_bytes(self.session)
         try:
             stat_ = write_atomic(path, data, hold=lock.hold)
         except BaseException:
