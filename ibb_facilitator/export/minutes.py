@@ -578,16 +578,19 @@ def _parking(session: Session) -> list:
 
 
 def _plan(session: Session) -> list:
-    """The agenda's day blocks (``Session.plan``): planned time, length, title, and when the team
-    began each block (Ctrl+L); nothing when the session has no plan."""
+    """The agenda's day blocks (``Session.plan``) of the days the minutes cover (met, or before
+    anything was recorded the planned ones): planned time, length, title, and when the team began
+    each block (Ctrl+L). A day planned but never met, or not yet dated, is no part of the record."""
     from datetime import date as Date
 
     from ..schedule import planned_times
 
-    if not session.plan:
+    shown = set(session_days(session).days)  # as the letterhead: the days met (else the planned ones)
+    days = [d for d in session.plan if d.date in shown]
+    if not days:
         return []
-    out: list = [Heading(2, line("Agenda of the day" if len(session.plan) == 1 else "Agenda by day"))]
-    for plan_day in session.plan:
+    out: list = [Heading(2, line("Agenda of the day" if len(days) == 1 else "Agenda by day"))]
+    for plan_day in days:
         when = day(plan_day.date) if plan_day.date else "The next meeting (date not set)"
         out.append(Heading(3, line(when, f": {plan_day.title}" if plan_day.title.strip() else None)))
         times = planned_times(plan_day.blocks, plan_day.date or Date(2000, 1, 1), None)
@@ -605,7 +608,7 @@ def _plan(session: Session) -> list:
                     line(begun),
                 )
             )
-        out.append(Table(("Planned", "Length", "Block", "Begun"), tuple(rows)))
+        out.append(Table(("Time", "Length", "Block", "Begun"), tuple(rows)))
         if plan_day.finished is not None:
             out.append(Paragraph(line(em(f"Day finished at {plan_day.finished:%H:%M}."))))
     return out
