@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         record("library", f"library: `ibb library DIR` cold, {args.files:,} sessions", cold, "s", 3.0)
-        record("library", "library: peak RSS of the cold run", peak, "MiB", 150.0)
+        record("library", "library: peak RSS of the cold run", peak * 2**20, "B", 150 * 2**20)
 
         def listing() -> None:
             result = lib.scan(folder)
