@@ -80,6 +80,7 @@ def test_three_sessions(capsys, folder: Path) -> None:
         "Lakeview 2027 successor contract, session 2: Carried over: 2 open issues, 1 agreed (linked to their TA), "
         in err
     )
+    assert "The next meeting's agenda: " in err and "blocks, " in err  # planned from what is open
     s2_path = folder / "session-2.toml"
     assert f"Wrote {s2_path}" in err and hashlib.sha256(s1_path.read_bytes()).hexdigest() == s1_bytes
     code, _, err = run(capsys, "new", "--after", str(s1_path), "--no-open", "-o", str(folder.parent / "elsewhere.toml"))

@@ -213,7 +213,14 @@ def carried_summary(session: Session) -> str:
         f"{len(session.actions) - requests} action{'s' if len(session.actions) - requests != 1 else ''}",
         f"{requests} information request{'s' if requests != 1 else ''}",
     ]
-    return "Carried over: " + ", ".join(parts) + "."
+    said = "Carried over: " + ", ".join(parts) + "."
+    blocks = [block for day in session.plan for block in day.blocks]
+    if blocks:  # next_plan's agenda, from what is open (a block without a time follows the one before)
+        start = next((block.time for block in blocks if block.time), "")
+        minutes = sum(block.minutes for block in blocks)
+        said += f" The next meeting's agenda: {len(blocks)} blocks, {minutes // 60} h {minutes % 60:02d} min"
+        said += f", from {start}." if start else "."
+    return said
 
 
 __all__ = ["CarryError", "carried_summary", "carry", "id_floor", "next_path", "next_title", "place_problem"]
