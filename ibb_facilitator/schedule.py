@@ -30,6 +30,7 @@ from math import floor
 
 from .model import PlanBlock, PlanDay, Session
 from .termtext import cell_width
+from .termtext import cut as cut_to
 
 
 @dataclass(frozen=True)
@@ -192,16 +193,9 @@ def _flat(text: str) -> str:
 
 
 def _cut(text: str, width: int) -> str:
-    if cell_width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = cell_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out).rstrip() + "…"
+    """As ``termtext.cut``, without a space before the "…"."""
+    shown = cut_to(text, width)
+    return shown if shown == text else shown[:-1].rstrip() + "…"
 
 
 Part = tuple[str, str]  # (text, kind): kind "" | "label" | "title" | "late" | "ahead" | "muted"

@@ -42,19 +42,25 @@ def cell_width(text: str) -> int:
     return sum(map(_char_width, text))
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns: as it is when it fits, else cut with "…"."""
+    if text.isascii():
+        return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _char_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
-    if text.isascii():
-        return (text if len(text) <= width else text[: max(0, width - 1)] + "…").ljust(width)
-    if cell_width(text) > width:
-        out, used = [], 0
-        for ch in text:
-            w = _char_width(ch)
-            if used + w > width - 1:
-                break
-            out.append(ch)
-            used += w
-        text = "".join(out) + "…"
+    text = cut(text, width)
     return text + " " * (width - cell_width(text))
 
 

@@ -62,6 +62,14 @@ def detail(screen: ReviewScreen) -> list[str]:
     return rows(screen.query_one("#review-detail", OptionList))
 
 
+async def show_place(pilot, screen: ReviewScreen, key: str) -> list[str]:
+    """Highlight place ``key`` in the outline (``view:parking``, ``issue:issue-1``); the page it shows."""
+    places_list = screen.query_one("#review-places", OptionList)
+    places_list.highlighted = places_list.get_option_index(key)
+    await pilot.pause()
+    return detail(screen)
+
+
 def highlighted(widget: OptionList):
     return widget.highlighted_option
 
@@ -208,12 +216,9 @@ async def test_session_wide_views(example: Path) -> None:
     app = IbbApp(review_path=example)
     async with app.run_test(size=SIZE) as pilot:
         screen = await review(pilot)
-        plist = screen.query_one("#review-places", OptionList)
 
         async def show(key: str) -> list[str]:
-            plist.highlighted = plist.get_option_index(key)
-            await pilot.pause()
-            return detail(screen)
+            return await show_place(pilot, screen, key)
 
         parking = await show("view:parking")
         assert (
@@ -510,12 +515,9 @@ async def test_a_carried_session_says_where_it_came_from(tmp_path: Path) -> None
     app = IbbApp(review_path=path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await review(pilot)
-        plist = screen.query_one("#review-places", OptionList)
 
         async def show(key: str) -> list[str]:
-            plist.highlighted = plist.get_option_index(key)
-            await pilot.pause()
-            return detail(screen)
+            return await show_place(pilot, screen, key)
 
         overview = "\n".join(await show("view:overview"))
         assert "Carried over from: spring-contract.toml (Spring 2027 successor contract, session 3)" in overview

@@ -57,7 +57,6 @@ from ..watch import FileFollower
 from .text import join, literal
 from .theme import THEMES, wall_variables
 from .wall import (
-    MUTED,
     Group,
     Item,
     RoomView,
@@ -65,8 +64,8 @@ from .wall import (
     WallBody,
     WallLine,
     WallStatement,
-    day_content,
     first_fit,
+    show_day,
     side_of,
     size_note,
     stage_bar,
@@ -595,13 +594,8 @@ class RoomApp(App[None]):
 
     def _paint_day(self) -> None:
         """Today's plan: what is on now, next, how late (hidden without one, and under 14 rows)."""
-        view = self.view
         line = self.query_one("#room-day", WallLine)
-        seen = schedule.today(list(view.plan), model_now()) if view is not None and view.plan else None
-        line.display = seen is not None and self.wall_size[1] >= 14
-        if seen is not None and seen != self._day_shown:
-            line.show(lambda width: day_content(seen, width, MUTED))
-        self._day_shown = seen
+        self._day_shown = show_day(line, self.view, self.wall_size[1], self._day_shown)
 
     def _paint_stage(self, clock: tuple[str, str, str] | None) -> None:
         view = self.view

@@ -39,7 +39,7 @@ from textual.widget import Widget
 
 from .. import schedule
 from ..legibility import readability_note, readable_distance_m
-from ..model import PlanDay, Stage, StageClock
+from ..model import PlanDay, Stage, StageClock, now
 from .text import join, literal
 from .widgets import STAGE_NAMES
 
@@ -699,3 +699,14 @@ class WallBody(Lines):
         if self._cache is None:
             return ""
         return self.layout_.reading_text if self.layout_ is not None else super().text
+
+
+def show_day(line: WallLine, view: RoomView | None, rows: int, shown: schedule.Today | None) -> schedule.Today | None:
+    """Today's plan on the wall's day line (the room view's and F8's): hidden without one and
+    under 14 rows, repainted only when what it says changed. Returns what it says now, for the
+    caller to hand back next time."""
+    seen = schedule.today(list(view.plan), now()) if view is not None and view.plan else None
+    line.display = seen is not None and rows >= 14
+    if seen is not None and seen != shown:
+        line.show(lambda width: day_content(seen, width))
+    return seen

@@ -38,7 +38,6 @@ from textual.widgets import Static
 
 from ... import schedule
 from ...model import Stage
-from ...model import now as model_now
 from ..room import build_view, first_time
 from ..text import literal
 from ..wall import (
@@ -47,8 +46,8 @@ from ..wall import (
     WallBody,
     WallLine,
     WallStatement,
-    day_content,
     first_fit,
+    show_day,
     size_note,
     stage_bar,
     stage_tails,
@@ -245,13 +244,8 @@ class Presentation(Vertical):
 
     def _paint_day(self) -> None:
         """Today's plan, as the room view shows it (hidden without one, and under 14 rows)."""
-        view = self.view
         line = self.query_one("#wall-day", WallLine)
-        seen = schedule.today(list(view.plan), model_now()) if view is not None and view.plan else None
-        line.display = seen is not None and self.wall_size[1] >= 14
-        if seen is not None and seen != self._day_shown:
-            line.show(lambda width: day_content(seen, width))
-        self._day_shown = seen
+        self._day_shown = show_day(line, self.view, self.wall_size[1], self._day_shown)
 
     def note(self, kind: str, seconds: float) -> None:
         self._wall_note = (kind, time.monotonic() + seconds)
