@@ -722,3 +722,11 @@ def test_nothing_is_written_over_a_file_that_failed_to_load(session_file: Path, 
     assert session_file.read_bytes() == bad
     assert session_file.stat().st_mtime_ns == stat.st_mtime_ns
     assert folder_listing(session_file.parent) == [session_file.name]  # no .bak, no lock, no temp
+
+
+def test_every_name_the_store_offers_resolves() -> None:
+    """The package imports its names on first use (``store._HOME``): each one it lists must be there,
+    and no name may be listed in one place only."""
+    assert set(store.__all__) - {"SCHEMA_VERSION"} <= set(store._HOME) | {"StoreError", "LockedError", "SaveError"}
+    for name in [*store.__all__, *store._HOME]:
+        assert getattr(store, name) is not None, name
