@@ -774,6 +774,14 @@ class IbbApp(App[None]):
             )
             self.bell()
 
+    def file_bytes(self) -> bytes:
+        """The session's file as of now, on this thread: through the autosave's pieces when it
+        has them (only what changed since the last autosave is written again; the bytes are the
+        same, tests/test_savecache.py), else in full."""
+        if self._save_cache is not None:
+            return self._save_cache.dumps(self.session)
+        return dumps_session(self.session).encode("utf-8")
+
     def flush(self) -> None:
         """Save now, on this thread (quit, switching files)."""
         if self._save_timer is not None:
@@ -781,7 +789,7 @@ class IbbApp(App[None]):
             self._save_timer = None
         if self.file is None or self.readonly or self._released or (not self.dirty and self._written_seq >= self._seq):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
-        data = dumps_session(self.session).encode("utf-8")
+        data = self.file_bytes()
         self._seq += 1
         changes = self._content_changes
         with self._write_lock:
@@ -990,7 +998,8 @@ class IbbApp(App[None]):
                 from .. import served
 
                 # a served copy (ibb serve --full) saves only beside its session
-                self.file.save_as(served.save_as_target(Path(value).expanduser(), self.file.path))
+                target = served.save_as_target(Path(value).expanduser(), self.file.path)
+                self.file.save_as(target, self.file_bytes())
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return
