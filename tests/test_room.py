@@ -559,3 +559,30 @@ def test_watch_and_room_commands_stay_light() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+async def test_a_running_caucus_is_on_the_wall_with_its_clock_never_its_reason(
+    tmp_path: Path, populated: Session
+) -> None:
+    """The room waits for a caucusing team: the wall says which team and how long is left of
+    the minutes it took, then how far over (the line turns to the error colour). What the team
+    said about why stays off the wall."""
+    from datetime import timedelta
+
+    from ibb_facilitator.tui.wall import WallLine
+
+    caucus = editing.start_caucus(populated, "labor", called_by=SECRET, reason=f"{SECRET} our bottom line", minutes=5)
+    caucus.start -= timedelta(minutes=6, seconds=5)
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    app = RoomApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.view is not None and shows(app, "over its 5 min"), "the caucus line")
+        line = app.query_one("#room-caucus", WallLine)
+        assert line.display and line.has_class("-over")
+        assert "CAUCUS" in line.text and populated.party("labor").name in line.text
+        assert SECRET not in screen_text(app) + widget_text(app)
+        assert SECRET not in repr(build_view(populated))
+        editing.end_caucus(populated)
+        store.save_session(populated, path)
+        await until(pilot, lambda: not app.query_one("#room-caucus", WallLine).display, "the caucus line gone")

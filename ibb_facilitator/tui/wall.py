@@ -39,9 +39,9 @@ from textual.widget import Widget
 
 from .. import schedule
 from ..legibility import readability_note, readable_distance_m
-from ..model import PlanDay, Stage, StageClock, now
+from ..model import Caucus, PlanDay, Stage, StageClock, now
 from .text import join, literal
-from .widgets import STAGE_NAMES
+from .widgets import STAGE_NAMES, caucus_time
 
 # --- the view data ----------------------------------------------------------------------------
 
@@ -105,6 +105,8 @@ class RoomView:
     stage_since: datetime | None
     clock: StageClock | None = None  # the facilitator's timer for this issue and stage
     plan: tuple[PlanDay, ...] = ()  # the day's plan: what is on now, next, how late (``day_content``)
+    caucus: Caucus | None = None  # the caucus running now, if any (``show_caucus``)
+    caucus_team: str = ""  # its team's name
 
 
 # --- styles: every colour a theme variable, every pair checked in tests/test_legibility.py ------
@@ -699,6 +701,24 @@ class WallBody(Lines):
         if self._cache is None:
             return ""
         return self.layout_.reading_text if self.layout_ is not None else super().text
+
+
+def show_caucus(line: WallLine, view: RoomView | None) -> None:
+    """A running caucus on the wall (the room view's and F8's), with its clock: counting down
+    the minutes the team took, then how far over (the line turns to the error colour)."""
+    caucus = view.caucus if view is not None else None
+    line.display = caucus is not None
+    if caucus is None or view is None:
+        return
+    shown, over = caucus_time(caucus, now())
+    line.set_class(over, "-over")
+    team = view.caucus_team
+    variants = [
+        join(("CAUCUS ", "bold"), literal(team, "bold"), f"  {shown}  · the rest of the room waits"),
+        join(("CAUCUS ", "bold"), literal(team, "bold"), f"  {shown}"),
+        join(("CAUCUS  ", "bold"), shown),
+    ]
+    line.show(lambda width: first_fit(variants, width))
 
 
 def show_day(line: WallLine, view: RoomView | None, rows: int, shown: schedule.Today | None) -> schedule.Today | None:

@@ -216,9 +216,7 @@ class SessionScreen(AidKeys):
         self._paint_banner()
         caucus = editing.open_caucus(session)
         called_by = f" (called by {caucus.called_by})" if caucus and caucus.called_by else ""
-        self._caucus_clock.show(
-            f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus.start if caucus else None
-        )
+        self._caucus_clock.show(f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus)
         if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
             self._bindings_stage = stage
             self.refresh_bindings()
