@@ -220,7 +220,7 @@ class SessionFile:
             )
         if data is None:
             data = dumps_session_bytes(self.session)
-        stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None)
+        stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None, known=True)
         self._remember(stat_, written=data)
 
     def save_as(self, path: Path | str, data: bytes | None = None) -> None:
