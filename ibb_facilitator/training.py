@@ -370,6 +370,11 @@ class TableSummary:
         needed = [i.checks_to_consensus for i in self.issues if i.checks_to_consensus is not None]
         return sum(needed) / len(needed) if needed else None
 
+    @property
+    def played(self) -> bool:
+        """The table started: a round ran, or it recorded anything (an interest, an option, a check)."""
+        return bool(self.round_minutes or self.interests or self.options or self.checks or self.agreements)
+
 
 @dataclass
 class BrokenTable:
