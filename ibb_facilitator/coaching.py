@@ -208,6 +208,17 @@ KIND_LABELS = {
 }
 
 
+KIND_STAGES = {
+    INTEREST_POSITION: Stage.INTERESTS,
+    SILENT_PARTY: Stage.INTERESTS,
+    UNSERVED_INTEREST: Stage.OPTIONS,
+    CRITERION_POSITION: Stage.CRITERIA,
+    UNRATED_OPTION: Stage.CRITERIA,
+    BOTTOM_CHECK: Stage.CONSENSUS,
+}
+"""The stage each kind of note belongs to: the room's stage comes first (``issue_notes``)."""
+
+
 @dataclass(frozen=True)
 class Note:
     """One piece of coaching: its kind, the id of what it is about (an interest, option,
@@ -368,6 +379,10 @@ NOTE_FUNCTIONS = (
 )
 
 
-def issue_notes(session: Session, issue: Issue) -> list[Note]:
-    """Every note on ``issue``, in the order of the stages they belong to."""
-    return [note for function in NOTE_FUNCTIONS for note in function(session, issue)]
+def issue_notes(session: Session, issue: Issue, stage: Stage | None = None) -> list[Note]:
+    """Every note on ``issue``, in the order of the stages they belong to; with ``stage`` (the
+    stage the room is on), that stage's notes first."""
+    notes = [note for function in NOTE_FUNCTIONS for note in function(session, issue)]
+    if stage is not None:
+        notes.sort(key=lambda note: KIND_STAGES[note.kind] is not stage)  # stable: the rest in order
+    return notes

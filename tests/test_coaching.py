@@ -226,3 +226,18 @@ def test_issue_notes_gathers_every_kind_in_stage_order(session: Session) -> None
         coaching.CRITERION_POSITION,
         coaching.UNRATED_OPTION,
     ]
+
+
+def test_the_rooms_stage_comes_first(session: Session) -> None:
+    issue_id = at(session, Stage.CRITERIA)
+    editing.add_interest(session, issue_id, "We want a 4% raise", "labor")
+    editing.add_option(session, issue_id, "Front-loaded steps")
+    editing.add_criterion(session, issue_id, "We need a retention bonus")
+    kinds = [n.kind for n in coaching.issue_notes(session, session.issue(issue_id), Stage.CRITERIA)]
+    assert kinds == [
+        coaching.CRITERION_POSITION,
+        coaching.UNRATED_OPTION,
+        coaching.INTEREST_POSITION,
+        coaching.SILENT_PARTY,
+        coaching.UNSERVED_INTEREST,
+    ]
