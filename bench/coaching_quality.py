@@ -12,7 +12,8 @@ precision >= 0.8. Figures, not a test: tests/test_coaching.py holds the bar.
 
 Cost: ``coaching.issue_notes`` on the largest issue of a generated 10,000-item session, cold (the
 per-text cache empty) and warm (what a repaint after one change costs: the phrases seen before
-are cached), median of the runs.
+are cached), median of the runs; and one change in the app (adding an interest, which repaints
+the stage and the panel) with the panel hidden and shown, on that issue.
 """
 
 from __future__ import annotations
@@ -91,6 +92,53 @@ def cost(runs: int) -> None:
     print("  budget: a frame is 16 ms; the panel computes only while shown, and repaints only what differs")
 
 
+async def _app_cost(runs: int) -> tuple[list[float], list[float], int]:
+    import os
+    import tempfile
+
+    from generate import make_session
+
+    from ibb_facilitator import editing, store
+    from ibb_facilitator.model import Stage
+    from ibb_facilitator.tui.app import IbbApp
+
+    folder = Path(tempfile.mkdtemp(prefix="coaching-bench-"))
+    os.environ["IBB_DATA_DIR"] = str(folder / "data")  # never the user's preferences
+    session = make_session(10_000)
+    issue = max(session.issues, key=lambda i: len(i.interests) + len(i.options) + len(i.criteria))
+    editing.set_cursor(session, issue.id, Stage.INTERESTS)
+    issue.stage = Stage.INTERESTS
+    path = folder / "big.toml"
+    store.save_session(session, path)
+    app = IbbApp(path=path)
+    off: list[float] = []
+    on: list[float] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        for n in range(runs * 2):
+            shown = n % 2 == 1
+            if app.preferences.coaching != shown:
+                app.screen.action_coaching()  # type: ignore[attr-defined]
+                await pilot.pause()
+            start = time.perf_counter()
+            app.change("add interest", editing.add_interest, issue.id, f"We want {n} more planning periods", "labor")
+            (on if shown else off).append(time.perf_counter() - start)
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+    return off, on, len(app.session.issue(issue.id).interests)
+
+
+def app_cost(runs: int) -> None:
+    import asyncio
+
+    off, on, interests = asyncio.run(_app_cost(runs))
+    print("\nOne change in the app (add an interest: the change, its log, every repaint it causes), UI thread,")
+    print(f"on that issue at Interests ({interests} interests by the end), 160x45:")
+    print(f"  coaching hidden: median {statistics.median(off) * 1000:.2f} ms, min {min(off) * 1000:.2f} ms")
+    print(f"  coaching shown:  median {statistics.median(on) * 1000:.2f} ms, min {min(on) * 1000:.2f} ms")
+    print("  typing itself repaints nothing here: the notes change only with the record")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--misses", action="store_true", help="list every phrase the detector got wrong")
@@ -98,6 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     quality(args.misses)
     cost(args.runs)
+    app_cost(args.runs)
 
 
 if __name__ == "__main__":
