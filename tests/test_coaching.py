@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import LABOR_VOTERS, MANAGEMENT_VOTERS, fist
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ibb_facilitator import coaching, editing
 from ibb_facilitator.model import Method, Response, Session, Stage
@@ -241,3 +243,37 @@ def test_the_rooms_stage_comes_first(session: Session) -> None:
         coaching.SILENT_PARTY,
         coaching.UNSERVED_INTEREST,
     ]
+
+
+# --- hostile text ----------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_text_gets_a_verdict_and_a_panel_line_shown_literally(before: str, after: str) -> None:
+    text = f"{before} we want 4% {after}"  # hostile words around a position
+    from ibb_facilitator.tui.coaching import notes_content
+    from ibb_facilitator.tui.text import on_screen
+
+    signs = coaching.position_signs(text)
+    assert signs
+    reason = coaching.position_reason(text, signs)
+    note = coaching.Note(coaching.INTEREST_POSITION, "interest-1", reason)
+    plain = notes_content((note,)).plain
+    assert on_screen(coaching.quote(text)) in plain  # markup-like text ("[/b]", "[/") is not parsed
+
+
+# --- the preference ---------------------------------------------------------------------------------
+
+
+def test_preferences_round_trip_and_a_damaged_file_gives_the_defaults(user_dirs) -> None:
+    from ibb_facilitator import paths, preferences
+
+    assert preferences.load() == preferences.Preferences()  # none yet: both off
+    assert preferences.save(preferences.Preferences(coaching=True))
+    assert preferences.load() == preferences.Preferences(coaching=True, coaching_on_wall=False)
+    file = paths.data_dir() / "preferences.toml"
+    file.write_text('coaching = "yes"\ncoaching_on_wall = true\n', encoding="utf-8")  # not a true/false
+    assert preferences.load() == preferences.Preferences(coaching=False, coaching_on_wall=True)
+    file.write_text("coaching = [", encoding="utf-8")
+    assert preferences.load() == preferences.Preferences()
