@@ -105,4 +105,5 @@ async def test_the_palette_puts_the_notes_on_the_wall_when_the_facilitator_choos
         await pilot.press("f8")
         await until(pilot, lambda: panel(app).display and REASON in words(screen_text(app)), "the notes on the wall")
         assert preferences.load().coaching_on_wall
+        assert "the facilitator chose it" in str(panel(app).border_title)
         await pilot.press("ctrl+q")

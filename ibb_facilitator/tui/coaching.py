@@ -23,6 +23,7 @@ from ..model import Issue, Session, Stage
 from .text import join, literal
 
 TITLE = "Coaching · for the facilitator, not the wall · Ctrl+Y hides"
+WALL_TITLE = "Coaching · on the wall: the facilitator chose it (palette) · Ctrl+Y hides"
 
 
 class CoachingPanel(VerticalScroll, can_focus=False):
@@ -36,9 +37,10 @@ class CoachingPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("", id="coaching-notes", markup=False)
 
-    def show(self, session: Session, issue: Issue | None, stage: Stage | None = None) -> None:
+    def show(self, session: Session, issue: Issue | None, stage: Stage | None = None, wall: bool = False) -> None:
         """The notes on ``issue`` (None: at the list of issues), those of ``stage`` (the room's)
-        first, painted only if they changed."""
+        first, painted only if they changed; ``wall``: shown on the wall of presentation mode."""
+        self.border_title = WALL_TITLE if wall else TITLE
         notes = tuple(coaching.issue_notes(session, issue, stage)) if issue is not None else ()
         key = (issue.id if issue is not None else None, notes)
         if key == self._shown:
@@ -55,8 +57,8 @@ class CoachingPanel(VerticalScroll, can_focus=False):
 def notes_content(notes: tuple[coaching.Note, ...], on_issue: bool = True) -> Content:
     """The panel's text: the note's kind in bold, then its reason (user words shown literally)."""
     if not on_issue:
-        return literal("Open an issue: the coaching notes are about the issue in hand.", "italic $text-muted")
+        return literal("Open an issue: the coaching notes are about the issue in hand.", "italic $wall-muted")
     if not notes:
-        return literal("Nothing to point out on this issue.", "italic $text-muted")
+        return literal("Nothing to point out on this issue.", "italic $wall-muted")
     lines = [join((f"{note.label:<11}", "bold $warning"), literal(note.reason)) for note in notes]
     return Content("\n").join(lines)

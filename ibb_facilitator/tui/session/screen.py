@@ -257,7 +257,7 @@ class SessionScreen(AidKeys):
         shown = prefs.coaching and (not self.presenting or prefs.coaching_on_wall)
         self._coaching.display = shown
         if shown:
-            self._coaching.show(self.session, self.issue, self._shown_stage())
+            self._coaching.show(self.session, self.issue, self._shown_stage(), wall=self.presenting)
         else:
             self._coaching.forget()
 
