@@ -107,3 +107,24 @@ async def test_the_palette_puts_the_notes_on_the_wall_when_the_facilitator_choos
         assert preferences.load().coaching_on_wall
         assert "the facilitator chose it" in str(panel(app).border_title)
         await pilot.press("ctrl+q")
+
+
+async def test_a_copy_served_to_browsers_starts_without_coaching_and_keeps_no_preference(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from ibb_facilitator.served import SERVED_FOLDER_ENV
+
+    preferences.save(preferences.Preferences(coaching=True))  # the facilitator's, on this computer
+    path = example(tmp_path)
+    monkeypatch.setenv(SERVED_FOLDER_ENV, str(tmp_path))  # ibb serve --full: anyone's who reaches it
+    app = IbbApp(path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await walk_to(pilot, Stage.INTERESTS)
+        assert not panel(app).display
+        await pilot.press("ctrl+y")  # a viewer may look, for this tab only
+        await until(pilot, lambda: panel(app).display, "the panel in this tab")
+        await pilot.press("ctrl+y")
+        await until(pilot, lambda: not panel(app).display, "the panel hidden")
+        await pilot.press("ctrl+q")
+    assert preferences.load() == preferences.Preferences(coaching=True)  # untouched

@@ -190,7 +190,12 @@ class IbbApp(App[None]):
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
         # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
         self.session_changes = ChangeFeed()
-        self.preferences = preferences.load()  # this computer's, never the record's
+        # This computer's preferences, never the record's. A copy served to browsers (ibb serve
+        # --full) is anyone's who reaches it: the defaults (no coaching), and it writes none.
+        from ..served import SERVED_FOLDER_ENV
+
+        self.served = bool(os.environ.get(SERVED_FOLDER_ENV))
+        self.preferences = preferences.Preferences() if self.served else preferences.load()
         self._choose_theme(theme)
 
     def get_css_variables(self) -> dict[str, str]:
@@ -978,7 +983,8 @@ class IbbApp(App[None]):
         """Flip a true/false preference (``preferences.py``) and keep it for next time; its new value."""
         value = not getattr(self.preferences, name)
         setattr(self.preferences, name, value)
-        preferences.save(self.preferences)
+        if not self.served:
+            preferences.save(self.preferences)
         return value
 
     def action_toggle_theme(self) -> None:
