@@ -86,6 +86,10 @@ def test_each_rule_finds_its_sign(text: str, rule: str, found: str) -> None:
         "Members who went without steps once do not want to lose them again",  # not "we want"
         "Predictable costs over the three years of the contract",
         "No one is left without a substitute",  # "no one", not a flat no
+        "Mustering support from parents for the budget",  # "must" inside a word
+        "A shallow pool of substitutes is filled",  # "shall" inside a word
+        "Teachers who want to stay can afford to",  # "want" with no "we"
+        "Capable new teachers choose Maple Valley",  # "cap" inside a word
     ],
 )
 def test_interests_are_not_positions(text: str) -> None:
