@@ -61,6 +61,7 @@ from .wall import (
     Group,
     Item,
     RoomView,
+    RoundView,
     TallyView,
     WallBody,
     WallLine,
@@ -68,6 +69,7 @@ from .wall import (
     first_fit,
     show_caucus,
     show_day,
+    show_round,
     side_of,
     size_note,
     stage_bar,
@@ -322,6 +324,32 @@ def build_view(session: Session) -> RoomView:
         plan=tuple(PlanDay.model_validate(day) for day in data["plan"]),
         caucus=caucus,
         caucus_team=name_of(caucus.party) if caucus is not None else "",
+        round=_round(session),
+    )
+
+
+def _round(session: Session) -> RoundView | None:
+    """A training table's round, from its state and the scenario's public round titles."""
+    state = session.training
+    if state is None:
+        return None
+    from .. import training
+
+    try:
+        rounds = training.scenario_of(session).rounds
+    except training.RuleError:
+        return None
+    running = training.running_round(session)
+    number = running.number if running else len(state.rounds)
+    spec = rounds[number - 1] if 0 < number <= len(rounds) else None
+    return RoundView(
+        table=f"Table {state.table} of {state.tables}" if state.tables > 1 else f"Table {state.table}",
+        phase=training.phase(session),
+        number=number,
+        total=len(rounds),
+        title=spec.title if spec else "",
+        start=running.start if running else None,
+        minutes=spec.minutes if spec else 0,
     )
 
 
@@ -428,6 +456,7 @@ class RoomApp(App[None]):
                 yield WallLine(id="room-stage")
                 yield WallLine(id="room-day")
                 yield WallLine(id="room-caucus")
+                yield WallLine(id="room-round")
             with Vertical(id="room-clock"):
                 yield Digits("", id="room-clock-digits")
                 yield Label("", id="room-clock-label")
@@ -602,6 +631,7 @@ class RoomApp(App[None]):
         self._paint_stage(state)
         self._paint_day()
         show_caucus(self.query_one("#room-caucus", WallLine), self.view)
+        show_round(self.query_one("#room-round", WallLine), self.view)
 
     def _paint_day(self) -> None:
         """Today's plan: what is on now, next, how late (hidden without one, and under 14 rows)."""

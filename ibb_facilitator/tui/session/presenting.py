@@ -49,6 +49,7 @@ from ..wall import (
     first_fit,
     show_caucus,
     show_day,
+    show_round,
     size_note,
     stage_bar,
     stage_tails,
@@ -119,6 +120,7 @@ class Presentation(Vertical):
         yield WallLine(id="wall-stage")
         yield WallLine(id="wall-day")
         yield WallLine(id="wall-caucus")
+        yield WallLine(id="wall-round")
         yield Static("", id="wall-banner")
         with Vertical(id="wall-body"), VerticalScroll(id="wall-main"):
             yield WallBody(id="wall-items")
@@ -249,6 +251,7 @@ class Presentation(Vertical):
         line = self.query_one("#wall-day", WallLine)
         self._day_shown = show_day(line, self.view, self.wall_size[1], self._day_shown)
         show_caucus(self.query_one("#wall-caucus", WallLine), self.view)
+        show_round(self.query_one("#wall-round", WallLine), self.view)
 
     def note(self, kind: str, seconds: float) -> None:
         self._wall_note = (kind, time.monotonic() + seconds)
