@@ -539,6 +539,9 @@ class TrainingState(Model):
     rounds: list[TrainingRound] = []
     reveals: list[Reveal] = []
     results: list[TrainingResult] = []
+    # the trainer's passphrase, salted and hashed (``training.hash_passphrase``): the facilitator
+    # notes show only to whoever types it; "" for a table made without one (no notes in the file)
+    trainer_key: str = Field(default="", max_length=200)
     scenario: dict[str, Any]  # last: the long copy follows what the table did
 
 

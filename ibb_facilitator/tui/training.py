@@ -40,7 +40,7 @@ from .. import training
 from ..model import Session
 from .app import IbbApp
 from .messages import SessionChanged
-from .modals import Choose
+from .modals import Choose, Panel, Prompt
 from .text import join, literal, one_line
 from .widgets import STAGE_NAMES, mmss
 
@@ -313,24 +313,47 @@ def reveal(app: IbbApp, party_id: str, role: str = "") -> None:
 
 
 def show_notes(app: IbbApp) -> None:
-    """The facilitator notes: every team's bottom line, so trainer only, behind the same confirm."""
-    scenario = training.scenario_of(app.session)
+    """The facilitator notes: every team's bottom line, so trainer only, behind the trainer's
+    passphrase (``training.passphrase_ok``); never by a key a player might press."""
+    session = app.session
+    scenario = training.scenario_of(session)
+    if not scenario.facilitator_notes:
+        app.push_screen(Panel("Facilitator notes", [(NOTES_ELSEWHERE, "")]))
+        return
+    if not (session.training and session.training.trainer_key):
+        app.push_screen(Panel("Facilitator notes", [(NOTES_NO_PASSPHRASE, "")]))
+        return
 
-    def answered(yes: bool | None) -> None:
-        if yes:
-            app.push_screen(
-                ConfidentialScreen(
-                    "TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]
-                )
-            )
+    def typed(text: str | None) -> None:
+        if text is None:
+            return
+        if not training.passphrase_ok(session, text):
+            app.notify("That is not the trainer's passphrase: the notes stay hidden.", severity="warning", timeout=6)
+            return
+        app.push_screen(
+            ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes)])
+        )
 
     app.push_screen(
-        RevealConfirm(
-            "Show the facilitator notes?",
-            "They hold every team's bottom line: trainer only. Make sure the projector is off.",
+        Prompt(
+            "Trainer's passphrase",
+            placeholder="the passphrase given at ibb train --passphrase",
+            hint="The notes hold every team's bottom line. Make sure the projector is off.",
+            password=True,
         ),
-        answered,
+        typed,
     )
+
+
+NOTES_ELSEWHERE = (
+    "This table's file does not hold the facilitator notes: they hold every team's bottom line and "
+    "players sit at this laptop. The trainer has them in the scenario pack; `ibb train SCENARIO "
+    "--tables N --passphrase` keeps them in the table files behind a passphrase."
+)
+NOTES_NO_PASSPHRASE = (
+    "This table's file was made before trainer passphrases: its facilitator notes are not shown at "
+    "the table. Read them in the scenario pack, or prepare the tables again with --passphrase."
+)
 
 
 # --- results sheet ------------------------------------------------------------------------------
@@ -584,7 +607,7 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
             choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
     choices.append(("Results sheet…", "results"))
     choices.append(("Debrief: this table's figures and the questions", "debrief"))
-    choices.append(("Facilitator notes (trainer only)…", "notes"))
+    choices.append(("Facilitator notes (trainer's passphrase)…", "notes"))
     return choices
 
 
