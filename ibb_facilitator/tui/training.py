@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import getters
 from textual.app import ComposeResult
@@ -534,6 +534,40 @@ def show_debrief(app: IbbApp) -> None:
 
 
 # --- rounds -------------------------------------------------------------------------------------
+
+
+def follow_class(app: IbbApp, opened: Any) -> Any:
+    """Follow the class's control file beside this table (``classroom``; it may not exist yet):
+    each save of it reaches ``class_changed`` on the UI thread."""
+    from .. import classroom
+    from ..store import read_bytes
+    from ..watch import FileFollower
+    from .app import ClassChanged
+
+    def load(path: Path) -> classroom.ClassControl:
+        return classroom.loads(read_bytes(path), str(path))  # a missing file raises: nothing to do
+
+    def deliver(control: classroom.ClassControl | None, error: Exception | None) -> None:
+        if control is not None:
+            app.post_message(ClassChanged(opened, control))  # thread-safe, never blocks
+
+    return FileFollower(opened.path.parent / classroom.CLASS_FILE, load, deliver).start()
+
+
+def class_changed(app: IbbApp, control: Any) -> None:
+    """The trainer started rounds for the whole class (``ibb class``): start each one here that
+    this table has not, at the class's moment (one change each, undoable as F10's), and show the
+    last one's facts, as the table's own F10 does."""
+    from .. import classroom
+
+    started = 0
+    for item in classroom.pending(app.session, control):
+        if app.change(f"start round {item.number} (the class)", training.start_next_round, at=item.start) is None:
+            break
+        started = item.number
+    if started:
+        app.notify(f"The trainer started round {started} for every table.", title="Training", timeout=6)
+        app.push_screen(RoundFactsScreen(app.session, started))
 
 
 def next_round(app: IbbApp) -> None:
