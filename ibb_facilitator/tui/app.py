@@ -1156,6 +1156,12 @@ class IbbApp(App[None]):
                         "The plan ibb new --after would write from what is open now (shown, not written)",
                         lambda: show_next_agenda(self),
                     )
+        if self.file is not None and not self.readonly:
+            from .people import ask_members
+
+            yield SystemCommand(
+                "Team members", "Add, rename or remove a member of a team (logged, undoable)", lambda: ask_members(self)
+            )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 

@@ -639,6 +639,7 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
         side = training.side_label(session, party.id)
         for n, (label, _) in enumerate(training.role_briefs(scenario, party.id)):
             choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
+    choices.append(("Players at this table: add, rename, remove…", "players"))
     choices.append(("Results sheet…", "results"))
     choices.append(("Debrief: this table's figures and the questions", "debrief"))
     choices.append(("Facilitator notes (trainer's passphrase)…", "notes"))
@@ -686,6 +687,10 @@ def run_choice(app: IbbApp, value: str) -> None:
         show_debrief(app)
     elif kind == "notes":
         show_notes(app)
+    elif kind == "players":
+        from .people import ask_members
+
+        ask_members(app)
 
 
 def show_general_brief(app: IbbApp) -> None:
