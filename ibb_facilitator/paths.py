@@ -16,6 +16,9 @@ from pathlib import Path
 import platformdirs
 
 APP = "ibb_facilitator"
+#: Set (to the session's folder) in the apps ``ibb serve --full`` starts for browser tabs (``served``);
+#: here, where the app can read it before the store is imported.
+SERVED_FOLDER_ENV = "IBB_SERVED_FOLDER"
 
 
 def _env_dir(name: str) -> Path | None:

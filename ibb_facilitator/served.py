@@ -20,9 +20,8 @@ import shlex
 import stat
 from pathlib import Path
 
+from .paths import SERVED_FOLDER_ENV
 from .store import StoreError
-
-SERVED_FOLDER_ENV = "IBB_SERVED_FOLDER"
 
 
 class SaveRefused(StoreError):

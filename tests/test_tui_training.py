@@ -106,6 +106,14 @@ async def choose(pilot, value: str) -> None:
     await pilot.pause()
 
 
+async def past_the_brief(pilot) -> None:
+    """A table opens on its general brief (every table does): Esc to the session."""
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, GeneralBriefScreen)
+    await pilot.press("escape")
+    await pilot.pause()
+
+
 async def menu(pilot, value: str) -> None:
     await pilot.press("f10")
     await pilot.pause()
@@ -455,10 +463,7 @@ async def test_the_results_sheet_offers_the_tables_ta_language(tmp_path):
     store.save_session(session, path)
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, GeneralBriefScreen)  # shown first, as at every table
-        await pilot.press("escape")
-        await pilot.pause()
+        await past_the_brief(pilot)
         await menu(pilot, "results")
         sheet = app.screen
         assert isinstance(sheet, ResultsScreen)
@@ -486,9 +491,7 @@ async def test_a_table_made_without_a_passphrase_holds_no_facilitator_notes(tmp_
     assert "$767,500" not in path.read_text(encoding="utf-8")
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        await past_the_brief(pilot)
         await menu(pilot, "notes")
         assert "does not hold the facilitator notes" in flat(app) and "--passphrase" in flat(app)
         assert "$767,500" not in screen_text(app)
@@ -503,9 +506,7 @@ async def test_players_join_a_table_in_a_packs_role_change_their_name_and_leave(
     path = table_file(tmp_path)
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        await past_the_brief(pilot)
         labor = app.session.party("labor")
         cast = [m.name for m in labor.members]
         await menu(pilot, "players")

@@ -49,7 +49,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
-from .. import preferences
+from .. import paths, preferences
 from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
 from .theme import THEMES, wall_variables
@@ -202,9 +202,7 @@ class IbbApp(App[None]):
         self.session_changes = ChangeFeed()
         # This computer's preferences, never the record's. A copy served to browsers (ibb serve
         # --full) is anyone's who reaches it: the defaults (no coaching), and it writes none.
-        from ..served import SERVED_FOLDER_ENV
-
-        self.served = bool(os.environ.get(SERVED_FOLDER_ENV))
+        self.served = bool(os.environ.get(paths.SERVED_FOLDER_ENV))
         self.preferences = preferences.Preferences() if self.served else preferences.load()
         self._choose_theme(theme)
 
