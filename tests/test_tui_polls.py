@@ -1,0 +1,140 @@
+"""Straw polls driven with the recorder's keys: Ctrl+R at Options opens the poll form, digits key
+each member's dots, a person cannot place more than N, Ctrl+R records; the options stage shows the
+bars; "keep the top 3" sets the others aside in one undoable change; the file keeps it all."""
+
+from __future__ import annotations
+
+from helpers import example
+from recorder import command, enter, type_line, wait_for
+from textual.widgets import Static
+
+from ibb_facilitator import polls, process, store
+from ibb_facilitator.model import OptionState, PollKind, Stage
+from ibb_facilitator.tui.app import IbbApp
+from ibb_facilitator.tui.modals import Choose, Prompt
+from ibb_facilitator.tui.session import SessionScreen
+from ibb_facilitator.tui.session.polls import PollScreen
+
+SIZE = (120, 40)
+
+
+def notices(app) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def _at_options(pilot) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    screen._go(pilot.app.session.issues[1].id, Stage.OPTIONS)  # issue 2: at Options, 7 active options
+    await pilot.pause()
+    return screen
+
+
+async def test_a_dot_vote_keyed_for_each_member_then_keep_the_top_3(tmp_path):
+    path = example(tmp_path, "session.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await _at_options(pilot)
+        issue = screen.issue
+        await enter(pilot, "Housing stipend for new hires [first year]")  # the eighth option
+        options = [o.id for o in issue.options if o.state is OptionState.ACTIVE]
+        assert len(options) == 8
+        voters = process.voters(app.session)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PollScreen), "the poll form")
+        form = app.screen
+        assert form.draft.dots == 3 and form.draft.options == options
+        # a fourth dot for the first person is refused, with one line saying why
+        await pilot.press("3")  # 3 dots on O1: all placed, the pointer goes to the next person
+        assert form.grid.row == 1 and form.grid.column == 0
+        await pilot.press("up", "right", "1")
+        await pilot.pause()
+        assert "4 dots placed; each person has 3" in form.query_one("#poll-message", Static).content.plain
+        assert form.draft.votes(0) == {options[0]: 3}
+        await pilot.press("home", "down")
+        # Each of the others: 2 dots on O2 (the right arrow), 1 on O3, or 1 on O1 and 2 on O3 ...
+        pattern = [("right", "2", "1"), ("1", "right", "2"), ("right", "right", "1", "2")]
+        for n in range(1, len(voters)):
+            keys = pattern[n % len(pattern)]
+            await pilot.press(*keys)
+            if form.grid.row == n:  # not all dots placed: on to the next person
+                await pilot.press("enter")
+        await pilot.pause()
+        assert all(form.draft.placed(row) <= 3 for row in range(len(voters)))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PollScreen), "the poll recorded")
+        poll = issue.polls[-1]
+        assert poll.kind is PollKind.DOTS and poll.dots == 3 and len(poll.responses) == len(voters)
+        counted = polls.tally(issue, poll)
+        chart = screen.query_one("#poll-chart", Static)
+        assert chart.display and "Dot vote, 3 dots each" in chart.content.plain
+        assert f"#{[o.id for o in issue.options].index(counted.bars[0].option) + 1}" in chart.content.plain
+        top = polls.top_k(issue, poll, 3, ties="include")
+        events = len(app.session.events)
+        # keep the top 3, from the item menu
+        await command(pilot, "Keep the top K")
+        await wait_for(pilot, lambda: isinstance(app.screen, Prompt), "the question")
+        await type_line(pilot, "3")
+        if isinstance(app.screen, Choose):  # a tie at the cut: keep it whole
+            await pilot.press("enter")
+            await pilot.pause()
+        await wait_for(pilot, lambda: len(app.session.events) == events + 1, "keep the top 3")
+        assert app.session.events[-1].action == "poll.keep_top"
+        kept = {o.id for o in issue.options if o.state is OptionState.ACTIVE}
+        assert kept == set(top.keep) and len(kept) >= 3
+        aside = {o.id for o in issue.options if o.state is OptionState.SET_ASIDE} & set(options)
+        assert aside == set(top.set_aside)
+        # one undo brings them all back
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        issue = app.session.issues[1]  # undo puts back the issue as it was (a new object)
+        assert all(o.state is OptionState.ACTIVE for o in issue.options if o.id in options)
+        assert app.session.events[-1].action == "undo"
+        await command(pilot, "Keep the top K")
+        await type_line(pilot, "3")
+        if isinstance(app.screen, Choose):
+            await pilot.press("enter")
+            await pilot.pause()
+        await wait_for(pilot, lambda: app.session.events[-1].action == "poll.keep_top", "keep the top 3 again")
+        issue = app.session.issues[1]
+        await pilot.press("ctrl+q")
+    reopened = store.load_session(path)
+    again = reopened.issues[1]
+    assert again.polls == issue.polls
+    assert {o.id for o in again.options if o.state is OptionState.SET_ASIDE} & set(options) == set(top.set_aside)
+    assert {o.id for o in again.options if o.state is OptionState.ACTIVE} == set(top.keep)
+
+
+async def test_a_sentence_typed_into_the_poll_form_changes_nothing(tmp_path):
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await _at_options(pilot)
+        issue = screen.issue
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PollScreen), "the poll form")
+        form = app.screen
+        await type_line(pilot, "we said [b]no[/b]", enter=False)
+        assert form.draft.marks == {}
+        assert "Letters are not marks" in form.query_one("#poll-message", Static).content.plain
+        await pilot.press("escape")  # closed: the draft stays, nothing recorded
+        await pilot.pause()
+        assert issue.polls == [] and not isinstance(app.screen, PollScreen)
+        await pilot.press("ctrl+r", "2")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.screen.draft.placed(0) == 2  # the draft came back
+
+
+async def test_no_poll_during_a_brainstorm(tmp_path):
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await _at_options(pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.issue.brainstorming
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not isinstance(app.screen, PollScreen)
+        assert "not during the brainstorm" in notices(app)
