@@ -138,3 +138,48 @@ async def test_no_poll_during_a_brainstorm(tmp_path):
         await pilot.pause()
         assert not isinstance(app.screen, PollScreen)
         assert "not during the brainstorm" in notices(app)
+
+
+def _polled(tmp_path):
+    from ibb_facilitator import editing
+    from ibb_facilitator.model import PollResponse
+
+    session = store.load_session(example(tmp_path, "room.toml"))
+    issue = session.issues[1]
+    session.cursor.issue, session.cursor.stage = issue.id, Stage.OPTIONS
+    options = [o.id for o in polls.pollable(issue)]
+    responses = [
+        PollResponse(who=name, party=party, votes={options[n % 3]: 2, options[3 + n % 4]: 1})
+        for n, (name, party) in enumerate(process.voters(session))
+    ]
+    editing.record_poll(session, issue.id, PollKind.DOTS, responses, dots=3)
+    return session
+
+
+def test_the_wall_shows_the_latest_poll_as_bars_and_never_who_marked_what(tmp_path):
+    from ibb_facilitator.tui.room import build_view, project
+    from ibb_facilitator.tui.wall import body_layout
+
+    session = _polled(tmp_path)
+    view = build_view(session)
+    assert view.poll is not None and view.poll.title == "Dot vote, 3 dots each" and view.poll.people == 10
+    assert [b.tag for b in view.poll.bars][:3] == ["#1", "#2", "#3"]
+    assert view.poll.bars[0].fraction == 1.0
+    assert "responses" not in project(session)["issues"][1]["polls"][0]  # names stay off the wall
+    for width, height in ((60, 18), (80, 24), (160, 45)):
+        layout = body_layout(view, width, height)
+        lines = layout.lines
+        assert all(line.cell_length <= width for line in lines)
+        text = layout.reading_text
+        assert "Dot vote, 3 dots each" in text and "█" in text and "dots" in text
+        names = [name for name, _ in process.voters(session)]
+        assert not any(name in text for name in names)
+
+
+def test_the_wall_shows_no_poll_during_a_brainstorm(tmp_path):
+    from ibb_facilitator import editing
+    from ibb_facilitator.tui.room import build_view
+
+    session = _polled(tmp_path)
+    editing.set_brainstorm(session, session.issues[1].id, True)
+    assert build_view(session).poll is None
