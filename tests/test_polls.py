@@ -293,6 +293,13 @@ def test_minutes_show_the_poll_as_bars() -> None:
     assert "**Tied:** O2 = O3 (2 dots)" in md
     html = export.render(session, "html", "minutes")
     assert "Straw polls" in html and "████" in html
+    import io
+    import zipfile
+
+    docx = export.render(session, "docx", "minutes")
+    assert isinstance(docx, bytes)
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    assert "Straw polls" in xml and "3 dots" in xml and "████" in xml
 
 
 def test_an_option_made_by_the_model_only_is_still_counted() -> None:

@@ -183,3 +183,25 @@ def test_the_wall_shows_no_poll_during_a_brainstorm(tmp_path):
     session = _polled(tmp_path)
     editing.set_brainstorm(session, session.issues[1].id, True)
     assert build_view(session).poll is None
+
+
+async def test_review_shows_the_poll_and_a_moment_before_it_does_not(tmp_path):
+    from ibb_facilitator.tui.review import ReviewScreen
+
+    session = _polled(tmp_path)
+    path = tmp_path / "polled.toml"
+    store.save_session(session, path)
+    before = len(session.events) - 1  # the moment before the poll
+    for at, shown in ((None, True), (before, False)):
+        app = IbbApp(review_path=path, review_at=at)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.is_mounted, "review")
+            screen = app.screen
+            places = screen.query_one("#review-places")
+            places.highlighted = places.get_option_index(f"issue:{session.issues[1].id}")
+            await pilot.pause()
+            detail = screen.query_one("#review-detail")
+            text = "\n".join(detail.get_option_at_index(i).prompt.plain for i in range(detail.option_count))
+            assert ("Straw polls (1)" in text) is shown
+            assert ("Poll 1: Dot vote, 3 dots each · 10 people" in text) is shown
+            await pilot.press("ctrl+q")
