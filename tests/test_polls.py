@@ -308,3 +308,18 @@ def test_an_option_made_by_the_model_only_is_still_counted() -> None:
     poll = _dots(session, issue, {"Ann": {0: 1, 1: 1}})
     issue.options.append(Option(id="option-x", text="late"))
     assert [b.text for b in polls.tally(issue, poll).bars] == ["Idea 1", "Idea 2"]
+
+
+def test_a_malformed_poll_in_a_file_is_refused_with_line_and_field() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "session-format.md").read_text(encoding="utf-8")
+    block = re.findall(r"```toml\n(.*?)```", doc, flags=re.S)[0]
+    assert store.loads_session(block, "x.toml").issues[0].polls[0].dots == 2
+    too_many = block.replace("votes = { option-3 = 2 }", "votes = { option-3 = 3 }")
+    with pytest.raises(store.StoreError, match=r"x\.toml:\d+: issues\[0\]\.polls\[0\]: Carl Jensen placed 3 dots"):
+        store.loads_session(too_many, "x.toml")
+    stray = block.replace('options = ["option-1", "option-2", "option-3"]', 'options = ["option-1", "option-2"]')
+    with pytest.raises(store.StoreError, match=r"polls\[0\]\.responses\[0\]\.votes\.option-3: option 'option-3'"):
+        store.loads_session(stray, "x.toml")
