@@ -205,3 +205,32 @@ async def test_review_shows_the_poll_and_a_moment_before_it_does_not(tmp_path):
             assert ("Straw polls (1)" in text) is shown
             assert ("Poll 1: Dot vote, 3 dots each · 10 people" in text) is shown
             await pilot.press("ctrl+q")
+
+
+async def test_a_1_to_5_score_with_ctrl_t_and_more_dots_with_plus(tmp_path):
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await _at_options(pilot)
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Straw poll: dot vote or 1–5 score…" in names  # the palette lists it too
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PollScreen), "the poll form")
+        form = app.screen
+        await pilot.press("plus", "plus")
+        assert form.draft.dots == 5
+        await pilot.press("5")  # 5 dots on O1: all placed
+        await pilot.press("minus")  # fewer dots than someone placed: refused, said in one line
+        assert form.draft.dots == 5 and "already placed more than 4" in form.query_one("#poll-message").content.plain
+        await pilot.press("ctrl+t")  # a 1–5 score: the dots keyed so far go
+        assert form.draft.kind is PollKind.SCORE and form.draft.marks == {}
+        await pilot.press("5", "4", "9")  # 9 is no score: refused
+        assert form.draft.votes(0) == {form.draft.options[0]: 5, form.draft.options[1]: 4}
+        assert "A score is 1 to 5" in form.query_one("#poll-message").content.plain
+        await pilot.press("enter", "3", "3")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PollScreen), "the poll recorded")
+        poll = screen.issue.polls[-1]
+        assert poll.kind is PollKind.SCORE and poll.dots == 0 and len(poll.responses) == 2
+        counted = polls.tally(screen.issue, poll)
+        assert counted.bars[0].mean == 4.0 and counted.bars[0].option == form.draft.options[0]
+        assert "1–5 score" in screen.query_one("#poll-chart", Static).content.plain

@@ -240,7 +240,7 @@ class PollScreen(ModalScreen[bool]):
         had = bool(draft.marks)
         draft.marks.clear()
         self.say("The marks keyed so far were cleared: they meant another kind of poll" if had else "", warning=had)
-        self.grid.refresh()
+        self.grid.move(0, 0)  # a new start: the first person, the first option
         self.paint_status()
 
     def action_record(self) -> None:
