@@ -323,3 +323,18 @@ def test_a_malformed_poll_in_a_file_is_refused_with_line_and_field() -> None:
     stray = block.replace('options = ["option-1", "option-2", "option-3"]', 'options = ["option-1", "option-2"]')
     with pytest.raises(store.StoreError, match=r"polls\[0\]\.responses\[0\]\.votes\.option-3: option 'option-3'"):
         store.loads_session(stray, "x.toml")
+
+
+def test_replay_follows_an_undone_keep_top() -> None:
+    session, issue = _session(5)
+    poll = _dots(session, issue, {"Ann": {0: 3}, "Bo": {1: 2}, "Cy": {2: 1}})
+    history = History()
+    history.checkpoint(session, "keep the top 2")
+    editing.keep_top(session, issue.id, poll.id, 2)
+    history.undo(session)
+    assert session.events[-1].action == "undo"
+    line = timeline.Timeline(session)
+    replayed = line.state_after(len(session.events))
+    assert all(o.state is OptionState.ACTIVE for o in replayed.issues[0].options)
+    assert replayed.issues[0].polls == session.issues[0].polls
+    assert line.skipped == []
