@@ -922,10 +922,13 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         for k, poll in enumerate(issue.polls):
             if check_ids:
                 unique(f"{base}.polls[{k}].id", poll.id)
-            covered = set(poll.options)
+            covered: set[str] = set()
             for s, ref in enumerate(poll.options):
                 if ref not in option_ids:
                     problems.append((f"{base}.polls[{k}].options[{s}]", f"no option {ref!r} in this issue"))
+                elif ref in covered:
+                    problems.append((f"{base}.polls[{k}].options[{s}]", f"option {ref!r} is in this poll twice"))
+                covered.add(ref)
             for r, mark in enumerate(poll.responses):
                 if mark.party is not None:
                     party_ref(f"{base}.polls[{k}].responses[{r}].party", mark.party)

@@ -244,12 +244,13 @@ def test_a_bad_poll_in_a_file_is_named() -> None:
             kind=PollKind.DOTS,
             at=now(),
             dots=2,
-            options=[ids[0], "option-99"],
+            options=[ids[0], "option-99", ids[0]],
             responses=[PollResponse(who="Ann", party="nobody", votes={ids[1]: 1})],
         )
     )
     paths = [path for path, _ in integrity_problems(session)]
     assert "issues[0].polls[0].options[1]" in paths
+    assert "issues[0].polls[0].options[2]" in paths  # twice
     assert "issues[0].polls[0].responses[0].party" in paths
     assert f"issues[0].polls[0].responses[0].votes.{ids[1]}" in paths
     with pytest.raises(ValueError, match="Ann placed 3 dots; each person has 2"):
