@@ -339,3 +339,14 @@ def test_replay_follows_an_undone_keep_top() -> None:
     assert all(o.state is OptionState.ACTIVE for o in replayed.issues[0].options)
     assert replayed.issues[0].polls == session.issues[0].polls
     assert line.skipped == []
+
+
+def test_the_next_session_carries_an_open_issue_with_its_polls() -> None:
+    from ibb_facilitator.negotiation import carryover
+
+    session, issue = _session(3)
+    poll = _dots(session, issue, {"Ann": {0: 3}, "Bo": {1: 2}})
+    after = carryover.carry(session, "session-1.toml")
+    assert after.issues[0].polls == [poll]
+    assert after.previous is not None and after.previous.ids.get("poll") == 1
+    assert after.new_id("poll") == "poll-2"
