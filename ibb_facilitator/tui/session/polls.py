@@ -116,8 +116,15 @@ class PollGrid(Widget, can_focus=True):
         draft = self.draft
         name_width = min(22, max((len(name) for name, _ in draft.voters), default=4) + 4)
         cell = max(4, max((len(f"O{n}") for n in range(1, len(draft.options) + 1)), default=2) + 2)
-        head = [literal(" " * name_width)]
-        for c in range(len(draft.options)):
+        # As many option columns as fit beside the names, around the pointer (many options on a
+        # narrow wall scroll sideways; "◂" / "▸" say there are more).
+        count = len(draft.options)
+        fit = max(1, (self.size.width - name_width - 9) // cell) if self.size.width else count
+        left = max(0, min(self.column - fit // 2, count - fit))
+        columns = range(left, min(count, left + fit))
+        more = ("◂" if left > 0 else " ") + ("▸" if columns.stop < count else " ")
+        head = [literal(more.ljust(name_width), "bold $accent")]
+        for c in columns:
             style = "bold reverse" if c == self.column else "bold"
             head.append(literal(f"O{c + 1}".center(cell), style))
         head.append(literal("  placed" if draft.kind is PollKind.DOTS else "", "bold"))
@@ -128,7 +135,7 @@ class PollGrid(Widget, can_focus=True):
             name, party = draft.voters[r]
             label = one_line(f"{name} ({self.tags.get(party, party)})", name_width - 1).ljust(name_width)
             parts = [literal(label, "bold" if r == self.row else "")]
-            for c in range(len(draft.options)):
+            for c in columns:
                 value = draft.marks.get((r, c), 0)
                 text = (str(value) if value else "·").center(cell)
                 style = "bold reverse $accent" if (r, c) == (self.row, self.column) else "bold" if value else "dim"
