@@ -423,6 +423,7 @@ class Caucus(Model):
     reason: Text = ""
     start: Stamp
     end: Stamp | None = None
+    minutes: Minutes | None = None  # how long the team said it would be out (the ground rule's limit)
 
 
 class ActionItem(Model):
@@ -610,6 +611,7 @@ class Session(Model):
     decision_rule: DecisionRule = DecisionRule()
     stage_order: list[Stage] = list(Stage)
     time_boxes: dict[Stage, Minutes] = {}  # minutes per stage, 1 to 1440
+    caucus_minutes: Minutes | None = None  # the ground rules' limit on a caucus (a caucus may say its own)
     criteria_starters: list[Text] = []  # offered when the team sets criteria
     shared_criteria: list[Criterion] = []  # criteria that apply to every issue
     plan: list[PlanDay] = []  # the meeting days' blocks (times, titles) and how far the team got

@@ -283,6 +283,15 @@ def result_value(session: Session, field_id: str) -> str:
     return next((r.value for r in training.results if r.field == field_id), "")
 
 
+def result_ta(session: Session, item: ResultField) -> str | None:
+    """The language of the table's TA in force on the issue a results line records, if it
+    reached one: what the sheet offers to copy instead of retyping it."""
+    if item.issue is None:
+        return None
+    standing = session.standing_agreements(item.issue)
+    return standing[-1].text if standing else None
+
+
 def set_results(session: Session, values: dict[str, str]) -> list[TrainingResult]:
     """Fill in the results sheet: ``values`` maps field ids to what the table wrote."""
     fields = result_fields(session)
@@ -369,6 +378,11 @@ class TableSummary:
         """Consensus checks a table needed per issue it reached consensus on (1.0: first time)."""
         needed = [i.checks_to_consensus for i in self.issues if i.checks_to_consensus is not None]
         return sum(needed) / len(needed) if needed else None
+
+    @property
+    def played(self) -> bool:
+        """The table started: a round ran, or it recorded anything (an interest, an option, a check)."""
+        return bool(self.round_minutes or self.interests or self.options or self.checks or self.agreements)
 
 
 @dataclass

@@ -310,6 +310,7 @@ def test_bad_scenarios_are_refused_with_field_and_line(tmp_path, change, marker,
     assert text != PACK
     lines = _refused(tmp_path, text)
     line = _line(text, marker) + (1 if marker == "MINUTES" and "colour" in text else 0)
+    line += marker == "RESULTS"  # the bad row's own line, one below the array that holds it
     assert any(found.startswith(f"practice.toml:{line}: {expected}") for found in lines), (lines, line)
 
 
@@ -665,6 +666,26 @@ def test_the_text_debrief_compares_the_tables_with_a_bar_chart(class_dir):
     broken = text[text.index("TABLES THAT COULD NOT BE READ") :]
     assert "table-4.toml" in broken and f"{class_dir / 'table-4.toml'}:2:" in broken and "notes.toml" in broken
     assert "DEBRIEF QUESTIONS" in text and "Which issue did your table take first" in text
+
+
+def test_a_table_that_never_started_and_the_unreadable_ones_are_named_at_the_top(class_dir):
+    """A table that did nothing shows "not started" (no zeros that read as a poor table, no bars),
+    and the files that could not be read are named in the first lines, not only at the end."""
+    store.save_session(new_table("scenario-alder-springs", table=5, tables=5), class_dir / "table-5.toml", backup=False)
+    debrief = training.load_class(class_dir)
+    assert [t.played for t in debrief.tables] == [True, True, True, False]
+    for fmt in ("text", "md", "html"):
+        page = debrief_export.render(debrief, fmt)
+        head = page[: page.index("Table 1")]
+        assert "4 tables compared" in head and "1 not started: Table 5" in head, fmt
+        assert "2 could not be read and are not compared: notes.toml, table-4.toml" in head, fmt
+    text = debrief_export.render(debrief, "text")
+    assert re.search(r"^Played\s+yes\s+yes\s+yes\s+not started$", text, re.M)
+    assert re.search(r"^Issues agreed \(TA\)\s+2 of 3\s+1 of 3\s+0 of 3\s+–$", text, re.M)
+    chart = text[text.index("CHART") : text.index("ISSUES, TABLE BY TABLE")]
+    assert "Table 5" not in chart
+    issues = text[text.index("ISSUES, TABLE BY TABLE") : text.index("TENTATIVE AGREEMENTS")]
+    assert re.search(r"^    Table 5\s+not started$", issues, re.M)
 
 
 def test_the_markdown_debrief_has_tables_a_chart_and_escaped_text(class_dir):

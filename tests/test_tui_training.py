@@ -424,3 +424,42 @@ async def test_hostile_text_shows_literally_and_read_only_tables_log_nothing(tmp
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_the_results_sheet_offers_the_tables_ta_language(tmp_path):
+    """A line of the sheet that records an issue the table reached a TA on shows that TA and
+    copies its language with Ctrl+T, word for word, instead of the table retyping it."""
+    from ibb_facilitator import editing
+    from ibb_facilitator.model import Method, Response
+
+    path = table_file(tmp_path)
+    session = store.load_session(path)
+    language = "Premiums split 85/15 for the HMO [all years] and 80/20 for the PPO."
+    responses = [Response(who=p.id, value="concur") for p in session.parties]
+    check, _ = editing.record_check(session, "health-insurance", Method.PER_PARTY, responses, proposal=language)
+    editing.record_agreement(session, "health-insurance", check.id, language)
+    store.save_session(session, path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GeneralBriefScreen)  # shown first, as at every table
+        await pilot.press("escape")
+        await pilot.pause()
+        await menu(pilot, "results")
+        sheet = app.screen
+        assert isinstance(sheet, ResultsScreen)
+        n = next(i for i, f in enumerate(sheet.fields) if f.id == "premium-split")
+        assert "Your TA on it: Premiums split 85/15 for the HMO [all years]" in flat(app)
+        area = sheet.query_one(f"#result-{n}", TextArea)
+        area.focus()
+        await pilot.press("ctrl+t")
+        assert area.text == language
+        other = sheet.query_one("#result-0", TextArea)  # salary: no TA there
+        other.focus()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert other.text == "" and any("no issue your table reached a TA on" in m.message for m in app._notifications)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert training.result_value(store.load_session(path), "premium-split") == language

@@ -41,7 +41,7 @@ from ..model import Session
 from .app import IbbApp
 from .messages import SessionChanged
 from .modals import Choose
-from .text import join, literal
+from .text import join, literal, one_line
 from .widgets import STAGE_NAMES, mmss
 
 if TYPE_CHECKING:
@@ -339,13 +339,18 @@ def show_notes(app: IbbApp) -> None:
 class ResultsScreen(ModalScreen[dict[str, str] | None]):
     """The results sheet as a form: one box a line. Ctrl+S or Escape saves it: never lose a word."""
 
-    BINDINGS = [Binding("escape", "save", "Save and close"), Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("escape", "save", "Save and close"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+t", "use_ta", "The TA's text", priority=True),
+    ]
     CSS_PATH = "training.tcss"
 
     def __init__(self, session: Session):
         super().__init__(classes="dialog-screen")
         self.fields = training.result_fields(session)
         self.values = {f.id: training.result_value(session, f.id) for f in self.fields}
+        self.tas = [training.result_ta(session, f) for f in self.fields]  # the TA each line may copy
         self.title_text = f"Results sheet: {session.title}"
 
     def compose(self) -> ComposeResult:
@@ -358,6 +363,15 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(literal(item.label), classes="result-label")
                     if item.hint:
                         yield Label(literal(item.hint), classes="result-hint")
+                    if self.tas[n] is not None:
+                        yield Label(
+                            join(
+                                ("Your TA on it: ", "bold"),
+                                literal(one_line(self.tas[n] or "", 90)),
+                                "  Ctrl+T copies it",
+                            ),
+                            classes="result-hint",
+                        )
                     yield TextArea(
                         self.values[item.id],
                         id=f"result-{n}",
@@ -376,6 +390,18 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
 
     def action_save(self) -> None:
         self.dismiss({item.id: self.query_one(f"#result-{n}", TextArea).text for n, item in enumerate(self.fields)})
+
+    def action_use_ta(self) -> None:
+        """The TA's language into the line being written (after what is there): never retyped."""
+        area = self.focused
+        if not isinstance(area, TextArea) or not (area.id or "").startswith("result-"):
+            return
+        text = self.tas[int((area.id or "")[7:])]
+        if text is None:
+            self.app.notify("This line records no issue your table reached a TA on.", severity="warning", timeout=4)
+            return
+        area.text = f"{area.text.rstrip()}\n{text}" if area.text.strip() else text
+        area.move_cursor(area.document.end)
 
 
 def fill_results(app: IbbApp, then: Callable[[], None] | None = None) -> None:
