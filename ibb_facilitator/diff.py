@@ -3,7 +3,7 @@
 Items are matched by their stable ids (``interest-7`` is the same interest in both files whatever
 its position), so a rewording shows as a rewording, not as one item removed and another added.
 The changes are grouped where a reader looks for them: the session's own details, then issue by
-issue (its statement and status, interests, options, criteria, ratings, consensus checks and its
+issue (its statement and status, interests, options, criteria, ratings, consensus checks, straw polls and its
 tentative agreements), then shared criteria, the parking lot, actions and caucuses, and a line on
 the event log.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from . import process
+from . import polls, process
 from .export.markdown import fenced, inline
 from .export.text import balance_bidi as _balance_bidi
 from .export.text import clean as _clean
@@ -41,6 +41,7 @@ from .model import (
     OptionState,
     Outcome,
     ParkingItem,
+    Poll,
     Session,
     TentativeAgreement,
 )
@@ -399,6 +400,7 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     _items(out, before.criteria, issue.criteria, "Criterion", criterion_labels, _criterion_diff)
     out += _rating_changes(before, issue, option_labels, criterion_labels)
     out += _check_changes(old, new, before, issue, option_labels)
+    out += _poll_changes(before, issue, option_labels)
     out += _agreement_changes(old, new, issue.id)
     return out
 
@@ -469,6 +471,43 @@ def _check_changes(
                     context=f"{process.METHOD_LABELS[check.method]}, {moment(check.at)}: {_OUTCOMES[check.outcome]}",
                 )
             )
+    return out
+
+
+def _poll_standing(issue: Issue, poll: Poll, option_labels: dict[str, str]) -> str:
+    """ "O3 7 dots; O1 5 dots; O2 =3 ..." : the poll's ranking, in the diff's option numbers."""
+    counted = polls.tally(issue, poll)
+    return "; ".join(
+        f"{bar.rank_label}. {option_labels.get(bar.option, bar.option)} {counted.label(bar)}" for bar in counted.bars
+    )
+
+
+def _poll_changes(before: Issue, issue: Issue, option_labels: dict[str, str]) -> list[Change]:
+    """Straw polls taken or removed (a poll is never edited: a new one is taken)."""
+    out: list[Change] = []
+    old_polls = _by_id(before.polls)
+    labels = _both_labels(before.polls, issue.polls, "poll ")
+    for poll in issue.polls:
+        heading = f"{polls.poll_title(poll)}, {moment(poll.at)}: {len(poll.responses)} people"
+        was = old_polls.get(poll.id)
+        if was is None:
+            out.append(Change(ADDED, f"Straw {labels[poll.id]}", "taken", text=poll.question, context=heading))
+            out.append(
+                Change(ADDED, f"Result of {labels[poll.id]}", "", text=_poll_standing(issue, poll, option_labels))
+            )
+        elif was != poll:
+            _field(
+                out,
+                f"Result of {labels[poll.id]}",
+                "changed",
+                _poll_standing(before, was, option_labels),
+                _poll_standing(issue, poll, option_labels),
+                block=True,
+            )
+    for poll in before.polls:
+        if poll.id not in _by_id(issue.polls):
+            context = f"{polls.poll_title(poll)}, {moment(poll.at)}: {len(poll.responses)} people"
+            out.append(Change(REMOVED, f"Straw {labels[poll.id]}", "removed", text=poll.question, context=context))
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import process, schedule
+from . import polls, process, schedule
 from .model import (
     CLOCK_LIMIT_SECONDS,
     JOINT,
@@ -44,6 +44,9 @@ from .model import (
     Party,
     PlanBlock,
     PlanDay,
+    Poll,
+    PollKind,
+    PollResponse,
     PreviousSession,
     Response,
     Role,
@@ -607,6 +610,126 @@ def rate(session: Session, issue_id: str, option_id: str, criterion_id: str, sco
 def rating_of(issue: Issue, option_id: str, criterion_id: str) -> int | None:
     option = next((o for o in issue.options if o.id == option_id), None)
     return None if option is None else option.scores.get(criterion_id)
+
+
+# --- straw polls (dot votes, 1–5 scores): counted in ``polls`` -------------------------------
+
+
+def votes_text(votes: dict[str, int]) -> str:
+    """One person's marks as the log keeps them: ``"option-1=2,option-4=1"``."""
+    return ",".join(f"{oid}={n}" for oid, n in votes.items())
+
+
+@_rules
+def record_poll(
+    session: Session,
+    issue_id: str,
+    kind: PollKind,
+    responses: list[PollResponse],
+    *,
+    dots: int = 0,
+    options: list[str] | None = None,
+    question: str = "",
+    anonymous: bool = False,
+) -> Poll:
+    """Record a straw poll over the issue's active options (or ``options``, all active).
+
+    Each response is one person's marks (keyed by the recorder, or later from a device); a
+    person with no marks at all is left out. Refused during a brainstorm.
+    """
+    issue = _issue(session, issue_id)
+    reason = polls.poll_problem(issue)
+    if reason:
+        raise RuleError(reason)
+    kind = PollKind(kind)
+    if kind is PollKind.DOTS:
+        reason = polls.dots_problem(dots)
+        if reason:
+            raise RuleError(reason)
+    else:
+        dots = 0
+    covered = list(dict.fromkeys(options if options is not None else [o.id for o in polls.pollable(issue)]))
+    for oid in covered:
+        if _find(issue.options, oid, "option").state is not OptionState.ACTIVE:
+            raise RuleError(f"{oid} is not an active option: a poll covers the active ones")
+    if len(covered) < 2:
+        raise RuleError("a poll needs at least two active options")
+    kept: list[PollResponse] = []
+    for response in responses:
+        stray = [oid for oid, n in response.votes.items() if n and oid not in covered]
+        if stray:
+            raise RuleError(f"{response.who}: {', '.join(stray)} is not in this poll")
+        votes = {oid: response.votes[oid] for oid in covered if response.votes.get(oid)}  # in the poll's order
+        reason = polls.response_problem(kind, dots, votes)
+        if reason:
+            raise RuleError(f"{response.who}: {reason}")
+        if votes:
+            kept.append(response.model_copy(update={"votes": votes}))
+    if not kept:
+        raise RuleError("no one has marked anything yet: key at least one person's marks")
+    poll = Poll(
+        id=session.new_id("poll"),
+        kind=kind,
+        at=now(),
+        dots=dots,
+        question=question,
+        options=covered,
+        responses=kept,
+        anonymous=anonymous,
+    )
+    issue.polls.append(poll)
+    counted = polls.tally(issue, poll)
+    top = counted.bars[0]
+    _log(
+        session,
+        "poll.record",
+        poll.id,
+        f"{polls.poll_title(poll)}: {len(kept)} people; first {top.option} ({counted.label(top)})",
+        issue=issue_id,
+        kind=kind.value,
+        dots=dots or None,
+        at=poll.at.isoformat(),
+        question=question or None,
+        options=covered,
+        who=[r.who for r in kept],
+        parties=[r.party or "" for r in kept],
+        devices=[r.device for r in kept] if any(r.device for r in kept) else None,
+        votes=[votes_text(r.votes) for r in kept],
+        anonymous=anonymous or None,
+    )
+    return poll
+
+
+@_rules
+def keep_top(session: Session, issue_id: str, poll_id: str, k: int, *, ties: polls.Ties = "refuse") -> polls.TopK:
+    """Keep a poll's top ``k`` options and set the others (still active) aside: one change, one
+    undo. A tie at the cut is refused, or with ``ties="include"`` kept whole (``polls.top_k``).
+    Refused during a brainstorm, as any setting aside is."""
+    issue = _issue(session, issue_id)
+    reason = process.option_change_problem(issue)
+    if reason:
+        raise RuleError(reason)
+    poll = _find(issue.polls, poll_id, "poll")
+    result = polls.top_k(issue, poll, k, ties)
+    if result.problem:
+        raise RuleError(result.problem)
+    aside = set(result.set_aside)
+    for option in issue.options:
+        if option.id in aside:
+            option.state = OptionState.SET_ASIDE
+    _log(
+        session,
+        "poll.keep_top",
+        poll.id,
+        f"Kept the top {k} of {poll.id} ({len(result.keep)} kept, {len(result.set_aside)} set aside)"
+        + (f"; {result.note}" if result.note else ""),
+        issue=issue_id,
+        k=k,
+        ties=ties,
+        kept=list(result.keep),
+        set_aside=list(result.set_aside),
+    )
+    return result
 
 
 # --- consensus and tentative agreements -------------------------------------------------------

@@ -150,6 +150,11 @@ class Outcome(StrEnum):
     NO_CONSENSUS = "no_consensus"
 
 
+class PollKind(StrEnum):
+    DOTS = "dots"  # each person spreads N dots over the options (several on one if they like)
+    SCORE = "score"  # each person scores each option 1 (weak) to 5 (strong)
+
+
 class ActionKind(StrEnum):
     ACTION = "action"
     INFO_REQUEST = "info_request"
@@ -235,6 +240,50 @@ class ConsensusCheck(Model):
     note: Text = ""  # what would bring people up, next step
 
 
+MAX_DOTS = 99  # dots per person in a dot vote
+POLL_SCORES = (1, 2, 3, 4, 5)  # the quick 1–5 score
+
+
+class PollResponse(Model):
+    """One person's marks in a straw poll: dots (or a 1–5 score) per option.
+
+    Keyed by the recorder for each person (``device`` empty), or later sent from a person's own
+    device (``device`` names it; ``who`` may then be a label, e.g. on an anonymous poll).
+    """
+
+    who: Text = Field(min_length=1)  # a member's name (or, from a device, its label)
+    party: str | None = None  # the member's party id
+    votes: dict[str, Annotated[int, Field(strict=True, ge=0, le=MAX_DOTS)]] = {}  # option id -> dots or score
+    device: Text = ""  # "" keyed by the recorder; otherwise the device it came from
+
+
+class Poll(Model):
+    """A straw poll over an issue's active options: a dot vote or a quick 1–5 score. It decides
+    nothing (a consensus check does); it shows where the room leans, e.g. to keep the top few."""
+
+    id: str
+    kind: PollKind
+    at: Stamp
+    dots: WholeNumber = Field(default=0, ge=0, le=MAX_DOTS)  # dots per person (kind = "dots")
+    question: Text = ""  # what was asked, in the room's words
+    options: list[str] = []  # the option ids it covered (the active ones when taken)
+    responses: list[PollResponse] = []
+    anonymous: bool = False  # show totals only, never who marked what (for device voting)
+
+    @model_validator(mode="after")
+    def _marks_fit_the_kind(self) -> Poll:
+        if self.kind is PollKind.DOTS and self.dots < 1:
+            raise ValueError("a dot vote gives each person at least 1 dot (dots = N)")
+        for response in self.responses:
+            if self.kind is PollKind.DOTS and sum(response.votes.values()) > self.dots:
+                raise ValueError(
+                    f"{response.who} placed {sum(response.votes.values())} dots; each person has {self.dots}"
+                )
+            if self.kind is PollKind.SCORE and any(v not in POLL_SCORES for v in response.votes.values()):
+                raise ValueError(f"{response.who}: a score is a whole number from 1 to 5")
+        return self
+
+
 # --- a negotiation: links between the session files of one folder (negotiation/) ---------------
 
 
@@ -313,6 +362,7 @@ class Issue(Model):
     options: list[Option] = []
     criteria: list[Criterion] = []
     checks: list[ConsensusCheck] = []
+    polls: list[Poll] = []  # straw polls (dot votes, 1–5 scores) over its options
     carried_from: Text = ""  # the session file it was carried over from ("": raised here)
     agreed_in: EarlierTA | None = None  # the TA in force from an earlier session of the negotiation
 
@@ -650,7 +700,7 @@ class Session(Model):
             self.actions,
         ]
         for issue in self.issues:
-            lists += (issue.interests, issue.options, issue.criteria, issue.checks)
+            lists += (issue.interests, issue.options, issue.criteria, issue.checks, issue.polls)
         return lists
 
     def all_ids(self) -> Iterator[str]:
@@ -873,6 +923,25 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
                 for r, response in enumerate(check.responses):
                     if response.party is not None:
                         party_ref(f"{base}.checks[{k}].responses[{r}].party", response.party)
+
+        for k, poll in enumerate(issue.polls):
+            if check_ids:
+                unique(f"{base}.polls[{k}].id", poll.id)
+            covered: set[str] = set()
+            for s, ref in enumerate(poll.options):
+                if ref not in option_ids:
+                    problems.append((f"{base}.polls[{k}].options[{s}]", f"no option {ref!r} in this issue"))
+                elif ref in covered:
+                    problems.append((f"{base}.polls[{k}].options[{s}]", f"option {ref!r} is in this poll twice"))
+                covered.add(ref)
+            for r, mark in enumerate(poll.responses):
+                if mark.party is not None:
+                    party_ref(f"{base}.polls[{k}].responses[{r}].party", mark.party)
+                for ref in mark.votes:
+                    if ref not in covered:
+                        problems.append(
+                            (f"{base}.polls[{k}].responses[{r}].votes.{ref}", f"option {ref!r} is not in this poll")
+                        )
 
     all_checks = {check.id: (issue, check) for issue in session.issues for check in issue.checks}
     issues_by_id: dict[str, Issue] = {}

@@ -6,7 +6,8 @@ A session file keeps an append-only log (``Session.events``): one event per chan
 - start from the session's fixed frame (title, people, ground rules, decision rule, stage order:
   what no event changes) with no issues, items, agreements, parking lot, caucuses or actions;
 - apply each event in log order (adds, edits, removals, moves, statuses, stages, brainstorms,
-  combine, set aside, serves, ratings, checks, TAs, initials, parking, caucuses, actions);
+  combine, set aside, serves, ratings, checks, straw polls and their keep-the-top-K, TAs,
+  initials, parking, caucuses, actions);
 - ``undo``: the app's undo puts back the whole session as it was before the last change and logs
   an ``undo`` event that carries only the label of that change. Replay does the same with its own
   state: it knows which events made up each change (one ``editing`` call; events after the first
@@ -70,6 +71,9 @@ from .model import (
     Outcome,
     ParkingItem,
     PlanDay,
+    Poll,
+    PollKind,
+    PollResponse,
     Response,
     Session,
     Stage,
@@ -82,7 +86,7 @@ UNDO_DEPTH = 50
 NO_EVENT_LABELS = frozenset({"note on check"})
 #: Actions that create the item named by the event's target.
 CREATES = frozenset({
-    "issue.add", "interest.add", "option.add", "option.combine", "criterion.add", "check.record",
+    "issue.add", "interest.add", "option.add", "option.combine", "criterion.add", "check.record", "poll.record",
     "ta.add", "parking.add", "caucus.start", "action.add",
 })  # fmt: skip
 
@@ -285,11 +289,13 @@ class _Index:
         self.options: dict[str, Option] = {}
         self.criteria: dict[str, Criterion] = {c.id: c for c in session.shared_criteria}
         self.checks: dict[str, ConsensusCheck] = {}
+        self.polls: dict[str, Poll] = {}
         for issue in session.issues:
             self.interests.update((x.id, x) for x in issue.interests)
             self.options.update((x.id, x) for x in issue.options)
             self.criteria.update((x.id, x) for x in issue.criteria)
             self.checks.update((x.id, x) for x in issue.checks)
+            self.polls.update((x.id, x) for x in issue.polls)
         self.agreements = {x.id: x for x in session.agreements}
         self.parking = {x.id: x for x in session.parking_lot}
         self.caucuses = {x.id: x for x in session.caucuses}
@@ -338,6 +344,7 @@ def _frame(session: Session, final: _Index) -> Session:
                 ],
                 "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
                 "checks": [_copy(x) for x in issue.checks if x.id not in created],
+                "polls": [_copy(x) for x in issue.polls if x.id not in created],
             }
         )
         status = final.first.get(("issue.status", issue.id))
@@ -652,6 +659,46 @@ def _check_note(state: Session, e: Event, final: _Index) -> None:
     _find(_issue(state, _data(e)).checks, e.target).note = _data(e).get("note", "")
 
 
+def _votes(text: str) -> dict[str, int]:
+    """``"option-1=2,option-4=1"`` (``editing.votes_text``) back into marks."""
+    pairs = (part.rpartition("=") for part in text.split(",") if part)
+    return {oid: int(n) for oid, _, n in pairs}
+
+
+def _poll_record(state: Session, e: Event, final: _Index) -> None:
+    d, known = _data(e), final.polls.get(e.target)
+    issue = _issue(state, d)
+    if "who" in d:
+        who, parties, votes = d.get("who", []), d.get("parties", []), d.get("votes", [])
+        devices = d.get("devices") or [""] * len(who)
+        poll = Poll(
+            id=e.target,
+            kind=PollKind(d["kind"]),
+            at=_when(d.get("at"), e.at),
+            dots=d.get("dots", 0),
+            question=d.get("question", ""),
+            options=list(d.get("options", [])),
+            responses=[
+                PollResponse(who=w, party=p or None, votes=_votes(v), device=dev)
+                for w, p, v, dev in zip(who, parties, votes, devices, strict=True)
+            ],
+            anonymous=bool(d.get("anonymous", False)),
+        )
+    elif known is not None:
+        poll = _copy(known)
+    else:
+        raise _Skip(e.action)
+    issue.polls.append(poll)
+
+
+def _poll_keep_top(state: Session, e: Event, final: _Index) -> None:
+    issue = _issue(state, _data(e))
+    aside = set(_data(e).get("set_aside", []))
+    for option in issue.options:
+        if option.id in aside:
+            option.state = OptionState.SET_ASIDE
+
+
 def _ta_add(state: Session, e: Event, final: _Index) -> None:
     d, known = _data(e), final.agreements.get(e.target)
     issue = _issue(state, d)
@@ -831,6 +878,8 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "rating.set": _rating_set,
     "check.record": _check_record,
     "check.note": _check_note,
+    "poll.record": _poll_record,
+    "poll.keep_top": _poll_keep_top,
     "ta.add": _ta_add,
     "ta.edit": _ta_edit,
     "ta.initial": _ta_initial,

@@ -431,6 +431,7 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "issues.options",
         "issues.criteria",
         "issues.checks",
+        "issues.polls",
         "agreements",
         "parking_lot",
         "caucuses",

@@ -37,6 +37,8 @@ from ibb_facilitator.model import (
     IssueStatus,
     Method,
     Outcome,
+    PollKind,
+    PollResponse,
     Response,
     Session,
     Stage,
@@ -588,6 +590,33 @@ class RulesMachine(RuleBasedStateMachine):
                 self.session, issue_id, method, responses, proposal=proposal, options=options, note=note
             ),
         )
+
+    # -- straw polls --------------------------------------------------------------------------
+
+    @rule(data=st.data(), kind=st.sampled_from(list(PollKind)), dots=st.integers(-1, 4))
+    def record_poll(self, data: st.DataObject, kind: PollKind, dots: int) -> None:
+        issue_id = self.ids(data, "issue")
+        marks = st.dictionaries(
+            st.sampled_from([*BOGUS_IDS[:2], self.ids(data, "option")]), st.integers(0, 6), max_size=3
+        )
+        responses = [
+            PollResponse(who=w, party=data.draw(st.sampled_from([None, "labor", "management"])), votes=data.draw(marks))
+            for w in data.draw(st.lists(st.sampled_from(VOTERS), max_size=4, unique=True))
+        ]
+        picks = st.sampled_from([*BOGUS_IDS[:2], self.ids(data, "option")])
+        options = data.draw(st.none() | st.lists(picks, max_size=3))
+        self.attempt(
+            "poll",
+            lambda: editing.record_poll(self.session, issue_id, kind, responses, dots=dots, options=options),
+        )
+
+    @rule(data=st.data(), k=st.integers(0, 4), ties=st.sampled_from(["refuse", "include"]))
+    def keep_top(self, data: st.DataObject, k: int, ties: Any) -> None:
+        issue_id = self.ids(data, "issue")
+        issue = self.session.issue(issue_id)
+        polls_here = [p.id for p in issue.polls] if issue else []
+        poll_id = data.draw(st.sampled_from([*polls_here, *BOGUS_IDS[:1]]))
+        self.attempt("keep top", lambda: editing.keep_top(self.session, issue_id, poll_id, k, ties=ties))
 
     @rule(data=st.data())
     def record_agreement(self, data: st.DataObject) -> None:

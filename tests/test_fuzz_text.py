@@ -61,9 +61,9 @@ from textual import events
 from textual.keys import KEY_NAME_REPLACEMENTS, _character_to_key
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 
-from ibb_facilitator import agenda, editing, process, store, training
+from ibb_facilitator import agenda, editing, polls, process, store, training
 from ibb_facilitator.capture import parse_action_line, parse_holder_prefix, split_owner
-from ibb_facilitator.model import MUTUAL, Method, Response, Session, Stage, Text
+from ibb_facilitator.model import MUTUAL, Method, PollKind, PollResponse, Response, Session, Stage, Text
 from ibb_facilitator.tui.aids import ActionsScreen, ParkingLotScreen
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.modals import Choose, LongText, Panel, PickMany, Prompt
@@ -214,12 +214,26 @@ def next_session() -> Session:
     return session
 
 
+def polled() -> Session:
+    """The populated session with a straw poll on its first issue (one response from a device)."""
+    session = make_populated()
+    issue = _issue(session)
+    options = [o.id for o in polls.pollable(issue)]
+    (name, party), *_ = process.voters(session)
+    responses = [
+        PollResponse(who=name, party=party, votes={options[0]: 2}),
+        PollResponse(who="Tablet 3", votes={options[1]: 1}, device="tablet-3"),
+    ]
+    editing.record_poll(session, issue.id, PollKind.DOTS, responses, dots=2, question="Which first?")
+    return session
+
+
 _BASES: list[Session] = []
 
 
 def bases() -> list[Session]:
     if not _BASES:
-        _BASES.extend([make_populated(), training_table(), next_session()])
+        _BASES.extend([make_populated(), training_table(), next_session(), polled()])
     return _BASES
 
 
@@ -316,6 +330,13 @@ def _consensus_check(s: Session, **kwargs: str):
         s, _issue(s).id, Method.FIST_TO_FIVE, [Response(who=v, value=5) for v in voters], **kwargs
     )
     return check
+
+
+def _poll(s: Session, *, question: str = "", who: str = "Ana Ruiz", device: str = ""):
+    issue = _issue(s)
+    options = [o.id for o in polls.pollable(issue)]
+    response = PollResponse(who=who, votes={options[0]: 1}, device=device)
+    return editing.record_poll(s, issue.id, PollKind.SCORE, [response], question=question)
 
 
 def _response_who(s: Session, t: str):
@@ -478,6 +499,14 @@ EDITS: list[Setter] = [
         blank_refused=True,
         base=2,
     ),
+    Setter(
+        "Poll.question",
+        "record_poll",
+        lambda s, t: (_poll(s, question=t), t),
+        base=3,
+    ),
+    Setter("PollResponse.who", "record_poll", lambda s, t: (_poll(s, who=t).responses[0], t), base=3),
+    Setter("PollResponse.device", "record_poll", lambda s, t: (_poll(s, device=t).responses[0], t), base=3),
     Setter(
         "TentativeAgreement.amends_ratified",
         "set_amends_ratified",

@@ -35,6 +35,9 @@ from ibb_facilitator.model import (
     Party,
     PlanBlock,
     PlanDay,
+    Poll,
+    PollKind,
+    PollResponse,
     Response,
     Role,
     Session,
@@ -176,6 +179,32 @@ def sessions(draw: st.DrawFn) -> Session:
                     note=draw(any_text),
                 )
             )
+        polls = []
+        for _ in range(draw(st.integers(0, 2)) if len(options) >= 2 else 0):
+            kind = draw(st.sampled_from(PollKind))
+            covered = [o.id for o in options]
+            dots = draw(st.integers(1, 5)) if kind is PollKind.DOTS else 0
+            values = st.integers(1, 5) if kind is PollKind.SCORE else st.integers(1, 1)
+            polls.append(
+                Poll(
+                    id=new_id("poll"),
+                    kind=kind,
+                    at=draw(stamps),
+                    dots=dots,
+                    question=draw(any_text),
+                    options=covered,
+                    responses=[
+                        PollResponse(
+                            who=draw(some_text),
+                            party=draw(st.none() | st.sampled_from(PARTY_IDS)),
+                            votes=draw(st.dictionaries(st.sampled_from(covered), values, max_size=1)),
+                            device=draw(st.sampled_from(["", "tablet-1"])),
+                        )
+                        for _ in range(draw(st.integers(0, 3)))
+                    ],
+                    anonymous=draw(st.booleans()),
+                )
+            )
         issue = Issue(
             id=new_id("issue"),
             statement=draw(some_text),
@@ -190,6 +219,7 @@ def sessions(draw: st.DrawFn) -> Session:
             options=options,
             criteria=criteria,
             checks=checks,
+            polls=polls,
         )
         issues.append(issue)
         agreed = [c for c in checks if c.outcome is Outcome.CONSENSUS]

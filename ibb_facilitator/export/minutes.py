@@ -3,8 +3,8 @@ written out by ``markdown.py``, ``html.py`` and ``word.py``.
 
 Layout: a header (the letterhead: title, district, unit, days; then place and the people at the
 table), the parties, ground rules and the decision rule; the issues (a summary table, then each
-issue in full: interests by holder, options, criteria and the rating grid, consensus checks); the
-tentative agreements; the parking lot, caucuses, action items and information requests.
+issue in full: interests by holder, options, criteria and the rating grid, straw polls as bar
+charts, consensus checks); the tentative agreements; the parking lot, caucuses, action items and information requests.
 
 Empty parts follow one rule: a session-wide section always appears and says "None." when it has
 nothing; a part of one issue (options, criteria, checks...) appears only when it has content;
@@ -17,7 +17,7 @@ short function in reading order, and splitting them would hide the order the rea
 
 from __future__ import annotations
 
-from .. import process
+from .. import polls, process
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -28,6 +28,7 @@ from ..model import (
     MinutesVerdict,
     Option,
     OptionState,
+    Poll,
     Session,
     Side,
     Stage,
@@ -263,6 +264,7 @@ def _issue(session: Session, number: int, issue: Issue) -> list:
     out += _interests(session, issue, interest_labels)
     out += _options(session, issue, interest_labels, option_labels)
     out += _criteria(session, issue, option_labels)
+    out += _polls(session, issue, option_labels)
     out += _checks(session, issue, option_labels)
     return out
 
@@ -395,6 +397,50 @@ def _tagged(session: Session, check: ConsensusCheck, who: str) -> Inline:
     party_id = next((r.party for r in check.responses if r.who == who and r.party), None)
     party = session.party(party_id) if party_id else None
     return line(party_name(session, who), (" (", party.short, ")") if party else None)
+
+
+POLL_BAR_CELLS = 20  # the longest bar of a poll in the minutes, in characters
+
+
+def _polls(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
+    if not issue.polls:
+        return []
+    out: list = [Heading(4, line("Straw polls"))]
+    for n, poll in enumerate(issue.polls, start=1):
+        out += _poll(session, issue, n, poll, option_labels)
+    return out
+
+
+def _poll(session: Session, issue: Issue, number: int, poll: Poll, option_labels: dict[str, str]) -> list:
+    """A straw poll as a bar chart: one row per option, ranked, ties marked "=2"."""
+    counted = polls.tally(issue, poll)
+    people = f"{counted.people} {'person' if counted.people == 1 else 'people'}"
+    out: list = [
+        Paragraph(line(strong(f"Poll {number}"), f" ({polls.poll_title(poll)}, {moment(poll.at)}): {people}"), "group")
+    ]
+    facts: list[tuple[str, Inline]] = []
+    if poll.question.strip():
+        facts.append(("Asked", line(poll.question)))
+    if counted.ties():
+        facts.append(("Tied", line(counted.ties_sentence(option_labels).removeprefix("Tied: "))))
+    if poll.anonymous:
+        facts.append(("Anonymous", line("totals only")))
+    if facts:
+        out.append(Facts(tuple(facts)))
+    rows = []
+    for bar in counted.bars:
+        label = option_labels.get(bar.option, bar.option)
+        text = f"{label}. {bar.text}" + ("" if bar.active else " (set aside)")
+        rows.append(
+            (
+                line(bar.rank_label),
+                line(text),
+                line("█" * polls.bar_cells(counted, bar, POLL_BAR_CELLS) or EMPTY_CELL),
+                line(counted.label(bar)),
+            )
+        )
+    out.append(Table(("Rank", "Option", "", "Result"), tuple(rows), align=("right", "left", "left", "right")))
+    return out
 
 
 def _checks(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:

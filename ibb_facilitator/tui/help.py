@@ -74,6 +74,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Ctrl+B", "start / end the brainstorm (no setting aside or combining during it)"),
             ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
+            ("Ctrl+R", "straw poll: a dot vote (N dots each) or 1–5 score, keyed per person; its bars show beside"),
+            ("Ctrl+O", "keep the top K of the latest poll: the others set aside in one change (a tie is asked about)"),
         ],
     ),
     (

@@ -36,7 +36,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import model, process
+from .. import model, polls, process
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -48,6 +48,7 @@ from ..model import (
     Method,
     OptionState,
     Outcome,
+    Poll,
     Session,
     TentativeAgreement,
 )
@@ -424,6 +425,11 @@ class ReviewScreen(Screen):
         if issue.criteria or issue.has_scores():
             rows += self._criteria_rows(issue, criteria, option_labels)
 
+        if issue.polls:
+            rows.append(_header(f"Straw polls ({len(issue.polls)})"))
+            for k, poll in enumerate(issue.polls, start=1):
+                rows.append(Row(self._poll(k, issue, poll, option_labels), f"item:{poll.id}"))
+
         if issue.checks:
             rows.append(_header(f"Consensus checks ({len(issue.checks)})"))
             for k, check in enumerate(issue.checks, start=1):
@@ -472,6 +478,30 @@ class ReviewScreen(Screen):
         lines.append(literal("Scores from 0 (does not meet) to 5 (fully meets); · not rated yet", "dim"))
         rows.append(Row(Content("\n").join(lines)))
         return rows
+
+    def _poll(self, number: int, issue: Issue, poll: Poll, option_labels: dict[str, str]) -> Content:
+        """A straw poll: its kind, when, how many took part, and a bar per option, ranked."""
+        counted = polls.tally(issue, poll)
+        people = f"{counted.people} {'person' if counted.people == 1 else 'people'}"
+        lines = [join((f"Poll {number}: ", "bold"), polls.poll_title(poll), (f" · {people} · {poll.at:%H:%M}", "dim"))]
+        if poll.question.strip():
+            lines.append(_field("Asked", poll.question))
+        width = 20
+        for bar in counted.bars:
+            cells = polls.bar_cells(counted, bar, width)
+            lines.append(
+                join(
+                    (f"{bar.rank_label:>3} ", "dim"),
+                    (f"{option_labels.get(bar.option, bar.option):<4}", "bold" if bar.active else "dim strike"),
+                    ("█" * cells + " " * (width - cells) + " ", "bold $primary" if bar.active else "dim"),
+                    (counted.label(bar), "bold"),
+                    ("" if bar.active else "  set aside since", "dim italic"),
+                )
+            )
+        ties = counted.ties_sentence(option_labels)
+        if ties:
+            lines.append(literal(ties, "italic"))
+        return Content("\n").join(lines)
 
     def _check(self, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> Content:
         state = self.state
@@ -821,11 +851,12 @@ class ReviewScreen(Screen):
         """The place (issue or view) that shows ``item_id`` at this moment."""
         state = self.state
         for issue in state.issues:
-            held: list[Interest | model.Option | Criterion | ConsensusCheck] = [
+            held: list[Interest | model.Option | Criterion | ConsensusCheck | Poll] = [
                 *issue.interests,
                 *issue.options,
                 *issue.criteria,
                 *issue.checks,
+                *issue.polls,
             ]
             if issue.id == item_id or any(x.id == item_id for x in held):
                 return f"issue:{issue.id}"

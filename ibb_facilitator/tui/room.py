@@ -50,8 +50,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
-from .. import paths, process, schedule
-from ..model import MUTUAL, Caucus, IssueStatus, Method, Outcome, PlanDay, Session, Stage, StageClock
+from .. import paths, polls, process, schedule
+from ..model import MUTUAL, Caucus, Issue, IssueStatus, Method, Outcome, PlanDay, Session, Stage, StageClock
 from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
@@ -60,6 +60,8 @@ from .theme import THEMES, wall_variables
 from .wall import (
     Group,
     Item,
+    PollBar,
+    PollView,
     RoomView,
     RoundView,
     TallyView,
@@ -78,7 +80,7 @@ from .wall import (
 )
 from .widgets import mmss
 
-__all__ = ["ROOM_FIELDS", "Group", "Item", "RoomApp", "RoomView", "TallyView", "build_view", "project"]
+__all__ = ["ROOM_FIELDS", "Group", "Item", "PollView", "RoomApp", "RoomView", "TallyView", "build_view", "project"]
 
 STATEMENT = "bold $primary"
 
@@ -114,6 +116,7 @@ ROOM_FIELDS: dict[str, Any] = _only(
             options=_each(_only("id", "text", "state", "combined_into", "scores")),
             criteria=_each(_only("id", "text")),
             checks=_each(_only("id", "method", "at", "proposal", "outcome")),
+            polls=_each(_only("id", "kind", "dots", "at", "options")),  # not who marked what
         )
     ),
     agreements=_each(
@@ -179,6 +182,7 @@ def build_view(session: Session) -> RoomView:
     groups: list[Group] = []
     columns = False
     tally: TallyView | None = None
+    poll: PollView | None = None
     agreement: tuple[str, str] | None = None
     count, count_label, count_detail = 0, "", ""
 
@@ -230,6 +234,8 @@ def build_view(session: Session) -> RoomView:
         count_detail = f"{off} set aside or combined" if off else ""
         if issue["brainstorming"]:
             banner = "BRAINSTORM: every idea goes up · no author · no judging"
+        elif issue["polls"] and index is not None:
+            poll = _poll_view(session.issues[index], issue)
     elif stage is Stage.CRITERIA:
         criteria = [*data["shared_criteria"], *issue["criteria"]]
         shared = {c["id"] for c in data["shared_criteria"]}
@@ -325,6 +331,7 @@ def build_view(session: Session) -> RoomView:
         caucus=caucus,
         caucus_team=name_of(caucus.party) if caucus is not None else "",
         round=_round(session),
+        poll=poll,
     )
 
 
@@ -350,6 +357,32 @@ def _round(session: Session) -> RoundView | None:
         title=spec.title if spec else "",
         start=running.start if running else None,
         minutes=spec.minutes if spec else 0,
+    )
+
+
+def _poll_view(real: Issue, shown: dict[str, Any]) -> PollView:
+    """The issue's latest straw poll: numbers from the tally, words from the projection only."""
+    counted = polls.tally(real, real.polls[-1])
+    texts = {o["id"]: o["text"] for o in shown["options"]}
+    numbers = {o["id"]: n for n, o in enumerate(shown["options"], start=1)}
+    scale = counted.scale
+    last = shown["polls"][-1]
+    return PollView(
+        title=polls.poll_title(real.polls[-1]),
+        people=counted.people,
+        at=last["at"],
+        bars=tuple(
+            PollBar(
+                tag=f"#{numbers.get(bar.option, '?')}",
+                text=texts.get(bar.option, ""),
+                fraction=min(1.0, counted.figure(bar) / scale) if scale else 0.0,
+                label=counted.label(bar),
+                rank=bar.rank_label,
+                active=bar.active,
+            )
+            for bar in counted.bars
+        ),
+        ties=counted.ties_sentence({oid: f"#{n}" for oid, n in numbers.items()}),
     )
 
 

@@ -99,6 +99,29 @@ class RoundView:
 
 
 @dataclass(frozen=True)
+class PollBar:
+    """One option's bar of a straw poll on the wall."""
+
+    tag: str  # "#3", as in the options list
+    text: str  # the option's words
+    fraction: float  # of the longest bar, 0 to 1
+    label: str  # "7 dots", "4.2 (6)"
+    rank: str  # "1", "=2"
+    active: bool = True  # still an active option (not set aside since)
+
+
+@dataclass(frozen=True)
+class PollView:
+    """The issue's latest straw poll, as numbers and the options' words (never who marked what)."""
+
+    title: str  # "Dot vote, 3 dots each"
+    people: int
+    at: datetime
+    bars: tuple[PollBar, ...]
+    ties: str = ""  # "Tied: #2 = #3 (7 dots)"
+
+
+@dataclass(frozen=True)
 class RoomView:
     title: str
     where: str  # "Issue 2 of 13 · Article 12 · Open"
@@ -121,6 +144,7 @@ class RoomView:
     caucus: Caucus | None = None  # the caucus running now, if any (``show_caucus``)
     caucus_team: str = ""  # its team's name
     round: RoundView | None = None  # a training table's round and its clock (``show_round``)
+    poll: PollView | None = None  # Options: the issue's latest straw poll, shown as big bars
 
 
 # --- styles: every colour a theme variable, every pair checked in tests/test_legibility.py ------
@@ -415,6 +439,50 @@ def tally_lines(tally: TallyView, width: int, bars: bool = True) -> list[Content
     return lines
 
 
+def poll_lines(poll: PollView, width: int, height: int = 0) -> list[Content]:
+    """A straw poll, big: its title, then for each option its words and, under them, a bar as
+    wide as the wall allows with its figure. When ``height`` is short, one line per option
+    (the tag, the bar, the figure)."""
+    people = f"{poll.people} {'person' if poll.people == 1 else 'people'}"
+    lines = join((poll.title, TEXT), (f" · {people} · {poll.at:%H:%M}", MUTED)).wrap(width)
+    label_width = max((len(b.label) for b in poll.bars), default=0)
+    rank_width = max((len(b.rank) for b in poll.bars), default=1)
+    tag_width = max((len(b.tag) for b in poll.bars), default=2)
+    ties = literal(poll.ties, "italic $warning").wrap(width) if poll.ties else []
+    roomy = not height or len(lines) + 2 * len(poll.bars) + len(ties) <= height
+    lead = rank_width + 1 + (0 if roomy else tag_width + 1)
+    bar_room = max(1, width - lead - 1 - label_width)
+    for bar in poll.bars:
+        text_style = TEXT if bar.active else f"strike {MUTED}"
+        bar_style = "bold $primary" if bar.active else MUTED
+        cells = 0 if bar.fraction <= 0 else max(1, round(bar.fraction * bar_room))
+        drawn = join(("█" * cells + " " * (bar_room - cells) + " ", bar_style), (bar.label.rjust(label_width), TEXT))
+        if roomy:
+            words = join((f"{bar.rank:>{rank_width}} ", MUTED), (bar.tag, TAG), " ", (bar.text, text_style))
+            lines.append(fit(words, width))
+            lines.append(fit(literal(" " * lead) + drawn, width))
+        else:
+            head = join((f"{bar.rank:>{rank_width}} ", MUTED), (bar.tag.ljust(tag_width) + " ", TAG))
+            lines.append(fit(head + drawn, width))
+    return lines + ties
+
+
+def options_layout(view: RoomView, width: int, height: int) -> Layout:
+    """The options, with the latest straw poll's bars beside them when there is room, above them
+    when not."""
+    poll = view.poll
+    if poll is None:
+        return Layout((list_lines(view.groups, width, height, view.empty),), (width,))
+    if width >= TALLY_BESIDE:
+        poll_width = max(30, width * 2 // 5)
+        left_width = width - poll_width - 3
+        left = list_lines(view.groups, left_width, height, view.empty)
+        return Layout((left, poll_lines(poll, poll_width, height)), (left_width, poll_width), 3)
+    bars = poll_lines(poll, width, height // 2)
+    rest = list_lines(view.groups, width, max(1, height - len(bars) - 1), view.empty)
+    return Layout(([*bars, Content(""), *rest],), (width,))
+
+
 @dataclass(frozen=True)
 class Layout:
     """A stage laid out: its columns of lines (one column for a list), their widths, the blank
@@ -467,6 +535,8 @@ def body_layout(view: RoomView, width: int, height: int) -> Layout:
 def _body_layout(view: RoomView, width: int, height: int) -> Layout:
     if view.stage is Stage.CONSENSUS:
         return consensus_layout(view, width, height)
+    if view.stage is Stage.OPTIONS and view.poll is not None:
+        return options_layout(view, width, height)
     if view.columns and columns_fit(view.groups, width):
         return Layout(tuple(columns_lines(view.groups, width, height)), tuple(column_widths(len(view.groups), width)))
     if view.columns:  # too narrow for the holders side by side: one list, each item with its badge

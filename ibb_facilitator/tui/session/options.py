@@ -1,15 +1,21 @@
 """The options stage: every option, a brainstorm (Ctrl+B) with no author and no judging, and the
-options set aside or combined (marked with the item menu, then combined on the last one)."""
+options set aside or combined (marked with the item menu, then combined on the last one). After
+the brainstorm, a straw poll (Ctrl+R, ``polls.py``) shows where the room leans, as bars beside
+the options, and "keep the top K" sets the others aside."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.content import Content
+from textual.widgets import Static
 
 from ... import editing
+from ... import polls as poll_rules
 from ...model import Issue, Option, OptionState, Stage
 from ..modals import PickMany, Prompt
 from ..text import join, literal, one_line
+from . import polls
 from .view import Command, ItemList, ListView
 
 
@@ -19,14 +25,19 @@ class OptionsView(ListView):
     CAPTURE_TITLE = "TYPING ▸ Enter adds an option · ↑↓ point · Ctrl+O the pointed one"
     EDIT = "Clarify the option"
     KIND = "option"
+    VOTE_NAME = "Poll"  # Ctrl+R here: a straw poll
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self._list = ItemList(id="view-options", classes="items")
+        self._chart = Static("", id="poll-chart")
         self.marked: set[str] = set()  # options marked for combining
+        self.drafts: dict[str, polls.PollDraft] = {}  # a poll being keyed, by issue (Esc keeps it)
 
     def compose(self) -> ComposeResult:
-        yield self._list
+        with Horizontal(id="options-row"):
+            yield self._list
+            yield self._chart
 
     @property
     def items(self) -> ItemList:
@@ -47,6 +58,12 @@ class OptionsView(ListView):
         assert issue is not None
         rows = [(o.id, join((f"#{n} ", "dim"), self._row(o, issue))) for n, o in enumerate(issue.options, start=1)]
         self.fill(self._list, rows)
+        chart = self._chart
+        chart.display = bool(issue.polls)
+        if issue.polls:
+            width = max(30, self.app.size.width * 2 // 5)
+            chart.styles.width = width
+            self.show(chart, polls.chart(issue, width - 4))
 
     def banner(self) -> Content | None:
         issue = self.issue
@@ -61,15 +78,59 @@ class OptionsView(ListView):
     def moving_to(self, stage: Stage) -> None:
         self.marked.clear()
 
+    # --- straw polls (``polls.py``) ----------------------------------------------------------------
+
+    def action_vote(self) -> None:
+        """Ctrl+R: the straw poll form, over the issue's active options (a draft kept by Esc
+        comes back while the options are the same)."""
+        issue = self.issue
+        if issue is None:
+            return
+        reason = poll_rules.poll_problem(issue)
+        if reason:
+            self.app.notify(f"No straw poll: {reason}.", severity="warning")
+            return
+        voters = poll_rules.voters(self.session)
+        if not voters:
+            self.app.notify("No one to poll: the session has no members who take part.", severity="warning")
+            return
+        options = [o.id for o in poll_rules.pollable(issue)]
+        draft = self.drafts.get(issue.id)
+        if draft is None or draft.options != options or draft.voters != voters:
+            draft = self.drafts[issue.id] = polls.PollDraft(issue.id, options, voters)
+        tags = {p.id: p.short for p in self.session.parties}
+
+        def closed(recorded: bool | None) -> None:
+            if recorded:
+                self.drafts.pop(issue.id, None)
+                self.done("Straw poll recorded")
+            self.frame.refresh_all()
+
+        self.app.push_screen(polls.PollScreen(draft, issue, tags), closed)
+
+    def action_keep_top(self) -> None:
+        issue = self.issue
+        if issue is not None:
+            polls.keep_top(self.app, issue)
+
     def escape(self) -> None:
         if self.marked:
             self.marked.clear()
             self.frame.refresh_all()
 
+    def poll_commands(self) -> list[Command]:
+        issue = self.issue
+        if issue is None:
+            return []
+        commands: list[Command] = [("Straw poll: dot vote or 1–5 score…", "Ctrl+R", self.action_vote)]
+        if issue.polls:
+            commands.append(("Keep the top K of the latest poll…", "", self.action_keep_top))
+        return commands
+
     def item_commands(self) -> list[Command]:
         item = self.selected()
         if item is None:
-            return []
+            return self.poll_commands()
         return [
             (self.EDIT, "Ctrl+E", self.action_edit_item),
             ("Unmark" if item in self.marked else "Mark for combining", "", self.action_mark),
@@ -77,6 +138,7 @@ class OptionsView(ListView):
             ("Set aside / bring back", "", self.action_set_aside),
             ("Which interests it serves…", "", self.action_serves),
             *self.menu_moves(),
+            *self.poll_commands(),
         ]
 
     def _pointed(self) -> tuple[Issue, Option] | None:

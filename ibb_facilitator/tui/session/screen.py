@@ -363,6 +363,8 @@ class SessionScreen(AidKeys):
         """The key bar's word for a key whose meaning follows the stage (Ctrl+T)."""
         if binding.action == "stage_key":
             return self.view.KEY_NAME or binding.description
+        if binding.action == "vote":
+            return getattr(self.view, "VOTE_NAME", binding.description)
         return binding.description
 
     # --- capture --------------------------------------------------------------------------------
