@@ -26,6 +26,7 @@ Piece = tuple[Literal["=", "+", "-"], str]
 """A run of a word-level diff: ``"="`` kept, ``"+"`` inserted, ``"-"`` deleted, with its text."""
 
 _WORDS = re.compile(r"\s*\S+|\s+")  # a word with the space before it (a diff keeps the spacing)
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")  # lines with their newlines (joined: the text)
 
 
 def lines(text: str) -> list[str]:
@@ -144,15 +145,9 @@ def word_diff(old: str, new: str) -> list[Piece]:
         else:
             pieces.append((kind, text))
 
-    a, b = lines(old), lines(new)
+    a, b = _LINES.findall(old), _LINES.findall(new)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        # each line but the text's last one ends with the newline that follows it
-        left = "".join(line + "\n" for line in a[i1:i2])
-        right = "".join(line + "\n" for line in b[j1:j2])
-        if i2 == len(a):
-            left = left[:-1]
-        if j2 == len(b):
-            right = right[:-1]
+        left, right = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
             add("=", right)
         elif tag == "replace":
