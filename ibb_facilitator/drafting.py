@@ -15,6 +15,7 @@ replays with ``append_revision``).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -153,11 +154,17 @@ def word_diff(old: str, new: str) -> list[Piece]:
         elif tag == "replace":
             x, y = _WORDS.findall(left), _WORDS.findall(right)
             for wtag, k1, k2, m1, m2 in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+                gone, come = "".join(x[k1:k2]), "".join(y[m1:m2])
                 if wtag == "equal":
-                    add("=", "".join(y[m1:m2]))
-                else:
-                    add("-", "".join(x[k1:k2]))
-                    add("+", "".join(y[m1:m2]))
+                    add("=", come)
+                    continue
+                if gone and come:  # a word replaced: the space before it is kept, not changed
+                    same = os.path.commonprefix([gone, come])  # noqa: RUF071 (strings, not paths)
+                    space = len(same) - len(same.lstrip())
+                    add("=", come[:space])
+                    gone, come = gone[space:], come[space:]
+                add("-", gone)
+                add("+", come)
         else:
             add("-", left)
             add("+", right)

@@ -78,7 +78,7 @@ def test_word_diff_marks_insertions_and_deletions_without_colour() -> None:
     assert "".join(t for k, t in pieces if k != "-") == THREE
     assert "".join(t for k, t in pieces if k != "+") == ONE
     shown = drafting.marked(pieces)
-    assert "at[- 8:10-]{+ 8:40+} on Wednesdays" in shown
+    assert "at [-8:10-]{+8:40+} on Wednesdays" in shown
     assert shown.endswith("{+\nThe team reviews this after a year.+}")
     assert drafting.changed_words(pieces) == (8, 1)
 
