@@ -3,7 +3,7 @@
 Items are matched by their stable ids (``interest-7`` is the same interest in both files whatever
 its position), so a rewording shows as a rewording, not as one item removed and another added.
 The changes are grouped where a reader looks for them: the session's own details, then issue by
-issue (its statement and status, interests, options, criteria, ratings, consensus checks and its
+issue (its statement and status, interests, options, criteria, ratings, its draft's revisions, consensus checks and its
 tentative agreements), then shared criteria, the parking lot, actions and caucuses, and a line on
 the event log.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from . import process
+from . import drafting, process
 from .export.markdown import fenced, inline
 from .export.text import balance_bidi as _balance_bidi
 from .export.text import clean as _clean
@@ -398,8 +398,40 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     )
     _items(out, before.criteria, issue.criteria, "Criterion", criterion_labels, _criterion_diff)
     out += _rating_changes(before, issue, option_labels, criterion_labels)
+    out += _draft_changes(before, issue)
     out += _check_changes(old, new, before, issue, option_labels)
     out += _agreement_changes(old, new, issue.id)
+    return out
+
+
+def _draft_changes(before: Issue, issue: Issue) -> list[Change]:
+    """Revisions of the draft saved (or gone) between the two files, and the draft's words that
+    changed, marked {+inserted+} and [-deleted-] (``drafting.word_diff``)."""
+    out: list[Change] = []
+    had = {r.n for r in before.revisions}
+    has = {r.n for r in issue.revisions}
+    for revision in issue.revisions:
+        if revision.n not in had:
+            out.append(
+                Change(ADDED, f"Draft revision {revision.n}", "saved", text=revision.note, context=moment(revision.at))
+            )
+    for revision in before.revisions:
+        if revision.n not in has:
+            out.append(Change(REMOVED, f"Draft revision {revision.n}", "removed", text=revision.note))
+    if before.draft != issue.draft:
+        a, b = drafting.latest(before), drafting.latest(issue)
+        how = f"revision {a.n if a else 0} → {b.n if b else 0}"
+        plus, minus = drafting.changed_words(drafting.word_diff(before.draft, issue.draft))
+        out.append(
+            Change(
+                CHANGED,
+                "Draft",
+                how,
+                text=drafting.marked(drafting.word_diff(before.draft, issue.draft), context=1),
+                context=f"{plus} words in, {minus} out; {{+inserted+}} [-deleted-]",
+                exact=True,
+            )
+        )
     return out
 
 
@@ -446,6 +478,8 @@ def _check_changes(
         what = f"Consensus {labels[check.id]}"
         was = old_checks.get(check.id)
         heading = f"{process.METHOD_LABELS[check.method]}, {moment(check.at)}: {_OUTCOMES[check.outcome]}"
+        if check.revision is not None:
+            heading += f"; tested draft revision {check.revision}"
         if was is None:
             out.append(Change(ADDED, what, "recorded", text=check.proposal, context=heading))
             out.append(Change(ADDED, f"Responses to {labels[check.id]}", "", text=_responses(check, new)))

@@ -171,9 +171,29 @@ def word_diff(old: str, new: str) -> list[Piece]:
     return pieces
 
 
-def marked(pieces: list[Piece]) -> str:
-    """A diff as plain text that does not need colour: ``[-deleted-]`` and ``{+inserted+}``."""
-    return "".join(text if kind == "=" else f"[-{text}-]" if kind == "-" else f"{{+{text}+}}" for kind, text in pieces)
+def marked(pieces: list[Piece], context: int | None = None) -> str:
+    """A diff as plain text that does not need colour: ``[-deleted-]`` and ``{+inserted+}``.
+
+    ``context``: keep only the lines with a change and this many lines around them (the others
+    are one ``…`` line each run), so a one-word change in 5,000 words reads in a few lines.
+    """
+    whole = "".join(text if kind == "=" else f"[-{text}-]" if kind == "-" else f"{{+{text}+}}" for kind, text in pieces)
+    if context is None:
+        return whole
+    changed: set[int] = set()
+    line = 0
+    for kind, text in pieces:
+        if kind != "=":
+            changed.update(range(line, line + text.count("\n") + 1))
+        line += text.count("\n")
+    keep = {k for n in changed for k in range(n - context, n + context + 1)}
+    out: list[str] = []
+    for n, text in enumerate(whole.split("\n")):
+        if n in keep:
+            out.append(text)
+        elif not out or out[-1] != "…":
+            out.append("…")
+    return "\n".join(out)
 
 
 def changed_words(pieces: list[Piece]) -> tuple[int, int]:

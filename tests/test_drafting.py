@@ -181,3 +181,25 @@ def test_replay_shows_each_revision_when_it_was_saved(s: Session) -> None:
     middle = line.state_after(saves[1] + 1).issues[1]
     assert middle.draft == TWO and drafting.text_of(middle, 1) == ONE
     assert line.state_after(len(real.events)).issues[1].revisions == real.issues[1].revisions
+
+
+def test_ibb_diff_and_the_minutes_show_the_revisions(s: Session) -> None:
+    from ibb_facilitator import diff, export
+
+    editing.save_revision(s, issue_id(s), ONE)
+    old = store.loads_session(store.dumps_session(s))
+    editing.save_revision(s, issue_id(s), TWO + " [/b]", note="after the caucus")
+    check, _ = editing.record_check(s, issue_id(s), Method.FIST_TO_FIVE, fist(5), revision=2)
+    editing.record_agreement(s, issue_id(s), check.id, "")
+    shown = diff.render(diff.compare(old, s))
+    assert "+ Draft revision 2 saved" in shown and "after the caucus" in shown
+    assert "~ Draft revision 1 → 2" in shown and "at [-8:10-]{+8:40+} on Wednesdays" in shown
+    assert "tested draft revision 2" in shown and "\n      …\n" in shown  # the changed lines, and one around
+    md = export.render(s, "md")
+    assert "#### Draft of the language" in md and "| 2 | " in md and "after the caucus | check " in md
+    assert "- **Tested:** draft revision 2" in md and "draft revision 2, word for word" in md
+    assert "No change to routes. [/b]" in md
+    html = export.render(s, "html")
+    assert "Draft of the language" in html and "No change to routes. [/b]" in html
+    docx = export.render(s, "docx")
+    assert isinstance(docx, bytes) and len(docx) > 1000
