@@ -137,3 +137,28 @@ async def test_the_room_shows_the_current_draft_big_and_literal(tmp_path: Path) 
             await until(pilot, lambda app=app: app.view is not None, "the first view")
             await pilot.pause()
             assert shows(app, "Draft · revision 2") and shows(app, "Teachers meet [b]weekly[/b] on [/Wednesdays.")
+
+
+async def test_review_shows_the_draft_as_it_stood(tmp_path: Path) -> None:
+    from test_review import detail, review, show_place
+
+    from ibb_facilitator import editing
+    from ibb_facilitator.samples.team import populated_session
+
+    session = populated_session()
+    issue = session.issues[1]
+    for text in REVISIONS:
+        editing.save_revision(session, issue.id, text, note="the last" if text == REVISIONS[2] else "")
+    path = tmp_path / "s.toml"
+    store.save_session(session, path)
+    app = IbbApp(review_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await review(pilot)
+        text = "\n".join(await show_place(pilot, screen, f"issue:{issue.id}"))
+        assert "Draft of the language (revision 3 of 3)" in text and "the last" in text
+        assert "Coverage is paid at the per-diem rate [/b]." in text
+        await pilot.press("[")  # one change back: revision 3 not saved yet
+        await pilot.pause()
+        text = "\n".join(detail(screen))
+        assert "Draft of the language (revision 2 of 2)" in text and "per-diem" not in text
+        assert "three building-based substitutes [paid]." in text
