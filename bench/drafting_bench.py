@@ -40,11 +40,12 @@ WORDS = 5_000
 REVISIONS = 200
 RUNS = 7
 TARGET_S = 0.100
-VOCABULARY = (
+SENTENCE = (
     "the district shall provide each teacher with planning time of no less than forty minutes per day "
     "during the student day except when an emergency requires coverage as agreed by the joint committee "
     "and the association will be notified in writing within five working days of any such change"
-).split()
+)
+VOCABULARY = SENTENCE.split(" ")
 
 
 def build() -> tuple[object, str]:
