@@ -203,3 +203,16 @@ def test_ibb_diff_and_the_minutes_show_the_revisions(s: Session) -> None:
     assert "Draft of the language" in html and "No change to routes. [/b]" in html
     docx = export.render(s, "docx")
     assert isinstance(docx, bytes) and len(docx) > 1000
+
+
+def test_an_open_issue_carries_its_draft_and_revisions_to_the_next_session(s: Session) -> None:
+    from ibb_facilitator.negotiation.carryover import carry
+
+    three_revisions(s)
+    editing.record_check(s, issue_id(s), Method.FIST_TO_FIVE, fist(2, VOTERS[:1]) + fist(5, VOTERS[1:]), revision=3)
+    after = carry(store.loads_session(store.dumps_session(s)), "session-1.toml")
+    issue = after.issue(issue_id(s))
+    assert issue is not None and issue.draft == THREE and [r.n for r in issue.revisions] == [1, 2, 3]
+    assert drafting.text_of(issue, 1) == ONE and issue.checks[-1].revision == 3
+    assert editing.save_revision(after, issue.id, THREE + "\nSigned.").n == 4
+    assert store.loads_session(store.dumps_session(after)).issues[1].draft.endswith("Signed.")
