@@ -803,7 +803,8 @@ def edit_agreement(
 
     New language withdraws the initials already given (they were for other words) and reopens an
     agreed issue until every party initials again; a new title or article keeps them. A change
-    to the same words changes nothing and logs nothing.
+    to the same words changes nothing and logs nothing. The words of a TA reached by a check of a
+    draft revision are that revision's and are not edited here (a new revision is tested instead).
     """
     ta = _find(session.agreements, ta_id, "tentative agreement")
     changes: dict[str, Any] = {}
@@ -815,6 +816,14 @@ def edit_agreement(
         changes["article"] = article
     changed = [name for name, value in changes.items() if getattr(ta, name) != value]
     new_words = "text" in changed
+    if new_words:
+        owner = session.issue(ta.issue)
+        check = next((c for c in owner.checks if c.id == ta.check), None) if owner else None
+        if check is not None and check.revision is not None:
+            raise RuleError(
+                f"This TA is revision {check.revision} of the draft, word for word, as the room tested it. To change "
+                "its words, save a new revision of the draft and test it."
+            )
     if not _apply(ta, changes):
         return ta
     dropped = [i.party for i in ta.initials] if new_words else []

@@ -339,6 +339,7 @@ def _frame(session: Session, final: _Index) -> Session:
                 ],
                 "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
                 "checks": [_copy(x) for x in issue.checks if x.id not in created],
+                "revisions": [_copy(x) for x in issue.revisions],  # replay extends its own copies
             }
         )
         status = final.first.get(("issue.status", issue.id))
@@ -350,8 +351,9 @@ def _frame(session: Session, final: _Index) -> Session:
             base.proposal = ""  # the log says what it was when
         if ("issue.ta_draft", issue.id) in final.first:
             base.ta_draft = ""
-        if ("draft.save", issue.id) in final.first:
-            base.draft, base.revisions = "", []  # the log says what each revision was
+        first_save = final.first.get(("draft.save", issue.id))
+        if first_save is not None:  # the log says what each revision from then on was
+            base.draft, base.revisions = _draft_before(issue, _data(first_save).get("n"))
         brainstorm = final.first.get(("brainstorm", issue.id))
         if brainstorm is not None:
             base.brainstorming = brainstorm.action == "brainstorm.end"
@@ -486,6 +488,20 @@ def _issue_proposal(state: Session, e: Event, final: _Index) -> None:
 
 def _issue_ta_draft(state: Session, e: Event, final: _Index) -> None:
     _find(state.issues, e.target).ta_draft = _data(e)["text"]
+
+
+def _draft_before(issue: Issue, n: Any) -> tuple[str, list[Any]]:
+    """The draft of ``issue`` and its revisions before revision ``n`` was saved: revisions the log
+    does not hold (an issue carried over from an earlier session file) are the file's."""
+    kept = [_copy(r) for r in issue.revisions if isinstance(n, int) and r.n < n]
+    if not kept:
+        return "", []
+    try:
+        text = drafting.text_of(issue, kept[-1].n)
+    except (KeyError, ValueError):
+        return "", []
+    kept[-1].back = []
+    return text, kept
 
 
 def _draft_save(state: Session, e: Event, final: _Index) -> None:

@@ -110,6 +110,9 @@ def test_the_ta_is_the_tested_revision_word_for_word(s: Session) -> None:
         editing.record_agreement(s, issue_id(s), check.id, THREE)
     ta = editing.record_agreement(s, issue_id(s), check.id, "")
     assert ta.text == TWO  # revision 2, not the latest draft
+    with pytest.raises(RuleError, match="save a new revision of the draft and test it"):
+        editing.edit_agreement(s, ta.id, THREE)
+    assert editing.edit_agreement(s, ta.id, title="Start times").title == "Start times" and ta.text == TWO
     with pytest.raises(RuleError, match="no revision 7"):
         editing.record_check(s, issue_id(s), Method.FIST_TO_FIVE, fist(5), revision=7)
 
@@ -216,3 +219,21 @@ def test_an_open_issue_carries_its_draft_and_revisions_to_the_next_session(s: Se
     assert drafting.text_of(issue, 1) == ONE and issue.checks[-1].revision == 3
     assert editing.save_revision(after, issue.id, THREE + "\nSigned.").n == 4
     assert store.loads_session(store.dumps_session(after)).issues[1].draft.endswith("Signed.")
+
+
+def test_replay_of_a_carried_draft_starts_from_the_revisions_it_came_with(s: Session) -> None:
+    from ibb_facilitator.negotiation.carryover import carry
+
+    three_revisions(s)
+    after = carry(store.loads_session(store.dumps_session(s)), "session-1.toml")
+    iid = issue_id(s)
+    editing.save_revision(after, iid, THREE + "\nSigned.")
+    editing.save_revision(after, iid, THREE + "\nSigned by both.")
+    real = store.loads_session(store.dumps_session(after))
+    before = real.model_dump()
+    line = timeline.Timeline(real)
+    start = line.state_after(0).issue(iid)
+    assert start is not None and start.draft == THREE and [r.n for r in start.revisions] == [1, 2, 3]
+    end = line.state_after(len(real.events)).issue(iid)
+    assert end is not None and end.draft == real.issues[1].draft and end.revisions == real.issue(iid).revisions  # type: ignore[union-attr]
+    assert line.skipped == [] and real.model_dump() == before  # the file's session is untouched

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ibb_facilitator import editing, process, store
+from ibb_facilitator import drafting, editing, process, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import render
 from ibb_facilitator.export.markdown import cell, fenced, inline, prose, table
@@ -431,6 +431,8 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "issues.options",
         "issues.criteria",
         "issues.checks",
+        "issues.revisions",
+        "issues.revisions.back",
         "agreements",
         "parking_lot",
         "caucuses",
@@ -439,6 +441,8 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     }
     assert headers == tables_in_model
     assert session.issues[0].has_scores() and session.issues[0].checks[0].responses and session.agreements[0].initials
+    assert drafting.text_of(session.issues[0], 2) == session.agreements[0].text  # the TA is the tested revision
+    assert drafting.text_of(session.issues[0], 1).endswith("per month.")
     assert_tables_well_formed(render(session, "md"))
 
 
