@@ -162,3 +162,29 @@ async def test_review_shows_the_draft_as_it_stood(tmp_path: Path) -> None:
         text = "\n".join(detail(screen))
         assert "Draft of the language (revision 2 of 2)" in text and "per-diem" not in text
         assert "three building-based substitutes [paid]." in text
+
+
+async def test_no_typed_word_of_the_draft_is_lost(tmp_path: Path) -> None:
+    from ibb_facilitator.tui.session.drafting import QUIT_NOTE
+
+    path = fresh_session(tmp_path / "s.toml", "contract-negotiation")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, Stage.CONSENSUS)
+        await save_in_editor(pilot, REVISIONS[0])
+        # Esc: not a revision, but the text is back when the editor opens again
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = REVISIONS[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [r.n for r in app.session.issues[0].revisions] == [1]
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert app.screen.query_one(TextArea).text == REVISIONS[1]
+        app.screen.query_one(TextArea).text = REVISIONS[2]
+        await pilot.press("ctrl+q")  # quitting with the editor open keeps the words as a revision
+        await pilot.pause()
+    issue = store.load_session(path).issues[0]
+    assert [r.n for r in issue.revisions] == [1, 2] and issue.draft == REVISIONS[2]
+    assert issue.revisions[1].note == QUIT_NOTE

@@ -4,10 +4,13 @@ last check" with insertions and deletions marked in words as well as colour ({+n
 
 Opened by Ctrl+D at the consensus stage (a control key: typing never reaches it), the item menu
 (Ctrl+O) and the palette. Text the editor holds but did not save is kept for the issue until the
-app closes, so Esc loses nothing typed; only a saved revision is in the record.
+app closes, so Esc loses nothing typed; only a saved revision is in the record. Quitting with the
+editor open saves its changed text as a revision whose note says so (``QUIT_NOTE``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +28,8 @@ from .view import Command
 
 #: Unsaved text of the editor by issue id (this run of the app only): Esc keeps it here.
 _UNSAVED: dict[str, str] = {}
+#: The note of a revision saved because the app was closed with the editor open.
+QUIT_NOTE = "kept when the app was closed with the editor open (not saved with Ctrl+S)"
 
 
 def tested_line(issue: Issue) -> Content | None:
@@ -58,9 +63,16 @@ class DraftEditor(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save revision", priority=True)]
 
-    def __init__(self, issue: Issue, text: str):
+    def __init__(self, issue: Issue, text: str, keep_draft: Callable[[str, str], object] | None = None):
         super().__init__(classes="dialog-screen")
-        self.issue, self.text = issue, text
+        self.issue, self.text, self.keep_draft = issue, text, keep_draft
+
+    def keep(self) -> None:
+        """The app is quitting with the editor open (``IbbApp.action_quit``): changed text is saved
+        as a revision (its note says so) rather than lost."""
+        if self.keep_draft is not None and self.unsaved().strip() and self.unsaved() != self.issue.draft:
+            keep, self.keep_draft = self.keep_draft, None  # once
+            keep(self.unsaved(), QUIT_NOTE)
 
     def compose(self) -> ComposeResult:
         latest = drafting.latest(self.issue)
@@ -87,6 +99,7 @@ class DraftEditor(ModalScreen[tuple[str, str] | None]):
         return self.query_one(TextArea).text
 
     def action_save(self) -> None:
+        self.keep_draft = None
         self.dismiss((self.unsaved(), self.query_one("#draft-note", Input).value))
 
     def action_cancel(self) -> None:
@@ -135,7 +148,10 @@ def edit(app: IbbApp, issue: Issue) -> None:
         _UNSAVED.pop(issue_id, None)
         app.notify(f"Draft revision {revision.n} saved.", severity="information", timeout=4)
 
-    app.push_screen(DraftEditor(issue, start), saved)
+    def keep(text: str, note: str) -> None:
+        app.change("keep the draft", editing.save_revision, issue_id, text, note)
+
+    app.push_screen(DraftEditor(issue, start, keep), saved)
 
 
 def changes(app: IbbApp, issue: Issue) -> None:
