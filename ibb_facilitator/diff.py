@@ -759,6 +759,41 @@ def render_markdown(diff: SessionDiff) -> str:
 FORMATS = {"text": render_text, "md": render_markdown}
 
 
+def draft_diff(
+    session: Session, issue_ref: str, old: int | None = None, new: int | None = None, fmt: str = "text"
+) -> str:
+    """Two revisions of one issue's draft, word by word (``ibb diff FILE --draft ISSUE``).
+
+    ``issue_ref``: the issue's id or its number (1, 2...). ``new`` defaults to the latest
+    revision; ``old`` to the revision the last consensus check tested, or else the one before
+    ``new``. ``ValueError`` with a sentence when the issue or a revision does not exist.
+    """
+    issue = session.issue(issue_ref)
+    if issue is None and issue_ref.isdigit() and 1 <= int(issue_ref) <= len(session.issues):
+        issue = session.issues[int(issue_ref) - 1]
+    if issue is None:
+        raise ValueError(f"no issue {issue_ref!r} in this session (an issue id, or its number from 1)")
+    latest = drafting.latest(issue)
+    if latest is None:
+        raise ValueError(f"{issue.id} has no draft yet")
+    b = latest.n if new is None else new
+    checked = drafting.last_checked(issue)
+    a = old if old is not None else (checked if checked is not None and checked < b else b - 1)
+    for n in (b, a):
+        if n != 0 and drafting.revision(issue, n) is None:
+            raise ValueError(f"{issue.id} has no revision {n} (it has {', '.join(str(r.n) for r in issue.revisions)})")
+    pieces = drafting.word_diff(drafting.text_of(issue, a) if a else "", drafting.text_of(issue, b))
+    plus, minus = drafting.changed_words(pieces)
+    start = f"revision {a}" if a else "nothing (revision 0)"
+    head = f"Draft of {issue.id}: {start} → revision {b} ({plus} words in, {minus} out; {{+inserted+}} [-deleted-])"
+    body = drafting.marked(pieces) if pieces else ""
+    if fmt == "md":
+        return f"## {inline(head)}\n\n{inline(issue.statement)}\n\n{fenced(body)}\n"
+    if fmt != "text":
+        raise ValueError(f"unknown diff format {fmt!r}; expected one of: {', '.join(sorted(FORMATS))}")
+    return f"{head}\n{_plain(issue.statement)}\n\n{_plain(body)}\n"
+
+
 def render(diff: SessionDiff, fmt: str = "text") -> str:
     renderer = FORMATS.get(fmt)
     if renderer is None:
@@ -766,4 +801,6 @@ def render(diff: SessionDiff, fmt: str = "text") -> str:
     return renderer(diff)
 
 
-__all__ = ["FORMATS", "Change", "Section", "SessionDiff", "compare", "render", "render_markdown", "render_text"]
+__all__ = [
+    "FORMATS", "Change", "Section", "SessionDiff", "compare", "draft_diff", "render", "render_markdown", "render_text",
+]  # fmt: skip

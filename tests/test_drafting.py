@@ -237,3 +237,23 @@ def test_replay_of_a_carried_draft_starts_from_the_revisions_it_came_with(s: Ses
     end = line.state_after(len(real.events)).issue(iid)
     assert end is not None and end.draft == real.issues[1].draft and end.revisions == real.issue(iid).revisions  # type: ignore[union-attr]
     assert line.skipped == [] and real.model_dump() == before  # the file's session is untouched
+
+
+def test_ibb_diff_draft_compares_two_revisions_of_one_file(s: Session, tmp_path, capsys) -> None:
+    from ibb_facilitator import cli
+
+    three_revisions(s)
+    editing.record_check(s, issue_id(s), Method.FIST_TO_FIVE, fist(2, VOTERS[:1]) + fist(5, VOTERS[1:]), revision=1)
+    path = tmp_path / "s.toml"
+    store.save_session(s, path)
+    assert cli.main(["diff", str(path), "--draft", "2"]) == 0  # since the last check: 1 -> 3
+    out = capsys.readouterr().out
+    assert out.startswith("Draft of issue-2: revision 1 → revision 3 (8 words in, 1 out;")
+    assert "at [-8:10-]{+8:40+} on Wednesdays" in out and "{+\nThe team reviews this after a year.+}" in out
+    assert cli.main(["diff", str(path), "--draft", issue_id(s), "--from", "2", "--to", "3", "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "revision 2 → revision 3" in out and "```text\n" in out and "8:10" not in out
+    assert cli.main(["diff", str(path), "--draft", "2", "--to", "9"]) == 1
+    assert "has no revision 9 (it has 1, 2, 3)" in capsys.readouterr().err
+    assert cli.main(["diff", str(path), "--draft", "7"]) == 1
+    assert "no issue '7'" in capsys.readouterr().err
