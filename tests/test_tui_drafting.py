@@ -75,6 +75,7 @@ async def test_draft_three_revisions_test_the_third_and_the_ta_is_it(tmp_path: P
 
         count = screen.query_one("#voters", OptionList).option_count
         await pilot.press("ctrl+r")
+        assert "VOTING on draft revision 3 ·" in screen.view.mode_bar().plain
         await pilot.press(*(["5"] * count))
         await pilot.pause()
         await pilot.press("ctrl+r")

@@ -224,8 +224,11 @@ class ConsensusView(StageView):
         who = self.voter_rows()
         pointed = self.voters.highlighted
         name = who[pointed][0] if who and pointed is not None and pointed < len(who) else ""
+        issue = self.issue
+        latest = draft_texts.latest(issue) if issue is not None else None
         return join(
             ("VOTING ", "bold"),
+            (f"on draft revision {latest.n} · " if latest is not None else "", "bold"),
             f"keys {VOTE_HINTS[self.method]} record ",
             literal(name, "bold"),
             "'s answer · A absent · ↑↓ another person · Ctrl+R records the check · Esc back to typing",
