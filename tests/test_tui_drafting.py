@@ -15,7 +15,7 @@ from ibb_facilitator import drafting, store
 from ibb_facilitator.model import IssueStatus, Outcome, Stage
 from ibb_facilitator.tui.app import IbbApp
 from ibb_facilitator.tui.session import SessionScreen
-from ibb_facilitator.tui.session.drafting import DraftChanges, DraftEditor
+from ibb_facilitator.tui.session.draft import DraftChanges, DraftEditor
 
 REVISIONS = [
     "Article 14.3 Substitutes.\n\nThe District will employ two building-based substitutes.",
@@ -166,7 +166,7 @@ async def test_review_shows_the_draft_as_it_stood(tmp_path: Path) -> None:
 
 
 async def test_no_typed_word_of_the_draft_is_lost(tmp_path: Path) -> None:
-    from ibb_facilitator.tui.session.drafting import QUIT_NOTE
+    from ibb_facilitator.tui.session.draft import QUIT_NOTE
 
     path = fresh_session(tmp_path / "s.toml", "contract-negotiation")
     app = IbbApp(path=path)

@@ -1,5 +1,5 @@
 """The consensus stage: the proposal being tested (typed in the capture line), the draft of the
-language (Ctrl+D, ``drafting.py``: a check tests its latest revision), the check's method (Ctrl+T),
+language (Ctrl+D, ``draft.py``: a check tests its latest revision), the check's method (Ctrl+T),
 and the vote Ctrl+R opens: one key per person records their answer, and Ctrl+R again records the
 check once everyone counted has answered. On consensus, the TA (``agreements.py``)."""
 
@@ -12,13 +12,12 @@ from textual.events import Key
 from textual.widget import Widget
 from textual.widgets import Digits, Label, OptionList, Static
 
-from ... import drafting as draft_texts
-from ... import editing, process
+from ... import drafting, editing, process
 from ...model import Method, Response, Stage
 from ..modals import Prompt
 from ..text import join, literal, one_line
 from ..widgets import LinesInput, RowList
-from . import agreements, drafting
+from . import agreements, draft
 from .view import TYPING, VOTING, Command, StageView
 
 # The keys of the vote, by method.
@@ -173,7 +172,7 @@ class ConsensusView(StageView):
             )
         if issue is not None and issue.proposal:
             verdict = join(verdict, "\nProposal: ", literal(issue.proposal, "italic"))
-        tested = drafting.tested_line(issue) if issue is not None else None
+        tested = draft.tested_line(issue) if issue is not None else None
         if tested is not None:
             verdict = join(verdict, "\n", tested, ("  Ctrl+D the draft", "dim"))
         return verdict
@@ -225,7 +224,7 @@ class ConsensusView(StageView):
         pointed = self.voters.highlighted
         name = who[pointed][0] if who and pointed is not None and pointed < len(who) else ""
         issue = self.issue
-        latest = draft_texts.latest(issue) if issue is not None else None
+        latest = drafting.latest(issue) if issue is not None else None
         return join(
             ("VOTING ", "bold"),
             (f"on draft revision {latest.n} · " if latest is not None else "", "bold"),
@@ -261,7 +260,7 @@ class ConsensusView(StageView):
     def action_draft(self) -> None:
         """Ctrl+D: the draft editor (a control key, so typing never opens it)."""
         if self.issue is not None:
-            drafting.edit(self.app, self.issue)
+            draft.edit(self.app, self.issue)
 
     def item_commands(self) -> list[Command]:
         issue = self.issue
@@ -271,7 +270,7 @@ class ConsensusView(StageView):
             ("Edit the proposal", "Ctrl+E", self.action_edit_item),
             ("Vote: take the consensus check", "Ctrl+R", self.action_vote),
             ("Method of the check", "Ctrl+T", self.action_stage_key),
-            *drafting.commands(self.app, issue),
+            *draft.commands(self.app, issue),
             *agreements.commands(self.app, issue),
         ]
 
@@ -366,7 +365,7 @@ class ConsensusView(StageView):
             list(self.responses.values()),
             proposal=issue.proposal,
             absent=list(self.absent),
-            revision=latest.n if (latest := draft_texts.latest(issue)) is not None else None,
+            revision=latest.n if (latest := drafting.latest(issue)) is not None else None,
         )
         if result is None:
             return
