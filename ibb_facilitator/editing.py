@@ -930,13 +930,28 @@ def open_caucus(session: Session) -> Caucus | None:
 
 
 @_rules
-def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason: str = "") -> Caucus:
+def start_caucus(
+    session: Session, party_id: str, *, called_by: str = "", reason: str = "", minutes: int | None = None
+) -> Caucus:
+    """``minutes``: how long the team says it will be out; None for the ground rules' limit
+    (``session.caucus_minutes``, if any), 0 for no limit."""
     if session.party(party_id) is None:
         raise RuleError(f"{party_id!r} is not a party here")
     running = open_caucus(session)
     if running is not None:
         raise RuleError(f"a caucus is already running ({session.holder_label(running.party)}); end it first")
-    caucus = Caucus(id=session.new_id("caucus"), party=party_id, called_by=called_by, reason=reason, start=now())
+    if minutes is None:
+        minutes = session.caucus_minutes
+    elif not 0 <= minutes <= CLOCK_LIMIT_SECONDS // 60:
+        raise RuleError(f"a caucus is from 1 to {CLOCK_LIMIT_SECONDS // 60} minutes long (0: no limit)")
+    caucus = Caucus(
+        id=session.new_id("caucus"),
+        party=party_id,
+        called_by=called_by,
+        reason=reason,
+        start=now(),
+        minutes=minutes or None,
+    )
     session.caucuses.append(caucus)
     _log(
         session,
@@ -947,6 +962,7 @@ def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason
         called_by=called_by or None,
         reason=reason or None,
         start=caucus.start.isoformat(),
+        minutes=caucus.minutes,
     )
     return caucus
 

@@ -758,8 +758,16 @@ def _parking_edit(state: Session, e: Event, final: _Index) -> None:
 def _caucus_start(state: Session, e: Event, final: _Index) -> None:
     d, known = _data(e), final.caucuses.get(e.target)
     start = _when(d.get("start"), known.start if known else e.at)
+    minutes = d.get("minutes", known.minutes if known else None)  # (logs before caucus limits: the file's)
     state.caucuses.append(
-        Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start)
+        Caucus(
+            id=e.target,
+            party=d["party"],
+            called_by=d.get("called_by", ""),
+            reason=d.get("reason", ""),
+            start=start,
+            minutes=minutes,
+        )
     )
 
 

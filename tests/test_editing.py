@@ -24,6 +24,7 @@ from ibb_facilitator.model import (
     Session,
     Stage,
     integrity_problems,
+    now,
 )
 
 
@@ -722,3 +723,36 @@ def test_edit_agreement_title_and_article_keep_the_initials(populated: Session) 
     assert ta.initials == [] and ta.text == "New words." and issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
     assert [e.action for e in populated.events[n:]] == ["ta.edit", "issue.status"]
     assert populated.events[n].data["withdrawn"] == ["labor", "management"]
+
+
+def test_a_caucus_takes_the_ground_rules_limit_or_its_own(session: Session) -> None:
+    """The team says how long it will be out: by default the ground rules' limit, 0 for none;
+    the clock counts down from it and then says how far over (``process.caucus_left``)."""
+    session.caucus_minutes = 5
+    caucus = editing.start_caucus(session, "management")
+    assert caucus.minutes == 5 and session.events[-1].data["minutes"] == 5
+    assert process.caucus_left(caucus, caucus.start + timedelta(minutes=3, seconds=12)) == 108
+    assert process.caucus_left(caucus, caucus.start + timedelta(minutes=6, seconds=5)) == -65
+    caucus.start -= timedelta(minutes=7)
+    editing.end_caucus(session)
+    assert process.caucus_left(caucus, caucus.end + timedelta(hours=1)) == process.caucus_left(caucus, caucus.end)
+    assert editing.start_caucus(session, "labor", minutes=20).minutes == 20
+    editing.end_caucus(session)
+    assert editing.start_caucus(session, "labor", minutes=0).minutes is None  # no limit
+    assert process.caucus_left(session.caucuses[-1], now()) is None
+    editing.end_caucus(session)
+    with pytest.raises(editing.RuleError, match="0: no limit"):
+        editing.start_caucus(session, "labor", minutes=1441)
+    assert editing.open_caucus(session) is None
+
+
+def test_a_caucus_limit_replays_and_the_clock_reads_as_the_wall_shows_it(session: Session) -> None:
+    from ibb_facilitator.timeline import Timeline
+    from ibb_facilitator.tui.widgets import caucus_time
+
+    caucus = editing.start_caucus(session, "management", minutes=5)
+    assert Timeline(session).view(len(session.events)).caucuses[-1].minutes == 5
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=108)) == ("03:12 left of 5 min", False)
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("+01:05 over its 5 min", True)
+    caucus.minutes = None
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("06:05", False)

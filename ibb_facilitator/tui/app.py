@@ -49,6 +49,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
+from .. import preferences
 from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
 from .theme import THEMES, wall_variables
@@ -189,6 +190,12 @@ class IbbApp(App[None]):
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
         # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
         self.session_changes = ChangeFeed()
+        # This computer's preferences, never the record's. A copy served to browsers (ibb serve
+        # --full) is anyone's who reaches it: the defaults (no coaching), and it writes none.
+        from ..served import SERVED_FOLDER_ENV
+
+        self.served = bool(os.environ.get(SERVED_FOLDER_ENV))
+        self.preferences = preferences.Preferences() if self.served else preferences.load()
         self._choose_theme(theme)
 
     def get_css_variables(self) -> dict[str, str]:
@@ -774,6 +781,14 @@ class IbbApp(App[None]):
             )
             self.bell()
 
+    def file_bytes(self) -> bytes:
+        """The session's file as of now, on this thread: through the autosave's pieces when it
+        has them (only what changed since the last autosave is written again; the bytes are the
+        same, tests/test_savecache.py), else in full."""
+        if self._save_cache is not None:
+            return self._save_cache.dumps(self.session)
+        return dumps_session(self.session).encode("utf-8")
+
     def flush(self) -> None:
         """Save now, on this thread (quit, switching files)."""
         if self._save_timer is not None:
@@ -781,7 +796,7 @@ class IbbApp(App[None]):
             self._save_timer = None
         if self.file is None or self.readonly or self._released or (not self.dirty and self._written_seq >= self._seq):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
-        data = dumps_session(self.session).encode("utf-8")
+        data = self.file_bytes()
         self._seq += 1
         changes = self._content_changes
         with self._write_lock:
@@ -972,6 +987,14 @@ class IbbApp(App[None]):
             if self._exit_signal is not None:
                 raise SystemExit(128 + self._exit_signal)
 
+    def toggle_preference(self, name: str) -> bool:
+        """Flip a true/false preference (``preferences.py``) and keep it for next time; its new value."""
+        value = not getattr(self.preferences, name)
+        setattr(self.preferences, name, value)
+        if not self.served:
+            preferences.save(self.preferences)
+        return value
+
     def action_toggle_theme(self) -> None:
         self.theme = "room-dark" if self.theme == "projector" else "projector"
 
@@ -990,7 +1013,8 @@ class IbbApp(App[None]):
                 from .. import served
 
                 # a served copy (ibb serve --full) saves only beside its session
-                self.file.save_as(served.save_as_target(Path(value).expanduser(), self.file.path))
+                target = served.save_as_target(Path(value).expanduser(), self.file.path)
+                self.file.save_as(target, self.file_bytes())
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return
@@ -1066,6 +1090,15 @@ class IbbApp(App[None]):
             lines += [(f"  {line}", "") for line in room_hint(self.file.path)]
         self.push_screen(Panel("Keys", lines))
 
+    def _coaching_on_wall(self, screen: Screen) -> None:
+        on = self.toggle_preference("coaching_on_wall")
+        if on and not self.preferences.coaching:
+            self.toggle_preference("coaching")
+        paint = getattr(screen, "paint_coaching", None)
+        if callable(paint):
+            paint()
+        self.notify(f"Coaching notes {'shown' if on else 'hidden'} in presentation mode (F8)", timeout=4)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.file is not None:
@@ -1086,6 +1119,12 @@ class IbbApp(App[None]):
                     "The day's plan",
                     f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
                     lambda: self.push_screen(DayPlanScreen()),
+                )
+                yield SystemCommand(
+                    "Coaching notes on the wall",
+                    "Keep the facilitator's coaching notes under the wall in presentation mode (F8): now "
+                    + ("on" if self.preferences.coaching_on_wall else "off"),
+                    lambda: self._coaching_on_wall(screen),
                 )
                 if self.session.training is None:
                     from .day import show_next_agenda

@@ -40,8 +40,8 @@ from .. import training
 from ..model import Session
 from .app import IbbApp
 from .messages import SessionChanged
-from .modals import Choose
-from .text import join, literal
+from .modals import Choose, Panel, Prompt
+from .text import join, literal, one_line
 from .widgets import STAGE_NAMES, mmss
 
 if TYPE_CHECKING:
@@ -313,24 +313,47 @@ def reveal(app: IbbApp, party_id: str, role: str = "") -> None:
 
 
 def show_notes(app: IbbApp) -> None:
-    """The facilitator notes: every team's bottom line, so trainer only, behind the same confirm."""
-    scenario = training.scenario_of(app.session)
+    """The facilitator notes: every team's bottom line, so trainer only, behind the trainer's
+    passphrase (``training.passphrase_ok``); never by a key a player might press."""
+    session = app.session
+    scenario = training.scenario_of(session)
+    if not scenario.facilitator_notes:
+        app.push_screen(Panel("Facilitator notes", [(NOTES_ELSEWHERE, "")]))
+        return
+    if not (session.training and session.training.trainer_key):
+        app.push_screen(Panel("Facilitator notes", [(NOTES_NO_PASSPHRASE, "")]))
+        return
 
-    def answered(yes: bool | None) -> None:
-        if yes:
-            app.push_screen(
-                ConfidentialScreen(
-                    "TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]
-                )
-            )
+    def typed(text: str | None) -> None:
+        if text is None:
+            return
+        if not training.passphrase_ok(session, text):
+            app.notify("That is not the trainer's passphrase: the notes stay hidden.", severity="warning", timeout=6)
+            return
+        app.push_screen(
+            ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes)])
+        )
 
     app.push_screen(
-        RevealConfirm(
-            "Show the facilitator notes?",
-            "They hold every team's bottom line: trainer only. Make sure the projector is off.",
+        Prompt(
+            "Trainer's passphrase",
+            placeholder="the passphrase given at ibb train --passphrase",
+            hint="The notes hold every team's bottom line. Make sure the projector is off.",
+            password=True,
         ),
-        answered,
+        typed,
     )
+
+
+NOTES_ELSEWHERE = (
+    "This table's file does not hold the facilitator notes: they hold every team's bottom line and "
+    "players sit at this laptop. The trainer has them in the scenario pack; `ibb train SCENARIO "
+    "--tables N --passphrase` keeps them in the table files behind a passphrase."
+)
+NOTES_NO_PASSPHRASE = (
+    "This table's file was made before trainer passphrases: its facilitator notes are not shown at "
+    "the table. Read them in the scenario pack, or prepare the tables again with --passphrase."
+)
 
 
 # --- results sheet ------------------------------------------------------------------------------
@@ -339,13 +362,18 @@ def show_notes(app: IbbApp) -> None:
 class ResultsScreen(ModalScreen[dict[str, str] | None]):
     """The results sheet as a form: one box a line. Ctrl+S or Escape saves it: never lose a word."""
 
-    BINDINGS = [Binding("escape", "save", "Save and close"), Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("escape", "save", "Save and close"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+t", "use_ta", "The TA's text", priority=True),
+    ]
     CSS_PATH = "training.tcss"
 
     def __init__(self, session: Session):
         super().__init__(classes="dialog-screen")
         self.fields = training.result_fields(session)
         self.values = {f.id: training.result_value(session, f.id) for f in self.fields}
+        self.tas = [training.result_ta(session, f) for f in self.fields]  # the TA each line may copy
         self.title_text = f"Results sheet: {session.title}"
 
     def compose(self) -> ComposeResult:
@@ -358,6 +386,15 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(literal(item.label), classes="result-label")
                     if item.hint:
                         yield Label(literal(item.hint), classes="result-hint")
+                    if self.tas[n] is not None:
+                        yield Label(
+                            join(
+                                ("Your TA on it: ", "bold"),
+                                literal(one_line(self.tas[n] or "", 90)),
+                                "  Ctrl+T copies it",
+                            ),
+                            classes="result-hint",
+                        )
                     yield TextArea(
                         self.values[item.id],
                         id=f"result-{n}",
@@ -376,6 +413,18 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
 
     def action_save(self) -> None:
         self.dismiss({item.id: self.query_one(f"#result-{n}", TextArea).text for n, item in enumerate(self.fields)})
+
+    def action_use_ta(self) -> None:
+        """The TA's language into the line being written (after what is there): never retyped."""
+        area = self.focused
+        if not isinstance(area, TextArea) or not (area.id or "").startswith("result-"):
+            return
+        text = self.tas[int((area.id or "")[7:])]
+        if text is None:
+            self.app.notify("This line records no issue your table reached a TA on.", severity="warning", timeout=4)
+            return
+        area.text = f"{area.text.rstrip()}\n{text}" if area.text.strip() else text
+        area.move_cursor(area.document.end)
 
 
 def fill_results(app: IbbApp, then: Callable[[], None] | None = None) -> None:
@@ -558,7 +607,7 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
             choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
     choices.append(("Results sheet…", "results"))
     choices.append(("Debrief: this table's figures and the questions", "debrief"))
-    choices.append(("Facilitator notes (trainer only)…", "notes"))
+    choices.append(("Facilitator notes (trainer's passphrase)…", "notes"))
     return choices
 
 
