@@ -35,16 +35,19 @@ from .model import (
     InterestKind,
     Issue,
     IssueStatus,
+    Member,
     Method,
     MinutesVerdict,
     Option,
     OptionState,
     ParkingItem,
+    Party,
     PlanBlock,
     PlanDay,
     PreviousSession,
     Response,
     Revision,
+    Role,
     Session,
     Stage,
     StageClock,
@@ -876,6 +879,59 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
 
 
 # --- around the cycle -------------------------------------------------------------------------
+
+
+# --- the people at the table ----------------------------------------------------------------
+
+
+def _member(session: Session, party_id: str, name: str) -> tuple[Party, Member]:
+    party = session.party(party_id)
+    if party is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    found = next((m for m in party.members if m.name == name), None)
+    if found is None:
+        raise RuleError(f"{name!r} is not a member of {party.name}")
+    return party, found
+
+
+def _new_name(session: Session, name: str, keep: Member | None = None) -> str:
+    name = _text(name, "a member's name").strip()
+    for party in session.parties:
+        for member in party.members:
+            if member is not keep and member.name.casefold() == name.casefold():
+                raise RuleError(f"{name!r} is already a member of {party.name}: each person once")
+    return name
+
+
+@_rules
+def add_member(session: Session, party_id: str, name: str, *, title: str = "", role: Role = Role.MEMBER) -> Member:
+    """A person joins a team at the table (``title``: the part they play, such as a scenario's
+    role; several players may share one)."""
+    party = session.party(party_id)
+    if party is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    member = Member(name=_new_name(session, name), role=role, title=title.strip())
+    party.members.append(member)
+    _log(session, "member.add", party_id, f"{member.name} joins {party.name}", name=member.name, title=member.title)
+    return member
+
+
+@_rules
+def rename_member(session: Session, party_id: str, name: str, new_name: str) -> Member:
+    """A member's name as the team wants it (the player who takes a role, a typo); the answers
+    they already gave keep the name they were given under: the record does not change."""
+    _, member = _member(session, party_id, name)
+    member.name = _new_name(session, new_name, keep=member)
+    _log(session, "member.rename", party_id, f"{name} is now {member.name}", name=name, new_name=member.name)
+    return member
+
+
+@_rules
+def remove_member(session: Session, party_id: str, name: str) -> None:
+    """A member leaves the team (a player who left the table); their answers stay in the record."""
+    party, member = _member(session, party_id, name)
+    party.members.remove(member)
+    _log(session, "member.remove", party_id, f"{name} leaves {party.name}", name=name)
 
 
 @_rules

@@ -880,7 +880,18 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
 }
 
 
+#: Changes to what replay takes as the frame, from the file as it is now: the people at the
+#: table (a member added, renamed, removed) and a training table's rounds, briefs opened and
+#: results (``training``). Replayed as nothing: known, never counted as "could not be replayed".
+FRAME_ACTIONS = frozenset({
+    "member.add", "member.rename", "member.remove",
+    "training.round.start", "training.round.end", "training.finish", "training.reveal", "training.results",
+})  # fmt: skip
+
+
 def _apply(state: Session, event: Event, final: _Index) -> None:
+    if event.action in FRAME_ACTIONS:
+        return
     apply = _APPLY.get(event.action)
     if apply is None:
         raise _Skip(event.action)  # an action this version does not know: nothing to replay

@@ -228,8 +228,9 @@ def _log(session: Session, action: str, summary: str, target: str = "", **data: 
     session.events.append(Event(at=now(), action=action, target=target, summary=summary, data=dict(data)))
 
 
-def start_next_round(session: Session) -> TrainingRound:
-    """End the running round (if any) and start the next one now."""
+def start_next_round(session: Session, *, at: datetime | None = None) -> TrainingRound:
+    """End the running round (if any) and start the next one now (or at ``at``: the moment the
+    trainer started it for the whole class, ``classroom``)."""
     scenario = scenario_of(session)
     training = session.training
     assert training is not None
@@ -241,7 +242,7 @@ def start_next_round(session: Session) -> TrainingRound:
             f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the "
             "simulation instead"
         )
-    stamp = now()
+    stamp = at or now()
     running = running_round(session)
     if running is not None:
         running.end = max(stamp, running.start)

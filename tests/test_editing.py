@@ -756,3 +756,25 @@ def test_a_caucus_limit_replays_and_the_clock_reads_as_the_wall_shows_it(session
     assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("+01:05 over its 5 min", True)
     caucus.minutes = None
     assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("06:05", False)
+
+
+def test_members_join_change_their_name_and_leave_each_logged(session: Session) -> None:
+    from ibb_facilitator.timeline import Timeline
+
+    labor = session.party("labor")
+    before = [m.name for m in labor.members]
+    member = editing.add_member(session, "labor", "  Priya Shah ", title="Early-career teacher")
+    assert (member.name, member.title) == ("Priya Shah", "Early-career teacher") and labor.members[-1] is member
+    editing.add_member(session, "labor", "Sam Ortiz", title="Early-career teacher")  # one role, two players
+    with pytest.raises(RuleError, match="already a member"):
+        editing.add_member(session, "management", "priya shah")  # each person once, on one team
+    with pytest.raises(RuleError, match="not a party"):
+        editing.add_member(session, "parents", "Kim")
+    editing.rename_member(session, "labor", "Priya Shah", "Priya S. Shah")
+    assert labor.members[-2].name == "Priya S. Shah"
+    with pytest.raises(RuleError, match="not a member"):
+        editing.remove_member(session, "labor", "Priya Shah")
+    editing.remove_member(session, "labor", "Sam Ortiz")
+    assert [m.name for m in labor.members] == [*before, "Priya S. Shah"]
+    assert [e.action for e in session.events[-3:]] == ["member.add", "member.rename", "member.remove"]
+    assert Timeline(session).skipped == []  # known to replay: the people are the frame, as they are now

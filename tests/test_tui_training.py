@@ -495,3 +495,50 @@ async def test_a_table_made_without_a_passphrase_holds_no_facilitator_notes(tmp_
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+q")
+
+
+async def test_players_join_a_table_in_a_packs_role_change_their_name_and_leave(tmp_path):
+    """Tables are bigger than a pack's cast: a second player takes a role, a player's name is put
+    right, one leaves; each one change, logged, undoable; the file keeps them."""
+    path = table_file(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        labor = app.session.party("labor")
+        cast = [m.name for m in labor.members]
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, "+")
+        app.screen.query_one(Input).value = "Priya [b]Shah[/b]"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Choose) and "Which part does Priya [b]Shah[/b] play?" in flat(app)
+        roles = [v for _, v in app.screen.choices]
+        assert "Early-career teacher" in roles and roles[-1] == ""
+        await choose(pilot, "Early-career teacher")
+        assert (labor.members[-1].name, labor.members[-1].title) == ("Priya [b]Shah[/b]", "Early-career teacher")
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, cast[0])
+        await choose(pilot, "rename")
+        app.screen.query_one(Input).value = "Ana Ruiz"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert labor.members[0].name == "Ana Ruiz"
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, "Ana Ruiz")
+        await choose(pilot, "remove")
+        await pilot.press("left", "enter")  # the safe answer has the focus
+        await pilot.pause()
+        assert "Ana Ruiz" not in [m.name for m in labor.members]
+        await pilot.press("ctrl+z")  # undone: Ana Ruiz is back
+        await pilot.pause()
+        assert app.session.party("labor").members[0].name == "Ana Ruiz"
+        await pilot.press("ctrl+q")
+    saved = store.load_session(path).party("labor")
+    assert [m.name for m in saved.members] == ["Ana Ruiz", *cast[1:], "Priya [b]Shah[/b]"]
+    actions = [e.action for e in store.load_session(path).events]
+    assert actions[-4:] == ["member.add", "member.rename", "member.remove", "undo"]

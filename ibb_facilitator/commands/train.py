@@ -5,6 +5,7 @@
         [--round-minutes M[,M…]]              fit the rounds to the time you have
         [--passphrase]                        the facilitator notes in the files, behind it
         [--handouts]                          each table's briefs to print: DIR/handouts/
+    ibb class DIR                             the class at a glance; N starts the next round for all
     ibb debrief DIR [--format text|md|html] [-o OUT]
                                               compare the tables side by side
 
@@ -126,7 +127,23 @@ def _prepare_class(
     print(f"At each table:        ibb open {files[0]}   (F10: training menu, F12: general brief)")
     if passphrase is None and chosen.scenario is not None and chosen.scenario.facilitator_notes:
         print("The facilitator notes are not in the table files (--passphrase keeps them there behind one).")
+    print(f"The trainer's view:   ibb class {folder}   (N: the next round for every table)")
     print(f"After the simulation: ibb debrief {folder}")
+    return 0
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    from .. import classroom
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: no such folder (give the folder `ibb train --tables N -o DIR` made)")
+    if not classroom.table_files(folder):
+        raise StoreError(f"{folder}: no table files here (table-1.toml …); make them with ibb train --tables N -o DIR")
+    classroom.read_control(folder)  # a damaged class.toml is refused here, with its line and field
+    from ..tui.classview import ClassApp
+
+    ClassApp(folder, theme=args.theme).run()
     return 0
 
 
@@ -207,6 +224,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "(without one they are left out of them)",
     )
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "class",
+        parents=[common],
+        help="a training class at a glance: every table's round, clock and TAs; start the next round for all",
+    )
+    p.add_argument("folder", metavar="DIR", help="the class folder (`ibb train --tables N -o DIR` made it)")
+    p.set_defaults(func=cmd_class)
 
     p = sub.add_parser("debrief", help="compare the tables of a training class side by side")
     p.add_argument("paths", nargs="+", metavar="DIR", help="the class folder (or table files)")

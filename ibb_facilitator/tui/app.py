@@ -119,6 +119,15 @@ class Followed(Message):
         self.opened, self.session, self.error = opened, session, error
 
 
+class ClassChanged(Message):
+    """The training class's control file (``classroom``) was saved by ``ibb class``: posted
+    from its follower's thread; the table starts the rounds the class started."""
+
+    def __init__(self, opened: SessionFile, decided: Any) -> None:
+        super().__init__()
+        self.opened, self.decided = opened, decided  # (``control`` is Message's own)
+
+
 class IbbApp(App[None]):
     # The session screen's CSS (its CSS_PATH) is read here too, with the app's, before the first
     # frame: read when that screen is first shown, Textual parses every style sheet again on the
@@ -182,6 +191,7 @@ class IbbApp(App[None]):
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
         self._follower: Any = None  # watch.FileFollower of a read-only session's file
+        self._class_follower: Any = None  # watch.FileFollower of a training table's class.toml
         self._followed_at: datetime | None = None  # when the writer's last save was shown
         self._follow_error = False
         self._exit_signal: int | None = None  # the signal the app is ending for
@@ -508,6 +518,10 @@ class IbbApp(App[None]):
         self._paint_title()
         if opened.readonly:
             self._follow(opened)
+        elif opened.session.training is not None:
+            from .training import follow_class
+
+            self._class_follower = follow_class(self, opened)
         if opened.unsaved:
             self.call_later(self._offer_unsaved, opened)
         self._draft_pending = None
@@ -591,8 +605,16 @@ class IbbApp(App[None]):
     def _stop_following(self) -> None:
         follower, self._follower = self._follower, None
         self._followed_at, self._follow_error = None, False
-        if follower is not None:
-            follower.stop()
+        for stopping in (follower, self._class_follower):
+            if stopping is not None:
+                stopping.stop()
+        self._class_follower = None
+
+    def on_class_changed(self, message: ClassChanged) -> None:
+        if self.is_running and message.opened is self.file and not self.readonly:
+            from .training import class_changed
+
+            class_changed(self, message.decided)
 
     def on_followed(self, message: Followed) -> None:
         if not self.is_running or message.opened is not self.file or not self.readonly:
@@ -1134,6 +1156,12 @@ class IbbApp(App[None]):
                         "The plan ibb new --after would write from what is open now (shown, not written)",
                         lambda: show_next_agenda(self),
                     )
+        if self.file is not None and not self.readonly:
+            from .people import ask_members
+
+            yield SystemCommand(
+                "Team members", "Add, rename or remove a member of a team (logged, undoable)", lambda: ask_members(self)
+            )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 

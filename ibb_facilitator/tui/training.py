@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import getters
 from textual.app import ComposeResult
@@ -536,6 +536,40 @@ def show_debrief(app: IbbApp) -> None:
 # --- rounds -------------------------------------------------------------------------------------
 
 
+def follow_class(app: IbbApp, opened: Any) -> Any:
+    """Follow the class's control file beside this table (``classroom``; it may not exist yet):
+    each save of it reaches ``class_changed`` on the UI thread."""
+    from .. import classroom
+    from ..store import read_bytes
+    from ..watch import FileFollower
+    from .app import ClassChanged
+
+    def load(path: Path) -> classroom.ClassControl:
+        return classroom.loads(read_bytes(path), str(path))  # a missing file raises: nothing to do
+
+    def deliver(control: classroom.ClassControl | None, error: Exception | None) -> None:
+        if control is not None:
+            app.post_message(ClassChanged(opened, control))  # thread-safe, never blocks
+
+    return FileFollower(opened.path.parent / classroom.CLASS_FILE, load, deliver).start()
+
+
+def class_changed(app: IbbApp, control: Any) -> None:
+    """The trainer started rounds for the whole class (``ibb class``): start each one here that
+    this table has not, at the class's moment (one change each, undoable as F10's), and show the
+    last one's facts, as the table's own F10 does."""
+    from .. import classroom
+
+    started = 0
+    for item in classroom.pending(app.session, control):
+        if app.change(f"start round {item.number} (the class)", training.start_next_round, at=item.start) is None:
+            break
+        started = item.number
+    if started:
+        app.notify(f"The trainer started round {started} for every table.", title="Training", timeout=6)
+        app.push_screen(RoundFactsScreen(app.session, started))
+
+
 def next_round(app: IbbApp) -> None:
     """Start round 1, or end the running round and start the next (after a confirm)."""
     session = app.session
@@ -605,6 +639,7 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
         side = training.side_label(session, party.id)
         for n, (label, _) in enumerate(training.role_briefs(scenario, party.id)):
             choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
+    choices.append(("Players at this table: add, rename, remove…", "players"))
     choices.append(("Results sheet…", "results"))
     choices.append(("Debrief: this table's figures and the questions", "debrief"))
     choices.append(("Facilitator notes (trainer's passphrase)…", "notes"))
@@ -652,6 +687,10 @@ def run_choice(app: IbbApp, value: str) -> None:
         show_debrief(app)
     elif kind == "notes":
         show_notes(app)
+    elif kind == "players":
+        from .people import ask_members
+
+        ask_members(app)
 
 
 def show_general_brief(app: IbbApp) -> None:
