@@ -413,7 +413,8 @@ def test_exporters_do_not_import_textual_or_rich() -> None:
 def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     """docs/session-format.md promises a complete example that loads: keep that promise."""
     doc = FORMAT_DOC.read_text(encoding="utf-8")
-    blocks = re.findall(r"```toml\n(.*?)```", doc, flags=re.S)
+    # the session example (the other TOML blocks show other files: class.toml...)
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.S) if b.startswith("schema_version = ")]
     assert len(blocks) == 1
     assert blocks[0].startswith(f"schema_version = {store.SCHEMA_VERSION}\n"), "the example shows the current version"
     session = store.loads_session(blocks[0], "session-format.md")
