@@ -40,6 +40,7 @@ BENCHES: list[tuple[str, str, int]] = [
     ("library_bench.py", "session library: index, list and search 1,000 sessions", 180),
     ("cli_bench.py", "ibb --version / --help / agendas / validate vs. python -c pass", 60),
     ("negotiation_bench.py", "a negotiation: board over 30 sessions, new --after at 10,000 items, TA package", 150),
+    ("drafting_bench.py", "a 5,000-word draft with 200 revisions: open the file, diff two revisions", 60),
 ]
 
 

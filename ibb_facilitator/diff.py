@@ -3,9 +3,9 @@
 Items are matched by their stable ids (``interest-7`` is the same interest in both files whatever
 its position), so a rewording shows as a rewording, not as one item removed and another added.
 The changes are grouped where a reader looks for them: the session's own details, then issue by
-issue (its statement and status, interests, options, criteria, ratings, consensus checks, straw polls and its
-tentative agreements), then shared criteria, the parking lot, actions and caucuses, and a line on
-the event log.
+issue (its statement and status, interests, options, criteria, ratings, its draft's revisions,
+consensus checks, straw polls and its tentative agreements), then shared criteria, the parking
+lot, actions and caucuses, and a line on the event log.
 
 Every string from a file is data: the text rendering shows control characters as visible symbols
 (a file cannot move the terminal's cursor or change its colors); the Markdown rendering escapes
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from . import polls, process
+from . import drafting, polls, process
 from .export.markdown import fenced, inline
 from .export.text import balance_bidi as _balance_bidi
 from .export.text import clean as _clean
@@ -399,9 +399,41 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     )
     _items(out, before.criteria, issue.criteria, "Criterion", criterion_labels, _criterion_diff)
     out += _rating_changes(before, issue, option_labels, criterion_labels)
+    out += _draft_changes(before, issue)
     out += _check_changes(old, new, before, issue, option_labels)
     out += _poll_changes(before, issue, option_labels)
     out += _agreement_changes(old, new, issue.id)
+    return out
+
+
+def _draft_changes(before: Issue, issue: Issue) -> list[Change]:
+    """Revisions of the draft saved (or gone) between the two files, and the draft's words that
+    changed, marked {+inserted+} and [-deleted-] (``drafting.word_diff``)."""
+    out: list[Change] = []
+    had = {r.n for r in before.revisions}
+    has = {r.n for r in issue.revisions}
+    for revision in issue.revisions:
+        if revision.n not in had:
+            out.append(
+                Change(ADDED, f"Draft revision {revision.n}", "saved", text=revision.note, context=moment(revision.at))
+            )
+    for revision in before.revisions:
+        if revision.n not in has:
+            out.append(Change(REMOVED, f"Draft revision {revision.n}", "removed", text=revision.note))
+    if before.draft != issue.draft:
+        a, b = drafting.latest(before), drafting.latest(issue)
+        how = f"revision {a.n if a else 0} → {b.n if b else 0}"
+        plus, minus = drafting.changed_words(drafting.word_diff(before.draft, issue.draft))
+        out.append(
+            Change(
+                CHANGED,
+                "Draft",
+                how,
+                text=drafting.marked(drafting.word_diff(before.draft, issue.draft), context=1),
+                context=f"{plus} words in, {minus} out; {{+inserted+}} [-deleted-]",
+                exact=True,
+            )
+        )
     return out
 
 
@@ -448,6 +480,8 @@ def _check_changes(
         what = f"Consensus {labels[check.id]}"
         was = old_checks.get(check.id)
         heading = f"{process.METHOD_LABELS[check.method]}, {moment(check.at)}: {_OUTCOMES[check.outcome]}"
+        if check.revision is not None:
+            heading += f"; tested draft revision {check.revision}"
         if was is None:
             out.append(Change(ADDED, what, "recorded", text=check.proposal, context=heading))
             out.append(Change(ADDED, f"Responses to {labels[check.id]}", "", text=_responses(check, new)))
@@ -764,6 +798,41 @@ def render_markdown(diff: SessionDiff) -> str:
 FORMATS = {"text": render_text, "md": render_markdown}
 
 
+def draft_diff(
+    session: Session, issue_ref: str, old: int | None = None, new: int | None = None, fmt: str = "text"
+) -> str:
+    """Two revisions of one issue's draft, word by word (``ibb diff FILE --draft ISSUE``).
+
+    ``issue_ref``: the issue's id or its number (1, 2...). ``new`` defaults to the latest
+    revision; ``old`` to the revision the last consensus check tested, or else the one before
+    ``new``. ``ValueError`` with a sentence when the issue or a revision does not exist.
+    """
+    issue = session.issue(issue_ref)
+    if issue is None and issue_ref.isdigit() and 1 <= int(issue_ref) <= len(session.issues):
+        issue = session.issues[int(issue_ref) - 1]
+    if issue is None:
+        raise ValueError(f"no issue {issue_ref!r} in this session (an issue id, or its number from 1)")
+    latest = drafting.latest(issue)
+    if latest is None:
+        raise ValueError(f"{issue.id} has no draft yet")
+    b = latest.n if new is None else new
+    checked = drafting.last_checked(issue)
+    a = old if old is not None else (checked if checked is not None and checked < b else b - 1)
+    for n in (b, a):
+        if n != 0 and drafting.revision(issue, n) is None:
+            raise ValueError(f"{issue.id} has no revision {n} (it has {', '.join(str(r.n) for r in issue.revisions)})")
+    pieces = drafting.word_diff(drafting.text_of(issue, a) if a else "", drafting.text_of(issue, b))
+    plus, minus = drafting.changed_words(pieces)
+    start = f"revision {a}" if a else "nothing (revision 0)"
+    head = f"Draft of {issue.id}: {start} → revision {b} ({plus} words in, {minus} out; {{+inserted+}} [-deleted-])"
+    body = drafting.marked(pieces) if pieces else ""
+    if fmt == "md":
+        return f"## {inline(head)}\n\n{inline(issue.statement)}\n\n{fenced(body)}\n"
+    if fmt != "text":
+        raise ValueError(f"unknown diff format {fmt!r}; expected one of: {', '.join(sorted(FORMATS))}")
+    return f"{head}\n{_plain(issue.statement)}\n\n{_plain(body)}\n"
+
+
 def render(diff: SessionDiff, fmt: str = "text") -> str:
     renderer = FORMATS.get(fmt)
     if renderer is None:
@@ -771,4 +840,6 @@ def render(diff: SessionDiff, fmt: str = "text") -> str:
     return renderer(diff)
 
 
-__all__ = ["FORMATS", "Change", "Section", "SessionDiff", "compare", "render", "render_markdown", "render_text"]
+__all__ = [
+    "FORMATS", "Change", "Section", "SessionDiff", "compare", "draft_diff", "render", "render_markdown", "render_text",
+]  # fmt: skip

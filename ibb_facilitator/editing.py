@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import polls, process, schedule
+from . import drafting, polls, process, schedule
 from .model import (
     CLOCK_LIMIT_SECONDS,
     JOINT,
@@ -49,6 +49,7 @@ from .model import (
     PollResponse,
     PreviousSession,
     Response,
+    Revision,
     Role,
     Session,
     Stage,
@@ -260,6 +261,35 @@ def set_ta_draft(session: Session, issue_id: str, text: str) -> Issue:
         issue.ta_draft = text
         _log(session, "issue.ta_draft", issue.id, "TA draft saved" if text else "TA draft cleared", text=text)
     return issue
+
+
+@_rules
+def save_revision(session: Session, issue_id: str, text: str, note: str = "") -> Revision:
+    """Save ``text`` as the next revision of the issue's draft (the room's, not a person's).
+
+    A text the same as the latest revision is refused: every revision is a change the room made.
+    The event carries the lines that changed (``drafting.forward``), not the whole text again.
+    """
+    issue = _issue(session, issue_id)
+    _text(text, "The draft")
+    previous = drafting.latest(issue)
+    if previous is not None and text == issue.draft:
+        raise RuleError(f"Nothing changed since revision {previous.n}: there is no new revision to save.")
+    Revision(n=1, at=now(), note=note)  # the note is checked before the issue is touched
+    delta = drafting.forward(issue.draft, text)
+    revision = drafting.append_revision(issue, text, now(), note)
+    words = len(text.split())
+    _log(
+        session,
+        "draft.save",
+        issue.id,
+        f"Draft revision {revision.n} saved ({words} words)" + (f": {note}" if note else ""),
+        n=revision.n,
+        at=revision.at.isoformat(),
+        note=note or None,
+        lines=delta,
+    )
+    return revision
 
 
 @_rules
@@ -746,8 +776,12 @@ def record_check(
     options: list[str] | None = None,
     note: str = "",
     absent: list[str] | None = None,
+    revision: int | None = None,
 ) -> tuple[ConsensusCheck, process.Tally]:
     """Record a consensus check; the outcome is what the rules make of the responses.
+
+    ``revision``: the number of the draft revision the room tested (``save_revision``); a TA
+    recorded from this check is that revision's text, word for word.
 
     Only a complete check is recorded: every voter who counts (every party, for per-party) has
     answered or is named in ``absent`` ("absent / not voting", logged with the check).
@@ -761,6 +795,8 @@ def record_check(
             raise RuleError(f"per-party answers name a party; {response.who!r} is not one")
     for oid in options or []:
         _find(issue.options, oid, "option")
+    if revision is not None and drafting.revision(issue, revision) is None:
+        raise RuleError(f"The draft of this issue has no revision {revision}.")
     away = list(dict.fromkeys(absent or []))
     if method is Method.PER_PARTY:
         can_be_absent = {p.id.casefold(): p.id for p in session.parties}
@@ -787,6 +823,7 @@ def record_check(
         absent=away,
         outcome=result.outcome,
         note=note,
+        revision=revision,
     )
     issue.checks.append(check)
     verdict = "consensus" if result.consensus else f"no consensus ({', '.join(result.below) or 'no counted responses'})"
@@ -806,6 +843,7 @@ def record_check(
         parties=[r.party or "" for r in check.responses],
         values=[str(r.value) for r in check.responses],
         absent=away or None,
+        revision=revision,
     )
     return check, result
 
@@ -822,7 +860,12 @@ def record_agreement(
     on: date | None = None,
     options: list[str] | None = None,
 ) -> TentativeAgreement:
-    """Write TA language for an issue that reached consensus. Initials come with ``initial``."""
+    """Write TA language for an issue that reached consensus. Initials come with ``initial``.
+
+    When the check tested a draft revision, the TA is that revision's text, word for word:
+    ``text`` may be left empty (the revision's text is used) and any other words are refused
+    (to change them, the room saves a new revision and tests it).
+    """
     issue = _issue(session, issue_id)
     check = next((c for c in issue.checks if c.id == check_id), None) if check_id else None
     if check is None and check_id is None:
@@ -832,6 +875,14 @@ def record_agreement(
     if reason:
         raise RuleError(reason)
     assert check is not None
+    if check.revision is not None:
+        tested = drafting.text_of(issue, check.revision)
+        if text and text != tested:
+            raise RuleError(
+                f"The TA is the language the room tested, revision {check.revision}, word for word. To change "
+                "the words, save a new revision of the draft and test it."
+            )
+        text = tested
     for oid in options if options is not None else check.options:
         _find(issue.options, oid, "option")
     ta = TentativeAgreement(
@@ -878,7 +929,8 @@ def edit_agreement(
 
     New language withdraws the initials already given (they were for other words) and reopens an
     agreed issue until every party initials again; a new title or article keeps them. A change
-    to the same words changes nothing and logs nothing.
+    to the same words changes nothing and logs nothing. The words of a TA reached by a check of a
+    draft revision are that revision's and are not edited here (a new revision is tested instead).
     """
     ta = _find(session.agreements, ta_id, "tentative agreement")
     changes: dict[str, Any] = {}
@@ -890,6 +942,14 @@ def edit_agreement(
         changes["article"] = article
     changed = [name for name, value in changes.items() if getattr(ta, name) != value]
     new_words = "text" in changed
+    if new_words:
+        owner = session.issue(ta.issue)
+        check = next((c for c in owner.checks if c.id == ta.check), None) if owner else None
+        if check is not None and check.revision is not None:
+            raise RuleError(
+                f"This TA is revision {check.revision} of the draft, word for word, as the room tested it. To change "
+                "its words, save a new revision of the draft and test it."
+            )
     if not _apply(ta, changes):
         return ta
     dropped = [i.party for i in ta.initials] if new_words else []

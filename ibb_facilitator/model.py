@@ -238,6 +238,27 @@ class ConsensusCheck(Model):
     absent: list[Text] = []  # voters (party ids for per-party) marked "absent / not voting"
     outcome: Outcome
     note: Text = ""  # what would bring people up, next step
+    revision: Annotated[int, Field(strict=True, ge=1)] | None = None  # the draft revision tested (drafting.py)
+
+
+class DraftChange(Model):
+    """One change of a revision's ``back``: at line ``at`` of the next revision's text, take out
+    ``cut`` lines and put ``put`` there (a line is a paragraph as typed)."""
+
+    at: Annotated[int, Field(strict=True, ge=0)]
+    cut: Annotated[int, Field(strict=True, ge=0)] = 0
+    put: list[Text] = []
+
+
+class Revision(Model):
+    """A saved revision of an issue's draft (the author is the room, never a person). Its text is
+    the issue's ``draft`` with the ``back`` changes of every later revision applied, newest first
+    (``drafting.text_of``): the latest revision's text is the draft itself."""
+
+    n: Annotated[int, Field(strict=True, ge=1)]  # 1, 2, 3...: what the room and a check call it
+    at: Stamp
+    note: Text = ""  # why, in the room's words ("after the caucus")
+    back: list[DraftChange] = []  # the next revision's text -> this one's (empty for the latest)
 
 
 MAX_DOTS = 99  # dots per person in a dot vote
@@ -358,11 +379,13 @@ class Issue(Model):
     notes: Text = ""
     proposal: Text = ""  # the draft proposal being tested at Consensus (one per issue)
     ta_draft: Text = ""  # TA language typed but not yet recorded (kept if the app quits mid-way)
+    draft: Text = ""  # the working draft of the language: its latest revision's text (drafting.py)
     interests: list[Interest] = []
     options: list[Option] = []
     criteria: list[Criterion] = []
     checks: list[ConsensusCheck] = []
     polls: list[Poll] = []  # straw polls (dot votes, 1–5 scores) over its options
+    revisions: list[Revision] = []  # every saved revision of ``draft``, oldest first
     carried_from: Text = ""  # the session file it was carried over from ("": raised here)
     agreed_in: EarlierTA | None = None  # the TA in force from an earlier session of the negotiation
 

@@ -6,8 +6,8 @@ A session file keeps an append-only log (``Session.events``): one event per chan
 - start from the session's fixed frame (title, people, ground rules, decision rule, stage order:
   what no event changes) with no issues, items, agreements, parking lot, caucuses or actions;
 - apply each event in log order (adds, edits, removals, moves, statuses, stages, brainstorms,
-  combine, set aside, serves, ratings, checks, straw polls and their keep-the-top-K, TAs,
-  initials, parking, caucuses, actions);
+  combine, set aside, serves, ratings, draft revisions, checks, straw polls and their
+  keep-the-top-K, TAs, initials, parking, caucuses, actions);
 - ``undo``: the app's undo puts back the whole session as it was before the last change and logs
   an ``undo`` event that carries only the label of that change. Replay does the same with its own
   state: it knows which events made up each change (one ``editing`` call; events after the first
@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from . import drafting
 from .model import (
     JOINT,
     ActionItem,
@@ -316,7 +317,7 @@ class _Index:
         self.noted = {e.target for e in session.events if e.action == "check.note"}
         first: dict[tuple[str, str], Event] = {}
         for event in session.events:  # the first status, stage and brainstorm change of each issue
-            if event.action in ("issue.status", "issue.stage", "issue.proposal", "issue.ta_draft"):
+            if event.action in ("issue.status", "issue.stage", "issue.proposal", "issue.ta_draft", "draft.save"):
                 first.setdefault((event.action, event.target), event)
             elif event.action in ("brainstorm.start", "brainstorm.end"):
                 first.setdefault(("brainstorm", event.target), event)
@@ -345,6 +346,7 @@ def _frame(session: Session, final: _Index) -> Session:
                 "criteria": [_copy(x) for x in issue.criteria if x.id not in created],
                 "checks": [_copy(x) for x in issue.checks if x.id not in created],
                 "polls": [_copy(x) for x in issue.polls if x.id not in created],
+                "revisions": [_copy(x) for x in issue.revisions],  # replay extends its own copies
             }
         )
         status = final.first.get(("issue.status", issue.id))
@@ -356,6 +358,9 @@ def _frame(session: Session, final: _Index) -> Session:
             base.proposal = ""  # the log says what it was when
         if ("issue.ta_draft", issue.id) in final.first:
             base.ta_draft = ""
+        first_save = final.first.get(("draft.save", issue.id))
+        if first_save is not None:  # the log says what each revision from then on was
+            base.draft, base.revisions = _draft_before(issue, _data(first_save).get("n"))
         brainstorm = final.first.get(("brainstorm", issue.id))
         if brainstorm is not None:
             base.brainstorming = brainstorm.action == "brainstorm.end"
@@ -490,6 +495,31 @@ def _issue_proposal(state: Session, e: Event, final: _Index) -> None:
 
 def _issue_ta_draft(state: Session, e: Event, final: _Index) -> None:
     _find(state.issues, e.target).ta_draft = _data(e)["text"]
+
+
+def _draft_before(issue: Issue, n: Any) -> tuple[str, list[Any]]:
+    """The draft of ``issue`` and its revisions before revision ``n`` was saved: revisions the log
+    does not hold (an issue carried over from an earlier session file) are the file's."""
+    kept = [_copy(r) for r in issue.revisions if isinstance(n, int) and r.n < n]
+    if not kept:
+        return "", []
+    try:
+        text = drafting.text_of(issue, kept[-1].n)
+    except (KeyError, ValueError):
+        return "", []
+    kept[-1].back = []
+    return text, kept
+
+
+def _draft_save(state: Session, e: Event, final: _Index) -> None:
+    """A saved revision of the draft: the event holds the lines that changed (``drafting.forward``)."""
+    issue = _find(state.issues, e.target)
+    d = _data(e)
+    try:
+        text = drafting.apply_forward(issue.draft, list(d.get("lines", [])))
+    except ValueError:
+        raise _Skip(e.target) from None
+    drafting.append_revision(issue, text, _when(d.get("at"), e.at), d.get("note", ""))
 
 
 def _issue_move(state: Session, e: Event, final: _Index) -> None:
@@ -646,6 +676,7 @@ def _check_record(state: Session, e: Event, final: _Index) -> None:
             absent=list(d.get("absent", [])),
             outcome=Outcome(d["outcome"]),
             note=known.note if known is not None and e.target not in final.noted else d.get("note", ""),
+            revision=d.get("revision"),
         )
     elif known is not None:
         check = _copy(known)
@@ -856,6 +887,7 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "issue.move": _issue_move,
     "issue.proposal": _issue_proposal,
     "issue.ta_draft": _issue_ta_draft,
+    "draft.save": _draft_save,
     "issue.status": _issue_status,
     "issue.stage": _issue_stage,
     "brainstorm.start": _brainstorm(True),

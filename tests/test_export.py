@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ibb_facilitator import editing, process, store
+from ibb_facilitator import drafting, editing, process, store
 from ibb_facilitator.cli import main
 from ibb_facilitator.export import render
 from ibb_facilitator.export.markdown import cell, fenced, inline, prose, table
@@ -413,7 +413,8 @@ def test_exporters_do_not_import_textual_or_rich() -> None:
 def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     """docs/session-format.md promises a complete example that loads: keep that promise."""
     doc = FORMAT_DOC.read_text(encoding="utf-8")
-    blocks = re.findall(r"```toml\n(.*?)```", doc, flags=re.S)
+    # the session example (the other TOML blocks show other files: class.toml...)
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", doc, flags=re.S) if b.startswith("schema_version = ")]
     assert len(blocks) == 1
     assert blocks[0].startswith(f"schema_version = {store.SCHEMA_VERSION}\n"), "the example shows the current version"
     session = store.loads_session(blocks[0], "session-format.md")
@@ -432,6 +433,8 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "issues.criteria",
         "issues.checks",
         "issues.polls",
+        "issues.revisions",
+        "issues.revisions.back",
         "agreements",
         "parking_lot",
         "caucuses",
@@ -440,6 +443,8 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
     }
     assert headers == tables_in_model
     assert session.issues[0].has_scores() and session.issues[0].checks[0].responses and session.agreements[0].initials
+    assert drafting.text_of(session.issues[0], 2) == session.agreements[0].text  # the TA is the tested revision
+    assert drafting.text_of(session.issues[0], 1).endswith("per month.")
     assert_tables_well_formed(render(session, "md"))
 
 

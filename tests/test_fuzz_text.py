@@ -211,6 +211,9 @@ def next_session() -> Session:
 
     session = carry(make_populated(), "previous.toml")
     editing.record_minutes(session, "corrected", "Carl Jensen was present.")
+    drafting = next(i for i in session.issues if i.status.value == "open")  # a draft in two revisions
+    editing.save_revision(session, drafting.id, "Article 9.\nBuses start at 8:10.", note="first words")
+    editing.save_revision(session, drafting.id, "Article 9.\nBuses start at 8:40.")
     return session
 
 
@@ -434,6 +437,17 @@ EDITS: list[Setter] = [
         blank_refused=True,
     ),
     Setter("ConsensusCheck.proposal", "record_check", lambda s, t: (_consensus_check(s, proposal=t), t)),
+    Setter(
+        "Issue.draft",
+        "save_revision",
+        lambda s, t: (editing.save_revision(s, _issue(s).id, t) and _issue(s), t),
+        blank_refused=True,
+    ),
+    Setter(
+        "Revision.note",
+        "save_revision",
+        lambda s, t: (editing.save_revision(s, _issue(s).id, "A draft.", note=t), t),
+    ),
     Setter("ConsensusCheck.note", "record_check", lambda s, t: (_consensus_check(s, note=t), t)),
     Setter(
         "ConsensusCheck.note",
@@ -515,7 +529,9 @@ EDITS: list[Setter] = [
 ]
 
 #: Text that names something in the file (a role with a brief): random text is refused on load.
-REFERENCES = {"Reveal.role"}
+# Refused on load when set alone, naming the field: a reference, or text that must agree with
+# other fields (an issue's draft is its latest revision's text: ``drafting.draft_problems``).
+REFERENCES = {"Reveal.role", "Issue.draft"}
 
 
 def test_every_edit_names_a_text_field():
@@ -703,11 +719,19 @@ def marked_session() -> tuple[Session, dict[str, str]]:
     """The populated session with an ESC sequence and the field's number added to every text field
     (the title aside: see the header test below). Returns it, and each field's mark as shown."""
     session = make_populated()
+    for issue in session.issues:  # drafts in revisions: their notes and deltas get marks too
+        editing.save_revision(session, issue.id, "Draft words.", note="first")
+        editing.save_revision(session, issue.id, "Draft words.\nMore words.")
     marks: dict[str, str] = {}
     for n, field in enumerate(TEXT_FIELDS):
         if field.label == "Session.title":
             continue
         mark = f"\x1b[7m#{n}~"  # short (a party's tag holds 12 characters) and one of a kind
+        if field.label == "Issue.draft":  # the draft is its latest revision: marked by saving one
+            for issue in session.issues:
+                editing.save_revision(session, issue.id, f"{issue.draft}\n{mark}")
+            marks[field.label] = literal(mark).plain
+            continue
         for _, obj in instances(session):
             if type(obj) is not field.model:
                 continue

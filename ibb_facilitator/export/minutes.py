@@ -4,7 +4,8 @@ written out by ``markdown.py``, ``html.py`` and ``word.py``.
 Layout: a header (the letterhead: title, district, unit, days; then place and the people at the
 table), the parties, ground rules and the decision rule; the issues (a summary table, then each
 issue in full: interests by holder, options, criteria and the rating grid, straw polls as bar
-charts, consensus checks); the tentative agreements; the parking lot, caucuses, action items and information requests.
+charts, the draft of the language (its revisions and latest text), consensus checks); the
+tentative agreements; the parking lot, caucuses, action items and information requests.
 
 Empty parts follow one rule: a session-wide section always appears and says "None." when it has
 nothing; a part of one issue (options, criteria, checks...) appears only when it has content;
@@ -17,7 +18,7 @@ short function in reading order, and splitting them would hide the order the rea
 
 from __future__ import annotations
 
-from .. import polls, process
+from .. import drafting, polls, process
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -265,8 +266,37 @@ def _issue(session: Session, number: int, issue: Issue) -> list:
     out += _options(session, issue, interest_labels, option_labels)
     out += _criteria(session, issue, option_labels)
     out += _polls(session, issue, option_labels)
+    out += _draft(issue)
     out += _checks(session, issue, option_labels)
     return out
+
+
+def _draft(issue: Issue) -> list:
+    """The draft of the language: its revisions (when, note, which checks tested each) and the
+    latest text, exactly."""
+    if not issue.revisions:
+        return []
+    tested: dict[int, list[str]] = {}
+    for n, check in enumerate(issue.checks, start=1):
+        if check.revision is not None:
+            tested.setdefault(check.revision, []).append(f"check {n}")
+    rows = [
+        (
+            line(str(revision.n)),
+            line(moment(revision.at)),
+            line(f"{len(text.split())}"),
+            line(revision.note or EMPTY_CELL),
+            line(", ".join(tested.get(revision.n, [])) or EMPTY_CELL),
+        )
+        for revision, text in reversed(list(drafting.texts(issue)))
+    ]
+    latest = issue.revisions[-1]
+    return [
+        Heading(4, line("Draft of the language")),
+        Table(("Revision", "Saved", "Words", "Note", "Tested by"), tuple(rows), kind="compact"),
+        Paragraph(line(f"Revision {latest.n}, the latest, as it reads:"), "group"),
+        Verbatim(issue.draft),
+    ]
 
 
 def _interests(session: Session, issue: Issue, labels: dict[str, str]) -> list:
@@ -468,6 +498,8 @@ def _check(session: Session, number: int, check: ConsensusCheck, option_labels: 
     facts: list[tuple[str, Inline]] = []
     if check.proposal.strip():
         facts.append(("Proposal", line(check.proposal)))
+    if check.revision is not None:
+        facts.append(("Tested", line(f"draft revision {check.revision}")))
     if check.options:
         facts.append(("Draws on", joined(option_labels.get(o, o) for o in check.options)))
     if not result.complete:
@@ -539,6 +571,8 @@ def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -
                     line(f"check {checks[check.id]} ({process.METHOD_LABELS[check.method]}, {moment(check.at)})"),
                 )
             )
+            if check.revision is not None:
+                facts.append(("Language", line(f"draft revision {check.revision}, word for word")))
         if options and ta.options:
             labels = item_labels(issue.options, "O")
             facts.append(("Options", joined(labels.get(o, o) for o in ta.options)))

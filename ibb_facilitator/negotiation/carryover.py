@@ -8,6 +8,7 @@ What carries over, and how:
   shared criteria (carried issues' scores refer to them);
 - every issue that is not agreed or withdrawn (open, parked, no consensus), whole: its
   interests, options and their scores, criteria, consensus checks, straw polls, draft proposal and TA draft,
+  the draft of the language with every revision (numbering goes on in the new file),
   stage and status, keeping its id (and every item's id) so it can be followed across files;
 - every agreed issue, listed as agreed: its statement and article, and ``agreed_in``, a link to
   the TA in force (which file, which TA, its date and title), never a copy of the TA;

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..drafting import draft_problems
 from ..model import SURROGATES_MESSAGE, Session, integrity_problems
 from ..process import rule_problems
 from ..scenario import scenario_copy_problems
@@ -64,9 +65,10 @@ def validate(
 
 def session_problems(session: Session) -> list[tuple[str, str]]:
     """What a session file is checked for beyond its schema, as ``(path, message)`` pairs: the
-    model's integrity, then a training table's scenario copy (in that order, as ever), then the
-    process rules."""
+    model's integrity, then its drafts' revisions (``drafting``), then a training table's scenario
+    copy (in that order, as ever), then the process rules."""
     problems = integrity_problems(session)
+    problems.extend(draft_problems(session))
     if session.training is not None:
         problems.extend(scenario_copy_problems(session, session.training))
     return problems + rule_problems(session)

@@ -89,12 +89,14 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Consensus",
         [
             ("type, Enter", "the proposal being tested (each issue keeps its own; Ctrl+E brings it back to edit)"),
+            ("Ctrl+D", "the draft of the language: Ctrl+S saves a revision; a check tests the latest, the TA is it"),
             ("Ctrl+T", "method: fist-to-five, thumbs, gradients, per-party"),
             ("Ctrl+R", "VOTING: one key per person (0–5 · u/s/d · 1–8 · y/n), A absent / not voting"),
             ("Ctrl+R again", "record the check: only when everyone counted has answered or is absent"),
             (
                 "Ctrl+O",
-                "write the TA for the last consensus check, view it whole, initial it, edit text / title / article",
+                "the draft's changes since the last check and its revisions; write the TA for the last consensus "
+                "check, view it whole, initial it, edit text / title / article",
             ),
         ],
     ),

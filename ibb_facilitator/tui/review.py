@@ -6,7 +6,8 @@ now), every issue with its outcome (status; TA or not), then the tentative agree
 parking lot, actions, caucuses and the change log.
 Right, the selected place in full: an issue's statement, article and who raised it, its
 interests grouped by holder (mutual ones marked), options with their state, criteria with the
-rating grid, every consensus check with each response and its outcome, and the TA language with
+rating grid, the draft of the language (its revisions, the text as it stood), every consensus check
+with each response and its outcome, and the TA language with
 its initials.
 
 A timeline replays the event log (``timeline.py``): ``[`` / ``]`` one change back / forward,
@@ -429,6 +430,15 @@ class ReviewScreen(Screen):
             rows.append(_header(f"Straw polls ({len(issue.polls)})"))
             for k, poll in enumerate(issue.polls, start=1):
                 rows.append(Row(self._poll(k, issue, poll, option_labels), f"item:{poll.id}"))
+        if issue.revisions:
+            latest = issue.revisions[-1]
+            rows.append(_header(f"Draft of the language (revision {latest.n} of {len(issue.revisions)})"))
+            notes = [
+                join((f"rev {r.n} ", "bold"), (when_label(r.at), "dim"), ("  " if r.note else "", ""), literal(r.note))
+                for r in issue.revisions
+            ]
+            rows.append(Row(Content("\n").join(notes)))
+            rows.append(Row(literal(issue.draft), f"item:draft-{issue.id}"))
 
         if issue.checks:
             rows.append(_header(f"Consensus checks ({len(issue.checks)})"))
@@ -519,6 +529,8 @@ class ReviewScreen(Screen):
         ]
         if check.proposal.strip():
             lines.append(_field("Proposal", check.proposal))
+        if check.revision is not None:
+            lines.append(_field("Tested", f"draft revision {check.revision}"))
         if check.options:
             lines.append(literal("Draws on " + ", ".join(option_labels.get(o, o) for o in check.options), "dim"))
         below = set(tally.below)

@@ -112,6 +112,8 @@ ROOM_FIELDS: dict[str, Any] = _only(
             "status",
             "stage",
             "brainstorming",
+            "draft",
+            revisions=_each(_only("n")),
             interests=_each(_only("id", "text", "holder")),
             options=_each(_only("id", "text", "state", "combined_into", "scores")),
             criteria=_each(_only("id", "text")),
@@ -291,6 +293,11 @@ def build_view(session: Session) -> RoomView:
         groups = []
         if tally is not None and tally.proposal:
             groups.append(Group("Proposal", (Item(tally.proposal),)))
+        if issue["revisions"] and (agreement is None or agreement[0] != issue["draft"]):
+            # the draft of the language, big: one row a paragraph (the wall wraps and scrolls them)
+            title = f"Draft · revision {issue['revisions'][-1]['n']}"
+            paragraphs = tuple(Item(line) for line in issue["draft"].split("\n") if line.strip())
+            groups.append(Group(title, paragraphs, kind="draft"))
         if agreement is not None:
             groups.append(
                 Group("Tentative agreement", (Item(agreement[0], "", "agreed"), Item(agreement[1], "", "initials")))

@@ -41,13 +41,20 @@ def commands(app: IbbApp, issue: Issue) -> list[Command]:
 
 
 def write(app: IbbApp, issue_id: str, check_id: str) -> None:
-    """The TA editor for a consensus check: starts from the draft kept for the issue, else the
+    """The TA for a consensus check. A check that tested a draft revision makes that revision the
+    TA at once, word for word. Otherwise the TA editor: it starts from the draft kept for the issue, else the
     proposal tested, else the options the check drew on. What is typed is kept as the issue's
     TA draft if the editor is left without saving (Esc, Ctrl+Q, a crash after it)."""
     issue = app.session.issue(issue_id)
     if issue is None:
         return
     check = next((c for c in issue.checks if c.id == check_id), None)
+    if check is not None and check.revision is not None:  # the tested revision, word for word
+        ta = app.change("write TA", editing.record_agreement, issue_id, check_id, "")
+        if ta is not None:
+            app.notify(f"TA recorded: draft revision {check.revision}, word for word.", timeout=5)
+            amends_ratified(app, issue, ta.id, lambda: ask_initials(app, ta.id, list(app.session.parties)))
+        return
     start = issue.ta_draft or issue.proposal or (check.proposal if check else "")
     if not start and check is not None:
         start = "\n".join(o.text for o in issue.options if o.id in check.options)

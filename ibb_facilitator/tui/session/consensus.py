@@ -1,6 +1,7 @@
-"""The consensus stage: the proposal being tested (typed in the capture line), the check's method
-(Ctrl+T), and the vote Ctrl+R opens: one key per person records their answer, and Ctrl+R again
-records the check once everyone counted has answered. On consensus, the TA (``agreements.py``)."""
+"""The consensus stage: the proposal being tested (typed in the capture line), the draft of the
+language (Ctrl+D, ``draft.py``: a check tests its latest revision), the check's method (Ctrl+T),
+and the vote Ctrl+R opens: one key per person records their answer, and Ctrl+R again records the
+check once everyone counted has answered. On consensus, the TA (``agreements.py``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from textual.events import Key
 from textual.widget import Widget
 from textual.widgets import Digits, Label, OptionList, Static
 
-from ... import editing, process
+from ... import drafting, editing, process
 from ...model import Method, Response, Stage
 from ..modals import Prompt
 from ..text import join, literal, one_line
 from ..widgets import LinesInput, RowList
-from . import agreements
+from . import agreements, draft
 from .view import TYPING, VOTING, Command, StageView
 
 # The keys of the vote, by method.
@@ -171,6 +172,9 @@ class ConsensusView(StageView):
             )
         if issue is not None and issue.proposal:
             verdict = join(verdict, "\nProposal: ", literal(issue.proposal, "italic"))
+        tested = draft.tested_line(issue) if issue is not None else None
+        if tested is not None:
+            verdict = join(verdict, "\n", tested, ("  Ctrl+D the draft", "dim"))
         return verdict
 
     def _history_lines(self) -> list[Content]:
@@ -180,8 +184,15 @@ class ConsensusView(StageView):
         history: list[Content] = []
         for check in issue.checks[-4:]:
             outcome = "consensus" if check.outcome.value == "consensus" else "no consensus"
+            tested = f" (rev {check.revision})" if check.revision is not None else ""
             history.append(
-                join((f"{check.at:%H:%M} ", "dim"), process.METHOD_LABELS[check.method], ": ", (outcome, "bold"))
+                join(
+                    (f"{check.at:%H:%M} ", "dim"),
+                    process.METHOD_LABELS[check.method],
+                    tested,
+                    ": ",
+                    (outcome, "bold"),
+                )
             )
         for ta in session.agreements_for(issue.id):
             if ta.superseded_by:
@@ -212,8 +223,11 @@ class ConsensusView(StageView):
         who = self.voter_rows()
         pointed = self.voters.highlighted
         name = who[pointed][0] if who and pointed is not None and pointed < len(who) else ""
+        issue = self.issue
+        latest = drafting.latest(issue) if issue is not None else None
         return join(
             ("VOTING ", "bold"),
+            (f"on draft revision {latest.n} · " if latest is not None else "", "bold"),
             f"keys {VOTE_HINTS[self.method]} record ",
             literal(name, "bold"),
             "'s answer · A absent · ↑↓ another person · Ctrl+R records the check · Esc back to typing",
@@ -243,6 +257,11 @@ class ConsensusView(StageView):
         """Ctrl+E: the proposal, back in the capture line (when the line is empty)."""
         self.frame.edit_in_capture(self.issue.proposal if self.issue else "")
 
+    def action_draft(self) -> None:
+        """Ctrl+D: the draft editor (a control key, so typing never opens it)."""
+        if self.issue is not None:
+            draft.edit(self.app, self.issue)
+
     def item_commands(self) -> list[Command]:
         issue = self.issue
         if issue is None:
@@ -251,6 +270,7 @@ class ConsensusView(StageView):
             ("Edit the proposal", "Ctrl+E", self.action_edit_item),
             ("Vote: take the consensus check", "Ctrl+R", self.action_vote),
             ("Method of the check", "Ctrl+T", self.action_stage_key),
+            *draft.commands(self.app, issue),
             *agreements.commands(self.app, issue),
         ]
 
@@ -345,6 +365,7 @@ class ConsensusView(StageView):
             list(self.responses.values()),
             proposal=issue.proposal,
             absent=list(self.absent),
+            revision=latest.n if (latest := drafting.latest(issue)) is not None else None,
         )
         if result is None:
             return

@@ -81,6 +81,7 @@ class SessionScreen(AidKeys):
         Binding("ctrl+r", "vote", "Vote", id="check.vote"),
         Binding("ctrl+r", "rate", "Rate", id="grid.rate"),
         Binding("ctrl+t", "stage_key", "Holder", priority=True, id="stage.key"),
+        Binding("ctrl+d", "draft", "Draft", show=False, priority=True, id="draft.edit"),
         Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
         Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
         Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
@@ -491,6 +492,9 @@ class SessionScreen(AidKeys):
 
     def action_vote(self) -> None:
         self._view_key("vote")
+
+    def action_draft(self) -> None:
+        self._view_key("draft")
 
     def action_move_item(self, offset: int) -> None:
         self._view_key("move_item", offset)
