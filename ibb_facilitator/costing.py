@@ -6,8 +6,10 @@ team's budget for each (``model.Costing``). This module adds them up per option,
 the package of TAs in force, per year and overall, says how far over or under the budget the
 package is, formats amounts for people and reads what a recorder types.
 
-Money is ``Decimal`` from end to end: no float is ever made here (a float turns 0.1 + 0.2 into
-0.30000000000000004). Sums run in a context that raises rather than rounds (``_EXACT``).
+Pure, and light: no pydantic at run time (the negotiation's board adds up TAs' costs from its
+facts, without the models). Money is ``Decimal`` from end to end: no float is ever made here (a
+float turns 0.1 + 0.2 into 0.30000000000000004). Sums run in a context that raises rather than
+rounds (``_EXACT``).
 
 What a recorder may type for an amount (``parse_amount``), decided once for every form:
 
@@ -28,8 +30,31 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
+from typing import TYPE_CHECKING, Protocol
 
-from .model import Costing, CostLine, Option, Session, TentativeAgreement
+if TYPE_CHECKING:  # (the shapes only: the negotiation's board adds up costs without the models)
+    from .model import CostLine, Option, Session, TentativeAgreement
+
+
+class Costing(Protocol):
+    """The contract's years and the budget: ``model.Costing``, or a ``Budget`` (the board's)."""
+
+    @property
+    def years(self) -> Sequence[str]: ...
+    @property
+    def budget(self) -> Sequence[Decimal]: ...
+    @property
+    def note(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Budget:
+    """``model.Costing`` as plain data (the negotiation's facts: no pydantic on the board)."""
+
+    years: tuple[str, ...] = ()
+    budget: tuple[Decimal, ...] = ()
+    note: str = ""
+
 
 ZERO = Decimal(0)
 
@@ -181,6 +206,14 @@ def add_up(lines: Iterable[CostLine]) -> Totals:
     return Totals(per_year, _total(per_year), len(lines))
 
 
+def add_amounts(rows: Iterable[Sequence[str | Decimal]]) -> Totals:
+    """``add_up`` for plain data: each row a cost line's amounts (plain-number strings, as the
+    negotiation's facts keep them, or ``Decimal``)."""
+    exact = [[Decimal(a) for a in row] for row in rows]
+    per_year = _sum(exact)
+    return Totals(per_year, _total(per_year), len(exact))
+
+
 def line_total(line: CostLine) -> Decimal:
     return add_up([line]).total
 
@@ -279,3 +312,25 @@ def per_year_text(totals: Totals, costing: Costing | None) -> str:
 def short_total(totals: Totals) -> str:
     """What a list row or a grid cell shows: ``$1,422,000`` ("" when nothing was costed)."""
     return f"${format_amount(totals.total)}" if totals.costed else ""
+
+
+def lines_text(lines: Sequence[CostLine]) -> str:
+    """Cost lines in one line of text: ``Salary step 1,422,000; Retro pay 1,000 (total 1,423,000)``
+    ("" for none)."""
+    if not lines:
+        return ""
+    parts = [f"{line.label} {format_amount(line_total(line))}" for line in lines]
+    said = "; ".join(parts)
+    return said if len(lines) == 1 else f"{said} (total {format_amount(add_up(lines).total)})"
+
+
+def costing_text(costing: Costing | None) -> str:
+    """The contract's years and budget in one line: ``2027–28 1,500,000 · 2028–29 (no budget)``."""
+    if costing is None:
+        return ""
+    labels = year_labels(costing, len(costing.budget))
+    parts = [
+        f"{label} {format_amount(costing.budget[n]) if n < len(costing.budget) else '(no budget)'}"
+        for n, label in enumerate(labels)
+    ]
+    return " · ".join(parts) + (f" ({costing.note})" if costing.note else "")

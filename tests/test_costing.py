@@ -233,3 +233,13 @@ def test_replay_before_any_cost_shows_none(populated: Session, tmp_path: Path) -
     assert earlier.costing is None and not any(o.costs for i in earlier.issues for o in i.options)
     later = timeline.state_after(populated, len(populated.events))
     assert later.costing == populated.costing
+
+
+def test_diff_shows_costs_and_the_budget(populated: Session) -> None:
+    from ibb_facilitator import diff
+
+    old = populated.model_copy(deep=True)
+    _costed(populated)
+    said = diff.render(diff.compare(old, populated), "text")
+    assert "cost changed" in said and "Salary step 948,000.10" in said
+    assert "Contract years and budget" in said and "2027–28 1,000,000" in said
