@@ -69,6 +69,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Ctrl+B", "start / end the brainstorm (no setting aside or combining during it)"),
             ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
+            ("Ctrl+Y", "the pointed option's cost lines: an amount per contract year, the basis, who costed it"),
+            ("", "the palette's “Contract years and budget” sets the years and the team's budget"),
         ],
     ),
     (
@@ -87,7 +89,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Ctrl+R again", "record the check: only when everyone counted has answered or is absent"),
             (
                 "Ctrl+O",
-                "write the TA for the last consensus check, view it whole, initial it, edit text / title / article",
+                "write the TA for the last consensus check, view it whole, initial it, edit text / title / article, "
+                "its cost lines",
             ),
         ],
     ),

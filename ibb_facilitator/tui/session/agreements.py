@@ -7,6 +7,7 @@ from __future__ import annotations
 from ... import editing, process
 from ...model import ConsensusCheck, Issue, Party, Session, TentativeAgreement
 from ..app import IbbApp
+from ..costs import CostsScreen
 from ..modals import LongText, Panel, Prompt
 from ..negotiating import amends_ratified, ratified_problem
 from ..text import one_line
@@ -36,8 +37,29 @@ def commands(app: IbbApp, issue: Issue) -> list[Command]:
             ("Edit the TA text", "", lambda: edit(app, issue, "text")),
             ("Edit the TA title", "", lambda: edit(app, issue, "title")),
             ("Edit the TA article", "", lambda: edit(app, issue, "article")),
+            ("Cost lines of the TA…", "", lambda: costs(app, issue)),
         ]
+        ta = ta_of(app.session, issue)
+        if ta is not None and any(o.costs for o in issue.options if o.id in ta.options):
+            found.append(("Cost the TA as its options are costed now", "", lambda: recost(app, issue)))
     return found
+
+
+def costs(app: IbbApp, issue: Issue) -> None:
+    """The TA's cost lines (its own, or those copied from its options when it was recorded)."""
+    ta = ta_of(app.session, issue)
+    if ta is None:
+        app.notify("No TA on this issue yet.", severity="information")
+        return
+    number = app.session.agreement_number(ta.id)
+    app.push_screen(CostsScreen(f"Cost of TA {number}: {one_line(ta.title or ta.text, 60)}", ta.id))
+
+
+def recost(app: IbbApp, issue: Issue) -> None:
+    """The TA's cost lines replaced by its options' as they are now."""
+    ta = ta_of(app.session, issue)
+    if ta is not None and app.change("cost TA from options", editing.copy_costs_to_ta, ta.id) is not None:
+        app.notify(f"TA {app.session.agreement_number(ta.id)} costed from its options.", timeout=4)
 
 
 def write(app: IbbApp, issue_id: str, check_id: str) -> None:

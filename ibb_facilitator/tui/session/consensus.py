@@ -11,7 +11,7 @@ from textual.events import Key
 from textual.widget import Widget
 from textual.widgets import Digits, Label, OptionList, Static
 
-from ... import editing, process
+from ... import costing, editing, process
 from ...model import Method, Response, Stage
 from ..modals import Prompt
 from ..text import join, literal, one_line
@@ -192,9 +192,13 @@ class ConsensusView(StageView):
             initials = (
                 ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
             )
+            cost = f"  {costing.short_total(costing.ta_totals(ta))}" if ta.costs else ""
             history.append(
                 join(
-                    ("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]  Ctrl+O: the TA", "dim")
+                    ("TA ", "bold $success"),
+                    literal(one_line(ta.text, 60)),
+                    (cost, "bold"),
+                    (f"  [{initials}]  Ctrl+O: the TA", "dim"),
                 )
             )
         if issue.ta_draft:

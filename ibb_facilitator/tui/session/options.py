@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.content import Content
 
-from ... import editing
+from ... import costing, editing
 from ...model import Issue, Option, OptionState, Stage
+from ..costs import CostsScreen
 from ..modals import PickMany, Prompt
 from ..text import join, literal, one_line
 from .view import Command, ItemList, ListView
@@ -40,7 +41,10 @@ class OptionsView(ListView):
         if option.state is OptionState.COMBINED:
             target = next((n for n, o in enumerate(issue.options, 1) if o.id == option.combined_into), "?")
             return join((mark, "bold"), literal(option.text, "dim"), (f"  → combined into #{target}", "dim"))
-        return join((mark, "bold $accent"), literal(option.text), (serves, "dim"))
+        cost = costing.short_total(costing.option_totals(option)) if option.costs else ""
+        return join(
+            (mark, "bold $accent"), literal(option.text), (serves, "dim"), (f"  {cost}" if cost else "", "bold")
+        )
 
     def paint(self) -> None:
         issue = self.issue
@@ -76,6 +80,7 @@ class OptionsView(ListView):
             ("Combine the marked options", "", self.action_combine),
             ("Set aside / bring back", "", self.action_set_aside),
             ("Which interests it serves…", "", self.action_serves),
+            ("Cost lines…", "Ctrl+Y", self.action_costs),
             *self.menu_moves(),
         ]
 
@@ -94,6 +99,16 @@ class OptionsView(ListView):
             Prompt("Clarify the option", option.text),
             lambda v: v and self.app.change("clarify option", editing.edit_option, issue.id, option.id, v),
         )
+
+    def action_costs(self) -> None:
+        """Ctrl+Y: the pointed option's cost lines (add, edit, remove), with their total."""
+        pointed = self._pointed()
+        if pointed is None:
+            self.app.notify("Point at an option first (↑/↓), then Ctrl+Y costs it.", severity="information")
+            return
+        issue, option = pointed
+        number = issue.options.index(option) + 1
+        self.app.push_screen(CostsScreen(f"Cost of option #{number}: {one_line(option.text, 60)}", option.id, issue.id))
 
     def action_brainstorm(self) -> None:
         """Ctrl+B: start or end the brainstorm."""
