@@ -131,9 +131,10 @@ class CostsScreen(ModalScreen[None]):
         Binding("ctrl+d", "remove", "Remove the line", priority=True),
     ]
 
-    def __init__(self, title: str, item_id: str, issue_id: str | None = None) -> None:
+    def __init__(self, title: str, item_id: str, issue_id: str | None = None, owner: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.item_id, self.issue_id = title, item_id, issue_id
+        self.owner = owner or title  # "option #1: One step…" (the form's title says whose line)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -196,7 +197,7 @@ class CostsScreen(ModalScreen[None]):
         index = None if event.option.id == ADD else int(event.option.id or 0)
         line = lines[index] if index is not None else None
         by = lines[-1].costed_by if lines else ""
-        what = f"{'Edit' if line else 'Add'} a cost line: {one_line(self.title_text, 60)}"
+        what = f"{'A cost line' if line else 'New cost line'} of {self.owner}"
         where = {"issue_id": self.issue_id}
 
         def done(got: LineInput | None) -> None:

@@ -52,7 +52,8 @@ def costs(app: IbbApp, issue: Issue) -> None:
         app.notify("No TA on this issue yet.", severity="information")
         return
     number = app.session.agreement_number(ta.id)
-    app.push_screen(CostsScreen(f"Cost of TA {number}: {one_line(ta.title or ta.text, 60)}", ta.id))
+    owner = f"TA {number}: {one_line(ta.title or ta.text, 60)}"
+    app.push_screen(CostsScreen(f"Cost of {owner}", ta.id, owner=owner))
 
 
 def recost(app: IbbApp, issue: Issue) -> None:

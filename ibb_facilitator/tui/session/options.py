@@ -108,7 +108,8 @@ class OptionsView(ListView):
             return
         issue, option = pointed
         number = issue.options.index(option) + 1
-        self.app.push_screen(CostsScreen(f"Cost of option #{number}: {one_line(option.text, 60)}", option.id, issue.id))
+        owner = f"option #{number}: {one_line(option.text, 60)}"
+        self.app.push_screen(CostsScreen(f"Cost of {owner}", option.id, issue.id, owner))
 
     def action_brainstorm(self) -> None:
         """Ctrl+B: start or end the brainstorm."""
