@@ -243,3 +243,25 @@ def test_diff_shows_costs_and_the_budget(populated: Session) -> None:
     said = diff.render(diff.compare(old, populated), "text")
     assert "cost changed" in said and "Salary step 948,000.10" in said
     assert "Contract years and budget" in said and "2027–28 1,000,000" in said
+
+
+def test_the_maple_valley_business_manager_sees_the_cost_table() -> None:
+    from ibb_facilitator import agenda, training
+
+    name, pack = agenda.find("scenario-maple-valley")
+    table = training.new_table(pack, name)
+    sections = training.brief_texts(table, "management", "Business manager (Rita Vance)")
+    heading, text = sections[-1]
+    assert heading == "Cost table"
+    assert "Each 1 % general increase    $172,000  a year" in text
+    assert "+11.2" not in text and "(More rows come with round 2.)" in text
+    # no other player gets it
+    superintendent = training.brief_texts(table, "management", "Superintendent (Dr. Ellen Sato)")
+    assert all(heading != "Cost table" for heading, _ in superintendent)
+    training.start_next_round(table)
+    training.start_next_round(table)
+    later = training.brief_texts(table, "management", "Business manager (Rita Vance)")[-1][1]
+    assert "From round 2:" in later and "Health +11.2 %, split 75/25  $436,800  year 1" in later
+    # the table's copy of the scenario keeps the amounts exact, and round-trips
+    again = store.loads_session(store.dumps_session(table), "table.toml")
+    assert training.scenario_of(again).roles[-1].cost_table[0].amount == D("275000")
