@@ -265,3 +265,24 @@ def test_the_maple_valley_business_manager_sees_the_cost_table() -> None:
     # the table's copy of the scenario keeps the amounts exact, and round-trips
     again = store.loads_session(store.dumps_session(table), "table.toml")
     assert training.scenario_of(again).roles[-1].cost_table[0].amount == D("275000")
+
+
+def test_replay_follows_cost_edits_and_their_undo(populated: Session) -> None:
+    history = History()
+    issue_id, option_id = _costed(populated)
+    ta = populated.agreements[0]
+    for label, change in [
+        ("edit", lambda: editing.edit_cost(populated, option_id, 0, "Step", [D("1")], issue_id=issue_id)),
+        ("add to TA", lambda: editing.add_cost(populated, ta.id, "Retro", [D("0.5")])),
+        ("remove", lambda: editing.remove_cost(populated, option_id, 0, issue_id=issue_id)),
+        ("budget", lambda: editing.set_costing(populated, ["2027–28", "2028–29", "2029–30"], [D(7)])),
+    ]:
+        history.checkpoint(populated, label)
+        change()
+    history.undo(populated)  # the budget
+    history.undo(populated)  # the removal
+    replayed = timeline.state_after(populated, len(populated.events))
+    option = next(o for o in replayed.issues[0].options if o.id == option_id)
+    assert option.costs == next(o for o in populated.issues[0].options if o.id == option_id).costs
+    assert option.costs[0].amounts == [D("1")]
+    assert replayed.agreements[0].costs == populated.agreements[0].costs and replayed.costing == populated.costing
