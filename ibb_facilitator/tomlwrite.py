@@ -347,6 +347,11 @@ def inline_plan(row: Mapping[str, Any], plan: Plan) -> str:
             items.append(f'{f.assign}"{v}"' if _PLAIN.search(v) is None else f"{f.assign}{string(v, multiline=False)}")
         elif kind is int:
             items.append(f"{f.assign}{v}")
+        elif kind is datetime:
+            items.append(f"{f.assign}{v.isoformat()}")
+        elif kind is list and v and type(v[0]) is Decimal and all(type(x) is Decimal for x in v):
+            # a cost line's amounts (``literal``'s text for them, without a call per amount)
+            items.append(f.assign + "[" + ", ".join(['"' + format(x, "f") + '"' for x in v]) + "]")
         elif isinstance(v, str):
             if v or not f.skip_empty:
                 items.append(f"{f.assign}{string(v, multiline=False)}")
