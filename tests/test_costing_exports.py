@@ -94,3 +94,24 @@ def test_a_negotiation_without_costs_shows_no_cost(tmp_path: Path, capsys: pytes
     store.save_session(s, folder / "session-1.toml")
     code, out, _ = run(capsys, "board", str(folder))
     assert code == 0 and "TA cost" not in out and "budget" not in out
+
+
+async def test_the_app_board_shows_the_ta_cost_column_and_the_package_line(tmp_path: Path) -> None:
+    from test_tui_board import BoardApp, _loaded
+    from textual.widgets import DataTable, Static
+
+    folder = costed_folder(tmp_path)
+    for width in (160, 80):
+        app = BoardApp(folder)
+        async with app.run_test(size=(width, 40)) as pilot:
+            screen = await _loaded(pilot, app)
+            summary = str(screen.query_one("#board-summary", Static).render())
+            assert "Package 948,000.30 of 1,000,000 budget: 51,999.70 under budget" in summary
+            table = screen.query_one(DataTable)
+            keys = [str(k.value) for k in table.columns]
+            if width == 160:
+                assert "cost" in keys
+                salary = next(n for n, row in enumerate(screen.shown) if row.ta_cost)
+                assert "$948,000.30" in str(table.get_row_at(salary)[keys.index("cost")])
+            else:
+                assert "cost" not in keys  # a narrow wall: the summary line still gives the package's cost
