@@ -139,3 +139,29 @@ async def test_the_years_and_budget_from_the_palette(tmp_path: Path) -> None:
         assert costing.note == "Board authority"
         assert app.session.events[-1].action == "costing.set"
         await pilot.press("ctrl+q")
+
+
+async def test_hostile_cost_text_is_shown_literally(tmp_path: Path) -> None:
+    """A label or basis that looks like markup ("[/foo]", "[bold]") is text: shown as typed."""
+    path = tmp_path / "s.toml"
+    issue_id, option_id = costable(path)
+    session = store.load_session(path)
+    hostile = "[/foo] [bold]x[/bold] [/"
+    editing.add_cost(session, option_id, hostile, [D("1")], issue_id=issue_id, basis=hostile, costed_by=hostile)
+    store.save_session(session, path, backup=False)
+    app = IbbApp(path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to(pilot, Stage.OPTIONS)
+        await point(pilot, option_id)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, CostsScreen)
+        listing = app.screen.query_one("#cost-lines")
+        assert hostile in str(listing.get_option_at_index(0).prompt)
+        await pilot.press("enter")  # the form, with the hostile values in its fields
+        await pilot.pause()
+        assert isinstance(app.screen, CostLineForm)
+        assert app.screen.query_one("#cost-basis", Input).value == hostile
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")

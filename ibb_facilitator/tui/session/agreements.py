@@ -4,7 +4,7 @@ check (``consensus.py``), the item menu (Ctrl+O) and the palette."""
 
 from __future__ import annotations
 
-from ... import editing, process
+from ... import costing, editing, process
 from ...model import ConsensusCheck, Issue, Party, Session, TentativeAgreement
 from ..app import IbbApp
 from ..costs import CostsScreen
@@ -144,7 +144,13 @@ def view(app: IbbApp, issue: Issue) -> None:
         (f"{p.name}: {next((i.initials for i in ta.initials if i.party == p.id), 'not yet')}", "")
         for p in session.parties
     ]
-    lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA", "dim")]
+    if ta.costs:
+        totals = costing.ta_totals(ta)
+        lines += [("", ""), (f"Cost {costing.short_total(totals)}", "bold")]
+        if len(totals.per_year) > 1:
+            lines.append((costing.per_year_text(totals, session.costing), ""))
+        lines += [(f"{line.label}: {costing.format_amount(costing.line_total(line))}", "") for line in ta.costs]
+    lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA, its cost lines", "dim")]
     app.push_screen(Panel(f"TA: {one_line(issue.statement, 60)}", lines))
 
 
