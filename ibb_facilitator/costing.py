@@ -160,8 +160,17 @@ def format_amount(value: Decimal, *, signed: bool = False) -> str:
 
 
 def plain_amount(value: Decimal) -> str:
-    """The amount as typed back into a form (no separators): ``474000``, ``1250.5``."""
+    """The amount as the file stores it (no separators): ``474000``, ``1250.5``."""
     return format(value, "f")
+
+
+def typed_amount(value: Decimal) -> str:
+    """The amount put back into a form, as a person would type it: ``474,000``, ``1,250.50``;
+    an amount with more than cents (a file may hold six decimals) as the file has it, which the
+    form takes back as it is (``parse_amount`` would find ``0.125`` ambiguous)."""
+    if value.as_tuple().exponent >= -2:  # type: ignore[operator]
+        return format_amount(value)
+    return plain_amount(value)
 
 
 # --- totals ---------------------------------------------------------------------------------------

@@ -165,3 +165,31 @@ async def test_hostile_cost_text_is_shown_literally(tmp_path: Path) -> None:
         await pilot.press("escape", "escape")
         await pilot.pause()
         await pilot.press("ctrl+q")
+
+
+async def test_a_line_reopened_in_the_form_reads_as_typed_and_saves_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    issue_id, option_id = costable(path)
+    session = store.load_session(path)
+    editing.add_cost(session, option_id, "Shares", [D("474000"), D("0.125")], issue_id=issue_id)
+    store.save_session(session, path, backup=False)
+    app = IbbApp(path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to(pilot, Stage.OPTIONS)
+        await point(pilot, option_id)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CostLineForm)
+        assert form.query_one("#cost-year-0", Input).value == "474,000"
+        assert form.query_one("#cost-year-1", Input).value == "0.125"  # more than cents: as the file has it
+        events = len(app.session.events)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CostsScreen)
+        option = next(o for o in app.session.issue(issue_id).options if o.id == option_id)
+        assert option.costs[0].amounts == [D("474000"), D("0.125")] and len(app.session.events) == events
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -67,7 +67,7 @@ class CostLineForm(ModalScreen[LineInput | None]):
             with VerticalScroll(classes="cost-fields"):
                 yield from field("What is costed", line.label if line else "", "e.g. Salary step", "cost-label")
                 for n, year in enumerate(self.years):
-                    amount = costing.plain_amount(line.amounts[n]) if line and n < len(line.amounts) else ""
+                    amount = costing.typed_amount(line.amounts[n]) if line and n < len(line.amounts) else ""
                     yield from field(year, amount, "e.g. 474000, 474,000 or $1.2m", f"cost-year-{n}")
                 yield from field("Basis", line.basis if line else "", "e.g. one step = $474,000", "cost-basis")
                 yield from field("Costed by", self.costed_by, "e.g. Dana Liu, business manager", "cost-by")
@@ -99,13 +99,20 @@ class CostLineForm(ModalScreen[LineInput | None]):
             self._refuse("Say what is costed (e.g. Salary step).", "cost-label")
             return
         texts = [self.query_one(f"#cost-year-{n}", Input).value for n in range(len(self.years))]
+        before = list(self.line.amounts) if self.line is not None else []
+        amounts: list[Decimal] = []
         for n, text in enumerate(texts):
+            kept = before[n] if n < len(before) else None
+            if kept is not None and text.strip() == costing.typed_amount(kept):
+                amounts.append(kept)  # as it was (even one the form's rules would call ambiguous)
+                continue
             try:
-                costing.parse_amounts([text])
+                amounts.append(costing.parse_amount(text) if text.strip() else costing.ZERO)
             except costing.AmountError as exc:
-                self._refuse(f"{self.years[n]}: {str(exc).removeprefix('year 1: ')}", f"cost-year-{n}")
+                self._refuse(f"{self.years[n]}: {exc}", f"cost-year-{n}")
                 return
-        amounts = costing.parse_amounts(texts)
+        while amounts and amounts[-1] == 0 and not texts[len(amounts) - 1].strip():
+            amounts.pop()  # blank years at the end cost nothing: left out
         basis = self.query_one("#cost-basis", Input).value
         by = self.query_one("#cost-by", Input).value
         self.dismiss(LineInput(label, amounts, basis, by))
@@ -246,7 +253,7 @@ class BudgetForm(ModalScreen[tuple[list[str], list[Decimal], str] | None]):
         session: Session = self.app.session  # type: ignore[attr-defined]
         found = session.costing
         years = "; ".join(found.years) if found else ""
-        budget = " / ".join(costing.plain_amount(b) for b in found.budget) if found else ""
+        budget = " / ".join(costing.typed_amount(b) for b in found.budget) if found else ""
         with Vertical(classes="dialog wide"):
             yield Label("The contract's years and the team's budget", classes="dialog-title")
             yield from field("Years", years, "in order, separated by ; e.g. 2027–28; 2028–29; 2029–30", "budget-years")
