@@ -63,6 +63,11 @@ def test_the_minutes_show_option_and_ta_costs_and_the_budget(tmp_path: Path, cap
         assert "Retro [pay] 0.30" in text or "Retro \\[pay\\] 0.30" in text, fmt  # user text, literally
         assert "Cost of the TAs in force" in text, fmt
         assert "51,999.70 under budget" in text, fmt  # 1,000,000 - 948,000.30
+    ta_pages = export_texts(
+        folder, "export", str(folder / "session-1.toml"), "--report", "ta", run=lambda *a: run(capsys, *a)
+    )
+    for fmt, text in ta_pages.items():  # one page a TA: its cost among its facts
+        assert "$948,000.30" in text.replace("**", "") and "Salary step 948,000" in text, fmt
 
 
 def test_the_package_and_the_board_show_each_ta_cost_and_the_total(
