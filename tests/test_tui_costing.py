@@ -193,3 +193,27 @@ async def test_a_line_reopened_in_the_form_reads_as_typed_and_saves_unchanged(tm
         assert option.costs[0].amounts == [D("474000"), D("0.125")] and len(app.session.events) == events
         await pilot.press("escape")
         await pilot.press("ctrl+q")
+
+
+async def test_the_business_managers_brief_screen_shows_the_cost_table(tmp_path: Path) -> None:
+    from test_tui_training import choose, flat, screen_text, table_file
+
+    path = table_file(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await choose(pilot, "role:management:2")
+        assert "Business manager (Rita Vance)" in flat(app)
+        await pilot.press("left", "enter")  # past the confirm (the safe answer has the focus)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "CONFIDENTIAL" in shown and "Cost table" in shown
+        assert "Each 1 % general increase    $172,000  a year" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "$172,000" not in screen_text(app)
+        await pilot.press("ctrl+q")
