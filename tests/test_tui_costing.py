@@ -1,4 +1,4 @@
-"""Costing in the app, by the recorder's keys: Ctrl+Y on an option, a cost line typed into the
+"""Costing in the app, by the recorder's keys: Ctrl+K on an option, a cost line typed into the
 form (amounts as people type them), the total on the option's row, a TA recorded from it carries
 it, the palette's years and budget, and all of it there again when the file is reopened."""
 
@@ -43,7 +43,7 @@ async def test_cost_an_option_by_keys_record_the_ta_and_reopen(tmp_path: Path) -
         assert isinstance(screen, SessionScreen)
         await walk_to(pilot, Stage.OPTIONS)
         await point(pilot, option_id)
-        await pilot.press("ctrl+y")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         costs = app.screen
         assert isinstance(costs, CostsScreen)
@@ -153,7 +153,7 @@ async def test_hostile_cost_text_is_shown_literally(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await walk_to(pilot, Stage.OPTIONS)
         await point(pilot, option_id)
-        await pilot.press("ctrl+y")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         assert isinstance(app.screen, CostsScreen)
         listing = app.screen.query_one("#cost-lines")
@@ -177,7 +177,7 @@ async def test_a_line_reopened_in_the_form_reads_as_typed_and_saves_unchanged(tm
     async with app.run_test(size=(80, 24)) as pilot:
         await walk_to(pilot, Stage.OPTIONS)
         await point(pilot, option_id)
-        await pilot.press("ctrl+y")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -216,4 +216,20 @@ async def test_the_business_managers_brief_screen_shows_the_cost_table(tmp_path:
         await pilot.press("escape")
         await pilot.pause()
         assert "$172,000" not in screen_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_ctrl_k_costs_only_at_options_and_stays_delete_to_end_elsewhere(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    costable(path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, Stage.INTERESTS)
+        capture = app.screen.query_one("#capture", Input)
+        capture.value = "keep this, not that"
+        capture.cursor_position = len("keep this")
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert capture.value == "keep this" and not isinstance(app.screen, CostsScreen)
+        capture.value = ""
         await pilot.press("ctrl+q")

@@ -1,6 +1,6 @@
 """Costing in the app: the cost lines of an option or a TA, one line's form, the years and budget.
 
-- ``CostsScreen``: the lines of the option pointed at (Ctrl+Y at Options or Criteria, or the item
+- ``CostsScreen``: the lines of the option pointed at (Ctrl+K at Options, or the item
   menu) or of the issue's TA (Consensus, the item menu), with their total against nothing or, for
   a TA, the package against the budget. ↑/↓ point, Enter edits the pointed line (or adds one on
   "+ Add a cost line"), Ctrl+D removes the pointed line, Esc closes. No letter key does anything:

@@ -74,7 +74,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Ctrl+B", "start / end the brainstorm (no setting aside or combining during it)"),
             ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
-            ("Ctrl+Y", "the pointed option's cost lines: an amount per contract year, the basis, who costed it"),
+            ("Ctrl+K", "the pointed option's cost lines: an amount per contract year, the basis, who costed it"),
             ("", "the palette's “Contract years and budget” sets the years and the team's budget"),
         ],
     ),

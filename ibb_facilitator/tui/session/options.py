@@ -80,7 +80,7 @@ class OptionsView(ListView):
             ("Combine the marked options", "", self.action_combine),
             ("Set aside / bring back", "", self.action_set_aside),
             ("Which interests it serves…", "", self.action_serves),
-            ("Cost lines…", "Ctrl+Y", self.action_costs),
+            ("Cost lines…", "Ctrl+K", self.action_costs),
             *self.menu_moves(),
         ]
 
@@ -101,10 +101,10 @@ class OptionsView(ListView):
         )
 
     def action_costs(self) -> None:
-        """Ctrl+Y: the pointed option's cost lines (add, edit, remove), with their total."""
+        """Ctrl+K: the pointed option's cost lines (add, edit, remove), with their total."""
         pointed = self._pointed()
         if pointed is None:
-            self.app.notify("Point at an option first (↑/↓), then Ctrl+Y costs it.", severity="information")
+            self.app.notify("Point at an option first (↑/↓), then Ctrl+K costs it.", severity="information")
             return
         issue, option = pointed
         number = issue.options.index(option) + 1
