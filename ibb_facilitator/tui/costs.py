@@ -249,6 +249,9 @@ class BudgetForm(ModalScreen[tuple[list[str], list[Decimal], str] | None]):
     CSS_PATH = "costs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
 
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")  # centred over the dimmed session, as every dialog
+
     def compose(self) -> ComposeResult:
         session: Session = self.app.session  # type: ignore[attr-defined]
         found = session.costing
