@@ -1360,7 +1360,7 @@ def copy_costs_to_ta(session: Session, ta_id: str) -> list[CostLine]:
     what was agreed is costed as the options were when it was agreed. Nothing to copy: no change."""
     ta = _find(session.agreements, ta_id, "tentative agreement")
     issue = _issue(session, ta.issue)
-    lines = [line.model_copy() for o in issue.options if o.id in ta.options for line in o.costs]
+    lines = [line.model_copy(deep=True) for o in issue.options if o.id in ta.options for line in o.costs]
     if not lines or lines == ta.costs:
         return ta.costs
     ta.costs = lines

@@ -866,7 +866,7 @@ def _cost_remove(state: Session, e: Event, final: _Index) -> None:
 def _ta_costs(state: Session, e: Event, final: _Index) -> None:
     ta = _find(state.agreements, e.target)
     issue = _issue(state, _data(e))
-    ta.costs = [line.model_copy() for o in issue.options if o.id in ta.options for line in o.costs]
+    ta.costs = [line.model_copy(deep=True) for o in issue.options if o.id in ta.options for line in o.costs]
 
 
 def _costing_set(state: Session, e: Event, final: _Index) -> None:
