@@ -134,3 +134,15 @@ def test_a_damaged_class_file_is_refused_with_its_line_and_never_overwritten(tmp
         classroom.next_round(folder, [store.load_session(p) for p in classroom.table_files(folder)])
     assert (folder / "class.toml").read_text(encoding="utf-8") == bad
     assert cli.main(["class", str(folder)]) == 1
+
+
+def test_the_class_file_example_in_the_format_doc_reads_and_is_what_ibb_class_writes() -> None:
+    import re
+
+    from helpers import ROOT
+
+    doc = (ROOT / "docs" / "session-format.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```\n(.*?)```", doc, flags=re.S) if "class_version" in b]
+    control = classroom.loads(block, "session-format.md")
+    assert [r.number for r in control.rounds] == [1] and control.scenario == "scenario-maple-valley"
+    assert classroom.dumps(control) == block
