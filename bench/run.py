@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 #: 5 minutes on the 2-core machines this project runs on: keep the sum of the limits there.
 BENCHES: list[tuple[str, str, int]] = [
     ("store_bench.py", "open and save session files (1k / 10k / 100k items)", 240),
+    ("costing_bench.py", "costing: totals, a file full of cost lines, typed amounts (10k items)", 120),
     (
         "tui_bench.py",
         "start-up vs. a hello-world Textual app; key press to refreshed screen (in-process: a diagnostic)",

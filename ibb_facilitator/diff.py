@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from . import drafting, polls, process
+from . import costing, drafting, polls, process
 from .export.markdown import fenced, inline
 from .export.text import balance_bidi as _balance_bidi
 from .export.text import clean as _clean
@@ -248,6 +248,13 @@ def _session_changes(old: Session, new: Session) -> list[Change]:
     _field(out, "Fallback", "reworded", a.fallback, b.fallback, block=True)
     _field(out, "Fist-to-five minimum", "changed", a.fist_minimum, b.fist_minimum)
     _field(out, "Gradients threshold", "changed", a.gradient_threshold, b.gradient_threshold)
+    _field(
+        out,
+        "Contract years and budget",
+        "changed",
+        costing.costing_text(old.costing),
+        costing.costing_text(new.costing),
+    )
     old_parties, new_parties = _by_id(old.parties), _by_id(new.parties)
     for party in new.parties:
         before = old_parties.get(party.id)
@@ -380,11 +387,20 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
             out.append(Change(CHANGED, what, "now serves " + ", ".join(gained), text=b.text))
         if lost:
             out.append(Change(CHANGED, what, "no longer serves " + ", ".join(lost), text=b.text))
+        if a.costs != b.costs:
+            old_cost, new_cost = costing.lines_text(a.costs), costing.lines_text(b.costs)
+            out.append(
+                Change(CHANGED, what, "cost changed", text=b.text, old=old_cost or "(none)", new=new_cost or "(none)")
+            )
 
     def option_described(option: Option) -> tuple[str, str]:
         sources = [option_labels.get(o.id, o.id) for o in issue.options if o.combined_into == option.id]
         serves = [interest_labels.get(ref, ref) for ref in option.serves]
-        bits = ["combines " + ", ".join(sources) if sources else "", "serves " + ", ".join(serves) if serves else ""]
+        bits = [
+            "combines " + ", ".join(sources) if sources else "",
+            "serves " + ", ".join(serves) if serves else "",
+            "cost " + costing.lines_text(option.costs) if option.costs else "",
+        ]
         return option.text, "; ".join(b for b in bits if b)
 
     _items(out, before.options, issue.options, "Option", option_labels, option_changed, describe=option_described)
@@ -563,7 +579,8 @@ def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change
         what = f"TA {numbers[ta.id]}"
         was = before.get(ta.id)
         if was is None:
-            context = ", ".join(x for x in (ta.title, ta.article, short_day(ta.date)) if x.strip())
+            cost = f"cost {costing.lines_text(ta.costs)}" if ta.costs else ""
+            context = ", ".join(x for x in (ta.title, ta.article, short_day(ta.date), cost) if x.strip())
             out.append(
                 Change(ADDED, "Tentative agreement", f"{what} written", text=ta.text, context=context, exact=True)
             )
@@ -575,6 +592,7 @@ def _agreement_changes(old: Session, new: Session, issue_id: str) -> list[Change
         _field(out, f"{what} title", "changed", was.title, ta.title)
         _field(out, f"{what} article", "changed", was.article, ta.article)
         _field(out, f"{what} date", "changed", was.date, ta.date)
+        _field(out, f"{what} cost", "changed", costing.lines_text(was.costs), costing.lines_text(ta.costs))
         if was.superseded_by != ta.superseded_by and ta.superseded_by is not None:
             later = f"TA {numbers[ta.superseded_by]}" if ta.superseded_by in numbers else ta.superseded_by
             when = f" on {short_day(ta.superseded_at.date())}" if ta.superseded_at else ""

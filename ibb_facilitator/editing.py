@@ -14,10 +14,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import costing as cost
 from . import drafting, polls, process, schedule
 from .model import (
     CLOCK_LIMIT_SECONDS,
@@ -28,6 +30,8 @@ from .model import (
     ActionKind,
     Caucus,
     ConsensusCheck,
+    Costing,
+    CostLine,
     Criterion,
     Event,
     Initial,
@@ -909,6 +913,10 @@ def record_agreement(
         date=ta.date.isoformat(), options=list(ta.options) or None,
         supersedes=[old.id for old in earlier] or None, superseded_at=stamp.isoformat() if earlier else None,
     )  # fmt: skip
+    if any(o.costs for o in issue.options if o.id in ta.options):  # the TA carries what it was costed at
+        first = len(session.events)
+        copy_costs_to_ta(session, ta.id)
+        _with_previous(session, first)
     return ta
 
 
@@ -1415,3 +1423,168 @@ def shift_blocks(session: Session, day: int, block: int, minutes: int) -> PlanDa
         day=day, block=block, minutes=minutes, times=after, before=before,
     )  # fmt: skip
     return plan_day
+
+
+# --- costing: cost lines on an option or a TA, the contract's years and the budget -------------
+# (``costing.py`` adds them up; amounts are ``Decimal`` here, strings of plain numbers in the log)
+
+
+def _cost_lines(session: Session, item_id: str, issue_id: str | None) -> tuple[list[CostLine], str, str]:
+    """The cost lines of option ``item_id`` of issue ``issue_id``, or (no issue) of TA ``item_id``:
+    the list, what it is ("option", "ta") and the issue it belongs to."""
+    if issue_id is not None:
+        return _find(_issue(session, issue_id).options, item_id, "option").costs, "option", issue_id
+    ta = _find(session.agreements, item_id, "tentative agreement")
+    return ta.costs, "ta", ta.issue
+
+
+def _cost_line(
+    session: Session, label: str, amounts: list[Decimal], basis: str, costed_by: str, at: datetime | None
+) -> CostLine:
+    years = len(session.costing.years) if session.costing is not None else 0
+    if years and len(amounts) > years:
+        raise RuleError(f"{len(amounts)} amounts, but the contract has {years} years: set the years first")
+    return CostLine(
+        label=_text(label.strip(), "a cost line's label"),
+        amounts=list(amounts),
+        basis=basis.strip(),
+        costed_by=costed_by.strip(),
+        at=at or now(),
+    )
+
+
+def _cost_data(line: CostLine) -> dict[str, Any]:
+    return {
+        "label": line.label,
+        "amounts": [format(a, "f") for a in line.amounts],
+        "basis": line.basis or None,
+        "costed_by": line.costed_by or None,
+        "at": line.at.isoformat() if line.at else None,
+    }
+
+
+def _cost_owner_name(session: Session, kind: str, item_id: str) -> str:
+    return f"TA {session.agreement_number(item_id)}" if kind == "ta" else item_id
+
+
+@_rules
+def add_cost(
+    session: Session,
+    item_id: str,
+    label: str,
+    amounts: list[Decimal],
+    *,
+    issue_id: str | None = None,
+    basis: str = "",
+    costed_by: str = "",
+    at: datetime | None = None,
+) -> CostLine:
+    """Add a cost line to option ``item_id`` of issue ``issue_id`` or (no issue) to TA ``item_id``:
+    an amount per contract year (first year first), its basis, who costed it."""
+    line = _cost_line(session, label, amounts, basis, costed_by, at)
+    lines, kind, issue = _cost_lines(session, item_id, issue_id)
+    lines.append(line)
+    total = cost.format_amount(cost.line_total(line))
+    owner = _cost_owner_name(session, kind, item_id)
+    _log(
+        session, "cost.add", item_id, f"Costed {owner}: {line.label} ({total})",
+        issue=issue, on=kind, **_cost_data(line),
+    )  # fmt: skip
+    return line
+
+
+@_rules
+def edit_cost(
+    session: Session,
+    item_id: str,
+    index: int,
+    label: str,
+    amounts: list[Decimal],
+    *,
+    issue_id: str | None = None,
+    basis: str = "",
+    costed_by: str = "",
+    at: datetime | None = None,
+) -> CostLine:
+    """Replace cost line ``index`` (from 0) of an option or a TA (as ``add_cost``); the same line
+    again changes nothing and logs nothing."""
+    lines, kind, issue = _cost_lines(session, item_id, issue_id)
+    if not 0 <= index < len(lines):
+        raise RuleError(f"{_cost_owner_name(session, kind, item_id)} has no cost line {index + 1}")
+    old = lines[index]
+    line = _cost_line(session, label, amounts, basis, costed_by, at or old.at)
+    if line == old:
+        return old
+    lines[index] = line
+    _log(
+        session, "cost.edit", item_id, f"Cost changed on {_cost_owner_name(session, kind, item_id)}: {line.label}",
+        issue=issue, on=kind, index=index, **_cost_data(line),
+    )  # fmt: skip
+    return line
+
+
+@_rules
+def remove_cost(session: Session, item_id: str, index: int, *, issue_id: str | None = None) -> CostLine:
+    """Take cost line ``index`` (from 0) off an option or a TA."""
+    lines, kind, issue = _cost_lines(session, item_id, issue_id)
+    if not 0 <= index < len(lines):
+        raise RuleError(f"{_cost_owner_name(session, kind, item_id)} has no cost line {index + 1}")
+    line = lines.pop(index)
+    _log(
+        session, "cost.remove", item_id, f"Cost removed from {_cost_owner_name(session, kind, item_id)}: {line.label}",
+        issue=issue, on=kind, index=index, label=line.label,
+    )  # fmt: skip
+    return line
+
+
+@_rules
+def copy_costs_to_ta(session: Session, ta_id: str) -> list[CostLine]:
+    """Give TA ``ta_id`` the cost lines of the options it was recorded from (in place of its own):
+    what was agreed is costed as the options were when it was agreed. Nothing to copy: no change."""
+    ta = _find(session.agreements, ta_id, "tentative agreement")
+    issue = _issue(session, ta.issue)
+    lines = [line.model_copy(deep=True) for o in issue.options if o.id in ta.options for line in o.costs]
+    if not lines or lines == ta.costs:
+        return ta.costs
+    ta.costs = lines
+    _log(
+        session, "ta.costs", ta_id, f"TA {session.agreement_number(ta_id)} costed from its options ({len(lines)})",
+        issue=ta.issue, options=list(ta.options),
+    )  # fmt: skip
+    return ta.costs
+
+
+@_rules
+def set_costing(session: Session, years: list[str], budget: list[Decimal], note: str = "") -> Costing:
+    """Record the contract's years ("2027–28", ...) and the team's budget for each (fewer amounts
+    than years: the later years have no budget). Years no cost line still counts are refused."""
+    years = [y.strip() for y in years]
+    while years and not years[-1]:
+        years.pop()
+    if any(not y for y in years):
+        raise RuleError("a contract year needs a name, e.g. 2027–28")
+    if len(set(years)) != len(years):
+        raise RuleError("two contract years have the same name")
+    if len(budget) > len(years):
+        raise RuleError(f"{len(budget)} budget amounts, but the contract has {len(years)} years")
+    counted = [
+        len(line.amounts)
+        for lines in (
+            *(o.costs for i in session.issues for o in i.options),
+            *(ta.costs for ta in session.agreements),
+        )
+        for line in lines
+    ]
+    if years and counted and max(counted) > len(years):
+        raise RuleError(f"a cost line counts {max(counted)} years: the contract cannot have fewer")
+    costing = Costing(years=years, budget=list(budget), note=note.strip())
+    if costing == (session.costing or Costing()):
+        return costing
+    session.costing = costing if (years or budget or costing.note) else None
+    words = ", ".join(years) or "none"
+    money = cost.format_amount(sum(budget, Decimal(0))) if budget else "none"
+    _log(
+        session, "costing.set", "", f"Contract years {words}; budget {money}",
+        years=years, budget=[format(b, "f") for b in budget], note=costing.note or None,
+    )  # fmt: skip
+    return costing

@@ -23,11 +23,21 @@ import uuid
 import weakref
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from itertools import chain
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    model_validator,
+)
 
 SCHEMA_VERSION = 2
 
@@ -95,6 +105,34 @@ def _slug(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+
+# A plain decimal number as the file stores it: an optional minus, digits without leading zeros,
+# an optional fraction. Exactly what ``format(amount, "f")`` writes back, so it round-trips.
+_PLAIN_AMOUNT = re.compile(r"^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?$")
+AMOUNT_MESSAGE = (
+    'an amount is a plain number in quotes, e.g. "474000" or "-1250.50": no commas, no currency sign, '
+    "at most 15 digits before the point and 6 after"
+)
+
+
+def _amount(value: object) -> Decimal:
+    """A stored amount: a ``Decimal`` (from code) or its plain string (from a file or the undo
+    history). A TOML number is refused: a float would already have rounded ("0.1")."""
+    if type(value) is str and _PLAIN_AMOUNT.match(value):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        if value.as_tuple().exponent > 0:  # type: ignore[operator]  # 1E+6: written as 1000000
+            value = value.quantize(Decimal(1))
+        if _PLAIN_AMOUNT.match(format(value, "f")):
+            return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f'write the amount as a string: "{value}" (a TOML number would round; {AMOUNT_MESSAGE})')
+    raise ValueError(AMOUNT_MESSAGE)
+
+
+Amount = Annotated[Decimal, PlainValidator(_amount), PlainSerializer(lambda d: format(d, "f"), return_type=str)]
+"""An amount of money, exact: a ``Decimal`` in the model, a string of a plain number in the file
+(``"474000"``, ``"-1250.50"``); ``costing.py`` adds them up and reads what a recorder types."""
 
 
 class Stage(StrEnum):
@@ -199,6 +237,28 @@ class DecisionRule(Model):
 # --- per-issue artifacts ----------------------------------------------------------------------
 
 
+class CostLine(Model):
+    """One line of what an option or a TA costs: "Salary step", an amount for each contract year
+    (in the order of ``Costing.years``), the basis ("one step = $474,000"), who costed it, when."""
+
+    label: Text = Field(min_length=1)
+    amounts: list[Amount] = []  # per contract year, first year first; a missing year costs nothing
+    basis: Text = ""
+    costed_by: Text = ""  # a person ("Dana, business manager") or a party id
+    at: Stamp | None = None  # when it was costed
+
+
+class Costing(Model):
+    """The contract's years and the budget the team recorded for them: what every cost line's
+    amounts are counted in, and what the TA package's total is held against (``costing.py``).
+    Kept in the session (and carried to the next one, ``negotiation/carryover.py``) because the
+    team records it at the table, like its ground rules: it is part of the room's record."""
+
+    years: list[Text] = []  # "2027–28", "2028–29", "2029–30"
+    budget: list[Amount] = []  # per year, in the order of ``years``; empty: no budget recorded
+    note: Text = ""  # where the budget comes from: "Board settlement authority, Nov 12"
+
+
 class Interest(Model):
     id: str
     text: Text = Field(min_length=1)
@@ -213,6 +273,7 @@ class Option(Model):
     combined_into: str | None = None  # the option this one was merged into
     serves: list[str] = []  # ids of the interests this option meets
     scores: dict[str, Score] = {}  # criterion id -> how well this option meets it, 0 to 5
+    costs: list[CostLine] = []  # what it would cost, line by line (costing.py adds them up)
 
 
 class Criterion(Model):
@@ -422,6 +483,7 @@ class TentativeAgreement(Model):
     # room's words ("" for every other TA). A ratified package changes only by such a TA
     # (negotiation/core.py checks it).
     amends_ratified: Text = ""
+    costs: list[CostLine] = []  # what it costs (copied from its options when recorded, or its own)
 
     @property
     def standing(self) -> bool:
@@ -641,6 +703,7 @@ class Session(Model):
     criteria_starters: list[Text] = []  # offered when the team sets criteria
     shared_criteria: list[Criterion] = []  # criteria that apply to every issue
     plan: list[PlanDay] = []  # the meeting days' blocks (times, titles) and how far the team got
+    costing: Costing | None = None  # the contract's years and the team's budget (costing.py)
     cursor: Cursor = Cursor()
     issues: list[Issue] = []
     agreements: list[TentativeAgreement] = []
@@ -1019,8 +1082,32 @@ def integrity_problems(session: Session) -> list[tuple[str, str]]:
         problems.append(("cursor.issue", f"no issue {session.cursor.issue!r}"))
     if session.plan:
         problems.extend(plan_problems(session.plan))
+    if session.costing is not None and session.costing.years:
+        problems.extend(_costing_problems(session, len(session.costing.years)))
     if session.training is not None:
         problems.extend(_training_problems(session, session.training, party_ref))
+    return problems
+
+
+def _costing_problems(session: Session, years: int) -> list[tuple[str, str]]:
+    """No budget and no cost line counts more years than the contract has."""
+    problems: list[tuple[str, str]] = []
+    assert session.costing is not None
+
+    def over(path: str, n: int) -> None:
+        problems.append((path, f"{n} amounts, but the contract has {years} years (costing.years)"))
+
+    if len(session.costing.budget) > years:
+        over("costing.budget", len(session.costing.budget))
+    for n, issue in enumerate(session.issues):
+        for k, option in enumerate(issue.options):
+            for c, line in enumerate(option.costs):
+                if len(line.amounts) > years:
+                    over(f"issues[{n}].options[{k}].costs[{c}].amounts", len(line.amounts))
+    for k, ta in enumerate(session.agreements):
+        for c, line in enumerate(ta.costs):
+            if len(line.amounts) > years:
+                over(f"agreements[{k}].costs[{c}].amounts", len(line.amounts))
     return problems
 
 

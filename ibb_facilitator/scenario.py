@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from .model import Model, Session, Slug, Text, TrainingState, WholeNumber
+from .model import Amount, Model, Session, Slug, Text, TrainingState, WholeNumber
 
 
 class Brief(Model):
@@ -32,6 +32,17 @@ class Brief(Model):
     role: Text = ""  # empty: the whole side; else a role's id or title on that side
     title: Text = ""
     text: Text = Field(min_length=1)
+
+
+class CostTableRow(Model):
+    """One line of a scenario's cost table: what something costs the district, for the player
+    who costs options (the business manager), shown with that player's brief."""
+
+    item: Text = Field(min_length=1)  # "Each 1 % of general increase"
+    amount: Amount  # a plain number in quotes, exact: "172000"
+    per: Text = ""  # "a year", "once"
+    round: WholeNumber = Field(default=0, ge=0, le=99)  # shown from this round on (0: from the start)
+    note: Text = ""
 
 
 class ScenarioRole(Model):
@@ -45,6 +56,7 @@ class ScenarioRole(Model):
     title: Text = Field(min_length=1)  # "Association president"
     name: Text = ""  # the character: "Joe Castillo"
     brief: Text = ""  # the role's own confidential instructions (optional)
+    cost_table: list[CostTableRow] = []  # what options cost, for the player who costs them
 
 
 class Round(Model):
@@ -172,6 +184,14 @@ def role_briefs(scenario: Scenario, party_id: str) -> list[tuple[str, str]]:
         if brief.party == party_id and brief.role:
             found.append((brief.title or brief.role, brief.text))
     return found
+
+
+def role_cost_table(scenario: Scenario, party_id: str, label: str) -> list[CostTableRow]:
+    """The cost table of the player whose brief ``role_briefs`` labels ``label`` on a side."""
+    for role in scenario.roles:
+        if role.side == party_id and f"{role.title}" + (f" ({role.name})" if role.name else "") == label:
+            return list(role.cost_table)
+    return []
 
 
 def scenario_copy_problems(session: Session, training: TrainingState) -> list[tuple[str, str]]:

@@ -57,6 +57,8 @@ from .model import (
     ActionKind,
     Caucus,
     ConsensusCheck,
+    Costing,
+    CostLine,
     Criterion,
     Cursor,
     Event,
@@ -331,6 +333,7 @@ def _copy(item: Any) -> Any:
 def _frame(session: Session, final: _Index) -> Session:
     """The fixed frame of ``session``, plus the items no event created (as they are now)."""
     created = final.created
+    costed = {e.target for e in session.events if e.action in _COST_ACTIONS}
     issues = []
     for issue in session.issues:
         if issue.id in created:
@@ -339,7 +342,13 @@ def _frame(session: Session, final: _Index) -> Session:
             update={
                 "interests": [_copy(x) for x in issue.interests if x.id not in created],
                 "options": [
-                    x.model_copy(update={"scores": dict(final.unlogged.get((issue.id, x.id), {}))}, deep=True)
+                    x.model_copy(
+                        update={
+                            "scores": dict(final.unlogged.get((issue.id, x.id), {})),
+                            **({"costs": []} if x.id in costed else {}),  # the log says when
+                        },
+                        deep=True,
+                    )
                     for x in issue.options
                     if x.id not in created
                 ],
@@ -374,6 +383,8 @@ def _frame(session: Session, final: _Index) -> Session:
             )  # the log supersedes it
             if ta.id in amended:
                 later["amends_ratified"] = ""
+            if ta.id in costed:
+                later["costs"] = []
             agreements.append(
                 ta.model_copy(
                     update={
@@ -394,6 +405,8 @@ def _frame(session: Session, final: _Index) -> Session:
             "cursor": Cursor(issue=issues[0].id if issues else None),
         }
     )
+    if session.costing is not None and any(e.action == "costing.set" for e in session.events):
+        frame.costing = None  # the log says when the years and the budget were set
     if session.plan and any(e.action.startswith("plan.") for e in session.events):
         frame.plan = _plan_frame(session)
     if frame.previous is not None and any(e.action == "minutes.record" for e in session.events):
@@ -881,6 +894,65 @@ def _ta_amends(state: Session, e: Event, final: _Index) -> None:
     _find(state.agreements, e.target).amends_ratified = str(_data(e).get("note", ""))
 
 
+_COST_ACTIONS = frozenset({"cost.add", "cost.edit", "cost.remove", "ta.costs"})
+
+
+def _cost_list(state: Session, e: Event) -> list[CostLine]:
+    d = _data(e)
+    if d.get("on") == "ta":
+        return list(_find(state.agreements, e.target).costs)
+    return list(_find(_issue(state, d).options, e.target).costs)
+
+
+def _put_costs(state: Session, e: Event, lines: list[CostLine]) -> None:
+    d = _data(e)
+    owner = _find(state.agreements, e.target) if d.get("on") == "ta" else _find(_issue(state, d).options, e.target)
+    owner.costs = lines
+
+
+def _cost_from(e: Event) -> CostLine:
+    d = _data(e)
+    return CostLine(
+        label=d["label"],
+        amounts=list(d.get("amounts", [])),
+        basis=d.get("basis", ""),
+        costed_by=d.get("costed_by", ""),
+        at=_when(d.get("at"), e.at),
+    )
+
+
+def _cost_add(state: Session, e: Event, final: _Index) -> None:
+    _put_costs(state, e, [*_cost_list(state, e), _cost_from(e)])
+
+
+def _cost_edit(state: Session, e: Event, final: _Index) -> None:
+    lines, index = _cost_list(state, e), int(_data(e)["index"])
+    if not 0 <= index < len(lines):
+        raise _Skip(e.target)
+    lines[index] = _cost_from(e)
+    _put_costs(state, e, lines)
+
+
+def _cost_remove(state: Session, e: Event, final: _Index) -> None:
+    lines, index = _cost_list(state, e), int(_data(e)["index"])
+    if not 0 <= index < len(lines):
+        raise _Skip(e.target)
+    del lines[index]
+    _put_costs(state, e, lines)
+
+
+def _ta_costs(state: Session, e: Event, final: _Index) -> None:
+    ta = _find(state.agreements, e.target)
+    issue = _issue(state, _data(e))
+    ta.costs = [line.model_copy(deep=True) for o in issue.options if o.id in ta.options for line in o.costs]
+
+
+def _costing_set(state: Session, e: Event, final: _Index) -> None:
+    d = _data(e)
+    years, budget = list(d.get("years", [])), list(d.get("budget", []))
+    state.costing = Costing(years=years, budget=budget, note=d.get("note", "")) if years or budget else None
+
+
 _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "issue.add": _issue_add,
     "issue.edit": _issue_edit,
@@ -926,6 +998,11 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "plan.start": _plan_start,
     "plan.finish": _plan_finish,
     "plan.shift": _plan_shift,
+    "cost.add": _cost_add,
+    "cost.edit": _cost_edit,
+    "cost.remove": _cost_remove,
+    "ta.costs": _ta_costs,
+    "costing.set": _costing_set,
 }
 
 

@@ -5,11 +5,13 @@ so rewording one interest can re-lay out every interest of the issue in a diff. 
 read by people and compared with ``diff``; the layout must depend on the *kind* of data only:
 
 - every list of tables is written as ``[[array]]`` tables, except the keys in ``INLINE_ROWS``
-  (consensus responses, TA initials, a plan day's blocks), which are one inline table per line;
+  (consensus responses, TA initials, a plan day's blocks, cost lines), which are one inline table per line;
 - a table under a key in ``INLINE_TABLES`` (an event's ``data``, an option's ``scores``) is one
   inline table on the key's line;
 - a string with a newline is a multi-line string; every other string is a one-line basic string;
-- a list of scalars is one line when short, one item per line otherwise.
+- a list of scalars is one line when short, one item per line otherwise;
+- an amount of money (a ``Decimal``) is a string of its plain number, ``"474000.50"``: a TOML
+  float would round it, and the model reads the string back to the same ``Decimal``.
 
 ``tomllib`` (and rtoml, which the store reads with) reads what this writes; the test suite checks
 the exact round-trip with hypothesis.
@@ -20,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-INLINE_ROWS = frozenset({"responses", "initials", "blocks"})
+INLINE_ROWS = frozenset({"responses", "initials", "blocks", "costs"})
 INLINE_TABLES = frozenset({"data", "scores"})
 _SHORT = 72
 
@@ -75,6 +78,8 @@ def literal(value: object, *, inline: bool = False) -> str:
         return str(value)
     if isinstance(value, str):
         return string(value, multiline=not inline)
+    if isinstance(value, Decimal):
+        return '"' + format(value, "f") + '"'  # (model.Amount: always a plain number)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -342,6 +347,11 @@ def inline_plan(row: Mapping[str, Any], plan: Plan) -> str:
             items.append(f'{f.assign}"{v}"' if _PLAIN.search(v) is None else f"{f.assign}{string(v, multiline=False)}")
         elif kind is int:
             items.append(f"{f.assign}{v}")
+        elif kind is datetime:
+            items.append(f"{f.assign}{v.isoformat()}")
+        elif kind is list and v and type(v[0]) is Decimal and all(type(x) is Decimal for x in v):
+            # a cost line's amounts (``literal``'s text for them, without a call per amount)
+            items.append(f.assign + "[" + ", ".join(['"' + format(x, "f") + '"' for x in v]) + "]")
         elif isinstance(v, str):
             if v or not f.skip_empty:
                 items.append(f"{f.assign}{string(v, multiline=False)}")

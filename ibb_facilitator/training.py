@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .agenda import Agenda, new_session
+from .costing import format_amount
 from .editing import RuleError
 from .model import (
     MUTUAL,
@@ -49,7 +50,7 @@ from .model import (
     TrainingState,
     now,
 )
-from .scenario import ResultField, Round, Scenario, role_briefs
+from .scenario import CostTableRow, ResultField, Round, Scenario, role_briefs, role_cost_table
 from .store import StoreError, load_session
 
 #: Table files in a class folder are named like this (``ibb train --tables N``).
@@ -306,13 +307,37 @@ def brief_texts(session: Session, party_id: str, role: str = "") -> list[tuple[s
     scenario = scenario_of(session)
     if session.party(party_id) is None:
         raise RuleError(f"{party_id!r} is not a party here")
+    rounds_started = len(session.training.rounds) if session.training else 0
     if role:
         found = [(label, text) for label, text in role_briefs(scenario, party_id) if label == role]
         if not found:
             raise RuleError(f"no brief for {role!r} on {side_label(session, party_id)}'s side")
-        return found
-    rounds_started = len(session.training.rounds) if session.training else 0
+        table = cost_table_text(role_cost_table(scenario, party_id, role), rounds_started)
+        return found + ([("Cost table", table)] if table else [])
     return side_briefs(scenario, party_id, rounds_started)
+
+
+def cost_table_text(rows: list[CostTableRow], rounds_started: int) -> str:
+    """A role's cost table as aligned lines (the rows of the rounds started so far; those of a
+    later round say they come with it): item, amount with thousands separators, per, note."""
+    shown = [row for row in rows if row.round <= max(rounds_started, 1)]
+    if not shown:
+        return ""
+    width = max(len(row.item) for row in shown)
+    money = max(len(format_amount(row.amount)) for row in shown) + 1
+    lines = []
+    current = -1
+    for row in shown:
+        if row.round != current and row.round > 1:
+            lines.append(f"From round {row.round}:")
+        current = row.round
+        amount = f"${format_amount(row.amount)}"
+        extra = " ".join(x for x in (row.per, f"({row.note})" if row.note else "") if x)
+        lines.append(f"{row.item.ljust(width)}  {amount.rjust(money)}  {extra}".rstrip())
+    later = sorted({row.round for row in rows if row.round > max(rounds_started, 1)})
+    if later:
+        lines.append(f"(More rows come with round {', '.join(map(str, later))}.)")
+    return "\n".join(lines)
 
 
 def record_reveal(session: Session, party_id: str, role: str = "") -> Reveal:

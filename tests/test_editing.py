@@ -190,7 +190,8 @@ def test_brainstorm_toggle_logs_only_real_changes(populated: Session) -> None:
 def test_options_carry_no_author(populated: Session) -> None:
     n = len(populated.events)
     option = editing.add_option(populated, "issue-2", "Late start on Wednesdays")
-    assert set(option.model_dump()) == {"id", "text", "state", "combined_into", "serves", "scores"}
+    # (a cost line says who costed it, the business manager say: a source of figures, not an author)
+    assert set(option.model_dump()) == {"id", "text", "state", "combined_into", "serves", "scores", "costs"}
     assert_one_event(populated, n, "option.add", option.id)
     assert set(populated.events[-1].data) == {"issue", "text"}
     editing.edit_option(populated, "issue-2", option.id, "Late start on Wednesdays, 90 minutes")

@@ -426,6 +426,7 @@ def test_the_example_in_the_format_doc_is_valid_and_complete() -> None:
         "time_boxes",
         "shared_criteria",
         "plan",
+        "costing",
         "cursor",
         "issues",
         "issues.interests",

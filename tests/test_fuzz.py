@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -330,6 +331,7 @@ GOOD = st.sampled_from(
 )
 TEXT = st.one_of(GOOD, GOOD, GOOD, st.sampled_from(HOSTILE), st.text(max_size=30))  # mostly valid, so the session grows
 PARTIES = ["labor", "management", "mutual", "joint", "nobody", "", "LABOR"]
+AMOUNTS = st.sampled_from(["474000", "0.1", "0.2", "-1250.5", "0", "999999999999999.999999"]).map(Decimal)
 BOGUS_IDS = ["issue-999", "nope", "", "option-1", "check-1", "ta-1", "interest-1", "criterion-1"]
 WHO = VOTERS + NON_VOTERS + ["labor", "management", "Stranger", " ana ruiz "]
 VALUES: list[int | str] = [
@@ -565,6 +567,49 @@ class RulesMachine(RuleBasedStateMachine):
         issue_id, option_id = self.issue_and(data, "option")
         _, criterion_id = self.issue_and(data, "criterion")
         self.attempt("rate", lambda: editing.rate(self.session, issue_id, option_id, criterion_id, score))
+
+    # -- costing ------------------------------------------------------------------------------
+
+    def cost_owner(self, data: st.DataObject) -> tuple[str, str | None]:
+        """An option (with its issue) or a TA (no issue) to cost."""
+        if data.draw(st.booleans(), label="a TA?"):
+            return self.ids(data, "ta"), None
+        issue_id, option_id = self.issue_and(data, "option")
+        return option_id, issue_id
+
+    @rule(data=st.data(), amounts=st.lists(AMOUNTS, max_size=4))
+    def add_cost(self, data: st.DataObject, amounts: list[Decimal]) -> None:
+        item_id, issue_id = self.cost_owner(data)
+        label, basis = data.draw(TEXT), data.draw(TEXT)
+        self.attempt(
+            "add cost",
+            lambda: editing.add_cost(self.session, item_id, label, amounts, issue_id=issue_id, basis=basis),
+        )
+
+    @rule(data=st.data(), index=st.integers(-1, 2), amounts=st.lists(AMOUNTS, max_size=4))
+    def edit_cost(self, data: st.DataObject, index: int, amounts: list[Decimal]) -> None:
+        item_id, issue_id = self.cost_owner(data)
+        label = data.draw(TEXT)
+        self.attempt(
+            "edit cost", lambda: editing.edit_cost(self.session, item_id, index, label, amounts, issue_id=issue_id)
+        )
+
+    @rule(data=st.data(), index=st.integers(-1, 2))
+    def remove_cost(self, data: st.DataObject, index: int) -> None:
+        item_id, issue_id = self.cost_owner(data)
+        self.attempt("remove cost", lambda: editing.remove_cost(self.session, item_id, index, issue_id=issue_id))
+
+    @rule(data=st.data())
+    def copy_costs_to_ta(self, data: st.DataObject) -> None:
+        ta_id = self.ids(data, "ta")
+        self.attempt("cost TA", lambda: editing.copy_costs_to_ta(self.session, ta_id))
+
+    @rule(
+        years=st.lists(st.sampled_from(["2027–28", "2028–29", "2029–30", "", "2030–31"]), max_size=4),
+        budget=st.lists(AMOUNTS, max_size=4),
+    )
+    def set_costing(self, years: list[str], budget: list[Decimal]) -> None:
+        self.attempt("years and budget", lambda: editing.set_costing(self.session, years, budget, "note"))
 
     # -- consensus and TAs --------------------------------------------------------------------
 

@@ -342,4 +342,6 @@ def test_the_board_fits_the_terminal_and_keeps_what_matters(capsys, monkeypatch,
     wider = list(column_widths(width + 20))
     assert set(shown) <= set(wider)  # a wider screen never shows fewer columns
     if width >= 140:
-        assert shown == list(HEADINGS)
+        assert shown == [key for key in HEADINGS if key != "cost"]  # (TA cost: only when a TA is costed)
+    costed = list(column_widths(width, costs=True))
+    assert costed == [key for key in HEADINGS if key in costed]  # the cost column in its place

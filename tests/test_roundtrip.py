@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,8 @@ from ibb_facilitator.model import (
     ActionKind,
     Caucus,
     ConsensusCheck,
+    Costing,
+    CostLine,
     Criterion,
     Cursor,
     DecisionRule,
@@ -104,6 +107,25 @@ small_int = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 
 PARTY_IDS = ["labor", "management"]
 
+# Amounts of money as the file allows them: up to 15 digits before the point, 6 after, kept as
+# written ("5.00" stays "5.00"): the strings must read back to the same Decimal and the same text.
+amounts = st.builds(
+    lambda digits, places: Decimal(digits).scaleb(-places),
+    st.integers(-(10**15) + 1, 10**15 - 1),
+    st.integers(0, 6),
+)
+cost_lines = st.lists(
+    st.builds(
+        CostLine,
+        label=some_text,
+        amounts=st.lists(amounts, max_size=3),
+        basis=any_text,
+        costed_by=any_text,
+        at=st.none() | stamps,
+    ),
+    max_size=2,
+)
+
 
 @st.composite
 def sessions(draw: st.DrawFn) -> Session:
@@ -146,6 +168,8 @@ def sessions(draw: st.DrawFn) -> Session:
             )
             for _ in range(draw(st.integers(0, 3)))
         ]
+        for option in options:
+            option.costs = draw(cost_lines)
         if len(options) >= 3 and draw(st.booleans()):
             options[0].state, options[0].combined_into = OptionState.COMBINED, options[2].id
             options[1].state = OptionState.SET_ASIDE
@@ -238,6 +262,7 @@ def sessions(draw: st.DrawFn) -> Session:
                         Initial(party=p, initials=draw(short_text), name=draw(any_text))
                         for p in draw(st.lists(st.sampled_from(PARTY_IDS), unique=True))
                     ],
+                    costs=draw(cost_lines),
                 )
             )
             issue.status = IssueStatus.AGREED
@@ -310,8 +335,18 @@ def sessions(draw: st.DrawFn) -> Session:
             for m in starts
         ]
         plan.append(PlanDay(date=on, title=draw(any_text), finished=draw(st.none() | stamps), blocks=blocks))
+    costing = draw(
+        st.none()
+        | st.builds(
+            Costing,
+            years=st.sampled_from([[], ["2027–28", "2028–29", "2029–30"]]),
+            budget=st.lists(amounts, max_size=3),
+            note=any_text,
+        )
+    )
     return Session(
         plan=plan,
+        costing=costing,
         id=draw(any_text),
         title=draw(some_text),
         organization=draw(any_text),

@@ -26,6 +26,7 @@ from ..negotiation.board import (
     article_label,
     column_widths,
     filter_rows,
+    has_costs,
     rows,
     sort_rows,
     summary,
@@ -34,10 +35,11 @@ from ..negotiation.board import (
 from ..termtext import fit, fit_middle, printable
 
 
-def table(board: list[BoardRow], width: int) -> list[str]:
-    """The rows as a plain table that fits ``width`` columns (narrow: fewer, narrower columns)."""
-    widths = column_widths(width, margin=-2)
-    right = {"sup", "req", "days"}
+def table(board: list[BoardRow], width: int, *, costs: bool = False) -> list[str]:
+    """The rows as a plain table that fits ``width`` columns (narrow: fewer, narrower columns);
+    ``costs``: with the TA cost column."""
+    widths = column_widths(width, margin=-2, costs=costs)
+    right = {"sup", "req", "days", "cost"}
 
     def line(cells: dict[str, str]) -> str:
         return "  ".join(
@@ -53,7 +55,7 @@ def table(board: list[BoardRow], width: int) -> list[str]:
         lines.append(line({
             "article": article_label(row.article, widths["article"]), "issue": row.statement,
             "status": row.status_label, "stage": row.stage, "session": row.session,
-            "ta": ta_label(row, widths.get("ta", 0)), "sup": str(row.superseded or ""),
+            "ta": ta_label(row, widths.get("ta", 0)), "cost": row.ta_cost, "sup": str(row.superseded or ""),
             "ratified": row.ratified_by, "req": str(row.requests or ""),
             "days": "" if row.days_open is None else str(row.days_open),
         }))  # fmt: skip
@@ -76,7 +78,11 @@ def cmd_board(args: argparse.Namespace) -> int:
             width = 160
         out = [printable(line) for line in summary(neg)]
         out.append("")
-        out += table(shown, width) if shown else ["No issue matches." if neg.issues else "No issues yet."]
+        out += (
+            table(shown, width, costs=has_costs(neg))
+            if shown
+            else ["No issue matches." if neg.issues else "No issues yet."]
+        )
         if args.filter:
             out.append(f"\n{len(shown)} of {len(neg.issues)} issues match {printable(args.filter)}.")
         print("\n".join(out))

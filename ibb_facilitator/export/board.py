@@ -37,6 +37,7 @@ def _row(row: BoardRow) -> tuple:
     ta = EMPTY_CELL
     if row.ta_date is not None:
         ta = f"{row.ta_date.isoformat()}" + (f" ({row.ta_initials})" if row.ta_initials else "")
+        ta += f", cost {row.ta_cost}" if row.ta_cost else ""
     return (
         line(row.article or EMPTY_CELL),
         line(row.statement),

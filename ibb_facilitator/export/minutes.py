@@ -18,11 +18,12 @@ short function in reading order, and splitting them would hide the order the rea
 
 from __future__ import annotations
 
-from .. import drafting, polls, process
+from .. import costing, drafting, polls, process
 from ..model import (
     MUTUAL,
     ActionKind,
     ConsensusCheck,
+    CostLine,
     DecisionRule,
     Issue,
     Method,
@@ -367,10 +368,32 @@ def _options(session: Session, issue: Issue, interest_labels: dict[str, str], la
                 content = line(
                     content, " → combined into ", Run(labels.get(option.combined_into, option.combined_into), "label")
                 )
-            sub = (line("Serves ", _serves(option, interest_labels, tags, order)),) if option.serves else ()
+            sub: tuple[Inline, ...] = (
+                (line("Serves ", _serves(option, interest_labels, tags, order)),) if option.serves else ()
+            )
+            if option.costs:
+                sub += (cost_inline(session, option.costs),)
             items.append(Item(content, sub))
         out.append(Items(tuple(items)))
     return out
+
+
+def cost_inline(session: Session, lines: list[CostLine], word: str = "Cost ") -> Inline:
+    """ "Cost $948,000 (2027–28 474,000 · 2028–29 474,000): Salary step 948,000, one step = $474,000
+    (Dana, business manager)": what an option or a TA costs, its years and its lines."""
+    totals = costing.add_up(lines)
+    years = f" ({costing.per_year_text(totals, session.costing)})" if len(totals.per_year) > 1 else ""
+    said = [
+        line(
+            line_.label,
+            " ",
+            costing.format_amount(costing.line_total(line_)),
+            (", ", line_.basis) if line_.basis.strip() else None,
+            (" (", line_.costed_by, ")") if line_.costed_by.strip() else None,
+        )
+        for line_ in lines
+    ]
+    return line(word, strong(costing.short_total(totals)), years, ": ", joined(said, "; "))
 
 
 def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> list:
@@ -576,7 +599,31 @@ def agreement_facts(session: Session, ta_number: int, *, options: bool = True) -
         if options and ta.options:
             labels = item_labels(issue.options, "O")
             facts.append(("Options", joined(labels.get(o, o) for o in ta.options)))
+    if ta.costs:
+        facts.append(("Cost", cost_inline(session, ta.costs, word="")))
     return facts
+
+
+def _package_cost(session: Session) -> list:
+    """The TAs in force held against the team's budget (when either was recorded)."""
+    totals = costing.session_package(session)
+    if not totals.costed and session.costing is None:
+        return []
+    out: list = [Paragraph(line("Cost of the TAs in force:"), "group")]
+    rows = []
+    for verdict in costing.against_budget(totals, session.costing):
+        rows.append(
+            (
+                line(verdict.year),
+                line(costing.format_amount(verdict.cost)),
+                line(EMPTY_CELL if verdict.budget is None else costing.format_amount(verdict.budget)),
+                line(costing.verdict_words(verdict) if verdict.over is not None else EMPTY_CELL),
+            )
+        )
+    out.append(Table(("Year", "Cost", "Budget", "Against the budget"), tuple(rows), ("left", "right", "right", "left")))
+    if session.costing is not None and session.costing.note.strip():
+        out.append(Paragraph(line("Budget: ", session.costing.note), "note"))
+    return out
 
 
 def _agreements(session: Session) -> list:
@@ -624,7 +671,7 @@ def _agreements(session: Session) -> list:
         blocks.append(Paragraph(line("Initials:"), "group"))
         blocks.append(Items(tuple(initialed)) if initialed else Paragraph(line("None yet.")))
         out.append(Section("agreement", tuple(blocks)))
-    return out
+    return out + _package_cost(session)
 
 
 def _issue_ref(session: Session, issue_id: str | None) -> Inline:

@@ -14,6 +14,8 @@ Built from the negotiation's facts (``negotiation.core``): nothing here reads a 
 
 from __future__ import annotations
 
+from ..costing import format_amount, per_year_text, short_total, verdict_words
+from ..negotiation.board import has_costs
 from ..negotiation.core import TA, Negotiation
 from .board import letterhead
 from .document import (
@@ -73,6 +75,9 @@ def _facts(neg: Negotiation, ta: TA, replaced: list[TA]) -> list[tuple[str, Inli
         facts.append(("Replaces", joined(line(f"{old.id} of ", old.file, f" ({day(old.date)})") for old in replaced)))
     if ta.amends_ratified.strip():
         facts.append(("Amends the ratified package", line(ta.amends_ratified)))
+    if ta.cost.costed:
+        years = f" ({per_year_text(ta.cost, neg.budget)})" if len(ta.cost.per_year) > 1 else ""
+        facts.append(("Cost", line(short_total(ta.cost), years, ": ", "; ".join(ta.cost_lines))))
     if issue is not None and issue.live:
         facts.append(
             (
@@ -141,6 +146,27 @@ def _votes(neg: Negotiation) -> list:
     return out
 
 
+def _cost(neg: Negotiation) -> list:
+    """The package's cost against the team's budget, year by year and in total."""
+    rows = []
+    for verdict in neg.package_budget():
+        total = verdict.year == "Total"
+        cell = strong if total else line
+        rows.append(
+            (
+                line(strong(verdict.year) if total else verdict.year),
+                line(cell(format_amount(verdict.cost))),
+                line(EMPTY_CELL if verdict.budget is None else format_amount(verdict.budget)),
+                line(cell(verdict_words(verdict)) if verdict.over is not None else EMPTY_CELL),
+            )
+        )
+    out: list = [Heading(2, line("Cost of the package"))]
+    if neg.budget is not None and neg.budget.note.strip():
+        out.append(Paragraph(line("Budget: ", neg.budget.note), "note"))
+    out.append(Table(("Year", "Cost", "Budget", "Against the budget"), tuple(rows), ("left", "right", "right", "left")))
+    return out
+
+
 def build(neg: Negotiation) -> Document:
     package = neg.package
     cover: list = [
@@ -173,11 +199,12 @@ def build(neg: Negotiation) -> Document:
             )
         )
     cover += _votes(neg)
+    costed = has_costs(neg)
     cover.append(Heading(2, line("Tentative agreements in force")))
     if package.current:
         cover.append(
             Table(
-                ("No.", "Title", "Contract article", "Date", "Initialed", "Reached in"),
+                ("No.", "Title", "Contract article", "Date", "Initialed", "Reached in", *(("Cost",) if costed else ())),
                 tuple(
                     (
                         line(str(n)),
@@ -186,14 +213,17 @@ def build(neg: Negotiation) -> Document:
                         line(ta.date.isoformat()),
                         _initials(neg, ta),
                         line(ta.file),
+                        *((line(short_total(ta.cost) or EMPTY_CELL),) if costed else ()),
                     )
                     for n, ta in enumerate(package.current, start=1)
                 ),
-                ("right",),
+                ("right",) + ("left",) * 5 + ("right",) if costed else ("right",),
             )
         )
     else:
         cover.append(Paragraph(line("No tentative agreement is in force yet.")))
+    if costed:
+        cover += _cost(neg)
     blocks: list = [Section("cover", tuple(cover))]
     replaced_by: dict[str, list[TA]] = {}
     for ta in neg.tas:

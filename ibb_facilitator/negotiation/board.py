@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..costing import budget_line, format_amount, per_year_text, short_total
 from .core import STAGES, STATUS_LABELS, TA, IssueState, Negotiation
 
 #: sort name -> what a person calls it; "article" (the contract's order) is the default
@@ -31,7 +32,7 @@ _STATUS_ORDER = {"open": 0, "no_consensus": 1, "parked": 2, "agreed": 3, "withdr
 #: The board's columns, in order, and their headings: the terminal table and the app's screen.
 HEADINGS: dict[str, str] = {
     "article": "Article", "issue": "Issue", "status": "Status", "stage": "Stage", "session": "Last worked in",
-    "ta": "TA in force", "sup": "Sup.", "ratified": "Ratified", "req": "Req.", "days": "Days",
+    "ta": "TA in force", "cost": "TA cost", "sup": "Sup.", "ratified": "Ratified", "req": "Req.", "days": "Days",
 }  # fmt: skip
 #: Every column's width but the issue's, which takes what is left.
 WIDTHS = {
@@ -40,6 +41,7 @@ WIDTHS = {
     "stage": 9,
     "session": 18,
     "ta": 24,
+    "cost": 12,  # shown only when some TA of the negotiation is costed (``column_widths``)
     "sup": 4,
     "ratified": 8,
     "req": 4,
@@ -50,6 +52,7 @@ WIDTHS = {
 #: The board never runs off the side of the screen: a column there is one nobody sees.
 NARROWING: tuple[tuple[str, int | None], ...] = (
     ("sup", None),
+    ("cost", None),  # the summary above the table still gives the package's cost
     ("req", None),
     ("ratified", None),  # the summary above the table still says where ratification stands
     ("article", 8),  # "Art. 14…": article_label keeps the number
@@ -62,12 +65,15 @@ NARROWING: tuple[tuple[str, int | None], ...] = (
 ISSUE_MIN = 24
 
 
-def column_widths(total: int, margin: int = 0) -> dict[str, int]:
+def column_widths(total: int, margin: int = 0, *, costs: bool = False) -> dict[str, int]:
     """The columns shown in ``total`` terminal columns, in order, and each one's width.
 
     Each column costs its width and two more (the gap, or a cell's padding); ``margin`` is what
-    else the screen takes (a scrollbar, a border; negative: the last column needs no gap)."""
+    else the screen takes (a scrollbar, a border; negative: the last column needs no gap).
+    ``costs``: some TA is costed, so the TA cost column is wanted (``has_costs``)."""
     widths = dict(WIDTHS)
+    if not costs:
+        del widths["cost"]
 
     def room() -> int:  # what is left for the issue
         return total - sum(widths.values()) - 2 * (len(widths) + 1) - margin
@@ -119,6 +125,7 @@ class BoardRow:
     days_open: int | None
     path: Path  # the session to open it in: the latest that holds it
     order: tuple
+    ta_cost: str = ""  # what the TA in force costs, "$1,422,000" ("": not costed, or no TA)
 
     @property
     def status_label(self) -> str:
@@ -155,7 +162,13 @@ def row_of(neg: Negotiation, issue: IssueState) -> BoardRow:
         days_open=issue.days_open(neg.today),
         path=holder.path if holder else neg.folder / issue.file,
         order=issue.order,
+        ta_cost=short_total(ta.cost) if ta else "",
     )
+
+
+def has_costs(neg: Negotiation) -> bool:
+    """Whether the board shows costs: some TA in force is costed, or the team recorded a budget."""
+    return neg.package.cost.costed or neg.budget is not None
 
 
 def rows(neg: Negotiation) -> list[BoardRow]:
@@ -205,6 +218,16 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def cost_line(neg: Negotiation) -> str:
+    """The package's cost against the budget, with each year's: "Package 1,422,000 of 1,500,000
+    budget: 78,000 under budget (2027–28 474,000 · 2028–29 474,000 · 2029–30 474,000)"."""
+    cost = neg.package.cost
+    years = f" ({per_year_text(cost, neg.budget)})" if len(cost.per_year) > 1 else ""
+    over = [(v.year, v.over) for v in neg.package_budget()[:-1] if v.over is not None and v.over > 0]
+    late = "; over in " + ", ".join(f"{year} by {format_amount(by)}" for year, by in over) if over else ""
+    return budget_line(cost, neg.budget) + years + late
+
+
 def summary(neg: Negotiation) -> list[str]:
     """The lines above the table: the negotiation, the package's state, ratification, problems."""
     counts = [
@@ -215,6 +238,8 @@ def summary(neg: Negotiation) -> list[str]:
     lines = [f"{neg.name}: {', '.join(counts)} in force"]
     lines.append(neg.package.state())
     lines.append("Ratification: " + neg.ratification.state())
+    if has_costs(neg):
+        lines.append(cost_line(neg))
     for ta in neg.ratification.amendments:
         lines.append(f"Amends the ratified package, to be ratified: {ta.id} of {ta.file}: {ta.amends_ratified}")
     lines += [f"PROBLEM: {p}" for p in neg.ratification.problems]
@@ -223,4 +248,4 @@ def summary(neg: Negotiation) -> list[str]:
     return lines
 
 
-__all__ = ["SORTS", "BoardRow", "filter_rows", "row_of", "rows", "sort_rows", "summary"]
+__all__ = ["SORTS", "BoardRow", "cost_line", "filter_rows", "has_costs", "row_of", "rows", "sort_rows", "summary"]

@@ -5,10 +5,12 @@ What carries over, and how:
 - the frame: title (``…, session 3`` becomes ``…, session 4``), district, unit, location, agenda
   name, the people (facilitators, recorder, timekeeper, observers), the parties and their
   members, ground rules, decision rule, stage order, time boxes, criteria starters and the
-  shared criteria (carried issues' scores refer to them);
+  shared criteria (carried issues' scores refer to them), and the contract's years and the team's
+  budget (``costing``: the budget holds for the whole negotiation, and the package of TAs from
+  every session is held against it, so the next session must not start without it);
 - every issue that is not agreed or withdrawn (open, parked, no consensus), whole: its
-  interests, options and their scores, criteria, consensus checks, straw polls, draft proposal and TA draft,
-  the draft of the language with every revision (numbering goes on in the new file),
+  interests, options and their scores and cost lines, criteria, consensus checks, straw polls, draft proposal
+  and TA draft, the draft of the language with every revision (numbering goes on in the new file),
   stage and status, keeping its id (and every item's id) so it can be followed across files;
 - every agreed issue, listed as agreed: its statement and article, and ``agreed_in``, a link to
   the TA in force (which file, which TA, its date and title), never a copy of the TA;
@@ -114,6 +116,7 @@ _FRAME = (
     "caucus_minutes",
     "criteria_starters",
     "shared_criteria",
+    "costing",
 )
 _OUT_OF_PLAY = (IssueStatus.AGREED, IssueStatus.WITHDRAWN)
 

@@ -39,9 +39,11 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import date as Date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..costing import NOTHING, Budget, Totals, YearVerdict, add_amounts, against_budget, combine
 from .facts import Gathered
 
 LIVE = ("open", "parked", "no_consensus")  # statuses that keep a negotiation from being complete
@@ -101,6 +103,8 @@ class TA:
     amends_ratified: str
     superseded_by: tuple[str, str] | None = None  # (file, TA id)
     superseded_on: Date | None = None  # Date: the field above named date hides the type here
+    cost: Totals = NOTHING  # what its cost lines add up to (``costing``)
+    cost_lines: tuple[str, ...] = ()  # their labels
 
     @property
     def ref(self) -> str:
@@ -166,6 +170,11 @@ class Package:
 
     def number(self, ta: TA) -> int:
         return next((n for n, t in enumerate(self.current, start=1) if t is ta), 0)
+
+    @property
+    def cost(self) -> Totals:
+        """What the TAs in force cost together, per contract year and overall (``costing``)."""
+        return combine(ta.cost for ta in self.current)
 
     def state(self) -> str:
         """ "Nothing is agreed until everything is agreed" as one sentence."""
@@ -250,6 +259,12 @@ class Negotiation:
     broken: list[tuple[str, list[str]]]
     read: int  # files read this time (the rest came from the cache)
     today: date
+    #: the contract's years and the team's budget, as the latest session that records them has them
+    budget: Budget | None = None
+
+    def package_budget(self) -> list[YearVerdict]:
+        """The package's cost against the budget, year by year then "Total" (``costing.YearVerdict``)."""
+        return against_budget(self.package.cost, self.budget)
 
     def session(self, file: str) -> SessionInfo | None:
         return next((s for s in self.sessions if s.file == file), None)
@@ -449,6 +464,8 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
                         if t["superseded_at"]
                         else (date.fromisoformat(later["date"]) if later else None)
                     ),
+                    add_amounts([amounts for _, amounts in t.get("costs", [])]),
+                    tuple(label for label, _ in t.get("costs", [])),
                 )
             )
     # across files: each issue's TAs standing in their files, the latest session's in force
@@ -536,7 +553,17 @@ def build(gathered: Gathered, *, today: date | None = None) -> Negotiation:
         list(gathered.broken),
         gathered.read,
         today,
+        _budget(ordered),
     )
+
+
+def _budget(ordered: list[dict[str, Any]]) -> Budget | None:
+    """The latest session's years and budget (``ibb new --after`` carries them forward)."""
+    for s in reversed(ordered):
+        found = s.get("costing")
+        if found:
+            return Budget(tuple(found["years"]), tuple(Decimal(b) for b in found["budget"]), found.get("note", ""))
+    return None
 
 
 _SESSION_SUFFIX = re.compile(r"(?i)[,:;\s–-]*\b(session|meeting|day|round)\s+\d+\s*$")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..model import Session
     from .manifest import Manifest
 
-FACTS_VERSION = 1  # bump when what ``session_facts`` or ``manifest_facts`` keep changes
+FACTS_VERSION = 2  # bump when what ``session_facts`` or ``manifest_facts`` keep changes
 
 _MEMORY: dict[str, dict[str, Any]] = {}  # folder -> its cache entries, for the life of the process
 
@@ -114,6 +114,8 @@ def session_facts(session: Session, file: str) -> dict[str, Any]:
             "superseded_by": ta.superseded_by,
             "superseded_at": ta.superseded_at.isoformat() if ta.superseded_at else None,
             "amends_ratified": ta.amends_ratified,
+            # what it costs: each cost line's label and amounts (plain-number strings, exact)
+            "costs": [[line.label, [format(a, "f") for a in line.amounts]] for line in ta.costs],
         }
         for ta in session.agreements
     ]
@@ -155,6 +157,13 @@ def session_facts(session: Session, file: str) -> dict[str, Any]:
         "issues": issues,
         "tas": tas,
         "requests": requests,
+        "costing": {
+            "years": list(session.costing.years),
+            "budget": [format(b, "f") for b in session.costing.budget],
+            "note": session.costing.note,
+        }
+        if session.costing is not None
+        else None,
     }
 
 

@@ -1154,6 +1154,16 @@ class IbbApp(App[None]):
                         "The plan ibb new --after would write from what is open now (shown, not written)",
                         lambda: show_next_agenda(self),
                     )
+        if type(screen).__name__ == "SessionScreen" and not self.readonly:
+            from .costs import open_budget
+
+            found = self.session.costing
+            now = ", ".join(found.years) if found and found.years else "none yet"
+            yield SystemCommand(
+                "Contract years and budget",
+                f"The years cost lines count in and the team's budget for each ({now})",
+                lambda: open_budget(self),
+            )
         if self.file is not None and not self.readonly:
             from .people import ask_members
 

@@ -26,7 +26,17 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from ..negotiation import load
-from ..negotiation.board import HEADINGS, BoardRow, article_label, filter_rows, rows, sort_rows, summary, ta_label
+from ..negotiation.board import (
+    HEADINGS,
+    BoardRow,
+    article_label,
+    filter_rows,
+    has_costs,
+    rows,
+    sort_rows,
+    summary,
+    ta_label,
+)
 from ..negotiation.board import column_widths as board_widths
 from ..negotiation.core import Negotiation
 from ..termtext import fit_middle
@@ -46,9 +56,9 @@ STATUS_STYLE = {
 }
 
 
-def column_widths(total: int) -> dict[str, int]:
+def column_widths(total: int, costs: bool = False) -> dict[str, int]:
     """The columns shown on a screen ``total`` wide (a scrollbar and the table's edges take 4)."""
-    return board_widths(total, margin=4)
+    return board_widths(total, margin=4, costs=costs)
 
 
 class BoardScreen(Screen):
@@ -105,7 +115,12 @@ class BoardScreen(Screen):
             table.add_column(self._heading(key), key=key, width=self.widths[key])  # type: ignore[arg-type]
 
     def on_resize(self) -> None:
-        widths = column_widths(self.app.size.width)
+        self._columns()
+
+    def _columns(self) -> None:
+        """The columns for the screen's width (and the TA cost column when some TA is costed)."""
+        costs = self.negotiation is not None and has_costs(self.negotiation)
+        widths = column_widths(self.app.size.width, costs)
         if widths != self.widths:
             self.widths = widths
             self.query_one(DataTable).clear(columns=True)
@@ -142,6 +157,7 @@ class BoardScreen(Screen):
             problem = text.startswith(("PROBLEM", "BROKEN"))
             shown.append(literal(one_line(text), "bold $error" if problem else ""))
         self.query_one("#board-summary", Static).update(Content("\n").join(shown))
+        self._columns()
         self._fill()
 
     # --- the table ------------------------------------------------------------------------------
@@ -186,6 +202,7 @@ class BoardScreen(Screen):
             "stage": literal(row.stage),
             "session": literal(fit_middle(one_line(row.session), w["session"]).rstrip(), "dim"),
             "ta": literal(one_line(ta_label(row, w["ta"]), w["ta"])),
+            "cost": literal(f"{row.ta_cost:>{w['cost']}}"),
             "sup": literal(f"{row.superseded or '':>4}"),
             "ratified": literal(one_line(row.ratified_by, w["ratified"])),
             "req": literal(f"{row.requests or '':>4}"),

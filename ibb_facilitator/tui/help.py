@@ -76,6 +76,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Ctrl+O", "mark for combining, combine the marked, set aside / bring back, which interests it serves"),
             ("Ctrl+R", "straw poll: a dot vote (N dots each) or 1–5 score, keyed per person; its bars show beside"),
             ("Ctrl+O", "keep the top K of the latest poll: the others set aside in one change (a tie is asked about)"),
+            ("Ctrl+K", "the pointed option's cost lines: an amount per contract year, the basis, who costed it"),
+            ("", "the palette's “Contract years and budget” sets the years and the team's budget"),
         ],
     ),
     (
@@ -96,7 +98,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             (
                 "Ctrl+O",
                 "the draft's changes since the last check and its revisions; write the TA for the last consensus "
-                "check, view it whole, initial it, edit text / title / article",
+                "check, view it whole, initial it, edit text / title / article, its cost lines",
             ),
         ],
     ),

@@ -4,9 +4,10 @@ check (``consensus.py``), the item menu (Ctrl+O) and the palette."""
 
 from __future__ import annotations
 
-from ... import editing, process
+from ... import costing, editing, process
 from ...model import ConsensusCheck, Issue, Party, Session, TentativeAgreement
 from ..app import IbbApp
+from ..costs import CostsScreen
 from ..modals import LongText, Panel, Prompt
 from ..negotiating import amends_ratified, ratified_problem
 from ..text import one_line
@@ -36,8 +37,30 @@ def commands(app: IbbApp, issue: Issue) -> list[Command]:
             ("Edit the TA text", "", lambda: edit(app, issue, "text")),
             ("Edit the TA title", "", lambda: edit(app, issue, "title")),
             ("Edit the TA article", "", lambda: edit(app, issue, "article")),
+            ("Cost lines of the TA…", "", lambda: costs(app, issue)),
         ]
+        ta = ta_of(app.session, issue)
+        if ta is not None and any(o.costs for o in issue.options if o.id in ta.options):
+            found.append(("Cost the TA as its options are costed now", "", lambda: recost(app, issue)))
     return found
+
+
+def costs(app: IbbApp, issue: Issue) -> None:
+    """The TA's cost lines (its own, or those copied from its options when it was recorded)."""
+    ta = ta_of(app.session, issue)
+    if ta is None:
+        app.notify("No TA on this issue yet.", severity="information")
+        return
+    number = app.session.agreement_number(ta.id)
+    owner = f"TA {number}: {one_line(ta.title or ta.text, 60)}"
+    app.push_screen(CostsScreen(f"Cost of {owner}", ta.id, owner=owner))
+
+
+def recost(app: IbbApp, issue: Issue) -> None:
+    """The TA's cost lines replaced by its options' as they are now."""
+    ta = ta_of(app.session, issue)
+    if ta is not None and app.change("cost TA from options", editing.copy_costs_to_ta, ta.id) is not None:
+        app.notify(f"TA {app.session.agreement_number(ta.id)} costed from its options.", timeout=4)
 
 
 def write(app: IbbApp, issue_id: str, check_id: str) -> None:
@@ -128,7 +151,13 @@ def view(app: IbbApp, issue: Issue) -> None:
         (f"{p.name}: {next((i.initials for i in ta.initials if i.party == p.id), 'not yet')}", "")
         for p in session.parties
     ]
-    lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA", "dim")]
+    if ta.costs:
+        totals = costing.ta_totals(ta)
+        lines += [("", ""), (f"Cost {costing.short_total(totals)}", "bold")]
+        if len(totals.per_year) > 1:
+            lines.append((costing.per_year_text(totals, session.costing), ""))
+        lines += [(f"{line.label}: {costing.format_amount(costing.line_total(line))}", "") for line in ta.costs]
+    lines += [("", ""), ("Ctrl+O ▸ Edit the TA text / title / article, Initial the TA, its cost lines", "dim")]
     app.push_screen(Panel(f"TA: {one_line(issue.statement, 60)}", lines))
 
 

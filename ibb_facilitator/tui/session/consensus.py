@@ -12,7 +12,7 @@ from textual.events import Key
 from textual.widget import Widget
 from textual.widgets import Digits, Label, OptionList, Static
 
-from ... import drafting, editing, process
+from ... import costing, drafting, editing, process
 from ...model import Method, Response, Stage
 from ..modals import Prompt
 from ..text import join, literal, one_line
@@ -203,9 +203,13 @@ class ConsensusView(StageView):
             initials = (
                 ", ".join(f"{session.holder_tag(i.party)} {i.initials}" for i in ta.initials) or "not initialed yet"
             )
+            cost = f"  {costing.short_total(costing.ta_totals(ta))}" if ta.costs else ""
             history.append(
                 join(
-                    ("TA ", "bold $success"), literal(one_line(ta.text, 60)), (f"  [{initials}]  Ctrl+O: the TA", "dim")
+                    ("TA ", "bold $success"),
+                    literal(one_line(ta.text, 60)),
+                    (cost, "bold"),
+                    (f"  [{initials}]  Ctrl+O: the TA", "dim"),
                 )
             )
         if issue.ta_draft:

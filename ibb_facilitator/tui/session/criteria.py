@@ -11,7 +11,7 @@ from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.widget import Widget
 
-from ... import editing
+from ... import costing, editing
 from ...model import OptionState, Stage
 from ..modals import PickMany, Prompt
 from ..text import join, literal, one_line
@@ -105,7 +105,9 @@ class CriteriaView(ListView):
             if option.state is not OptionState.ACTIVE:
                 continue
             scores = [editing.rating_of(issue, option.id, c.id) for c in criteria]
-            cells: list[object] = [literal(one_line(f"#{n} {option.text}", width))]
+            cost = costing.short_total(costing.option_totals(option)) if option.costs else ""  # (a suffix)
+            name = one_line(f"#{n} {option.text}", max(6, width - len(cost) - 2) if cost else width)
+            cells: list[object] = [literal(f"{name}  {cost}" if cost else name)]
             cells += ["·" if s is None else str(s) for s in scores]
             cells.append(str(sum(s for s in scores if s is not None)))
             grid_rows.append((option.id, tuple(cells)))

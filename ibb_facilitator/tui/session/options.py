@@ -10,9 +10,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from ... import editing
+from ... import costing, editing
 from ... import polls as poll_rules
 from ...model import Issue, Option, OptionState, Stage
+from ..costs import CostsScreen
 from ..modals import PickMany, Prompt
 from ..text import join, literal, one_line
 from . import polls
@@ -51,7 +52,10 @@ class OptionsView(ListView):
         if option.state is OptionState.COMBINED:
             target = next((n for n, o in enumerate(issue.options, 1) if o.id == option.combined_into), "?")
             return join((mark, "bold"), literal(option.text, "dim"), (f"  → combined into #{target}", "dim"))
-        return join((mark, "bold $accent"), literal(option.text), (serves, "dim"))
+        cost = costing.short_total(costing.option_totals(option)) if option.costs else ""
+        return join(
+            (mark, "bold $accent"), literal(option.text), (serves, "dim"), (f"  {cost}" if cost else "", "bold")
+        )
 
     def paint(self) -> None:
         issue = self.issue
@@ -137,6 +141,7 @@ class OptionsView(ListView):
             ("Combine the marked options", "", self.action_combine),
             ("Set aside / bring back", "", self.action_set_aside),
             ("Which interests it serves…", "", self.action_serves),
+            ("Cost lines…", "Ctrl+K", self.action_costs),
             *self.menu_moves(),
             *self.poll_commands(),
         ]
@@ -156,6 +161,17 @@ class OptionsView(ListView):
             Prompt("Clarify the option", option.text),
             lambda v: v and self.app.change("clarify option", editing.edit_option, issue.id, option.id, v),
         )
+
+    def action_costs(self) -> None:
+        """Ctrl+K: the pointed option's cost lines (add, edit, remove), with their total."""
+        pointed = self._pointed()
+        if pointed is None:
+            self.app.notify("Point at an option first (↑/↓), then Ctrl+K costs it.", severity="information")
+            return
+        issue, option = pointed
+        number = issue.options.index(option) + 1
+        owner = f"option #{number}: {one_line(option.text, 60)}"
+        self.app.push_screen(CostsScreen(f"Cost of {owner}", option.id, issue.id, owner))
 
     def action_brainstorm(self) -> None:
         """Ctrl+B: start or end the brainstorm."""

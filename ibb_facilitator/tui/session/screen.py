@@ -85,6 +85,10 @@ class SessionScreen(AidKeys):
         Binding("ctrl+b", "brainstorm", "Brainstorm", priority=True, id="brainstorm"),
         Binding("ctrl+g", "group", "Side by side", priority=True, id="interests.group"),
         Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
+        # the pointed option's cost lines (Options only: elsewhere Ctrl+K stays the capture line's
+        # "delete to the end"): not in the key bar; F1, the item menu and the palette name it
+        # (tui/costs.py). (Ctrl+Y is the coaching notes.)
+        Binding("ctrl+k", "costs", "Cost lines", show=False, priority=True, id="item.costs"),
         Binding("escape", "escape", "Back to typing", show=False, id="mode.end"),
         Binding("f2", "timer", "Timer", id="timer.toggle"),
         Binding("f3", "plus_minute", "+1 min", id="timer.plus"),
@@ -489,6 +493,9 @@ class SessionScreen(AidKeys):
 
     def action_rate(self) -> None:
         self._view_key("rate")
+
+    def action_costs(self) -> None:
+        self._view_key("costs")
 
     def action_vote(self) -> None:
         self._view_key("vote")

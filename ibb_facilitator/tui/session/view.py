@@ -32,7 +32,7 @@ TYPING, VOTING, RATING = "typing", "voting", "rating"  # where printable keys go
 
 # The frame's keys that mean something at some stages only: a view answers those it has an
 # ``action_<name>`` for, and the frame offers (and shows) a key only where the view answers it.
-VIEW_KEYS = frozenset({"stage_key", "group", "brainstorm", "rate", "vote", "move_item", "draft"})
+VIEW_KEYS = frozenset({"stage_key", "group", "brainstorm", "rate", "vote", "move_item", "draft", "costs"})
 
 Command = tuple[str, str, Callable[[], object]]  # (name, key, run): a line of the item menu
 
