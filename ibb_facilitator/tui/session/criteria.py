@@ -166,7 +166,7 @@ class CriteriaView(ListView):
         return join(
             ("Σ", "bold"),
             " = score × weight, unrated (·) counts nothing",
-            (f" · {out} screened out" if out else "", "bold $error"),
+            (f" · {out} screened out" if out else "", "bold"),
         )
 
     def mode_bar(self) -> Content:
