@@ -189,3 +189,25 @@ def test_review_replays_weights_and_lines(populated_session) -> None:
     assert end.shared_criteria[0].must_pass is None and end.issues[0].criteria[0].must_pass == 4
     before = timeline.state_after(session, start)
     assert before.shared_criteria[1].weight is None
+
+
+# --- the room view ----------------------------------------------------------------------------------
+
+
+def test_the_room_view_ranks_big_and_strikes_the_screened(populated_session) -> None:
+    from ibb_facilitator.model import Stage
+    from ibb_facilitator.tui.room import build_view
+
+    session = populated_session
+    session.cursor.issue, session.cursor.stage = "issue-1", Stage.CRITERIA
+    editing.set_weight(session, None, "criterion-2", 2)
+    editing.set_must_pass(session, None, "criterion-1", 3)
+    view = build_view(session)
+    assert view.groups[0].items[0].note == "all issues · must pass 3"
+    assert view.groups[0].items[1].note == "all issues · ×2"
+    ranked = view.groups[1]
+    assert ranked.title == "Options by rank (Σ = score × weight)"
+    first, out = ranked.items
+    assert (first.tag, first.kind, first.note) == ("1.", "", "Σ 26 (5 of 5 rated)")
+    assert out.tag == "✗" and out.kind == "screened"
+    assert out.note == "#1 out: below 3 on ‘Affordable within the FY2028 budget pro…’ (1)"  # cut at 40
