@@ -208,6 +208,6 @@ def test_the_room_view_ranks_big_and_strikes_the_screened(populated_session) -> 
     ranked = view.groups[1]
     assert ranked.title == "Options by rank (Σ = score × weight)"
     first, out = ranked.items
-    assert (first.tag, first.kind, first.note) == ("1.", "", "Σ 26 (5 of 5 rated)")
+    assert (first.tag, first.kind, first.note) == ("1.", "", "Σ 26 (5 of 5 rated) · option #7")
     assert out.tag == "✗" and out.kind == "screened"
     assert out.note == "#1 out: below 3 on ‘Affordable within the FY2028 budget pro…’ (1)"  # cut at 40

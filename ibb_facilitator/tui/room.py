@@ -257,7 +257,7 @@ def build_view(session: Session) -> RoomView:
                     s.option.text,
                     f"{s.rank}." if s.rank is not None else "✗",
                     "" if s.rank is not None else "screened",
-                    f"Σ {s.total} ({len(criteria) - s.unrated} of {len(criteria)} rated)"
+                    f"Σ {s.total} ({len(criteria) - s.unrated} of {len(criteria)} rated) · option #{numbers[s.option.id]}"
                     if s.rank is not None
                     else f"#{numbers[s.option.id]} out: {s.reason}",
                 )
