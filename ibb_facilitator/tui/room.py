@@ -126,6 +126,14 @@ def _criterion_note(criterion: Criterion, shared: bool) -> str:
     return " · ".join([*parts, described] if described else parts)
 
 
+def _standing_note(standing: screening.Standing, criteria: int, number: int) -> str:
+    """A ranked option's note on the wall: its weighted total, how much of it is rated, its number;
+    a screened-out one's: why."""
+    if standing.rank is None:
+        return f"#{number} out: {standing.reason}"
+    return f"Σ {standing.total} ({criteria - standing.unrated} of {criteria} rated) · option #{number}"
+
+
 def project(session: Session) -> dict[str, Any]:
     """The session cut down to ``ROOM_FIELDS``: plain data, the only text the room may show."""
     return session.model_dump(include=ROOM_FIELDS)
@@ -257,9 +265,7 @@ def build_view(session: Session) -> RoomView:
                     s.option.text,
                     f"{s.rank}." if s.rank is not None else "✗",
                     "" if s.rank is not None else "screened",
-                    f"Σ {s.total} ({len(criteria) - s.unrated} of {len(criteria)} rated) · option #{numbers[s.option.id]}"
-                    if s.rank is not None
-                    else f"#{numbers[s.option.id]} out: {s.reason}",
+                    _standing_note(s, len(criteria), numbers[s.option.id]),
                 )
                 for s in ranked
             )
