@@ -211,3 +211,34 @@ def test_the_room_view_ranks_big_and_strikes_the_screened(populated_session) -> 
     assert (first.tag, first.kind, first.note) == ("1.", "", "Σ 26 (5 of 5 rated) · option #7")
     assert out.tag == "✗" and out.kind == "screened"
     assert out.note == "#1 out: below 3 on ‘Affordable within the FY2028 budget pro…’ (1)"  # cut at 40
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+
+def test_minutes_show_weights_must_pass_and_the_ranking(populated_session) -> None:
+    import io
+
+    from ibb_facilitator import export
+
+    session = populated_session
+    editing.set_weight(session, None, "criterion-2", 2)
+    editing.set_must_pass(session, None, "criterion-1", 3)
+    md = str(export.render(session, "md"))
+    part = md.split("### Issue 1:")[1].split("### Issue 2:")[0]
+    assert "(weight ×2)" in part and "must pass: 3 or more" in part
+    assert "| Option | C1 | C2 | C3 | C4 | C5 | Σ | Rank |" in part
+    assert "| 4 | 5 | 4 | 5 | 3 | 26 | 1 |" in part  # O7: 4 + 5×2 + 4 + 5 + 3
+    assert "| 1 | 5 | 2 | 4 | 4 | 21 | out |" in part  # O1: screened out, no rank
+    assert "**O1** screened out: below 3 on ‘Affordable within the FY2028 budget pro…’ (1)" in part
+    html = str(export.render(session, "html"))
+    assert "must pass: 3 or more" in html and "screened out: below 3 on" in html
+    docx = export.render_bytes(session, "docx")
+    import docx as python_docx
+
+    document = python_docx.Document(io.BytesIO(docx))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert any("must pass: 3 or more" in p for p in paragraphs)
+    assert any(p.startswith("O1 screened out: below 3 on") for p in paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Rank" in cells and "out" in cells
