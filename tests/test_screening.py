@@ -242,3 +242,21 @@ def test_minutes_show_weights_must_pass_and_the_ranking(populated_session) -> No
     assert any(p.startswith("O1 screened out: below 3 on") for p in paragraphs)
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Rank" in cells and "out" in cells
+
+
+# --- ibb diff ---------------------------------------------------------------------------------------
+
+
+def test_diff_shows_weights_must_pass_and_the_ranking(populated_session) -> None:
+    from ibb_facilitator import diff
+
+    old = populated_session
+    new = old.model_copy(deep=True)
+    editing.set_weight(new, None, "criterion-2", 2)
+    editing.set_must_pass(new, "issue-1", "criterion-4", 5)
+    text = diff.render_text(diff.compare(old, new))
+    assert "×1 → ×2" in text
+    assert "not must-pass → 5 or more" in text
+    assert "Ranking of the options" in text
+    assert "1 O7 (Σ 21); 2 O1 (Σ 16)" in text  # was
+    assert "out O1 (below 5 on ‘Can take effect in September 2027’ (4))" in text  # now
