@@ -118,3 +118,10 @@ def describe(criterion: Criterion) -> str:
     if criterion.must_pass is not None:
         parts.append(f"must pass {criterion.must_pass}")
     return ", ".join(parts)
+
+
+def marks(criterion: Criterion) -> str:
+    """A criterion's weight and must-pass line in a grid's column head, after its "C2": "×3",
+    "≥3", "×3≥3" ("" at the defaults)."""
+    head = f"×{criterion.weight}" if criterion.weight is not None and criterion.weight != 1 else ""
+    return head + (f"≥{criterion.must_pass}" if criterion.must_pass is not None else "")

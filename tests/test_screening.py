@@ -260,3 +260,40 @@ def test_diff_shows_weights_must_pass_and_the_ranking(populated_session) -> None
     assert "Ranking of the options" in text
     assert "1 O7 (Σ 21); 2 O1 (Σ 16)" in text  # was
     assert "out O1 (below 5 on ‘Can take effect in September 2027’ (4))" in text  # now
+
+
+# --- review and replay (``ibb review --at``) --------------------------------------------------------
+
+
+async def test_review_at_a_moment_shows_that_moments_weights_and_ranking(tmp_path: Path) -> None:
+    from helpers import until
+    from textual.widgets import OptionList
+
+    from ibb_facilitator.tui.app import IbbApp
+    from ibb_facilitator.tui.review import ReviewScreen
+
+    session = store.load_session(EXAMPLE)
+    editing.set_weight(session, None, "criterion-2", 2)
+    editing.set_must_pass(session, "issue-1", "criterion-4", 5)
+    at = len(session.events) - 1  # after the weight, before the must-pass line
+    path = tmp_path / "s.toml"
+    store.save_session(session, path, backup=False)
+
+    def page(screen: ReviewScreen) -> str:
+        detail = screen.query_one("#review-detail", OptionList)
+        return "\n".join(detail.get_option_at_index(i).prompt.plain for i in range(detail.option_count))
+
+    for moment, screened in ((at, False), (None, True)):
+        app = IbbApp(review_path=path, review_at=moment, review_focus="issue:issue-1")
+        async with app.run_test(size=(130, 42)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.is_mounted, "the review")
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            places = screen.query_one("#review-places", OptionList)
+            places.highlighted = places.get_option_index("issue:issue-1")
+            await pilot.pause()
+            text = page(screen)
+            assert "C2×2" in text and "×2" in text
+            assert ("must pass 5" in text) is screened
+            assert ("O1 screened out: below 5 on ‘Can take effect in September 2027’ (4)" in text) is screened
+            await pilot.press("ctrl+q")

@@ -368,12 +368,7 @@ class CriteriaView(ListView):
 
 def header(n: int, criterion: Criterion) -> str:
     """A criterion's column head: "C2", with its weight ("C2×3") and must-pass line ("C2≥3")."""
-    head = f"C{n}"
-    if criterion.weight is not None and criterion.weight != 1:
-        head += f"×{criterion.weight}"
-    if criterion.must_pass is not None:
-        head += f"≥{criterion.must_pass}"
-    return head
+    return f"C{n}{screening.marks(criterion)}"
 
 
 def option_cell(
