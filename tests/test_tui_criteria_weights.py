@@ -19,7 +19,9 @@ async def _to_criteria(pilot) -> None:
 
 
 def _cell(grid: RatingGrid, row: str, column: str) -> object:
-    return grid.get_cell(row, column)
+    """A cell as it reads (the grid pads its cells to keep their widths)."""
+    cell = grid.get_cell(row, column)
+    return cell.strip() if isinstance(cell, str) else cell
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
@@ -93,3 +95,23 @@ async def test_item_menu_sets_weight_and_undo_takes_it_back(tmp_path):
         await pilot.pause()
         assert app.session.issues[0].criteria[0].weight is None
         assert isinstance(screen, SessionScreen)
+
+
+async def test_a_head_reworded_in_place_shows_the_new_words(tmp_path):
+    """A weight or a line changes a column's head without a rebuild (``ScoreTable._relabel``):
+    the painted head must be the new one, step after step."""
+    from helpers import screen_text
+
+    path = example(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _to_criteria(pilot)
+        await pilot.press("ctrl+r")
+        for n in (1, 2, 3):
+            await pilot.press("shift+right")
+            await pilot.pause()
+            assert f"C1≥{n}" in screen_text(app)
+        for n in (2, 3):
+            await pilot.press("right", "shift+up") if n == 2 else await pilot.press("shift+up")
+            await pilot.pause()
+            assert f"C2×{n}" in screen_text(app)

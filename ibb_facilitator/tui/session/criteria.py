@@ -139,7 +139,7 @@ class CriteriaView(ListView):
         width = max(10, min(48, self.screen.size.width - used - 10))
         columns: list[tuple[str, str, int | None]] = [(OPTION, "Option", width)]
         columns += [(c.id, head, None) for c, head in zip(criteria, heads)]
-        columns += [(TOTAL, "Σ", None), (RANK, "Rank", None)]
+        columns += [(TOTAL, "  Σ", None), (RANK, "Rank", None)]  # over numbers aligned right
         grid_rows: list[tuple[str, tuple[object, ...]]] = []
         numbers = {o.id: n for n, o in enumerate(issue.options, 1)}
         labels = {c.id: f"C{n}" for n, c in enumerate(criteria, 1)}
@@ -149,9 +149,11 @@ class CriteriaView(ListView):
             for c in criteria:
                 score = option.scores.get(c.id)
                 below = score is not None and c.must_pass is not None and score < c.must_pass
-                cells.append("·" if score is None else f"{score}✗" if below else str(score))
-            cells.append(str(standing.total))
-            cells.append("out" if standing.rank is None else str(standing.rank))
+                cells.append("· " if score is None else f"{score}✗" if below else f"{score} ")
+            # Cells keep their width as they change (a cell of another width repaints the whole
+            # table: ``ScoreTable``): a score and its mark in two, the total in three, the rank in four.
+            cells.append(f"{standing.total:>3}")
+            cells.append(" out" if standing.rank is None else f"{standing.rank:>4}")
             grid_rows.append((option.id, tuple(cells)))
         self.grid.show_table(columns, grid_rows)
 
