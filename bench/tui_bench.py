@@ -579,7 +579,7 @@ async def _grid_run(path: str, keys: int, budget: float) -> dict[str, Any]:
                 results["latency"].append((kind, *measured))
             app.clear_notifications()  # the toasts of a change would pile up over the grid
             await harness.settle()
-        results["screened"] = sum(1 for row in grid.rows if grid.get_cell(row, "rank") == "out")
+        results["screened"] = sum(1 for row in grid.rows if str(grid.get_cell(row, "rank")).strip() == "out")
     return results
 
 
