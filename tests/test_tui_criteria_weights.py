@@ -115,3 +115,30 @@ async def test_a_head_reworded_in_place_shows_the_new_words(tmp_path):
             await pilot.press("right", "shift+up") if n == 2 else await pilot.press("shift+up")
             await pilot.pause()
             assert f"C2×{n}" in screen_text(app)
+
+
+@pytest.mark.parametrize("hostile", ["[/foo] within budget", "[bold]x[/bold] [/", "$accent [red]"])
+async def test_hostile_criterion_text_is_shown_literally_when_it_screens(tmp_path, hostile):
+    from ibb_facilitator import editing
+    from ibb_facilitator.tui.room import build_view
+
+    session = store.load_session(example(tmp_path))
+    criterion = editing.add_criterion(session, "issue-1", hostile)
+    editing.set_must_pass(session, "issue-1", criterion.id, 3)
+    editing.rate(session, "issue-1", "option-1", criterion.id, 1)
+    session.cursor.issue, session.cursor.stage = "issue-1", Stage.CRITERIA
+    view = build_view(session)
+    out = next(item for item in view.groups[1].items if item.kind == "screened")
+    assert out.note == f"#1 out: below 3 on ‘{hostile}’ (1)"
+    path = tmp_path / "hostile.toml"
+    store.save_session(session, path, backup=False)
+    app = IbbApp(path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to(pilot, Stage.CRITERIA)
+        await pilot.pause()
+        assert "below 3 on C6 (1)" in screen_text(app)
+        await point(pilot, criterion.id)
+        assert hostile in screen_text(app)  # the list shows it as typed, no markup
+        await pilot.press("ctrl+o")  # its menu offers the weight and the line
+        await pilot.pause()
+        assert "Weight…" in screen_text(app) and "Must-pass line…" in screen_text(app)
