@@ -243,7 +243,7 @@ class CriteriaView(ListView):
                 return
             self.app.change("weight criterion", editing.set_weight, owner, criterion.id, int(text))
 
-        hint = f"1 to {MAX_WEIGHT}: how many times its scores count in the total (1: as they are)"
+        hint = f"1 to {MAX_WEIGHT}: times its scores count in Σ (1: as rated)"  # fits a dialog at 80x24
         self.app.push_screen(Prompt("Weight of the criterion", str(criterion.weighs), hint=hint), done)
 
     def action_must_pass(self) -> None:
@@ -265,9 +265,9 @@ class CriteriaView(ListView):
             else:
                 self.app.notify("A must-pass line is a score from 0 to 5 (empty: not must-pass).", severity="warning")
 
-        hint = "The lowest score that passes, 0 to 5: an option rated below it is screened out. Empty: not must-pass."
+        hint = "0 to 5, the lowest score that passes; empty: off"  # below it: screened out
         value = str(DEFAULT_PASS_LINE if line is None else line)
-        self.app.push_screen(Prompt("Must-pass line of the criterion", value, hint=hint), done)
+        self.app.push_screen(Prompt("Must-pass line: options below it are screened out", value, hint=hint), done)
 
     def tune_criterion(self, what: str, step: int) -> None:
         """Rating mode, Shift+arrows: the weight (``what="weight"``) or the must-pass line
