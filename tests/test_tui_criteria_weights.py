@@ -52,6 +52,10 @@ async def test_weight_and_must_pass_by_keys(tmp_path, size):
         assert _cell(grid, "option-1", "criterion-1") == "1✗"
         assert _cell(grid, "option-7", "total") == "26" and _cell(grid, "option-7", "rank") == "1"
         assert [str(c.label) for c in grid.columns.values()][1:3] == ["C1≥3", "C2×2"]
+        # the banner says why the option under the cursor is out, whole (its cell may be narrow)
+        assert "#1 screened out: below 3 on ‘Affordable within the FY2028" in screen_text(app)
+        await pilot.press("down")  # option 7 passes: the banner says how Σ counts
+        await pilot.pause()
         text = screen_text(app)
         assert "Σ = score × weight" in text and "1 screened out" in text
 

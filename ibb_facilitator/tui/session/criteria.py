@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 from ... import editing, screening
 from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Stage
@@ -164,12 +166,27 @@ class CriteriaView(ListView):
         criteria = self.session.criteria_for(issue)
         if not screening.weighs_anything(criteria):
             return None
-        out = sum(1 for s in screening.standings(self.session, issue) if s.screened_out)
+        standings = screening.standings(self.session, issue)
+        grid = self.grid
+        if self.frame.mode == RATING and grid.row_count:
+            # Rating: the reason of the option under the cursor, whole (its cell may be too narrow).
+            row_key, _ = grid.coordinate_to_cell_key(grid.cursor_coordinate)
+            pointed = next((s for s in standings if s.option.id == row_key.value), None)
+            if pointed is not None and pointed.screened_out:
+                number = next(n for n, o in enumerate(issue.options, 1) if o.id == pointed.option.id)
+                return join((f"#{number} screened out: ", "bold"), literal(pointed.reason))
+        out = sum(1 for s in standings if s.screened_out)
         return join(
             ("Σ", "bold"),
             " = score × weight, unrated (·) counts nothing",
             (f" · {out} screened out" if out else "", "bold"),
         )
+
+    @on(DataTable.CellHighlighted, "#grid")
+    def _cursor_moved(self, event: DataTable.CellHighlighted) -> None:
+        """The banner says why the option under the cursor is screened out (rating mode)."""
+        if self.frame.mode == RATING:
+            self.frame.paint_banner()
 
     def mode_bar(self) -> Content:
         return join(
@@ -350,6 +367,7 @@ class CriteriaView(ListView):
         grid = self.grid
         if mode == RATING and grid.row_count and grid.cursor_coordinate.column == 0:
             grid.cursor_coordinate = grid.validate_cursor_coordinate(grid.cursor_coordinate.right())
+        self.frame.paint_banner()  # in the rating mode it speaks of the option under the cursor
 
     def rate_cell(self, score: int | None) -> None:
         """Rating: the cell under the cursor gets ``score`` (None clears it); the cursor moves on
