@@ -96,6 +96,7 @@ class CriteriaView(ListView):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self._list = ItemList(id="criteria-list", classes="items")
+        self._standings: list[screening.Standing] = []
         self.grid = RatingGrid(
             self.rate_cell,
             lambda: self.frame.wrong_mode_key(),
@@ -145,7 +146,8 @@ class CriteriaView(ListView):
         grid_rows: list[tuple[str, tuple[object, ...]]] = []
         numbers = {o.id: n for n, o in enumerate(issue.options, 1)}
         labels = {c.id: f"C{n}" for n, c in enumerate(criteria, 1)}
-        for standing in screening.standings(session, issue):
+        self._standings = screening.standings(session, issue)  # the banner reads them on each cursor move
+        for standing in self._standings:
             option = standing.option
             cells: list[object] = [option_cell(numbers[option.id], option.text, standing, criteria, labels, width)]
             for c in criteria:
@@ -166,7 +168,7 @@ class CriteriaView(ListView):
         criteria = self.session.criteria_for(issue)
         if not screening.weighs_anything(criteria):
             return None
-        standings = screening.standings(self.session, issue)
+        standings = self._standings  # as painted (``paint`` runs first after every change)
         grid = self.grid
         if self.frame.mode == RATING and grid.row_count:
             # Rating: the reason of the option under the cursor, whole (its cell may be too narrow).
