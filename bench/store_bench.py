@@ -11,7 +11,10 @@ For sessions of 1,000, 10,000 and 100,000 items (``bench/generate.py``, seed 0) 
 - save: ``store.save_session`` over an existing file, as autosave does (backup link, fsync of
   the file and of the folder);
 - autosave after one change, as the app does it (``savecache``): the snapshot the UI thread
-  takes, and the bytes, write and fsync on the worker, with the previous autosave's pieces cached;
+  takes, and the bytes, write and fsync on the worker, with the previous autosave's pieces cached.
+  Quit and Save as in the app take the same path (``IbbApp.file_bytes``: the pieces, on the UI
+  thread), so this is their figure too once a session has autosaved; ``save`` above is the cold
+  path (``ibb new --after``, ``ibb train``, a session's first save);
 - file size, and the memory a fresh process needs to load the file (peak RSS, and tracemalloc's
   peak of the Python allocations made by the load).
 
@@ -383,7 +386,7 @@ ROWS = [
     ("dumps.toml", "  prune + TOML text (write_plan)", "time"),
     ("dumps.dict", "  the rest (no model_dump copy now)", "time"),
     ("save", "save (save_session, fsync)", "time"),
-    ("autosave", "autosave after one change", "time"),
+    ("autosave", "autosave / quit / Save as, 1 change", "time"),
     ("autosave.ui", "  UI thread (snapshot)", "time"),
     ("autosave.worker", "  worker (bytes, write, fsync)", "time"),
     ("size", "file size", "bytes"),

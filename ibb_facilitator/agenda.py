@@ -91,6 +91,7 @@ class Agenda(Model):
     bargaining_unit: Text = ""
     stage_order: list[Stage] = list(Stage)
     time_boxes: dict[Stage, Minutes] = {}  # 1 to 1440, whole numbers (as a session's)
+    caucus_minutes: Minutes | None = None  # the ground rules' limit on a caucus, as the session's
     decision_rule: DecisionRule = DecisionRule()
     ground_rules: list[Text] = []
     parties: list[AgendaParty] = Field(default_factory=list)
@@ -223,6 +224,7 @@ def new_session(agenda: Agenda, name: str = "", *, title: str = "", start: date 
         decision_rule=agenda.decision_rule.model_copy(),
         stage_order=list(agenda.stage_order),
         time_boxes=dict(agenda.time_boxes),
+        caucus_minutes=agenda.caucus_minutes,
         criteria_starters=list(agenda.criteria_starters),
     )
     for n, item in enumerate(agenda.issues, start=1):

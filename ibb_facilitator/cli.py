@@ -41,6 +41,7 @@ SUMMARIES: dict[str, str] = {
     "room": "a read-only, big-type view for the wall that follows the session file live",
     "serve": "serve the room view (or, with --full, the app) to web browsers",
     "train": "run a training simulation: one table, or prepare a class of N tables",
+    "class": "a training class at a glance: every table's round, clock and TAs; start the next round for all",
     "debrief": "compare the tables of a training class side by side",
 }
 

@@ -37,15 +37,18 @@ from .model import (
     InterestKind,
     Issue,
     IssueStatus,
+    Member,
     Method,
     MinutesVerdict,
     Option,
     OptionState,
     ParkingItem,
+    Party,
     PlanBlock,
     PlanDay,
     PreviousSession,
     Response,
+    Role,
     Session,
     Stage,
     StageClock,
@@ -866,6 +869,59 @@ def initial(session: Session, ta_id: str, party_id: str, initials: str, name: st
 # --- around the cycle -------------------------------------------------------------------------
 
 
+# --- the people at the table ----------------------------------------------------------------
+
+
+def _member(session: Session, party_id: str, name: str) -> tuple[Party, Member]:
+    party = session.party(party_id)
+    if party is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    found = next((m for m in party.members if m.name == name), None)
+    if found is None:
+        raise RuleError(f"{name!r} is not a member of {party.name}")
+    return party, found
+
+
+def _new_name(session: Session, name: str, keep: Member | None = None) -> str:
+    name = _text(name, "a member's name").strip()
+    for party in session.parties:
+        for member in party.members:
+            if member is not keep and member.name.casefold() == name.casefold():
+                raise RuleError(f"{name!r} is already a member of {party.name}: each person once")
+    return name
+
+
+@_rules
+def add_member(session: Session, party_id: str, name: str, *, title: str = "", role: Role = Role.MEMBER) -> Member:
+    """A person joins a team at the table (``title``: the part they play, such as a scenario's
+    role; several players may share one)."""
+    party = session.party(party_id)
+    if party is None:
+        raise RuleError(f"{party_id!r} is not a party here")
+    member = Member(name=_new_name(session, name), role=role, title=title.strip())
+    party.members.append(member)
+    _log(session, "member.add", party_id, f"{member.name} joins {party.name}", name=member.name, title=member.title)
+    return member
+
+
+@_rules
+def rename_member(session: Session, party_id: str, name: str, new_name: str) -> Member:
+    """A member's name as the team wants it (the player who takes a role, a typo); the answers
+    they already gave keep the name they were given under: the record does not change."""
+    _, member = _member(session, party_id, name)
+    member.name = _new_name(session, new_name, keep=member)
+    _log(session, "member.rename", party_id, f"{name} is now {member.name}", name=name, new_name=member.name)
+    return member
+
+
+@_rules
+def remove_member(session: Session, party_id: str, name: str) -> None:
+    """A member leaves the team (a player who left the table); their answers stay in the record."""
+    party, member = _member(session, party_id, name)
+    party.members.remove(member)
+    _log(session, "member.remove", party_id, f"{name} leaves {party.name}", name=name)
+
+
 @_rules
 def add_parking(session: Session, text: str, *, owner: str = "", issue_id: str | None = None) -> ParkingItem:
     if issue_id is not None:
@@ -918,13 +974,28 @@ def open_caucus(session: Session) -> Caucus | None:
 
 
 @_rules
-def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason: str = "") -> Caucus:
+def start_caucus(
+    session: Session, party_id: str, *, called_by: str = "", reason: str = "", minutes: int | None = None
+) -> Caucus:
+    """``minutes``: how long the team says it will be out; None for the ground rules' limit
+    (``session.caucus_minutes``, if any), 0 for no limit."""
     if session.party(party_id) is None:
         raise RuleError(f"{party_id!r} is not a party here")
     running = open_caucus(session)
     if running is not None:
         raise RuleError(f"a caucus is already running ({session.holder_label(running.party)}); end it first")
-    caucus = Caucus(id=session.new_id("caucus"), party=party_id, called_by=called_by, reason=reason, start=now())
+    if minutes is None:
+        minutes = session.caucus_minutes
+    elif not 0 <= minutes <= CLOCK_LIMIT_SECONDS // 60:
+        raise RuleError(f"a caucus is from 1 to {CLOCK_LIMIT_SECONDS // 60} minutes long (0: no limit)")
+    caucus = Caucus(
+        id=session.new_id("caucus"),
+        party=party_id,
+        called_by=called_by,
+        reason=reason,
+        start=now(),
+        minutes=minutes or None,
+    )
     session.caucuses.append(caucus)
     _log(
         session,
@@ -935,6 +1006,7 @@ def start_caucus(session: Session, party_id: str, *, called_by: str = "", reason
         called_by=called_by or None,
         reason=reason or None,
         start=caucus.start.isoformat(),
+        minutes=caucus.minutes,
     )
     return caucus
 

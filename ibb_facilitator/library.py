@@ -44,7 +44,6 @@ import stat as statmod
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -795,6 +794,7 @@ class Library:
         breaks, the rest is left to the caller to read in this process: slower, never wrong.
         """
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor  # (~15 ms to import: only for a fill)
 
         try:
             # "spawn": safe from a threaded program (the app's worker thread); the workers import

@@ -389,6 +389,7 @@ class Caucus(Model):
     reason: Text = ""
     start: Stamp
     end: Stamp | None = None
+    minutes: Minutes | None = None  # how long the team said it would be out (the ground rule's limit)
 
 
 class ActionItem(Model):
@@ -554,6 +555,9 @@ class TrainingState(Model):
     rounds: list[TrainingRound] = []
     reveals: list[Reveal] = []
     results: list[TrainingResult] = []
+    # the trainer's passphrase, salted and hashed (``training.hash_passphrase``): the facilitator
+    # notes show only to whoever types it; "" for a table made without one (no notes in the file)
+    trainer_key: str = Field(default="", max_length=200)
     scenario: dict[str, Any]  # last: the long copy follows what the table did
 
 
@@ -576,6 +580,7 @@ class Session(Model):
     decision_rule: DecisionRule = DecisionRule()
     stage_order: list[Stage] = list(Stage)
     time_boxes: dict[Stage, Minutes] = {}  # minutes per stage, 1 to 1440
+    caucus_minutes: Minutes | None = None  # the ground rules' limit on a caucus (a caucus may say its own)
     criteria_starters: list[Text] = []  # offered when the team sets criteria
     shared_criteria: list[Criterion] = []  # criteria that apply to every issue
     plan: list[PlanDay] = []  # the meeting days' blocks (times, titles) and how far the team got

@@ -4,7 +4,8 @@
 - what each consensus method accepts as a response and counts as consensus;
 - who counts (observers and facilitators never do);
 - which issue status changes are allowed, and when a tentative agreement may be written;
-- what may happen to options during a brainstorm.
+- what may happen to options during a brainstorm;
+- how long a caucus has left of the time the team took.
 
 Nothing here changes a session: ``editing.py`` asks these functions before it does.
 """
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .model import (
+    Caucus,
     ConsensusCheck,
     Issue,
     IssueStatus,
@@ -289,6 +292,15 @@ def option_change_problem(issue: Issue) -> str | None:
 
 
 _ALLOWED: dict[Method, frozenset[int | str]] = {method: frozenset(allowed_values(method)) for method in Method}
+
+
+def caucus_left(caucus: Caucus, at: datetime) -> int | None:
+    """Whole seconds left at ``at`` of the minutes ``caucus`` took (negative: over by that
+    much), counted to its end once it ended; None when it took no limit."""
+    if caucus.minutes is None:
+        return None
+    until = min(at, caucus.end) if caucus.end is not None else at
+    return caucus.minutes * 60 - int((until - caucus.start).total_seconds())
 
 
 def rule_problems(session: Session) -> list[tuple[str, str]]:

@@ -736,8 +736,16 @@ def _parking_edit(state: Session, e: Event, final: _Index) -> None:
 def _caucus_start(state: Session, e: Event, final: _Index) -> None:
     d, known = _data(e), final.caucuses.get(e.target)
     start = _when(d.get("start"), known.start if known else e.at)
+    minutes = d.get("minutes", known.minutes if known else None)  # (logs before caucus limits: the file's)
     state.caucuses.append(
-        Caucus(id=e.target, party=d["party"], called_by=d.get("called_by", ""), reason=d.get("reason", ""), start=start)
+        Caucus(
+            id=e.target,
+            party=d["party"],
+            called_by=d.get("called_by", ""),
+            reason=d.get("reason", ""),
+            start=start,
+            minutes=minutes,
+        )
     )
 
 
@@ -851,7 +859,18 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
 }
 
 
+#: Changes to what replay takes as the frame, from the file as it is now: the people at the
+#: table (a member added, renamed, removed) and a training table's rounds, briefs opened and
+#: results (``training``). Replayed as nothing: known, never counted as "could not be replayed".
+FRAME_ACTIONS = frozenset({
+    "member.add", "member.rename", "member.remove",
+    "training.round.start", "training.round.end", "training.finish", "training.reveal", "training.results",
+})  # fmt: skip
+
+
 def _apply(state: Session, event: Event, final: _Index) -> None:
+    if event.action in FRAME_ACTIONS:
+        return
     apply = _APPLY.get(event.action)
     if apply is None:
         raise _Skip(event.action)  # an action this version does not know: nothing to replay

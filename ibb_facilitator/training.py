@@ -20,6 +20,10 @@ reads them are checked against the same few rules, kept beside each other like `
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -85,6 +89,45 @@ def scenario_of(session: Session) -> Scenario:
         raise RuleError(f"the scenario in this file is not valid: {exc.errors(include_url=False)[0]['msg']}") from None
 
 
+# --- the trainer's passphrase -------------------------------------------------------------------
+
+#: scrypt's cost (2**14, 8, 1: ~30 ms a try, 16 MiB): a guess at a table takes as long
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+PASSPHRASE_MIN = 6
+
+
+def passphrase_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the trainer's passphrase, or None."""
+    if len(text.strip()) < PASSPHRASE_MIN:
+        return f"a trainer's passphrase has at least {PASSPHRASE_MIN} characters"
+    if len(text) > 200:
+        return "a trainer's passphrase has at most 200 characters"
+    return None
+
+
+def hash_passphrase(text: str, *, salt: bytes | None = None) -> str:
+    """``scrypt$N$r$p$SALT$HASH`` (base64): what a table's file keeps of the trainer's passphrase."""
+    salt = salt if salt is not None else os.urandom(16)
+    digest = hashlib.scrypt(text.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def passphrase_ok(session: Session, text: str) -> bool:
+    """Whether ``text`` is the trainer's passphrase this table was made with (False without one)."""
+    key = session.training.trainer_key if session.training else ""
+    try:
+        kind, n, r, p, salt, digest = key.split("$")
+        if kind != "scrypt":
+            return False
+        found = hashlib.scrypt(
+            text.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
+        )
+        return hmac.compare_digest(found, base64.b64decode(digest))
+    except (ValueError, TypeError, MemoryError):  # a damaged or hostile key: never a match
+        return False
+
+
 def new_table(
     agenda: Agenda,
     name: str,
@@ -93,11 +136,15 @@ def new_table(
     tables: int = 1,
     start: date | None = None,
     round_minutes: list[int] | None = None,
+    passphrase: str | None = None,
 ) -> Session:
     """A fresh table of the simulation ``agenda`` (a scenario pack): its issues, parties, rules.
 
     ``round_minutes`` shortens (or lengthens) the rounds for this class: one number for every
     round, or one a round (the training day's 75-minute slot fits two rounds of 35).
+    ``passphrase``: the trainer's; the facilitator notes (every team's bottom line) stay in the
+    table's file behind it. Without one they are left out of the file: players sit at these
+    laptops, and the trainer has the pack (and its handouts).
     """
     if agenda.scenario is None:
         raise ValueError(f"{name!r} is not a training scenario (it has no [scenario] table); see `ibb agendas`")
@@ -114,10 +161,20 @@ def new_table(
         scenario = scenario.model_copy(
             update={"rounds": [r.model_copy(update={"minutes": m}) for r, m in zip(rounds, minutes)]}
         )
+    key = ""
+    if passphrase is not None:
+        problem = passphrase_problem(passphrase)
+        if problem:
+            raise ValueError(problem)
+        key = hash_passphrase(passphrase)
+    elif scenario.facilitator_notes:
+        scenario = scenario.model_copy(update={"facilitator_notes": ""})
     title = agenda.title if tables == 1 else f"{agenda.title}: table {table}"
     session = new_session(agenda, name, title=title, start=start)
     session.plan = []  # a table keeps its time by its rounds (the trainer's menu), not by a day plan
-    session.training = TrainingState(scenario_name=name, table=table, tables=tables, scenario=embed(scenario))
+    session.training = TrainingState(
+        scenario_name=name, table=table, tables=tables, trainer_key=key, scenario=embed(scenario)
+    )
     return session
 
 
@@ -171,8 +228,9 @@ def _log(session: Session, action: str, summary: str, target: str = "", **data: 
     session.events.append(Event(at=now(), action=action, target=target, summary=summary, data=dict(data)))
 
 
-def start_next_round(session: Session) -> TrainingRound:
-    """End the running round (if any) and start the next one now."""
+def start_next_round(session: Session, *, at: datetime | None = None) -> TrainingRound:
+    """End the running round (if any) and start the next one now (or at ``at``: the moment the
+    trainer started it for the whole class, ``classroom``)."""
     scenario = scenario_of(session)
     training = session.training
     assert training is not None
@@ -184,7 +242,7 @@ def start_next_round(session: Session) -> TrainingRound:
             f"the scenario has {len(scenario.rounds)} round{'s' if len(scenario.rounds) != 1 else ''}: end the "
             "simulation instead"
         )
-    stamp = now()
+    stamp = at or now()
     running = running_round(session)
     if running is not None:
         running.end = max(stamp, running.start)
@@ -283,6 +341,15 @@ def result_value(session: Session, field_id: str) -> str:
     return next((r.value for r in training.results if r.field == field_id), "")
 
 
+def result_ta(session: Session, item: ResultField) -> str | None:
+    """The language of the table's TA in force on the issue a results line records, if it
+    reached one: what the sheet offers to copy instead of retyping it."""
+    if item.issue is None:
+        return None
+    standing = session.standing_agreements(item.issue)
+    return standing[-1].text if standing else None
+
+
 def set_results(session: Session, values: dict[str, str]) -> list[TrainingResult]:
     """Fill in the results sheet: ``values`` maps field ids to what the table wrote."""
     fields = result_fields(session)
@@ -369,6 +436,11 @@ class TableSummary:
         """Consensus checks a table needed per issue it reached consensus on (1.0: first time)."""
         needed = [i.checks_to_consensus for i in self.issues if i.checks_to_consensus is not None]
         return sum(needed) / len(needed) if needed else None
+
+    @property
+    def played(self) -> bool:
+        """The table started: a round ran, or it recorded anything (an interest, an option, a check)."""
+        return bool(self.round_minutes or self.interests or self.options or self.checks or self.agreements)
 
 
 @dataclass

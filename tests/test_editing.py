@@ -24,6 +24,7 @@ from ibb_facilitator.model import (
     Session,
     Stage,
     integrity_problems,
+    now,
 )
 
 
@@ -722,3 +723,58 @@ def test_edit_agreement_title_and_article_keep_the_initials(populated: Session) 
     assert ta.initials == [] and ta.text == "New words." and issue.status is IssueStatus.OPEN  # type: ignore[union-attr]
     assert [e.action for e in populated.events[n:]] == ["ta.edit", "issue.status"]
     assert populated.events[n].data["withdrawn"] == ["labor", "management"]
+
+
+def test_a_caucus_takes_the_ground_rules_limit_or_its_own(session: Session) -> None:
+    """The team says how long it will be out: by default the ground rules' limit, 0 for none;
+    the clock counts down from it and then says how far over (``process.caucus_left``)."""
+    session.caucus_minutes = 5
+    caucus = editing.start_caucus(session, "management")
+    assert caucus.minutes == 5 and session.events[-1].data["minutes"] == 5
+    assert process.caucus_left(caucus, caucus.start + timedelta(minutes=3, seconds=12)) == 108
+    assert process.caucus_left(caucus, caucus.start + timedelta(minutes=6, seconds=5)) == -65
+    caucus.start -= timedelta(minutes=7)
+    editing.end_caucus(session)
+    assert process.caucus_left(caucus, caucus.end + timedelta(hours=1)) == process.caucus_left(caucus, caucus.end)
+    assert editing.start_caucus(session, "labor", minutes=20).minutes == 20
+    editing.end_caucus(session)
+    assert editing.start_caucus(session, "labor", minutes=0).minutes is None  # no limit
+    assert process.caucus_left(session.caucuses[-1], now()) is None
+    editing.end_caucus(session)
+    with pytest.raises(editing.RuleError, match="0: no limit"):
+        editing.start_caucus(session, "labor", minutes=1441)
+    assert editing.open_caucus(session) is None
+
+
+def test_a_caucus_limit_replays_and_the_clock_reads_as_the_wall_shows_it(session: Session) -> None:
+    from ibb_facilitator.timeline import Timeline
+    from ibb_facilitator.tui.widgets import caucus_time
+
+    caucus = editing.start_caucus(session, "management", minutes=5)
+    assert Timeline(session).view(len(session.events)).caucuses[-1].minutes == 5
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=108)) == ("03:12 left of 5 min", False)
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("+01:05 over its 5 min", True)
+    caucus.minutes = None
+    assert caucus_time(caucus, caucus.start + timedelta(seconds=365)) == ("06:05", False)
+
+
+def test_members_join_change_their_name_and_leave_each_logged(session: Session) -> None:
+    from ibb_facilitator.timeline import Timeline
+
+    labor = session.party("labor")
+    before = [m.name for m in labor.members]
+    member = editing.add_member(session, "labor", "  Priya Shah ", title="Early-career teacher")
+    assert (member.name, member.title) == ("Priya Shah", "Early-career teacher") and labor.members[-1] is member
+    editing.add_member(session, "labor", "Sam Ortiz", title="Early-career teacher")  # one role, two players
+    with pytest.raises(RuleError, match="already a member"):
+        editing.add_member(session, "management", "priya shah")  # each person once, on one team
+    with pytest.raises(RuleError, match="not a party"):
+        editing.add_member(session, "parents", "Kim")
+    editing.rename_member(session, "labor", "Priya Shah", "Priya S. Shah")
+    assert labor.members[-2].name == "Priya S. Shah"
+    with pytest.raises(RuleError, match="not a member"):
+        editing.remove_member(session, "labor", "Priya Shah")
+    editing.remove_member(session, "labor", "Sam Ortiz")
+    assert [m.name for m in labor.members] == [*before, "Priya S. Shah"]
+    assert [e.action for e in session.events[-3:]] == ["member.add", "member.rename", "member.remove"]
+    assert Timeline(session).skipped == []  # known to replay: the people are the frame, as they are now

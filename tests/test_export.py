@@ -668,3 +668,13 @@ def test_the_minutes_give_the_days_agenda_in_every_format() -> None:
     assert begun is not None and f"| {begun:%H:%M} |" in md  # begun today, the day it was then dated
     assert f"### {day(begun.date())}: " in md
     assert "Agenda of the day" not in render(store.load_session(EXAMPLE), "md")  # session 3 has no plan
+
+
+def test_a_caucus_that_ran_over_its_minutes_says_so_in_the_minutes(example: Session) -> None:
+    from datetime import timedelta
+
+    caucus = editing.start_caucus(example, example.parties[0].id, minutes=5)
+    caucus.start -= timedelta(minutes=19)
+    editing.end_caucus(example)
+    for fmt in ("md", "html"):
+        assert "19 min (of 5, 14 min over)" in render(example, fmt), fmt

@@ -77,10 +77,11 @@ def test_the_example_was_saved_as_schema_2() -> None:
 
 
 def _broken(populated: Session, row: str) -> tuple[str, int]:
-    """A schema 1 file whose first rating row is ``row``; and that row's ``ratings`` line."""
+    """A schema 1 file whose first rating row is ``row``; and that row's line (the first after
+    ``ratings = [``: each rating on its own line, as a problem is reported)."""
     old = as_schema_1(populated)
     old = re.sub(r"^    \{ option = .*\},$", "    " + row + ",", old, count=1, flags=re.M)
-    return old, old.split("\n").index("ratings = [") + 1
+    return old, old.split("\n").index("ratings = [") + 2
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,8 @@ def test_a_bad_schema_1_rating_is_reported_where_it_is(populated: Session, row: 
     old, line = _broken(populated, row)
     with pytest.raises(StoreError) as caught:
         store.loads_session(old, "old.toml")
-    assert caught.value.lines == [f"old.toml:{line}: {path}: {message}"]
+    nth = int(re.search(r"ratings\[(\d+)\]", path).group(1))  # the rating the problem is about
+    assert caught.value.lines == [f"old.toml:{line + nth}: {path}: {message}"]
 
 
 def test_a_bad_schema_1_file_is_never_overwritten(tmp_path: Path, populated: Session) -> None:

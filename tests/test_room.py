@@ -559,3 +559,63 @@ def test_watch_and_room_commands_stay_light() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+async def test_a_running_caucus_is_on_the_wall_with_its_clock_never_its_reason(
+    tmp_path: Path, populated: Session
+) -> None:
+    """The room waits for a caucusing team: the wall says which team and how long is left of
+    the minutes it took, then how far over (the line turns to the error colour). What the team
+    said about why stays off the wall."""
+    from datetime import timedelta
+
+    from ibb_facilitator.tui.wall import WallLine
+
+    caucus = editing.start_caucus(populated, "labor", called_by=SECRET, reason=f"{SECRET} our bottom line", minutes=5)
+    caucus.start -= timedelta(minutes=6, seconds=5)
+    path = tmp_path / "s.toml"
+    store.save_session(populated, path)
+    app = RoomApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.view is not None and shows(app, "over its 5 min"), "the caucus line")
+        line = app.query_one("#room-caucus", WallLine)
+        assert line.display and line.has_class("-over")
+        assert "CAUCUS" in line.text and populated.party("labor").name in line.text
+        assert SECRET not in screen_text(app) + widget_text(app)
+        assert SECRET not in repr(build_view(populated))
+        editing.end_caucus(populated)
+        store.save_session(populated, path)
+        await until(pilot, lambda: not app.query_one("#room-caucus", WallLine).display, "the caucus line gone")
+
+
+async def test_a_training_tables_round_and_its_clock_are_on_the_wall(tmp_path: Path) -> None:
+    """A training table's wall says which table, which round and how long is left, then that
+    time is up (the line turns to the error colour); nothing of the confidential briefs."""
+    from datetime import timedelta
+
+    from ibb_facilitator import training
+    from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
+    from ibb_facilitator.tui.wall import WallLine, round_clock
+
+    name = "scenario-maple-valley"
+    table = training.new_table(load_agenda(BUNDLED_DIR / f"{name}.toml"), name, table=2, tables=6)
+    path = tmp_path / "table-2.toml"
+    store.save_session(table, path)
+    app = RoomApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: shows(app, "TRAINING · Table 2 of 6 · Preparation: read the briefs"), "prep")
+        running = training.start_next_round(table)
+        store.save_session(table, path)
+        await until(pilot, lambda: shows(app, "(round 1 of 2) · 75:00 left"), "round 1 and its clock")
+        running.start -= timedelta(minutes=80)
+        store.save_session(table, path)
+        await until(pilot, lambda: shows(app, "TIME IS UP (05:00 over)"), "time up")
+        assert app.query_one("#room-round", WallLine).has_class("-over")
+        scenario = training.scenario_of(table)
+        shown = screen_text(app) + widget_text(app)
+        for brief in scenario.briefs:  # the confidential briefs: never on the wall
+            assert brief.text.split("\n")[0][:40] not in shown
+        round_ = app.view.round
+    texts, level = round_clock(round_, round_.start + timedelta(minutes=71))
+    assert level == "warning" and texts[-1] == "R1/2 04:00 left"
+    assert all(text.endswith("04:00 left") for text in texts)  # the clock is never what is cut

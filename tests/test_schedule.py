@@ -262,14 +262,14 @@ BAD = (
 @pytest.mark.parametrize(
     ("block", "line"),
     [
-        ('time = "9:30", minutes = 30, title = "B"', "s.toml:6: plan[0].blocks[1].time: a time of day is HH:MM"),
-        ('time = "24:00", minutes = 30, title = "B"', "s.toml:6: plan[0].blocks[1].time: a time of day is HH:MM"),
-        ('time = "08:30", minutes = 30, title = "B"', "s.toml:6: plan[0].blocks[1].time: 08:30 is before the block"),
-        ('time = "09:30", minutes = 1441, title = "B"', "s.toml:6: plan[0].blocks[1].minutes: Input should be less"),
-        ('time = "09:30", minutes = -1, title = "B"', "s.toml:6: plan[0].blocks[1].minutes: Input should be greater"),
-        ('time = "09:30", minutes = "30", title = "B"', "s.toml:6: plan[0].blocks[1].minutes: Input should be a valid"),
-        ('time = "09:30", minutes = 30, title = ""', "s.toml:6: plan[0].blocks[1].title: String should have at least"),
-        ('time = "09:30", minutes = 30, title = "B", colour = 1', "s.toml:6: plan[0].blocks[1].colour: unknown field"),
+        ('time = "9:30", minutes = 30, title = "B"', "s.toml:8: plan[0].blocks[1].time: a time of day is HH:MM"),
+        ('time = "24:00", minutes = 30, title = "B"', "s.toml:8: plan[0].blocks[1].time: a time of day is HH:MM"),
+        ('time = "08:30", minutes = 30, title = "B"', "s.toml:8: plan[0].blocks[1].time: 08:30 is before the block"),
+        ('time = "09:30", minutes = 1441, title = "B"', "s.toml:8: plan[0].blocks[1].minutes: Input should be less"),
+        ('time = "09:30", minutes = -1, title = "B"', "s.toml:8: plan[0].blocks[1].minutes: Input should be greater"),
+        ('time = "09:30", minutes = "30", title = "B"', "s.toml:8: plan[0].blocks[1].minutes: Input should be a valid"),
+        ('time = "09:30", minutes = 30, title = ""', "s.toml:8: plan[0].blocks[1].title: String should have at least"),
+        ('time = "09:30", minutes = 30, title = "B", colour = 1', "s.toml:8: plan[0].blocks[1].colour: unknown field"),
         ('time = "09:30", minutes = 30, title = "B", started = 2027-03-10T09:30:00', "timestamp needs a UTC offset"),
     ],
 )

@@ -609,7 +609,8 @@ def test_union_errors_are_merged_into_one_line() -> None:
         store.loads_session(text, "s.toml")
     assert len(caught.value.lines) == 1
     line = caught.value.lines[0]
-    assert line.startswith(f"s.toml:{_line_no(text, 'responses = [')}: issues[2].checks[0].responses[0].value: ")
+    own = next(n for n, text_line in enumerate(text.split("\n"), start=1) if "{ who = " in text_line)
+    assert line.startswith(f"s.toml:{own}: issues[2].checks[0].responses[0].value: ")  # the response's own line
     assert " or " in line
 
 
@@ -730,3 +731,11 @@ def test_every_name_the_store_offers_resolves() -> None:
     assert set(store.__all__) - {"SCHEMA_VERSION"} <= set(store._HOME) | {"StoreError", "LockedError", "SaveError"}
     for name in [*store.__all__, *store._HOME]:
         assert getattr(store, name) is not None, name
+
+
+def test_a_new_file_in_a_folder_that_never_existed_is_not_said_to_be_gone(tmp_path: Path) -> None:
+    """``ibb export -o nonexist/x.html``: the folder was never there, and there was no previous version."""
+    path = tmp_path / "nonexist" / "x.html"
+    with pytest.raises(SaveError) as caught:
+        store.write_atomic(path, b"<p>minutes</p>", backup=False)
+    assert caught.value.lines == [f"{path}: could not save: there is no folder {path.parent}."]

@@ -310,6 +310,7 @@ def test_bad_scenarios_are_refused_with_field_and_line(tmp_path, change, marker,
     assert text != PACK
     lines = _refused(tmp_path, text)
     line = _line(text, marker) + (1 if marker == "MINUTES" and "colour" in text else 0)
+    line += marker == "RESULTS"  # the bad row's own line, one below the array that holds it
     assert any(found.startswith(f"practice.toml:{line}: {expected}") for found in lines), (lines, line)
 
 
@@ -331,7 +332,8 @@ def test_a_new_table_carries_its_scenario_and_round_trips():
     assert session.title.endswith(": table 2") and session.agenda == "scenario-maple-valley"
     assert session.training.table == 2 and session.training.tables == 3
     assert [i.id for i in session.issues] == ["salary", "health-insurance", "advisory", "staffing"]
-    assert training.scenario_of(session) == scenario("scenario-maple-valley").scenario
+    pack = scenario("scenario-maple-valley").scenario
+    assert training.scenario_of(session) == pack.model_copy(update={"facilitator_notes": ""})  # no passphrase
     text = store.dumps_session(session)
     assert "\n[training]\n" in text and "\n[[training.scenario.roles]]\n" in text
     assert text.index("[training]") < text.index("[training.scenario]")  # the table's state first
@@ -667,6 +669,26 @@ def test_the_text_debrief_compares_the_tables_with_a_bar_chart(class_dir):
     assert "DEBRIEF QUESTIONS" in text and "Which issue did your table take first" in text
 
 
+def test_a_table_that_never_started_and_the_unreadable_ones_are_named_at_the_top(class_dir):
+    """A table that did nothing shows "not started" (no zeros that read as a poor table, no bars),
+    and the files that could not be read are named in the first lines, not only at the end."""
+    store.save_session(new_table("scenario-alder-springs", table=5, tables=5), class_dir / "table-5.toml", backup=False)
+    debrief = training.load_class(class_dir)
+    assert [t.played for t in debrief.tables] == [True, True, True, False]
+    for fmt in ("text", "md", "html"):
+        page = debrief_export.render(debrief, fmt)
+        head = page[: page.index("Table 1")]
+        assert "4 tables compared" in head and "1 not started: Table 5" in head, fmt
+        assert "2 could not be read and are not compared: notes.toml, table-4.toml" in head, fmt
+    text = debrief_export.render(debrief, "text")
+    assert re.search(r"^Played\s+yes\s+yes\s+yes\s+not started$", text, re.M)
+    assert re.search(r"^Issues agreed \(TA\)\s+2 of 3\s+1 of 3\s+0 of 3\s+–$", text, re.M)
+    chart = text[text.index("CHART") : text.index("ISSUES, TABLE BY TABLE")]
+    assert "Table 5" not in chart
+    issues = text[text.index("ISSUES, TABLE BY TABLE") : text.index("TENTATIVE AGREEMENTS")]
+    assert re.search(r"^    Table 5\s+not started$", issues, re.M)
+
+
 def test_the_markdown_debrief_has_tables_a_chart_and_escaped_text(class_dir):
     md = debrief_export.render(training.load_class(class_dir), "md")
     assert "| Measure | Table 1 | Table 2 | Table 3 |" in md
@@ -810,3 +832,42 @@ def test_round_minutes_fit_the_rounds_to_the_slot(tmp_path, capsys):
         == 1
     )
     assert "from 1 to 1440" in capsys.readouterr().err
+
+
+def test_the_trainers_passphrase_keeps_the_notes_and_is_kept_only_as_a_salted_hash():
+    agenda_ = load_agenda(BUNDLED_DIR / "scenario-maple-valley.toml")
+    one = training.new_table(agenda_, "scenario-maple-valley", table=1, tables=2, passphrase="zq lake 7q")
+    two = training.new_table(agenda_, "scenario-maple-valley", table=2, tables=2, passphrase="zq lake 7q")
+    assert training.scenario_of(one).facilitator_notes == agenda_.scenario.facilitator_notes
+    key = one.training.trainer_key
+    assert key.startswith("scrypt$16384$8$1$") and "zq lake" not in store.dumps_session(one)
+    assert key != two.training.trainer_key  # a salt of its own
+    assert training.passphrase_ok(one, "zq lake 7q") and training.passphrase_ok(two, "zq lake 7q")
+    for wrong in ("", "zq lake 7q ", "ZQ LAKE 7Q", "zq"):
+        assert not training.passphrase_ok(one, wrong)
+    reloaded = store.loads_session(store.dumps_session(one), "t.toml")
+    assert training.passphrase_ok(reloaded, "zq lake 7q")
+    for damaged in ("", "scrypt$1$2", "md5$x$y$z$a$b", "scrypt$16384$8$1$!!$!!", "scrypt$99999999999$8$1$AA==$AA=="):
+        reloaded.training.trainer_key = damaged
+        assert not training.passphrase_ok(reloaded, "zq lake 7q")
+    with pytest.raises(ValueError, match="at least 6 characters"):
+        training.new_table(agenda_, "scenario-maple-valley", passphrase="short")
+
+
+def test_ibb_train_takes_the_passphrase_from_standard_input_and_refuses_a_short_one(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("zq lake 7q\n"))
+    assert (
+        cli.main(["train", "scenario-maple-valley", "--tables", "2", "-o", str(tmp_path / "class"), "--passphrase"])
+        == 0
+    )
+    for n in (1, 2):
+        table = store.load_session(tmp_path / "class" / f"table-{n}.toml")
+        assert training.passphrase_ok(table, "zq lake 7q") and training.scenario_of(table).facilitator_notes
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli.main(["train", "scenario-maple-valley", "--tables", "2", "-o", str(tmp_path / "b"), "--passphrase"]) == 1
+    assert "at least 6 characters: nothing was written" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
+    assert cli.main(["train", "scenario-maple-valley", "--tables", "1", "-o", str(tmp_path / "c")]) == 0
+    assert "not in the table files (--passphrase keeps them" in capsys.readouterr().out

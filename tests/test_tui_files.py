@@ -107,6 +107,33 @@ async def test_save_failure_is_shown_and_work_can_be_saved_elsewhere(tmp_path):
     assert any(o.text == "Option typed after the folder vanished" for i in saved.issues for o in i.options)
 
 
+async def test_quit_and_save_as_write_the_whole_session_from_the_autosaves_pieces(tmp_path):
+    """Quit and Save as write through the autosave's piece cache (only what changed since the
+    last autosave is turned into text again): the file is the whole session all the same."""
+    path = example(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await capture(pilot, "Autosaved first")
+        await pilot.pause(0.6)  # the autosave lands: its pieces are cached
+        assert not app.dirty
+        await capture(pilot, "Typed just before Save as")
+        copy = tmp_path / "copy.toml"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(copy)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert copy.read_bytes() == store.dumps_session(app.session).encode("utf-8")
+        await capture(pilot, "Typed just before quitting")
+        await pilot.press("ctrl+q")  # no time for an autosave: the quit writes it
+    saved = store.load_session(copy)
+    texts = [o.text for i in saved.issues for o in i.options]
+    assert "Autosaved first" in texts and "Typed just before Save as" in texts
+    assert "Typed just before quitting" in texts
+    assert copy.read_bytes() == store.dumps_session(saved).encode("utf-8")
+    assert store.load_session(path).model_dump(exclude={"events"}) != saved.model_dump(exclude={"events"})
+
+
 async def test_undo_restores_and_logs(tmp_path):
     path = example(tmp_path)
     app = IbbApp(path=path)

@@ -126,7 +126,11 @@ async def test_complete_session_then_reopen(tmp_path):
         app.screen.query_one(Input).value = "cost the substitute plan"
         await pilot.press("enter")
         await pilot.pause()
+        assert app.screen.query_one(Input).value == "20"  # the ground rules' limit, offered
+        await pilot.press("enter")
+        await pilot.pause()
         assert session.caucuses and session.caucuses[-1].end is None
+        assert session.caucuses[-1].minutes == 20
         await pilot.press("f5")
         await pilot.pause()
         assert session.caucuses[-1].end is not None
@@ -290,3 +294,35 @@ def test_a_timer_left_running_for_days_is_kept_at_its_bound_not_refused(tmp_path
     session = store.load_session(fresh_session(tmp_path / "days.toml"))
     assert editing.set_clock(session, -3 * 86_400, running=True).remaining == -86_400
     assert editing.set_clock(session, 10**9, running=False).remaining == 86_400
+
+
+async def test_the_caucus_clock_counts_down_the_ground_rules_limit_then_shows_the_overrun(tmp_path):
+    from datetime import timedelta
+
+    from textual.widgets import Static
+
+    path = fresh_session(tmp_path / "s.toml")  # joint problem solving: a caucus of up to 15 minutes
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        session = app.session
+        await pilot.press("f5", "enter")  # the first team
+        await pilot.pause()
+        await pilot.press("enter")  # no reason given
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "15"
+        app.screen.query_one(Input).value = "10"  # the team says ten
+        await pilot.press("enter")
+        await pilot.pause()
+        clock = app.screen.query_one("#caucus-clock", Static)
+        assert session.caucuses[-1].minutes == 10 and clock.display
+        assert "left of 10 min" in clock.content.plain and not clock.has_class("-over")
+        session.caucuses[-1].start -= timedelta(minutes=11)
+        clock._paint()  # (the one-second tick)
+        assert "over its 10 min" in clock.content.plain and clock.has_class("-over")
+        await pilot.pause()
+        assert any("over its 10 minutes" in n.message for n in app._notifications)
+        await pilot.press("f5")  # the team is back
+        await pilot.pause()
+        assert session.caucuses[-1].end is not None and not clock.display
+        await pilot.press("ctrl+q")
+    assert store.load_session(path).caucuses[-1].minutes == 10

@@ -467,9 +467,12 @@ async def test_caucus_reason(tmp_path):
             await pilot.press("enter")  # the first team
             prompt = await dialog(pilot, Prompt)
             await submit(prompt.query_one("#prompt-input", Input), text)
+            await until(pilot, lambda: isinstance(app.screen, Prompt) and app.screen is not prompt, "how long")
+            await submit(app.screen.query_one("#prompt-input", Input), str(n % 3 * 5))  # 5, 10, or 0: no limit
             await back_to(pilot, screen)
             await until(pilot, lambda: len(caucuses) == n, "the caucus to start")
             assert caucuses[-1].reason == text and caucuses[-1].end is None
+            assert caucuses[-1].minutes == ((n % 3 * 5) or None)
             assert screen.query_one("#caucus-clock").display  # the clock runs (it shows the team)
             await pilot.press("f5")  # the team is back
             await until(pilot, lambda: caucuses[-1].end is not None, "the caucus to end")

@@ -215,6 +215,33 @@ async def test_three_sessions_through_the_app(tmp_path: Path) -> None:
     assert three.previous is not None and three.previous.minutes is MinutesVerdict.ACCEPTED
     assert one.read_bytes() == session_1 and two.read_bytes() == session_2  # never rewritten
 
+    # --- review: each session says where it stands in the negotiation ------------------------------
+    for name, where in (("session-2.toml", "Session 2 of 3"), ("session-3.toml", "Session 3 of 3")):
+        page = await negotiation_in_review(folder / name)
+        assert where in page[0] and "Before it: session-" in page[0], page[0]
+        assert any(line.startswith("Complete: all 3 issues are agreed") for line in page)
+        assert sum("reached in this session" in line for line in page) == (0 if name == "session-2.toml" else 2)
+        assert any(line.startswith("1. How can teachers plan together?") for line in page), page
+        labor = next(line for line in page if line.startswith("Lakeview Education Association: ratified on"))
+        assert "212 yes" in labor
+        assert any("School committee" in line for line in page)
+        assert "A draft until every party's spokesperson approves it" in page[-1]
+    assert one.read_bytes() == session_1 and two.read_bytes() == session_2  # review changes nothing
+
+
+async def negotiation_in_review(path: Path) -> list[str]:
+    """``ibb review PATH``'s "The negotiation" place, as plain lines (one per row)."""
+    app = IbbApp(review_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.negotiation, "the negotiation")
+        places = app.screen.query_one("#review-places", OptionList)
+        places.highlighted = places.get_option_index("view:negotiation")
+        await pilot.pause()
+        page = app.screen.query_one("#review-detail", OptionList)
+        lines = [str(page.get_option_at_index(n).prompt) for n in range(page.option_count)]
+        await pilot.press("escape")
+    return lines
+
 
 async def test_a_ratified_ta_is_not_edited_in_place_and_its_replacement_says_what_it_amends(tmp_path: Path) -> None:
     """Both parties ratify the package (TA of session 2); in session 2 "Edit the TA text" is
@@ -378,6 +405,12 @@ async def test_votes_and_approvals_from_the_command_palette(tmp_path: Path) -> N
     assert (vote.body, vote.yes, vote.no, vote.abstain, len(vote.package)) == ("LEA membership [all]", 212, 31, 4, 3)
     (approval,) = record.approvals
     assert (approval.party, approval.initials, approval.file) == ("management", "BH", "session-2.toml")
+    facts.forget()
+    page = await negotiation_in_review(tmp_path / "session-2.toml")  # review shows the record as it is
+    assert any(line.startswith("Lakeview School Committee: approved · BH · ") for line in page), page
+    assert "Lakeview Education Association: not yet approved" in page
+    assert any(line.startswith("Lakeview Education Association: ratified on") for line in page)
+    assert "Lakeview School Committee: no vote recorded yet" in page
 
     app = IbbApp(path=tmp_path / "session-2.toml")
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -14,7 +14,7 @@ from ibb_facilitator import store, training
 from ibb_facilitator.agenda import BUNDLED_DIR, load_agenda
 from ibb_facilitator.model import MUTUAL, Session, Stage
 from ibb_facilitator.tui.app import IbbApp
-from ibb_facilitator.tui.modals import Choose, Confirm
+from ibb_facilitator.tui.modals import Choose, Confirm, Prompt
 from ibb_facilitator.tui.session import SessionScreen
 from ibb_facilitator.tui.training import (
     ConfidentialScreen,
@@ -50,9 +50,13 @@ def assert_nothing_confidential(app) -> None:
     assert not leaked, f"confidential text on {type(app.screen).__name__}: {leaked}"
 
 
-def table_file(tmp_path: Path, name: str = "scenario-maple-valley") -> Path:
+PASSPHRASE = "rain on the [b]lake[/b]"
+
+
+def table_file(tmp_path: Path, name: str = "scenario-maple-valley", passphrase: str | None = PASSPHRASE) -> Path:
     path = tmp_path / "table-1.toml"
-    store.save_session(training.new_table(load_agenda(BUNDLED_DIR / f"{name}.toml"), name), path, backup=False)
+    table = training.new_table(load_agenda(BUNDLED_DIR / f"{name}.toml"), name, passphrase=passphrase)
+    store.save_session(table, path, backup=False)
     return path
 
 
@@ -268,7 +272,7 @@ async def test_a_whole_simulation_table(tmp_path):
     assert not any(word in e.summary for e in saved.events for word in CONFIDENTIAL)
 
 
-async def test_a_players_own_brief_and_the_trainer_notes_open_behind_the_confirm(tmp_path):
+async def test_a_players_own_brief_opens_behind_the_confirm_and_the_trainer_notes_behind_the_passphrase(tmp_path):
     path = table_file(tmp_path)
     app = IbbApp(path=path)
     async with app.run_test(size=SIZE) as pilot:
@@ -289,9 +293,19 @@ async def test_a_players_own_brief_and_the_trainer_notes_open_behind_the_confirm
         await pilot.press("escape")
         await pilot.pause()
         assert_nothing_confidential(app)
+        # the notes: a player's keys (Enter, a guess, a sentence) never show them; the passphrase does
+        for guess in ("", "y", "yes", "Show the notes please", PASSPHRASE.upper()):
+            await menu(pilot, "notes")
+            prompt = app.screen
+            assert isinstance(prompt, Prompt) and prompt.query_one(Input).password  # typed unseen
+            prompt.query_one(Input).value = guess
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "$767,500" not in screen_text(app) and "TRAINER ONLY" not in screen_text(app)
+            assert_nothing_confidential(app)
         await menu(pilot, "notes")
-        assert isinstance(app.screen, RevealConfirm) and "trainer only" in screen_text(app)
-        await pilot.press("left", "enter")  # the safe answer has the focus: ← to the other, Enter
+        app.screen.query_one(Input).value = PASSPHRASE
+        await pilot.press("enter")
         await pilot.pause()
         assert "TRAINER ONLY: facilitator notes" in screen_text(app) and "$767,500" in screen_text(app)
         await pilot.press("escape")
@@ -424,3 +438,107 @@ async def test_hostile_text_shows_literally_and_read_only_tables_log_nothing(tmp
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_the_results_sheet_offers_the_tables_ta_language(tmp_path):
+    """A line of the sheet that records an issue the table reached a TA on shows that TA and
+    copies its language with Ctrl+T, word for word, instead of the table retyping it."""
+    from ibb_facilitator import editing
+    from ibb_facilitator.model import Method, Response
+
+    path = table_file(tmp_path)
+    session = store.load_session(path)
+    language = "Premiums split 85/15 for the HMO [all years] and 80/20 for the PPO."
+    responses = [Response(who=p.id, value="concur") for p in session.parties]
+    check, _ = editing.record_check(session, "health-insurance", Method.PER_PARTY, responses, proposal=language)
+    editing.record_agreement(session, "health-insurance", check.id, language)
+    store.save_session(session, path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GeneralBriefScreen)  # shown first, as at every table
+        await pilot.press("escape")
+        await pilot.pause()
+        await menu(pilot, "results")
+        sheet = app.screen
+        assert isinstance(sheet, ResultsScreen)
+        n = next(i for i, f in enumerate(sheet.fields) if f.id == "premium-split")
+        assert "Your TA on it: Premiums split 85/15 for the HMO [all years]" in flat(app)
+        area = sheet.query_one(f"#result-{n}", TextArea)
+        area.focus()
+        await pilot.press("ctrl+t")
+        assert area.text == language
+        other = sheet.query_one("#result-0", TextArea)  # salary: no TA there
+        other.focus()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert other.text == "" and any("no issue your table reached a TA on" in m.message for m in app._notifications)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert training.result_value(store.load_session(path), "premium-split") == language
+
+
+async def test_a_table_made_without_a_passphrase_holds_no_facilitator_notes(tmp_path):
+    """Without a trainer's passphrase the notes are left out of the table's file; the menu says
+    where they are instead."""
+    path = table_file(tmp_path, passphrase=None)
+    assert "$767,500" not in path.read_text(encoding="utf-8")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await menu(pilot, "notes")
+        assert "does not hold the facilitator notes" in flat(app) and "--passphrase" in flat(app)
+        assert "$767,500" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+
+
+async def test_players_join_a_table_in_a_packs_role_change_their_name_and_leave(tmp_path):
+    """Tables are bigger than a pack's cast: a second player takes a role, a player's name is put
+    right, one leaves; each one change, logged, undoable; the file keeps them."""
+    path = table_file(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        labor = app.session.party("labor")
+        cast = [m.name for m in labor.members]
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, "+")
+        app.screen.query_one(Input).value = "Priya [b]Shah[/b]"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Choose) and "Which part does Priya [b]Shah[/b] play?" in flat(app)
+        roles = [v for _, v in app.screen.choices]
+        assert "Early-career teacher" in roles and roles[-1] == ""
+        await choose(pilot, "Early-career teacher")
+        assert (labor.members[-1].name, labor.members[-1].title) == ("Priya [b]Shah[/b]", "Early-career teacher")
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, cast[0])
+        await choose(pilot, "rename")
+        app.screen.query_one(Input).value = "Ana Ruiz"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert labor.members[0].name == "Ana Ruiz"
+        await menu(pilot, "players")
+        await choose(pilot, "labor")
+        await choose(pilot, "Ana Ruiz")
+        await choose(pilot, "remove")
+        await pilot.press("left", "enter")  # the safe answer has the focus
+        await pilot.pause()
+        assert "Ana Ruiz" not in [m.name for m in labor.members]
+        await pilot.press("ctrl+z")  # undone: Ana Ruiz is back
+        await pilot.pause()
+        assert app.session.party("labor").members[0].name == "Ana Ruiz"
+        await pilot.press("ctrl+q")
+    saved = store.load_session(path).party("labor")
+    assert [m.name for m in saved.members] == ["Ana Ruiz", *cast[1:], "Priya [b]Shah[/b]"]
+    actions = [e.action for e in store.load_session(path).events]
+    assert actions[-4:] == ["member.add", "member.rename", "member.remove", "undo"]

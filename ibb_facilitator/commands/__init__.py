@@ -20,6 +20,7 @@ import importlib
 #: command name -> module in this package that registers it
 COMMANDS: dict[str, str] = {
     "board": "board",
+    "class": "train",
     "debrief": "train",
     "diff": "diff",
     "export": "export",

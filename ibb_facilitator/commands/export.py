@@ -1,4 +1,4 @@
-"""``ibb export FILE [--format md|html|docx] [--report minutes|ta|update|package] [-o OUT]``.
+"""``ibb export FILE [--format md|html|docx] [--report minutes|ta|update|package|handouts] [-o OUT]``.
 
 The minutes or the TA summary of a session, the joint update after it (with each spokesperson's
 approval, from the negotiation's manifest), or the TA package of its whole negotiation (FILE may
@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..export import FORMATS, NEGOTIATION_REPORTS, REPORTS, TooBig, render_bytes, write_document
+from ..export import FORMATS, NEGOTIATION_REPORTS, REPORTS, TRAINING_REPORTS, TooBig, render_bytes, write_document
 from ..store import StoreError, load_session, mention_unsaved, refuse_overwriting_records, write_atomic
 
 
@@ -61,6 +61,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if args.report in NEGOTIATION_REPORTS:
         data = _negotiation_report(args)
+    elif args.report in TRAINING_REPORTS:
+        from .. import training
+        from ..export.handouts import build as build_handouts
+
+        session = load_session(args.file)
+        try:
+            data = write_document(build_handouts(session), args.format)
+        except training.RuleError as exc:
+            raise ValueError(f"{args.file}: {exc}") from None
     else:
         session = load_session(args.file)
         mention_unsaved(Path(args.file), lambda line: print(line, file=sys.stderr))
@@ -97,11 +106,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument(
         "--report",
-        choices=[*REPORTS, *NEGOTIATION_REPORTS],
+        choices=[*REPORTS, *NEGOTIATION_REPORTS, *TRAINING_REPORTS],
         default="minutes",
         help="minutes: the full record (default); ta: one page per tentative agreement, with ratification lines; "
         "update: the joint update after the session, with the spokespersons' approvals; "
-        "package: every TA in force of the negotiation, its state and ratification record",
+        "package: every TA in force of the negotiation, its state and ratification record; "
+        "handouts: a training table's briefs to print, a page per side and per role",
     )
     p.add_argument(
         "-o", "--output", metavar="OUT", help="where to write; '-' or nothing for standard output (not for docx)"

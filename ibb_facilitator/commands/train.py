@@ -3,6 +3,9 @@
     ibb train SCENARIO [-o FILE]              one table: create its session file and open the app
     ibb train SCENARIO --tables N [-o DIR]    a class: DIR/table-1.toml … table-N.toml, no app
         [--round-minutes M[,M…]]              fit the rounds to the time you have
+        [--passphrase]                        the facilitator notes in the files, behind it
+        [--handouts]                          each table's briefs to print: DIR/handouts/
+    ibb class DIR                             the class at a glance; N starts the next round for all
     ibb debrief DIR [--format text|md|html] [-o OUT]
                                               compare the tables side by side
 
@@ -18,6 +21,8 @@ from pathlib import Path
 
 from .. import agenda, paths, training
 from ..export import debrief as debrief_export
+from ..export import write_document
+from ..export.handouts import build as build_handouts
 from ..store import StoreError, dumps_session, parse_toml, read_text, refuse_overwriting_records, write_atomic
 
 MAX_TABLES = 60
@@ -43,9 +48,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"{name!r} is not a training scenario (it has no [scenario] table); scenarios: "
             f"{', '.join(_scenario_names()) or 'none'}"
         )
+    passphrase = _ask_passphrase() if args.passphrase else None
+    if args.handouts and args.tables is None:
+        raise ValueError("--handouts goes with --tables N (for one table: ibb export TABLE.toml --report handouts)")
     if args.tables is not None:
-        return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes)
-    session = training.new_table(chosen, name, round_minutes=args.round_minutes)
+        return _prepare_class(name, chosen, args.tables, args.output, args.round_minutes, passphrase, args.handouts)
+    session = training.new_table(chosen, name, round_minutes=args.round_minutes, passphrase=passphrase)
     out = Path(args.output) if args.output else paths.new_in_sessions(chosen.title)
     _write_new(out, dumps_session(session))
     from ..tui.app import IbbApp
@@ -54,12 +62,34 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_passphrase() -> str:
+    """The trainer's passphrase: typed twice, unseen, on a terminal; else the first line of stdin."""
+    if not sys.stdin.isatty():
+        text = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        text = getpass.getpass("Trainer's passphrase (the facilitator notes open with it): ")
+        if getpass.getpass("The same again: ") != text:
+            raise ValueError("the two passphrases differ: nothing was written")
+    problem = training.passphrase_problem(text)
+    if problem:
+        raise ValueError(f"{problem}: nothing was written")
+    return text
+
+
 def _scenario_names() -> list[str]:
     return [e.name for e in agenda.discover() if e.agenda is not None and e.agenda.scenario is not None]
 
 
 def _prepare_class(
-    name: str, chosen: agenda.Agenda, tables: int, output: str | None, round_minutes: list[int] | None
+    name: str,
+    chosen: agenda.Agenda,
+    tables: int,
+    output: str | None,
+    round_minutes: list[int] | None,
+    passphrase: str | None = None,
+    handouts: bool = False,
 ) -> int:
     if not 1 <= tables <= MAX_TABLES:
         raise ValueError(f"--tables {tables}: give a number of tables from 1 to {MAX_TABLES}")
@@ -74,19 +104,46 @@ def _prepare_class(
             "was written"
         )
     start = date.today()
-    for n, path in enumerate(files, start=1):
-        _write_new(
-            path,
-            dumps_session(
-                training.new_table(chosen, name, table=n, tables=tables, start=start, round_minutes=round_minutes)
-            ),
+    made = [
+        training.new_table(
+            chosen, name, table=n, tables=tables, start=start, round_minutes=round_minutes, passphrase=passphrase
         )
+        for n in range(1, tables + 1)
+    ]
+    for path, table in zip(files, made, strict=True):
+        _write_new(path, dumps_session(table))
     print(f"Prepared {tables} table{'s' if tables != 1 else ''} of “{chosen.title}” in {folder}:")
     for path in files:
         print(f"  {path}")
+    if handouts:
+        (folder / "handouts").mkdir(exist_ok=True)
+        print(f"Handouts to print, a page per side and per role, in {folder / 'handouts'}:")
+        for path, table in zip(files, made, strict=True):
+            for fmt in ("html", "docx"):
+                out = folder / "handouts" / f"{path.stem}.{fmt}"
+                write_atomic(out, write_document(build_handouts(table), fmt), backup=False)
+            print(f"  {path.stem}.html  {path.stem}.docx")
     print()
     print(f"At each table:        ibb open {files[0]}   (F10: training menu, F12: general brief)")
+    if passphrase is None and chosen.scenario is not None and chosen.scenario.facilitator_notes:
+        print("The facilitator notes are not in the table files (--passphrase keeps them there behind one).")
+    print(f"The trainer's view:   ibb class {folder}   (N: the next round for every table)")
     print(f"After the simulation: ibb debrief {folder}")
+    return 0
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    from .. import classroom
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: no such folder (give the folder `ibb train --tables N -o DIR` made)")
+    if not classroom.table_files(folder):
+        raise StoreError(f"{folder}: no table files here (table-1.toml …); make them with ibb train --tables N -o DIR")
+    classroom.read_control(folder)  # a damaged class.toml is refused here, with its line and field
+    from ..tui.classview import ClassApp
+
+    ClassApp(folder, theme=args.theme).run()
     return 0
 
 
@@ -155,7 +212,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="minutes of every round (35), or of each round (40,30): fit the rounds to your slot",
     )
     p.add_argument("-o", "--output", metavar="FILE|DIR", help="the session file (one table) or the folder (--tables)")
+    p.add_argument(
+        "--handouts",
+        action="store_true",
+        help="with --tables: also write each table's handouts to print (DIR/handouts/table-N.html and .docx)",
+    )
+    p.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="ask for a trainer's passphrase: the facilitator notes stay in the table files behind it "
+        "(without one they are left out of them)",
+    )
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "class",
+        parents=[common],
+        help="a training class at a glance: every table's round, clock and TAs; start the next round for all",
+    )
+    p.add_argument("folder", metavar="DIR", help="the class folder (`ibb train --tables N -o DIR` made it)")
+    p.set_defaults(func=cmd_class)
 
     p = sub.add_parser("debrief", help="compare the tables of a training class side by side")
     p.add_argument("paths", nargs="+", metavar="DIR", help="the class folder (or table files)")

@@ -37,6 +37,11 @@ NEGOTIATION_REPORTS: dict[str, str] = {
     "package": "the TA package of the whole negotiation: every TA in force, its state, ratification",
 }
 
+#: Reports of a training table (``ibb train``): ``handouts.build``, written by ``write_document``.
+TRAINING_REPORTS: dict[str, str] = {
+    "handouts": "a training table's handouts: the general brief, a page per side and per role",
+}
+
 
 def _docx(report: str) -> Callable[[Session], bytes]:
     def render(session: Session) -> bytes:
@@ -119,6 +124,6 @@ def suggested_name(stem: str, fmt: str, report: str = "minutes") -> str:
 
 
 __all__ = [
-    "FORMATS", "NEGOTIATION_REPORTS", "REPORTS", "Format", "TooBig", "render", "render_bytes", "suggested_name",
-    "write_document",
+    "FORMATS", "NEGOTIATION_REPORTS", "REPORTS", "TRAINING_REPORTS", "Format", "TooBig", "render", "render_bytes",
+    "suggested_name", "write_document",
 ]  # fmt: skip

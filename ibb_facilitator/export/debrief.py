@@ -53,10 +53,25 @@ def _stages(debrief: ClassDebrief) -> list[Stage]:
     return list(Stage)
 
 
+def _summary(debrief: ClassDebrief) -> str:
+    """The line under the title: how many tables, which never started, which could not be read."""
+    tables = debrief.tables
+    text = f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {debrief.folder}"
+    idle = [t.label for t in tables if not t.played]
+    if idle:
+        text += f" ({len(idle)} not started: {', '.join(idle)})"
+    if debrief.broken:
+        names = ", ".join(b.path.name for b in debrief.broken)
+        text += f"; {len(debrief.broken)} could not be read and are not compared: {names} (see the end)"
+    return text + "."
+
+
 def rows(debrief: ClassDebrief) -> list[tuple[str, list[str]]]:
-    """``(measure, one value per table)``: the comparison table."""
+    """``(measure, one value per table)``: the comparison table. A table that never started
+    shows "not started" and no figures (its zeros would read as a table that did nothing)."""
     tables = debrief.tables
     out: list[tuple[str, list[str]]] = [
+        ("Played", ["yes" if t.played else "not started" for t in tables]),
         ("Issues agreed (TA)", [f"{t.agreed} of {len(t.issues)}" for t in tables]),
         ("Interests", [str(t.interests) for t in tables]),
         ("Mutual interests", [str(t.mutual) for t in tables]),
@@ -71,7 +86,8 @@ def rows(debrief: ClassDebrief) -> list[tuple[str, list[str]]]:
     for stage in _stages(debrief):
         out.append((f"Minutes in {STAGE_LABELS[stage]}", [f"{t.stage_minutes.get(stage, 0.0):.0f}" for t in tables]))
     out.append(("Confidential briefs opened", [str(t.reveals) for t in tables]))
-    return out
+    played = [t.played for t in tables]
+    return out[:1] + [(name, [v if p else EMPTY for v, p in zip(values, played)]) for name, values in out[1:]]
 
 
 def charts(debrief: ClassDebrief) -> list[tuple[str, list[tuple[str, float]]]]:
@@ -84,7 +100,8 @@ def charts(debrief: ClassDebrief) -> list[tuple[str, list[tuple[str, float]]]]:
         ("Consensus checks", lambda t: t.checks),
         ("Minutes of the round(s)", lambda t: sum(m for _, _, m in t.round_minutes if m is not None)),
     ]
-    return [(name, [(t.label, float(get(t))) for t in debrief.tables]) for name, get in measures]
+    played = [t for t in debrief.tables if t.played]  # a table that never started has no bars
+    return [(name, [(t.label, float(get(t))) for t in played]) for name, get in measures]
 
 
 def _number(value: float) -> str:
@@ -132,8 +149,8 @@ def _issue_rows(debrief: ClassDebrief) -> list[tuple[str, list[str]]]:
         cells = []
         for table in debrief.tables:
             found = next((i for i in table.issues if i.id == issue_id), None)
-            if found is None:
-                cells.append(EMPTY)
+            if found is None or not table.played:
+                cells.append("not started" if found is not None else EMPTY)
                 continue
             text = STATUS[found.status]
             if found.checks_to_consensus:
@@ -175,10 +192,7 @@ def _plain(text: str) -> str:
 def render_text(debrief: ClassDebrief) -> str:
     tables = debrief.tables
     out = [f"DEBRIEF: {_plain(_title(debrief))}"]
-    out.append(
-        f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {_plain(str(debrief.folder))}"
-        + (f" · {len(debrief.broken)} broken" if debrief.broken else "")
-    )
+    out.append(_plain(_summary(debrief)))
     out += [f"WARNING: {_plain(w)}" for w in _warnings(debrief)]
     out.append("")
     if tables:
@@ -235,10 +249,7 @@ def render_text(debrief: ClassDebrief) -> str:
 def render_md(debrief: ClassDebrief) -> str:
     tables = debrief.tables
     out = [f"# Debrief: {inline(_title(debrief))}", ""]
-    out.append(
-        f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {inline(str(debrief.folder))}"
-        + (f"; {len(debrief.broken)} could not be read (listed below)." if debrief.broken else ".")
-    )
+    out.append(inline(_summary(debrief)))
     out.append("")
     for warning in _warnings(debrief):
         out += [f"**Warning:** {inline(warning)}", ""]
@@ -359,10 +370,7 @@ def render_html(debrief: ClassDebrief) -> str:
         "<body>",
     ]
     out.append(f"<h1>{_e(title)}</h1>")
-    summary = f"{len(tables)} table{'s' if len(tables) != 1 else ''} compared from {debrief.folder}"
-    if debrief.broken:
-        summary += f"; {len(debrief.broken)} could not be read (listed below)"
-    out.append(f"<p>{_e(summary)}.</p>")
+    out.append(f"<p>{_e(_summary(debrief))}</p>")
     for warning in _warnings(debrief):
         out.append(f'<p class="broken"><strong>Warning:</strong> {_e(warning)}</p>')
     if tables:

@@ -650,6 +650,10 @@ def _caucuses(session: Session) -> list:
         else:
             end = f"{caucus.end:%H:%M}" if caucus.end.date() == caucus.start.date() else moment(caucus.end)
             length = minutes_between(caucus.start, caucus.end)
+            left = process.caucus_left(caucus, caucus.end)
+            if left is not None:  # the minutes the team took, and by how much it ran over them
+                over = f", {-left // 60} min over" if left <= -60 else ""
+                length += f" (of {caucus.minutes}{over})"
         rows.append(
             (
                 _cell(party_name(session, caucus.party)),

@@ -110,6 +110,7 @@ _FRAME = (
     "decision_rule",
     "stage_order",
     "time_boxes",
+    "caucus_minutes",
     "criteria_starters",
     "shared_criteria",
 )

@@ -1,8 +1,9 @@
 """Where a problem is in a file: from a pydantic error location or a ``(path, message)`` pair
 to ``FILE:LINE: path`` (``validation`` and ``migration`` report through it).
 
-``_line_index`` maps each table and key path of a TOML text (with array indices) to its line,
-without parsing it again; ``_trim_loc`` keeps the part of a location that exists in the document.
+``_line_index`` maps each table and key path of a TOML text (with array indices, and the items
+of an array of inline tables written one a line) to its line, without parsing it again;
+``_trim_loc`` keeps the part of a location that exists in the document.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
     arrays: dict[tuple[Any, ...], int] = {}
     table: tuple[Any, ...] = ()
     in_multiline: str | None = None
+    array: tuple[Any, ...] | None = None  # the key of an array of inline tables spread over lines
+    item = 0  # that array's next item
     # split on "\n" only: TOML lines end there, and str.splitlines() would also split inside
     # strings holding U+2028, U+0085, form feeds... and shift every line number after them.
     for number, line in enumerate(text.split("\n"), start=1):
@@ -60,6 +63,15 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
             continue
+        if array is not None:
+            stripped = line.lstrip()
+            if stripped.startswith("{"):  # one inline table a line, as tomlwrite writes them
+                lines.setdefault((*array, item), number)
+                item += 1
+                continue
+            if stripped.startswith("]"):
+                array = None
+                continue
         header = _HEADER.match(line)
         if header:
             is_array = header.group(1) == "[["
@@ -81,6 +93,8 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
         if key_match:
             lines.setdefault((*table, key_match.group(1).strip('"')), number)
             rest = line[key_match.end() :].lstrip()
+            if rest.split("#", 1)[0].rstrip() == "[":
+                array, item = (*table, key_match.group(1).strip('"')), 0
             for quote in ('"""', "'''"):
                 # only a value that opens with the quotes is a multi-line string: a one-line
                 # "it'''s" is not, and must not hide the lines that follow

@@ -220,11 +220,12 @@ class SessionFile:
             )
         if data is None:
             data = dumps_session_bytes(self.session)
-        stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None)
+        stat_ = write_atomic(target, data, backup=backup, hold=self._lock.hold if self._lock else None, known=True)
         self._remember(stat_, written=data)
 
-    def save_as(self, path: Path | str) -> None:
-        """Save to a new file and continue there (the way out when the first place fails).
+    def save_as(self, path: Path | str, data: bytes | None = None) -> None:
+        """Save to a new file and continue there (the way out when the first place fails);
+        ``data``: the session's bytes when the caller has them (the app's piece cache).
 
         Refuses an existing file: "save as" must never replace another session silently.
         """
@@ -233,7 +234,8 @@ class SessionFile:
             raise SaveError(f"{path}: already exists; choose a new name")
         lock = FileLock(path)
         lock.acquire()
-        data = dumps_session_bytes(self.session)
+        if data is None:
+            data = dumps_session_bytes(self.session)
         try:
             stat_ = write_atomic(path, data, hold=lock.hold)
         except BaseException:

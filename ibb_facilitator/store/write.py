@@ -158,14 +158,15 @@ def dumps_session_bytes(session: Session) -> bytes:
         return tomlwrite.dumps_plan_bytes(session, session_plan())
 
 
-def _explain(exc: OSError, path: Path) -> str:
+def _explain(exc: OSError, path: Path, existed: bool = True) -> str:
+    """Why a save failed, in words; ``existed``: the file was there before (else it was new)."""
     folder = path.parent
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return "the disk is full"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"no permission to write in {folder}"
     if exc.errno == errno.ENOENT:
-        return f"the folder {folder} no longer exists"
+        return f"the folder {folder} no longer exists" if existed else f"there is no folder {folder}"
     return exc.strerror or str(exc)
 
 
@@ -219,16 +220,24 @@ _TEST_SLOW_FSYNC = float(os.environ.get("IBB_TEST_SLOW_FSYNC") or 0)
 
 
 def write_atomic(
-    path: Path, data: bytes, *, backup: bool = True, hold: Callable[[int], None] | None = None
+    path: Path,
+    data: bytes,
+    *,
+    backup: bool = True,
+    hold: Callable[[int], None] | None = None,
+    known: bool = False,
 ) -> os.stat_result:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one whole.
 
     ``hold``: given the new file's descriptor, locked (``flock``) before it takes ``path``'s
     place, so that the path never names an unlocked version while a writer has it open
-    (``FileLock.hold``); it then owns the descriptor."""
+    (``FileLock.hold``); it then owns the descriptor. ``known``: the caller has had the file
+    (an open session): a missing folder "no longer exists" even when the file went with it;
+    for a new file (an export) it is a folder that is not there."""
     path = Path(path)
     tmp: str | None = None
     fd: int | None = None
+    existed = known or os.path.lexists(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         view = memoryview(data)
@@ -253,9 +262,8 @@ def write_atomic(
         _fsync_dir(path.parent)
         return path.stat()
     except OSError as exc:
-        raise SaveError(
-            f"{path}: could not save: {_explain(exc, path)}. The previous version on disk is intact."
-        ) from exc
+        intact = " The previous version on disk is intact." if existed else ""
+        raise SaveError(f"{path}: could not save: {_explain(exc, path, existed)}.{intact}") from exc
     finally:
         if fd is not None:
             os.close(fd)

@@ -49,6 +49,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
+from .. import preferences
 from .messages import ChangeFeed, SessionChanged, post_refreshes
 from .text import join
 from .theme import THEMES, wall_variables
@@ -118,6 +119,15 @@ class Followed(Message):
         self.opened, self.session, self.error = opened, session, error
 
 
+class ClassChanged(Message):
+    """The training class's control file (``classroom``) was saved by ``ibb class``: posted
+    from its follower's thread; the table starts the rounds the class started."""
+
+    def __init__(self, opened: SessionFile, decided: Any) -> None:
+        super().__init__()
+        self.opened, self.decided = opened, decided  # (``control`` is Message's own)
+
+
 class IbbApp(App[None]):
     # The session screen's CSS (its CSS_PATH) is read here too, with the app's, before the first
     # frame: read when that screen is first shown, Textual parses every style sheet again on the
@@ -181,6 +191,7 @@ class IbbApp(App[None]):
         self._passing = False
         self._start_loading: Any = None  # starts the loading thread (see open_behind_screen)
         self._follower: Any = None  # watch.FileFollower of a read-only session's file
+        self._class_follower: Any = None  # watch.FileFollower of a training table's class.toml
         self._followed_at: datetime | None = None  # when the writer's last save was shown
         self._follow_error = False
         self._exit_signal: int | None = None  # the signal the app is ending for
@@ -189,6 +200,12 @@ class IbbApp(App[None]):
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
         # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
         self.session_changes = ChangeFeed()
+        # This computer's preferences, never the record's. A copy served to browsers (ibb serve
+        # --full) is anyone's who reaches it: the defaults (no coaching), and it writes none.
+        from ..served import SERVED_FOLDER_ENV
+
+        self.served = bool(os.environ.get(SERVED_FOLDER_ENV))
+        self.preferences = preferences.Preferences() if self.served else preferences.load()
         self._choose_theme(theme)
 
     def get_css_variables(self) -> dict[str, str]:
@@ -501,6 +518,10 @@ class IbbApp(App[None]):
         self._paint_title()
         if opened.readonly:
             self._follow(opened)
+        elif opened.session.training is not None:
+            from .training import follow_class
+
+            self._class_follower = follow_class(self, opened)
         if opened.unsaved:
             self.call_later(self._offer_unsaved, opened)
         self._draft_pending = None
@@ -584,8 +605,16 @@ class IbbApp(App[None]):
     def _stop_following(self) -> None:
         follower, self._follower = self._follower, None
         self._followed_at, self._follow_error = None, False
-        if follower is not None:
-            follower.stop()
+        for stopping in (follower, self._class_follower):
+            if stopping is not None:
+                stopping.stop()
+        self._class_follower = None
+
+    def on_class_changed(self, message: ClassChanged) -> None:
+        if self.is_running and message.opened is self.file and not self.readonly:
+            from .training import class_changed
+
+            class_changed(self, message.decided)
 
     def on_followed(self, message: Followed) -> None:
         if not self.is_running or message.opened is not self.file or not self.readonly:
@@ -774,6 +803,14 @@ class IbbApp(App[None]):
             )
             self.bell()
 
+    def file_bytes(self) -> bytes:
+        """The session's file as of now, on this thread: through the autosave's pieces when it
+        has them (only what changed since the last autosave is written again; the bytes are the
+        same, tests/test_savecache.py), else in full."""
+        if self._save_cache is not None:
+            return self._save_cache.dumps(self.session)
+        return dumps_session(self.session).encode("utf-8")
+
     def flush(self) -> None:
         """Save now, on this thread (quit, switching files)."""
         if self._save_timer is not None:
@@ -781,7 +818,7 @@ class IbbApp(App[None]):
             self._save_timer = None
         if self.file is None or self.readonly or self._released or (not self.dirty and self._written_seq >= self._seq):
             return  # nothing changed since the last write landed (a snapshot still in a worker counts)
-        data = dumps_session(self.session).encode("utf-8")
+        data = self.file_bytes()
         self._seq += 1
         changes = self._content_changes
         with self._write_lock:
@@ -972,6 +1009,14 @@ class IbbApp(App[None]):
             if self._exit_signal is not None:
                 raise SystemExit(128 + self._exit_signal)
 
+    def toggle_preference(self, name: str) -> bool:
+        """Flip a true/false preference (``preferences.py``) and keep it for next time; its new value."""
+        value = not getattr(self.preferences, name)
+        setattr(self.preferences, name, value)
+        if not self.served:
+            preferences.save(self.preferences)
+        return value
+
     def action_toggle_theme(self) -> None:
         self.theme = "room-dark" if self.theme == "projector" else "projector"
 
@@ -990,7 +1035,8 @@ class IbbApp(App[None]):
                 from .. import served
 
                 # a served copy (ibb serve --full) saves only beside its session
-                self.file.save_as(served.save_as_target(Path(value).expanduser(), self.file.path))
+                target = served.save_as_target(Path(value).expanduser(), self.file.path)
+                self.file.save_as(target, self.file_bytes())
             except StoreError as exc:
                 self.notify(str(exc), title="Save as failed", severity="error", timeout=15)
                 return
@@ -1066,6 +1112,15 @@ class IbbApp(App[None]):
             lines += [(f"  {line}", "") for line in room_hint(self.file.path)]
         self.push_screen(Panel("Keys", lines))
 
+    def _coaching_on_wall(self, screen: Screen) -> None:
+        on = self.toggle_preference("coaching_on_wall")
+        if on and not self.preferences.coaching:
+            self.toggle_preference("coaching")
+        paint = getattr(screen, "paint_coaching", None)
+        if callable(paint):
+            paint()
+        self.notify(f"Coaching notes {'shown' if on else 'hidden'} in presentation mode (F8)", timeout=4)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.file is not None:
@@ -1087,6 +1142,12 @@ class IbbApp(App[None]):
                     f"Every block of the day: done, now, next; start a block, move the rest of the day ({plan})",
                     lambda: self.push_screen(DayPlanScreen()),
                 )
+                yield SystemCommand(
+                    "Coaching notes on the wall",
+                    "Keep the facilitator's coaching notes under the wall in presentation mode (F8): now "
+                    + ("on" if self.preferences.coaching_on_wall else "off"),
+                    lambda: self._coaching_on_wall(screen),
+                )
                 if self.session.training is None:
                     from .day import show_next_agenda
 
@@ -1095,6 +1156,12 @@ class IbbApp(App[None]):
                         "The plan ibb new --after would write from what is open now (shown, not written)",
                         lambda: show_next_agenda(self),
                     )
+        if self.file is not None and not self.readonly:
+            from .people import ask_members
+
+            yield SystemCommand(
+                "Team members", "Add, rename or remove a member of a team (logged, undoable)", lambda: ask_members(self)
+            )
         if self.file is not None and self.session.previous is not None and not self.readonly:
             from .negotiating import ask_minutes
 

@@ -26,6 +26,11 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("F8", "presentation mode: the wall in this window (keys still record; F8 returns)"),
             ("F9", "projector (light) ⇄ dark theme"),
             (
+                "Ctrl+Y",
+                "coaching notes for the facilitator (positions, unserved interests, unrated options...): "
+                "show / hide; never on the wall unless the palette's “Coaching notes on the wall” says so",
+            ),
+            (
                 "Ctrl+L",
                 "next block of today's plan (the first press starts the day); the line under the title says "
                 "what is on now, what is next and how late the team is running",

@@ -29,14 +29,15 @@ class Prompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = ""):
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "", password: bool = False):
         super().__init__(classes="dialog-screen")
         self.title_text, self.value, self.placeholder, self.hint = title, value, placeholder, hint
+        self.password = password  # typed unseen (a passphrase)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield LinesInput(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield LinesInput(self.value, placeholder=self.placeholder, id="prompt-input", password=self.password)
             if self.hint:
                 yield Label(literal(self.hint), classes="dialog-hint")
 

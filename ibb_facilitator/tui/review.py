@@ -1,7 +1,9 @@
 """Review: a session for reading, days or years later; nothing here can change the file.
 
-Left, the places to read: the session overview, every issue with its outcome (status; TA or
-not), then the tentative agreements, the parking lot, actions, caucuses and the change log.
+Left, the places to read: the session overview, the negotiation when the file's folder holds
+one (``standing``: its package, votes and this session's joint update, as the folder stands
+now), every issue with its outcome (status; TA or not), then the tentative agreements, the
+parking lot, actions, caucuses and the change log.
 Right, the selected place in full: an issue's statement, article and who raised it, its
 interests grouped by holder (mutual ones marked), options with their state, criteria with the
 rating grid, every consensus check with each response and its outcome, and the TA language with
@@ -23,8 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -48,11 +51,16 @@ from ..model import (
     Session,
     TentativeAgreement,
 )
+from ..negotiation import load
 from ..store import SessionFile
 from ..timeline import Timeline, day_marks
+from . import standing
 from .modals import Choose, Panel
 from .negotiating import provenance
 from .text import join, literal, one_line
+
+if TYPE_CHECKING:
+    from ..negotiation.core import Negotiation
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -66,6 +74,7 @@ _STATUS_STYLE = {
 MATCH_STYLE = "reverse $warning"
 
 #: Places other than issues, in the order the left list shows them (the overview first).
+NEGOTIATION = "view:negotiation"  # shown once the folder is read, when it holds a negotiation
 VIEWS = (
     ("view:overview", "Session overview"),
     ("view:agreements", "Tentative agreements"),
@@ -141,6 +150,7 @@ class ReviewScreen(Screen):
         self.matches: list[tuple[str, str]] = []  # (place, row key) of every match, in reading order
         self.match_index = -1
         self._texts: list[tuple[str, str, str]] | None = None  # (place, row key, folded text)
+        self.negotiation: Negotiation | None = None  # its folder's, once read, when it is one
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -170,12 +180,28 @@ class ReviewScreen(Screen):
         self.query_one("#find-status", Static).display = False
         self.repaint()
         self.query_one("#review-places", OptionList).focus()
+        self._read_negotiation()
         if self.focus_id and not self.show_item(self.focus_id):
             self.app.notify(
                 f"{self.focus_id} is not in this "
                 f"session{' at this moment' if self.position < len(self.timeline) else ''}.",
                 severity="warning",
             )
+
+    @work(thread=True, exclusive=True, group="review-negotiation", exit_on_error=False)
+    def _read_negotiation(self) -> None:
+        """The folder's negotiation, read beside the screen (the board's cache makes it quick);
+        a folder that cannot be read costs the review nothing but the place."""
+        try:
+            neg = load(self.file.path)
+        except Exception:
+            return
+        if standing.qualifies(neg):
+            self.app.call_from_thread(self._negotiation_read, neg)
+
+    def _negotiation_read(self, neg: Negotiation) -> None:
+        self.negotiation = neg
+        self._paint_places()
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -228,6 +254,8 @@ class ReviewScreen(Screen):
             "view:log": len(state.events),
         }
         rows.append(("view:overview", join(("Session overview", "bold"))))
+        if self.negotiation is not None:
+            rows.append((NEGOTIATION, join(("The negotiation", "bold"), literal(f" ({self.negotiation.name})", "dim"))))
         for n, issue in enumerate(state.issues, start=1):
             rows.append((f"issue:{issue.id}", self._issue_row(n, issue)))
         for key, label in VIEWS[1:]:
@@ -297,7 +325,7 @@ class ReviewScreen(Screen):
             issue = self.state.issue(self.place[6:])
             if issue is not None:
                 return f"Issue {self.state.issues.index(issue) + 1} of {len(self.state.issues)}"
-        return dict(VIEWS).get(self.place, "")
+        return dict(VIEWS).get(self.place, "The negotiation" if self.place == NEGOTIATION else "")
 
     # --- the right-hand pane ------------------------------------------------------------------
 
@@ -316,6 +344,7 @@ class ReviewScreen(Screen):
             "view:actions": self._actions,
             "view:caucuses": self._caucuses,
             "view:log": self._log,
+            NEGOTIATION: self._negotiation,
         }.get(place, lambda: [])()
 
     def _issue_detail(self, issue: Issue) -> list[Row]:
@@ -634,6 +663,14 @@ class ReviewScreen(Screen):
                     )
                 )
         return rows
+
+    def _negotiation(self) -> list[Row]:
+        if self.negotiation is None:
+            return []
+        return [
+            _header(line) if isinstance(line, str) else Row(line)
+            for line in standing.rows(self.negotiation, self.session, self.file.path.name)
+        ]
 
     def _agreements(self) -> list[Row]:
         if not self.state.agreements:

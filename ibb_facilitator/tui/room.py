@@ -10,8 +10,9 @@ recorder types in the facilitation app; every autosave lands here within a fract
 room may show; ``project`` keeps exactly those (pydantic ``model_dump(include=...)``) and the view
 is built from that projection alone. A field added to the model later (a training scenario's
 confidential briefs, notes, anything) is hidden until someone adds it here on purpose. The only
-other things read from the session are numbers: the consensus tally (``process.tally``) and the
-time the current stage began (the ``issue.stage`` event's timestamp).
+other things read from the session are numbers: the consensus tally (``process.tally``), the
+time the current stage began (the ``issue.stage`` event's timestamp), and a running caucus's
+team, start and minutes (never its reason or who called it).
 
 The day: on a day the session's plan has (``[[plan]]``), a line under the stage bar says what is
 on now, what is next and how late the team runs (``schedule``; shortened before anything else is
@@ -50,7 +51,19 @@ from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
 from .. import paths, process, schedule, screening
-from ..model import MUTUAL, Criterion, IssueStatus, Method, Option, Outcome, PlanDay, Session, Stage, StageClock
+from ..model import (
+    MUTUAL,
+    Caucus,
+    Criterion,
+    IssueStatus,
+    Method,
+    Option,
+    Outcome,
+    PlanDay,
+    Session,
+    Stage,
+    StageClock,
+)
 from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
@@ -60,12 +73,15 @@ from .wall import (
     Group,
     Item,
     RoomView,
+    RoundView,
     TallyView,
     WallBody,
     WallLine,
     WallStatement,
     first_fit,
+    show_caucus,
     show_day,
+    show_round,
     side_of,
     size_note,
     stage_bar,
@@ -307,6 +323,11 @@ def build_view(session: Session) -> RoomView:
                 Group("Tentative agreement", (Item(agreement[0], "", "agreed"), Item(agreement[1], "", "initials")))
             )
 
+    # a running caucus: its team and clock only (its reason and who called it stay off the wall)
+    caucus = next(
+        (Caucus(id=c.id, party=c.party, start=c.start, minutes=c.minutes) for c in session.caucuses if c.end is None),
+        None,
+    )
     if issue is not None:
         where = f"Issue {index + 1} of {len(issues)}"  # type: ignore[operator]
         if issue["article"]:
@@ -334,6 +355,34 @@ def build_view(session: Session) -> RoomView:
         stage_since=_stage_since(session, issue["id"] if issue else None, stage) if issue is not None else None,
         clock=_clock(session, issue["id"] if issue else None, stage),
         plan=tuple(PlanDay.model_validate(day) for day in data["plan"]),
+        caucus=caucus,
+        caucus_team=name_of(caucus.party) if caucus is not None else "",
+        round=_round(session),
+    )
+
+
+def _round(session: Session) -> RoundView | None:
+    """A training table's round, from its state and the scenario's public round titles."""
+    state = session.training
+    if state is None:
+        return None
+    from .. import training
+
+    try:
+        rounds = training.scenario_of(session).rounds
+    except training.RuleError:
+        return None
+    running = training.running_round(session)
+    number = running.number if running else len(state.rounds)
+    spec = rounds[number - 1] if 0 < number <= len(rounds) else None
+    return RoundView(
+        table=f"Table {state.table} of {state.tables}" if state.tables > 1 else f"Table {state.table}",
+        phase=training.phase(session),
+        number=number,
+        total=len(rounds),
+        title=spec.title if spec else "",
+        start=running.start if running else None,
+        minutes=spec.minutes if spec else 0,
     )
 
 
@@ -439,6 +488,8 @@ class RoomApp(App[None]):
                 yield WallStatement(id="room-statement")
                 yield WallLine(id="room-stage")
                 yield WallLine(id="room-day")
+                yield WallLine(id="room-caucus")
+                yield WallLine(id="room-round")
             with Vertical(id="room-clock"):
                 yield Digits("", id="room-clock-digits")
                 yield Label("", id="room-clock-label")
@@ -612,6 +663,8 @@ class RoomApp(App[None]):
             box.set_class(level == "over", "-over")
         self._paint_stage(state)
         self._paint_day()
+        show_caucus(self.query_one("#room-caucus", WallLine), self.view)
+        show_round(self.query_one("#room-round", WallLine), self.view)
 
     def _paint_day(self) -> None:
         """Today's plan: what is on now, next, how late (hidden without one, and under 14 rows)."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import getters
 from textual.app import ComposeResult
@@ -40,8 +40,8 @@ from .. import training
 from ..model import Session
 from .app import IbbApp
 from .messages import SessionChanged
-from .modals import Choose
-from .text import join, literal
+from .modals import Choose, Panel, Prompt
+from .text import join, literal, one_line
 from .widgets import STAGE_NAMES, mmss
 
 if TYPE_CHECKING:
@@ -313,24 +313,47 @@ def reveal(app: IbbApp, party_id: str, role: str = "") -> None:
 
 
 def show_notes(app: IbbApp) -> None:
-    """The facilitator notes: every team's bottom line, so trainer only, behind the same confirm."""
-    scenario = training.scenario_of(app.session)
+    """The facilitator notes: every team's bottom line, so trainer only, behind the trainer's
+    passphrase (``training.passphrase_ok``); never by a key a player might press."""
+    session = app.session
+    scenario = training.scenario_of(session)
+    if not scenario.facilitator_notes:
+        app.push_screen(Panel("Facilitator notes", [(NOTES_ELSEWHERE, "")]))
+        return
+    if not (session.training and session.training.trainer_key):
+        app.push_screen(Panel("Facilitator notes", [(NOTES_NO_PASSPHRASE, "")]))
+        return
 
-    def answered(yes: bool | None) -> None:
-        if yes:
-            app.push_screen(
-                ConfidentialScreen(
-                    "TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes or "(none)")]
-                )
-            )
+    def typed(text: str | None) -> None:
+        if text is None:
+            return
+        if not training.passphrase_ok(session, text):
+            app.notify("That is not the trainer's passphrase: the notes stay hidden.", severity="warning", timeout=6)
+            return
+        app.push_screen(
+            ConfidentialScreen("TRAINER ONLY: facilitator notes", [("Facilitator notes", scenario.facilitator_notes)])
+        )
 
     app.push_screen(
-        RevealConfirm(
-            "Show the facilitator notes?",
-            "They hold every team's bottom line: trainer only. Make sure the projector is off.",
+        Prompt(
+            "Trainer's passphrase",
+            placeholder="the passphrase given at ibb train --passphrase",
+            hint="The notes hold every team's bottom line. Make sure the projector is off.",
+            password=True,
         ),
-        answered,
+        typed,
     )
+
+
+NOTES_ELSEWHERE = (
+    "This table's file does not hold the facilitator notes: they hold every team's bottom line and "
+    "players sit at this laptop. The trainer has them in the scenario pack; `ibb train SCENARIO "
+    "--tables N --passphrase` keeps them in the table files behind a passphrase."
+)
+NOTES_NO_PASSPHRASE = (
+    "This table's file was made before trainer passphrases: its facilitator notes are not shown at "
+    "the table. Read them in the scenario pack, or prepare the tables again with --passphrase."
+)
 
 
 # --- results sheet ------------------------------------------------------------------------------
@@ -339,13 +362,18 @@ def show_notes(app: IbbApp) -> None:
 class ResultsScreen(ModalScreen[dict[str, str] | None]):
     """The results sheet as a form: one box a line. Ctrl+S or Escape saves it: never lose a word."""
 
-    BINDINGS = [Binding("escape", "save", "Save and close"), Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("escape", "save", "Save and close"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+t", "use_ta", "The TA's text", priority=True),
+    ]
     CSS_PATH = "training.tcss"
 
     def __init__(self, session: Session):
         super().__init__(classes="dialog-screen")
         self.fields = training.result_fields(session)
         self.values = {f.id: training.result_value(session, f.id) for f in self.fields}
+        self.tas = [training.result_ta(session, f) for f in self.fields]  # the TA each line may copy
         self.title_text = f"Results sheet: {session.title}"
 
     def compose(self) -> ComposeResult:
@@ -358,6 +386,15 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(literal(item.label), classes="result-label")
                     if item.hint:
                         yield Label(literal(item.hint), classes="result-hint")
+                    if self.tas[n] is not None:
+                        yield Label(
+                            join(
+                                ("Your TA on it: ", "bold"),
+                                literal(one_line(self.tas[n] or "", 90)),
+                                "  Ctrl+T copies it",
+                            ),
+                            classes="result-hint",
+                        )
                     yield TextArea(
                         self.values[item.id],
                         id=f"result-{n}",
@@ -376,6 +413,18 @@ class ResultsScreen(ModalScreen[dict[str, str] | None]):
 
     def action_save(self) -> None:
         self.dismiss({item.id: self.query_one(f"#result-{n}", TextArea).text for n, item in enumerate(self.fields)})
+
+    def action_use_ta(self) -> None:
+        """The TA's language into the line being written (after what is there): never retyped."""
+        area = self.focused
+        if not isinstance(area, TextArea) or not (area.id or "").startswith("result-"):
+            return
+        text = self.tas[int((area.id or "")[7:])]
+        if text is None:
+            self.app.notify("This line records no issue your table reached a TA on.", severity="warning", timeout=4)
+            return
+        area.text = f"{area.text.rstrip()}\n{text}" if area.text.strip() else text
+        area.move_cursor(area.document.end)
 
 
 def fill_results(app: IbbApp, then: Callable[[], None] | None = None) -> None:
@@ -487,6 +536,40 @@ def show_debrief(app: IbbApp) -> None:
 # --- rounds -------------------------------------------------------------------------------------
 
 
+def follow_class(app: IbbApp, opened: Any) -> Any:
+    """Follow the class's control file beside this table (``classroom``; it may not exist yet):
+    each save of it reaches ``class_changed`` on the UI thread."""
+    from .. import classroom
+    from ..store import read_bytes
+    from ..watch import FileFollower
+    from .app import ClassChanged
+
+    def load(path: Path) -> classroom.ClassControl:
+        return classroom.loads(read_bytes(path), str(path))  # a missing file raises: nothing to do
+
+    def deliver(control: classroom.ClassControl | None, error: Exception | None) -> None:
+        if control is not None:
+            app.post_message(ClassChanged(opened, control))  # thread-safe, never blocks
+
+    return FileFollower(opened.path.parent / classroom.CLASS_FILE, load, deliver).start()
+
+
+def class_changed(app: IbbApp, control: Any) -> None:
+    """The trainer started rounds for the whole class (``ibb class``): start each one here that
+    this table has not, at the class's moment (one change each, undoable as F10's), and show the
+    last one's facts, as the table's own F10 does."""
+    from .. import classroom
+
+    started = 0
+    for item in classroom.pending(app.session, control):
+        if app.change(f"start round {item.number} (the class)", training.start_next_round, at=item.start) is None:
+            break
+        started = item.number
+    if started:
+        app.notify(f"The trainer started round {started} for every table.", title="Training", timeout=6)
+        app.push_screen(RoundFactsScreen(app.session, started))
+
+
 def next_round(app: IbbApp) -> None:
     """Start round 1, or end the running round and start the next (after a confirm)."""
     session = app.session
@@ -556,9 +639,10 @@ def menu_choices(session: Session) -> list[tuple[str, str]]:
         side = training.side_label(session, party.id)
         for n, (label, _) in enumerate(training.role_briefs(scenario, party.id)):
             choices.append((f"Confidential brief: {side} · {label} only…", f"role:{party.id}:{n}"))
+    choices.append(("Players at this table: add, rename, remove…", "players"))
     choices.append(("Results sheet…", "results"))
     choices.append(("Debrief: this table's figures and the questions", "debrief"))
-    choices.append(("Facilitator notes (trainer only)…", "notes"))
+    choices.append(("Facilitator notes (trainer's passphrase)…", "notes"))
     return choices
 
 
@@ -603,6 +687,10 @@ def run_choice(app: IbbApp, value: str) -> None:
         show_debrief(app)
     elif kind == "notes":
         show_notes(app)
+    elif kind == "players":
+        from .people import ask_members
+
+        ask_members(app)
 
 
 def show_general_brief(app: IbbApp) -> None:

@@ -39,9 +39,9 @@ from textual.widget import Widget
 
 from .. import schedule
 from ..legibility import readability_note, readable_distance_m
-from ..model import PlanDay, Stage, StageClock, now
+from ..model import Caucus, PlanDay, Stage, StageClock, now
 from .text import join, literal
-from .widgets import STAGE_NAMES
+from .widgets import STAGE_NAMES, caucus_time, mmss
 
 # --- the view data ----------------------------------------------------------------------------
 
@@ -86,6 +86,19 @@ class TallyView:
 
 
 @dataclass(frozen=True)
+class RoundView:
+    """A training table's place in its simulation, as the wall shows it (no brief, no note)."""
+
+    table: str  # "Table 2 of 6"
+    phase: str  # training.phase: "preparation", "round", "between", "finished"
+    number: int  # the round running, or the last one run (0: none yet)
+    total: int
+    title: str  # the round's public title ("Round 1: salary, health insurance, advisory")
+    start: datetime | None  # when the running round started
+    minutes: int  # its length
+
+
+@dataclass(frozen=True)
 class RoomView:
     title: str
     where: str  # "Issue 2 of 13 · Article 12 · Open"
@@ -105,6 +118,9 @@ class RoomView:
     stage_since: datetime | None
     clock: StageClock | None = None  # the facilitator's timer for this issue and stage
     plan: tuple[PlanDay, ...] = ()  # the day's plan: what is on now, next, how late (``day_content``)
+    caucus: Caucus | None = None  # the caucus running now, if any (``show_caucus``)
+    caucus_team: str = ""  # its team's name
+    round: RoundView | None = None  # a training table's round and its clock (``show_round``)
 
 
 # --- styles: every colour a theme variable, every pair checked in tests/test_legibility.py ------
@@ -700,6 +716,61 @@ class WallBody(Lines):
         if self._cache is None:
             return ""
         return self.layout_.reading_text if self.layout_ is not None else super().text
+
+
+def show_caucus(line: WallLine, view: RoomView | None) -> None:
+    """A running caucus on the wall (the room view's and F8's), with its clock: counting down
+    the minutes the team took, then how far over (the line turns to the error colour)."""
+    caucus = view.caucus if view is not None else None
+    line.display = caucus is not None
+    if caucus is None or view is None:
+        return
+    shown, over = caucus_time(caucus, now())
+    line.set_class(over, "-over")
+    team = view.caucus_team
+    variants = [
+        join(("CAUCUS ", "bold"), literal(team, "bold"), f"  {shown}  · the rest of the room waits"),
+        join(("CAUCUS ", "bold"), literal(team, "bold"), f"  {shown}"),
+        join(("CAUCUS  ", "bold"), shown),
+    ]
+    line.show(lambda width: first_fit(variants, width))
+
+
+def round_clock(round_: RoundView, at: datetime) -> tuple[list[str], str]:
+    """The round's line on the wall, longest first (the clock is the last thing cut), and its
+    level ("", "warning": 5 minutes or less, "over")."""
+    table = f"TRAINING · {round_.table}"
+    if round_.phase == "preparation":
+        return [f"{table} · Preparation: read the briefs", "Preparation: read the briefs"], ""
+    if round_.phase == "finished":
+        return [f"{table} · Simulation ended: results sheet and debrief", "Simulation ended"], ""
+    number = f"round {round_.number} of {round_.total}"
+    if round_.phase == "between" or round_.start is None:
+        return [f"{table} · {round_.title} ({number}) ended", f"{number.capitalize()} ended"], ""
+    left = round_.minutes * 60 - int((at - round_.start).total_seconds())
+    clock, level = (f"{mmss(left)} left", "warning" if left <= 5 * 60 else "") if left > 0 else ("", "over")
+    if level == "over":
+        clock = f"TIME IS UP ({mmss(-left)} over)"
+    return [
+        f"{table} · {round_.title} ({number}) · {clock}",
+        f"{table} · {number.capitalize()} · {clock}",
+        f"{number.capitalize()} · {clock}",
+        f"R{round_.number}/{round_.total} {clock}",
+    ], level
+
+
+def show_round(line: WallLine, view: RoomView | None) -> None:
+    """A training table's round and its clock on the wall (the room view's and F8's), as the
+    table's own training bar shows it; hidden for a session that is not a training table."""
+    round_ = view.round if view is not None else None
+    line.display = round_ is not None
+    if round_ is None:
+        return
+    texts, level = round_clock(round_, now())
+    line.set_class(level == "warning", "-warning")
+    line.set_class(level == "over", "-over")
+    variants = [literal(text, "bold") for text in texts]
+    line.show(lambda width: first_fit(variants, width))
 
 
 def show_day(line: WallLine, view: RoomView | None, rows: int, shown: schedule.Today | None) -> schedule.Today | None:

@@ -28,7 +28,8 @@ from textual.widgets import DataTable, Digits, Input, Label, OptionList, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
-from ..model import Stage
+from .. import process
+from ..model import Caucus, Stage
 from .text import ControlSymbols, literal
 
 STAGE_NAMES = {
@@ -148,33 +149,52 @@ class StageTimer(Vertical):
         self.set_class(over, "-over")
 
 
+def caucus_time(caucus: Caucus, at: datetime) -> tuple[str, bool]:
+    """A caucus's clock as the screens show it, and whether it runs over: counting down the
+    minutes the team took ("03:12 left of 5 min", "+01:05 over its 5 min"), else up."""
+    left = process.caucus_left(caucus, at)
+    if left is None:
+        return mmss(int(((caucus.end or at) - caucus.start).total_seconds())), False
+    if left >= 0:
+        return f"{mmss(left)} left of {caucus.minutes} min", False
+    return f"+{mmss(-left)} over its {caucus.minutes} min", True
+
+
 class CaucusClock(Static):
-    """A clear banner with the running caucus and its clock."""
+    """A clear banner with the running caucus and its clock: counting down the minutes the
+    team took (the ground rules' limit), then how far over, as the stage timer does."""
 
     def __init__(self, **kwargs: object):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.label = ""
-        self.start: datetime | None = None
+        self.caucus: Caucus | None = None
+        self._rang = False
 
     def on_mount(self) -> None:
         self.set_interval(1, self._paint)
 
-    def show(self, label: str, start: datetime | None) -> None:
-        if (label, start) == (self.label, self.start) and self.display == (start is not None):
+    def show(self, label: str, caucus: Caucus | None) -> None:
+        if (label, caucus) == (self.label, self.caucus) and self.display == (caucus is not None):
             return  # the same caucus: the one-second tick repaints the clock
-        self.label, self.start = label, start
-        self.display = start is not None
+        if caucus is None or self.caucus is None or caucus.id != self.caucus.id:
+            self._rang = False
+        self.label, self.caucus = label, caucus
+        self.display = caucus is not None
         self._paint()
 
     def _paint(self) -> None:
-        if self.start is None:
+        caucus = self.caucus
+        if caucus is None:
             return
-        elapsed = int((datetime.now().astimezone() - self.start).total_seconds())
+        shown, over = caucus_time(caucus, datetime.now().astimezone())
+        if over and not self._rang:  # once, as the stage's time box does
+            self._rang = True
+            self.app.bell()
+            self.app.notify(f"The caucus is over its {caucus.minutes} minutes.", title="Caucus", severity="warning")
+        self.set_class(over, "-over")
         # One line high (app.tcss) and as wide as the screen: the text never changes its size.
         self.update(
-            Content.assemble(
-                ("CAUCUS ", "bold"), literal(self.label), (f"  {mmss(elapsed)}  ", "bold"), ("F5 ends it", "")
-            ),
+            Content.assemble(("CAUCUS ", "bold"), literal(self.label), (f"  {shown}  ", "bold"), ("F5 ends it", "")),
             layout=False,
         )
 

@@ -94,8 +94,28 @@ class AidKeys(Screen):
                 example = "e.g. review the cost model (called by J. Ortiz)"
                 app.push_screen(
                     Prompt("Reason (optional) and who called it", placeholder=example),
-                    lambda reason: app.change("start caucus", editing.start_caucus, party_id, reason=reason or ""),
+                    lambda reason: how_long(party_id, reason or "") if reason is not None else None,
                 )
+
+        def how_long(party_id: str, reason: str) -> None:
+            rule = session.caucus_minutes
+            app.push_screen(
+                Prompt(
+                    "How many minutes will the team be out?",
+                    value=str(rule) if rule else "",
+                    placeholder="minutes; empty: no limit",
+                    hint=f"The ground rules allow {rule} minutes." if rule else "The ground rules set no limit.",
+                ),
+                lambda text: start(party_id, reason, text) if text is not None else None,
+            )
+
+        def start(party_id: str, reason: str, text: str) -> None:
+            text = text.strip()
+            if text and not text.isdigit():
+                app.notify(f"{text!r} is not a number of minutes: the caucus was not started.", severity="error")
+                return
+            minutes = int(text) if text else 0
+            app.change("start caucus", editing.start_caucus, party_id, reason=reason, minutes=minutes)
 
         app.push_screen(Choose("Which team caucuses?", choices), chosen)
 

@@ -47,7 +47,9 @@ from ..wall import (
     WallLine,
     WallStatement,
     first_fit,
+    show_caucus,
     show_day,
+    show_round,
     size_note,
     stage_bar,
     stage_tails,
@@ -117,6 +119,8 @@ class Presentation(Vertical):
         yield WallStatement(id="wall-statement")
         yield WallLine(id="wall-stage")
         yield WallLine(id="wall-day")
+        yield WallLine(id="wall-caucus")
+        yield WallLine(id="wall-round")
         yield Static("", id="wall-banner")
         with Vertical(id="wall-body"), VerticalScroll(id="wall-main"):
             yield WallBody(id="wall-items")
@@ -246,6 +250,8 @@ class Presentation(Vertical):
         """Today's plan, as the room view shows it (hidden without one, and under 14 rows)."""
         line = self.query_one("#wall-day", WallLine)
         self._day_shown = show_day(line, self.view, self.wall_size[1], self._day_shown)
+        show_caucus(self.query_one("#wall-caucus", WallLine), self.view)
+        show_round(self.query_one("#wall-round", WallLine), self.view)
 
     def note(self, kind: str, seconds: float) -> None:
         self._wall_note = (kind, time.monotonic() + seconds)

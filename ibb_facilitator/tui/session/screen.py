@@ -30,6 +30,7 @@ from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ... import editing, process, schedule
 from ...model import Stage
+from ..coaching import CoachingPanel
 from ..messages import SessionChanged, post_refreshes
 from ..modals import Choose
 from ..negotiating import provenance
@@ -91,6 +92,8 @@ class SessionScreen(AidKeys):
         Binding("f6", "ground_rules", "Rules", id="rules"),
         Binding("f7", "actions", "Actions", id="actions"),
         Binding("f8", "present", "Present", id="present"),
+        # the facilitator's coaching notes (tui/coaching.py): a preference, not the record
+        Binding("ctrl+y", "coaching", "Coaching notes", show=False, priority=True, id="coaching"),
         # the day's plan (tui/day.py): not in the key bar; F1 and the palette name it
         Binding("ctrl+l", "next_block", "Next block", show=False, priority=True, id="plan.next"),
         # training tables only (tui/training.py): the training menu and the general brief
@@ -123,6 +126,7 @@ class SessionScreen(AidKeys):
         with StageViews(id="views", initial=self.views[Stage.ISSUES].id):
             yield from self.views.values()
         yield Presentation(id="presentation")  # F8: the wall, instead of the frame above
+        yield CoachingPanel(id="coaching")  # Ctrl+Y: for the facilitator, not the wall
         yield Static("", id="mode-bar")
         with Horizontal(id="capture-row"):
             yield Label("", id="capture-tag")
@@ -156,6 +160,7 @@ class SessionScreen(AidKeys):
         self._capture_tag = self.query_one("#capture-tag", Label)
         self._banner = self.query_one("#banner", Static)
         self._presentation = self.query_one(Presentation)
+        self._coaching = self.query_one(CoachingPanel)
         self._day_line = self.query_one("#day-line", WallLine)
         self._day_shown: tuple[object, bool] | None = None
         self.set_interval(15, self.paint_day)  # lateness moves with the clock
@@ -216,13 +221,12 @@ class SessionScreen(AidKeys):
         self.paint_banner()
         caucus = editing.open_caucus(session)
         called_by = f" (called by {caucus.called_by})" if caucus and caucus.called_by else ""
-        self._caucus_clock.show(
-            f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus.start if caucus else None
-        )
+        self._caucus_clock.show(f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus)
         if stage is not self._bindings_stage:  # the key bar recomposes: only when keys change
             self._bindings_stage = stage
             self.refresh_bindings()
         self.paint_day()
+        self.paint_coaching()
         if self.presenting:
             self._presentation.paint()
 
@@ -242,6 +246,25 @@ class SessionScreen(AidKeys):
     def action_present(self) -> None:
         super().action_present()
         self.paint_day()
+        self.paint_coaching()
+
+    def paint_coaching(self) -> None:
+        """The coaching panel, if the facilitator keeps it shown (and, presenting, chose it for
+        the wall too); hidden, nothing is computed."""
+        prefs = self.app.preferences
+        shown = prefs.coaching and (not self.presenting or prefs.coaching_on_wall)
+        self._coaching.display = shown
+        if shown:
+            self._coaching.show(self.session, self.issue, self._shown_stage(), wall=self.presenting)
+        else:
+            self._coaching.forget()
+
+    def action_coaching(self) -> None:
+        """Ctrl+Y: show or hide the coaching notes (this computer's preference, not the record)."""
+        shown = self.app.toggle_preference("coaching")
+        self.paint_coaching()
+        where = " (not on the wall: F8 hides them)" if shown and not self.app.preferences.coaching_on_wall else ""
+        self.app.notify(f"Coaching notes {'shown' if shown else 'hidden'}{where} · Ctrl+Y", timeout=3)
 
     def action_next_block(self) -> None:
         """Ctrl+L: the next block of today's plan (the first press starts the day)."""
