@@ -38,6 +38,13 @@
    steady 10 keys/s with the real 0.2 s autosave on, keys posted from another thread (as the
    terminal driver does), and reports arrival -> frame, which includes any wait behind an autosave.
 
+2c. The criteria grid of issue 16 (``--parts grid``): 60 active options x 12 criteria, fully rated,
+   with weights (x2, x3) and must-pass lines on some criteria, at the criteria stage in the rating
+   mode, in-process like part 2 (same harness, same targets: median < 16 ms, p95 < 50 ms). A
+   scripted mix: rate a cell (the weighted totals, the ranks and who is screened out move), move
+   the cursor, raise and lower the weight of the cursor's criterion (Shift+up/down: every total
+   moves) and its must-pass line (Shift+right/left: options struck or back).
+
 3. What sits on the UI thread on every change: ``History.checkpoint`` (the undo snapshot) and
    the autosave snapshot after one change (``SaveCache.snapshot``; its bytes, ``render``, are made
    on a worker thread), at 2,000 and 10,000 items, and the memory and GC-tracked objects one more
@@ -51,7 +58,7 @@ after ``--key-budget`` seconds and start-up after three rounds once it has taken
 
 It prints figures beside targets and always exits 0: it measures, it does not judge.
 
-    python bench/tui_bench.py [--runs 7] [--keys 200] [--key-budget 60] [--parts startup,keys,ui] [--profile]
+    python bench/tui_bench.py [--runs 7] [--keys 200] [--key-budget 60] [--parts startup,keys,grid,ui] [--profile]
 """
 
 from __future__ import annotations
@@ -491,6 +498,97 @@ async def _key_run(path: str, keys: int, profile: bool, budget: float) -> dict[s
     return results
 
 
+GRID_OPTIONS, GRID_CRITERIA = 60, 12
+
+
+def make_grid_session(options: int = GRID_OPTIONS, criteria: int = GRID_CRITERIA, seed: int = SEED) -> Any:
+    """The example session with its issue 1 grown to ``options`` active options x ``criteria``
+    criteria (its shared ones and its own), every cell rated (seeded), C2 weighted x2, C5 x3, C1
+    must pass at 2 and C4 at 3; the cursor on that issue's criteria stage."""
+    import random
+
+    from ibb_facilitator import store
+    from ibb_facilitator.model import Criterion, Option, OptionState, Stage
+
+    rng = random.Random(seed)
+    session = store.load_session(TYPICAL)
+    issue = session.issues[0]
+    issue.options = [o for o in issue.options if o.state is OptionState.ACTIVE]
+    while len(session.criteria_for(issue)) < criteria:
+        n = len(session.criteria_for(issue)) + 1
+        issue.criteria.append(Criterion(id=f"criterion-g{n}", text=f"Bench criterion {n}: workable for every school"))
+    every = session.criteria_for(issue)
+    every[1].weight, every[4].weight = 2, 3
+    every[0].must_pass, every[3].must_pass = 2, 3
+    while len(issue.options) < options:
+        n = len(issue.options) + 1
+        issue.options.append(Option(id=f"option-g{n}", text=f"Bench option {n}: a guideline with a review in October"))
+    for option in issue.options:
+        option.scores = {c.id: rng.randint(0, 5) for c in every}
+    session.cursor.issue, session.cursor.stage = issue.id, Stage.CRITERIA
+    issue.stage = Stage.CRITERIA
+    return session
+
+
+def _grid_script(rounds: int) -> list[tuple[str, str]]:
+    """(kind, key) for ``rounds`` rounds in the rating mode: 12 keys a round."""
+    script: list[tuple[str, str]] = []
+    for r in range(rounds):
+        for k in range(4):
+            script.append(("rate a cell", str((r + k) % 6)))
+        script += [("move the cursor", "down"), ("move the cursor", "left")]
+        script += [("weight (Shift+up/down)", "shift+up"), ("weight (Shift+up/down)", "shift+down")]
+        script += [("must-pass line (Shift+right/left)", "shift+right")] * 2
+        script += [("must-pass line (Shift+right/left)", "shift+left")] * 2
+    return script
+
+
+async def _grid_run(path: str, keys: int, budget: float) -> dict[str, Any]:
+    from textual.widgets import Input
+
+    from ibb_facilitator.tui import app as app_module
+    from ibb_facilitator.tui.session import RatingGrid, SessionScreen
+
+    app_module.AUTOSAVE_DELAY = 3600.0  # as in part 2: autosave measured on its own
+    app = app_module.IbbApp(path=Path(path))
+    results: dict[str, Any] = {"latency": [], "silent": [], "errors": []}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, SessionScreen):
+            results["errors"].append(f"the session screen did not open (got {type(screen).__name__})")
+            return results
+        screen.query_one("#capture", Input).cursor_blink = False
+        harness = KeyHarness(app)
+        await harness.settle()
+        await harness.press("ctrl+r")  # the rating mode (not timed)
+        grid = screen.query_one(RatingGrid)
+        issue = screen.issue
+        assert issue is not None
+        results["grid"] = {"rows": grid.row_count, "columns": len(grid.columns), "mode": screen.mode}
+        deadline = time.perf_counter() + budget
+        script = _grid_script(max(1, round(keys / 12)))
+        for kind, key in script:
+            if time.perf_counter() > deadline:
+                results["cut_short"] = len(script)
+                break
+            measured = await harness.press(key)
+            if measured is None:
+                results["silent"].append(kind)
+            else:
+                results["latency"].append((kind, *measured))
+            app.clear_notifications()  # the toasts of a change would pile up over the grid
+            await harness.settle()
+        results["screened"] = sum(1 for row in grid.rows if str(grid.get_cell(row, "rank")).strip() == "out")
+    return results
+
+
+def child_grid(path: str, keys: int, budget: float) -> int:
+    results = asyncio.run(_grid_run(path, keys, budget))
+    print(json.dumps(results))
+    return 0
+
+
 def child_keys(path: str, keys: int, profile: bool, budget: float) -> int:
     results = asyncio.run(_key_run(path, keys, profile, budget))
     print(json.dumps(results))
@@ -651,14 +749,19 @@ def main(argv: list[str] | None = None) -> int:
         help="stop the key mix after S seconds, so a slow app cannot stretch the run (default 60)",
     )
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of the key mix")
-    parser.add_argument("--parts", default="startup,keys,ui", help="which parts to run (default startup,keys,ui)")
+    parser.add_argument(
+        "--parts", default="startup,keys,grid,ui", help="which parts to run (default startup,keys,grid,ui)"
+    )
     parser.add_argument("--child-open", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--child-grid", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--child-keys", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_open:
         return child_open(args.child_open)
     if args.child_keys:
         return child_keys(args.child_keys, args.keys, args.profile, args.key_budget)
+    if args.child_grid:
+        return child_grid(args.child_grid, args.keys, args.key_budget)
 
     started = time.perf_counter()
     try:
@@ -689,6 +792,7 @@ def _main(args: argparse.Namespace, started: float) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ibb-tui-bench-"))
     startup: dict[str, Any] = {"runs": {}, "errors": {}}
     keys: dict[str, Any] = {}
+    grid: dict[str, Any] = {}
     ui: dict[int, dict[str, Any]] = {}
     try:
         typical_path = tmp / "typical.toml"
@@ -728,6 +832,29 @@ def _main(args: argparse.Namespace, started: float) -> int:
                     "silent": [],
                     "errors": [f"key run failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"],
                 }
+        if "grid" in parts:
+            grid_path = tmp / "grid.toml"
+            store.save_session(make_grid_session(), grid_path, backup=False)
+            print(
+                f"grid: ~{args.keys} keys in the rating mode, {GRID_OPTIONS} options x {GRID_CRITERIA} criteria "
+                "with weights and must-pass lines...",
+                flush=True,
+            )
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child-grid",
+                str(grid_path),
+                "--keys",
+                str(args.keys),
+                "--key-budget",
+                str(args.key_budget),
+            ]
+            proc = subprocess.run(cmd, env=_env(tmp), capture_output=True, text=True, timeout=300)
+            try:
+                grid = json.loads(proc.stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):
+                grid = {"latency": [], "errors": [f"grid run failed (exit {proc.returncode}): {proc.stderr[-2000:]}"]}
         if "ui" in parts:
             print("UI-thread costs: History.checkpoint and the autosave snapshot...", flush=True)
             ui = measure_ui_thread({KEY_ITEMS: small, BIG_ITEMS: big}, {KEY_ITEMS: 5, BIG_ITEMS: 3})
@@ -847,6 +974,30 @@ def _main(args: argparse.Namespace, started: float) -> int:
                 "ok" if ok else "OVER",
             )
         )
+    grid_latency = grid.get("latency", [])
+    grid_kinds: dict[str, list[tuple[float, float]]] = {}
+    for kind, wall, used in grid_latency:
+        grid_kinds.setdefault(kind, []).append((wall, used))
+    shape = f"{GRID_OPTIONS}x{GRID_CRITERIA} grid"
+    for kind, pairs in [*sorted(grid_kinds.items()), ("all keys", [(w, u) for _, w, u in grid_latency])]:
+        if not pairs:
+            continue
+        values = [wall for wall, _ in pairs]
+        med, p95 = statistics.median(values), _percentile(values, 0.95)
+        cpu_med = statistics.median(used for _, used in pairs)
+        ok = med < TARGET_KEY_MEDIAN_MS / 1000 and p95 < TARGET_KEY_P95_MS / 1000
+        if kind == "all keys":
+            note = f"CPU {_ms(cpu_med)}; n={len(values)}; weights and must-pass"
+            record("tui", f"diagnostic, in-process key -> frame, {shape}: median", med, "s", None, note=note)
+            record("tui", f"diagnostic, in-process key -> frame, {shape}: p95", p95, "s", None)
+        rows.append(
+            (
+                f"key -> frame, {shape}: {kind}",
+                f"median {_ms(med)} (CPU {_ms(cpu_med)}), p95 {_ms(p95)} (n={len(values)})",
+                f"< {TARGET_KEY_MEDIAN_MS:.0f} ms, p95 < {TARGET_KEY_P95_MS:.0f} ms",
+                "ok" if ok else "OVER",
+            )
+        )
     live = keys.get("live", [])
     if live:
         med, p95 = statistics.median(live), _percentile(live, 0.95)
@@ -935,6 +1086,17 @@ def _main(args: argparse.Namespace, started: float) -> int:
             f"key session: {issue['items']:,} items; current issue {issue['id']}: {issue['interests']} interests, "
             f"{issue['options']} options, {issue['criteria']} criteria; terminal {SIZE[0]}x{SIZE[1]}"
         )
+    if grid.get("grid"):
+        shown = grid["grid"]
+        print(
+            f"grid session: {shown['rows']} rows x {shown['columns']} columns (option, 12 criteria, Σ, rank) in "
+            f"the {shown['mode']} mode, {grid.get('screened', 0)} options screened out at the end; "
+            f"terminal {SIZE[0]}x{SIZE[1]}"
+        )
+    for error in grid.get("errors", []):
+        print(f"grid run: {error}")
+    if grid.get("silent"):
+        print(f"grid keys that repainted nothing (not counted): {len(grid['silent'])}")
     if keys.get("cut_short"):
         print(
             f"key mix cut short after {args.key_budget:.0f} s: {len(latency) + len(keys.get('silent', []))} of "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-from . import costing, drafting, polls, process
+from . import costing, drafting, polls, process, screening
 from .export.markdown import fenced, inline
 from .export.text import balance_bidi as _balance_bidi
 from .export.text import clean as _clean
@@ -319,6 +319,33 @@ def _items(
 
 def _criterion_diff(out: list[Change], what: str, a: Criterion, b: Criterion) -> None:
     _field(out, what, "reworded", a.text, b.text, block=True)
+    _field(out, what, "weight", f"×{a.weighs}", f"×{b.weighs}", text=b.text)
+    _field(out, what, "must pass", _line(a.must_pass), _line(b.must_pass), text=b.text)
+
+
+def _line(line: int | None) -> str:
+    return "not must-pass" if line is None else f"{line} or more"
+
+
+def _ranking(session: Session, issue: Issue, labels: dict[str, str]) -> str:
+    """The issue's options by rank, screened-out ones after: "1 O7 (Σ 26); out O1"."""
+    parts = []
+    for s in screening.by_rank(screening.standings(session, issue)):
+        label = labels.get(s.option.id, s.option.id)
+        parts.append(f"out {label} ({s.reason})" if s.rank is None else f"{s.rank} {label} (Σ {s.total})")
+    return "; ".join(parts)
+
+
+def _ranking_changes(
+    old: Session, new: Session, before: Issue, issue: Issue, option_labels: dict[str, str]
+) -> list[Change]:
+    """The ranking of the options, when it moved (a rating, a weight, a must-pass line)."""
+    if not new.criteria_for(issue) or not issue.has_scores():
+        return []
+    was, now = _ranking(old, before, option_labels), _ranking(new, issue, option_labels)
+    if was == now:
+        return []
+    return [Change(CHANGED, "Ranking of the options", "changed", old=was or "(none)", new=now, block=True)]
 
 
 def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issue) -> list[Change]:
@@ -416,6 +443,7 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
     _items(out, before.criteria, issue.criteria, "Criterion", criterion_labels, _criterion_diff)
     out += _rating_changes(before, issue, option_labels, criterion_labels)
     out += _draft_changes(before, issue)
+    out += _ranking_changes(old, new, before, issue, option_labels)
     out += _check_changes(old, new, before, issue, option_labels)
     out += _poll_changes(before, issue, option_labels)
     out += _agreement_changes(old, new, issue.id)

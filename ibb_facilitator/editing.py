@@ -23,7 +23,9 @@ from . import costing as cost
 from . import drafting, polls, process, schedule
 from .model import (
     CLOCK_LIMIT_SECONDS,
+    DEFAULT_PASS_LINE,
     JOINT,
+    MAX_WEIGHT,
     MUTUAL,
     SURROGATES_MESSAGE,
     ActionItem,
@@ -602,6 +604,52 @@ def edit_criterion(session: Session, issue_id: str | None, criterion_id: str, te
     if not _apply(criterion, {"text": _text(text, "a criterion")}):
         return criterion
     _log(session, "criterion.edit", criterion_id, f"Criterion reworded: {text}", issue=issue_id, text=text)
+    return criterion
+
+
+def _criterion(session: Session, issue_id: str | None, criterion_id: str) -> Criterion:
+    """A criterion of the issue's own (or with ``issue_id=None`` a shared one)."""
+    pool = session.shared_criteria if issue_id is None else _issue(session, issue_id).criteria
+    return _find(pool, criterion_id, "criterion")
+
+
+@_rules
+def set_weight(session: Session, issue_id: str | None, criterion_id: str, weight: int) -> Criterion:
+    """How much a criterion counts in the weighted total: a whole number from 1 to ``MAX_WEIGHT``.
+    Weight 1 is the default, and is left out of the file."""
+    if type(weight) is not int or not 1 <= weight <= MAX_WEIGHT:
+        raise RuleError(f"a weight is a whole number from 1 to {MAX_WEIGHT}")
+    criterion = _criterion(session, issue_id, criterion_id)
+    if not _apply(criterion, {"weight": None if weight == 1 else weight}):
+        return criterion
+    _log(
+        session,
+        "criterion.weight",
+        criterion_id,
+        f"Criterion weighted ×{weight}: {criterion.text}",
+        issue=issue_id,
+        weight=weight,
+    )
+    return criterion
+
+
+@_rules
+def set_must_pass(
+    session: Session, issue_id: str | None, criterion_id: str, line: int | None = DEFAULT_PASS_LINE
+) -> Criterion:
+    """Make a criterion must-pass with ``line`` the lowest score that passes (0–5): an option
+    rated below it is screened out (``screening``). ``None``: no longer must-pass."""
+    if line is not None and (type(line) is not int or not 0 <= line <= 5):
+        raise RuleError("a must-pass line is a score from 0 to 5 (the lowest score that passes)")
+    criterion = _criterion(session, issue_id, criterion_id)
+    if not _apply(criterion, {"must_pass": line}):
+        return criterion
+    summary = (
+        f"Criterion no longer must-pass: {criterion.text}"
+        if line is None
+        else f"Criterion must pass at {line}: {criterion.text}"
+    )
+    _log(session, "criterion.must_pass", criterion_id, summary, issue=issue_id, line=line)
     return criterion
 
 

@@ -276,9 +276,25 @@ class Option(Model):
     costs: list[CostLine] = []  # what it would cost, line by line (costing.py adds them up)
 
 
+MAX_WEIGHT = 9  # a criterion's weight: a small whole number, 1 (the default) to 9
+DEFAULT_PASS_LINE = 3  # the must-pass line a criterion gets when the room makes it must-pass
+
+
 class Criterion(Model):
+    """A standard the options are rated against (0–5). ``weight`` multiplies its scores in the
+    weighted total, and ``must_pass`` (when set) is the lowest score that passes: an option rated
+    below it is screened out (``screening.py``). Both are left out of the file at their defaults
+    (weight 1, not must-pass), so a file from before them saves byte for byte."""
+
     id: str
     text: Text = Field(min_length=1)
+    weight: WholeNumber | None = Field(default=None, ge=1, le=MAX_WEIGHT)  # None: 1
+    must_pass: Score | None = None  # None: not must-pass; else the lowest score that passes
+
+    @property
+    def weighs(self) -> int:
+        """The weight in effect: 1 unless set."""
+        return self.weight or 1
 
 
 class Response(Model):

@@ -646,6 +646,15 @@ def _criterion_edit(state: Session, e: Event, final: _Index) -> None:
     _find(_criteria_pool(state, _data(e)), e.target).text = _data(e)["text"]
 
 
+def _criterion_weight(state: Session, e: Event, final: _Index) -> None:
+    weight = _data(e)["weight"]
+    _find(_criteria_pool(state, _data(e)), e.target).weight = None if weight == 1 else weight
+
+
+def _criterion_must_pass(state: Session, e: Event, final: _Index) -> None:
+    _find(_criteria_pool(state, _data(e)), e.target).must_pass = _data(e).get("line")  # none: not must-pass
+
+
 def _criterion_remove(state: Session, e: Event, final: _Index) -> None:
     issue = _issue(state, _data(e))
     issue.criteria.remove(_find(issue.criteria, e.target))
@@ -978,6 +987,8 @@ _APPLY: dict[str, Callable[[Session, Event, _Index], None]] = {
     "option.serves": _option_serves,
     "criterion.add": _criterion_add,
     "criterion.edit": _criterion_edit,
+    "criterion.weight": _criterion_weight,
+    "criterion.must_pass": _criterion_must_pass,
     "criterion.remove": _criterion_remove,
     "rating.set": _rating_set,
     "check.record": _check_record,

@@ -299,7 +299,7 @@ def test_options_criteria_and_the_rating_grid(example: Session, minutes: str) ->
         assert inline(criterion.text) in part
     grid = tables(part)[0]
     criteria = example.criteria_for(issue)
-    assert grid[0] == "| Option | " + " | ".join(f"C{k}" for k in range(1, len(criteria) + 1)) + " |"
+    assert grid[0] == "| Option | " + " | ".join(f"C{k}" for k in range(1, len(criteria) + 1)) + " | Σ | Rank |"
     rated = [o for o in issue.options if o.scores]
     assert len(grid) == 2 + len(rated)
     labels = {o.id: f"O{k}" for k, o in enumerate(issue.options, start=1)}
@@ -307,7 +307,9 @@ def test_options_criteria_and_the_rating_grid(example: Session, minutes: str) ->
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[0].startswith(f"**{labels[option.id]}**")
         scores = [editing.rating_of(issue, option.id, c.id) for c in criteria]
-        assert cells[1:] == [str(s) for s in scores]
+        assert cells[1:-2] == [str(s) for s in scores]
+        active = option.state is OptionState.ACTIVE
+        assert cells[-2:] == ([str(sum(s for s in scores if s is not None))] if active else ["–"]) + cells[-1:]
     assert_tables_well_formed(minutes)
 
 

@@ -181,8 +181,8 @@ async def test_issues_with_their_outcome_and_each_issue_in_full(example: Path) -
         assert re.search(r"O7 Guideline sizes \(22 in K–3.*on the table\n   serves I1 \(U\), I3 \(U\)", text, re.S)
         # criteria and the rating grid
         grid = next(line for line in right if line.startswith("Option "))
-        assert grid.split("\n")[0].split() == ["Option", "C1", "C2", "C3", "C4", "C5", "Σ"]
-        assert re.search(r"O1 Hard cap of 24 students.*\s+1\s+5\s+2\s+4\s+4\s+16$", grid, re.M)
+        assert grid.split("\n")[0].split() == ["Option", "C1", "C2", "C3", "C4", "C5", "Σ", "Rank"]
+        assert re.search(r"O1 Hard cap of 24 students.*\s+1\s+5\s+2\s+4\s+4\s+16\s+2$", grid, re.M)
         # consensus checks: each response, the outcome
         checks = [line for line in right if line.startswith("Check ")]
         assert len(checks) == 2

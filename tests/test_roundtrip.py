@@ -127,6 +127,16 @@ cost_lines = st.lists(
 )
 
 
+def any_criterion(draw: st.DrawFn, criterion_id: str) -> Criterion:
+    """A criterion, sometimes weighted (1 to 9: 1 is also left out) and sometimes must-pass (0 to 5)."""
+    return Criterion(
+        id=criterion_id,
+        text=draw(some_text),
+        weight=draw(st.none() | st.integers(1, 9)),
+        must_pass=draw(st.none() | st.integers(0, 5)),
+    )
+
+
 @st.composite
 def sessions(draw: st.DrawFn) -> Session:
     n = iter(range(1, 10_000))
@@ -147,7 +157,7 @@ def sessions(draw: st.DrawFn) -> Session:
         )
         for pid in PARTY_IDS
     ]
-    shared = [Criterion(id=new_id("criterion"), text=draw(some_text)) for _ in range(draw(st.integers(0, 1)))]
+    shared = [any_criterion(draw, new_id("criterion")) for _ in range(draw(st.integers(0, 1)))]
     issues: list[Issue] = []
     agreements: list[TentativeAgreement] = []
     for _ in range(draw(st.integers(0, 2))):
@@ -173,7 +183,7 @@ def sessions(draw: st.DrawFn) -> Session:
         if len(options) >= 3 and draw(st.booleans()):
             options[0].state, options[0].combined_into = OptionState.COMBINED, options[2].id
             options[1].state = OptionState.SET_ASIDE
-        criteria = [Criterion(id=new_id("criterion"), text=draw(some_text)) for _ in range(draw(st.integers(0, 2)))]
+        criteria = [any_criterion(draw, new_id("criterion")) for _ in range(draw(st.integers(0, 2)))]
         pairs = [(o, c.id) for o in options for c in [*shared, *criteria]]
         for option, criterion in (
             draw(st.lists(st.sampled_from(pairs), unique_by=lambda p: (p[0].id, p[1]), max_size=3)) if pairs else []

@@ -58,6 +58,19 @@ def test_criteria_rating_mode(snap_compare, tmp_path, size, theme):
 
 
 @each_size_and_theme
+def test_criteria_weighted_and_screened(snap_compare, tmp_path, size, theme):
+    """Rating mode, C2 weighed ×2 (Shift+↑) and C1 must-pass at 3 (Shift+→ three times): option #1,
+    rated 1 on C1, is struck with its reason and has no rank; the banner (cursor on #1) says why, whole."""
+    keys = ("alt+up", "alt+left", "ctrl+r", "right", "shift+up", "left", "shift+right", "shift+right", "shift+right")
+
+    async def no_toasts(pilot) -> None:  # each step said what it did: the grid is the picture here
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert picture(snap_compare, _app(tmp_path, theme), size, *keys, then=no_toasts)
+
+
+@each_size_and_theme
 def test_consensus_stage(snap_compare, tmp_path, size, theme):
     """Class size at consensus: the people who count, the checks taken and the initialed TA."""
     assert picture(snap_compare, _app(tmp_path, theme), size, "alt+up")

@@ -18,7 +18,7 @@ short function in reading order, and splitting them would hide the order the rea
 
 from __future__ import annotations
 
-from .. import costing, drafting, polls, process
+from .. import costing, drafting, polls, process, screening
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -416,6 +416,8 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
                         " ",
                         c.text,
                         em(" (shared by every issue)") if c.id in shared else None,
+                        em(f" (weight ×{c.weighs})") if c.weight not in (None, 1) else None,
+                        strong(f" must pass: {c.must_pass} or more") if c.must_pass is not None else None,
                     )
                 )
                 for c in criteria
@@ -424,25 +426,48 @@ def _criteria(session: Session, issue: Issue, option_labels: dict[str, str]) -> 
     )
     if not issue.has_scores():
         return out
+    standing = {s.option.id: s for s in screening.standings(session, issue)}
     rows = []
     for option in issue.options:
         scores = option.scores
         if option.state is not OptionState.ACTIVE and not scores:
             continue
         state = {OptionState.COMBINED: " (combined)", OptionState.SET_ASIDE: " (set aside)"}.get(option.state, "")
-        name = line(Run(option_labels[option.id], "label"), " ", option.text, state)
-        rows.append((name, *(line(str(scores[c.id]) if c.id in scores else EMPTY_CELL) for c in criteria)))
+        placed = standing.get(option.id)
+        struck = placed is not None and placed.screened_out
+        name = line(
+            Run(option_labels[option.id], "label"), " ", option.text, state, em(" (screened out)") if struck else None
+        )
+        total = line(str(placed.total)) if placed is not None else line(EMPTY_CELL)
+        rank = line(EMPTY_CELL if placed is None else "out" if placed.rank is None else str(placed.rank))
+        cells = (line(str(scores[c.id]) if c.id in scores else EMPTY_CELL) for c in criteria)
+        rows.append((name, *cells, total, rank))
     out.append(
         Paragraph(
             line(
-                f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated:"
+                f"How well each option meets each criterion, from 0 (not at all) to 5 (fully); {EMPTY_CELL} not rated."
+                " Σ is each score times its criterion's weight, added up (a cell not rated counts nothing);"
+                " the rank is among the active options not screened out:"
             ),
             "note",
         )
     )
     out.append(
-        Table(("Option", *(labels[c.id] for c in criteria)), tuple(rows), ("left",) + ("center",) * len(criteria))
+        Table(
+            ("Option", *(labels[c.id] for c in criteria), "Σ", "Rank"),
+            tuple(rows),
+            ("left",) + ("center",) * (len(criteria) + 2),
+        )
     )
+    screened = [s for s in standing.values() if s.screened_out]
+    if screened:
+        out.append(
+            Items(
+                tuple(
+                    Item(line(Run(option_labels[s.option.id], "label"), " screened out: ", s.reason)) for s in screened
+                )
+            )
+        )
     return out
 
 

@@ -85,6 +85,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Ctrl+T", "pick from the agenda's criteria starters"),
             ("Ctrl+R", "RATING: the grid takes the keys, 0–5 rate a cell (Backspace clears); Esc or a move ends it"),
+            ("Shift+↑ / ↓ rating", "weight of the cursor's criterion, ×1 to ×9: Σ is score × weight"),
+            ("Shift+→ / ← rating", "its must-pass line (off, 1–5): an option rated below it is struck, unranked"),
+            ("Ctrl+O", "Weight… / Must-pass line… for the pointed criterion (typed: 1–9, 0–5, empty for off)"),
         ],
     ),
     (

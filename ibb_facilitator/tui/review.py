@@ -37,7 +37,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import model, polls, process
+from .. import model, polls, process, screening
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -462,6 +462,7 @@ class ReviewScreen(Screen):
                     join(
                         (f"C{k} ", "bold $primary"),
                         literal(criterion.text),
+                        (f"  {screening.describe(criterion)}" if screening.describe(criterion) else "", "bold $accent"),
                         ("  (every issue)" if criterion.id in shared else "", "dim"),
                     ),
                     f"item:{criterion.id}",
@@ -471,21 +472,41 @@ class ReviewScreen(Screen):
         if not (shown and criteria and issue.has_scores()):
             return rows
         width = 28
-        head = f"{'Option':<{width}}" + "".join(f"{'C' + str(k):>4}" for k in range(1, len(criteria) + 1)) + "     Σ"
+        heads = [f"C{k}" + screening.marks(c) for k, c in enumerate(criteria, start=1)]
+        span = max(4, *(len(h) + 1 for h in heads))
+        head = f"{'Option':<{width}}" + "".join(f"{h:>{span}}" for h in heads) + "     Σ  Rank"
         lines = [literal(head, "bold underline")]
+        standing = {s.option.id: s for s in screening.standings(state, issue)}
         for option in shown:
             values = [option.scores.get(c.id) for c in criteria]
             name = one_line(f"{option_labels[option.id]} {option.text}", width - 1)
-            cells = "".join(f"{'·' if v is None else v:>4}" for v in values)
-            total = sum(v for v in values if v is not None)
+            cells = "".join(f"{'·' if v is None else v:>{span}}" for v in values)
+            placed = standing.get(option.id)
+            total = sum(v * c.weighs for v, c in zip(values, criteria) if v is not None)
+            rank = "" if placed is None else "out" if placed.rank is None else str(placed.rank)
+            struck = placed is not None and placed.screened_out
             lines.append(
                 join(
-                    literal(f"{name:<{width}}", "" if option.state is OptionState.ACTIVE else "dim"),
+                    literal(
+                        f"{name:<{width}}",
+                        "dim strike" if struck else "" if option.state is OptionState.ACTIVE else "dim",
+                    ),
                     (cells, "bold"),
                     (f"{total:>6}", "bold $accent"),
+                    (f"{rank:>6}", "bold $error" if struck else "bold"),
                 )
             )
-        lines.append(literal("Scores from 0 (does not meet) to 5 (fully meets); · not rated yet", "dim"))
+        for placed in standing.values():
+            if placed.screened_out:
+                label = option_labels[placed.option.id]
+                lines.append(join((f"{label} screened out: ", "bold $error"), literal(placed.reason)))
+        lines.append(
+            literal(
+                "Scores from 0 (does not meet) to 5 (fully meets); · not rated yet (counts nothing);"
+                " Σ = score × weight; rank among the options not screened out",
+                "dim",
+            )
+        )
         rows.append(Row(Content("\n").join(lines)))
         return rows
 
@@ -672,7 +693,17 @@ class ReviewScreen(Screen):
         if s.shared_criteria:
             rows.append(_header("Criteria for every issue"))
             for n, criterion in enumerate(s.shared_criteria, start=1):
-                rows.append(Row(join((f"C{n} ", "bold $primary"), literal(criterion.text)), f"item:{criterion.id}"))
+                described = screening.describe(criterion)
+                rows.append(
+                    Row(
+                        join(
+                            (f"C{n} ", "bold $primary"),
+                            literal(criterion.text),
+                            (f"  {described}" if described else "", "bold $accent"),
+                        ),
+                        f"item:{criterion.id}",
+                    )
+                )
         return rows
 
     def _negotiation(self) -> list[Row]:

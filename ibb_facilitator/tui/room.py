@@ -50,8 +50,21 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Digits, Label, Static
 
-from .. import paths, polls, process, schedule
-from ..model import MUTUAL, Caucus, Issue, IssueStatus, Method, Outcome, PlanDay, Session, Stage, StageClock
+from .. import paths, polls, process, schedule, screening
+from ..model import (
+    MUTUAL,
+    Caucus,
+    Criterion,
+    Issue,
+    IssueStatus,
+    Method,
+    Option,
+    Outcome,
+    PlanDay,
+    Session,
+    Stage,
+    StageClock,
+)
 from ..model import now as model_now
 from ..store import StoreError, load_session
 from ..watch import FileFollower
@@ -103,7 +116,7 @@ ROOM_FIELDS: dict[str, Any] = _only(
     "time_boxes",
     cursor=_only("issue", "stage"),
     parties=_each(_only("id", "name", "short")),
-    shared_criteria=_each(_only("id", "text")),
+    shared_criteria=_each(_only("id", "text", "weight", "must_pass")),
     issues=_each(
         _only(
             "id",
@@ -116,7 +129,7 @@ ROOM_FIELDS: dict[str, Any] = _only(
             revisions=_each(_only("n")),
             interests=_each(_only("id", "text", "holder")),
             options=_each(_only("id", "text", "state", "combined_into", "scores")),
-            criteria=_each(_only("id", "text")),
+            criteria=_each(_only("id", "text", "weight", "must_pass")),
             checks=_each(_only("id", "method", "at", "proposal", "outcome")),
             polls=_each(_only("id", "kind", "dots", "at", "options")),  # not who marked what
         )
@@ -126,6 +139,21 @@ ROOM_FIELDS: dict[str, Any] = _only(
     ),
     plan=_each(_only("date", "title", "finished", blocks=_each(_only("time", "minutes", "title", "started")))),
 )
+
+
+def _criterion_note(criterion: Criterion, shared: bool) -> str:
+    """A criterion's note on the wall: "all issues", its weight and must-pass line."""
+    parts = ["all issues"] if shared else []
+    described = screening.describe(criterion)
+    return " · ".join([*parts, described] if described else parts)
+
+
+def _standing_note(standing: screening.Standing, criteria: int, number: int) -> str:
+    """A ranked option's note on the wall: its weighted total, how much of it is rated, its number;
+    a screened-out one's: why."""
+    if standing.rank is None:
+        return f"#{number} out: {standing.reason}"
+    return f"Σ {standing.total} ({criteria - standing.unrated} of {criteria} rated) · option #{number}"
 
 
 def project(session: Session) -> dict[str, Any]:
@@ -239,28 +267,34 @@ def build_view(session: Session) -> RoomView:
         elif issue["polls"] and index is not None:
             poll = _poll_view(session.issues[index], issue)
     elif stage is Stage.CRITERIA:
-        criteria = [*data["shared_criteria"], *issue["criteria"]]
+        criteria = [Criterion.model_validate(c) for c in (*data["shared_criteria"], *issue["criteria"])]
         shared = {c["id"] for c in data["shared_criteria"]}
         rows = [
-            Item(c["text"], f"C{n}", "", "all issues" if c["id"] in shared else "", key=c["id"])
+            Item(c.text, f"C{n}", "", _criterion_note(c, c.id in shared), key=c.id)
             for n, c in enumerate(criteria, start=1)
         ]
         groups = [Group("", tuple(rows))]
         count, count_label = len(criteria), "criteria"
-        crit_ids = {c["id"] for c in criteria}
-        totals = []
-        for n, option in enumerate(issue["options"], start=1):
-            if option["state"].value != "active":
-                continue
-            scores = [score for criterion, score in option["scores"].items() if criterion in crit_ids]
-            if scores:
-                totals.append((sum(scores), n, option["text"], len(scores)))
-        if totals:
-            totals.sort(key=lambda t: (-t[0], t[1]))
+        numbers = {o["id"]: n for n, o in enumerate(issue["options"], start=1)}
+        rated_options = [
+            Option.model_validate(o)
+            for o in issue["options"]
+            if o["state"].value == "active" and any(c.id in o["scores"] for c in criteria)
+        ]
+        if rated_options:
+            ranked = screening.by_rank(screening.rank(rated_options, criteria))
+            weighed = screening.weighs_anything(criteria)
+            title = "Options by rank (Σ = score × weight)" if weighed else "Options by total score"
             rated = tuple(
-                Item(text, f"#{n}", "", f"Σ {total} ({k} of {len(criteria)} rated)") for total, n, text, k in totals
+                Item(
+                    s.option.text,
+                    f"{s.rank}." if s.rank is not None else "✗",
+                    "" if s.rank is not None else "screened",
+                    _standing_note(s, len(criteria), numbers[s.option.id]),
+                )
+                for s in ranked
             )
-            groups.append(Group("Options by total score", rated))
+            groups.append(Group(title, rated))
     else:  # consensus
         checks = issue["checks"]
         real_issue = session.issues[index] if index is not None else None

@@ -163,10 +163,11 @@ KIND_STYLES = {
     "withdrawn": f"strike {MUTED}",
     "no-consensus": "bold $error",
     "aside": f"strike {MUTED}",
+    "screened": f"strike {MUTED}",  # an option a must-pass criterion screened out (its note says why)
     "combined": MUTED,
     "initials": TEXT,
 }
-QUIET_KINDS = {"aside", "combined", "withdrawn"}
+QUIET_KINDS = {"aside", "combined", "withdrawn", "screened"}
 
 VERDICT_STYLES = {
     "consensus": "bold $background on $success",

@@ -1,33 +1,61 @@
 """The criteria stage: the criteria (the issue's and those shared by every issue) and the grid
-of active options × criteria, rated 0–5 in the rating mode Ctrl+R opens."""
+of active options × criteria, rated 0–5 in the rating mode Ctrl+R opens.
+
+Each criterion carries a weight (×1 unless set) and may be must-pass at a line (``screening``):
+the grid's header shows both ("C2×2≥3"), its last columns the weighted total and the rank, and an
+option rated below a must-pass line is struck with the reason. In the rating mode, Shift+↑/↓ raise
+and lower the weight of the criterion under the cursor and Shift+→/← its must-pass line (off, 1
+to 5): keys no typed sentence holds, in a mode the recorder opens on purpose. The item menu
+(Ctrl+O) sets both for the pointed criterion while typing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.events import Key
 from textual.widget import Widget
+from textual.widgets import DataTable
 
-from ... import costing, editing
-from ...model import OptionState, Stage
+from ... import costing, editing, screening
+from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Stage
 from ..modals import PickMany, Prompt
 from ..text import join, literal, one_line
 from ..widgets import ScoreTable
 from .view import RATING, TYPING, Command, ItemList, ListView
 
+#: Rating-mode keys that tune the criterion under the cursor: (what, step).
+TUNE_KEYS = {
+    "shift+up": ("weight", 1),
+    "shift+down": ("weight", -1),
+    "shift+right": ("line", 1),
+    "shift+left": ("line", -1),
+}
+
+#: The grid's columns that are not criteria.
+OPTION, TOTAL, RANK = "option", "total", "rank"
+
 
 class RatingGrid(ScoreTable):
     """Options × criteria. Focused only while rating: digits 0–5 rate the cell, Backspace clears
-    it, any other character says so and changes nothing."""
+    it, Shift+arrows tune the weight (↑/↓) and must-pass line (→/←) of the cursor's criterion,
+    any other character says so and changes nothing."""
 
     can_focus = False
 
-    def __init__(self, rate: Callable[[int | None], None], wrong_key: Callable[[], None], **kwargs: object) -> None:
+    def __init__(
+        self,
+        rate: Callable[[int | None], None],
+        wrong_key: Callable[[], None],
+        tune: Callable[[str, int], None] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self._rate, self._wrong_key = rate, wrong_key
+        self._tune = tune
 
     def on_key(self, event: Key) -> None:
         # Moves are handled in the key's turn too: a binding would run only once the key had
@@ -42,6 +70,8 @@ class RatingGrid(ScoreTable):
         }
         if event.key in moves:
             moves[event.key]()
+        elif event.key in TUNE_KEYS and self._tune is not None:
+            self._tune(*TUNE_KEYS[event.key])
         elif event.key in ("backspace", "delete"):
             self._rate(None)
         elif event.character and event.character in "012345":
@@ -66,8 +96,14 @@ class CriteriaView(ListView):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self._list = ItemList(id="criteria-list", classes="items")
+        self._standings: list[screening.Standing] = []
         self.grid = RatingGrid(
-            self.rate_cell, lambda: self.frame.wrong_mode_key(), id="grid", cursor_type="cell", zebra_stripes=True
+            self.rate_cell,
+            lambda: self.frame.wrong_mode_key(),
+            self.tune_criterion,
+            id="grid",
+            cursor_type="cell",
+            zebra_stripes=True,
         )
 
     def compose(self) -> ComposeResult:
@@ -91,32 +127,76 @@ class CriteriaView(ListView):
         rows = [
             (
                 c.id,
-                join((f"C{n} ", "bold $primary"), literal(c.text), ("  (all issues)" if c.id in shared else "", "dim")),
+                join(
+                    (f"C{n} ", "bold $primary"),
+                    literal(c.text),
+                    (f"  {screening.describe(c)}" if screening.describe(c) else "", "bold $accent"),
+                    ("  (all issues)" if c.id in shared else "", "dim"),
+                ),
             )
             for n, c in enumerate(criteria, 1)
         ]
         self.fill(self._list, rows)
-        width = max(10, min(48, self.screen.size.width - 8 * (len(criteria) + 1) - 10))
-        columns: list[tuple[str, str, int | None]] = [("option", "Option", width)]
-        columns += [(c.id, f"C{n}", None) for n, c in enumerate(criteria, 1)]
-        columns.append(("total", "Σ", None))
+        heads = [header(n, c) for n, c in enumerate(criteria, 1)]
+        used = sum(max(3, len(h)) + 2 for h in heads) + 6 + 6  # the criteria, the total and the rank
+        width = max(10, min(48, self.screen.size.width - used - 10))
+        columns: list[tuple[str, str, int | None]] = [(OPTION, "Option", width)]
+        columns += [(c.id, head, None) for c, head in zip(criteria, heads)]
+        columns += [(TOTAL, "  Σ", None), (RANK, "Rank", None)]  # over numbers aligned right
         grid_rows: list[tuple[str, tuple[object, ...]]] = []
-        for n, option in enumerate(issue.options, 1):
-            if option.state is not OptionState.ACTIVE:
-                continue
-            scores = [editing.rating_of(issue, option.id, c.id) for c in criteria]
+        numbers = {o.id: n for n, o in enumerate(issue.options, 1)}
+        labels = {c.id: f"C{n}" for n, c in enumerate(criteria, 1)}
+        self._standings = screening.standings(session, issue)  # the banner reads them on each cursor move
+        for standing in self._standings:
+            option = standing.option
             cost = costing.short_total(costing.option_totals(option)) if option.costs else ""  # (a suffix)
-            name = one_line(f"#{n} {option.text}", max(6, width - len(cost) - 2) if cost else width)
-            cells: list[object] = [literal(f"{name}  {cost}" if cost else name)]
-            cells += ["·" if s is None else str(s) for s in scores]
-            cells.append(str(sum(s for s in scores if s is not None)))
+            room = max(6, width - len(cost) - 2) if cost else width
+            first = option_cell(numbers[option.id], option.text, standing, criteria, labels, room)
+            cells: list[object] = [join(first, f"  {cost}") if cost else first]
+            for c in criteria:
+                score = option.scores.get(c.id)
+                below = score is not None and c.must_pass is not None and score < c.must_pass
+                cells.append("· " if score is None else f"{score}✗" if below else f"{score} ")
+            # Cells keep their width as they change (a cell of another width repaints the whole
+            # table: ``ScoreTable``): a score and its mark in two, the total in three, the rank in four.
+            cells.append(f"{standing.total:>3}")
+            cells.append(" out" if standing.rank is None else f"{standing.rank:>4}")
             grid_rows.append((option.id, tuple(cells)))
         self.grid.show_table(columns, grid_rows)
+
+    def banner(self) -> Content | None:
+        issue = self.issue
+        if issue is None:
+            return None
+        criteria = self.session.criteria_for(issue)
+        if not screening.weighs_anything(criteria):
+            return None
+        standings = self._standings  # as painted (``paint`` runs first after every change)
+        grid = self.grid
+        if self.frame.mode == RATING and grid.row_count:
+            # Rating: the reason of the option under the cursor, whole (its cell may be too narrow).
+            row_key, _ = grid.coordinate_to_cell_key(grid.cursor_coordinate)
+            pointed = next((s for s in standings if s.option.id == row_key.value), None)
+            if pointed is not None and pointed.screened_out:
+                number = next(n for n, o in enumerate(issue.options, 1) if o.id == pointed.option.id)
+                return join((f"#{number} screened out: ", "bold"), literal(pointed.reason))
+        out = sum(1 for s in standings if s.screened_out)
+        return join(
+            ("Σ", "bold"),
+            " = score × weight, unrated (·) counts nothing",
+            (f" · {out} screened out" if out else "", "bold"),
+        )
+
+    @on(DataTable.CellHighlighted, "#grid")
+    def _cursor_moved(self, event: DataTable.CellHighlighted) -> None:
+        """The banner says why the option under the cursor is screened out (rating mode)."""
+        if self.frame.mode == RATING:
+            self.frame.paint_banner()
 
     def mode_bar(self) -> Content:
         return join(
             ("RATING ", "bold"),
-            "keys 0–5 rate the cell · Backspace clears · arrows move · Ctrl+R or Esc back to typing",
+            "0–5 rate · Backspace clears · Shift+↑↓ weight · Shift+→← must-pass line · Esc back to typing",
         )
 
     def take_line(self, text: str) -> object | None:
@@ -129,6 +209,8 @@ class CriteriaView(ListView):
         return [
             (self.EDIT, "Ctrl+E", self.action_edit_item),
             ("Rate the grid", "Ctrl+R", self.action_rate),
+            ("Weight…", "Shift+↑↓ rating", self.action_weight),
+            ("Must-pass line…", "Shift+→← rating", self.action_must_pass),
             ("Strike the criterion", "", self.action_strike),
             *self.menu_moves(),
         ]
@@ -149,6 +231,99 @@ class CriteriaView(ListView):
                 )
             ),
         )
+
+    def _pointed(self) -> tuple[str | None, Criterion] | None:
+        """The pointed criterion and its issue id for ``editing`` (None: a shared one)."""
+        item_id, issue = self.selected(), self.issue
+        if item_id is None or issue is None:
+            return None
+        return self._owner(item_id)
+
+    def _owner(self, criterion_id: str) -> tuple[str | None, Criterion] | None:
+        issue = self.issue
+        if issue is None:
+            return None
+        for c in self.session.shared_criteria:
+            if c.id == criterion_id:
+                return None, c
+        found = next((c for c in issue.criteria if c.id == criterion_id), None)
+        return None if found is None else (issue.id, found)
+
+    def action_weight(self) -> None:
+        """Item menu: type the pointed criterion's weight (1 to 9)."""
+        pointed = self._pointed()
+        if pointed is None:
+            return
+        owner, criterion = pointed
+
+        def done(value: str | None) -> None:
+            if value is None or not value.strip():
+                return
+            text = value.strip()
+            if not text.isdecimal():
+                self.app.notify(f"A weight is a whole number from 1 to {MAX_WEIGHT}.", severity="warning")
+                return
+            self.app.change("weight criterion", editing.set_weight, owner, criterion.id, int(text))
+
+        hint = f"1 to {MAX_WEIGHT}: times its scores count in Σ (1: as rated)"  # fits a dialog at 80x24
+        self.app.push_screen(Prompt("Weight of the criterion", str(criterion.weighs), hint=hint), done)
+
+    def action_must_pass(self) -> None:
+        """Item menu: type the pointed criterion's must-pass line (0 to 5; empty: not must-pass)."""
+        pointed = self._pointed()
+        if pointed is None:
+            return
+        owner, criterion = pointed
+        line = criterion.must_pass
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            text = value.strip()
+            if not text:
+                self.app.change("must-pass criterion", editing.set_must_pass, owner, criterion.id, None)
+            elif text.isdecimal():
+                self.app.change("must-pass criterion", editing.set_must_pass, owner, criterion.id, int(text))
+            else:
+                self.app.notify("A must-pass line is a score from 0 to 5 (empty: not must-pass).", severity="warning")
+
+        hint = "0 to 5, the lowest score that passes; empty: off"  # below it: screened out
+        value = str(DEFAULT_PASS_LINE if line is None else line)
+        self.app.push_screen(Prompt("Must-pass line: options below it are screened out", value, hint=hint), done)
+
+    def tune_criterion(self, what: str, step: int) -> None:
+        """Rating mode, Shift+arrows: the weight (``what="weight"``) or the must-pass line
+        (``"line"``: off, then 1 to 5) of the criterion under the grid's cursor, one step."""
+        grid = self.grid
+        if not grid.row_count:
+            return
+        _, column_key = grid.coordinate_to_cell_key(grid.cursor_coordinate)
+        found = None if column_key.value in (OPTION, TOTAL, RANK, None) else self._owner(str(column_key.value))
+        if found is None:
+            self.app.notify("Move the cursor to a criterion's column first.", severity="information")
+            return
+        owner, criterion = found
+        if what == "weight":
+            weight = criterion.weighs + step
+            if self.app.change("weight criterion", editing.set_weight, owner, criterion.id, weight) is not None:
+                self.done(f"C{self._number(criterion)} weighs ×{weight}")
+            return
+        line = criterion.must_pass
+        if line is None:
+            target = 1 if step > 0 else None
+            if target is None:
+                self.app.notify("Not must-pass already: Shift+→ makes it must-pass.", severity="information")
+                return
+        else:
+            target = line + step if line + step >= 1 else None
+        if self.app.change("must-pass criterion", editing.set_must_pass, owner, criterion.id, target) is not None:
+            label = f"C{self._number(criterion)}"
+            self.done(f"{label} must pass at {target}" if target is not None else f"{label} is no longer must-pass")
+
+    def _number(self, criterion: Criterion) -> int:
+        issue = self.issue
+        criteria = self.session.criteria_for(issue) if issue is not None else []
+        return next((n for n, c in enumerate(criteria, 1) if c.id == criterion.id), 0)
 
     def action_move_item(self, offset: int) -> None:
         item_id, issue = self.selected(), self.issue
@@ -197,6 +372,7 @@ class CriteriaView(ListView):
         grid = self.grid
         if mode == RATING and grid.row_count and grid.cursor_coordinate.column == 0:
             grid.cursor_coordinate = grid.validate_cursor_coordinate(grid.cursor_coordinate.right())
+        self.frame.paint_banner()  # in the rating mode it speaks of the option under the cursor
 
     def rate_cell(self, score: int | None) -> None:
         """Rating: the cell under the cursor gets ``score`` (None clears it); the cursor moves on
@@ -206,10 +382,38 @@ class CriteriaView(ListView):
             return
         coordinate = grid.cursor_coordinate
         row_key, column_key = grid.coordinate_to_cell_key(coordinate)
-        if column_key.value in ("option", "total") or row_key.value is None or column_key.value is None:
+        if column_key.value in (OPTION, TOTAL, RANK) or row_key.value is None or column_key.value is None:
             return
         self.app.change("rate", editing.rate, issue.id, row_key.value, column_key.value, score)
         following = coordinate.right()
-        if following.column >= len(grid.columns) - 1:
+        if following.column >= len(grid.columns) - 2:  # past the last criterion: the total, the rank
             following = Coordinate(min(coordinate.row + 1, grid.row_count - 1), 1)
         grid.cursor_coordinate = grid.validate_cursor_coordinate(following)
+
+
+def header(n: int, criterion: Criterion) -> str:
+    """A criterion's column head: "C2", with its weight ("C2×3") and must-pass line ("C2≥3")."""
+    return f"C{n}{screening.marks(criterion)}"
+
+
+def option_cell(
+    n: int,
+    text: str,
+    standing: screening.Standing,
+    criteria: list[Criterion],
+    labels: dict[str, str],
+    width: int,
+) -> Content:
+    """An option's first cell: "#3 its words", struck when screened out, with the short reason
+    after it ("below 3 on C2 (2)": the full reason names the criterion's words, shown elsewhere)."""
+    if not standing.screened_out:
+        return literal(one_line(f"#{n} {text}", width))
+    option = standing.option
+    short = []
+    for c in criteria:
+        score = option.scores.get(c.id)
+        if c.must_pass is not None and score is not None and score < c.must_pass:
+            short.append(f"below {c.must_pass} on {labels[c.id]} ({score})")
+    reason = "✗ " + "; ".join(short)
+    room = max(4, width - len(f"#{n} ") - len(reason) - 1)
+    return join(f"#{n} ", (one_line(text, room), "strike dim"), " ", (one_line(reason, width), "bold $error"))

@@ -223,7 +223,7 @@ class SessionScreen(AidKeys):
             self._show_clock(stage)
         view.paint()
         self.paint_capture_tag()
-        self._paint_banner()
+        self.paint_banner()
         caucus = editing.open_caucus(session)
         called_by = f" (called by {caucus.called_by})" if caucus and caucus.called_by else ""
         self._caucus_clock.show(f"{session.holder_label(caucus.party)}{called_by}" if caucus else "", caucus)
@@ -342,7 +342,7 @@ class SessionScreen(AidKeys):
         if scoring is not None:
             self._show(self._mode_bar, scoring.mode_bar())
 
-    def _paint_banner(self) -> None:
+    def paint_banner(self) -> None:
         banner, app = self._banner, self.app
         parts = []
         if app.readonly:
