@@ -100,3 +100,31 @@ async def test_twenty_four_options_to_one_agreed_text(tmp_path: Path) -> None:
     minutes = render(saved, "md")
     for shown in ("Straw polls", "Rank", "558,000.60", "Draft of the language", TEXTS[2]):
         assert shown in minutes, shown
+
+
+async def test_review_shows_the_costs_of_the_options_the_ta_and_the_package(tmp_path: Path) -> None:
+    from test_review import show_place
+
+    from ibb_facilitator.tui.review import ReviewScreen
+
+    path = fresh_session(tmp_path / "s.toml", "contract-negotiation")
+    session = store.load_session(path)
+    issue = session.issues[0]
+    option = editing.add_option(session, issue.id, "Two building substitutes")
+    editing.set_costing(session, ["2027–28", "2028–29"], [Decimal(200_000), Decimal(200_000)])
+    editing.add_cost(session, option.id, "Substitutes", [Decimal(93_000), Decimal(95_790)], issue_id=issue.id)
+    voters = process.voters(session)
+    check, _ = editing.record_check(
+        session, issue.id, Method.FIST_TO_FIVE, [Response(who=n, party=p, value=5) for n, p in voters]
+    )
+    editing.record_agreement(session, issue.id, check.id, "Two building substitutes.", options=[option.id])
+    store.save_session(session, path)
+    app = IbbApp(review_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        page = "\n".join(await show_place(pilot, screen, f"issue:{issue.id}"))
+        assert "costs Substitutes 188,790" in page and "Cost: Substitutes 188,790" in page
+        overview = "\n".join(await show_place(pilot, screen, "view:overview"))
+        assert "Package 188,790 of 400,000 budget: 211,210 under budget" in overview
+        assert "2027–28 93,000 · 2028–29 95,790" in overview

@@ -37,7 +37,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import model, polls, process, screening
+from .. import costing, model, polls, process, screening
 from ..model import (
     MUTUAL,
     ActionKind,
@@ -420,6 +420,8 @@ class ReviewScreen(Screen):
                 serves = [f"{interest_labels[s]} ({tags[s]})" for s in option.serves if s in interest_labels]
                 if serves:
                     body = join(body, ("\n   serves " + ", ".join(serves), "dim"))
+                if option.costs:
+                    body = join(body, ("\n   costs ", "dim"), literal(costing.lines_text(option.costs)))
                 rows.append(Row(body, f"item:{option.id}"))
 
         criteria = state.criteria_for(issue)
@@ -595,6 +597,8 @@ class ReviewScreen(Screen):
         facts = [x for x in (ta.article, f"dated {ta.date:%Y-%m-%d}") if x.strip()]
         lines.append(literal(" · ".join(facts), "dim"))
         lines.append(literal(ta.text.rstrip("\n")))
+        if ta.costs:
+            lines.append(join(("Cost: ", "bold"), literal(costing.lines_text(ta.costs))))
         initials = [
             join(
                 (f"{state.holder_tag(i.party)} ", "bold"),
@@ -690,6 +694,12 @@ class ReviewScreen(Screen):
         if rule.fallback.strip():
             body.append(_field("Fallback", rule.fallback))
         rows.append(Row(Content("\n").join(body)))
+        package = costing.session_package(s)
+        if s.costing is not None or package.costed:
+            rows.append(_header("Costing"))
+            years = f"Contract years: {', '.join(s.costing.years)}" if s.costing and s.costing.years else ""
+            said = [costing.budget_line(package, s.costing), costing.per_year_text(package, s.costing), years]
+            rows.append(Row(literal("\n".join(x for x in said if x))))
         if s.shared_criteria:
             rows.append(_header("Criteria for every issue"))
             for n, criterion in enumerate(s.shared_criteria, start=1):
