@@ -231,12 +231,28 @@ def polled() -> Session:
     return session
 
 
+def costed() -> Session:
+    """The populated session with the contract's years and budget, an option's cost line and a TA's."""
+    from decimal import Decimal
+
+    session = make_populated()
+    issue = _issue(session)
+    editing.set_costing(session, ["2027–28", "2028–29"], [Decimal(900_000)] * 2, note="the business office's")
+    option = issue.options[0]
+    editing.add_cost(
+        session, option.id, "Salary step", [Decimal(474_000)] * 2, issue_id=issue.id, basis="one step", costed_by="Dana"
+    )
+    if session.agreements:
+        editing.add_cost(session, session.agreements[0].id, "Retro pay", [Decimal(1_000)], basis="one-time")
+    return session
+
+
 _BASES: list[Session] = []
 
 
 def bases() -> list[Session]:
     if not _BASES:
-        _BASES.extend([make_populated(), training_table(), next_session(), polled()])
+        _BASES.extend([make_populated(), training_table(), next_session(), polled(), costed()])
     return _BASES
 
 
