@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,11 +50,37 @@ def field(label: str, value: str, placeholder: str, id: str) -> ComposeResult:
         yield Input(value, placeholder=placeholder, id=id, classes="cost-input")
 
 
-class CostLineForm(ModalScreen[LineInput | None]):
-    """One cost line: label, an amount per contract year, basis, who costed it."""
+class _Form(ModalScreen[Any]):
+    """A form of a few one-line fields: Enter moves to the next field and saves on the last,
+    Ctrl+S saves from any field, Esc cancels; a refusal is one line under the fields
+    (``#cost-error``) and the cursor goes to the field to fix."""
 
     CSS_PATH = "costs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        place = inputs.index(event.input)
+        if place + 1 < len(inputs):
+            inputs[place + 1].focus()
+        else:
+            self.action_save()
+
+    def _refuse(self, message: str, field: str | None = None) -> None:
+        self.query_one("#cost-error", Static).update(literal(message, "bold $error"))
+        if field is not None:
+            self.query_one(f"#{field}", Input).focus()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CostLineForm(_Form):
+    """One cost line: label, an amount per contract year, basis, who costed it."""
 
     def __init__(self, title: str, years: list[str], line: CostLine | None = None, costed_by: str = "") -> None:
         super().__init__(classes="dialog-screen")
@@ -80,19 +107,6 @@ class CostLineForm(ModalScreen[LineInput | None]):
     def on_mount(self) -> None:
         self.query_one("#cost-label", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        inputs = list(self.query(Input))
-        place = inputs.index(event.input)
-        if place + 1 < len(inputs):
-            inputs[place + 1].focus()
-        else:
-            self.action_save()
-
-    def _refuse(self, message: str, field: str) -> None:
-        self.query_one("#cost-error", Static).update(literal(message, "bold $error"))
-        self.query_one(f"#{field}", Input).focus()
-
     def action_save(self) -> None:
         label = self.query_one("#cost-label", Input).value.strip()
         if not label:
@@ -116,9 +130,6 @@ class CostLineForm(ModalScreen[LineInput | None]):
         basis = self.query_one("#cost-basis", Input).value
         by = self.query_one("#cost-by", Input).value
         self.dismiss(LineInput(label, amounts, basis, by))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _years(session: Session, lines: list[CostLine]) -> list[str]:
@@ -243,11 +254,8 @@ def _split(text: str, separators: str) -> list[str]:
     return parts if any(parts) else []
 
 
-class BudgetForm(ModalScreen[tuple[list[str], list[Decimal], str] | None]):
+class BudgetForm(_Form):
     """The contract's years ("2027–28; 2028–29") and the budget for each ("1.5m / 1.5m")."""
-
-    CSS_PATH = "costs.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")  # centred over the dimmed session, as every dialog
@@ -269,32 +277,18 @@ class BudgetForm(ModalScreen[tuple[list[str], list[Decimal], str] | None]):
     def on_mount(self) -> None:
         self.query_one("#budget-years", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        inputs = list(self.query(Input))
-        place = inputs.index(event.input)
-        if place + 1 < len(inputs):
-            inputs[place + 1].focus()
-        else:
-            self.action_save()
-
     def action_save(self) -> None:
         years = _split(self.query_one("#budget-years", Input).value, ";,")
         texts = _split(self.query_one("#budget-amounts", Input).value, "/;")
         try:
             budget = costing.parse_amounts(texts)
         except costing.AmountError as exc:
-            self.query_one("#cost-error", Static).update(literal(str(exc), "bold $error"))
-            self.query_one("#budget-amounts", Input).focus()
+            self._refuse(str(exc), "budget-amounts")
             return
         if len(texts) > len(years):
-            message = f"{len(texts)} budget amounts for {len(years)} years: name the years first"
-            self.query_one("#cost-error", Static).update(literal(message, "bold $error"))
+            self._refuse(f"{len(texts)} budget amounts for {len(years)} years: name the years first")
             return
         self.dismiss((years, budget, self.query_one("#budget-note", Input).value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def open_budget(app: object) -> None:
