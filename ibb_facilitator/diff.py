@@ -370,6 +370,7 @@ def _issue_changes(old: Session, new: Session, before: Issue | None, issue: Issu
         _field(out, "Notes", "changed", before.notes, issue.notes, block=True)
         _field(out, "Status", "changed", process.STATUS_LABELS[before.status], process.STATUS_LABELS[issue.status])
         _field(out, "Stage", "changed", before.stage.value.capitalize(), issue.stage.value.capitalize())
+    _field(out, "Proposal on the table", "changed", before.proposal, issue.proposal, block=True)
 
     interest_labels = _both_labels(before.interests, issue.interests, "I")
     option_labels = _both_labels(before.options, issue.options, "O")

@@ -271,3 +271,11 @@ def test_diff_and_timeline_stay_out_of_the_ui() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_proposal_on_the_table_is_a_change_the_diff_shows(populated) -> None:
+    old = populated.model_copy(deep=True)
+    issue = populated.issues[0]
+    editing.set_proposal(populated, issue.id, "Raise 2.5% [each year] and add step 16")
+    text = diff.render_text(diff.compare(old, populated, "a.toml", "b.toml"))
+    assert "Proposal on the table changed" in text and "Raise 2.5% [each year] and add step 16" in text
