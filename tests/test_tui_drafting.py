@@ -189,3 +189,23 @@ async def test_no_typed_word_of_the_draft_is_lost(tmp_path: Path) -> None:
     issue = store.load_session(path).issues[0]
     assert [r.n for r in issue.revisions] == [1, 2] and issue.draft == REVISIONS[2]
     assert issue.revisions[1].note == QUIT_NOTE
+
+
+async def test_a_first_draft_starts_under_the_proposal_on_a_line_of_its_own(tmp_path: Path) -> None:
+    """With no draft yet the editor offers the proposal, and what the recorder types or pastes
+    starts a new paragraph under it, never glued to its last word."""
+    from ibb_facilitator import editing
+
+    path = fresh_session(tmp_path / "s.toml", "contract-negotiation")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        issue = app.session.issues[0]
+        await walk_to(pilot, Stage.CONSENSUS)
+        app.change("proposal", editing.set_proposal, issue.id, "Raise 2.5% and add step 16")
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, DraftEditor)
+        await pilot.press("A", "r", "t")
+        assert app.screen.query_one(TextArea).text == "Raise 2.5% and add step 16\n\nArt"
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -26,8 +26,9 @@ from ..modals import LongTextArea, Panel
 from ..text import join, literal, one_line
 from .view import Command
 
-#: Unsaved text of the editor by issue id (this run of the app only): Esc keeps it here.
-_UNSAVED: dict[str, str] = {}
+#: Unsaved text of the editor by (session id, issue id) (this run of the app only): Esc keeps it
+#: here. The session's id too: another file opened in the same run has its own "issue-1".
+_UNSAVED: dict[tuple[str, str], str] = {}
 #: The note of a revision saved because the app was closed with the editor open.
 QUIT_NOTE = "kept when the app was closed with the editor open (not saved with Ctrl+S)"
 
@@ -63,9 +64,16 @@ class DraftEditor(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save revision", priority=True)]
 
-    def __init__(self, issue: Issue, text: str, keep_draft: Callable[[str, str], object] | None = None):
+    def __init__(
+        self,
+        issue: Issue,
+        text: str,
+        keep_draft: Callable[[str, str], object] | None = None,
+        key: tuple[str, str] | None = None,
+    ):
         super().__init__(classes="dialog-screen")
         self.issue, self.text, self.keep_draft = issue, text, keep_draft
+        self.key = key or ("", issue.id)  # where Esc keeps the unsaved text (``_UNSAVED``)
 
     def keep(self) -> None:
         """The app is quitting with the editor open (``IbbApp.action_quit``): changed text is saved
@@ -105,9 +113,9 @@ class DraftEditor(ModalScreen[tuple[str, str] | None]):
     def action_cancel(self) -> None:
         text = self.unsaved()
         if text != self.issue.draft:
-            _UNSAVED[self.issue.id] = text
+            _UNSAVED[self.key] = text
         else:
-            _UNSAVED.pop(self.issue.id, None)
+            _UNSAVED.pop(self.key, None)
         self.dismiss(None)
 
 
@@ -135,7 +143,10 @@ class DraftChanges(ModalScreen[None]):
 def edit(app: IbbApp, issue: Issue) -> None:
     """Ctrl+D: the draft editor; Ctrl+S in it saves the next revision."""
     issue_id = issue.id
-    start = _UNSAVED.get(issue_id, issue.draft) or issue.proposal
+    key = (app.session.id, issue_id)
+    start = _UNSAVED.get(key, issue.draft)
+    if not start and issue.proposal.strip():  # the proposal, then a new paragraph to write (or paste) in
+        start = issue.proposal.rstrip() + "\n\n"
 
     def saved(result: tuple[str, str] | None) -> None:
         if result is None:
@@ -143,15 +154,15 @@ def edit(app: IbbApp, issue: Issue) -> None:
         text, note = result
         revision = app.change("save draft revision", editing.save_revision, issue_id, text, note)
         if revision is None:  # refused (unchanged, empty): the text stays for next time
-            _UNSAVED[issue_id] = text
+            _UNSAVED[key] = text
             return
-        _UNSAVED.pop(issue_id, None)
+        _UNSAVED.pop(key, None)
         app.notify(f"Draft revision {revision.n} saved.", severity="information", timeout=4)
 
     def keep(text: str, note: str) -> None:
         app.change("keep the draft", editing.save_revision, issue_id, text, note)
 
-    app.push_screen(DraftEditor(issue, start, keep), saved)
+    app.push_screen(DraftEditor(issue, start, keep, key), saved)
 
 
 def changes(app: IbbApp, issue: Issue) -> None:
