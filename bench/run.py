@@ -56,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ibb-bench-summary-") as tmp:
         collected = str(Path(tmp) / "figures.jsonl")
-        env = {**os.environ, summary.ENV: collected}
+        # a data folder of its own: this machine's preferences (the coaching panel shown, say)
+        # must not change what the benchmarks measure
+        data = Path(tmp) / "data"
+        env = {**os.environ, summary.ENV: collected, "IBB_DATA_DIR": str(data)}
         for name, what, limit in BENCHES:
             if wanted and name.removesuffix(".py") not in wanted and name not in wanted:
                 continue

@@ -281,3 +281,13 @@ def test_preferences_round_trip_and_a_damaged_file_gives_the_defaults(user_dirs)
     assert preferences.load() == preferences.Preferences(coaching=False, coaching_on_wall=True)
     file.write_text("coaching = [", encoding="utf-8")
     assert preferences.load() == preferences.Preferences()
+
+
+def test_the_panel_shows_the_first_notes_and_counts_the_rest() -> None:
+    from ibb_facilitator.coaching import UNSERVED_INTEREST, Note
+    from ibb_facilitator.tui.coaching import MAX_SHOWN, notes_content
+
+    notes = tuple(Note(kind=UNSERVED_INTEREST, about=f"interest-{n}", reason=f"reason [{n}]") for n in range(30))
+    shown = notes_content(notes).plain.split("\n")
+    assert len(shown) == MAX_SHOWN + 1 and shown[0].endswith("reason [0]")
+    assert shown[-1] == f"… and {30 - MAX_SHOWN} more notes of the same kinds"

@@ -60,5 +60,13 @@ def notes_content(notes: tuple[coaching.Note, ...], on_issue: bool = True) -> Co
         return literal("Open an issue: the coaching notes are about the issue in hand.", "italic $wall-muted")
     if not notes:
         return literal("Nothing to point out on this issue.", "italic $wall-muted")
-    lines = [join((f"{note.label:<11}", "bold $warning"), literal(note.reason)) for note in notes]
+    # The panel is a quarter of the screen at most: a big issue's hundreds of notes would be
+    # wrapped again on every layout (13 ms a change at 2,000 items) for lines nobody scrolls to.
+    lines = [join((f"{note.label:<11}", "bold $warning"), literal(note.reason)) for note in notes[:MAX_SHOWN]]
+    if len(notes) > MAX_SHOWN:
+        lines.append(literal(f"… and {len(notes) - MAX_SHOWN} more notes of the same kinds", "italic $wall-muted"))
     return Content("\n").join(lines)
+
+
+#: The notes the panel shows (the room's stage first, ``coaching.issue_notes``); the rest are counted.
+MAX_SHOWN = 12
