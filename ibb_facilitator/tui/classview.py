@@ -241,6 +241,10 @@ class ClassApp(App[None]):
         text = debrief_export.render(training.load_class(self.folder), "text")
         self.push_screen(DebriefText(str(text)))
 
+    def notify(self, message: str, **kwargs: object) -> None:
+        """A notice shows its words as they are (a file's name may hold brackets): no markup."""
+        super().notify(message, markup=False, **kwargs)  # type: ignore[arg-type]
+
     def action_toggle_theme(self) -> None:
         self.theme = "room-dark" if self.theme == "projector" else "projector"
 
