@@ -17,6 +17,7 @@ Pure core: no Textual.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic import Field
 
 from . import tomlwrite, training
 from .model import Model, Session, Stage, Stamp, Text, WholeNumber, now
+from .scenario import Scenario
 from .store import SaveError, StoreError, decode_text, parse_toml, plan, read_bytes, validate, write_atomic
 
 CLASS_FILE = "class.toml"
@@ -61,10 +63,14 @@ def loads(raw: bytes | str, name: str) -> ClassControl:
     return validate(ClassControl, data, text, name, _problems)
 
 
+@functools.cache  # once: tomlwrite compiles a writer per plan object, and keeps it
+def _plan() -> tomlwrite.Plan:
+    return tuple(f._replace(skip_empty=False) if f.name == "class_version" else f for f in plan(ClassControl))
+
+
 def dumps(control: ClassControl) -> str:
-    fields = tuple(f._replace(skip_empty=False) if f.name == "class_version" else f for f in plan(ClassControl))
     head = "# The trainer's control file: `ibb class` writes it, every table's app follows it.\n"
-    return head + tomlwrite.dumps_plan(control.model_dump(), fields)
+    return head + tomlwrite.dumps_plan(control.model_dump(), _plan())
 
 
 @dataclass
@@ -85,10 +91,8 @@ def open_control(folder: Path) -> Opened:
 
 def read_control(folder: Path) -> ClassControl | None:
     """The class's decisions so far, or None when the trainer has made none (no file)."""
-    path = Path(folder) / CLASS_FILE
-    if not (path.exists() or path.is_symlink()):
-        return None
-    return loads(read_bytes(path), str(path))
+    opened = open_control(folder)
+    return opened.control if opened.raw is not None else None
 
 
 def _save(opened: Opened) -> None:
@@ -123,7 +127,14 @@ class TableRow:
     last: datetime | None = None  # its last recorded change
 
 
-def table_row(path: Path, session: Session | None, error: str = "", at: datetime | None = None) -> TableRow:
+def table_row(
+    path: Path,
+    session: Session | None,
+    error: str = "",
+    at: datetime | None = None,
+    scenario: Scenario | None = None,
+) -> TableRow:
+    """``scenario``: the table's, already checked (``training.scenario_of``), else checked here."""
     if session is None or session.training is None:
         return TableRow(path, path.stem, 10_000, error or "not a training table")
     state = session.training
@@ -137,7 +148,7 @@ def table_row(path: Path, session: Session | None, error: str = "", at: datetime
         stage=session.cursor.stage if issue else None,
         phase=training.phase(session),
         round=running.number if running else len(state.rounds),
-        left=training.remaining_seconds(session, at),
+        left=training.remaining_seconds(session, at, scenario),
         tas=len(session.standing_agreements()),
         issues=len(session.issues),
         last=session.events[-1].at if session.events else None,
@@ -146,7 +157,7 @@ def table_row(path: Path, session: Session | None, error: str = "", at: datetime
 
 def table_files(folder: Path) -> list[Path]:
     """The class's table files (``table-N.toml``), by table number."""
-    found = [p for p in Path(folder).glob("table-*.toml") if p.stem[6:].isdigit()]
+    found = [p for p in Path(folder).glob("table-*.toml") if p.stem[6:].isdecimal()]
     return sorted(found, key=lambda p: int(p.stem[6:]))
 
 
@@ -181,22 +192,11 @@ def pending(session: Session, control: ClassControl | None) -> list[ClassRound]:
     return [r for r in control.rounds if r.number > len(state.rounds)]
 
 
-def follow(session: Session, control: ClassControl | None) -> list[int]:
-    """Start in ``session`` every round the class started and it has not, each at the class's
-    moment; the numbers started. (The app does it through its change method, one at a time.)"""
-    done = []
-    for item in pending(session, control):
-        training.start_next_round(session, at=item.start)
-        done.append(item.number)
-    return done
-
-
 __all__ = [
     "CLASS_FILE",
     "ClassControl",
     "ClassRound",
     "TableRow",
-    "follow",
     "loads",
     "next_round",
     "open_control",

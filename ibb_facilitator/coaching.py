@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import process
+from . import process, termtext
 from .model import MUTUAL, ConsensusCheck, Issue, Method, OptionState, Session, Stage
 
 # --- the position detector ----------------------------------------------------------------------
@@ -182,11 +182,8 @@ def position_reason(text: str, signs: tuple[Sign, ...], what: str = "reads as a 
 
 
 def quote(text: str, width: int = 60) -> str:
-    """The item's words in quotes, on one line, cut to ``width`` characters."""
-    line = " ".join(text.split())
-    if len(line) > width:
-        line = line[: width - 1].rstrip() + "…"
-    return f"‘{line}’"
+    """The item's words in quotes, on one line, cut to ``width`` columns."""
+    return termtext.quote(text, width)
 
 
 # --- notes --------------------------------------------------------------------------------------

@@ -855,7 +855,7 @@ def draft_diff(
     ``new``. ``ValueError`` with a sentence when the issue or a revision does not exist.
     """
     issue = session.issue(issue_ref)
-    if issue is None and issue_ref.isdigit() and 1 <= int(issue_ref) <= len(session.issues):
+    if issue is None and issue_ref.isdecimal() and 1 <= int(issue_ref) <= len(session.issues):
         issue = session.issues[int(issue_ref) - 1]
     if issue is None:
         raise ValueError(f"no issue {issue_ref!r} in this session (an issue id, or its number from 1)")

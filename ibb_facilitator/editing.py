@@ -61,6 +61,8 @@ from .model import (
     Stage,
     StageClock,
     TentativeAgreement,
+    hhmm,
+    minute_of_day,
     now,
     plan_problems,
 )
@@ -1430,10 +1432,6 @@ def advance_block(session: Session) -> PlanBlock | None:
     return None
 
 
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 @_rules
 def shift_blocks(session: Session, day: int, block: int, minutes: int) -> PlanDay:
     """Move block ``block`` of plan day ``day`` and every block after it that day by ``minutes``
@@ -1454,10 +1452,10 @@ def shift_blocks(session: Session, day: int, block: int, minutes: int) -> PlanDa
         after[block] = f"{start:%H:%M}"
     for k in range(block, len(after)):
         if after[k]:
-            minute = int(after[k][:2]) * 60 + int(after[k][3:]) + minutes
+            minute = minute_of_day(after[k]) + minutes
             if not 0 <= minute < 24 * 60:
                 raise RuleError(f"{after[k]} moved by {minutes:+d} min is not a time of the same day")
-            after[k] = _hhmm(minute)
+            after[k] = hhmm(minute)
     trial = PlanDay(blocks=[b.model_copy(update={"time": t}) for b, t in zip(plan_day.blocks, after)])
     problems = plan_problems([trial])
     if problems:

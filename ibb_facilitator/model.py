@@ -613,8 +613,14 @@ class PlanDay(Model):
     blocks: list[PlanBlock] = []
 
 
-def _minute_of_day(hhmm: str) -> int:
+def minute_of_day(hhmm: str) -> int:
+    """A plan block's "HH:MM" (checked by ``PlanBlock``) as minutes since midnight."""
     return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def hhmm(minute: int) -> str:
+    """Minutes since midnight as "HH:MM" (the way back from ``minute_of_day``)."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def plan_problems(plan: list[PlanDay]) -> list[tuple[str, str]]:
@@ -630,10 +636,10 @@ def plan_problems(plan: list[PlanDay]) -> list[tuple[str, str]]:
         for b, block in enumerate(day.blocks):
             if not block.time:
                 continue
-            if before is not None and _minute_of_day(block.time) < before[0]:
+            if before is not None and minute_of_day(block.time) < before[0]:
                 why = f"{block.time} is before the block before it ({before[1]}): a day's blocks run in order"
                 problems.append((f"plan[{d}].blocks[{b}].time", why))
-            before = (_minute_of_day(block.time), block.time)
+            before = (minute_of_day(block.time), block.time)
     return problems
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import process
-from .model import MAX_DOTS, Issue, Option, OptionState, Poll, PollKind, PollResponse, Session
+from .model import MAX_DOTS, Issue, Option, OptionState, Poll, PollKind, Session
 
 Ties = Literal["refuse", "include"]
 
@@ -255,13 +255,6 @@ def poll_problem(issue: Issue) -> str | None:
     return None
 
 
-def who_marked(poll: Poll, option_id: str) -> list[PollResponse]:
-    """Who placed a mark on an option (empty for an anonymous poll: it shows totals only)."""
-    if poll.anonymous:
-        return []
-    return [r for r in poll.responses if r.votes.get(option_id, 0) > 0]
-
-
 __all__ = [
     "KIND_LABELS",
     "Bar",
@@ -278,5 +271,4 @@ __all__ = [
     "tally",
     "top_k",
     "voters",
-    "who_marked",
 ]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import floor
 
-from .model import PlanBlock, PlanDay, Session
+from .model import PlanBlock, PlanDay, Session, minute_of_day
 from .termtext import cell_width
 from .termtext import cut as cut_to
 
@@ -78,7 +78,7 @@ def planned_times(blocks: list[PlanBlock], on: date, tz: object) -> list[tuple[d
     previous_end: datetime | None = None
     for block in blocks:
         if block.time:
-            hours, minutes = int(block.time[:2]), int(block.time[3:])
+            hours, minutes = divmod(minute_of_day(block.time), 60)
             start: datetime | None = datetime(on.year, on.month, on.day, hours, minutes, tzinfo=tz)  # type: ignore[arg-type]
         else:
             start = previous_end

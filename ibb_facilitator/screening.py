@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import termtext
 from .model import Criterion, Issue, Option, OptionState, Session
 
 
@@ -41,14 +42,6 @@ class Standing:
         return "; ".join(self.screened)
 
 
-def quoted(text: str, limit: int = 40) -> str:
-    """A criterion's words in quotes, on one line and cut at ``limit`` characters."""
-    line = " ".join(text.split())
-    if len(line) > limit:
-        line = line[: limit - 1] + "…"
-    return f"‘{line}’"
-
-
 def failures(option: Option, criteria: list[Criterion]) -> tuple[str, ...]:
     """Why ``option`` is screened out: one reason per must-pass criterion it is rated below."""
     reasons = []
@@ -58,7 +51,7 @@ def failures(option: Option, criteria: list[Criterion]) -> tuple[str, ...]:
             continue
         score = option.scores.get(criterion.id)
         if score is not None and score < line:
-            reasons.append(f"below {line} on {quoted(criterion.text)} ({score})")
+            reasons.append(f"below {line} on {termtext.quote(criterion.text, 40)} ({score})")
     return tuple(reasons)
 
 

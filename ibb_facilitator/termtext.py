@@ -58,6 +58,12 @@ def cut(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def quote(text: str, width: int) -> str:
+    """``text`` in quotes on one line (its spaces and line breaks as single spaces), cut to
+    ``width`` columns with "…": an item's words inside a sentence ("‘Within budget’")."""
+    return f"‘{cut(' '.join(text.split()), width)}’"
+
+
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
     text = cut(text, width)

@@ -215,12 +215,17 @@ def next_round_number(session: Session) -> int | None:
     return number if number <= len(scenario_of(session).rounds) else None
 
 
-def remaining_seconds(session: Session, at: datetime | None = None) -> int | None:
-    """Seconds left in the running round (negative once over time), or None when none runs."""
+def remaining_seconds(session: Session, at: datetime | None = None, scenario: Scenario | None = None) -> int | None:
+    """Seconds left in the running round (negative once over time), or None when none runs (or
+    the scenario has no such round). ``scenario``: the table's, when the caller has it checked
+    already (``scenario_of`` validates the whole pack: the class view asks every second)."""
     running = running_round(session)
     if running is None:
         return None
-    spec = round_spec(session, running.number)
+    rounds = (scenario or scenario_of(session)).rounds
+    if not 0 < running.number <= len(rounds):
+        return None
+    spec = rounds[running.number - 1]
     elapsed = ((at or now()) - running.start).total_seconds()
     return int(spec.minutes * 60 - elapsed)
 
@@ -588,7 +593,7 @@ def summarize(session: Session, path: Path, label: str = "") -> TableSummary:
 
 
 def _natural(path: Path) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", path.name)]
 
 
 def table_files(folder: Path) -> list[Path]:

@@ -441,3 +441,11 @@ def test_the_manifest_example_in_the_format_doc_loads() -> None:
     manifest = loads(blocks[0], "session-format.md")
     assert [v.party for v in manifest.ratifications] == ["labor"] and manifest.approvals[0].initials == "AR"
     assert dumps(manifest) == blocks[0]  # written in the layout the app writes
+
+
+def test_ratification_counts_refuse_digits_that_are_not_numbers() -> None:
+    from ibb_facilitator.tui.negotiating import _counts
+
+    assert _counts("212 31 4") == (212, 31, 4)
+    for typed in ("① 2", "²", "3²"):
+        assert isinstance(_counts(typed), str), typed

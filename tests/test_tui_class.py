@@ -146,3 +146,22 @@ def test_the_class_file_example_in_the_format_doc_reads_and_is_what_ibb_class_wr
     control = classroom.loads(block, "session-format.md")
     assert [r.number for r in control.rounds] == [1] and control.scenario == "scenario-maple-valley"
     assert classroom.dumps(control) == block
+
+
+async def test_n_on_a_damaged_class_file_says_so_and_the_view_stays(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    assert cli.main(["train", "scenario-maple-valley", "--tables", "2", "-o", str(folder)]) == 0
+    bad = "class_version = 1\n[[rounds]]\nnumber = 2\nstart = 2027-03-10T09:00:00-05:00\n"
+    app = ClassApp(folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: app.reads > 0 and app.query_one(DataTable).row_count == 2, "the tables")
+        (folder / "class.toml").write_text(bad, encoding="utf-8")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirm")
+        await pilot.press("left", "enter")
+        await until(pilot, lambda: any(n.title == "Not started" for n in app._notifications), "the refusal")
+        assert app.is_running and "rounds[0].number" in "".join(n.message for n in app._notifications)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DebriefText), "the debrief, read beside the screen")
+        await pilot.press("escape", "q")
+    assert (folder / "class.toml").read_text(encoding="utf-8") == bad

@@ -326,3 +326,20 @@ async def test_the_caucus_clock_counts_down_the_ground_rules_limit_then_shows_th
         assert session.caucuses[-1].end is not None and not clock.display
         await pilot.press("ctrl+q")
     assert store.load_session(path).caucuses[-1].minutes == 10
+
+
+async def test_a_caucus_length_typed_as_a_superscript_digit_is_refused_in_one_line(tmp_path):
+    """ "²" is a digit to str.isdigit, not a number to int(): the prompt says so, nothing breaks."""
+    path = fresh_session(tmp_path / "s.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("f5", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "²"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.caucuses == [] and app.is_running
+        assert any("is not a number of minutes" in n.message for n in app._notifications)
+        await pilot.press("ctrl+q")

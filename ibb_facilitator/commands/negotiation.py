@@ -162,6 +162,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or len(text) > 8:
+    if not text.isdecimal() or len(text) > 8:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of votes")
     return int(text)

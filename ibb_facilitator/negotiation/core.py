@@ -370,7 +370,7 @@ def article_key(text: str) -> str:
 
 def _natural(text: str) -> tuple:
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        (0, int(part), "") if part.isdecimal() else (1, 0, part)
         for part in re.findall(r"\d+|\D+", article_key(text))
         if part.strip()
     )

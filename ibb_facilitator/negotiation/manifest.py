@@ -19,6 +19,7 @@ rewrites one, it adds one (the latest per party counts).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -179,6 +180,7 @@ def open_manifest(folder: Path, *, default_name: str = "", parties: list[Party] 
 # --- writing ----------------------------------------------------------------------------------
 
 
+@functools.cache  # once: tomlwrite compiles a writer per plan object, and keeps it
 def _plan() -> tomlwrite.Plan:
     """``store.plan(Manifest)`` with ``negotiation_version`` always written, and each vote's
     ``package`` one inline table per line (as a check's responses are)."""

@@ -21,7 +21,7 @@ as today's until a block is started on it, which dates it. Pure: no I/O, nothing
 
 from __future__ import annotations
 
-from ..model import IssueStatus, PlanBlock, PlanDay, Session, Stage
+from ..model import IssueStatus, PlanBlock, PlanDay, Session, Stage, hhmm, minute_of_day
 
 DEFAULT_START = "09:00"
 ISSUE_MINUTES = 45  # a carried issue's block when its stage has no time box
@@ -72,10 +72,10 @@ def next_plan(previous: Session, session: Session) -> list[PlanDay]:
         (15, "Joint statement to members"),
     ]
     start = start_time(previous)
-    minute = int(start[:2]) * 60 + int(start[3:])
+    minute = minute_of_day(start)
     planned = []
     for minutes, title in blocks:
-        time = f"{minute // 60:02d}:{minute % 60:02d}" if minute < 24 * 60 else ""
+        time = hhmm(minute) if minute < 24 * 60 else ""
         planned.append(PlanBlock(time=time, minutes=minutes, title=title))
         minute += minutes
     open_issues = _plural(len(worked), "open issue")

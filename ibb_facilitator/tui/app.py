@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from ..history import History
     from ..model import Session
     from ..savecache import SaveCache, Snapshot
-    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session
+    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session_bytes
     from .opening import OpeningScreen
 
 _core_loaded = False
@@ -68,17 +68,18 @@ _core_loaded = False
 
 def load_core() -> None:
     """Import the session core and bind the names this module uses (``SessionFile``,
-    ``SaveError``, ``dumps_session``...) as its globals. Idempotent and thread-safe (imports are).
+    ``SaveError``, ``dumps_session_bytes``...) as its globals. Idempotent and thread-safe (imports are).
 
     Not at the top of the module: pydantic and the models cost ~100 ms, which ``ibb open`` spends
     on its loading thread, behind the first frame, instead of before it."""
-    global _core_loaded, History, Session, SaveCache, LockedError, SaveError, SessionFile, StoreError, dumps_session
+    global _core_loaded, History, Session, SaveCache, LockedError, SaveError, SessionFile, StoreError
+    global dumps_session_bytes
     if _core_loaded:
         return
     from ..history import History
     from ..model import Session
     from ..savecache import SaveCache
-    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session
+    from ..store import LockedError, SaveError, SessionFile, StoreError, dumps_session_bytes
 
     _core_loaded = True
 
@@ -807,7 +808,7 @@ class IbbApp(App[None]):
         same, tests/test_savecache.py), else in full."""
         if self._save_cache is not None:
             return self._save_cache.dumps(self.session)
-        return dumps_session(self.session).encode("utf-8")
+        return dumps_session_bytes(self.session)
 
     def flush(self) -> None:
         """Save now, on this thread (quit, switching files)."""

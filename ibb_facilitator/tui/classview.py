@@ -26,7 +26,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from .. import classroom, training
 from ..model import Session, now
-from ..store import load_session
+from ..scenario import Scenario
+from ..store import StoreError, load_session
 from ..watch import stamp_of
 from .modals import Confirm
 from .text import join, literal, one_line
@@ -76,7 +77,8 @@ class ClassApp(App[None]):
         super().__init__()
         self.folder = Path(folder)
         self.start_theme = theme
-        self.tables: dict[Path, tuple[tuple[int, ...] | None, Session | None, str]] = {}  # stamp, session, error
+        # each table file: (its stamp, the session and its checked scenario, or the error to show)
+        self.tables: dict[Path, tuple[tuple[int, ...] | None, Session | None, Scenario | None, str]] = {}
         self.control: classroom.ClassControl | None = None
         self.control_error = ""
         self.reads = 0  # passes over the folder so far (tests wait on it)
@@ -123,10 +125,12 @@ class ClassApp(App[None]):
             if old is not None and old[0] == stamp:
                 continue
             try:
-                known[path] = (stamp, load_session(path), "")
+                session = load_session(path)
+                scenario = training.scenario_of(session) if session.training is not None else None
+                known[path] = (stamp, session, scenario, "")
             except Exception as exc:  # a table being saved, or damaged: say so on its row
                 lines = getattr(exc, "lines", None) or [str(exc)]
-                known[path] = (stamp, None, lines[0])
+                known[path] = (stamp, None, None, lines[0])
             changed = True
         for gone in set(known) - set(files):
             del known[gone]
@@ -147,21 +151,25 @@ class ClassApp(App[None]):
     # --- painting -----------------------------------------------------------------------------
 
     def rows(self, at: datetime | None = None) -> list[classroom.TableRow]:
-        out = [classroom.table_row(path, session, error, at) for path, (_, session, error) in self.tables.items()]
+        out = [
+            classroom.table_row(path, session, error, at, scenario)
+            for path, (_, session, scenario, error) in self.tables.items()
+        ]
         return sorted(out, key=lambda r: (r.number, r.path.name))
 
-    def readable(self) -> list[Session]:
-        return [session for _, session, _ in self.tables.values() if session is not None and session.training]
+    def readable(self) -> list[tuple[Session, Scenario]]:
+        """The tables that could be read, each with its checked scenario."""
+        return [(session, scenario) for _, session, scenario, _ in self.tables.values() if session and scenario]
 
     def paint(self) -> None:
         at = now()
         sessions = self.readable()
-        title = sessions[0].title.split(": table ")[0] if sessions else "No table files yet"
+        title = sessions[0][0].title.split(": table ")[0] if sessions else "No table files yet"
         self.query_one("#class-head", Static).update(
             join(literal(title, "bold"), (f"  ·  {len(self.tables)} tables  ·  ", "dim"), literal(str(self.folder)))
         )
         rounds = self.control.rounds if self.control else []
-        total = len(training.scenario_of(sessions[0]).rounds) if sessions else 0
+        total = len(sessions[0][1].rounds) if sessions else 0
         if self.control_error:
             state = literal(f"class.toml: {self.control_error}", "bold $error")
         elif rounds:
@@ -211,7 +219,7 @@ class ClassApp(App[None]):
         if not sessions:
             self.notify("No table of this class can be read: nothing to start.", severity="warning")
             return
-        scenario = training.scenario_of(sessions[0])
+        scenario = sessions[0][1]
         number = len(self.control.rounds) + 1 if self.control else 1
         if number > len(scenario.rounds):
             self.notify(f"All {len(scenario.rounds)} rounds have started.", severity="warning")
@@ -225,8 +233,8 @@ class ClassApp(App[None]):
             if not yes:
                 return
             try:
-                started = classroom.next_round(self.folder, self.readable())
-            except (training.RuleError, OSError, ValueError) as exc:
+                started = classroom.next_round(self.folder, [session for session, _ in self.readable()])
+            except (training.RuleError, StoreError, OSError, ValueError) as exc:  # (SaveError is a StoreError)
                 lines = getattr(exc, "lines", None) or [str(exc)]
                 self.notify(lines[0], title="Not started", severity="error", timeout=10)
                 return
@@ -235,11 +243,18 @@ class ClassApp(App[None]):
 
         self.push_screen(Confirm(question, yes="Start it", no="Not yet"), answered)
 
+    @work(thread=True, exclusive=True, group="class-debrief", exit_on_error=False)
     def action_debrief(self) -> None:
+        """The class debrief, read and compared beside the screen (every table file again)."""
         from ..export import debrief as debrief_export
 
-        text = debrief_export.render(training.load_class(self.folder), "text")
-        self.push_screen(DebriefText(str(text)))
+        try:
+            text = str(debrief_export.render(training.load_class(self.folder), "text"))
+        except (StoreError, OSError, ValueError) as exc:
+            lines = getattr(exc, "lines", None) or [str(exc)]
+            self.call_from_thread(self.notify, lines[0], title="No debrief", severity="error", timeout=10)
+            return
+        self.call_from_thread(self.push_screen, DebriefText(text))
 
     def notify(self, message: str, **kwargs: object) -> None:
         """A notice shows its words as they are (a file's name may hold brackets): no markup."""

@@ -218,7 +218,7 @@ def ask_minutes(app: Any) -> None:
 def _counts(text: str) -> tuple[int | None, int | None, int | None] | str:
     """ "212 31 4" (yes, no, abstain; any may be left off) -> numbers, or what is wrong."""
     words = text.replace(",", " ").split()
-    if len(words) > 3 or not all(w.isdigit() for w in words):
+    if len(words) > 3 or not all(w.isdecimal() for w in words):
         return f'{text!r}: give up to three whole numbers, yes no abstain ("212 31 4")'
     numbers: list[int | None] = [int(w) for w in words]
     numbers += [None] * (3 - len(numbers))

@@ -519,21 +519,9 @@ class ReviewScreen(Screen):
         lines = [join((f"Poll {number}: ", "bold"), polls.poll_title(poll), (f" · {people} · {poll.at:%H:%M}", "dim"))]
         if poll.question.strip():
             lines.append(_field("Asked", poll.question))
-        width = 20
-        for bar in counted.bars:
-            cells = polls.bar_cells(counted, bar, width)
-            lines.append(
-                join(
-                    (f"{bar.rank_label:>3} ", "dim"),
-                    (f"{option_labels.get(bar.option, bar.option):<4}", "bold" if bar.active else "dim strike"),
-                    ("█" * cells + " " * (width - cells) + " ", "bold $primary" if bar.active else "dim"),
-                    (counted.label(bar), "bold"),
-                    ("" if bar.active else "  set aside since", "dim italic"),
-                )
-            )
-        ties = counted.ties_sentence(option_labels)
-        if ties:
-            lines.append(literal(ties, "italic"))
+        from .session.polls import bar_rows
+
+        lines += bar_rows(counted, option_labels, 20)
         return Content("\n").join(lines)
 
     def _check(self, number: int, check: ConsensusCheck, option_labels: dict[str, str]) -> Content:

@@ -671,7 +671,7 @@ def run_choice(app: IbbApp, value: str) -> None:
     elif kind == "role":
         party_id, _, index = rest.partition(":")
         labels = [label for label, _ in training.role_briefs(training.scenario_of(session), party_id)]
-        if index.isdigit() and int(index) < len(labels):
+        if index.isdecimal() and int(index) < len(labels):
             reveal(app, party_id, labels[int(index)])
     elif kind == "round":
         next_round(app)

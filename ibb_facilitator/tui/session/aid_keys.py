@@ -111,7 +111,7 @@ class AidKeys(Screen):
 
         def start(party_id: str, reason: str, text: str) -> None:
             text = text.strip()
-            if text and not text.isdigit():
+            if text and not text.isdecimal():
                 app.notify(f"{text!r} is not a number of minutes: the caucus was not started.", severity="error")
                 return
             minutes = int(text) if text else 0

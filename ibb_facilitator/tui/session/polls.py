@@ -278,32 +278,37 @@ def chart(issue: Issue, width: int) -> Content:
     if poll is None:
         return Content("")
     counted = polls.tally(issue, poll)
-    numbers = {o.id: n for n, o in enumerate(issue.options, start=1)}
-    labels = [counted.label(bar) for bar in counted.bars]
-    label_width = max(len(label) for label in labels)
-    bar_width = max(4, width - 9 - label_width)
+    tags = {o.id: f"#{n}" for n, o in enumerate(issue.options, start=1)}
+    label_width = max(len(counted.label(bar)) for bar in counted.bars)
     people = f"{counted.people} {'person' if counted.people == 1 else 'people'}"
     lines = [join((polls.poll_title(poll), "bold"), (f" · {people} · {poll.at:%H:%M}", "dim"))]
-    for bar, label in zip(counted.bars, labels, strict=True):
-        cells = polls.bar_cells(counted, bar, bar_width)
-        tag = f"#{numbers.get(bar.option, '?')}"
-        style = "bold $primary" if bar.active else "dim"
-        lines.append(
-            join(
-                (f"{bar.rank_label:>3} ", "dim"),
-                (f"{tag:<4}", "bold" if bar.active else "dim strike"),
-                (BAR * cells, style),
-                (" " * (bar_width - cells) + " ", ""),
-                (label, "bold" if bar.active else "dim"),
-            )
-        )
-    ties = counted.ties_sentence({oid: f"#{n}" for oid, n in numbers.items()})
-    if ties:
-        lines.append(literal(ties, "italic $warning"))
+    lines += bar_rows(counted, tags, max(4, width - 9 - label_width))
     return Content("\n").join(lines)
 
 
-def keep_top(app: IbbApp, issue: Issue, done: object = None) -> None:
+def bar_rows(counted: polls.Tally, tags: dict[str, str], bar_width: int) -> list[Content]:
+    """A poll's bars, one a line (rank, the option's tag, the bar, its figure; an option set
+    aside since, struck), then the sentence naming the ties: the options stage and review."""
+    lines = []
+    for bar in counted.bars:
+        cells = polls.bar_cells(counted, bar, bar_width)
+        lines.append(
+            join(
+                (f"{bar.rank_label:>3} ", "dim"),
+                (f"{tags.get(bar.option, '?'):<4}", "bold" if bar.active else "dim strike"),
+                (BAR * cells, "bold $primary" if bar.active else "dim"),
+                (" " * (bar_width - cells) + " ", ""),
+                (counted.label(bar), "bold" if bar.active else "dim"),
+                ("" if bar.active else "  set aside since", "dim italic"),
+            )
+        )
+    ties = counted.ties_sentence(tags)
+    if ties:
+        lines.append(literal(ties, "italic $warning"))
+    return lines
+
+
+def keep_top(app: IbbApp, issue: Issue) -> None:
     """Ask how many to keep; on a tie at the cut, ask whether to keep the tie whole."""
     poll = polls.latest(issue)
     if poll is None:
