@@ -15,8 +15,10 @@ Pure functions of paths and the file system's view of them: no textual, no rich.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shlex
+import socket
 import stat
 from pathlib import Path
 
@@ -31,6 +33,21 @@ class SaveRefused(StoreError):
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_FONTSIZE = 24
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def serve_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, fontsize: int = DEFAULT_FONTSIZE) -> str:

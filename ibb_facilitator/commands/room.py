@@ -53,7 +53,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..served import DEFAULT_FONTSIZE, DEFAULT_HOST, DEFAULT_PORT, SERVED_FOLDER_ENV, serve_url
+from ..served import DEFAULT_FONTSIZE, DEFAULT_HOST, DEFAULT_PORT, SERVED_FOLDER_ENV, is_loopback, serve_url
 from ..store import load_session
 
 log = logging.getLogger("textual-serve")
@@ -155,21 +155,6 @@ def one_line_logging(level: int = logging.INFO) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(level)
     return handler
-
-
-def is_loopback(host: str) -> bool:
-    """True when every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def check_port_free(host: str, port: int) -> None:

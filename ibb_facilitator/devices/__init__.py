@@ -1,0 +1,12 @@
+"""People's own devices in the room (issue 17): private ideas, votes revealed together, the wall
+on every phone.
+
+- ``room``: what the room open to devices holds (who claimed which name, the ideas waiting for
+  the facilitator, the vote open now and its hidden answers) and every rule about it. Pure: no
+  web server, no Textual; time and randomness come in from outside.
+- ``pages``: the phone page's HTML, built on the server, every text escaped.
+- ``server``: the small aiohttp server that serves ``pages`` and takes the phones' requests,
+  checked against the session's token, sizes and rates limited. It runs on the app's own event
+  loop; the facilitator's app talks to the ``room`` directly.
+- ``qr``: the join address as a QR code drawn in text, for the recorder's screen and the wall.
+"""

@@ -1,0 +1,304 @@
+"""The small web server that opens the room to devices: one per app, on the app's event loop.
+
+Routes (every other path is 404):
+
+- ``GET /``: type the join code shown on the wall; ``POST /join`` checks it (rate-limited per
+  address and overall) and sends the phone on to the room's address.
+- ``GET /j/TOKEN/``: the phone page (``pages.page``); ``style.css`` and ``app.js`` beside it.
+- ``GET /j/TOKEN/state?v=N``: waits (up to ``WAIT_SECONDS``) until the room is past version N,
+  then answers with the parts of the page that may have changed, as JSON.
+- ``POST /j/TOKEN/claim`` (name), ``/idea`` (text, ours), ``/vote`` (value, choice).
+
+**The token** is the session's random secret in the join address (the QR code holds it); a request
+whose path does not hold it gets 404, as if nothing were there. A device is known by its cookie
+(HttpOnly, SameSite=Strict, for the room's path only); a post that comes from another site's page
+(an ``Origin`` that is not this server) is refused. Bodies are capped at ``MAX_BODY`` bytes, texts
+are cut by ``room``, each device's actions are rate-limited there. Every response carries a CSP
+that allows nothing but this server, no referrer (the token is in the address), no caching, no
+framing. HTML escapes every text (``pages``).
+
+The server never writes the session: ideas and votes stay in the ``room`` until the facilitator's
+app takes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from .. import served
+from . import pages
+from .room import Bucket, Device, DeviceProblem, DeviceRoom
+
+COOKIE = "ibb_device"
+MAX_BODY = 8 * 1024
+WAIT_SECONDS = 20.0
+MAX_WAITING = 400  # long polls held at once: more get an immediate answer (the phone asks again)
+
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+        "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def lan_address() -> str:
+    """This machine's address on the network its default route leaves by (what a phone on the same
+    Wi-Fi can reach), or 127.0.0.1. No packet is sent: a UDP socket only picks its route."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def shown_host(host: str) -> str:
+    """The host a join address names for a server bound to ``host``."""
+    if host in ("", "0.0.0.0", "::"):
+        return lan_address()
+    return f"[{host}]" if ":" in host else host
+
+
+class DeviceServer:
+    """Serves ``room`` on ``host``:``port`` (0: any free port) once ``start`` is awaited."""
+
+    def __init__(
+        self,
+        room: DeviceRoom,
+        title: Callable[[], str],
+        *,
+        host: str = served.DEFAULT_HOST,
+        port: int = 0,
+    ) -> None:
+        self.room = room
+        self.title = title
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._wake = asyncio.Event()
+        self._waiting = 0
+        self._follow: tuple[int, str] = (-1, "")
+        self._join_by_address: dict[str, Bucket] = {}
+        self._join_all = Bucket(30, 1.0)
+        room.listeners.append(self._changed)
+
+    # --- life -------------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._headers])
+        app.router.add_get("/", self.join_form)
+        app.router.add_post("/join", self.join)
+        app.router.add_get("/style.css", self.style)
+        prefix = "/j/{token}/"
+        app.router.add_get(prefix, self.page)
+        app.router.add_get(prefix + "style.css", self.style)
+        app.router.add_get(prefix + "app.js", self.script)
+        app.router.add_get(prefix + "state", self.state)
+        app.router.add_post(prefix + "claim", self.claim)
+        app.router.add_post(prefix + "idea", self.idea)
+        app.router.add_post(prefix + "vote", self.vote)
+        return app
+
+    async def start(self) -> None:
+        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        server = site._server
+        sockets = getattr(server, "sockets", None) or ()
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._changed in self.room.listeners:
+            self.room.listeners.remove(self._changed)
+        self._wake.set()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    @property
+    def base(self) -> str:
+        return f"http://{shown_host(self.host)}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The join address: the QR code's content."""
+        return f"{self.base}/j/{self.room.token}/"
+
+    def _changed(self) -> None:
+        wake, self._wake = self._wake, asyncio.Event()
+        wake.set()
+
+    # --- middleware and helpers -------------------------------------------------------------
+
+    @web.middleware
+    async def _headers(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as refused:
+            refused.headers.update(HEADERS)
+            raise
+        response.headers.update(HEADERS)
+        return response
+
+    def _room_for(self, request: web.Request) -> DeviceRoom:
+        if not self.room.token_matches(request.match_info.get("token", "")):
+            raise web.HTTPNotFound(text="Not found.")
+        return self.room
+
+    def _device(self, request: web.Request) -> Device | None:
+        return self.room.device(request.cookies.get(COOKIE))
+
+    def _same_site(self, request: web.Request) -> None:
+        origin = request.headers.get("Origin")
+        if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
+            raise web.HTTPForbidden(text="A post from another site's page is refused.")
+
+    def _follow_html(self) -> str:
+        version, html = self._follow
+        if version != self.room.version:
+            html = pages.follow_part(self.room.follow)
+            self._follow = (self.room.version, html)
+        return html
+
+    def _state(self, device: Device | None) -> dict[str, Any]:
+        return {
+            "v": self.room.version,
+            "parts": pages.parts(self.room, device, self._follow_html()),
+            "me": f"You are {device.name}" if device else "Pick your name to vote and send ideas",
+        }
+
+    async def _form(self, request: web.Request) -> dict[str, str]:
+        self._room_for(request)
+        self._same_site(request)
+        try:
+            data = await request.post()
+        except (ValueError, web.HTTPRequestEntityTooLarge) as refused:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length or 0) from refused
+        return {k: v for k, v in data.items() if isinstance(v, str)}
+
+    def _answer(
+        self, request: web.Request, device: Device | None, message: str, ok: bool, cookie: Device | None = None
+    ) -> web.StreamResponse:
+        if request.headers.get("X-Requested-With") == "fetch":
+            body = {"ok": ok, "message": message, **self._state(device)}
+            response: web.StreamResponse = web.json_response(body, dumps=json.dumps)
+        else:
+            response = web.HTTPSeeOther("./")
+        if cookie is not None:
+            path = request.path.rsplit("/", 1)[0] + "/"
+            response.set_cookie(COOKIE, cookie.secret, path=path, httponly=True, samesite="Strict", max_age=12 * 3600)
+        return response
+
+    # --- handlers ---------------------------------------------------------------------------
+
+    async def join_form(self, request: web.Request) -> web.Response:
+        return web.Response(text=pages.join_page(self.title()), content_type="text/html")
+
+    async def join(self, request: web.Request) -> web.StreamResponse:
+        self._same_site(request)
+        address = request.remote or "?"
+        bucket = self._join_by_address.setdefault(address, Bucket(5, 12.0))
+        if len(self._join_by_address) > 10_000:
+            self._join_by_address.clear()
+        now = self.room.clock()
+        if not (bucket.take(now) and self._join_all.take(now)):
+            return web.Response(
+                text=pages.join_page(self.title(), "Too many tries: wait a minute."),
+                content_type="text/html",
+                status=429,
+            )
+        try:
+            data = await request.post()
+        except ValueError:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length or 0) from None
+        code = data.get("code")
+        if isinstance(code, str) and self.room.code_matches(code):
+            raise web.HTTPSeeOther(f"/j/{self.room.token}/")
+        return web.Response(
+            text=pages.join_page(self.title(), "That code is not this room's: check the wall."),
+            content_type="text/html",
+            status=403,
+        )
+
+    async def style(self, request: web.Request) -> web.Response:
+        return web.Response(text=pages.STYLE, content_type="text/css")
+
+    async def script(self, request: web.Request) -> web.Response:
+        self._room_for(request)
+        return web.Response(text=pages.SCRIPT, content_type="application/javascript")
+
+    async def page(self, request: web.Request) -> web.Response:
+        room = self._room_for(request)
+        return web.Response(text=pages.page(room, self._device(request), self.title()), content_type="text/html")
+
+    async def state(self, request: web.Request) -> web.Response:
+        room = self._room_for(request)
+        try:
+            seen = int(request.query.get("v", "-1")[:12])
+        except ValueError:
+            seen = -1
+        if seen == room.version and self._waiting < MAX_WAITING:
+            self._waiting += 1
+            try:
+                await asyncio.wait_for(self._wake.wait(), WAIT_SECONDS)
+            except TimeoutError:
+                pass
+            finally:
+                self._waiting -= 1
+            if not self.running:
+                raise web.HTTPNotFound(text="This room is closed.")
+        return web.json_response(self._state(self._device(request)))
+
+    async def claim(self, request: web.Request) -> web.StreamResponse:
+        data = await self._form(request)
+        try:
+            device = self.room.claim(request.cookies.get(COOKIE), data.get("name", "")[:200])
+        except DeviceProblem as problem:
+            return self._answer(request, self._device(request), str(problem), False)
+        return self._answer(request, device, f"You are {device.name}.", True, cookie=device)
+
+    async def idea(self, request: web.Request) -> web.StreamResponse:
+        data = await self._form(request)
+        device = self._device(request)
+        if device is None:
+            return self._answer(request, None, "Pick your name first.", False)
+        try:
+            self.room.submit_idea(device, data.get("text", "")[:2000], ours=data.get("ours") == "1")
+        except DeviceProblem as problem:
+            return self._answer(request, device, str(problem), False)
+        return self._answer(request, device, "Sent. Send another whenever you like.", True)
+
+    async def vote(self, request: web.Request) -> web.StreamResponse:
+        data = await self._form(request)
+        device = self._device(request)
+        if device is None:
+            return self._answer(request, None, "Pick your name first.", False)
+        try:
+            self.room.vote(device, data.get("value", "")[:20], data.get("choice", "")[:100])
+        except DeviceProblem as problem:
+            return self._answer(request, device, str(problem), False)
+        return self._answer(request, device, "Your answer is in: hidden until the reveal.", True)
