@@ -95,8 +95,9 @@ def names_part(room: DeviceRoom, device: Device | None) -> str:
 
 def ballot_part(room: DeviceRoom, device: Device | None) -> str:
     ballot = room.ballot
-    if ballot is None:
-        return ""
+    if ballot is None:  # between votes: the last one's answers, as revealed
+        last = room.last_revealed
+        return f"<h2>Last vote: {e(last.title)}</h2>{revealed_html(last)}" if last is not None else ""
     counted = f"{len(ballot.answers)} of {len(ballot.voters)} have answered"
     head = f"<h2>{e(ballot.title)}</h2>"
     if ballot.revealed:

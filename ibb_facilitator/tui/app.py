@@ -156,9 +156,12 @@ class IbbApp(App[None]):
         review_at: int | None = None,
         review_focus: str | None = None,
         open_in_background: bool = False,
+        devices: tuple[str, int] | None = None,
     ):
         """``open_in_background``: open ``path`` behind an opening screen (``ibb open``) rather
-        than before the first frame (the default: the session screen is there once mounted)."""
+        than before the first frame (the default: the session screen is there once mounted).
+        ``devices``: (host, port) to open the room to people's devices on once the session shows
+        (``ibb open FILE --devices``; ``tui/devices.py``)."""
         super().__init__()
         self.start_path, self.start_readonly = path, readonly
         self.open_in_background = open_in_background
@@ -201,6 +204,9 @@ class IbbApp(App[None]):
         self._signal_handlers: list[tuple[Any, int, Any]] = []  # (loop, signal, handler before)
         # Whatever shows the session subscribes here; every change reaches it as a SessionChanged.
         self.session_changes = ChangeFeed()
+        # The room open to people's devices (tui/devices.DeviceHost), once F11 or --devices opens it.
+        self.devices: Any = None
+        self.start_devices = devices
         # This computer's preferences, never the record's. A copy served to browsers (ibb serve
         # --full) is anyone's who reaches it: the defaults (no coaching), and it writes none.
         self.served = bool(os.environ.get(paths.SERVED_FOLDER_ENV))
@@ -889,7 +895,11 @@ class IbbApp(App[None]):
             return
         self.exit()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self.devices is not None:  # the server stops when the app does
+            from .devices import close_room
+
+            await close_room(self)
         self._stop_following()
         self.flush()
         if self.file is not None:

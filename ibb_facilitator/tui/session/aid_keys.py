@@ -149,6 +149,19 @@ class AidKeys(Screen):
 
         open_menu(self.app)
 
+    def action_devices(self) -> None:
+        """F11: the room open to people's devices (opened now if it was not): join code, QR,
+        names, the ideas waiting."""
+        from ..devices import open_room
+
+        open_room(self.app)
+
+    def devices_changed(self) -> None:
+        """The room open to devices changed (a phone answered): the stage shown repaints its part."""
+        paint = getattr(self.view, "devices_changed", None)
+        if callable(paint):
+            paint()
+
     def action_general_brief(self) -> None:
         from ..training import show_general_brief
 

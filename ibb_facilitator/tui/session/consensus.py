@@ -1,7 +1,12 @@
 """The consensus stage: the proposal being tested (typed in the capture line), the draft of the
 language (Ctrl+D, ``draft.py``: a check tests its latest revision), the check's method (Ctrl+T),
 and the vote Ctrl+R opens: one key per person records their answer, and Ctrl+R again records the
-check once everyone counted has answered. On consensus, the TA (``agreements.py``)."""
+check once everyone counted has answered. On consensus, the TA (``agreements.py``).
+
+With the room open to devices (F11, ``tui/devices.py``), Ctrl+R also opens the check on every
+phone; a phone's answer shows as "answered" (never its value) until the next Ctrl+R reveals them
+all together and puts them in the rows, where the recorder can still key or mark absent whoever
+answered no phone; then Ctrl+R records as before."""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ from textual.widget import Widget
 from textual.widgets import Digits, Label, OptionList, Static
 
 from ... import costing, drafting, editing, process
+from ...devices.room import Ballot, DeviceProblem
 from ...model import Method, Response, Stage
+from ..devices import host_of
 from ..modals import Prompt
 from ..text import join, literal, one_line
 from ..widgets import LinesInput, RowList
@@ -135,10 +142,13 @@ class ConsensusView(StageView):
         rows = []
         tally = self.tally()
         voters = self.voter_rows()
+        hidden = self._hidden_answers()
         for key, label, _ in voters:
             response = self.responses.get(key)
             if key in self.absent:
                 value, style = "absent", "italic"
+            elif response is None and key in hidden:
+                value, style = "answered on a device (hidden until Ctrl+R reveals)", "italic $accent"
             else:
                 value = "—" if response is None else process.value_label(method, response.value)
                 style = "bold $error" if response is not None and key in tally.below else "bold"
@@ -286,22 +296,85 @@ class ConsensusView(StageView):
             self.absent = []
 
     def action_stage_key(self) -> None:
-        """Ctrl+T: the next method of the check (its answers so far go)."""
+        """Ctrl+T: the next method of the check (its answers so far go, on the devices too)."""
         methods = list(Method)
+        had = self._device_ballot()
         self.method = methods[(methods.index(self.method) + 1) % len(methods)]
         self.responses.clear()
+        if had is not None and (host := host_of(self.app)) is not None:
+            host.room.close_ballot()
+            if self.frame.mode == VOTING:
+                self._open_on_devices()
         self.paint()
 
     def scoring_changed(self, mode: str) -> None:
         if self.frame.stage is Stage.CONSENSUS:  # the method line says which keys vote
             self.paint()
 
+    # --- the vote on devices (tui/devices.py) ------------------------------------------------------
+
+    def _device_ballot(self) -> Ballot | None:
+        """The check open on the devices for this issue and method, if the room is open."""
+        host, issue = host_of(self.app), self.issue
+        ballot = host.room.ballot if host is not None else None
+        if ballot is None or issue is None or ballot.kind != "check" or ballot.issue != issue.id:
+            return None
+        return ballot if ballot.method is self.method else None
+
+    def _hidden_answers(self) -> set[str]:
+        ballot = self._device_ballot()
+        return set(ballot.answers) if ballot is not None and not ballot.revealed else set()
+
+    def devices_changed(self) -> None:
+        """A phone answered (or the room changed): the rows say who has answered, not what."""
+        if host_of(self.app) is not None and self.frame.stage is Stage.CONSENSUS:
+            self.paint()
+
+    def _open_on_devices(self) -> None:
+        host, issue = host_of(self.app), self.issue
+        if host is None or issue is None or self._device_ballot() is not None:
+            return
+        try:
+            host.room.open_check(issue.id, self.method, issue.proposal)
+        except DeviceProblem as problem:
+            self.app.notify(str(problem), title="Not on the devices", severity="warning", timeout=8)
+            return
+        self.app.notify("The check is open on every device: Ctrl+R reveals the answers together.", timeout=5)
+
+    def _reveal(self, ballot: Ballot) -> None:
+        """Ctrl+R with answers hidden on the devices: show them all, in the rows."""
+        host = host_of(self.app)
+        if host is None:
+            return
+        revealed = host.room.reveal()
+        keyed = 0
+        for name, party, _, value in revealed.answers:
+            if name in self.responses or not isinstance(value, int | str):
+                keyed += name in self.responses
+                continue
+            self.responses[name] = Response(who=name, party=party or None, value=value)
+            self.absent = [k for k in self.absent if k != name]
+        taken = len(revealed.answers) - keyed
+        said = f"Revealed {taken} answer{'s' if taken != 1 else ''} from devices"
+        if keyed:
+            said += f" ({keyed} already keyed here: the keyed one stands)"
+        waiting = self.tally().missing
+        said += f". Key {', '.join(waiting)} or A for absent, then Ctrl+R records." if waiting else ". Ctrl+R records."
+        self.app.notify(said, timeout=8)
+        self.paint()
+
     def action_vote(self) -> None:
-        """Ctrl+R: start the vote at the first person still to answer, or record the check."""
+        """Ctrl+R: start the vote at the first person still to answer (and open it on the devices),
+        reveal the devices' answers, or record the check."""
         frame = self.frame
         if frame.mode == VOTING:
-            self.record_check()
+            ballot = self._device_ballot()
+            if ballot is not None and not ballot.revealed:
+                self._reveal(ballot)
+            else:
+                self.record_check()
         elif self.issue is not None and self.voter_rows():
+            self._open_on_devices()
             rows, missing = self.voter_rows(), set(self.tally().missing)
             self.voters.highlighted = next((n for n, (key, _, _) in enumerate(rows) if key in missing), 0)
             frame.set_mode(VOTING)
@@ -376,6 +449,8 @@ class ConsensusView(StageView):
         check, tally = result
         self.responses.clear()
         self.absent = []
+        if (host := host_of(app)) is not None and self._device_ballot() is not None:
+            host.room.close_ballot()  # the phones show the revealed answers until the next vote
         frame.set_mode(TYPING)
         if tally.consensus:
             app.notify("Consensus reached. Write the TA language.", severity="information")

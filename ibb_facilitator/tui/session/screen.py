@@ -103,6 +103,7 @@ class SessionScreen(AidKeys):
         Binding("ctrl+l", "next_block", "Next block", show=False, priority=True, id="plan.next"),
         # training tables only (tui/training.py): the training menu and the general brief
         Binding("f10", "training", "Training", id="training.menu"),
+        Binding("f11", "devices", "Devices", show=False, id="devices"),
         Binding("f12", "general_brief", "General brief", show=False, id="training.brief"),
     ]
 
@@ -176,6 +177,12 @@ class SessionScreen(AidKeys):
             from ..training import attach
 
             attach(self)
+        if self.app.start_devices is not None:  # ibb open FILE --devices
+            from ..devices import open_room
+
+            host, port = self.app.start_devices
+            self.app.start_devices = None
+            open_room(self.app, host, port)
 
     def on_unmount(self) -> None:
         self.app.session_changes.unsubscribe(self)

@@ -1,0 +1,175 @@
+"""Devices in the room, through the real app (issue 17): F11 opens the room, twelve phones
+(aiohttp clients with their own cookies) claim their names, send ideas the facilitator accepts,
+merges or drops, and answer a consensus check hidden until Ctrl+R reveals it; the file holds
+what the room recorded and nothing the facilitator did not take."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+import pytest
+from helpers import example, until
+
+from ibb_facilitator import editing, process, store
+from ibb_facilitator.model import Stage
+from ibb_facilitator.tui.app import IbbApp
+from ibb_facilitator.tui.devices import DevicesScreen, host_of
+from ibb_facilitator.tui.session import SessionScreen
+
+SIZE = (120, 40)
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def twelve_voters(tmp_path: Path) -> Path:
+    """The example session with two more members: twelve people who vote."""
+    path = example(tmp_path, "session.toml")
+    session = store.load_session(path)
+    editing.add_member(session, "labor", "Rosa Quinn")
+    editing.add_member(session, "management", "Theo Vance")
+    store.save_session(session, path)
+    assert len(process.voters(session)) == 12
+    return path
+
+
+def phone() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def post(client: aiohttp.ClientSession, url: str, **data: str) -> dict:
+    async with client.post(url, data=data, headers=FETCH) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+def notices(app) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def open_devices(pilot) -> str:
+    await pilot.press("f11")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DevicesScreen), "the devices panel")
+    host = host_of(pilot.app)
+    assert host is not None and host.server is not None
+    return host.server.url
+
+
+async def test_twelve_phones_take_a_consensus_check_hidden_until_the_reveal(tmp_path: Path) -> None:
+    path = twelve_voters(tmp_path)
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        url = await open_devices(pilot)
+        assert url.startswith("http://127.0.0.1:")  # loopback unless asked otherwise
+        host = host_of(app)
+        screen_text = str(app.screen.query_one("#devices-join").content)
+        assert host.room.code[:3] in screen_text and url in screen_text
+        await pilot.press("escape")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        issue = app.session.issues[3]
+        screen._go(issue.id, Stage.CONSENSUS)
+        await pilot.pause()
+        voters = process.voters(app.session)
+        phones = [phone() for _ in voters]
+        try:
+            for client, (name, _) in zip(phones, voters):
+                assert (await post(client, url + "claim", name=name))["ok"]
+            assert len(host.room.claimed()) == 12
+            async with phone() as late:
+                taken = await post(late, url + "claim", name=voters[0][0])
+            assert not taken["ok"] and "taken" in taken["message"]
+            checks = len(issue.checks)
+            await pilot.press("ctrl+r")  # take the vote: open on every phone too
+            await until(pilot, lambda: host.room.ballot is not None, "the check on the devices")
+            values = [5, 4, 3, 5, 4, 3, 5, 4, 3, 5, 4]  # eleven answer from phones
+            await asyncio.gather(
+                *(post(client, url + "vote", value=str(v)) for client, v in zip(phones, values, strict=False))
+            )
+            await until(pilot, lambda: "answered on a device" in str(screen.view.voters.get_option_at_index(0).prompt))
+            rows = [str(screen.view.voters.get_option_at_index(n).prompt) for n in range(12)]
+            assert all("hidden" in row for row in rows[:11]) and "hidden" not in rows[11]
+            assert not any(f"  {v}" in row for row in rows[:11] for v in "345")  # no value on the screen
+            async with phones[11].get(url + "state?v=0") as response:
+                ballot = (await response.json())["parts"]["ballot"]
+            assert "11 of 12 have answered" in ballot and voters[0][0] not in ballot
+            await pilot.press("ctrl+r")  # reveal
+            await pilot.pause()
+            assert host.room.ballot is not None and host.room.ballot.revealed
+            assert f"Key {voters[11][0]} or A for absent" in notices(app)
+            await pilot.press("end", "4")  # the last one has no phone: keyed as today
+            await pilot.press("ctrl+r")  # record
+            await until(pilot, lambda: len(issue.checks) == checks + 1, "the check recorded")
+            async with phones[0].get(url + "state?v=0") as response:
+                ballot = (await response.json())["parts"]["ballot"]
+            assert f"<b>{voters[0][0]}</b>: 5" in ballot  # the phones see the revealed answers
+        finally:
+            await asyncio.gather(*(client.close() for client in phones))
+        await pilot.press("ctrl+q")
+    check = store.load_session(path).issue(issue.id).checks[-1]
+    got = {r.who: r.value for r in check.responses}
+    assert got == {name: v for (name, _), v in zip(voters, [*values, 4])}
+    assert {r.party for r in check.responses} == {"labor", "management"}
+
+
+async def test_ideas_arrive_without_authors_and_only_what_is_accepted_is_recorded(tmp_path: Path) -> None:
+    path = example(tmp_path, "session.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.screen
+        issue = app.session.issues[1]
+        screen._go(issue.id, Stage.OPTIONS)
+        await pilot.pause()
+        url = await open_devices(pilot)
+        before = [o.text for o in issue.options]
+        async with phone() as one, phone() as two:
+            await post(one, url + "claim", name=app.session.parties[0].members[0].name)
+            await post(two, url + "claim", name=app.session.parties[1].members[0].name)
+            for text in ("Stipend for [b]mentors[/b]", "Release time", "Release time weekly", "nonsense"):
+                said = await post(one if "Release" not in text else two, url + "idea", text=text)
+                assert said["ok"], said
+        devices = app.screen
+        await until(pilot, lambda: devices.ideas.option_count == 4, "four ideas listed")
+        assert "[b]mentors[/b]" in str(devices.ideas.get_option_at_index(0).prompt)
+        await pilot.press("enter")  # accept the first
+        await until(pilot, lambda: devices.ideas.option_count == 3, "three left")
+        await pilot.press("space", "space", "m")  # merge the two about release time
+        await until(pilot, lambda: type(app.screen).__name__ == "Prompt", "the merge prompt")
+        value = app.screen.query_one("Input").value
+        assert value == "Release time / Release time weekly"
+        app.screen.query_one("Input").value = "Weekly release time"
+        await pilot.press("enter")
+        await until(pilot, lambda: devices.ideas.option_count == 1, "one left")
+        await pilot.press("d")  # drop the nonsense
+        await until(pilot, lambda: devices.ideas.option_count == 0, "none left")
+        await pilot.press("escape", "ctrl+q")
+    options = [o.text for o in store.load_session(path).issue(issue.id).options]
+    assert options == [*before, "Stipend for [b]mentors[/b]", "Weekly release time"]
+    assert "nonsense" not in path.read_text()
+
+
+async def test_the_room_closes_when_the_app_quits(tmp_path: Path) -> None:
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        url = await open_devices(pilot)
+        async with phone() as client, client.get(url) as response:
+            assert response.status == 200
+        await pilot.press("escape", "ctrl+q")
+    with pytest.raises(aiohttp.ClientConnectionError):
+        async with phone() as client, client.get(url):
+            pass
+
+
+async def test_per_party_concurrence_is_keyed_not_sent_to_phones(tmp_path: Path) -> None:
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_devices(pilot)
+        await pilot.press("escape")
+        screen = app.screen
+        screen._go(app.session.issues[3].id, Stage.CONSENSUS)
+        await pilot.pause()
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # per-party
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert host_of(app).room.ballot is None
+        assert "spokesperson" in notices(app)
