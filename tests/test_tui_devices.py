@@ -173,3 +173,95 @@ async def test_per_party_concurrence_is_keyed_not_sent_to_phones(tmp_path: Path)
         await pilot.pause()
         assert host_of(app).room.ballot is None
         assert "spokesperson" in notices(app)
+
+
+async def _poll_form(pilot):
+    from ibb_facilitator.tui.session.polls import PollScreen
+
+    app = pilot.app
+    app.screen._go(app.session.issues[1].id, Stage.OPTIONS)  # issue 2: seven active options
+    await pilot.pause()
+    await pilot.press("ctrl+r")
+    await until(pilot, lambda: isinstance(app.screen, PollScreen), "the poll form")
+    return app.screen
+
+
+async def test_a_named_dot_vote_on_phones_fills_the_rows_at_the_reveal(tmp_path: Path) -> None:
+    path = example(tmp_path, "session.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        url = await open_devices(pilot)
+        await pilot.press("escape")
+        form = await _poll_form(pilot)
+        issue_id, options = form.draft.issue, form.draft.options
+        voters = form.draft.voters
+        await pilot.press("ctrl+o")  # open on the devices: named (the first choice)
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
+        await pilot.press("enter")
+        host = host_of(app)
+        await until(pilot, lambda: host.room.ballot is not None, "the poll on the devices")
+        async with phone() as one, phone() as two:
+            await post(one, url + "claim", name=voters[0][0])
+            await post(two, url + "claim", name=voters[1][0])
+            for _ in range(3):
+                assert (await post(one, url + "vote", value="+1", choice=options[2]))["ok"]
+            said = await post(one, url + "vote", value="+1", choice=options[0])
+            assert not said["ok"] and "All your 3 dots" in said["message"]
+            await post(two, url + "vote", value="+1", choice=options[0])
+            await until(pilot, lambda: form.grid.hidden == {voters[0][0], voters[1][0]}, "two hidden rows")
+            assert form.draft.marks == {}  # nothing shown before the reveal
+            await pilot.press("ctrl+r")  # not before the reveal
+            await pilot.pause()
+            assert "Ctrl+O reveals" in str(form.query_one("#poll-message").content)
+            await pilot.press("ctrl+o")  # reveal
+            await pilot.pause()
+            assert form.draft.votes(0) == {options[2]: 3} and form.draft.votes(1) == {options[0]: 1}
+            await pilot.press("down", "down", "1")  # the third person keys a dot here
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: not isinstance(app.screen, type(form)), "the poll recorded")
+        await pilot.press("ctrl+q")
+    poll = store.load_session(path).issue(issue_id).polls[-1]
+    assert not poll.anonymous
+    got = {r.who: (r.votes, r.device) for r in poll.responses}
+    assert got[voters[0][0]] == ({options[2]: 3}, "device 1")
+    assert got[voters[1][0]] == ({options[0]: 1}, "device 2")
+    assert got[voters[2][0]] == ({options[0]: 1}, "")
+
+
+async def test_an_anonymous_poll_keeps_the_marks_and_never_the_names(tmp_path: Path) -> None:
+    path = example(tmp_path, "session.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        url = await open_devices(pilot)
+        await pilot.press("escape")
+        form = await _poll_form(pilot)
+        issue_id, options, voters = form.draft.issue, form.draft.options, form.draft.voters
+        await pilot.press("ctrl+t")  # a 1–5 score
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
+        await pilot.press("down", "enter")  # anonymous
+        host = host_of(app)
+        await until(pilot, lambda: host.room.ballot is not None and host.room.ballot.anonymous, "anonymous poll")
+        async with phone() as one, phone() as two:
+            await post(one, url + "claim", name=voters[0][0])
+            await post(two, url + "claim", name=voters[1][0])
+            await post(one, url + "vote", value="5", choice=options[0])
+            await post(two, url + "vote", value="2", choice=options[0])
+            await post(two, url + "vote", value="4", choice=options[1])
+            await until(pilot, lambda: len(form.grid.hidden) == 2, "two answered")
+            await pilot.press("ctrl+o")  # reveal: recorded at once
+            await until(pilot, lambda: not isinstance(app.screen, type(form)), "the poll recorded")
+            async with one.get(url + "state?v=0") as response:
+                shown = (await response.json())["parts"]["ballot"]
+            assert "Revealed: 2 people" in shown and voters[0][0] not in shown
+        await pilot.press("ctrl+q")
+    session = store.load_session(path)
+    poll = session.issue(issue_id).polls[-1]
+    assert poll.anonymous and poll.kind.value == "score"
+    assert sorted(r.who for r in poll.responses) == ["Participant 1", "Participant 2"]
+    assert sorted(tuple(sorted(r.votes.items())) for r in poll.responses) == sorted(
+        [((options[0], 5),), ((options[0], 2), (options[1], 4))]
+    )
+    logged = next(e for e in session.events if e.action == "poll.record" and e.target == poll.id)
+    assert logged.data["who"] == [r.who for r in poll.responses] and logged.data["anonymous"] is True
+    assert not any(name in str(logged.data) for name, _ in voters)

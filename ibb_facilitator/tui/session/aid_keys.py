@@ -158,7 +158,7 @@ class AidKeys(Screen):
 
     def devices_changed(self) -> None:
         """The room open to devices changed (a phone answered): the stage shown repaints its part."""
-        paint = getattr(self.view, "devices_changed", None)
+        paint = getattr(getattr(self, "view", None), "devices_changed", None)
         if callable(paint):
             paint()
 

@@ -9,11 +9,20 @@ and nothing else changes. Ctrl+R records the poll (``editing.record_poll``); Esc
 draft for the issue, kept until it is recorded or the room moves on. No text field here: the grid
 takes every key, and nothing reaches the record before Ctrl+R.
 
+With the room open to devices (F11, ``tui/devices.py``), Ctrl+O opens the poll on every phone,
+named or anonymous (asked once): each phone places its own dots or scores, which stay hidden (a
+row says "answered on a device", never what) until Ctrl+O again reveals them all together. A named
+poll's revealed marks fill their people's rows (the recorder keys the rest) and Ctrl+R records as
+before, each response with the device it came from; an anonymous poll is recorded at the reveal,
+every response as "Participant N" in a shuffled order, the keyed rows too: the record keeps the
+marks, not the names.
+
 The counting (tallies, ranks, ties, top K) is ``polls.py``'s; this module only shows and asks.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +36,9 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from ... import editing, polls
+from ...devices.room import Ballot, Choice, DeviceProblem
 from ...model import Issue, PollKind, PollResponse
+from ..devices import host_of
 from ..modals import Choose, Prompt
 from ..text import join, literal, one_line
 
@@ -36,7 +47,10 @@ if TYPE_CHECKING:
 
 DEFAULT_DOTS = 3
 BAR = "█"
-HINT = "digits mark · ←→↑↓ move · Enter next person · +/− dots each · Ctrl+T kind · Ctrl+R records · Esc keeps a draft"
+HINT = (
+    "digits mark · ←→↑↓ move · Enter next person · +/− dots each · Ctrl+T kind · Ctrl+O on the devices / reveal"
+    " · Ctrl+R records · Esc keeps a draft"
+)
 
 
 @dataclass
@@ -49,6 +63,7 @@ class PollDraft:
     kind: PollKind = PollKind.DOTS
     dots: int = DEFAULT_DOTS
     marks: dict[tuple[int, int], int] = field(default_factory=dict)  # (row, column) -> dots / score
+    devices: dict[int, str] = field(default_factory=dict)  # row -> the device its marks came from
 
     def placed(self, row: int) -> int:
         return sum(n for (r, _), n in self.marks.items() if r == row)
@@ -58,7 +73,8 @@ class PollDraft:
 
     def responses(self) -> list[PollResponse]:
         return [
-            PollResponse(who=name, party=party, votes=self.votes(row)) for row, (name, party) in enumerate(self.voters)
+            PollResponse(who=name, party=party, votes=self.votes(row), device=self.devices.get(row, ""))
+            for row, (name, party) in enumerate(self.voters)
         ]
 
     def problem(self, row: int, column: int, value: int) -> str | None:
@@ -76,6 +92,7 @@ class PollGrid(Widget, can_focus=True):
         super().__init__(id=id)
         self.draft, self.tags = draft, tags
         self.row, self.column = 0, 0
+        self.hidden: set[str] = set()  # names whose marks wait, hidden, on their devices
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self.draft.voters) + 1
@@ -144,6 +161,8 @@ class PollGrid(Widget, can_focus=True):
                 placed = draft.placed(r)
                 style = "bold $success" if placed == draft.dots else "dim"
                 parts.append(literal(f"  {placed}/{draft.dots}", style))
+            if name in self.hidden:
+                parts.append(literal("  answered on a device (hidden)", "italic $accent"))
             lines.append(Content("").join(parts))
         return Content("\n").join(lines)
 
@@ -156,6 +175,7 @@ class PollScreen(ModalScreen[bool]):
         Binding("escape", "close", "Close (keeps the draft)"),
         Binding("ctrl+r", "record", "Record the poll", priority=True, id="poll.record"),
         Binding("ctrl+t", "kind", "Dots / 1–5 score", priority=True, id="poll.kind"),
+        Binding("ctrl+o", "devices", "On the devices / reveal", priority=True, id="poll.devices"),
     ]
 
     def __init__(self, draft: PollDraft, issue: Issue, tags: dict[str, str]) -> None:
@@ -189,6 +209,8 @@ class PollScreen(ModalScreen[bool]):
 
     def paint_status(self) -> None:
         draft = self.draft
+        ballot = self.ballot()
+        self.grid.hidden = set(ballot.answers) if ballot is not None and not ballot.revealed else set()
         if draft.kind is PollKind.DOTS:
             title = join(("Straw poll: dot vote", "bold"), f"  {draft.dots} dot{'s' if draft.dots != 1 else ''} each")
         else:
@@ -196,7 +218,15 @@ class PollScreen(ModalScreen[bool]):
         self._title.update(title)
         column = self.grid.column
         oid = draft.options[column] if draft.options else ""
-        self._option.update(join((f"O{column + 1} ", "bold $accent"), literal(one_line(self.texts.get(oid, oid)))))
+        option = join((f"O{column + 1} ", "bold $accent"), literal(one_line(self.texts.get(oid, oid))))
+        if ballot is not None and not ballot.revealed:
+            how = "anonymous" if ballot.anonymous else "named"
+            option = join(
+                option,
+                (f"\nOn the devices ({how}): {len(ballot.answers)} of {len(ballot.voters)} answered", "bold $accent"),
+                (" · hidden until Ctrl+O reveals", "dim"),
+            )
+        self._option.update(option)
 
     def put(self, row: int, column: int, value: int, advance: bool = True) -> None:
         """A mark keyed for a person on an option, checked for that person before it is kept."""
@@ -224,6 +254,8 @@ class PollScreen(ModalScreen[bool]):
 
     def change_dots(self, step: int) -> None:
         draft = self.draft
+        if self._open_on_devices():
+            return
         if draft.kind is not PollKind.DOTS:
             self.say("+ and − set the dots each person has: a dot vote only (Ctrl+T)", warning=True)
             return
@@ -243,6 +275,8 @@ class PollScreen(ModalScreen[bool]):
     def action_kind(self) -> None:
         """Ctrl+T: a dot vote or a 1–5 score (the marks keyed so far go: they mean another thing)."""
         draft = self.draft
+        if self._open_on_devices():
+            return
         draft.kind = PollKind.SCORE if draft.kind is PollKind.DOTS else PollKind.DOTS
         had = bool(draft.marks)
         draft.marks.clear()
@@ -250,7 +284,115 @@ class PollScreen(ModalScreen[bool]):
         self.grid.move(0, 0)  # a new start: the first person, the first option
         self.paint_status()
 
+    # --- on the devices (tui/devices.py) ------------------------------------------------------------
+
+    def ballot(self) -> Ballot | None:
+        """The poll open on the devices for this issue, if the room is open."""
+        host = host_of(self.app)
+        ballot = host.room.ballot if host is not None else None
+        return ballot if ballot is not None and ballot.kind == "poll" and ballot.issue == self.issue_id else None
+
+    def _open_on_devices(self) -> bool:
+        """True (and says so) when the poll is open on the devices: its kind and dots stay."""
+        ballot = self.ballot()
+        if ballot is not None and not ballot.revealed:
+            self.say("The poll is open on the devices: Ctrl+O reveals it first", warning=True)
+            return True
+        return False
+
+    def devices_changed(self) -> None:
+        self.paint_status()
+        self.grid.refresh()
+
+    def action_devices(self) -> None:
+        """Ctrl+O: open the poll on every device (named or anonymous), or reveal it."""
+        host = host_of(self.app)
+        if host is None:
+            self.say("The room is not open to devices: F11 on the session screen opens it", warning=True)
+            return
+        ballot = self.ballot()
+        if ballot is not None and not ballot.revealed:
+            self._reveal()
+            return
+        draft = self.draft
+        issue = self.app.session.issue(draft.issue)  # type: ignore[attr-defined]
+        numbers = {o.id: n for n, o in enumerate(issue.options, start=1)} if issue is not None else {}
+        choices = [Choice(oid, f"#{numbers.get(oid, '?')}", self.texts.get(oid, oid)) for oid in draft.options]
+        kind = polls.KIND_LABELS[draft.kind] + (f", {draft.dots} dots each" if draft.kind is PollKind.DOTS else "")
+
+        def chosen(anonymous: bool | None) -> None:
+            if anonymous is None:
+                return
+            try:
+                host.room.open_poll(draft.issue, draft.kind, draft.dots, choices, title=kind, anonymous=anonymous)
+            except DeviceProblem as problem:
+                self.say(str(problem), warning=True)
+                return
+            self.say(
+                f"Open on every device ({'anonymous' if anonymous else 'named'}): Ctrl+O reveals the marks together"
+            )
+            self.paint_status()
+
+        self.app.push_screen(
+            Choose(
+                f"Open the {kind.lower()} on every device",
+                [
+                    ("Named: the record keeps who marked what, as when keyed here", False),
+                    ("Anonymous: the record keeps the marks, never the names", True),
+                ],
+                hint="↑/↓ and Enter · Esc: not now",
+            ),
+            chosen,
+        )
+
+    def _reveal(self) -> None:
+        host, draft = host_of(self.app), self.draft
+        if host is None:
+            return
+        revealed = host.room.reveal()
+        column = {oid: c for c, oid in enumerate(draft.options)}
+        if revealed.ballot.anonymous:
+            answers = [dict(v) for _, _, _, v in revealed.answers if isinstance(v, dict)]
+            self._record_anonymous(answers, answered=set(revealed.ballot.answers))
+            return
+        rows = {name: r for r, (name, _) in enumerate(draft.voters)}
+        taken = 0
+        for name, _, label, marks in revealed.answers:
+            row = rows.get(name)
+            if row is None or not isinstance(marks, dict):
+                continue
+            for key in [k for k in draft.marks if k[0] == row]:
+                del draft.marks[key]
+            for oid, n in marks.items():
+                if oid in column:
+                    draft.marks[(row, column[oid])] = n
+            draft.devices[row] = label
+            taken += 1
+        self.say(f"Revealed {taken} people's marks from their devices: key the others, then Ctrl+R records")
+        self.paint_status()
+        self.grid.refresh()
+
+    def _record_anonymous(self, from_devices: list[dict[str, int]], answered: set[str]) -> None:
+        """An anonymous poll, recorded at the reveal: every response a participant, shuffled (a
+        row keyed here for someone who also answered on a device counts once: the device's)."""
+        draft = self.draft
+        keyed = [r.votes for r in draft.responses() if r.votes and r.who not in answered]
+        marks = [(votes, "device") for votes in from_devices] + [(votes, "") for votes in keyed]
+        secrets.SystemRandom().shuffle(marks)
+        responses = [
+            PollResponse(who=f"Participant {n}", votes=votes, device=device)
+            for n, (votes, device) in enumerate(marks, 1)
+        ]
+        self._record(responses, anonymous=True)
+
     def action_record(self) -> None:
+        ballot = self.ballot()
+        if ballot is not None and not ballot.revealed:
+            self.say("The poll is open on the devices: Ctrl+O reveals their marks first", warning=True)
+            return
+        self._record(self.draft.responses())
+
+    def _record(self, responses: list[PollResponse], *, anonymous: bool = False) -> None:
         draft = self.draft
         app: IbbApp = self.app  # type: ignore[assignment]
         poll = app.change(
@@ -258,11 +400,15 @@ class PollScreen(ModalScreen[bool]):
             editing.record_poll,
             draft.issue,
             draft.kind,
-            draft.responses(),
+            responses,
             dots=draft.dots if draft.kind is PollKind.DOTS else 0,
             options=list(draft.options),
+            anonymous=anonymous,
         )
         if poll is not None:
+            host = host_of(app)
+            if host is not None and self.ballot() is not None:
+                host.room.close_ballot()  # the phones keep showing the revealed totals
             self.dismiss(True)
 
     def action_close(self) -> None:
