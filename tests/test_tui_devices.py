@@ -265,3 +265,41 @@ async def test_an_anonymous_poll_keeps_the_marks_and_never_the_names(tmp_path: P
     logged = next(e for e in session.events if e.action == "poll.record" and e.target == poll.id)
     assert logged.data["who"] == [r.who for r in poll.responses] and logged.data["anonymous"] is True
     assert not any(name in str(logged.data) for name, _ in voters)
+
+
+async def test_the_wall_says_how_to_join_while_the_room_is_open(tmp_path: Path) -> None:
+    from ibb_facilitator.tui.wall import WallLine
+
+    app = IbbApp(path=example(tmp_path, "session.toml"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        line = app.screen.query_one("#wall-join", WallLine)
+        assert not line.display
+        await pilot.press("f8")
+        url = await open_devices(pilot)
+        await pilot.press("escape", "f8")
+        await until(pilot, lambda: line.display, "the join line")
+        shown = str(line.build(150, 1)[0])
+        code = host_of(app).room.code
+        assert f"code {code[:3]} {code[3:]} at {url.split('/j/')[0]}" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--devices", "--host", "0.0.0.0"], "Add --allow-remote"),
+        (["--devices", "--port", "99999"], "a port is a whole number"),
+        (["--host", "127.0.0.1"], "go with --devices"),
+    ],
+)
+def test_the_devices_options_refuse_what_is_not_safe_or_not_sensible(tmp_path: Path, args, says) -> None:
+    import subprocess
+    import sys
+
+    path = example(tmp_path, "session.toml")
+    done = subprocess.run(
+        [sys.executable, "-m", "ibb_facilitator", "open", str(path), *args],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode != 0 and says in done.stderr

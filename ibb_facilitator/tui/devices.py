@@ -199,6 +199,11 @@ async def open_room(app: IbbApp, host: str = DEFAULT_HOST, port: int = 0, *, sho
     if app.readonly or app.file is None:
         app.notify("Read-only: devices cannot join a session that cannot change.", severity="warning")
         return
+    if app.served:  # a copy in someone's browser (ibb serve --full) must not open a server
+        app.notify(
+            "This copy is served to a browser: open the room from the facilitator's own app.", severity="warning"
+        )
+        return
     if host_of(app) is None:
         device_host = DeviceHost(app)
         try:

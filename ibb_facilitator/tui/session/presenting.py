@@ -38,8 +38,9 @@ from textual.widgets import Static
 
 from ... import schedule
 from ...model import Stage
+from ..devices import host_of, spaced_code
 from ..room import build_view, first_time
-from ..text import literal
+from ..text import join, literal
 from ..wall import (
     POINTED,
     RoomView,
@@ -121,6 +122,7 @@ class Presentation(Vertical):
         yield WallLine(id="wall-day")
         yield WallLine(id="wall-caucus")
         yield WallLine(id="wall-round")
+        yield WallLine(id="wall-join")
         yield Static("", id="wall-banner")
         with Vertical(id="wall-body"), VerticalScroll(id="wall-main"):
             yield WallBody(id="wall-items")
@@ -252,6 +254,22 @@ class Presentation(Vertical):
         self._day_shown = show_day(line, self.view, self.wall_size[1], self._day_shown)
         show_caucus(self.query_one("#wall-caucus", WallLine), self.view)
         show_round(self.query_one("#wall-round", WallLine), self.view)
+        self._paint_join()
+
+    def _paint_join(self) -> None:
+        """While the room is open to devices: how to join, under the stage (F11 shows the QR)."""
+        line = self.query_one("#wall-join", WallLine)
+        host = host_of(self.app)
+        line.display = host is not None and host.server is not None
+        if host is None or host.server is None:
+            return
+        code, base = spaced_code(host.room.code), host.server.base
+        variants = [
+            join(("Join on your phone: code ", "bold"), (code, "bold $accent"), " at ", literal(base)),
+            join(("Join: ", "bold"), (code, "bold $accent"), " ", literal(base)),
+            join(("Join: ", "bold"), (code, "bold $accent")),
+        ]
+        line.show(lambda width: first_fit(variants, width))
 
     def note(self, kind: str, seconds: float) -> None:
         self._wall_note = (kind, time.monotonic() + seconds)
