@@ -303,3 +303,31 @@ def test_the_devices_options_refuse_what_is_not_safe_or_not_sensible(tmp_path: P
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert done.returncode != 0 and says in done.stderr
+
+
+async def test_ideas_waiting_survive_the_app_going_away(tmp_path: Path) -> None:
+    path = example(tmp_path, "session.toml")
+    kept = path.with_name(".session.toml.ideas.json")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen._go(app.session.issues[1].id, Stage.OPTIONS)
+        await pilot.pause()
+        url = await open_devices(pilot)
+        async with phone() as one:
+            await post(one, url + "claim", name=app.session.parties[0].members[0].name)
+            await post(one, url + "idea", text="Mentors paid a stipend")
+            await post(one, url + "idea", text="Release time")
+        await until(pilot, kept.exists, "the queue kept on disk")
+        assert "Mentors paid a stipend" in kept.read_text() and "Jordan" not in kept.read_text()
+    # as after a kill: the next opening of the room has them back
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_devices(pilot)
+        devices = app.screen
+        await until(pilot, lambda: devices.ideas.option_count == 2, "the two ideas back")
+        assert "2 ideas were still waiting" in notices(app)
+        await pilot.press("enter", "d")
+        await until(pilot, lambda: devices.ideas.option_count == 0, "none waiting")
+        await until(pilot, lambda: not kept.exists(), "the kept queue gone")
+        await pilot.press("escape", "ctrl+q")
+    assert [o.text for o in store.load_session(path).issues[1].options][-1] == "Mentors paid a stipend"

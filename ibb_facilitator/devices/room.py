@@ -316,6 +316,29 @@ class DeviceRoom:
         self.changed()
         return idea
 
+    def restore_ideas(self, kept: Iterable[dict[str, object]]) -> int:
+        """Ideas kept from an earlier opening of the room (``kept_ideas``): back in the queue, in
+        their order, with new numbers. A record that is not an idea's is passed over."""
+        restored = 0
+        for data in kept:
+            text, kind, issue, holder = (data.get(k) for k in ("text", "kind", "issue", "holder"))
+            if not (isinstance(text, str) and kind in ("option", "interest") and isinstance(issue, str)):
+                continue
+            words = clean_text(text)
+            if not words or len(self.ideas) >= MAX_QUEUE:
+                continue
+            self._ideas_n += 1
+            holder = holder if isinstance(holder, str) else ""
+            self.ideas.append(Idea(self._ideas_n, words, kind, issue, holder, self.clock()))
+            restored += 1
+        if restored:
+            self.changed()
+        return restored
+
+    def kept_ideas(self) -> list[dict[str, object]]:
+        """The queue as plain data, to keep on disk while it waits (no author: there is none)."""
+        return [{"text": i.text, "kind": i.kind, "issue": i.issue, "holder": i.holder} for i in self.ideas]
+
     def take_ideas(self, numbers: Iterable[int]) -> list[Idea]:
         """The facilitator took these ideas off the queue (accepted, merged or dropped)."""
         wanted = set(numbers)

@@ -21,11 +21,13 @@ the same (``session/polls.py``: Ctrl+O opens it on the devices, Ctrl+O again rev
 ideas are taken for (the current issue at Interests or Options), and the room view's content that
 phones follow (built as the wall builds it, ``room.build_view``, at most every ``FOLLOW_SECONDS``).
 The server stops when the app does. Nothing a device sends reaches the file until the facilitator
-accepts it or records the vote.
+accepts it or records the vote; the ideas waiting are kept beside it (``.NAME.toml.ideas.json``)
+so that a kill loses none: the next opening of the room puts them back.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -113,7 +115,44 @@ class DeviceHost:
         self.server: DeviceServer | None = None
         self._synced: tuple[object, ...] = ()
         self._repaint_due = False
+        self._kept: tuple[int, ...] = ()
+        self.restored = 0
+        path = app.file.path if app.file is not None else None
+        self.queue_path = path.with_name(f".{path.name}.ideas.json") if path is not None else None
+        self._restore_queue()
         self.room.listeners.append(self._room_changed)
+
+    # --- the ideas waiting, kept beside the session until taken -----------------------------------
+
+    def _restore_queue(self) -> None:
+        """Ideas that were waiting when the room last closed (or the app was killed) come back."""
+        if self.queue_path is None:
+            return
+        try:
+            kept = json.loads(self.queue_path.read_bytes())
+        except (OSError, ValueError):
+            return  # none kept, or a damaged file: it is written over with the queue as it is
+        if isinstance(kept, dict) and isinstance(kept.get("ideas"), list):
+            self.restored = self.room.restore_ideas(i for i in kept["ideas"] if isinstance(i, dict))
+            self._kept = tuple(i.n for i in self.room.ideas)
+
+    def _keep_queue(self) -> None:
+        """The ideas waiting, written beside the session whenever the queue changes (a kill loses
+        none); the file goes once the queue is empty."""
+        numbers = tuple(i.n for i in self.room.ideas)
+        if numbers == self._kept or self.queue_path is None:
+            return
+        self._kept = numbers
+        from ..store import write_atomic
+
+        try:
+            if numbers:
+                data = json.dumps({"ideas": self.room.kept_ideas()}, ensure_ascii=False).encode()
+                write_atomic(self.queue_path, data, backup=False)
+            else:
+                self.queue_path.unlink(missing_ok=True)
+        except OSError as error:
+            self.app.notify(f"The ideas waiting could not be kept on disk: {error.strerror}", severity="warning")
 
     @property
     def open(self) -> bool:
@@ -154,7 +193,8 @@ class DeviceHost:
         self.room.changed()
 
     def _room_changed(self) -> None:
-        """A phone did something (or the facilitator did): repaint once, after this turn."""
+        """A phone did something (or the facilitator did): keep the queue, repaint once."""
+        self._keep_queue()
         if not self._repaint_due:
             self._repaint_due = True
             self.app.call_later(self._repaint)
@@ -212,15 +252,21 @@ async def open_room(app: IbbApp, host: str = DEFAULT_HOST, port: int = 0, *, sho
             app.notify(f"The room could not open to devices: {error.strerror or error}", severity="error", timeout=10)
             return
         app.devices = device_host
+        if device_host.restored:
+            app.notify(f"{device_host.restored} ideas were still waiting from the last time: they are back.", timeout=8)
     if show:
         app.push_screen(DevicesScreen())
 
 
-async def close_room(app: Any) -> None:
+async def close_room(app: Any, *, drop_ideas: bool = False) -> None:
+    """Stop the server. The ideas waiting stay on disk for the next opening, unless the
+    facilitator closed the room saying they go (``drop_ideas``)."""
     host = getattr(app, "devices", None)
     if isinstance(host, DeviceHost):
         app.devices = None
         await host.stop()
+        if drop_ideas:
+            host.room.take_ideas([i.n for i in host.room.ideas])
 
 
 # --- the panel ---------------------------------------------------------------------------------
@@ -430,7 +476,7 @@ class DevicesScreen(ModalScreen[None]):
 
         async def closed(yes: bool | None) -> None:
             if yes:
-                await close_room(app)
+                await close_room(app, drop_ideas=True)
                 app.notify("The room is closed to devices.", timeout=4)
 
         app.push_screen(Confirm("Close the room to devices? Phones stop following; ideas waiting are dropped."), closed)
