@@ -133,14 +133,22 @@ async def test_ideas_arrive_without_authors_and_only_what_is_accepted_is_recorde
         assert "[b]mentors[/b]" in str(devices.ideas.get_option_at_index(0).prompt)
         await pilot.press("enter")  # accept the first
         await until(pilot, lambda: devices.ideas.option_count == 3, "three left")
-        await pilot.press("space", "space", "m")  # merge the two about release time
+        await pilot.press("space", "space", "ctrl+e")  # merge the two about release time
         await until(pilot, lambda: type(app.screen).__name__ == "Prompt", "the merge prompt")
         value = app.screen.query_one("Input").value
         assert value == "Release time / Release time weekly"
         app.screen.query_one("Input").value = "Weekly release time"
         await pilot.press("enter")
         await until(pilot, lambda: devices.ideas.option_count == 1, "one left")
-        await pilot.press("d")  # drop the nonsense
+        await pilot.press(*"dance fm")  # a sentence typed here changes nothing, and says so
+        await pilot.pause()
+        assert devices.ideas.option_count == 1 and host_of(app).room.claimed()
+        assert "Letters do nothing here" in notices(app)
+        await pilot.press("delete")  # drop the nonsense
+        await until(pilot, lambda: devices.ideas.option_count == 0, "none left")
+        await pilot.press("ctrl+z")  # it was a mistake: back
+        await until(pilot, lambda: devices.ideas.option_count == 1, "back")
+        await pilot.press("delete")
         await until(pilot, lambda: devices.ideas.option_count == 0, "none left")
         await pilot.press("escape", "ctrl+q")
     options = [o.text for o in store.load_session(path).issue(issue.id).options]
@@ -326,7 +334,7 @@ async def test_ideas_waiting_survive_the_app_going_away(tmp_path: Path) -> None:
         devices = app.screen
         await until(pilot, lambda: devices.ideas.option_count == 2, "the two ideas back")
         assert "2 ideas were still waiting" in notices(app)
-        await pilot.press("enter", "d")
+        await pilot.press("enter", "delete")
         await until(pilot, lambda: devices.ideas.option_count == 0, "none waiting")
         await until(pilot, lambda: not kept.exists(), "the kept queue gone")
         await pilot.press("escape", "ctrl+q")

@@ -4,12 +4,15 @@ F11 (or the palette's "Devices in the room") opens the room: a small web server 
 event loop (``devices.server``), loopback unless the app was started with ``ibb open FILE
 --devices --host H --allow-remote``. The **Devices** panel shows the join address as a QR code
 (dark on light), the join code in big letters for people who type it, who has claimed which name
-(F frees one), and the ideas the phones sent, without their authors:
+(Ctrl+F frees one), and the ideas the phones sent, without their authors:
 
 - Enter accepts the pointed idea into the current issue's list (an option, or an interest for the
   side it was offered for), through ``editing`` like anything typed: logged, undoable;
-- Space marks ideas, M merges the marked ones into one (the recorder edits the words first);
-- D (or Delete) drops the pointed one.
+- Space marks ideas, Ctrl+E merges the marked ones into one (the recorder edits the words first);
+- Delete drops the pointed one (Ctrl+Z brings the last one dropped back).
+
+Letters do nothing in the panel but say so: a recorder who types a sentence here, thinking the
+capture line has the keys, must not drop an idea or free a name with a "d" or an "f".
 
 Votes: while the room is open, the consensus stage's Ctrl+R (take the vote) opens the check on
 every device too; the voter rows say who has answered (never what) until the next Ctrl+R
@@ -30,7 +33,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -303,12 +306,14 @@ class DevicesScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("enter", "accept", "Accept"),
         Binding("space", "mark", "Mark"),
-        Binding("m", "merge", "Merge marked"),
-        Binding("d,delete", "drop", "Drop"),
-        Binding("f", "free", "Free a name"),
-        Binding("q", "qr", "QR code"),
-        Binding("c", "close_room", "Close the room"),
+        Binding("ctrl+e", "merge", "Merge marked", priority=True),
+        Binding("delete", "drop", "Drop"),
+        Binding("ctrl+z", "undrop", "Bring back the last dropped", priority=True),
+        Binding("ctrl+f", "free", "Free a name", priority=True),
+        Binding("ctrl+t", "qr", "QR code", priority=True),
+        Binding("ctrl+x", "close_room", "Close the room", priority=True),
     ]
+    HINT = "Enter accept · Space mark · Ctrl+E merge · Del drop · Ctrl+F free a name · Ctrl+T QR · Ctrl+X close room"
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -319,6 +324,7 @@ class DevicesScreen(ModalScreen[None]):
         self._hint = Label("", classes="dialog-hint")
         self.marked: set[int] = set()
         self._shown: list[int] = []
+        self._dropped: list[Idea] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="devices-dialog"):
@@ -354,7 +360,7 @@ class DevicesScreen(ModalScreen[None]):
             join(("Join code ", "bold"), (spaced_code(room.code), "bold $accent"), " at ", literal(host.server.base)),
             join(("or scan, or open ", "dim"), literal(host.server.url)),
             Content(""),
-            join((f"{len(claimed)} of {len(room.members)} names claimed", "bold"), ("  (F frees one)", "dim")),
+            join((f"{len(claimed)} of {len(room.members)} names claimed", "bold"), ("  (Ctrl+F frees one)", "dim")),
         ]
         names = ", ".join(name for name, _ in claimed)
         if names:
@@ -406,6 +412,12 @@ class DevicesScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isprintable() and event.key != "space":
+            event.stop()
+            event.prevent_default()
+            self.app.notify(f"Letters do nothing here: {self.HINT} · Esc returns", severity="warning", timeout=5)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()  # Enter on an idea: the list's own Enter selects it
         self.action_accept()
@@ -428,7 +440,7 @@ class DevicesScreen(ModalScreen[None]):
             return
         chosen = [i for i in host.room.ideas if i.n in self.marked]
         if len(chosen) < 2:
-            self.app.notify("Mark two ideas or more with Space, then M merges them.", severity="warning")
+            self.app.notify("Mark two ideas or more with Space, then Ctrl+E merges them.", severity="warning")
             return
         if len({(i.issue, i.kind) for i in chosen}) > 1:
             self.app.notify("Only ideas of the same issue and kind merge.", severity="warning")
@@ -447,7 +459,17 @@ class DevicesScreen(ModalScreen[None]):
         idea, host = self._pointed(), self.host
         if idea is not None and host is not None:
             host.room.take_ideas([idea.n])
-            self.app.notify(f"Dropped: {one_line(idea.text)}", timeout=3)
+            self._dropped.append(idea)
+            self.app.notify(f"Dropped: {one_line(idea.text)} · Ctrl+Z brings it back", timeout=4)
+
+    def action_undrop(self) -> None:
+        host = self.host
+        if host is None or not self._dropped:
+            self.app.notify("Nothing dropped here to bring back.", timeout=3)
+            return
+        idea = self._dropped.pop()
+        host.room.restore_ideas([{"text": idea.text, "kind": idea.kind, "issue": idea.issue, "holder": idea.holder}])
+        self.app.notify(f"Back in the queue: {one_line(idea.text)}", timeout=3)
 
     def action_free(self) -> None:
         host = self.host
