@@ -314,6 +314,7 @@ class DevicesScreen(ModalScreen[None]):
         Binding("ctrl+x", "close_room", "Close the room", priority=True),
     ]
     HINT = "Enter accept · Space mark · Ctrl+E merge · Del drop · Ctrl+F free a name · Ctrl+T QR · Ctrl+X close room"
+    SHORT_HINT = "Enter accept · Space mark · ^E merge · Del drop · ^F free a name · ^T QR · ^X close"
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -390,11 +391,7 @@ class DevicesScreen(ModalScreen[None]):
         if numbers:
             self.ideas.highlighted = min(highlighted or 0, len(numbers) - 1)
         self._shown = numbers
-        self._hint.update(
-            literal(
-                "Enter accept · Space mark · M merge marked · D drop · F free a name · Q QR · C close the room · Esc"
-            )
-        )
+        self._hint.update(literal(self.SHORT_HINT))
 
     def _idea_label(self, idea: Idea) -> Content:
         session = self.app.session  # type: ignore[attr-defined]
