@@ -11,8 +11,9 @@ event loop (``devices.server``), loopback unless the app was started with ``ibb 
 - Space marks ideas, Ctrl+E merges the marked ones into one (the recorder edits the words first);
 - Delete drops the pointed one (Ctrl+Z brings the last one dropped back).
 
-Letters do nothing in the panel but say so: a recorder who types a sentence here, thinking the
-capture line has the keys, must not drop an idea or free a name with a "d" or an "f".
+No letter is a command in the panel: a recorder who starts typing a sentence here meant the
+capture line, so the panel closes and the sentence goes there, from its first letter (a "d" must
+not drop an idea, nor the Enter that ends the sentence accept one).
 
 Votes: while the room is open, the consensus stage's Ctrl+R (take the vote) opens the check on
 every device too; the voter rows say who has answered (never what) until the next Ctrl+R
@@ -326,6 +327,8 @@ class DevicesScreen(ModalScreen[None]):
         self.marked: set[int] = set()
         self._shown: list[int] = []
         self._dropped: list[Idea] = []
+        self._leaving = False  # a letter was typed: the panel is going, the keys go to the capture line
+        self._capture: Any = None  # the session screen's capture line, under the panel
 
     def compose(self) -> ComposeResult:
         with Vertical(id="devices-dialog"):
@@ -343,6 +346,8 @@ class DevicesScreen(ModalScreen[None]):
         return host_of(self.app)
 
     def on_mount(self) -> None:
+        stack = self.app.screen_stack
+        self._capture = getattr(stack[-2], "_capture", None) if len(stack) > 1 else None
         host = self.host
         if host is not None and host.server is not None:
             self._qr.update(qr_content(host.server.url))
@@ -409,15 +414,34 @@ class DevicesScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isprintable() and event.key != "space":
-            event.stop()
-            event.prevent_default()
-            self.app.notify(f"Letters do nothing here: {self.HINT} · Esc returns", severity="warning", timeout=5)
+    async def on_key(self, event: events.Key) -> None:
+        """Typing: the recorder meant the capture line. The panel goes; the letters go there,
+        in order: those already on their way to this panel (a burst, a paste) are handed over
+        too, Enter included, until the session screen has the keys again."""
+        printable = bool(event.character and event.character.isprintable() and event.key != "space")
+        if not (printable or self._leaving):
+            return
+        event.stop()
+        event.prevent_default()
+        capture = self._capture
+        if not self._leaving:
+            self._leaving = True
+            self.dismiss(None)
+            if capture is not None:
+                capture.focus()
+        if capture is None:
+            return
+        if printable or event.key == "space":
+            capture.insert_text_at_cursor(event.character or " ")
+        elif event.key == "enter":
+            await capture.action_submit()
+        elif event.key == "backspace":
+            capture.action_delete_left()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()  # Enter on an idea: the list's own Enter selects it
-        self.action_accept()
+        if not self._leaving:
+            self.action_accept()
 
     def action_accept(self) -> None:
         idea, host = self._pointed(), self.host
