@@ -218,7 +218,7 @@ def follow_part(data: Mapping[str, Any]) -> str:
     """The room view's content (``follow`` data, see the app's ``devices`` glue) as HTML."""
     if not data:
         return ""
-    out = [f'<div class="where">{e(data.get("where", ""))}</div>']
+    out = ['<h2 class="wall">On the wall</h2>', f'<div class="where">{e(data.get("where", ""))}</div>']
     stages: Sequence[str] = data.get("stages", ())
     if stages:
         current = data.get("stage", "")
