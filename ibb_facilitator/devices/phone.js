@@ -7,11 +7,11 @@
   for (const el of document.querySelectorAll('.part')) shown[el.id] = el.innerHTML;
   const say = (text) => { document.getElementById('say').textContent = text || ''; };
   // A long poll sent before a post may come back after it, rendered for who the phone was then
-  // (no name yet, before a claim): older answers are dropped, and after each post the poll in
-  // flight is called off and sent again, with the cookie and version the post brought.
+  // (no name yet, before a claim): after each accepted post the poll in flight is called off, its
+  // answer dropped, and it is sent again with the cookie and version the post brought.
   let polling = null;
   const apply = (data) => {
-    if (!data || !data.parts || data.v < version) return;
+    if (!data || !data.parts) return;
     version = data.v;
     for (const [name, html] of Object.entries(data.parts)) {
       const el = document.getElementById('part-' + name);
