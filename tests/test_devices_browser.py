@@ -197,6 +197,26 @@ async def test_a_phone_joins_by_the_code_sends_an_idea_votes_and_sees_the_reveal
     assert await phone.text("#me") == "You are Dana Ruiz"  # the first phone is still Dana
 
 
+async def test_the_page_works_without_its_script(server: DeviceServer, browser: Browser) -> None:
+    """The forms post and the server sends the page again (no live following, but nothing lost)."""
+    room = server.room
+    phone = await browser.phone()
+    await phone.tools.call("Emulation.setScriptExecutionDisabled", value=True)
+    room.open_ideas(IdeaTarget("issue-1", "Class size", "option"))
+    room.open_check("issue-1", Method.THUMBS, "Cap K-3 at 22")
+    await phone.go(server.url)
+    await phone.js(click('#part-names button[value="Sam Ortiz"]'))
+    await phone.until("document.querySelector('#me').innerText === 'You are Sam Ortiz'", "the page sent again")
+    assert room.claimed() == [("Sam Ortiz", "device 1")]
+    await phone.js("document.querySelector('#part-ideas textarea').value = 'Co-teaching in K-1'")
+    await phone.js("document.querySelector('#part-ideas form').submit()")
+    await phone.until("document.querySelector('#part-ideas textarea').value === ''", "the page after the idea")
+    assert [i.text for i in room.ideas] == ["Co-teaching in K-1"]
+    await phone.js(click("#part-ballot button[value=up]"))
+    await phone.until("document.querySelector('#part-ballot').innerText.includes('Your answer')", "the vote in")
+    assert room.ballot is not None and room.ballot.answers == {"Sam Ortiz": "up"}
+
+
 async def test_a_request_without_the_token_is_a_404_page(server: DeviceServer, browser: Browser) -> None:
     phone = await browser.phone()
     for path in ("/j/WRONG/", "/j/TOKEN12/", "/j/", "/j/WRONG/state"):
