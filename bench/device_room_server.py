@@ -6,9 +6,11 @@ It prints JSON lines on stdout and takes one word a line on stdin:
 
 - at start: ``{"url": join address, "base": server address, "pid": its process id}``;
 - ``status``: ``{"claimed": names held, "ideas": queued, "answers": votes in, "waiting": long polls
-  held now}`` (after a garbage collection, so the bench's reading of this process's RSS is fair);
+  held now, "traced": Python's allocations (0 unless run with ``-X tracemalloc``)}``, after a
+  garbage collection, so the bench's reading of this process's RSS is fair;
 - ``ideas`` / ``check`` / ``reveal``: the facilitator takes ideas (an option for the bench's
-  issue), opens a fist-to-five check, reveals it; each answers ``{"done": word, "at": the moment before}``;
+  issue), opens a fist-to-five check, reveals it; each answers ``{"done": word, "at": the
+  monotonic time just before}``;
 - ``quit``: ``{"seen": [[monotonic, what, detail], ...]}``, then the server stops and the process
   exits.
 
@@ -28,6 +30,7 @@ import json
 import os
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +99,7 @@ async def main(count: int) -> None:
                         "ideas": len(room.ideas),
                         "answers": len(ballot.answers) if ballot else 0,
                         "waiting": server._waiting,
+                        "traced": tracemalloc.get_traced_memory()[0],  # 0 unless run with -X tracemalloc
                     }
                 )
             elif line == "ideas":

@@ -19,14 +19,14 @@ room's "saw it" compare across the two processes):
 - **server memory per connected device**: the server process's RSS (``VmRSS``) with the 60 phones
   claimed and each holding its long poll, less its RSS before any phone came (after one warm-up
   visit, so first-use imports are not counted), / 60; target < 1 MiB (a textual-serve viewer is
-  ~55 MiB).
+  ~55 MiB). ``--tracemalloc`` adds the Python allocations alone (the server traced: slower).
 - **first paint of the phone page**: headless Chromium on loopback, ``first-contentful-paint``
   of the page (the 60-name room, votes revealed), median of 5 loads, each in a fresh browser
   context; target < 1 s. Skipped (reported as not measured) without chromium.
 
 It prints figures beside targets and always exits 0: it measures, it does not judge.
 
-    python bench/devices_bench.py [--devices 60]
+    python bench/devices_bench.py [--devices 60] [--tracemalloc]
 """
 
 from __future__ import annotations
@@ -84,9 +84,10 @@ class Server:
         self.proc, self.url, self.base, self.pid = proc, hello["url"], hello["base"], hello["pid"]
 
     @classmethod
-    async def start(cls, devices: int) -> Server:
+    async def start(cls, devices: int, traced: bool = False) -> Server:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
+            *(["-X", "tracemalloc"] if traced else []),
             str(ROOT / "bench" / "device_room_server.py"),
             str(devices),
             stdin=asyncio.subprocess.PIPE,
@@ -231,9 +232,9 @@ async def first_paints(url: str, loads: int) -> list[float] | str:
             stop_chromium(browser)
 
 
-async def run(devices: int) -> int:
+async def run(devices: int, traced: bool = False) -> int:
     started = time.monotonic()
-    server = await Server.start(devices)
+    server = await Server.start(devices, traced)
     print(f"a {devices}-member room served at {server.base} (process {server.pid}); {devices} phones in this one")
     try:
         # one visit first (page, style, script, state), so first-use imports are not counted per phone
@@ -241,7 +242,7 @@ async def run(devices: int) -> int:
             for path in ("", "style.css", "app.js", "state?v=-1"):
                 async with http.get(server.url + path) as response:
                     await response.read()
-        await server.ask("status")
+        traced_before = (await server.ask("status")).get("traced", 0)
         before = server.rss()
 
         stop = asyncio.Event()
@@ -253,6 +254,7 @@ async def run(devices: int) -> int:
         status = await server.ask("status")
         connected = server.rss()
         held = status["waiting"]
+        traced_with = status.get("traced", 0)
 
         await server.ask("ideas")
         await server.until(lambda s: s["ideas"] == devices * IDEAS_EACH and s["waiting"] >= devices)
@@ -268,7 +270,10 @@ async def run(devices: int) -> int:
         results = await asyncio.gather(*lives, return_exceptions=True)
         crashed = [r for r in results if isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError)]
 
-        paints = await first_paints(server.url, LOADS)
+        try:
+            paints: list[float] | str = await asyncio.wait_for(first_paints(server.url, LOADS), 40)
+        except Exception as problem:  # the other figures still count
+            paints = f"chromium failed: {problem!r}"[:120]
     finally:
         seen = (await server.ask("quit"))["seen"]
         await server.proc.wait()
@@ -318,6 +323,11 @@ async def run(devices: int) -> int:
         "ok" if per_device < MEMORY_TARGET else "OVER",
     )
     line("  server RSS before / with the phones", f"{before / MIB:,.1f} / {connected / MIB:,.1f} MiB")
+    if traced:
+        line(
+            "  Python allocations per device (tracemalloc)",
+            f"{(traced_with - traced_before) / devices / 1024:,.1f} KiB",
+        )
     record("devices", "server memory per connected phone (RSS)", per_device, "B", MEMORY_TARGET)
     if isinstance(paints, str):
         line("phone page first paint (headless Chromium)", "not measured", f"< {PAINT_TARGET:.0f} s", paints)
@@ -339,9 +349,12 @@ async def run(devices: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=DEVICES)
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also count the server's Python allocations (slows it down)"
+    )
     args = parser.parse_args(argv)
     try:
-        return asyncio.run(run(args.devices))
+        return asyncio.run(run(args.devices, args.tracemalloc))
     except Exception as problem:  # measure, don't judge: a broken run says so and still exits 0
         print(f"devices_bench could not finish: {problem!r}")
         return 0
