@@ -8,6 +8,7 @@ app does. What a phone sees arrives by the page's own long poll, never by a relo
 
 - join by the code on the wall, pick a name, send an idea, vote, see the reveal;
 - a second phone (a browser context of its own: its own cookies) cannot take that name;
+- without its script the page still works: each form posts and the page comes again;
 - a request without the room's token is a 404 page;
 - at 360 px wide (a small phone) nothing scrolls sideways, whatever the page shows.
 """
@@ -103,7 +104,6 @@ class Browser:
         self.sockets.append(ws)
         tools = DevTools(ws)
         await tools.call("Page.enable")
-        await tools.call("Network.enable")
         await tools.call(
             "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=2, mobile=True
         )
