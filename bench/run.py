@@ -42,6 +42,11 @@ BENCHES: list[tuple[str, str, int]] = [
     ("cli_bench.py", "ibb --version / --help / agendas / validate vs. python -c pass", 60),
     ("negotiation_bench.py", "a negotiation: board over 30 sessions, new --after at 10,000 items, TA package", 150),
     ("drafting_bench.py", "a 5,000-word draft with 200 revisions: open the file, diff two revisions", 60),
+    (
+        "devices_bench.py",
+        "60 phones on loopback: vote to the facilitator, server memory per phone; the phone page's first paint",
+        60,
+    ),
 ]
 
 

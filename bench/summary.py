@@ -4,7 +4,7 @@ Each benchmark prints its own detailed table and also calls :func:`record` for t
 performance budget names. When ``bench/run.py`` runs it, ``IBB_BENCH_SUMMARY`` names a file of
 JSON lines that collects them; run on its own, a benchmark records nothing.
 
-Units: ``"s"`` (value in seconds, shown in ms), ``"B"`` (bytes, shown in MiB), ``"x"`` (a ratio,
+Units: ``"s"`` (value in seconds, shown in ms), ``"B"`` (bytes, shown in MiB, or KiB under one), ``"x"`` (a ratio,
 e.g. start-up against a hello-world app, or growth per 10x items), ``"n"`` (a count: frames,
 torn frames). A target is an upper bound in
 the same unit; ``None`` means the figure is reported without one.
@@ -48,8 +48,8 @@ class Row:
         if self.unit == "s":
             ms = number * 1000
             return f"{ms:,.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
-        if self.unit == "B":
-            return f"{number / MIB:,.1f} MiB"
+        if self.unit == "B":  # a figure under a MiB (memory per phone, say) in KiB, not "0.0 MiB"
+            return f"{number / MIB:,.1f} MiB" if abs(number) >= MIB else f"{number / 1024:,.1f} KiB"
         if self.unit == "n":
             return f"{number:,.0f}"
         return f"{number:.2f}x"

@@ -15,12 +15,11 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from cdp import CHROMIUM, NO_CHROMIUM, DevTools, chromium_page, received_text, start_chromium, stop_chromium
 from helpers import EXAMPLE
 
 from ibb_facilitator import store
@@ -119,15 +118,13 @@ async def test_a_roomy_terminal_keeps_its_air(example: Path) -> None:
 
 # --- the real page ----------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 @pytest.mark.parametrize("fontsize", [40, 96])  # 96: the largest the page takes
 def test_big_fontsize_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_path: Path, fontsize: int) -> None:
     import aiohttp
-    from test_serve import DevTools, Served, chromium_page, received_text, start_chromium
+    from test_serve import Served
 
     served = Served(example)
     profile = tmp_path / "chromium-profile"
@@ -162,11 +159,7 @@ def test_big_fontsize_in_a_1400x1000_browser_shows_the_items(example: Path, tmp_
 
         size, stream, png = asyncio.run(asyncio.wait_for(drive(), 90))
     finally:
-        os.killpg(browser.pid, signal.SIGTERM)
-        try:
-            browser.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(browser.pid, signal.SIGKILL)
+        stop_chromium(browser)
         served.stop()
     picture = f"serve-fontsize-{fontsize}.png"
     (tmp_path / picture).write_bytes(png)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import os
 import shutil
 import signal
@@ -34,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cdp import CHROMIUM, NO_CHROMIUM, DevTools, chromium_page, received_text, start_chromium, stop_chromium
 from helpers import png_rows
 
 from ibb_facilitator import store
@@ -269,80 +269,9 @@ def test_other_sites_cannot_read_the_session(served: Served) -> None:
 
 # --- in a real browser ------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class DevTools:
-    """The smallest DevTools-protocol client: send a command, wait for its answer, keep events."""
-
-    def __init__(self, ws) -> None:
-        self.ws, self.next_id, self.events = ws, 0, []
-
-    async def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        await self.ws.send_str(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads((await self.ws.receive(timeout=30)).data)
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise AssertionError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self.events.append(message)
-
-    async def until(self, found, timeout: float):
-        deadline = time.monotonic() + timeout
-        for event in self.events:
-            if found(event):
-                return event
-        while time.monotonic() < deadline:
-            try:
-                message = json.loads((await self.ws.receive(timeout=max(0.1, deadline - time.monotonic()))).data)
-            except TimeoutError:
-                break
-            self.events.append(message)
-            if found(message):
-                return message
-        return None
-
-
-def received_text(event: dict) -> str:
-    if event.get("method") != "Network.webSocketFrameReceived":
-        return ""
-    response = event["params"]["response"]
-    payload = response["payloadData"]
-    return base64.b64decode(payload).decode("utf-8", "replace") if response["opcode"] == 2 else payload
-
-
-def start_chromium(profile: Path, size: str) -> subprocess.Popen:
-    """Headless Debian chromium with its DevTools port written into ``profile``; quiet on a
-    closed network (no background, sync or component traffic)."""
-    return subprocess.Popen(
-        [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-            "--mute-audio",
-            f"--user-data-dir={profile}", "--remote-debugging-port=0", "--remote-allow-origins=*",
-            f"--window-size={size}", "about:blank",
-        ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def chromium_page(profile: Path, browser: subprocess.Popen) -> dict:
-    """The DevTools description of the started browser's page (its ``webSocketDebuggerUrl``)."""
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 30
-    while not (port_file.exists() and port_file.read_text().strip()):
-        assert browser.poll() is None, "chromium exited at start"
-        assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-        time.sleep(0.1)
-    devtools_port = int(port_file.read_text().split()[0])
-    pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list", timeout=10).read())
-    return next(p for p in pages if p["type"] == "page")
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Path) -> None:
     import aiohttp
 
@@ -384,12 +313,7 @@ def test_the_room_view_renders_in_headless_chromium(served: Served, tmp_path: Pa
 
         stream, png = asyncio.run(asyncio.wait_for(drive(), 90))
     finally:
-        os.killpg(browser.pid, signal.SIGTERM)
-        try:
-            browser.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(browser.pid, signal.SIGKILL)
-            browser.wait(5)
+        stop_chromium(browser)
     shot.write_bytes(png)
     keep = os.environ.get("IBB_SCREENSHOT_DIR")
     if keep:

@@ -6,6 +6,10 @@
   const shown = {};
   for (const el of document.querySelectorAll('.part')) shown[el.id] = el.innerHTML;
   const say = (text) => { document.getElementById('say').textContent = text || ''; };
+  // A long poll sent before a post may come back after it, rendered for who the phone was then
+  // (no name yet, before a claim): after each accepted post the poll in flight is called off, its
+  // answer dropped, and it is sent again with the cookie and version the post brought.
+  let polling = null;
   const apply = (data) => {
     if (!data || !data.parts) return;
     version = data.v;
@@ -27,16 +31,25 @@
       say(data.message);
       if (data.ok && form.dataset.reset) form.reset();
       apply(data);
+      if (data.ok && polling) polling.abort();  // only a change (ok) can make the poll stale
     } catch (error) { say('Not sent: the connection dropped. Try again.'); }
   });
   const follow = async () => {
     for (;;) {
+      const asked = new AbortController();
+      polling = asked;
       try {
-        const response = await fetch('state?v=' + version, { credentials: 'same-origin', cache: 'no-store' });
+        const response = await fetch('state?v=' + version, {
+          credentials: 'same-origin', cache: 'no-store', signal: asked.signal,
+        });
         if (response.status === 404 || response.status === 403) { say('This room is closed.'); return; }
-        if (response.ok) apply(await response.json());
-        else await new Promise((r) => setTimeout(r, 1500));
-      } catch (error) { await new Promise((r) => setTimeout(r, 2000)); }
+        if (response.ok) {
+          const data = await response.json();
+          if (!asked.signal.aborted) apply(data);
+        } else await new Promise((r) => setTimeout(r, 1500));
+      } catch (error) {
+        if (!asked.signal.aborted) await new Promise((r) => setTimeout(r, 2000));
+      }
     }
   };
   follow();

@@ -206,8 +206,9 @@ class DeviceServer:
         if request.headers.get("X-Requested-With") == "fetch":
             body = {"ok": ok, "message": message, **self._state(device)}
             response: web.StreamResponse = web.json_response(body, dumps=json.dumps)
-        else:
-            response = web.HTTPSeeOther("./")
+        else:  # a form posted without the script: back to the page (a 303, built, not aiohttp's
+            # HTTPSeeOther, which is to be raised: returning it is deprecated)
+            response = web.Response(status=303, headers={"Location": "./"})
         if cookie is not None:
             path = request.path.rsplit("/", 1)[0] + "/"
             response.set_cookie(COOKIE, cookie.secret, path=path, httponly=True, samesite="Strict", max_age=12 * 3600)
