@@ -4,9 +4,12 @@ each phone on to its table's own server, over real loopback HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import os
+import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -197,8 +200,6 @@ async def test_claim_idea_and_vote_through_the_door_with_the_table_s_cookie(door
 
 
 async def test_a_waiting_phone_hears_of_a_change_through_the_door(door: ClassDoor) -> None:
-    import asyncio
-
     room: DeviceRoom = door.test_room  # type: ignore[attr-defined]
     async with phone() as http:
         wait = asyncio.ensure_future(http.get(door.url + f"t/table-2/state?v={room.version}"))
@@ -280,3 +281,68 @@ async def test_the_door_lists_the_folder_s_tables_by_default(tmp_path: Path) -> 
     finally:
         await door.stop()
     assert not door.running
+
+
+# --- a real browser through the door --------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make browser` installs Debian's chromium)")
+async def test_headless_chromium_joins_picks_its_table_and_name_and_follows(door: ClassDoor, tmp_path: Path) -> None:
+    """The phone page works unchanged under the door's path: its relative posts, its long poll
+    and its cookie (the table's folder at the door)."""
+    from test_serve import DevTools, chromium_page, start_chromium
+
+    room: DeviceRoom = door.test_room  # type: ignore[attr-defined]
+    profile = tmp_path / "chromium-profile"
+    browser = start_chromium(profile, "412,900")
+    try:
+        target = await asyncio.to_thread(chromium_page, profile, browser)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws,
+        ):
+            tools = DevTools(ws)
+
+            async def js(expression: str) -> object:
+                answer = await tools.call("Runtime.evaluate", expression=expression, returnByValue=True)
+                return answer.get("result", {}).get("value")
+
+            async def until_js(expression: str, what: str) -> None:
+                for _ in range(300):
+                    if await js(expression):
+                        return
+                    await asyncio.sleep(0.05)
+                raise AssertionError(f"{what}: {await js('document.documentElement.outerHTML')}")
+
+            await tools.call("Page.enable")
+            await tools.call("Page.navigate", url=door.base + "/")
+            await until_js("!!document.querySelector('input.code')", "the join form")
+            await js(f"document.querySelector('input.code').value = '{door.code.lower()}'; document.forms[0].submit()")
+            await until_js("!!document.querySelector('a.table')", "the class's tables")
+            assert await js("document.querySelector('a.table').innerText") == "Table 2 of 3"
+            await js("document.querySelector('a.table').click()")
+            await until_js("!!document.querySelector('.names button')", "the table's names")
+            await js("document.querySelector('.names button').click()")
+            await until_js("document.getElementById('me').innerText === 'You are Dana Ruiz'", "the name claimed")
+            assert list(room.holders) == ["Dana Ruiz"]
+            room.open_ideas(IdeaTarget("issue-1", "Class size", "option"))  # the page follows by itself
+            await until_js("!!document.querySelector('form.idea')", "the ideas box, followed through the door")
+            await js(
+                "document.querySelector('form.idea textarea').value = 'Aides in K-1';"
+                "document.querySelector('form.idea button').click()"
+            )
+            await until_js("document.getElementById('say').innerText.startsWith('Sent')", "the idea sent")
+            assert [i.text for i in room.ideas] == ["Aides in K-1"]
+            cookies = (await tools.call("Network.getAllCookies"))["cookies"]
+            assert [(c["name"], c["path"], c["httpOnly"]) for c in cookies] == [
+                (COOKIE, f"/c/{door.token}/t/table-2/", True)
+            ]
+    finally:
+        os.killpg(browser.pid, signal.SIGTERM)
+        try:
+            await asyncio.to_thread(browser.wait, 10)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)

@@ -203,8 +203,12 @@ class ClassDoor:
     async def class_page(self, request: web.Request) -> web.Response:
         self._class_for(request)
         open_now = announce.announced(self.folder)
-        rows = [(f"t/{quote(t.stem)}/", t.label, t.detail, t.stem in open_now) for t in self._listed()]
-        return web.Response(text=pages.class_page(self.title(), rows), content_type="text/html")
+        title = self.title()
+        rows = [
+            (f"t/{quote(t.stem)}/", t.label, "" if t.detail == title else t.detail, t.stem in open_now)
+            for t in self._listed()
+        ]
+        return web.Response(text=pages.class_page(title, rows), content_type="text/html")
 
     async def to_folder(self, request: web.Request) -> web.StreamResponse:
         """``…/t/table-2`` → ``…/t/table-2/``: the page's relative addresses need the folder."""
