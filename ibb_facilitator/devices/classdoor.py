@@ -108,6 +108,7 @@ class ClassDoor:
         self.code = new_code()
         self._joins = JoinGate()
         self._held = 0
+        self._tables: tuple[float, list[DoorTable]] | None = None
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
 
@@ -166,7 +167,12 @@ class ClassDoor:
             raise web.HTTPNotFound(text="Not found.")
 
     def _listed(self) -> list[DoorTable]:
-        return [t for t in self.tables() if announce.STEM.fullmatch(t.stem)]
+        """The class's tables, asked for at most once a second (every phone's every request
+        checks its table against them)."""
+        now = self.clock()
+        if self._tables is None or now - self._tables[0] >= 1.0:
+            self._tables = (now, [t for t in self.tables() if announce.STEM.fullmatch(t.stem)])
+        return self._tables[1]
 
     def _table(self, request: web.Request) -> DoorTable | None:
         """The table the address names, from the class's own list (None: no such table)."""
