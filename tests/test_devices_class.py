@@ -244,6 +244,15 @@ async def test_what_the_door_refuses(door: ClassDoor) -> None:
     assert room.holders == {}
 
 
+async def test_a_door_holding_all_it_may_asks_the_phone_to_try_again(door: ClassDoor) -> None:
+    from ibb_facilitator.devices import classdoor
+
+    door._held = classdoor.MAX_HELD
+    async with phone() as http, http.get(door.url + "t/table-2/state?v=0") as response:
+        assert response.status == 503  # the page's script asks again after a moment
+    door._held = 0
+
+
 async def test_a_table_whose_app_closed_says_so(door: ClassDoor, tmp_path: Path) -> None:
     stale = announce.announce(tmp_path, "table-1", 9, TOKEN)  # nothing listens there
     try:
