@@ -6,6 +6,8 @@
         [--passphrase]                        the facilitator notes in the files, behind it
         [--handouts]                          each table's briefs to print: DIR/handouts/
     ibb class DIR                             the class at a glance; N starts the next round for all
+        [--devices [--host H] [--port P] [--allow-remote]]
+                                              one address for every table's phones (the class's door)
     ibb debrief DIR [--format text|md|html] [-o OUT]
                                               compare the tables side by side
 
@@ -23,9 +25,11 @@ from .. import agenda, paths, training
 from ..export import debrief as debrief_export
 from ..export import write_document
 from ..export.handouts import build as build_handouts
+from ..served import DEFAULT_HOST
 from ..store import StoreError, dumps_session, parse_toml, read_text, refuse_overwriting_records, write_atomic
 
 MAX_TABLES = 60
+DOOR_PORT = 8770  # the class's door (ibb class --devices): a fixed port, so its address can be written up
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -141,10 +145,43 @@ def cmd_class(args: argparse.Namespace) -> int:
     if not classroom.table_files(folder):
         raise StoreError(f"{folder}: no table files here (table-1.toml …); make them with ibb train --tables N -o DIR")
     classroom.read_control(folder)  # a damaged class.toml is refused here, with its line and field
+    door = _door_address(args)
     from ..tui.classview import ClassApp
 
-    ClassApp(folder, theme=args.theme).run()
+    ClassApp(folder, theme=args.theme, door=door).run()
     return 0
+
+
+def _door_address(args: argparse.Namespace) -> tuple[str, int] | None:
+    """``--devices``: where the class's door listens, checked now (loopback unless
+    ``--allow-remote``, a port free), so a refusal is one line here, not a dead door in the view."""
+    from .. import served
+    from .room import check_port_free, parse_port
+
+    if not args.devices:
+        given = [flag for flag, value in (("--host", args.host), ("--port", args.port)) if value is not None]
+        if args.allow_remote:
+            given.append("--allow-remote")
+        if given:
+            raise ValueError(f"{', '.join(given)} goes with --devices (the class's door for phones)")
+        return None
+    host = (args.host or served.DEFAULT_HOST).strip()
+    port = parse_port(args.port or str(DOOR_PORT))
+    remote = not served.is_loopback(host)
+    if remote and not args.allow_remote:
+        raise ValueError(
+            f"--host {host} is not loopback: anyone on the network could reach the class's join page. "
+            "Add --allow-remote to serve it there anyway."
+        )
+    if remote:
+        print(
+            f"WARNING: serving the class's door on {host}:{port}: anyone who can reach this machine on the "
+            "network can open its join page; the join code and the address shown on the trainer's screen are "
+            "the only keys. There is no password.",
+            file=sys.stderr,
+        )
+    check_port_free(host, port)
+    return host, port
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
@@ -231,6 +268,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="a training class at a glance: every table's round, clock and TAs; start the next round for all",
     )
     p.add_argument("folder", metavar="DIR", help="the class folder (`ibb train --tables N -o DIR` made it)")
+    p.add_argument(
+        "--devices",
+        action="store_true",
+        help="open the class's door: one address (and QR code) for every table's phones; each picks its table, "
+        "then its name (each table opens its own room from its app)",
+    )
+    p.add_argument("--host", metavar="H", help=f"with --devices: the address to listen on (default {DEFAULT_HOST})")
+    p.add_argument("--port", metavar="P", help=f"with --devices: the port (default {DOOR_PORT})")
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="with --devices: allow a --host other than loopback (phones on the room's network reach the door)",
+    )
     p.set_defaults(func=cmd_class)
 
     p = sub.add_parser("debrief", help="compare the tables of a training class side by side")

@@ -9,4 +9,7 @@ on every phone.
   checked against the session's token, sizes and rates limited. It runs on the app's own event
   loop; the facilitator's app talks to the ``room`` directly.
 - ``qr``: the join address as a QR code drawn in text, for the recorder's screen and the wall.
+- ``announce``: a training table whose room is open says where in its class folder (``.devices/``).
+- ``classdoor``: one address for a whole training class (``ibb class DIR --devices``): phones pick
+  their table, then their name; their requests pass on to that table's own server on loopback.
 """

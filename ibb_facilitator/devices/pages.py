@@ -261,3 +261,41 @@ def join_page(title: str, problem: str = "") -> str:
 <input name="code" class="code" autocomplete="off" autocapitalize="characters" maxlength="12" required></label>
 <button>Join</button></form></body></html>
 """
+
+
+def class_page(title: str, tables: Sequence[tuple[str, str, str, bool]]) -> str:
+    """The class's door: every table as (link, label, detail, open); a phone picks its own.
+    A table whose room is not open yet is listed without a link; the page looks again every
+    15 seconds while one is missing."""
+    rows = []
+    for link, label, detail, is_open in tables:
+        about = f" <small>{e(detail)}</small>" if detail else ""
+        if is_open:
+            rows.append(f'<li><a class="table" href="{e(link)}">{e(label)}</a>{about}</li>')
+        else:
+            rows.append(f'<li><span class="table">{e(label)}</span>{about} <small>· not open yet</small></li>')
+    waiting = not tables or not all(t[3] for t in tables)
+    refresh = '<meta http-equiv="refresh" content="15">\n' if waiting else ""
+    listed = f"<ul class=tables>{''.join(rows)}</ul>" if rows else "<p>This class has no tables yet.</p>"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+{refresh}<title>{e(title)} · pick your table</title><link rel="stylesheet" href="style.css"></head>
+<body><h1>{e(title)}</h1><h2>Which table are you at?</h2>{listed}
+<p class=hint>Then pick your name. A table not open yet: its facilitator opens its room to devices.</p>
+</body></html>
+"""
+
+
+def table_closed_page(title: str, label: str, why: str) -> str:
+    """A table picked at the class's door whose room is not open (``why`` says so)."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="15">
+<title>{e(title)} · {e(label)}</title><link rel="stylesheet" href="../../style.css"></head>
+<body><h1>{e(label)}</h1><p id="say" role="status">{e(why)}</p>
+<p><a href="../../">All the tables</a></p></body></html>
+"""

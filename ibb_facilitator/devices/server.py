@@ -52,6 +52,67 @@ HEADERS = {
 }
 
 
+@web.middleware
+async def headers_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every answer, refusals too, carries ``HEADERS``."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as refused:
+        refused.headers.update(HEADERS)
+        raise
+    response.headers.update(HEADERS)
+    return response
+
+
+def same_site(request: web.Request) -> None:
+    """Refuse (403) a post sent by another site's page: its ``Origin`` is not this server."""
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
+        raise web.HTTPForbidden(text="A post from another site's page is refused.")
+
+
+class JoinGate:
+    """Join-code tries, rate-limited per address (5, then one every 12 s) and overall (30, then
+    one a second): a code of six characters is not guessed at that pace."""
+
+    def __init__(self) -> None:
+        self._by_address: dict[str, Bucket] = {}
+        self._all = Bucket(30, 1.0)
+
+    def allows(self, address: str, now: float) -> bool:
+        bucket = self._by_address.setdefault(address, Bucket(5, 12.0))
+        if len(self._by_address) > 10_000:
+            self._by_address.clear()
+        return bucket.take(now) and self._all.take(now)
+
+
+async def join_code(request: web.Request) -> str:
+    """The code a join form posted ("" when none)."""
+    try:
+        data = await request.post()
+    except ValueError:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length or 0) from None
+    code = data.get("code")
+    return code if isinstance(code, str) else ""
+
+
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve ``app`` on ``host``:``port``: its runner, and the port it listens on (``port`` 0:
+    the one the system chose). Nothing is left running when it cannot listen."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    sockets = getattr(site._server, "sockets", None) or ()
+    return runner, int(sockets[0].getsockname()[1]) if sockets else port
+
+
 def lan_address() -> str:
     """This machine's address on the network its default route leaves by (what a phone on the same
     Wi-Fi can reach), or 127.0.0.1. No packet is sent: a UDP socket only picks its route."""
@@ -89,14 +150,13 @@ class DeviceServer:
         self._wake = asyncio.Event()
         self._waiting = 0
         self._follow: tuple[int, str] = (-1, "")
-        self._join_by_address: dict[str, Bucket] = {}
-        self._join_all = Bucket(30, 1.0)
+        self._joins = JoinGate()
         room.listeners.append(self._changed)
 
     # --- life -------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._headers])
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[headers_middleware])
         app.router.add_get("/", self.join_form)
         app.router.add_post("/join", self.join)
         app.router.add_get("/style.css", self.style)
@@ -111,19 +171,7 @@ class DeviceServer:
         return app
 
     async def start(self) -> None:
-        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        server = site._server
-        sockets = getattr(server, "sockets", None) or ()
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
+        self._runner, self.port = await start_site(self.app(), self.host, self.port)
 
     async def stop(self) -> None:
         if self._changed in self.room.listeners:
@@ -152,18 +200,6 @@ class DeviceServer:
 
     # --- middleware and helpers -------------------------------------------------------------
 
-    @web.middleware
-    async def _headers(
-        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        try:
-            response = await handler(request)
-        except web.HTTPException as refused:
-            refused.headers.update(HEADERS)
-            raise
-        response.headers.update(HEADERS)
-        return response
-
     def _room_for(self, request: web.Request) -> DeviceRoom:
         if not self.room.token_matches(request.match_info.get("token", "")):
             raise web.HTTPNotFound(text="Not found.")
@@ -171,11 +207,6 @@ class DeviceServer:
 
     def _device(self, request: web.Request) -> Device | None:
         return self.room.device(request.cookies.get(COOKIE))
-
-    def _same_site(self, request: web.Request) -> None:
-        origin = request.headers.get("Origin")
-        if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
-            raise web.HTTPForbidden(text="A post from another site's page is refused.")
 
     def _follow_html(self) -> str:
         version, html = self._follow
@@ -193,7 +224,7 @@ class DeviceServer:
 
     async def _form(self, request: web.Request) -> dict[str, str]:
         self._room_for(request)
-        self._same_site(request)
+        same_site(request)
         try:
             data = await request.post()
         except (ValueError, web.HTTPRequestEntityTooLarge) as refused:
@@ -206,9 +237,8 @@ class DeviceServer:
         if request.headers.get("X-Requested-With") == "fetch":
             body = {"ok": ok, "message": message, **self._state(device)}
             response: web.StreamResponse = web.json_response(body, dumps=json.dumps)
-        else:  # a form posted without the script: back to the page (a 303, built, not aiohttp's
-            # HTTPSeeOther, which is to be raised: returning it is deprecated)
-            response = web.Response(status=303, headers={"Location": "./"})
+        else:
+            response = web.Response(status=303, headers={"Location": "./"})  # see the page again
         if cookie is not None:
             path = request.path.rsplit("/", 1)[0] + "/"
             response.set_cookie(COOKIE, cookie.secret, path=path, httponly=True, samesite="Strict", max_age=12 * 3600)
@@ -220,24 +250,14 @@ class DeviceServer:
         return web.Response(text=pages.join_page(self.title()), content_type="text/html")
 
     async def join(self, request: web.Request) -> web.StreamResponse:
-        self._same_site(request)
-        address = request.remote or "?"
-        bucket = self._join_by_address.setdefault(address, Bucket(5, 12.0))
-        if len(self._join_by_address) > 10_000:
-            self._join_by_address.clear()
-        now = self.room.clock()
-        if not (bucket.take(now) and self._join_all.take(now)):
+        same_site(request)
+        if not self._joins.allows(request.remote or "?", self.room.clock()):
             return web.Response(
                 text=pages.join_page(self.title(), "Too many tries: wait a minute."),
                 content_type="text/html",
                 status=429,
             )
-        try:
-            data = await request.post()
-        except ValueError:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length or 0) from None
-        code = data.get("code")
-        if isinstance(code, str) and self.room.code_matches(code):
+        if self.room.code_matches(await join_code(request)):
             raise web.HTTPSeeOther(f"/j/{self.room.token}/")
         return web.Response(
             text=pages.join_page(self.title(), "That code is not this room's: check the wall."),

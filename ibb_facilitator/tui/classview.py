@@ -9,6 +9,11 @@ clocks tick every second between saves.
 ``class.toml`` (``classroom.next_round``) and each table's app starts the round itself, at this
 moment, with the round's facts on its screen. **D** shows the class debrief (``ibb debrief``'s
 text). Nothing here writes a table's file.
+
+With ``--devices`` (``door``) the view also opens the class's door (``devices.classdoor``) on its
+own event loop: one address, a join code and a QR code for every table's phones, shown above the
+tables (**C** shows or hides the QR code: at 80×24 it leaves the tables two rows), with how many
+tables have opened their rooms. The door stops when the view does.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from pathlib import Path
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from .. import classroom, training
+from ..devices import announce, qr
+from ..devices.classdoor import ClassDoor, DoorTable
 from ..model import Session, now
 from ..scenario import Scenario
 from ..store import StoreError, load_session
@@ -56,6 +63,64 @@ class DebriefText(ModalScreen[None]):
         self.dismiss(None)
 
 
+class DoorPanel(Horizontal):
+    """The class's door: its QR code (dark on light, whatever the theme), its address and code."""
+
+    DEFAULT_CSS = """
+    DoorPanel { height: auto; padding: 0 1; }
+    DoorPanel #door-qr { width: auto; height: auto; color: black; background: white; margin-right: 2; }
+    DoorPanel #door-text { width: 1fr; height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="door-qr")
+        yield Static("", id="door-text")
+
+    shown: tuple[object, ...] = ()
+
+    def show(self, door: ClassDoor | None, error: str, rooms: int, tables: int, with_qr: bool) -> None:
+        """``rooms`` of ``tables`` tables have opened their rooms to devices."""
+        key = (door.url if door is not None and door.running else "", error, rooms, tables, with_qr)
+        if key == self.shown:
+            return  # painted every second: the QR code is made again only when it changes
+        self.shown = key
+        code = self.query_one("#door-qr", Static)
+        text = self.query_one("#door-text", Static)
+        if error:
+            code.display = False
+            text.update(literal(f"The class's door for phones did not open: {error}", "bold $error"))
+            return
+        if door is None or not door.running:
+            code.display = False
+            text.update(literal("Opening the class's door for phones…", "dim"))
+            return
+        opened = f"{rooms} of {tables} tables have opened their rooms to devices"
+        code.display = with_qr
+        if with_qr:
+            code.update(literal("\n".join(qr.lines(door.url)), "black on white"))
+            text.update(
+                join(
+                    ("Phones: scan the code, or open\n", "bold"),
+                    (f"{door.base}/\n", "bold"),
+                    "and type the code ",
+                    (door.code, "bold reverse"),
+                    "\nthen pick the table, then the name.\n\n",
+                    (opened, "dim"),
+                    ("\n(each table opens its room from its own app)\nC hides the QR code", "dim"),
+                )
+            )
+        else:
+            text.update(
+                join(
+                    ("Phones: ", "bold"),
+                    (f"{door.base}/", "bold"),
+                    "  code ",
+                    (door.code, "bold reverse"),
+                    (f"  ·  {rooms}/{tables} tables open  ·  C: QR", "dim"),
+                )
+            )
+
+
 class ClassApp(App[None]):
     TITLE = "IBB class view"
     ENABLE_COMMAND_PALETTE = False
@@ -69,14 +134,21 @@ class ClassApp(App[None]):
     BINDINGS = [
         Binding("n,f10", "next_round", "Next round for every table"),
         Binding("d", "debrief", "Debrief"),
+        Binding("c", "toggle_qr", "QR code"),
         Binding("f9", "toggle_theme", "Theme"),
         Binding("ctrl+q,q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, folder: Path | str, *, theme: str = "projector") -> None:
+    def __init__(self, folder: Path | str, *, theme: str = "projector", door: tuple[str, int] | None = None) -> None:
+        """``door``: (host, port) to open the class's door for phones on (port 0: any free one)."""
         super().__init__()
         self.folder = Path(folder)
         self.start_theme = theme
+        self.door_address = door
+        self.door: ClassDoor | None = None
+        self.door_error = ""
+        self.rooms: set[str] = set()  # the tables whose rooms are open to devices (announced)
+        self.qr_shown: bool | None = None  # None: as the screen's height allows
         # each table file: (its stamp, the session and its checked scenario, or the error to show)
         self.tables: dict[Path, tuple[tuple[int, ...] | None, Session | None, Scenario | None, str]] = {}
         self.control: classroom.ClassControl | None = None
@@ -86,6 +158,8 @@ class ClassApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="class-head")
         yield Static("", id="class-state")
+        if self.door_address is not None:
+            yield DoorPanel()
         yield DataTable(cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -94,8 +168,58 @@ class ClassApp(App[None]):
             self.register_theme(theme)
         self.theme = self.start_theme if self.start_theme in self.available_themes else "projector"
         self._columns()
+        if self.door_address is not None:
+            self.open_door()
         self.read()
         self.set_interval(1.0, self.read)
+
+    # --- the class's door for phones -------------------------------------------------------------
+
+    @work(exclusive=True, group="class-door", exit_on_error=False)
+    async def open_door(self) -> None:
+        assert self.door_address is not None
+        host, port = self.door_address
+        door = ClassDoor(self.folder, self.class_title, host, port, tables=self.door_tables)
+        self.door = door
+        try:
+            await door.start()
+        except OSError as exc:
+            self.door, self.door_error = None, f"cannot listen on {host}:{port} ({exc.strerror or exc})"
+        self.paint()
+
+    async def on_unmount(self) -> None:
+        door, self.door = self.door, None
+        if door is not None:
+            await door.stop()
+
+    def class_title(self) -> str:
+        sessions = self.readable()
+        return sessions[0][0].title.split(": table ")[0] if sessions else self.folder.name
+
+    def door_tables(self) -> list[DoorTable]:
+        """The tables as the door lists them: "Table 2 of 6" from each file read."""
+        out = []
+        for row in self.rows():
+            session = self.tables[row.path][1]
+            state = session.training if session is not None else None
+            label = f"Table {state.table} of {state.tables}" if state is not None else row.label
+            out.append(DoorTable(row.path.stem, label, session.title.split(": table ")[0] if session else ""))
+        return out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.door_address is not None if action == "toggle_qr" else True
+
+    def action_toggle_qr(self) -> None:
+        if self.door_address is None:
+            return
+        self.qr_shown = not self._qr_shown()
+        self.paint()
+
+    def _qr_shown(self) -> bool:
+        """Shown unless hidden with C; at first only where the tables keep room beside it."""
+        if self.qr_shown is not None:
+            return self.qr_shown
+        return self.size.height >= 34
 
     def _columns(self) -> None:
         """The columns, "On screen" taking what the others leave of the width (2 cells of
@@ -139,12 +263,14 @@ class ClassApp(App[None]):
             control, error = classroom.read_control(self.folder), ""
         except Exception as exc:
             control, error = self.control, (getattr(exc, "lines", None) or [str(exc)])[0]
-        self.call_from_thread(self._read, known if changed else None, control, error)
+        rooms = set(announce.announced(self.folder)) if self.door_address is not None else set()
+        self.call_from_thread(self._read, known if changed else None, control, error, rooms)
 
-    def _read(self, tables: dict | None, control: classroom.ClassControl | None, error: str) -> None:
+    def _read(self, tables: dict | None, control: classroom.ClassControl | None, error: str, rooms: set[str]) -> None:
         if tables is not None:
             self.tables = tables
         self.control, self.control_error = control, error
+        self.rooms = rooms
         self.reads += 1
         self.paint()
 
@@ -178,6 +304,11 @@ class ClassApp(App[None]):
         else:
             state = literal("No round started for the class yet: N starts round 1 at every table", "dim")
         self.query_one("#class-state", Static).update(state)
+        if self.door_address is not None:
+            stems = {path.stem for path in self.tables}
+            self.query_one(DoorPanel).show(
+                self.door, self.door_error, len(self.rooms & stems), len(self.tables), self._qr_shown()
+            )
         table = self.query_one(DataTable)
         rows = self.rows(at)
         keys = [str(r.path) for r in rows]
