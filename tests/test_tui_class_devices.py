@@ -98,3 +98,39 @@ def test_the_door_s_options_are_checked_before_the_view_opens(folder: Path, caps
     assert cli.main(["class", str(folder), "--devices", "--host", "192.0.2.1", "--allow-remote"]) == 1
     err = capsys.readouterr().err
     assert "WARNING" in err and "not an address of this machine" in err
+
+
+async def test_a_table_that_opens_its_room_is_found_at_the_class_s_address(folder: Path) -> None:
+    """The real table app: F11 opens its room and announces it in the class folder; a phone at
+    the class's door picks the table, then a name; quitting the table takes the note back."""
+    from ibb_facilitator.devices.classdoor import ClassDoor
+    from ibb_facilitator.tui.app import IbbApp
+    from ibb_facilitator.tui.devices import DevicesScreen, host_of
+
+    door = ClassDoor(folder, lambda: "Class", host="127.0.0.1", port=0)
+    await door.start()
+    table = IbbApp(path=folder / "table-1.toml")
+    try:
+        async with table.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: type(table.screen).__name__ == "GeneralBriefScreen", "the general brief")
+            await pilot.press("escape")  # a table opens on the general brief
+            await until(pilot, lambda: type(table.screen).__name__ == "SessionScreen", "the table's session")
+            await pilot.press("f11")
+            await until(pilot, lambda: isinstance(table.screen, DevicesScreen), "the table's devices panel")
+            host = host_of(table)
+            assert host is not None and host.server is not None
+            found = announce.announced(folder)
+            assert found["table-1"].port == host.server.port and found["table-1"].token == host.room.token
+            name = table.session.parties[0].members[0].name
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as phone:
+                async with phone.post(door.base + "/join", data={"code": door.code}) as response:
+                    assert "Table 1" in await response.text()
+                async with phone.post(
+                    door.url + "t/table-1/claim", data={"name": name}, headers={"X-Requested-With": "fetch"}
+                ) as response:
+                    assert (await response.json())["me"] == f"You are {name}"
+            assert host.room.claimed()[0][0] == name
+            await pilot.press("escape", "ctrl+q")
+        assert "table-1" not in announce.announced(folder)
+    finally:
+        await door.stop()

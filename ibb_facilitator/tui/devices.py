@@ -24,7 +24,9 @@ the same (``session/polls.py``: Ctrl+O opens it on the devices, Ctrl+O again rev
 ``DeviceHost`` keeps the room in step with the session: the members who may claim a name, what
 ideas are taken for (the current issue at Interests or Options), and the room view's content that
 phones follow (built as the wall builds it, ``room.build_view``, at most every ``FOLLOW_SECONDS``).
-The server stops when the app does. Nothing a device sends reaches the file until the facilitator
+A training table's room also says where it is in its class folder (``devices.announce``), so
+that the class's one address (``ibb class DIR --devices``) can lead phones to it. The server stops
+when the app does. Nothing a device sends reaches the file until the facilitator
 accepts it or records the vote; the ideas waiting are kept beside it (``.NAME.toml.ideas.json``)
 so that a kill loses none: the next opening of the room puts them back.
 """
@@ -32,6 +34,7 @@ so that a kill loses none: the next opening of the room puts them back.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
@@ -121,6 +124,7 @@ class DeviceHost:
         self._repaint_due = False
         self._kept: tuple[int, ...] = ()
         self.restored = 0
+        self.announced: Path | None = None  # a training table's note in its class folder
         path = app.file.path if app.file is not None else None
         self.queue_path = path.with_name(f".{path.name}.ideas.json") if path is not None else None
         self._restore_queue()
@@ -171,13 +175,32 @@ class DeviceHost:
         server = DeviceServer(self.room, self.title, host=host, port=port)
         await server.start()  # a port in use raises OSError: the caller says so
         self.server = server
+        self._announce()
         self.sync(force=True)
         self.app.set_interval(FOLLOW_SECONDS, self.sync, name="devices-follow")
 
     async def stop(self) -> None:
+        if self.announced is not None:
+            from ..devices.announce import withdraw
+
+            withdraw(self.announced)
+            self.announced = None
         if self.server is not None:
             server, self.server = self.server, None
             await server.stop()
+
+    def _announce(self) -> None:
+        """A training table tells its class folder where its room is, for the class's door
+        (``ibb class DIR --devices``: one address, phones pick their table)."""
+        file, server = self.app.file, self.server
+        if self.app.session.training is None or file is None or server is None:
+            return
+        from ..devices.announce import announce
+
+        try:
+            self.announced = announce(file.path.parent, file.path.stem, server.port, self.room.token)
+        except (OSError, ValueError) as error:
+            self.app.notify(f"The class's door will not find this table: {error}", severity="warning", timeout=8)
 
     def sync(self, force: bool = False) -> None:
         """Members, ideas target and the followed view, when the session moved on."""
