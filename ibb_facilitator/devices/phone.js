@@ -44,8 +44,11 @@
         });
         if (response.status === 404 || response.status === 403) { say('This room is closed.'); return; }
         if (response.ok) {
+          const before = version;
           const data = await response.json();
           if (!asked.signal.aborted) apply(data);
+          // nothing new (a busy server answers at once rather than hold the poll): a breath first
+          if (data.v === before) await new Promise((r) => setTimeout(r, 1000));
         } else await new Promise((r) => setTimeout(r, 1500));
       } catch (error) {
         if (!asked.signal.aborted) await new Promise((r) => setTimeout(r, 2000));

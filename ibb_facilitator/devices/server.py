@@ -74,12 +74,13 @@ def same_site(request: web.Request) -> None:
 
 
 class JoinGate:
-    """Join-code tries, rate-limited per address (5, then one every 12 s) and overall (30, then
-    one a second): a code of six characters is not guessed at that pace."""
+    """Join-code tries, rate-limited per address (5, then one every 12 s) and overall (120, then
+    ten a second: a training day's sixty people typing the code at once all get in): a code of
+    six characters from 31 (about 887 million) is not guessed at that pace."""
 
     def __init__(self) -> None:
         self._by_address: dict[str, Bucket] = {}
-        self._all = Bucket(30, 1.0)
+        self._all = Bucket(120, 0.1)
 
     def allows(self, address: str, now: float) -> bool:
         bucket = self._by_address.setdefault(address, Bucket(5, 12.0))
