@@ -57,8 +57,14 @@ floor).
 
 The keys stop early when they have taken ``--budget`` seconds (the count is in the table).
 
+With ``--devices N`` the app is started as ``ibb open FILE --devices`` with N more members, and N
+simulated phones (``devices_bench.phone_life``, in a thread of their own) claim those names and
+follow the room throughout, each holding a long poll that every change the keys make ends: the
+keys' figures while a room of phones follows (issue 17: they should not move). Not in ``make
+bench`` (it would double this bench's time); run it beside a plain run and compare.
+
     python bench/terminal_bench.py [--keys 200] [--budget 40] [--terminal sync|plain] [--items 2000]
-                                   [--no-typing] [--show]
+                                   [--no-typing] [--show] [--devices N]
 """
 
 from __future__ import annotations
@@ -81,6 +87,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -656,11 +663,13 @@ def typing(
 # --- the run --------------------------------------------------------------------------------------
 
 
-def prepare_session(path: Path, items: int) -> int:
+def prepare_session(path: Path, items: int, phones: int = 0) -> tuple[int, list[str]]:
     """A generated session (seed 0) at its cursor issue's Interests stage, with no caucus running
-    (its clock would tick a frame a second into every measurement)."""
+    (its clock would tick a frame a second into every measurement); with ``phones``, that many
+    more members (the names the phones claim). The item count and those names."""
     from generate import make_session
 
+    from ibb_facilitator import editing
     from ibb_facilitator.model import Stage
     from ibb_facilitator.store import save_session
 
@@ -669,8 +678,54 @@ def prepare_session(path: Path, items: int) -> int:
         if caucus.end is None:
             caucus.end = caucus.start
     session.cursor.stage = Stage.INTERESTS
+    names = [f"Phone Person {n}" for n in range(1, phones + 1)]
+    for n, name in enumerate(names):
+        editing.add_member(session, session.parties[n % len(session.parties)].id, name)
     save_session(session, path, backup=False)
-    return session.item_count()
+    return session.item_count(), names
+
+
+class Phones:
+    """``devices_bench``'s simulated phones against the app's own room (``ibb open --devices``),
+    on an event loop in a thread of their own: each claims a name and holds a long poll, which
+    every change the keys make ends (the room view they follow changed), and sends its ideas
+    when the room takes them. The load on the app while its keys are timed."""
+
+    def __init__(self, url: str, names: list[str]) -> None:
+        import asyncio
+
+        from devices_bench import Phone
+
+        self.url, self.names = url, names
+        self.phones = [Phone(n, name) for n, name in enumerate(names, 1)]
+        self.loop = asyncio.new_event_loop()
+        self.stop_event: Any = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import asyncio
+
+        from devices_bench import phone_life
+
+        async def main() -> None:
+            self.stop_event = asyncio.Event()
+            await asyncio.gather(
+                *(phone_life(p, self.url, self.stop_event) for p in self.phones), return_exceptions=True
+            )
+
+        self.loop.run_until_complete(main())
+
+    def claimed(self) -> int:
+        return sum(p.claimed for p in self.phones)
+
+    def polls(self) -> int:
+        return sum(p.polls for p in self.phones)
+
+    def close(self) -> None:
+        if self.stop_event is not None:
+            self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(timeout=5)
 
 
 def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeout: float = 60.0) -> Terminal:
@@ -706,6 +761,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terminal", choices=("sync", "plain"), default="sync")
     parser.add_argument("--no-typing", action="store_true", help="leave out typing at 10 keys/s")
     parser.add_argument(
+        "--devices",
+        type=int,
+        default=0,
+        metavar="N",
+        help="open the room to N simulated phones (issue 17: the keys' figures while they follow the room)",
+    )
+    parser.add_argument(
         "--show", action="store_true", help="print the app's screen at the end, and the first torn frame"
     )
     args = parser.parse_args(argv)
@@ -718,16 +780,32 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ibb-terminal-bench-") as tmp:
         path = Path(tmp) / "bench-2000.toml"
-        items = prepare_session(path, args.items)
+        items, names = prepare_session(path, args.items, args.devices)
         keys = script(args.keys)
-        app = start(
-            [str(ibb), "open", str(path)],
-            sync,
-            lambda t: (
+
+        def at_interests(t: Terminal) -> bool:
+            return (
                 find_body(text_rows(t)).title is not None
                 and lit_stage(t, find_body(text_rows(t)).stepper) == "Interests"
-            ),
-        )
+            )
+
+        phones = None
+        if args.devices:  # the room open to devices, its panel shown at start: join, then Esc
+            app = start(
+                [str(ibb), "open", str(path), "--devices"], sync, lambda t: "Join code" in "".join(text_rows(t))
+            )
+            url = re.search(r"http://127\.0\.0\.1:\d+/j/[\w-]+/", "".join(text_rows(app)))
+            assert url is not None, "no join address on the devices panel"
+            phones = Phones(url.group(0), names)
+            deadline = time.monotonic() + 30
+            while phones.claimed() < len(names) and time.monotonic() < deadline:
+                app.pump(lambda: False, 0.2, lambda t: None)
+            app.send(b"\x1b")
+            if not app.pump(lambda: at_interests(app) and app.quiet_for(0.3)(), 30, lambda t: None):
+                raise RuntimeError("the session did not come back from the devices panel")
+            print(f"{phones.claimed()} of {len(names)} phones joined the room and follow it")
+        else:
+            app = start([str(ibb), "open", str(path)], sync, at_interests)
         floor = start(
             [sys.executable, str(HERE / "echo_app.py")], sync, lambda t: any("ready" in r for r in t.rows()[:6])
         )
@@ -752,6 +830,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n".join(text_rows(app)))
             app.close()
             floor.close()
+            if phones is not None:
+                print(f"the phones' long polls came back {phones.polls()} times while the keys ran")
+                phones.close()
     elapsed = time.perf_counter() - started
     report(app_results, floor_results, items, sync, elapsed, ready - started)
     if steady:

@@ -297,3 +297,21 @@ async def test_guessing_join_codes_is_slowed(server: DeviceServer) -> None:
 def test_the_page_script_only_fetches_its_own_server() -> None:
     assert not re.search(r"https?://", pages.SCRIPT)
     assert "innerHTML = html" in pages.SCRIPT  # the parts come escaped from the server
+
+
+async def test_a_phone_gets_the_room_view_again_only_when_it_changed(server: DeviceServer) -> None:
+    r = server.room
+    async with phone_session() as phone:
+        async with phone.post(server.url + "claim", data={"name": "Dana Ruiz"}, headers={"X-Requested-With": "fetch"}):
+            pass
+        seen = r.version
+        r.open_check("issue-1", Method.THUMBS, "")  # a vote: the room view did not change
+        async with phone.get(server.url + f"state?v={seen}") as response:
+            body = await response.json()
+        assert "follow" not in body["parts"] and "Thumbs" in body["parts"]["ballot"]
+        seen = body["v"]
+        r.set_follow({"where": "Issue 2 of 2", "statement": "Planning time", "groups": []})
+        r.set_follow({"where": "Issue 2 of 2", "statement": "Planning time", "groups": []})  # the same: no change
+        async with phone.get(server.url + f"state?v={seen}") as response:
+            body = await response.json()
+        assert "Planning time" in body["parts"]["follow"] and body["v"] == seen + 1

@@ -198,7 +198,8 @@ class DeviceRoom:
         self.ideas_for: IdeaTarget | None = None
         self.ballot: Ballot | None = None
         self.last_revealed: Ballot | None = None
-        self.follow: dict[str, object] = {}  # the room view as plain data (pages.follow_html)
+        self.follow: dict[str, object] = {}  # the room view as plain data (pages.follow_part)
+        self.follow_version = 0  # the version at which ``follow`` last changed
         self.version = 0
         self._ideas_n = 0
         self._ballots_n = 0
@@ -231,6 +232,14 @@ class DeviceRoom:
         for name in [n for n in self.holders if n not in names]:
             self._drop_device(self.holders.pop(name))
         self.changed()
+
+    def set_follow(self, data: dict[str, object]) -> None:
+        """The room view changed: phones that follow it get it (only then: a change elsewhere in
+        the session does not send every phone the same view again)."""
+        if data != self.follow:
+            self.follow = data
+            self.follow_version = self.version + 1
+            self.changed()
 
     def device(self, secret: str | None) -> Device | None:
         if not secret:

@@ -211,15 +211,20 @@ class DeviceServer:
 
     def _follow_html(self) -> str:
         version, html = self._follow
-        if version != self.room.version:
+        if version != self.room.follow_version:
             html = pages.follow_part(self.room.follow)
-            self._follow = (self.room.version, html)
+            self._follow = (self.room.follow_version, html)
         return html
 
-    def _state(self, device: Device | None) -> dict[str, Any]:
+    def _state(self, device: Device | None, seen: int = -1) -> dict[str, Any]:
+        """What the page shows, by part; the room view's part only when it changed since the
+        version the phone has (``seen``): sixty phones do not get the same view again for a vote."""
+        parts = pages.parts(self.room, device, self._follow_html())
+        if self.room.follow_version <= seen:
+            del parts["follow"]
         return {
             "v": self.room.version,
-            "parts": pages.parts(self.room, device, self._follow_html()),
+            "parts": parts,
             "me": f"You are {device.name}" if device else "Pick your name to vote and send ideas",
         }
 
@@ -293,7 +298,7 @@ class DeviceServer:
                 self._waiting -= 1
             if not self.running:
                 raise web.HTTPNotFound(text="This room is closed.")
-        return web.json_response(self._state(self._device(request)))
+        return web.json_response(self._state(self._device(request), seen))
 
     async def claim(self, request: web.Request) -> web.StreamResponse:
         data = await self._form(request)

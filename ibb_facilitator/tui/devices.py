@@ -216,8 +216,7 @@ class DeviceHost:
 
         self.room.set_members(members(session))
         self.room.open_ideas(idea_target(session))
-        self.room.follow = follow_data(build_view(session))
-        self.room.changed()
+        self.room.set_follow(follow_data(build_view(session)))
 
     def _room_changed(self) -> None:
         """A phone did something (or the facilitator did): keep the queue, repaint once."""
