@@ -45,6 +45,12 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
                 "training tables only: the trainer's menu (rounds, confidential briefs, results, debrief) / the "
                 "general brief",
             ),
+            (
+                "F11",
+                "devices in the room: people join from their phones (join code, QR code); their ideas wait here "
+                "without authors (Enter accepts, Space marks, Ctrl+E merges, Delete drops); checks and straw polls "
+                "are answered on the phones, hidden until revealed",
+            ),
             ("Ctrl+N", "the negotiation board: every issue of this folder's sessions; Enter on a row opens it there"),
             ("Ctrl+S", "save to another file"),
             ("Ctrl+P", "command palette: every action by name"),
