@@ -315,3 +315,16 @@ async def test_a_phone_gets_the_room_view_again_only_when_it_changed(server: Dev
         async with phone.get(server.url + f"state?v={seen}") as response:
             body = await response.json()
         assert "Planning time" in body["parts"]["follow"] and body["v"] == seen + 1
+
+
+def test_a_new_vote_never_drops_the_hidden_answers_of_another() -> None:
+    r = room()
+    dana = r.claim(None, "Dana Ruiz")
+    r.open_check("issue-1", Method.THUMBS, "")
+    r.open_check("issue-2", Method.FIST_TO_FIVE, "")  # no answer yet: it gives way
+    r.vote(dana, "4")
+    with pytest.raises(DeviceProblem, match=r"Another vote is open on the devices \(Fist-to-five\) with 1 answer"):
+        r.open_poll("issue-2", PollKind.DOTS, 3, [], title="Dot vote", anonymous=False)
+    r.reveal()
+    r.open_poll("issue-2", PollKind.DOTS, 3, [], title="Dot vote", anonymous=False)
+    assert r.last_revealed is not None and r.last_revealed.answers == {"Dana Ruiz": 4}

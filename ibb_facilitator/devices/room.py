@@ -387,6 +387,17 @@ class DeviceRoom:
         return self._open(ballot)
 
     def _open(self, ballot: Ballot) -> Ballot:
+        """A new vote on every device. Refused while another one holds answers not yet revealed
+        (they would be lost): reveal that one first. One with no answer yet gives way."""
+        open_now = self.ballot
+        if open_now is not None and not open_now.revealed and open_now.answers:
+            count = len(open_now.answers)
+            raise DeviceProblem(
+                f"Another vote is open on the devices ({open_now.title}) with {count} answer"
+                f"{'s' if count != 1 else ''} hidden: reveal it first."
+            )
+        if open_now is not None and open_now.revealed:
+            self.last_revealed = open_now
         self._ballots_n += 1
         ballot.n = self._ballots_n
         self.ballot = ballot
