@@ -125,8 +125,9 @@ class DeviceHost:
         self._kept: tuple[int, ...] = ()
         self.restored = 0
         self.announced: Path | None = None  # a training table's note in its class folder
-        path = app.file.path if app.file is not None else None
-        self.queue_path = path.with_name(f".{path.name}.ideas.json") if path is not None else None
+        self._timer: Any = None
+        self.path = app.file.path if app.file is not None else None  # the session the room is for
+        self.queue_path = self.path.with_name(f".{self.path.name}.ideas.json") if self.path is not None else None
         self._restore_queue()
         self.room.listeners.append(self._room_changed)
 
@@ -177,9 +178,12 @@ class DeviceHost:
         self.server = server
         self._announce()
         self.sync(force=True)
-        self.app.set_interval(FOLLOW_SECONDS, self.sync, name="devices-follow")
+        self._timer = self.app.set_interval(FOLLOW_SECONDS, self.sync, name="devices-follow")
 
     async def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         if self.announced is not None:
             from ..devices.announce import withdraw
 
@@ -206,6 +210,10 @@ class DeviceHost:
         """Members, ideas target and the followed view, when the session moved on."""
         app = self.app
         if not self.open or app._session is None:
+            return
+        if app.file is None or app.file.path != self.path:  # another session opened in this app
+            app.notify("The room open to devices closed: it was for the session you left.", timeout=6)
+            app.run_worker(close_room(app), group="devices")
             return
         session = app.session
         key = (id(session), app._content_changes, session.cursor.issue, session.cursor.stage, len(session.events))
