@@ -19,7 +19,13 @@ told it (where the app would repaint): each name claimed (``claim``, the name), 
 (``idea``, its text), each vote's first arrival (``vote``, the name). ``time.monotonic`` is one
 clock for every process on Linux, so the bench compares these with the moments its devices sent.
 
-    python bench/device_room_server.py 60
+With ``--app ITEMS`` the room is the real app's: ``IbbApp`` runs headless (``run_test``) on a
+generated session of ITEMS items (``bench/generate.py``, at its cursor issue's Options stage) with
+the N members added, and opens its room as F11 does (``tui.devices.DeviceHost``): the server then
+shares the app's event loop with the screen, as it does in the room, and the listener sees a vote
+when the app would repaint for it.
+
+    python bench/device_room_server.py 60 [--app 2000]
 """
 
 from __future__ import annotations
@@ -81,9 +87,49 @@ class Watcher:
 async def main(count: int) -> None:
     room = DeviceRoom([Member(f"Member {n}", "union" if n % 2 else "district", True) for n in range(1, count + 1)])
     room.follow = {"where": "Issue 1 of 1 · Options", "statement": "How big should K-3 classes be?", "groups": []}
-    watcher = Watcher(room)
     server = DeviceServer(room, lambda: "Bench room", host="127.0.0.1", port=0)
     await server.start()
+    try:
+        await serve(room, server, ISSUE)
+    finally:
+        await server.stop()
+
+
+async def main_in_app(count: int, items: int) -> None:
+    """The same room, the real app's (see the module docstring)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import make_session
+
+    from ibb_facilitator import editing
+    from ibb_facilitator.model import Stage
+    from ibb_facilitator.store import save_session
+    from ibb_facilitator.tui.app import IbbApp
+    from ibb_facilitator.tui.devices import DeviceHost
+
+    with tempfile.TemporaryDirectory(prefix="ibb-devices-bench-") as tmp:
+        session = make_session(items)
+        session.cursor.stage = Stage.OPTIONS
+        for n in range(1, count + 1):
+            editing.add_member(session, session.parties[n % len(session.parties)].id, f"Member {n}")
+        path = Path(tmp) / f"bench-{items}.toml"
+        save_session(session, path, backup=False)
+        app = IbbApp(path=path)
+        async with app.run_test(headless=True, size=(160, 45)):
+            host = DeviceHost(app)
+            await host.start("127.0.0.1", 0)
+            app.devices = host
+            assert host.server is not None and app.session.cursor.issue is not None
+            try:
+                await serve(host.room, host.server, app.session.cursor.issue)
+            finally:
+                await host.stop()
+
+
+async def serve(room: DeviceRoom, server: DeviceServer, issue: str) -> None:
+    """Answer the bench's words on stdin until ``quit`` (see the module docstring)."""
+    watcher = Watcher(room)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -104,11 +150,11 @@ async def main(count: int) -> None:
                 )
             elif line == "ideas":
                 at = time.monotonic()
-                room.open_ideas(IdeaTarget(ISSUE, "How big should K-3 classes be?", "option"))
+                room.open_ideas(IdeaTarget(issue, "How big should K-3 classes be?", "option"))
                 say({"done": line, "at": at})
             elif line == "check":
                 at = time.monotonic()
-                room.open_check(ISSUE, Method.FIST_TO_FIVE, "Cap K-3 classes at 22")
+                room.open_check(issue, Method.FIST_TO_FIVE, "Cap K-3 classes at 22")
                 say({"done": line, "at": at})
             elif line == "reveal":
                 at = time.monotonic()
@@ -118,8 +164,11 @@ async def main(count: int) -> None:
                 break
     finally:
         say({"seen": watcher.seen})
-        await server.stop()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 60))
+    phones = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    if "--app" in sys.argv:
+        asyncio.run(main_in_app(phones, int(sys.argv[sys.argv.index("--app") + 1])))
+    else:
+        asyncio.run(main(phones))

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from .wall import RoomView
 
 FOLLOW_SECONDS = 0.5
+KEEP_SECONDS = 0.2  # the ideas waiting reach the disk this soon after they change
 #: Dark modules on light, whatever the theme: a phone's camera reads that way round.
 QR_STYLE = "#000000 on #ffffff"
 
@@ -123,6 +124,7 @@ class DeviceHost:
         self._synced: tuple[object, ...] = ()
         self._repaint_due = False
         self._kept: tuple[int, ...] = ()
+        self._keep_due = False
         self.restored = 0
         self.announced: Path | None = None  # a training table's note in its class folder
         self._timer: Any = None
@@ -146,8 +148,16 @@ class DeviceHost:
             self._kept = tuple(i.n for i in self.room.ideas)
 
     def _keep_queue(self) -> None:
-        """The ideas waiting, written beside the session whenever the queue changes (a kill loses
-        none); the file goes once the queue is empty."""
+        """The ideas waiting, written beside the session soon after the queue changes (within
+        ``KEEP_SECONDS``, as an autosave: a burst of sixty ideas is one write, not sixty fsyncs on
+        the screen's loop); the file goes once the queue is empty."""
+        if self._keep_due or self.queue_path is None or tuple(i.n for i in self.room.ideas) == self._kept:
+            return
+        self._keep_due = True
+        self.app.set_timer(KEEP_SECONDS, self.keep_now)
+
+    def keep_now(self) -> None:
+        self._keep_due = False
         numbers = tuple(i.n for i in self.room.ideas)
         if numbers == self._kept or self.queue_path is None:
             return
@@ -181,6 +191,7 @@ class DeviceHost:
         self._timer = self.app.set_interval(FOLLOW_SECONDS, self.sync, name="devices-follow")
 
     async def stop(self) -> None:
+        self.keep_now()  # the ideas waiting are on disk before the room closes
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
