@@ -50,10 +50,10 @@ from .server import (
     MAX_BODY,
     WAIT_SECONDS,
     JoinGate,
+    Site,
     headers_middleware,
     join_code,
     same_site,
-    shown_host,
     start_site,
 )
 
@@ -82,7 +82,7 @@ def folder_tables(folder: Path) -> list[DoorTable]:
     return [DoorTable(p.stem, f"Table {p.stem[6:]}") for p in classroom.table_files(folder)]
 
 
-class ClassDoor:
+class ClassDoor(Site):
     """The class's door on ``host``:``port`` (0: any free port) once ``start`` is awaited.
 
     ``tables``: the class's tables as the door lists them (the class view gives what it has read;
@@ -143,14 +143,6 @@ class ClassDoor:
             await runner.cleanup()
         if client is not None:
             await client.close()
-
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
-
-    @property
-    def base(self) -> str:
-        return f"http://{shown_host(self.host)}:{self.port}"
 
     @property
     def url(self) -> str:

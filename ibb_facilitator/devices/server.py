@@ -132,7 +132,23 @@ def shown_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-class DeviceServer:
+class Site:
+    """What a server of this package says of itself: whether it runs, and the address it is at."""
+
+    host: str
+    port: int
+    _runner: web.AppRunner | None
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    @property
+    def base(self) -> str:
+        return f"http://{shown_host(self.host)}:{self.port}"
+
+
+class DeviceServer(Site):
     """Serves ``room`` on ``host``:``port`` (0: any free port) once ``start`` is awaited."""
 
     def __init__(
@@ -181,14 +197,6 @@ class DeviceServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
-
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
-
-    @property
-    def base(self) -> str:
-        return f"http://{shown_host(self.host)}:{self.port}"
 
     @property
     def url(self) -> str:
