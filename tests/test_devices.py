@@ -328,3 +328,18 @@ def test_a_new_vote_never_drops_the_hidden_answers_of_another() -> None:
     r.reveal()
     r.open_poll("issue-2", PollKind.DOTS, 3, [], title="Dot vote", anonymous=False)
     assert r.last_revealed is not None and r.last_revealed.answers == {"Dana Ruiz": 4}
+
+
+def test_the_qr_code_s_half_blocks_hold_every_module_of_the_code() -> None:
+    url = "http://192.168.1.20:8770/j/AbCdEfGhIjKlMnOpQrStUv/"
+    modules = qr.matrix(url)
+    top = {" ": False, "▀": True, "▄": False, "█": True}
+    bottom = {" ": False, "▀": False, "▄": True, "█": True}
+    drawn = []
+    for line in qr.lines(url):
+        drawn.append([top[c] for c in line])
+        drawn.append([bottom[c] for c in line])
+    assert drawn[: len(modules)] == modules
+    assert not any(any(row) for row in drawn[len(modules) :])  # the padding row is light
+    size = len(modules) - 2 * qr.BORDER
+    assert size in range(21, 178, 4)  # a QR version's side: 21 + 4 (v - 1)
