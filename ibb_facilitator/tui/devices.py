@@ -48,7 +48,7 @@ from textual.widgets.option_list import Option
 
 from .. import editing, process
 from ..devices.room import DeviceRoom, Idea, IdeaTarget, Member
-from ..model import Session, Stage
+from ..model import MUTUAL, Session, Stage
 from ..served import DEFAULT_HOST
 from .modals import Confirm, Prompt
 from .text import join, literal, one_line
@@ -263,7 +263,7 @@ class DeviceHost:
             return False
         if first.kind == "interest":
             holders = {i.holder for i in ideas}
-            holder = first.holder if len(holders) == 1 else "mutual"
+            holder = first.holder if len(holders) == 1 else MUTUAL
             done = self.app.change("accept an idea", editing.add_interest, first.issue, words, holder)
         else:
             done = self.app.change("accept an idea", editing.add_option, first.issue, words)
