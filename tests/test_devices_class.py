@@ -165,6 +165,7 @@ async def test_claim_idea_and_vote_through_the_door_with_the_table_s_cookie(door
             assert response.status == 200 and str(response.url) == table
             page = await response.text()
             assert "Dana Ruiz" in page and "Class size" in page and TOKEN not in page
+            assert '<a href="../../">← all tables</a>' in page  # back to the class's tables
         for part, kind in (("style.css", "text/css"), ("app.js", "application/javascript")):
             async with dana.get(table + part) as response:
                 assert response.status == 200 and response.content_type == kind

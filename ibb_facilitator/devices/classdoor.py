@@ -50,6 +50,7 @@ from .server import (
     MAX_BODY,
     WAIT_SECONDS,
     JoinGate,
+    THROUGH_DOOR,
     Site,
     headers_middleware,
     join_code,
@@ -245,6 +246,7 @@ class ClassDoor(Site):
             query={"v": request.query.get("v", "")[:12]} if rest == "state" else None,
         )
         headers = {name: request.headers[name][:200] for name in FORWARDED if name in request.headers}
+        headers[THROUGH_DOOR] = "1"
         cookie = request.cookies.get(COOKIE, "")
         if COOKIE_VALUE.fullmatch(cookie):
             headers["Cookie"] = f"{COOKIE}={cookie}"

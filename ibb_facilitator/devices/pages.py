@@ -41,8 +41,9 @@ def answer_label(method: Method, answer: object) -> str:
     return value_label(method, answer) if isinstance(answer, int | str) else ""
 
 
-def page(room: DeviceRoom, device: Device | None, title: str) -> str:
-    """The whole page for ``device`` (None: not yet a name)."""
+def page(room: DeviceRoom, device: Device | None, title: str, *, back: str = "") -> str:
+    """The whole page for ``device`` (None: not yet a name); ``back``: a link to the class's
+    tables (the page reached through a training class's door)."""
     body = "\n".join(
         f'<section id="part-{name}" class="part">{html}</section>' for name, html in parts(room, device).items()
     )
@@ -56,7 +57,7 @@ def page(room: DeviceRoom, device: Device | None, title: str) -> str:
 <script src="app.js" defer></script>
 </head>
 <body data-version="{room.version}">
-<header><h1>{e(title)}</h1><p id="me">{who}</p><p id="say" role="status" aria-live="polite"></p></header>
+<header>{f'<p class="back"><a href="{e(back)}">← all tables</a></p>' if back else ""}<h1>{e(title)}</h1><p id="me">{who}</p><p id="say" role="status" aria-live="polite"></p></header>
 <main>
 {body}
 </main>

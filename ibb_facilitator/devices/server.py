@@ -36,6 +36,8 @@ from . import pages
 from .room import Bucket, Device, DeviceProblem, DeviceRoom
 
 COOKIE = "ibb_device"
+#: Set by a training class's door on what it passes to a table: the page links back to the tables.
+THROUGH_DOOR = "X-Ibb-Class-Door"
 MAX_BODY = 8 * 1024
 WAIT_SECONDS = 20.0
 MAX_WAITING = 400  # long polls held at once: more get an immediate answer (the phone asks again)
@@ -288,7 +290,9 @@ class DeviceServer(Site):
 
     async def page(self, request: web.Request) -> web.Response:
         room = self._room_for(request)
-        return web.Response(text=pages.page(room, self._device(request), self.title()), content_type="text/html")
+        back = "../../" if request.headers.get(THROUGH_DOOR) == "1" else ""  # to the class's tables
+        html = pages.page(room, self._device(request), self.title(), back=back)
+        return web.Response(text=html, content_type="text/html")
 
     async def state(self, request: web.Request) -> web.Response:
         room = self._room_for(request)
