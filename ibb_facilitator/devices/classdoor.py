@@ -48,9 +48,9 @@ from .room import new_code, normal_code
 from .server import (
     COOKIE,
     MAX_BODY,
+    THROUGH_DOOR,
     WAIT_SECONDS,
     JoinGate,
-    THROUGH_DOOR,
     Site,
     headers_middleware,
     join_code,

@@ -48,6 +48,7 @@ def page(room: DeviceRoom, device: Device | None, title: str, *, back: str = "")
         f'<section id="part-{name}" class="part">{html}</section>' for name, html in parts(room, device).items()
     )
     who = f"You are <b>{e(device.name)}</b>" if device else "Pick your name to vote and send ideas"
+    link = f'<p class="back"><a href="{e(back)}">← all tables</a></p>' if back else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -57,7 +58,7 @@ def page(room: DeviceRoom, device: Device | None, title: str, *, back: str = "")
 <script src="app.js" defer></script>
 </head>
 <body data-version="{room.version}">
-<header>{f'<p class="back"><a href="{e(back)}">← all tables</a></p>' if back else ""}<h1>{e(title)}</h1><p id="me">{who}</p><p id="say" role="status" aria-live="polite"></p></header>
+<header>{link}<h1>{e(title)}</h1><p id="me">{who}</p><p id="say" role="status" aria-live="polite"></p></header>
 <main>
 {body}
 </main>
