@@ -1,11 +1,11 @@
 """The private parts of Textual this app leans on, named in one place.
 
-A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList``/``ScoreTable``:
-repaint one row or cell; tui/app.py: start loading after the opening screen's first frame, hold
-keys while a file opens, pick the theme before the first stylesheet). Each has a fallback or a
-test of its outcome, but a Textual upgrade that renames one should fail here, loudly and by
-name, not show up as a slower app or a stale cell. When this fails: read the new Textual's code
-for the name, fix the use, then this list.
+A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList`` and
+tui/scoretable.py ``ScoreTable``: repaint one row or cell; tui/app.py: start loading after the
+opening screen's first frame, hold keys while a file opens, pick the theme before the first
+stylesheet). Each has a fallback or a test of its outcome, but a Textual upgrade that renames
+one should fail here, loudly and by name, not show up as a slower app or a stale cell. When this
+fails: read the new Textual's code for the name, fix the use, then this list.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ from textual.widgets import DataTable
 from ... import costing, editing, screening
 from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Stage
 from ..modals import PickMany, Prompt
+from ..scoretable import ScoreTable
 from ..text import join, literal, one_line
-from ..widgets import ScoreTable
 from .view import RATING, TYPING, Command, ItemList, ListView
 
 #: Rating-mode keys that tune the criterion under the cursor: (what, step).
