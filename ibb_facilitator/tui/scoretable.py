@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.renderables.styled import Styled
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets._data_table import default_cell_formatter  # how DataTable turns a cell into text
@@ -42,7 +43,7 @@ class ScoreTable(DataTable):
         self._styles_seen: dict[tuple[object, ...], tuple[object, Style]] = {}
         # the body's renderings (``_row_line``): by row, and by cell, each by what it depends on
         self._drawn_rows: dict[RowKey, dict[tuple[object, ...], tuple[list[Any], list[Any]]]] = {}
-        self._drawn_cells: dict[tuple[RowKey, ColumnKey], dict[tuple[object, ...], list[list[Segment]]]] = {}
+        self._drawn_cells: dict[tuple[RowKey, ColumnKey], dict[tuple[object, ...], tuple[object, list[Any]]]] = {}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._shown_columns: list[tuple[str, str, int | None]] | None = None
         self._shown_rows: list[tuple[str, tuple[object, ...]]] = []
@@ -88,12 +89,14 @@ class ScoreTable(DataTable):
         """New column heads in place: rebuilding the table for a head measured every cell again
         (over 100 ms for 60 rows x 15 columns)."""
         wider = False
+        relabelled: set[ColumnKey] = set()
         try:
             for (key, label, _), (_, before, _) in zip(columns, self._shown_columns or []):
                 if label == before:
                     continue
                 column = self.columns[ColumnKey(key)]
                 column.label = Text(label)
+                relabelled.add(column.key)
                 if column.label.cell_len > column.content_width:
                     column.content_width, wider = column.label.cell_len, True
         except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: rebuild
@@ -105,15 +108,18 @@ class ScoreTable(DataTable):
             self._clear_caches()
             self.refresh()
             return
-        header = self._header_row_key  # the heads only: the cells keep their renderings
-        caches: tuple[LRUCache[Any, Any], ...] = (self._cell_render_cache, self._row_render_cache)
-        for cache in caches:
-            for stale in [k for k in cache.keys() if k[0] == header]:  # noqa: SIM118
-                cache.discard(stale)
+        header = self._header_row_key  # the heads that changed only: the cells keep their renderings
+        cell_cache: LRUCache[Any, Any] = self._cell_render_cache
+        for stale in [k for k in cell_cache.keys() if k[0] == header and k[1] in relabelled]:  # noqa: SIM118
+            cell_cache.discard(stale)
+        row_cache: LRUCache[Any, Any] = self._row_render_cache
+        for stale in [k for k in row_cache.keys() if k[0] == header]:  # noqa: SIM118
+            row_cache.discard(stale)
         for stale_row in [k for k in self._row_renderable_cache.keys() if k[1] == -1]:  # noqa: SIM118
             self._row_renderable_cache.discard(stale_row)  # the heads' renderables (row -1)
         self._line_cache.clear()
-        self.refresh()
+        if self.show_header:  # the head's line, which does not scroll: the rows keep theirs
+            self.refresh(Region(0, 0, self.size.width, self.header_height))
 
     def _rebuild(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
         cursor = self.cursor_coordinate
@@ -148,9 +154,7 @@ class ScoreTable(DataTable):
                 self._data[key][column] = cell
                 changed.add((key, column))
                 rows[key] = row
-            for cell_key in changed:  # our renderings (``_row_line``): by key, no walk
-                self._drawn_cells.pop(cell_key, None)
-            for key in rows:
+            for key in rows:  # our renderings of those rows (``_row_line``): by key, no walk
                 self._drawn_rows.pop(key, None)
             # DataTable's own, for the lines it renders itself (the heads; another table shape):
             # .keys(): Textual's LRUCache is not a dict and cannot be iterated itself
@@ -201,6 +205,24 @@ class ScoreTable(DataTable):
             self.refresh(*regions)
 
     _styled_for: object = None
+    _line_style: Style | None = None  # the table's style while it renders lines (``render_lines``)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # DataTable asks for the table's own style (a walk up the DOM) once per line it renders.
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._line_style
+        if style is None or self.fixed_rows:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        if y >= (self.get_row_height(self._header_row_key) if self.show_header else 0):
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + self.size.width, style)
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         # DataTable caches each row's rendering keyed by where the cursor is, so any cursor move
@@ -233,8 +255,8 @@ class ScoreTable(DataTable):
     ) -> tuple[list[Any], list[Any]]:
         """``DataTable._render_line_in_row`` for a row of this table's shape (a cell cursor; no
         fixed rows or columns, no row labels): the same segments, from renderings kept by row
-        and by cell key, so that a changed cell forgets its own (``_set_cells``) without a walk
-        of every cached rendering. A change of weight renders every shown row again (its total
+        (a changed row forgets its own, ``_set_cells``, without a walk of every cached
+        rendering) and by cell and what it shows. A change of weight renders every shown row again (its total
         and rank): DataTable worked out the row's style (an ancestor walk), each column's width
         twice and the renderables of all of the row's cells again, for each of them."""
         updates, pseudo = self._update_count, self._pseudo_class_state
@@ -261,14 +283,18 @@ class ScoreTable(DataTable):
             drawn = drawn_cells.get((row_key, column.key))
             if drawn is None:
                 drawn = drawn_cells[(row_key, column.key)] = {}
-            key = (index == at, index == over, width, shared)
-            lines = drawn.get(key)
-            if lines is None:
-                if len(drawn) > 8:  # old cursors and styles
+            datum = data.get(column.key)
+            # by what the cell shows too: a weight nudged up and back shows the totals of before
+            shows = datum if type(datum) is str else id(datum)  # (the object itself is kept, below)
+            key = (index == at, index == over, width, shows, shared)
+            found = drawn.get(key)
+            if found is not None and (type(datum) is str or found[0] is datum):
+                lines = found[1]
+            else:
+                if len(drawn) > 16:  # old values, cursors and styles
                     drawn.clear()
-                lines = drawn[key] = self._draw_cell(
-                    data.get(column.key), meta, row, index, row_style, width, index == at, index == over
-                )
+                lines = self._draw_cell(datum, meta, row, index, row_style, width, index == at, index == over)
+                drawn[key] = (datum, lines)
             cells.append(lines[line_no])
         extend = self._extend_style(row, row_style, base_style)
         cells.append([Segment(" " * max(0, self.size.width - table_width), extend)])
@@ -376,6 +402,8 @@ NOWHERE = Coordinate(-2, -2)  # matches no cell, header or label (those are at -
 
 
 def _same_cell(a: object, b: object) -> bool:
+    if a is b:  # a cell kept by its painter (the grid's option cells)
+        return True
     if isinstance(a, Content) and isinstance(b, Content):
         return a.is_same(b)
     return type(a) is type(b) and a == b

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from ... import costing, editing, screening
-from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Stage
+from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Option, Stage
 from ..modals import PickMany, Prompt
 from ..scoretable import ScoreTable
 from ..text import join, literal, one_line
@@ -97,6 +97,7 @@ class CriteriaView(ListView):
         super().__init__(id=id)
         self._list = ItemList(id="criteria-list", classes="items")
         self._standings: list[screening.Standing] = []
+        self._first_cells: dict[tuple[object, ...], Content] = {}  # as painted (``paint``)
         self.grid = RatingGrid(
             self.rate_cell,
             lambda: self.frame.wrong_mode_key(),
@@ -147,12 +148,20 @@ class CriteriaView(ListView):
         numbers = {o.id: n for n, o in enumerate(issue.options, 1)}
         labels = {c.id: f"C{n}" for n, c in enumerate(criteria, 1)}
         self._standings = screening.standings(session, issue)  # the banner reads them on each cursor move
+        # An option's first cell, by what it shows: built again only when that changed (a weight
+        # changes every total, not one option's words), and the same object the grid compares.
+        kept, self._first_cells = self._first_cells, {}
         for standing in self._standings:
             option = standing.option
             cost = costing.short_total(costing.option_totals(option)) if option.costs else ""  # (a suffix)
             room = max(6, width - len(cost) - 2) if cost else width
-            first = option_cell(numbers[option.id], option.text, standing, criteria, labels, room)
-            cells: list[object] = [join(first, f"  {cost}") if cost else first]
+            key = (numbers[option.id], option.text, shortfalls(option, criteria, labels), room, cost)
+            first = kept.get(key)
+            if first is None:
+                first = option_cell(*key[:4])
+                first = join(first, f"  {cost}") if cost else first
+            self._first_cells[key] = first
+            cells: list[object] = [first]
             for c in criteria:
                 score = option.scores.get(c.id)
                 below = score is not None and c.must_pass is not None and score < c.must_pass
@@ -396,24 +405,22 @@ def header(n: int, criterion: Criterion) -> str:
     return f"C{n}{screening.marks(criterion)}"
 
 
-def option_cell(
-    n: int,
-    text: str,
-    standing: screening.Standing,
-    criteria: list[Criterion],
-    labels: dict[str, str],
-    width: int,
-) -> Content:
-    """An option's first cell: "#3 its words", struck when screened out, with the short reason
-    after it ("below 3 on C2 (2)": the full reason names the criterion's words, shown elsewhere)."""
-    if not standing.screened_out:
-        return literal(one_line(f"#{n} {text}", width))
-    option = standing.option
+def shortfalls(option: Option, criteria: list[Criterion], labels: dict[str, str]) -> tuple[str, ...]:
+    """Why ``option`` is screened out, short ("below 3 on C2 (2)": the full reason names the
+    criterion's words, shown elsewhere); () when it passes."""
     short = []
     for c in criteria:
         score = option.scores.get(c.id)
         if c.must_pass is not None and score is not None and score < c.must_pass:
             short.append(f"below {c.must_pass} on {labels[c.id]} ({score})")
+    return tuple(short)
+
+
+def option_cell(n: int, text: str, short: tuple[str, ...], width: int) -> Content:
+    """An option's first cell: "#3 its words", struck when screened out (``short``: its
+    ``shortfalls``), with the short reasons after it."""
+    if not short:
+        return literal(one_line(f"#{n} {text}", width))
     reason = "✗ " + "; ".join(short)
     room = max(4, width - len(f"#{n} ") - len(reason) - 1)
     return join(f"#{n} ", (one_line(text, room), "strike dim"), " ", (one_line(reason, width), "bold $error"))
