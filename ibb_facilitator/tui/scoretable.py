@@ -20,6 +20,7 @@ from textual.color import Color
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.strip import Strip
 from textual.widget import Widget
@@ -88,22 +89,25 @@ class ScoreTable(DataTable):
     def _relabel(self, columns: list[tuple[str, str, int | None]]) -> None:
         """New column heads in place: rebuilding the table for a head measured every cell again
         (over 100 ms for 60 rows x 15 columns)."""
-        wider = False
+        resized = False
         relabelled: set[ColumnKey] = set()
         try:
             for (key, label, _), (_, before, _) in zip(columns, self._shown_columns or []):
                 if label == before:
                     continue
                 column = self.columns[ColumnKey(key)]
+                narrower_or_wider = Text(label).cell_len != column.label.cell_len
                 column.label = Text(label)
                 relabelled.add(column.key)
-                if column.label.cell_len > column.content_width:
-                    column.content_width, wider = column.label.cell_len, True
+                if column.auto_width and narrower_or_wider:  # as wide as a table built afresh makes it
+                    fits = self._content_width(column.key)
+                    if fits != column.content_width:
+                        column.content_width, resized = fits, True
         except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: rebuild
             self._rebuild(columns, self._shown_rows)
             return
         self._shown_columns = list(columns)
-        if wider:
+        if resized:
             self._require_update_dimensions = True
             self._clear_caches()
             self.refresh()
@@ -120,6 +124,16 @@ class ScoreTable(DataTable):
         self._line_cache.clear()
         if self.show_header:  # the head's line, which does not scroll: the rows keep theirs
             self.refresh(Region(0, 0, self.size.width, self.header_height))
+
+    def _content_width(self, column_key: ColumnKey) -> int:
+        """The width DataTable gives a column of these cells under this head (``add_column``,
+        ``add_row``: the widest of them, measured its way)."""
+        console = self.app.console
+        widest = measure(console, self.columns[column_key].label, 1)
+        for row_key, row in self.rows.items():
+            cell = default_cell_formatter(self._data[row_key].get(column_key, ""), row.height != 1, row.height)
+            widest = max(widest, measure(console, cell, 1))
+        return widest
 
     def _rebuild(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
         cursor = self.cursor_coordinate
