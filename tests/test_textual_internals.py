@@ -24,7 +24,8 @@ USED = [
     (DataTable, ["_data", "_row_locations", "_cell_render_cache", "_row_render_cache", "_row_renderable_cache",
                  "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell",
                  "_clear_caches", "_update_count", "_pseudo_class_state", "_show_hover_cursor", "_component_styles",
-                 "_labelled_row_exists", "_row_label_column_width"]),
+                 "_labelled_row_exists", "_row_label_column_width", "_new_rows", "_updated_cells",
+                 "_require_update_dimensions"]),
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
     (Widget, ["_check_refresh"]),  # tui/messages.py post_refreshes: a change's repaints reach the screen together
 ]  # fmt: skip

@@ -19,7 +19,7 @@ from textual.cache import LRUCache
 from textual.color import Color
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.render import measure
 from textual.renderables.styled import Styled
 from textual.strip import Strip
@@ -107,23 +107,41 @@ class ScoreTable(DataTable):
             self._rebuild(columns, self._shown_rows)
             return
         self._shown_columns = list(columns)
-        if resized:
-            self._require_update_dimensions = True
-            self._clear_caches()
-            self.refresh()
-            return
         header = self._header_row_key  # the heads that changed only: the cells keep their renderings
         cell_cache: LRUCache[Any, Any] = self._cell_render_cache
         for stale in [k for k in cell_cache.keys() if k[0] == header and k[1] in relabelled]:  # noqa: SIM118
             cell_cache.discard(stale)
-        row_cache: LRUCache[Any, Any] = self._row_render_cache
-        for stale in [k for k in row_cache.keys() if k[0] == header]:  # noqa: SIM118
-            row_cache.discard(stale)
         for stale_row in [k for k in self._row_renderable_cache.keys() if k[1] == -1]:  # noqa: SIM118
             self._row_renderable_cache.discard(stale_row)  # the heads' renderables (row -1)
         self._line_cache.clear()
+        if resized:
+            # Every line moves: each row is put together again (all of DataTable's were: every
+            # cell rendered again), from the cells kept by width (``_row_line``): only the
+            # resized column's are drawn again.
+            self._resize_quietly()
+            self._cell_render_cache.clear()  # DataTable's (the heads): not kept by width
+            self._row_render_cache.clear()
+            self._drawn_rows.clear()
+            self.refresh()
+            return
+        row_cache: LRUCache[Any, Any] = self._row_render_cache
+        for stale in [k for k in row_cache.keys() if k[0] == header]:  # noqa: SIM118
+            row_cache.discard(stale)
         if self.show_header:  # the head's line, which does not scroll: the rows keep theirs
             self.refresh(Region(0, 0, self.size.width, self.header_height))
+
+    def _resize_quietly(self) -> None:
+        """The table's new width after a column's: DataTable sets it on idle (``_update_dimensions``)
+        as the virtual size, a layout reactive, so the whole screen was laid out and painted
+        again, a frame after the change (10 ms for the 60x12 grid). While the table fits its
+        width before and after, no scroll bar comes or goes: set quietly, the rows repaint."""
+        before = self.virtual_size
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        room = self.scrollable_content_region.width
+        if self._new_rows or self._updated_cells or not (before.width <= room and width <= room):
+            self._require_update_dimensions = True
+            return
+        self.set_reactive(Widget.virtual_size, Size(width, before.height))
 
     def _content_width(self, column_key: ColumnKey) -> int:
         """The width DataTable gives a column of these cells under this head (``add_column``,
