@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -76,6 +77,8 @@ class ScoreTable(DataTable):
         keys = [key for key, _, _ in columns]
         quick: list[tuple[str, str, object]] = []  # cells of the same width: set in one pass below
         for (row_key, cells), (_, before) in zip(rows, self._shown_rows):
+            if cells and before and cells[0] is before[0] and cells[1:] == before[1:]:
+                continue  # the row as shown (its first cell the same object: ``_same_cell``)
             for column_key, cell, old in zip(keys, cells, before):
                 if not _same_cell(cell, old):
                     if self._quick(column_key, cell, old):
@@ -149,7 +152,11 @@ class ScoreTable(DataTable):
         console = self.app.console
         widest = measure(console, self.columns[column_key].label, 1)
         for row_key, row in self.rows.items():
-            cell = default_cell_formatter(self._data[row_key].get(column_key, ""), row.height != 1, row.height)
+            value = self._data[row_key].get(column_key, "")
+            if type(value) is str and row.height == 1 and not _MARKS.intersection(value):
+                widest = max(widest, cell_len(value))  # what DataTable's measure comes to, for less
+                continue
+            cell = default_cell_formatter(value, row.height != 1, row.height)
             widest = max(widest, measure(console, cell, 1))
         return widest
 
@@ -430,6 +437,7 @@ class ScoreTable(DataTable):
 
 
 _EMPTY = Text(no_wrap=True, end="")  # DataTable's empty cell
+_MARKS = frozenset("[:\t\n\r")  # what DataTable's formatter reads as more than text (markup, emoji codes)
 NOWHERE = Coordinate(-2, -2)  # matches no cell, header or label (those are at -1)
 
 

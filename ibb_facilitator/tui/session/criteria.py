@@ -11,6 +11,7 @@ to 5): keys no typed sentence holds, in a mode the recorder opens on purpose. Th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from textual import on
 from textual.app import ComposeResult
@@ -126,16 +127,7 @@ class CriteriaView(ListView):
         criteria = session.criteria_for(issue)
         shared = {c.id for c in session.shared_criteria}
         rows = [
-            (
-                c.id,
-                join(
-                    (f"C{n} ", "bold $primary"),
-                    literal(c.text),
-                    (f"  {screening.describe(c)}" if screening.describe(c) else "", "bold $accent"),
-                    ("  (all issues)" if c.id in shared else "", "dim"),
-                ),
-            )
-            for n, c in enumerate(criteria, 1)
+            (c.id, criterion_row(n, c.text, screening.describe(c), c.id in shared)) for n, c in enumerate(criteria, 1)
         ]
         self.fill(self._list, rows)
         heads = [header(n, c) for n, c in enumerate(criteria, 1)]
@@ -151,6 +143,7 @@ class CriteriaView(ListView):
         # An option's first cell, by what it shows: built again only when that changed (a weight
         # changes every total, not one option's words), and the same object the grid compares.
         kept, self._first_cells = self._first_cells, {}
+        ids, lines = [c.id for c in criteria], tuple(c.must_pass for c in criteria)
         for standing in self._standings:
             option = standing.option
             cost = costing.short_total(costing.option_totals(option)) if option.costs else ""  # (a suffix)
@@ -161,16 +154,12 @@ class CriteriaView(ListView):
                 first = option_cell(*key[:4])
                 first = join(first, f"  {cost}") if cost else first
             self._first_cells[key] = first
-            cells: list[object] = [first]
-            for c in criteria:
-                score = option.scores.get(c.id)
-                below = score is not None and c.must_pass is not None and score < c.must_pass
-                cells.append("· " if score is None else f"{score}✗" if below else f"{score} ")
+            scores = option.scores
+            marks = score_cells(tuple([scores.get(c) for c in ids]), lines)
             # Cells keep their width as they change (a cell of another width repaints the whole
             # table: ``ScoreTable``): a score and its mark in two, the total in three, the rank in four.
-            cells.append(f"{standing.total:>3}")
-            cells.append(" out" if standing.rank is None else f"{standing.rank:>4}")
-            grid_rows.append((option.id, tuple(cells)))
+            rank = " out" if standing.rank is None else f"{standing.rank:>4}"
+            grid_rows.append((option.id, (first, *marks, f"{standing.total:>3}", rank)))
         self.grid.show_table(columns, grid_rows)
 
     def banner(self) -> Content | None:
@@ -403,6 +392,28 @@ class CriteriaView(ListView):
 def header(n: int, criterion: Criterion) -> str:
     """A criterion's column head: "C2", with its weight ("C2×3") and must-pass line ("C2≥3")."""
     return f"C{n}{screening.marks(criterion)}"
+
+
+@lru_cache(maxsize=1024)
+def criterion_row(n: int, text: str, described: str, shared: bool) -> Content:
+    """A criterion in the list: "C2 its words  ×2, must pass 3  (all issues)" (kept: the same
+    object for the same words, so an unchanged row is not compared or built again)."""
+    return join(
+        (f"C{n} ", "bold $primary"),
+        literal(text),
+        (f"  {described}" if described else "", "bold $accent"),
+        ("  (all issues)" if shared else "", "dim"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def score_cells(scores: tuple[int | None, ...], lines: tuple[int | None, ...]) -> tuple[str, ...]:
+    """An option's score cells: "3 ", "2✗" below a must-pass line, "· " unrated (each two
+    wide). Kept by what they show: 60 options x 12 criteria were formatted again per key."""
+    return tuple(
+        "· " if score is None else f"{score}✗" if line is not None and score < line else f"{score} "
+        for score, line in zip(scores, lines)
+    )
 
 
 def shortfalls(option: Option, criteria: list[Criterion], labels: dict[str, str]) -> tuple[str, ...]:
