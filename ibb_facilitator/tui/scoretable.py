@@ -245,23 +245,31 @@ class ScoreTable(DataTable):
 
     _styled_for: object = None
     _line_style: Style | None = None  # the table's style while it renders lines (``render_lines``)
+    _line_layout: tuple[list[tuple[ColumnKey, int]], int, int] | None = None  # and its ``_layout``
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # DataTable asks for the table's own style (a walk up the DOM) once per line it renders.
-        self._line_style = self.rich_style
+        # DataTable works out the table's own style (a walk up the DOM), its size and each
+        # column's width once per line it renders: once per render here.
+        self._line_style, self._line_layout = self.rich_style, self._layout()
         try:
             return super().render_lines(crop)
         finally:
-            self._line_style = None
+            self._line_style = self._line_layout = None
+
+    def _layout(self) -> tuple[list[tuple[ColumnKey, int]], int, int]:
+        """``([(column key, width)], the blank after the last column, the table's width)``."""
+        columns = [(column.key, column.get_render_width(self)) for column in self.ordered_columns]
+        width = self.size.width
+        return columns, max(0, width - sum(w for _, w in columns) - self._row_label_column_width), width
 
     def render_line(self, y: int) -> Strip:
-        style = self._line_style
-        if style is None or self.fixed_rows:
+        style, layout = self._line_style, self._line_layout
+        if style is None or layout is None or self.fixed_rows:
             return super().render_line(y)
         scroll_x, scroll_y = self.scroll_offset
         if y >= (self.get_row_height(self._header_row_key) if self.show_header else 0):
             y += scroll_y
-        return self._render_line(y, scroll_x, scroll_x + self.size.width, style)
+        return self._render_line(y, scroll_x, scroll_x + layout[2], style)
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         # DataTable caches each row's rendering keyed by where the cursor is, so any cursor move
@@ -314,15 +322,13 @@ class ScoreTable(DataTable):
         drawn_cells = self._drawn_cells
         shared = (row, row_style, show_cursor, show_hover, updates, pseudo)
         at, over = cursor.column, hover.column  # NOWHERE (-2) when not in this row
-        table_width = self._row_label_column_width
+        layout = self._line_layout or self._layout()
         cells = []
-        for index, column in enumerate(self.ordered_columns):
-            width = column.get_render_width(self)
-            table_width += width
-            drawn = drawn_cells.get((row_key, column.key))
+        for index, (column_key, width) in enumerate(layout[0]):
+            drawn = drawn_cells.get((row_key, column_key))
             if drawn is None:
-                drawn = drawn_cells[(row_key, column.key)] = {}
-            datum = data.get(column.key)
+                drawn = drawn_cells[(row_key, column_key)] = {}
+            datum = data.get(column_key)
             # by what the cell shows too: a weight nudged up and back shows the totals of before
             shows = datum if type(datum) is str else id(datum)  # (the object itself is kept, below)
             key = (index == at, index == over, width, shows, shared)
@@ -336,7 +342,7 @@ class ScoreTable(DataTable):
                 drawn[key] = (datum, lines)
             cells.append(lines[line_no])
         extend = self._extend_style(row, row_style, base_style)
-        cells.append([Segment(" " * max(0, self.size.width - table_width), extend)])
+        cells.append([Segment(" " * layout[1], extend)])
         pair = ([], cells)
         if len(kept) > 8:
             kept.clear()
@@ -369,12 +375,11 @@ class ScoreTable(DataTable):
             if meta.height == 1:
                 options = options.update(no_wrap=True)
         style = row_style + Style.from_meta({"row": row, "column": index})
-        return app.console.render_lines(
-            Styled(
-                Padding(renderable, (0, self.cell_padding)), pre_style=style + component_style, post_style=post_style
-            ),
-            options,
-        )
+        padded = Padding(renderable, (0, self.cell_padding))
+        cell = Styled(padded, pre_style=style + component_style, post_style=post_style)
+        # Its runs of one style joined now, once (the row's line joins them again on each render:
+        # the same line, from fewer segments).
+        return [list(Segment.simplify(line)) for line in app.console.render_lines(cell, options)]
 
     def _component_style(self, name: str, base_style: Style) -> Style:
         """``get_component_styles(name).rich_style`` (a walk up the DOM), kept while the component's
