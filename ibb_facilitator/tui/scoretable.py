@@ -306,18 +306,18 @@ class ScoreTable(DataTable):
         rendering) and by cell and what it shows. A change of weight renders every shown row again (its total
         and rank): DataTable worked out the row's style (an ancestor walk), each column's width
         twice and the renderables of all of the row's cells again, for each of them."""
+        if self.zebra_stripes:
+            row_style = self._component_style("datatable--odd-row" if row % 2 else "datatable--even-row", base_style)
+        else:
+            row_style = base_style
         updates, pseudo = self._update_count, self._pseudo_class_state
         show_cursor, show_hover = self.show_cursor, self._show_hover_cursor
-        stamp = (line_no, row, base_style, cursor, hover, show_cursor, show_hover, updates, pseudo)
+        stamp = (line_no, row, row_style, base_style, cursor, hover, show_cursor, show_hover, updates, pseudo)
         kept = self._drawn_rows.get(row_key)
         if kept is None:
             kept = self._drawn_rows[row_key] = {}
         elif (pair := kept.get(stamp)) is not None:
             return pair
-        if self.zebra_stripes:
-            row_style = self._component_style("datatable--odd-row" if row % 2 else "datatable--even-row", base_style)
-        else:
-            row_style = base_style
         data, meta = self._data[row_key], self.rows[row_key]
         drawn_cells = self._drawn_cells
         shared = (row, row_style, show_cursor, show_hover, updates, pseudo)
