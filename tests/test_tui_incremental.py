@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import example
 from recorder import command
 from textual.coordinate import Coordinate
@@ -432,14 +433,15 @@ def _as_datatable_draws(grid: RatingGrid) -> None:
         assert flat(ours[1]) == flat(theirs[1]), f"row {row} is not drawn as DataTable draws it"
 
 
-async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh(tmp_path):
+@pytest.mark.parametrize("size", [SIZE, (100, 30)])  # at 100 columns the option column follows the heads
+async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh(tmp_path, size):
     """Issue 16's grid (60 options x 12 criteria): a weight or a must-pass key repaints only the
     heads, totals, ranks and struck options it changed, and the screen is what a grid built from
     scratch shows, cell by cell; each row as DataTable itself would draw it."""
     from ibb_facilitator import screening
 
     app = IbbApp(path=_big_grid(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         await pilot.pause()
