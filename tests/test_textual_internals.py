@@ -1,11 +1,11 @@
 """The private parts of Textual this app leans on, named in one place.
 
-A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList``/``ScoreTable``:
-repaint one row or cell; tui/app.py: start loading after the opening screen's first frame, hold
-keys while a file opens, pick the theme before the first stylesheet). Each has a fallback or a
-test of its outcome, but a Textual upgrade that renames one should fail here, loudly and by
-name, not show up as a slower app or a stale cell. When this fails: read the new Textual's code
-for the name, fix the use, then this list.
+A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList`` and
+tui/scoretable.py ``ScoreTable``: repaint one row or cell; tui/app.py: start loading after the
+opening screen's first frame, hold keys while a file opens, pick the theme before the first
+stylesheet). Each has a fallback or a test of its outcome, but a Textual upgrade that renames
+one should fail here, loudly and by name, not show up as a slower app or a stale cell. When this
+fails: read the new Textual's code for the name, fix the use, then this list.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ USED = [
     (OptionList, ["_options", "_heights", "_index_to_line", "_line_cache", "_update_lines", "_option_to_index",
                   "_id_to_option", "_get_visual", "_get_left_gutter_width", "_on_resize"]),
     (DataTable, ["_data", "_row_locations", "_cell_render_cache", "_row_render_cache", "_row_renderable_cache",
-                 "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell"]),
+                 "_line_cache", "_render_line_in_row", "_styles_cache", "_get_styles_to_render_cell",
+                 "_clear_caches", "_update_count", "_pseudo_class_state", "_show_hover_cursor", "_component_styles",
+                 "_labelled_row_exists", "_row_label_column_width", "_new_rows", "_updated_cells",
+                 "_require_update_dimensions"]),
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
     (Widget, ["_check_refresh"]),  # tui/messages.py post_refreshes: a change's repaints reach the screen together
 ]  # fmt: skip
@@ -36,6 +39,13 @@ def test_the_private_names_we_use_are_there(widget, names):
 
 def test_an_option_still_has_its_divider_flag():
     assert hasattr(Option("x"), "_divider")
+
+
+def test_datatable_still_formats_a_cell_as_scoretable_does():
+    """``ScoreTable._draw_cell`` turns a cell into text with DataTable's own formatter."""
+    from textual.widgets._data_table import default_cell_formatter
+
+    assert list(inspect.signature(default_cell_formatter).parameters) == ["obj", "wrap", "height"]
 
 
 def test_datatable_renders_a_row_line_with_the_arguments_we_pass():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import example
 from recorder import command
 from textual.coordinate import Coordinate
@@ -49,8 +50,11 @@ async def _rebuilt(pilot, screen: SessionScreen, widget) -> list[list[tuple[str,
     highlights = {lst: lst.highlighted for lst in screen.query(RowList)}
     for lst in highlights:
         lst.clear_options()
-    screen.views[Stage.CRITERIA].grid._shown_columns = None  # the next paint rebuilds the grid
+    grid = screen.views[Stage.CRITERIA].grid
+    scrolled = grid.scroll_offset
+    grid._shown_columns = None  # the next paint rebuilds the grid
     screen.refresh_all()
+    grid.scroll_to(scrolled.x, scrolled.y, animate=False, immediate=True)  # a new table starts at the top
     for lst, index in highlights.items():
         if index is not None and lst.option_count:
             lst.highlighted = index
@@ -379,3 +383,94 @@ async def test_parking_lot_adds_and_toggles_rows_in_place(tmp_path):
         assert items.highlighted == items.option_count - 1
         region_text = _text(app, items)
         assert any("☑ Bus [/routes]" in line for line in region_text), region_text
+
+
+def _big_grid(tmp_path: Path) -> Path:
+    """The example with issue 1 grown to 60 active options x 12 criteria, every cell rated
+    (seeded), two criteria weighted and two must-pass: the shape of issue 16's figure, at the
+    criteria stage."""
+    import random
+
+    from ibb_facilitator import store
+    from ibb_facilitator.model import Criterion, Option
+
+    rng = random.Random(16)
+    session = store.load_session(example(tmp_path))
+    issue = session.issues[0]
+    issue.options = [o for o in issue.options if o.state is OptionState.ACTIVE]
+    while len(session.criteria_for(issue)) < 12:
+        n = len(session.criteria_for(issue)) + 1
+        issue.criteria.append(Criterion(id=f"criterion-g{n}", text=f"Grid criterion {n} [/b] workable"))
+    every = session.criteria_for(issue)
+    every[1].weight, every[4].weight = 2, 3
+    every[0].must_pass, every[3].must_pass = 2, 3
+    while len(issue.options) < 60:
+        n = len(issue.options) + 1
+        issue.options.append(Option(id=f"option-g{n}", text=f"Grid option {n}: a [b]guideline[/b] with a review"))
+    for option in issue.options:
+        option.scores = {c.id: rng.randint(0, 5) for c in every}
+    session.cursor.issue, session.cursor.stage = issue.id, Stage.CRITERIA
+    issue.stage = Stage.CRITERIA
+    path = tmp_path / "grid.toml"
+    store.save_session(session, path, backup=False)
+    return path
+
+
+def _as_datatable_draws(grid: RatingGrid) -> None:
+    """Each shown row's line from ScoreTable's own row renderer must be what DataTable's would
+    draw, character by character and style by style (``ScoreTable._row_line``)."""
+    from textual.widgets import DataTable
+
+    def flat(segments_per_cell) -> list[tuple[str, object]]:
+        return [(char, segment.style) for cell in segments_per_cell for segment in cell for char in segment.text]
+
+    style, top = grid.rich_style, grid.scroll_offset.y
+    for row in range(top, min(grid.row_count, top + grid.size.height)):
+        row_key = grid._row_locations.get_key(row)
+        cursor, hover = grid.cursor_coordinate, grid.hover_coordinate
+        theirs = DataTable._render_line_in_row(grid, row_key, 0, style, cursor, hover)
+        ours = grid._render_line_in_row(row_key, 0, style, cursor, hover)
+        assert flat(ours[1]) == flat(theirs[1]), f"row {row} is not drawn as DataTable draws it"
+
+
+@pytest.mark.parametrize("size", [SIZE, (100, 30)])  # at 100 columns the option column follows the heads
+async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh(tmp_path, size):
+    """Issue 16's grid (60 options x 12 criteria): a weight or a must-pass key repaints only the
+    heads, totals, ranks and struck options it changed, and the screen is what a grid built from
+    scratch shows, cell by cell; each row as DataTable itself would draw it."""
+    from ibb_facilitator import screening
+
+    app = IbbApp(path=_big_grid(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await pilot.pause()
+        grid = screen.query_one(RatingGrid)
+        assert grid.row_count == 60 and len(grid.columns) == 15
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        _as_datatable_draws(grid)
+        steps = [
+            ("shift+up",),  # C1 weighs x2: every total moves
+            ("shift+up", "shift+down"),  # and back: the renderings of before
+            ("right", "shift+right"),  # C2 must pass at 1
+            ("shift+right", "shift+right", "shift+right"),  # at 4: options struck, ranks move
+            ("shift+left",),  # at 3: some come back
+            ("5", "0"),  # ratings under the lines: struck or back
+            ("pagedown", "pagedown", "shift+up"),  # scrolled: the rows in view
+            ("backspace",),  # a cell cleared
+            ("ctrl+z", "ctrl+z"),  # undone
+        ]
+        for keys in steps:
+            await pilot.press(*keys)
+            await pilot.pause()
+            issue = screen.issue
+            criteria = app.session.criteria_for(issue)
+            for standing in screening.standings(app.session, issue):  # the grid says what the rules say
+                rank = str(grid.get_cell(standing.option.id, "rank")).strip()
+                assert rank == ("out" if standing.rank is None else str(standing.rank)), keys
+                assert str(grid.get_cell(standing.option.id, "total")).strip() == str(standing.total), keys
+            heads = [str(c.label) for c in grid.columns.values()][1:-2]
+            assert heads == [f"C{n}{screening.marks(c)}" for n, c in enumerate(criteria, 1)], keys
+            _as_datatable_draws(grid)
+            await _assert_fresh(pilot, screen)

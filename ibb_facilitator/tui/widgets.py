@@ -1,31 +1,24 @@
-"""Widgets the room sees: the stage stepper, the stage timer, the caucus clock, the item lists.
+"""Widgets the room sees: the stage stepper, the stage timer, the caucus clock, the item lists
+(the rating grid's table is ``scoretable.py``).
 
 Each repaints only what changed: a key press on a 2,000-item session must reach the screen within
 a frame, and a Textual widget refreshed for nothing still costs a re-render (and often a layout).
-
-Over 500 lines because these are the small widgets every session screen shares, each with its
-own incremental repaint; a file per widget would scatter the one repaint rule they follow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content
-from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Digits, Input, Label, OptionList, Static
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets import Digits, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import process
@@ -464,175 +457,3 @@ class RowList(OptionList):
 
 def _same_prompt(a: object, b: Content) -> bool:
     return isinstance(a, Content) and a.is_same(b)
-
-
-class ScoreTable(DataTable):
-    """A DataTable shown from a plain description that rewrites only the cells that changed.
-
-    ``show_table(columns, rows)``: columns are ``(key, label, width or None)``, rows are
-    ``(key, cells)`` with cells as strings (the first may be ``Content``). The same columns and
-    row keys as shown: changed cells are rewritten and only their rows repainted; otherwise the
-    table is rebuilt. (``DataTable.update_cell`` repaints the whole table.)
-    """
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._shown_columns: list[tuple[str, str, int | None]] | None = None
-        self._shown_rows: list[tuple[str, tuple[object, ...]]] = []
-        self._rendered_width: int | None = None
-
-    def _on_resize(self, event: events.Resize) -> None:
-        # DataTable renders every cell again on any resize (it bumps the counter its render
-        # caches are keyed by). A cell's rendering depends on the columns' widths, not on the
-        # table's height, which changes whenever the mode bar takes the capture line's place
-        # (Ctrl+R) or a table is shown again (a stage switch): keep the renderings while the
-        # width is the same.
-        if event.size.width == self._rendered_width:
-            event.prevent_default()
-        self._rendered_width = event.size.width
-
-    def show_table(
-        self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]
-    ) -> None:
-        shown = self._shown_columns
-        if (
-            shown is None
-            or [(key, width) for key, _, width in columns] != [(key, width) for key, _, width in shown]
-            or [key for key, _ in rows] != [key for key, _ in self._shown_rows]
-        ):
-            self._rebuild(columns, rows)
-            return
-        if columns != shown:  # the same columns, a head reworded (a criterion's weight): no rebuild
-            self._relabel(columns)
-        keys = [key for key, _, _ in columns]
-        quick: list[tuple[str, str, object]] = []  # cells of the same width: set in one pass below
-        for (row_key, cells), (_, before) in zip(rows, self._shown_rows):
-            for column_key, cell, old in zip(keys, cells, before):
-                if not _same_cell(cell, old):
-                    if self._quick(column_key, cell, old):
-                        quick.append((row_key, column_key, cell))
-                    else:
-                        self.update_cell(row_key, column_key, cell, update_width=True)
-        if quick:
-            self._set_cells(quick)
-        self._shown_rows = list(rows)
-
-    def _relabel(self, columns: list[tuple[str, str, int | None]]) -> None:
-        """New column heads in place: rebuilding the table for a head measured every cell again
-        (over 100 ms for 60 rows x 15 columns)."""
-        wider = False
-        try:
-            for (key, label, _), (_, before, _) in zip(columns, self._shown_columns or []):
-                if label == before:
-                    continue
-                column = self.columns[ColumnKey(key)]
-                column.label = Text(label)
-                if column.label.cell_len > column.content_width:
-                    column.content_width, wider = column.label.cell_len, True
-        except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: rebuild
-            self._rebuild(columns, self._shown_rows)
-            return
-        self._shown_columns = list(columns)
-        if wider:
-            self._require_update_dimensions = True
-            self._clear_caches()
-            self.refresh()
-            return
-        header = self._header_row_key  # the heads only: the cells keep their renderings
-        caches: tuple[LRUCache[Any, Any], ...] = (self._cell_render_cache, self._row_render_cache)
-        for cache in caches:
-            for stale in [k for k in cache.keys() if k[0] == header]:  # noqa: SIM118
-                cache.discard(stale)
-        for stale_row in [k for k in self._row_renderable_cache.keys() if k[1] == -1]:  # noqa: SIM118
-            self._row_renderable_cache.discard(stale_row)  # the heads' renderables (row -1)
-        self._line_cache.clear()
-        self.refresh()
-
-    def _rebuild(self, columns: list[tuple[str, str, int | None]], rows: list[tuple[str, tuple[object, ...]]]) -> None:
-        cursor = self.cursor_coordinate
-        self.clear(columns=True)
-        for key, label, width in columns:
-            self.add_column(label, key=key, width=width)
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
-        self._shown_columns, self._shown_rows = list(columns), list(rows)
-        if self.row_count:
-            self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
-
-    def _quick(self, column_key: str, cell: object, old: object) -> bool:
-        """Whether a changed cell can be set in place: its column has a fixed width, or the cell
-        is a string as wide as before. Otherwise the public way, which measures the column again
-        (a wider total, a narrower one)."""
-        fixed = next(width for key, _, width in self._shown_columns or [] if key == column_key)
-        return fixed is not None or (isinstance(cell, str) and isinstance(old, str) and len(cell) == len(old))
-
-    def _set_cells(self, cells: list[tuple[str, str, object]]) -> None:
-        """Set ``(row, column, cell)`` in place and repaint their rows only, forgetting just their
-        renderings: one pass over the render caches for all of them (``DataTable.update_cell``
-        bumps a counter that every render cache is keyed by, so the next show of the table
-        rendered every cell; a pass per cell cost a walk of each cache per cell)."""
-        try:
-            changed: set[tuple[RowKey, ColumnKey]] = set()
-            rows: dict[RowKey, int] = {}
-            for row_key, column_key, cell in cells:
-                key, column = RowKey(row_key), ColumnKey(column_key)
-                row = self._row_locations.get(key)
-                if row is None:  # not a row of the table: the public way says so
-                    raise KeyError(row_key)
-                self._data[key][column] = cell
-                changed.add((key, column))
-                rows[key] = row
-            # .keys(): Textual's LRUCache is not a dict and cannot be iterated itself
-            cell_cache: LRUCache[Any, Any] = self._cell_render_cache
-            for stale in [k for k in cell_cache.keys() if (k[0], k[1]) in changed]:  # noqa: SIM118
-                cell_cache.discard(stale)
-            row_cache: LRUCache[Any, Any] = self._row_render_cache
-            for stale in [k for k in row_cache.keys() if k[0] in rows]:  # noqa: SIM118
-                row_cache.discard(stale)
-            indexes = set(rows.values())
-            for stale_row in [k for k in self._row_renderable_cache.keys() if k[1] in indexes]:  # noqa: SIM118
-                self._row_renderable_cache.discard(stale_row)
-            self._line_cache.clear()
-        except (AttributeError, KeyError, LookupError, TypeError):  # Textual's internals moved: the public way
-            for row_key, column_key, cell in cells:
-                self.update_cell(row_key, column_key, cell)
-            return
-        for row in sorted(set(rows.values())):
-            self.refresh_row(row)
-
-    _styled_for: object = None
-
-    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
-        # DataTable caches each row's rendering keyed by where the cursor is, so any cursor move
-        # makes every row render again the next time the table is shown. With a cell cursor a
-        # row's look depends on the cursor only when the cursor is in that row.
-        if self.cursor_type == "cell":
-            row = self._row_locations.get(row_key) if row_key in self._row_locations else -1
-            if cursor_location.row != row:
-                cursor_location = NOWHERE
-            if hover_location.row != row:
-                hover_location = NOWHERE
-        return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
-
-    def notify_style_update(self) -> None:
-        """DataTable drops all its renderings on any style update, focus and blur included. Its
-        render caches are keyed by the focus state, so a focus change keeps them (only the cell
-        styles, which are not keyed by it, go); a new theme drops everything."""
-        theme = (self.app.theme, self.app.current_theme)
-        if theme != self._styled_for:
-            self._styled_for = theme
-            super().notify_style_update()
-            return
-        Widget.notify_style_update(self)
-        self._styles_cache.clear()
-        self._get_styles_to_render_cell.cache_clear()
-        self.refresh()
-
-
-NOWHERE = Coordinate(-2, -2)  # matches no cell, header or label (those are at -1)
-
-
-def _same_cell(a: object, b: object) -> bool:
-    if isinstance(a, Content) and isinstance(b, Content):
-        return a.is_same(b)
-    return type(a) is type(b) and a == b

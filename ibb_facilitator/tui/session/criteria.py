@@ -11,6 +11,7 @@ to 5): keys no typed sentence holds, in a mode the recorder opens on purpose. Th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,10 +22,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from ... import costing, editing, screening
-from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Stage
+from ...model import DEFAULT_PASS_LINE, MAX_WEIGHT, Criterion, Option, Stage
 from ..modals import PickMany, Prompt
+from ..scoretable import ScoreTable
 from ..text import join, literal, one_line
-from ..widgets import ScoreTable
 from .view import RATING, TYPING, Command, ItemList, ListView
 
 #: Rating-mode keys that tune the criterion under the cursor: (what, step).
@@ -97,6 +98,7 @@ class CriteriaView(ListView):
         super().__init__(id=id)
         self._list = ItemList(id="criteria-list", classes="items")
         self._standings: list[screening.Standing] = []
+        self._first_cells: dict[tuple[object, ...], Content] = {}  # as painted (``paint``)
         self.grid = RatingGrid(
             self.rate_cell,
             lambda: self.frame.wrong_mode_key(),
@@ -125,16 +127,7 @@ class CriteriaView(ListView):
         criteria = session.criteria_for(issue)
         shared = {c.id for c in session.shared_criteria}
         rows = [
-            (
-                c.id,
-                join(
-                    (f"C{n} ", "bold $primary"),
-                    literal(c.text),
-                    (f"  {screening.describe(c)}" if screening.describe(c) else "", "bold $accent"),
-                    ("  (all issues)" if c.id in shared else "", "dim"),
-                ),
-            )
-            for n, c in enumerate(criteria, 1)
+            (c.id, criterion_row(n, c.text, screening.describe(c), c.id in shared)) for n, c in enumerate(criteria, 1)
         ]
         self.fill(self._list, rows)
         heads = [header(n, c) for n, c in enumerate(criteria, 1)]
@@ -147,21 +140,26 @@ class CriteriaView(ListView):
         numbers = {o.id: n for n, o in enumerate(issue.options, 1)}
         labels = {c.id: f"C{n}" for n, c in enumerate(criteria, 1)}
         self._standings = screening.standings(session, issue)  # the banner reads them on each cursor move
+        # An option's first cell, by what it shows: built again only when that changed (a weight
+        # changes every total, not one option's words), and the same object the grid compares.
+        kept, self._first_cells = self._first_cells, {}
+        ids, lines = [c.id for c in criteria], tuple(c.must_pass for c in criteria)
         for standing in self._standings:
             option = standing.option
             cost = costing.short_total(costing.option_totals(option)) if option.costs else ""  # (a suffix)
             room = max(6, width - len(cost) - 2) if cost else width
-            first = option_cell(numbers[option.id], option.text, standing, criteria, labels, room)
-            cells: list[object] = [join(first, f"  {cost}") if cost else first]
-            for c in criteria:
-                score = option.scores.get(c.id)
-                below = score is not None and c.must_pass is not None and score < c.must_pass
-                cells.append("· " if score is None else f"{score}✗" if below else f"{score} ")
+            key = (numbers[option.id], option.text, shortfalls(option, criteria, labels), room, cost)
+            first = kept.get(key)
+            if first is None:
+                first = option_cell(*key[:4])
+                first = join(first, f"  {cost}") if cost else first
+            self._first_cells[key] = first
+            scores = option.scores
+            marks = score_cells(tuple([scores.get(c) for c in ids]), lines)
             # Cells keep their width as they change (a cell of another width repaints the whole
             # table: ``ScoreTable``): a score and its mark in two, the total in three, the rank in four.
-            cells.append(f"{standing.total:>3}")
-            cells.append(" out" if standing.rank is None else f"{standing.rank:>4}")
-            grid_rows.append((option.id, tuple(cells)))
+            rank = " out" if standing.rank is None else f"{standing.rank:>4}"
+            grid_rows.append((option.id, (first, *marks, f"{standing.total:>3}", rank)))
         self.grid.show_table(columns, grid_rows)
 
     def banner(self) -> Content | None:
@@ -396,24 +394,44 @@ def header(n: int, criterion: Criterion) -> str:
     return f"C{n}{screening.marks(criterion)}"
 
 
-def option_cell(
-    n: int,
-    text: str,
-    standing: screening.Standing,
-    criteria: list[Criterion],
-    labels: dict[str, str],
-    width: int,
-) -> Content:
-    """An option's first cell: "#3 its words", struck when screened out, with the short reason
-    after it ("below 3 on C2 (2)": the full reason names the criterion's words, shown elsewhere)."""
-    if not standing.screened_out:
-        return literal(one_line(f"#{n} {text}", width))
-    option = standing.option
+@lru_cache(maxsize=1024)
+def criterion_row(n: int, text: str, described: str, shared: bool) -> Content:
+    """A criterion in the list: "C2 its words  ×2, must pass 3  (all issues)" (kept: the same
+    object for the same words, so an unchanged row is not compared or built again)."""
+    return join(
+        (f"C{n} ", "bold $primary"),
+        literal(text),
+        (f"  {described}" if described else "", "bold $accent"),
+        ("  (all issues)" if shared else "", "dim"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def score_cells(scores: tuple[int | None, ...], lines: tuple[int | None, ...]) -> tuple[str, ...]:
+    """An option's score cells: "3 ", "2✗" below a must-pass line, "· " unrated (each two
+    wide). Kept by what they show: 60 options x 12 criteria were formatted again per key."""
+    return tuple(
+        "· " if score is None else f"{score}✗" if line is not None and score < line else f"{score} "
+        for score, line in zip(scores, lines)
+    )
+
+
+def shortfalls(option: Option, criteria: list[Criterion], labels: dict[str, str]) -> tuple[str, ...]:
+    """Why ``option`` is screened out, short ("below 3 on C2 (2)": the full reason names the
+    criterion's words, shown elsewhere); () when it passes."""
     short = []
     for c in criteria:
         score = option.scores.get(c.id)
         if c.must_pass is not None and score is not None and score < c.must_pass:
             short.append(f"below {c.must_pass} on {labels[c.id]} ({score})")
+    return tuple(short)
+
+
+def option_cell(n: int, text: str, short: tuple[str, ...], width: int) -> Content:
+    """An option's first cell: "#3 its words", struck when screened out (``short``: its
+    ``shortfalls``), with the short reasons after it."""
+    if not short:
+        return literal(one_line(f"#{n} {text}", width))
     reason = "✗ " + "; ".join(short)
     room = max(4, width - len(f"#{n} ") - len(reason) - 1)
     return join(f"#{n} ", (one_line(text, room), "strike dim"), " ", (one_line(reason, width), "bold $error"))
