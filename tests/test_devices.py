@@ -343,3 +343,22 @@ def test_the_qr_code_s_half_blocks_hold_every_module_of_the_code() -> None:
     assert not any(any(row) for row in drawn[len(modules) :])  # the padding row is light
     size = len(modules) - 2 * qr.BORDER
     assert size in range(21, 178, 4)  # a QR version's side: 21 + 4 (v - 1)
+
+
+def test_one_address_cannot_take_the_room_s_names() -> None:
+    clock = Clock()
+    r = room(clock)
+    r.claim(None, "Dana Ruiz", "192.168.1.7")
+    r.claim(None, "Lee Park", "192.168.1.7")
+    with pytest.raises(DeviceProblem, match="already holds a name"):
+        r.claim(None, "Sam Ortiz", "192.168.1.7")
+    r.free("Lee Park")
+    r.claim(None, "Lee Park", "192.168.1.7")  # the third claim of the burst
+    r.free("Lee Park")
+    with pytest.raises(DeviceProblem, match="Too many names asked for"):
+        r.claim(None, "Lee Park", "192.168.1.7")
+    clock.t += 20
+    r.claim(None, "Lee Park", "192.168.1.7")
+    r.claim(None, "Sam Ortiz", "192.168.1.8")  # another phone
+    r.claim(None, "Obi Observer", "127.0.0.1")  # loopback (this machine) is not counted
+    assert len(r.claimed()) == 4

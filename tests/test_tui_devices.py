@@ -288,6 +288,7 @@ async def test_an_anonymous_poll_keeps_the_marks_and_never_the_names(tmp_path: P
     assert sorted(tuple(sorted(r.votes.items())) for r in poll.responses) == sorted(
         [((options[0], 5),), ((options[0], 2), (options[1], 4))]
     )
+    assert {r.device for r in poll.responses} == {""}  # which were keyed would point at people
     logged = next(e for e in session.events if e.action == "poll.record" and e.target == poll.id)
     assert logged.data["who"] == [r.who for r in poll.responses] and logged.data["anonymous"] is True
     assert not any(name in str(logged.data) for name, _ in voters)
@@ -378,3 +379,29 @@ async def test_ibb_open_with_devices_shows_the_panel_over_the_session(tmp_path: 
         assert host_of(app) is not None
         await pilot.press("ctrl+q")
     assert "Typed [here] 5" in path.read_text()
+
+
+async def test_an_anonymous_poll_the_rules_refuse_at_the_reveal_keeps_its_hidden_marks(tmp_path: Path) -> None:
+    path = example(tmp_path, "session.toml")
+    app = IbbApp(path=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        url = await open_devices(pilot)
+        await pilot.press("escape")
+        form = await _poll_form(pilot)
+        options, voters = form.draft.options, form.draft.voters
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
+        await pilot.press("down", "enter")
+        host = host_of(app)
+        await until(pilot, lambda: host.room.ballot is not None, "the poll on the devices")
+        async with phone() as one:
+            await post(one, url + "claim", name=voters[0][0])
+            await post(one, url + "vote", value="+1", choice=options[0])
+        editing.set_aside_option(app.session, form.draft.issue, options[1])  # meanwhile, elsewhere
+        polls_before = len(app.session.issue(form.draft.issue).polls)
+        await pilot.press("ctrl+o")  # reveal: the rules refuse the poll now
+        await pilot.pause()
+        assert len(app.session.issue(form.draft.issue).polls) == polls_before
+        assert "not an active option" in notices(app)
+        ballot = host.room.ballot
+        assert ballot is not None and not ballot.revealed and ballot.answers == {voters[0][0]: {options[0]: 1}}

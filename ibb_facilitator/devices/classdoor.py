@@ -48,6 +48,7 @@ from .room import new_code, normal_code
 from .server import (
     COOKIE,
     MAX_BODY,
+    PHONE_ADDRESS,
     THROUGH_DOOR,
     WAIT_SECONDS,
     JoinGate,
@@ -247,6 +248,7 @@ class ClassDoor(Site):
         )
         headers = {name: request.headers[name][:200] for name in FORWARDED if name in request.headers}
         headers[THROUGH_DOOR] = "1"
+        headers[PHONE_ADDRESS] = request.remote or ""
         cookie = request.cookies.get(COOKIE, "")
         if COOKIE_VALUE.fullmatch(cookie):
             headers["Cookie"] = f"{COOKIE}={cookie}"
@@ -255,9 +257,13 @@ class ClassDoor(Site):
             async with self._client.request(
                 request.method, target, data=body or None, headers=headers, allow_redirects=False
             ) as upstream:
-                answer = await upstream.content.read(MAX_ANSWER + 1)
-                if len(answer) > MAX_ANSWER:
-                    raise web.HTTPBadGateway(text="The table's answer is too big.")
+                chunks, size = [], 0
+                async for chunk in upstream.content.iter_chunked(64 * 1024):  # the whole answer
+                    size += len(chunk)
+                    if size > MAX_ANSWER:
+                        raise web.HTTPBadGateway(text="The table's answer is too big.")
+                    chunks.append(chunk)
+                answer = b"".join(chunks)
                 response = web.Response(body=answer, status=upstream.status)
                 response.headers["Content-Type"] = upstream.headers.get("Content-Type", "text/plain")
                 self._pass_back(table, upstream, response)

@@ -28,6 +28,7 @@ it, the app repaints). Nothing here writes the session: the app does, on the fac
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import time
 import unicodedata
@@ -39,6 +40,9 @@ from ..model import MUTUAL, Method, PollKind
 from ..process import METHOD_LABELS, allowed_values, response_problem
 
 MAX_DEVICES = 120
+#: Names one network address may hold at once (a phone is a person; loopback, a test or the
+#: facilitator's own machine, is not counted): a participant with a script cannot take the room.
+MAX_NAMES_PER_ADDRESS = 2
 MAX_QUEUE = 500
 MAX_IDEA_CHARS = 400
 #: A join code: six characters a person can read off a wall and type on a phone (no 0/O, 1/I/L).
@@ -84,6 +88,7 @@ class Device:
     name: str  # the member name it claimed
     party: str  # that member's party id
     seen: float = 0.0
+    address: str = ""  # the network address it claimed from ("" or loopback: not counted)
     buckets: dict[str, Bucket] = field(default_factory=_buckets)
 
 
@@ -205,6 +210,7 @@ class DeviceRoom:
         self._ballots_n = 0
         self._labels_n = 0
         self.listeners: list[Callable[[], object]] = []
+        self._claims_from: dict[str, Bucket] = {}  # claims per network address (3, then one every 20 s)
 
     # --- bookkeeping ------------------------------------------------------------------------
 
@@ -258,8 +264,10 @@ class DeviceRoom:
 
     # --- names ------------------------------------------------------------------------------
 
-    def claim(self, secret: str | None, name: str) -> Device:
-        """The device (by its secret; a new one when None or unknown) takes ``name``."""
+    def claim(self, secret: str | None, name: str, address: str = "") -> Device:
+        """The device (by its secret; a new one when None or unknown) takes ``name``; ``address``:
+        the network address it asks from (limited: ``MAX_NAMES_PER_ADDRESS``, and a few claims a
+        minute, so that a script cannot take every name)."""
         device = self.device(secret)
         if device is not None:
             if device.name == name:
@@ -272,6 +280,14 @@ class DeviceRoom:
             raise DeviceProblem(f"{name} is taken on another device. If that is wrong, ask the facilitator to free it.")
         if len(self.devices) >= MAX_DEVICES:
             raise DeviceProblem("The room is full: no more devices can join.")
+        counted = address if address and not _loopback(address) else ""
+        if counted:
+            if sum(d.address == counted for d in self.devices.values()) >= MAX_NAMES_PER_ADDRESS:
+                raise DeviceProblem("This device already holds a name: one name a phone. Ask the facilitator.")
+            if len(self._claims_from) > 10_000:
+                self._claims_from.clear()
+            if not self._claims_from.setdefault(counted, Bucket(3, 20.0)).take(self.clock()):
+                raise DeviceProblem("Too many names asked for from this device: wait a moment.")
         self._labels_n += 1
         device = Device(
             secret=secrets.token_urlsafe(24),
@@ -279,6 +295,7 @@ class DeviceRoom:
             name=name,
             party=member.party,
             seen=self.clock(),
+            address=counted,
         )
         self.devices[device.secret] = device
         self.holders[name] = device.secret
@@ -477,6 +494,13 @@ class DeviceRoom:
             answers = tuple((name, party[name], ballot.labels.get(name, ""), ballot.answers[name]) for name in order)
         self.changed()
         return Revealed(ballot, answers)
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_value(method: Method, value: str) -> int | str:

@@ -38,6 +38,18 @@ from .room import Bucket, Device, DeviceProblem, DeviceRoom
 COOKIE = "ibb_device"
 #: Set by a training class's door on what it passes to a table: the page links back to the tables.
 THROUGH_DOOR = "X-Ibb-Class-Door"
+#: The phone's own address, as the class's door saw it (believed only from the door, on loopback).
+PHONE_ADDRESS = "X-Ibb-Phone-Address"
+
+
+def phone_address(request: web.Request) -> str:
+    """The network address a request comes from: the phone's, also through the class's door."""
+    remote = request.remote or ""
+    if request.headers.get(THROUGH_DOOR) == "1" and remote in ("127.0.0.1", "::1"):
+        return request.headers.get(PHONE_ADDRESS, remote)[:64]
+    return remote
+
+
 MAX_BODY = 8 * 1024
 WAIT_SECONDS = 20.0
 MAX_WAITING = 400  # long polls held at once: more get an immediate answer (the phone asks again)
@@ -71,6 +83,9 @@ async def headers_middleware(
 def same_site(request: web.Request) -> None:
     """Refuse (403) a post sent by another site's page: its ``Origin`` is not this server."""
     origin = request.headers.get("Origin")
+    # "null" passes: with no referrer sent (the token is in the address), Chromium sends an Origin
+    # of "null" on the page's own form posts. The token in the path and the SameSite=Strict
+    # cookie are what keep another page's post out.
     if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
         raise web.HTTPForbidden(text="A post from another site's page is refused.")
 
@@ -315,7 +330,7 @@ class DeviceServer(Site):
     async def claim(self, request: web.Request) -> web.StreamResponse:
         data = await self._form(request)
         try:
-            device = self.room.claim(request.cookies.get(COOKIE), data.get("name", "")[:200])
+            device = self.room.claim(request.cookies.get(COOKIE), data.get("name", "")[:200], phone_address(request))
         except DeviceProblem as problem:
             return self._answer(request, self._device(request), str(problem), False)
         return self._answer(request, device, f"You are {device.name}.", True, cookie=device)

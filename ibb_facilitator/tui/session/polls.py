@@ -14,8 +14,8 @@ named or anonymous (asked once): each phone places its own dots or scores, which
 row says "answered on a device", never what) until Ctrl+O again reveals them all together. A named
 poll's revealed marks fill their people's rows (the recorder keys the rest) and Ctrl+R records as
 before, each response with the device it came from; an anonymous poll is recorded at the reveal,
-every response as "Participant N" in a shuffled order, the keyed rows too: the record keeps the
-marks, not the names.
+every response as "Participant N" in a shuffled order, the keyed rows too, no device named: the
+record keeps the marks, not the names (and the marks reach the phones only once recorded).
 
 The counting (tallies, ranks, ties, top K) is ``polls.py``'s; this module only shows and asks.
 """
@@ -346,15 +346,14 @@ class PollScreen(ModalScreen[bool]):
         )
 
     def _reveal(self) -> None:
-        host, draft = host_of(self.app), self.draft
-        if host is None:
+        host, draft, ballot = host_of(self.app), self.draft, self.ballot()
+        if host is None or ballot is None:
+            return
+        if ballot.anonymous:
+            self._record_anonymous(ballot)
             return
         revealed = host.room.reveal()
         column = {oid: c for c, oid in enumerate(draft.options)}
-        if revealed.ballot.anonymous:
-            answers = [dict(v) for _, _, _, v in revealed.answers if isinstance(v, dict)]
-            self._record_anonymous(answers, answered=set(revealed.ballot.answers))
-            return
         rows = {name: r for r, (name, _) in enumerate(draft.voters)}
         taken = 0
         for name, _, label, marks in revealed.answers:
@@ -372,27 +371,36 @@ class PollScreen(ModalScreen[bool]):
         self.paint_status()
         self.grid.refresh()
 
-    def _record_anonymous(self, from_devices: list[dict[str, int]], answered: set[str]) -> None:
-        """An anonymous poll, recorded at the reveal: every response a participant, shuffled (a
-        row keyed here for someone who also answered on a device counts once: the device's)."""
+    def _record_anonymous(self, ballot: Ballot) -> None:
+        """An anonymous poll, recorded at the reveal: every response a participant, shuffled, no
+        device named (which rows were keyed here must not point at the people without a phone);
+        a row keyed here for someone who also answered on a device counts once: the device's.
+        Revealed on the phones only once recorded: a poll the rules refuse (an option set aside
+        meanwhile) keeps its hidden marks, to reveal again when it can be recorded."""
         draft = self.draft
-        keyed = [r.votes for r in draft.responses() if r.votes and r.who not in answered]
-        marks = [(votes, "device") for votes in from_devices] + [(votes, "") for votes in keyed]
+        from_devices = [dict(v) for v in ballot.answers.values() if isinstance(v, dict)]
+        keyed = [r.votes for r in draft.responses() if r.votes and r.who not in ballot.answers]
+        marks = from_devices + keyed
         secrets.SystemRandom().shuffle(marks)
-        responses = [
-            PollResponse(who=f"Participant {n}", votes=votes, device=device)
-            for n, (votes, device) in enumerate(marks, 1)
-        ]
-        self._record(responses, anonymous=True)
+        responses = [PollResponse(who=f"Participant {n}", votes=votes) for n, votes in enumerate(marks, 1)]
+        if self._record(responses, anonymous=True) and (host := host_of(self.app)) is not None:
+            host.room.reveal()  # the phones show the totals (the names stay in memory, never shown)
+            host.room.close_ballot()
+            self.dismiss(True)
 
     def action_record(self) -> None:
         ballot = self.ballot()
         if ballot is not None and not ballot.revealed:
             self.say("The poll is open on the devices: Ctrl+O reveals their marks first", warning=True)
             return
-        self._record(self.draft.responses())
+        if self._record(self.draft.responses()):
+            host = host_of(self.app)
+            if host is not None and ballot is not None:
+                host.room.close_ballot()  # the phones keep showing the revealed marks
+            self.dismiss(True)
 
-    def _record(self, responses: list[PollResponse], *, anonymous: bool = False) -> None:
+    def _record(self, responses: list[PollResponse], *, anonymous: bool = False) -> bool:
+        """Record the poll (``editing.record_poll``); False when the rules refuse it (said)."""
         draft = self.draft
         app: IbbApp = self.app  # type: ignore[assignment]
         poll = app.change(
@@ -405,11 +413,7 @@ class PollScreen(ModalScreen[bool]):
             options=list(draft.options),
             anonymous=anonymous,
         )
-        if poll is not None:
-            host = host_of(app)
-            if host is not None and self.ballot() is not None:
-                host.room.close_ballot()  # the phones keep showing the revealed totals
-            self.dismiss(True)
+        return poll is not None
 
     def action_close(self) -> None:
         self.dismiss(False)
