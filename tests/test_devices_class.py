@@ -356,3 +356,12 @@ async def test_headless_chromium_joins_picks_its_table_and_name_and_follows(door
             await asyncio.to_thread(browser.wait, 10)
         except subprocess.TimeoutExpired:
             os.killpg(browser.pid, signal.SIGKILL)
+
+
+async def test_a_big_room_view_comes_through_the_door_whole(door: ClassDoor) -> None:
+    room: DeviceRoom = door.test_room  # type: ignore[attr-defined]
+    items = [{"tag": f"#{n}", "text": f"Option {n}: " + "words " * 20} for n in range(1, 2001)]
+    room.set_follow({"where": "Issue 1 of 4", "statement": "Class size", "groups": [{"title": "", "items": items}]})
+    async with phone() as http, http.get(door.url + "t/table-2/") as response:
+        page = await response.text()
+    assert len(page) > 250_000 and "Option 2000:" in page and page.rstrip().endswith("</html>")
