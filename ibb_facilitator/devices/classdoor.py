@@ -54,7 +54,6 @@ from .server import (
     JoinGate,
     Site,
     headers_middleware,
-    join_code,
     same_site,
     start_site,
 )
@@ -178,27 +177,13 @@ class ClassDoor(Site):
 
     # --- handlers ---------------------------------------------------------------------------
 
-    async def join_form(self, request: web.Request) -> web.Response:
-        return web.Response(text=pages.join_page(self.title()), content_type="text/html")
+    WRONG_CODE = "That code is not this class's: check the screen."
 
-    async def join(self, request: web.Request) -> web.StreamResponse:
-        same_site(request)
-        if not self._joins.allows(request.remote or "?", self.clock()):
-            return web.Response(
-                text=pages.join_page(self.title(), "Too many tries: wait a minute."),
-                content_type="text/html",
-                status=429,
-            )
-        if self.code_matches(await join_code(request)):
-            raise web.HTTPSeeOther(f"/c/{self.token}/")
-        return web.Response(
-            text=pages.join_page(self.title(), "That code is not this class's: check the screen."),
-            content_type="text/html",
-            status=403,
-        )
+    def now(self) -> float:
+        return self.clock()
 
-    async def style(self, request: web.Request) -> web.Response:
-        return web.Response(text=pages.STYLE, content_type="text/css")
+    def entrance(self, code: str) -> str | None:
+        return f"/c/{self.token}/" if self.code_matches(code) else None
 
     async def class_page(self, request: web.Request) -> web.Response:
         self._class_for(request)

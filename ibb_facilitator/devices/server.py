@@ -150,11 +150,16 @@ def shown_host(host: str) -> str:
 
 
 class Site:
-    """What a server of this package says of itself: whether it runs, and the address it is at."""
+    """What the servers of this package share: whether one runs, the address it is at, and its
+    front door (``GET /`` the join-code form, ``POST /join``, the style sheet). Each says where a
+    right code leads (``entrance``) and what a wrong one is told (``WRONG_CODE``)."""
 
     host: str
     port: int
     _runner: web.AppRunner | None
+    _joins: JoinGate
+    title: Callable[[], str]
+    WRONG_CODE = "That code is not this room's: check the wall."
 
     @property
     def running(self) -> bool:
@@ -163,6 +168,31 @@ class Site:
     @property
     def base(self) -> str:
         return f"http://{shown_host(self.host)}:{self.port}"
+
+    def now(self) -> float:
+        raise NotImplementedError
+
+    def entrance(self, code: str) -> str | None:
+        """Where the typed ``code`` leads (the join address's path), or None: not this code."""
+        raise NotImplementedError
+
+    def _join_page(self, problem: str = "", status: int = 200) -> web.Response:
+        return web.Response(text=pages.join_page(self.title(), problem), content_type="text/html", status=status)
+
+    async def join_form(self, request: web.Request) -> web.Response:
+        return self._join_page()
+
+    async def join(self, request: web.Request) -> web.StreamResponse:
+        same_site(request)
+        if not self._joins.allows(request.remote or "?", self.now()):
+            return self._join_page("Too many tries: wait a minute.", 429)
+        where = self.entrance(await join_code(request))
+        if where is not None:
+            raise web.HTTPSeeOther(where)
+        return self._join_page(self.WRONG_CODE, 403)
+
+    async def style(self, request: web.Request) -> web.Response:
+        return web.Response(text=pages.STYLE, content_type="text/css")
 
 
 class DeviceServer(Site):
@@ -277,27 +307,11 @@ class DeviceServer(Site):
 
     # --- handlers ---------------------------------------------------------------------------
 
-    async def join_form(self, request: web.Request) -> web.Response:
-        return web.Response(text=pages.join_page(self.title()), content_type="text/html")
+    def now(self) -> float:
+        return self.room.clock()
 
-    async def join(self, request: web.Request) -> web.StreamResponse:
-        same_site(request)
-        if not self._joins.allows(request.remote or "?", self.room.clock()):
-            return web.Response(
-                text=pages.join_page(self.title(), "Too many tries: wait a minute."),
-                content_type="text/html",
-                status=429,
-            )
-        if self.room.code_matches(await join_code(request)):
-            raise web.HTTPSeeOther(f"/j/{self.room.token}/")
-        return web.Response(
-            text=pages.join_page(self.title(), "That code is not this room's: check the wall."),
-            content_type="text/html",
-            status=403,
-        )
-
-    async def style(self, request: web.Request) -> web.Response:
-        return web.Response(text=pages.STYLE, content_type="text/css")
+    def entrance(self, code: str) -> str | None:
+        return f"/j/{self.room.token}/" if self.room.code_matches(code) else None
 
     async def script(self, request: web.Request) -> web.Response:
         self._room_for(request)
