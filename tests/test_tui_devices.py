@@ -201,6 +201,13 @@ async def test_per_party_concurrence_is_keyed_not_sent_to_phones(tmp_path: Path)
         assert "spokesperson" in notices(app)
 
 
+async def open_poll_on_devices(pilot, *, anonymous: bool) -> None:
+    """Ctrl+O in the poll form, then named (the first choice) or anonymous (the second)."""
+    await pilot.press("ctrl+o")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "Choose", "named or anonymous")
+    await pilot.press(*(("down", "enter") if anonymous else ("enter",)))
+
+
 async def _poll_form(pilot):
     from ibb_facilitator.tui.session.polls import PollScreen
 
@@ -221,9 +228,7 @@ async def test_a_named_dot_vote_on_phones_fills_the_rows_at_the_reveal(tmp_path:
         form = await _poll_form(pilot)
         issue_id, options = form.draft.issue, form.draft.options
         voters = form.draft.voters
-        await pilot.press("ctrl+o")  # open on the devices: named (the first choice)
-        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
-        await pilot.press("enter")
+        await open_poll_on_devices(pilot, anonymous=False)
         host = host_of(app)
         await until(pilot, lambda: host.room.ballot is not None, "the poll on the devices")
         async with phone() as one, phone() as two:
@@ -263,9 +268,7 @@ async def test_an_anonymous_poll_keeps_the_marks_and_never_the_names(tmp_path: P
         form = await _poll_form(pilot)
         issue_id, options, voters = form.draft.issue, form.draft.options, form.draft.voters
         await pilot.press("ctrl+t")  # a 1–5 score
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
-        await pilot.press("down", "enter")  # anonymous
+        await open_poll_on_devices(pilot, anonymous=True)
         host = host_of(app)
         await until(pilot, lambda: host.room.ballot is not None and host.room.ballot.anonymous, "anonymous poll")
         async with phone() as one, phone() as two:
@@ -389,9 +392,7 @@ async def test_an_anonymous_poll_the_rules_refuse_at_the_reveal_keeps_its_hidden
         await pilot.press("escape")
         form = await _poll_form(pilot)
         options, voters = form.draft.options, form.draft.voters
-        await pilot.press("ctrl+o")
-        await until(pilot, lambda: type(app.screen).__name__ == "Choose", "named or anonymous")
-        await pilot.press("down", "enter")
+        await open_poll_on_devices(pilot, anonymous=True)
         host = host_of(app)
         await until(pilot, lambda: host.room.ballot is not None, "the poll on the devices")
         async with phone() as one:
