@@ -169,34 +169,12 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         read_text(path)
     devices = None
-    if args.devices:
-        from .served import DEFAULT_HOST, is_loopback
+    if args.devices or args.host or args.port or args.allow_remote:
+        from .commands.room import devices_address
 
-        host = args.host.strip() or DEFAULT_HOST
-        if not is_loopback(host) and not args.allow_remote:
-            raise ValueError(
-                f"--host {host} is not loopback: anyone on the network could reach the join page. "
-                "Add --allow-remote to open it there anyway."
-            )
-        if not is_loopback(host):
-            _err(
-                f"WARNING: devices join on {host}: anyone who can reach this machine and has the join code or the "
-                "address can see the room view, pick an unclaimed name, send ideas and vote."
-            )
-        devices = (host, _port(args.port))
-    elif args.host or args.port or args.allow_remote:
-        raise ValueError("--host, --port and --allow-remote go with --devices")
+        devices = devices_address(args, default_port=0, what="the room")
     # The app paints an "Opening FILE" screen at once and loads the file behind it.
     return _run_app(path=path, readonly=args.read_only, theme=args.theme, open_in_background=True, devices=devices)
-
-
-def _port(text: str | None) -> int:
-    """A port for --devices: 0 (any free one) when not given."""
-    if text is None:
-        return 0
-    if not text.isdecimal() or not 0 <= int(text) <= 65535:
-        raise ValueError(f"--port {text!r}: a port is a whole number from 1 to 65535 (or 0 for any free one)")
-    return int(text)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

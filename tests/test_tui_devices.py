@@ -319,8 +319,8 @@ async def test_the_wall_says_how_to_join_while_the_room_is_open(tmp_path: Path) 
     ("args", "says"),
     [
         (["--devices", "--host", "0.0.0.0"], "Add --allow-remote"),
-        (["--devices", "--port", "99999"], "a port is a whole number"),
-        (["--host", "127.0.0.1"], "go with --devices"),
+        (["--devices", "--port", "99999"], "is out of range; use a whole number from 1 to 65535"),
+        (["--host", "127.0.0.1"], "goes with --devices"),
     ],
 )
 def test_the_devices_options_refuse_what_is_not_safe_or_not_sensible(tmp_path: Path, args, says) -> None:

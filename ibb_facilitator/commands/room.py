@@ -157,6 +157,38 @@ def one_line_logging(level: int = logging.INFO) -> logging.Handler:
     return handler
 
 
+def devices_address(args: argparse.Namespace, *, default_port: int, what: str) -> tuple[str, int] | None:
+    """``--devices [--host H] [--port P] [--allow-remote]``: where a server for people's phones
+    listens (``what``: "the room", "the class's door"), checked now: loopback unless
+    ``--allow-remote`` (said loudly when used), a port that can be listened on (``default_port``
+    0: any free one), and the three options only with ``--devices``. None without ``--devices``."""
+    if not args.devices:
+        given = [flag for flag, value in (("--host", args.host), ("--port", args.port)) if value]
+        if args.allow_remote:
+            given.append("--allow-remote")
+        if given:
+            verb = "goes" if len(given) == 1 else "go"
+            raise ValueError(f"{', '.join(given)} {verb} with --devices ({what} for phones)")
+        return None
+    host = (args.host or DEFAULT_HOST).strip()
+    port = parse_port(args.port) if args.port else default_port
+    remote = not is_loopback(host)
+    if remote and not args.allow_remote:
+        raise ValueError(
+            f"--host {host} is not loopback: anyone on the network could reach {what}'s join page. "
+            "Add --allow-remote to serve it there anyway."
+        )
+    if remote:
+        print(
+            f"WARNING: {what} on {host}:{port or 'a free port'}: anyone who can reach this machine on the network "
+            "can open its join page; the join code and the address shown on the screen are the only keys. "
+            "There is no password.",
+            file=sys.stderr,
+        )
+    check_port_free(host, port)
+    return host, port
+
+
 def check_port_free(host: str, port: int) -> None:
     """Raise ValueError with one clear line when ``host:port`` cannot be listened on."""
     try:

@@ -138,6 +138,7 @@ def _prepare_class(
 
 def cmd_class(args: argparse.Namespace) -> int:
     from .. import classroom
+    from .room import devices_address
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -145,43 +146,11 @@ def cmd_class(args: argparse.Namespace) -> int:
     if not classroom.table_files(folder):
         raise StoreError(f"{folder}: no table files here (table-1.toml …); make them with ibb train --tables N -o DIR")
     classroom.read_control(folder)  # a damaged class.toml is refused here, with its line and field
-    door = _door_address(args)
+    door = devices_address(args, default_port=DOOR_PORT, what="the class's door")
     from ..tui.classview import ClassApp
 
     ClassApp(folder, theme=args.theme, door=door).run()
     return 0
-
-
-def _door_address(args: argparse.Namespace) -> tuple[str, int] | None:
-    """``--devices``: where the class's door listens, checked now (loopback unless
-    ``--allow-remote``, a port free), so a refusal is one line here, not a dead door in the view."""
-    from .. import served
-    from .room import check_port_free, parse_port
-
-    if not args.devices:
-        given = [flag for flag, value in (("--host", args.host), ("--port", args.port)) if value is not None]
-        if args.allow_remote:
-            given.append("--allow-remote")
-        if given:
-            raise ValueError(f"{', '.join(given)} goes with --devices (the class's door for phones)")
-        return None
-    host = (args.host or served.DEFAULT_HOST).strip()
-    port = parse_port(args.port or str(DOOR_PORT))
-    remote = not served.is_loopback(host)
-    if remote and not args.allow_remote:
-        raise ValueError(
-            f"--host {host} is not loopback: anyone on the network could reach the class's join page. "
-            "Add --allow-remote to serve it there anyway."
-        )
-    if remote:
-        print(
-            f"WARNING: serving the class's door on {host}:{port}: anyone who can reach this machine on the "
-            "network can open its join page; the join code and the address shown on the trainer's screen are "
-            "the only keys. There is no password.",
-            file=sys.stderr,
-        )
-    check_port_free(host, port)
-    return host, port
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
