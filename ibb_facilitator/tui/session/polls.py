@@ -242,6 +242,7 @@ class PollScreen(ModalScreen[bool]):
             draft.marks[(row, column)] = value
         else:
             draft.marks.pop((row, column), None)
+        draft.devices.pop(row, None)  # keyed here now: no longer the marks the device sent
         self.say("")
         if not advance:
             grid.refresh()
