@@ -8,6 +8,7 @@ widgets' data, because the savings live in Textual's render caches.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -307,17 +308,28 @@ async def test_a_resize_renders_the_kept_lists_again(tmp_path):
 
 
 async def test_grid_focus_and_theme_changes_repaint_it_right(tmp_path):
-    """The grid keeps its renderings over a focus change (they are keyed by it) and over the
-    height the mode bar takes from it (Ctrl+R), not over a theme change."""
+    """The grid keeps its renderings over a focus change (they are keyed by it) and its size
+    over the mode bar that replaces the capture row (Ctrl+R), not over a theme change. The
+    frame's scoring colour is restyled on the frame alone: it looks as a full restyle of the
+    frame and everything in it would."""
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.CRITERIA)
         grid = screen.query_one(RatingGrid)
+        views = screen.query_one("#views")
+        typing = _cells(app, views)
         height, renderings = grid.size.height, grid._update_count  # DataTable's render caches' key
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert grid.size.height != height, "the mode bar no longer changes the grid's height: drop this check"
+        assert grid.size.height == height, "the mode bar is not as tall as the capture row it replaces"
         assert grid._update_count == renderings, "Ctrl+R made the grid render every cell again"
+        rating = _cells(app, views)
+        assert rating != typing  # the frame took the scoring colour
+        app.stylesheet.update(views)  # the frame and all below it restyled from scratch
+        for node in views.walk_children(with_self=True):
+            node.refresh()
+        await pilot.pause()
+        assert _cells(app, views) == rating
         grid.cursor_coordinate = Coordinate(1, 1)
         await pilot.press("3")
         await pilot.pause()
@@ -325,6 +337,12 @@ async def test_grid_focus_and_theme_changes_repaint_it_right(tmp_path):
         await pilot.press("escape")  # the grid blurred: back to typing
         await pilot.pause()
         await _assert_fresh(pilot, screen)
+        shown = _cells(app, views)
+        app.stylesheet.update(views)
+        for node in views.walk_children(with_self=True):
+            node.refresh()
+        await pilot.pause()
+        assert _cells(app, views) == shown
         await pilot.press("alt+left", "alt+right")  # hidden and shown again
         await pilot.pause()
         await _assert_fresh(pilot, screen)
@@ -474,3 +492,18 @@ async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh
             assert heads == [f"C{n}{screening.marks(c)}" for n, c in enumerate(criteria, 1)], keys
             _as_datatable_draws(grid)
             await _assert_fresh(pilot, screen)
+
+
+def test_the_app_hands_the_gil_to_its_output_thread_at_once_while_it_runs(tmp_path, monkeypatch):
+    """Textual writes frames from a thread: while the app runs the switch interval is short (a
+    frame is not held back by the event loop), and the process's own is back afterwards."""
+    from textual.app import App
+
+    from ibb_facilitator.tui import app as app_module
+
+    seen: list[float] = []
+    monkeypatch.setattr(App, "run", lambda self, *args, **kwargs: seen.append(sys.getswitchinterval()))
+    before = sys.getswitchinterval()
+    app_module.IbbApp(path=example(tmp_path, "demo.toml")).run()
+    assert seen == [app_module.SWITCH_INTERVAL] and before > app_module.SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before

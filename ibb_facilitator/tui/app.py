@@ -35,6 +35,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
 import weakref
 from collections.abc import Iterable
@@ -103,6 +104,8 @@ def open_file(path: Path, readonly: bool) -> tuple[SessionFile | None, str, list
 
 
 AUTOSAVE_DELAY = 0.2
+#: seconds between the GIL's hand-overs while the app runs (``IbbApp.run``)
+SWITCH_INTERVAL = 0.0005
 EXIT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")  # by name: Windows has no SIGHUP
 EXIT_GRACE = 3.0  # seconds the teardown may take after a signal, once the work is on disk
 
@@ -1012,9 +1015,16 @@ class IbbApp(App[None]):
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """As ``App.run``; after a signal (``on_exit_signal``) the process exits with 128 + its
         number, as a shell reports a process ended by it (Ctrl+C: 130)."""
+        # Textual writes each frame from a thread of its own (and reads keys in another): with
+        # Python's default 5 ms switch interval a finished frame waited for the event loop to give
+        # up the GIL, up to 5 ms on every key that still had work after its frame (issue 14:
+        # bench/terminal_bench.py, stage switch 28 -> 22 ms). 0.5 ms hands it over at once.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             return super().run(*args, **kwargs)
         finally:
+            sys.setswitchinterval(switch)
             if self._exit_signal is not None:
                 raise SystemExit(128 + self._exit_signal)
 

@@ -341,8 +341,14 @@ class SessionScreen(AidKeys):
         scoring mode with its own bar and colour."""
         mode = self.mode
         # The frame of the stage and the bar say it; not a class on the whole screen, which
-        # restyled every widget (and dropped the grid's renderings): 150-200 ms a switch.
-        self._switcher.set_class(mode != TYPING, "-scoring")
+        # restyled every widget (and dropped the grid's renderings): 150-200 ms a switch. Only
+        # the frame itself is restyled: Textual restyles a node's every descendant when its
+        # classes change (the stage views' lists and grid, ~10 ms), and no rule below the frame
+        # depends on "-scoring" (tests/test_tui_incremental.py holds the frame to a full restyle).
+        switcher = self._switcher
+        if switcher.has_class("-scoring") != (mode != TYPING):
+            switcher.set_class(mode != TYPING, "-scoring", update=False)
+            self.app.stylesheet.apply(switcher)
         self._capture_row.display = mode == TYPING
         self._mode_bar.display = mode != TYPING
         scoring = next((view for view in self.views.values() if mode == view.SCORING), None)
