@@ -743,9 +743,12 @@ def start(argv: list[str], sync: bool, ready: Callable[[Terminal], bool], timeou
     return term
 
 
+def percentile_index(n: int, q: float) -> int:
+    return min(n - 1, round(q * (n - 1)))
+
+
 def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return sorted(values)[percentile_index(len(values), q)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -961,6 +964,13 @@ def report(
             )
         else:
             record("terminal", f"real terminal, {label}: median (x floor)", med / fmed, "x", None, note=note)
+    timed = [(n, r) for n, r in enumerate(app_results, 1) if r.latency is not None]
+    slowest = sorted(timed, key=lambda nr: -(nr[1].latency or 0))[:12]
+    print(
+        "\nslowest keys, #key in the script: kind ms (the p95 of all keys is the "
+        f"{len(timed) - percentile_index(len(timed), 0.95)}th from the top): "
+        + ", ".join(f"#{n} {r.kind.split(' (')[0]} {(r.latency or 0) * 1000:.0f}" for n, r in slowest)
+    )
     if lost:
         which = ", ".join(f"{n} {k}" for k, n in Counter(r.kind for r in app_results if r.latency is None).items())
         print(
