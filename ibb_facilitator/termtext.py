@@ -14,6 +14,7 @@ _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _symbol(found: re.Match[str]) -> str:
@@ -26,6 +27,8 @@ def _symbol(found: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` on one line, safe to print to a terminal: newlines as ⏎, tabs as spaces, and
     control characters (an escape sequence in a hostile file) as visible symbols, never sent."""
+    if text.isprintable():  # no control, line-break, bidi (format) or other unprintable character:
+        return text  # nothing below would change it (most of what a table prints)
     text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
     return _CONTROL.sub(_symbol, text).translate(_BIDI)
 
@@ -39,7 +42,8 @@ def cell_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
     if text.isascii():  # most of what a table prints: one column a character
         return len(text)
-    return sum(map(_char_width, text))
+    others = _NOT_ASCII.findall(text)  # ("2027-03-09 – 03-10": one dash to look up, not 18 characters)
+    return len(text) - len(others) + sum(map(_char_width, others))
 
 
 def cut(text: str, width: int) -> str:
