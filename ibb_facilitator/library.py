@@ -41,11 +41,11 @@ import os
 import re
 import sqlite3
 import stat as statmod
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,26 +145,202 @@ def is_damage(exc: BaseException) -> bool:
 
 
 # --- what a listing and a search return ---------------------------------------------------
+#
+# Plain classes, not dataclasses: ``dataclasses`` (with the ``inspect`` it imports) was a sixth
+# of a warm `ibb library` in a fresh process. Each is equal, hashed and shown by its fields as
+# the dataclass was (``_Record``); ``Entry`` and ``Hit`` are not changed once made.
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One file of the listing: a session, or a broken file (``error`` set)."""
+class _Record:
+    """Equality, hash and repr over the class's ``_FIELDS``, as a dataclass makes them."""
 
-    path: Path
-    title: str = ""
-    organization: str = ""
-    first_day: date | None = None
-    last_day: date | None = None
-    n_days: int = 0
-    planned: bool = False  # the days are the planned ones: nothing was recorded yet
-    created: datetime | None = None
-    issues: int = 0
-    open: int = 0
-    agreed: int = 0
-    changed: datetime | None = None  # the last logged event, else the file's mtime
-    error: str = ""  # the store's error lines, for a broken file
-    session_id: str = ""
+    __slots__ = ()
+    _FIELDS: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{type(self).__name__}({shown})"
+
+
+def _iso(value: date | datetime | str | None) -> str:
+    """A date (or datetime) as ISO text, "" for none; text from the index is that already."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+class Entry(_Record):
+    """One file of the listing: a session, or a broken file (``error`` set).
+
+    An entry read from the index keeps its path and times as the index holds them (text) and
+    makes the ``Path``, ``date`` and ``datetime`` objects when they are first asked for: a
+    listing prints text, and making them was a third of a warm `ibb library`'s own work.
+    """
+
+    __slots__ = (
+        "_changed",
+        "_changed_ts",
+        "_created",
+        "_first_day",
+        "_last_day",
+        "_path",
+        "agreed",
+        "error",
+        "issues",
+        "n_days",
+        "open",
+        "organization",
+        "planned",
+        "session_id",
+        "title",
+    )
+    _FIELDS = (
+        "path",
+        "title",
+        "organization",
+        "first_day",
+        "last_day",
+        "n_days",
+        "planned",
+        "created",
+        "issues",
+        "open",
+        "agreed",
+        "changed",
+        "error",
+        "session_id",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        title: str = "",
+        organization: str = "",
+        first_day: date | None = None,
+        last_day: date | None = None,
+        n_days: int = 0,
+        planned: bool = False,  # the days are the planned ones: nothing was recorded yet
+        created: datetime | None = None,
+        issues: int = 0,
+        open: int = 0,
+        agreed: int = 0,
+        changed: datetime | None = None,  # the last logged event, else the file's mtime
+        error: str = "",  # the store's error lines, for a broken file
+        session_id: str = "",
+    ):
+        self._path: Path | str = path
+        self.title = title
+        self.organization = organization
+        self._first_day: date | str | None = first_day
+        self._last_day: date | str | None = last_day
+        self.n_days = n_days
+        self.planned = planned
+        self._created: datetime | str | None = created
+        self.issues = issues
+        self.open = open
+        self.agreed = agreed
+        self._changed: datetime | str | None = changed
+        self.error = error
+        self.session_id = session_id
+        self._changed_ts: float | None = None
+
+    @classmethod
+    def _indexed(cls, path: str, row: list[Any]) -> Entry:
+        """A session's entry from its row of the index (``_FILE_COLUMNS``), its times as text."""
+        entry = cls.__new__(cls)
+        entry._path = path
+        (
+            sid,
+            title,
+            org,
+            entry._first_day,
+            entry._last_day,
+            n_days,
+            planned,
+            entry._created,
+            issues,
+            open_,
+            agreed,
+            entry._changed,
+            entry._changed_ts,
+            _error,
+        ) = row
+        entry.title = title or ""
+        entry.organization = org or ""
+        entry.session_id = sid or ""
+        entry.n_days = n_days or 0
+        entry.planned = bool(planned)
+        entry.issues = issues or 0
+        entry.open = open_ or 0
+        entry.agreed = agreed or 0
+        entry.error = ""
+        return entry
+
+    @property
+    def path(self) -> Path:
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def path_text(self) -> str:
+        """``str(path)``, without making the ``Path`` when the index's text is that already."""
+        text = self._path
+        if isinstance(text, str) and text[:1] == "/" and "//" not in text and "/." not in text and text[-1] != "/":
+            return text  # (a path the walk found: absolute, no empty, "." or "..": as Path shows it)
+        return str(self.path)
+
+    @property
+    def first_day(self) -> date | None:
+        if isinstance(self._first_day, str):
+            self._first_day = date.fromisoformat(self._first_day)
+        return self._first_day
+
+    @property
+    def last_day(self) -> date | None:
+        if isinstance(self._last_day, str):
+            self._last_day = date.fromisoformat(self._last_day)
+        return self._last_day
+
+    @property
+    def created(self) -> datetime | None:
+        if isinstance(self._created, str):
+            self._created = datetime.fromisoformat(self._created)
+        return self._created
+
+    @property
+    def changed(self) -> datetime | None:
+        if isinstance(self._changed, str):
+            self._changed = datetime.fromisoformat(self._changed)
+        return self._changed
+
+    @property
+    def changed_key(self) -> float:
+        """``changed`` as a timestamp (0.0 for none), for sorting: the index keeps it."""
+        if self._changed_ts is None:
+            changed = self.changed
+            self._changed_ts = changed.timestamp() if changed else 0.0
+        return self._changed_ts
+
+    @property
+    def when(self) -> str:
+        """``changed`` to the minute, ``2027-03-10 13:15`` ("" for none), as ``%Y-%m-%d %H:%M``."""
+        text = self._changed
+        if isinstance(text, str) and len(text) >= 16 and text[10] == "T" and "1" <= text[0] <= "9":
+            return f"{text[:10]} {text[11:16]}"  # ISO text of a year from 1000: the same characters
+        changed = self.changed
+        return f"{changed:%Y-%m-%d %H:%M}" if changed else ""
 
     @property
     def broken(self) -> bool:
@@ -185,47 +361,92 @@ class Entry:
     @property
     def dates(self) -> str:
         """The days it met (``session_days``); before anything was recorded, the planned ones, so marked."""
-        first, last = self.first_day, self.last_day
+        first, last = _iso(self._first_day), _iso(self._last_day)  # (ISO text: equal when the days are)
         if first and self.planned:
-            return (
-                f"planned: {self.n_days} days from {first.isoformat()}"
-                if last and last != first
-                else f"planned: {first.isoformat()}"
-            )
+            return f"planned: {self.n_days} days from {first}" if last and last != first else f"planned: {first}"
         if first and last and first != last:
-            return f"{first.isoformat()} – {last.isoformat()} ({self.n_days} days)"
+            return f"{first} – {last} ({self.n_days} days)"
         if first:
-            return first.isoformat()
-        return f"created {self.created.date().isoformat()}" if self.created else ""
+            return first
+        return f"created {_iso(self._created)[:10]}" if self._created else ""
 
     @property
     def compact_dates(self) -> str:
         """``dates`` for a narrow column: ``2027-03-09 – 03-10 (2)``, the year once when it is the same."""
-        first, last = self.first_day, self.last_day
+        first, last = _iso(self._first_day), _iso(self._last_day)
         if first and last and first != last:
             if self.planned:
-                return f"{first.isoformat()} ({self.n_days} planned)"
-            end = last.isoformat()[5:] if last.year == first.year else last.isoformat()
-            return f"{first.isoformat()} – {end} ({self.n_days})"
+                return f"{first} ({self.n_days} planned)"
+            end = last[5:] if last[:4] == first[:4] else last
+            return f"{first} – {end} ({self.n_days})"
         return self.dates
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(_Record):
     """One search result: where it is, what kind of item, and a snippet around the match."""
 
-    path: Path
-    title: str  # the session's title
-    kind: str
-    item_id: str  # the item's id (or location, for kinds without ids: see ``ID_KINDS``)
-    issue_id: str  # the issue it belongs to, "" for session-wide items
-    who: str  # an interest's holder, an owner, a caucus's party
-    snippet: str  # plain text around the match ("…" where cut)
-    marks: tuple[tuple[int, int], ...] = ()  # highlighted (start, end) spans of ``snippet``
-    score: float = 0.0  # lower is better (weighted bm25)
-    exact: bool = True  # first tier: every word matched as typed (see ``Library.search``)
-    every_word: bool = True  # false: no item held every word, this one holds some of them
-    issue_statement: str = ""
+    __slots__ = (
+        "every_word",
+        "exact",
+        "issue_id",
+        "issue_statement",
+        "item_id",
+        "kind",
+        "marks",
+        "path",
+        "score",
+        "snippet",
+        "title",
+        "who",
+    )
+    _FIELDS = (
+        "path",
+        "title",
+        "kind",
+        "item_id",
+        "issue_id",
+        "who",
+        "snippet",
+        "marks",
+        "score",
+        "exact",
+        "every_word",
+        "issue_statement",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        title: str,  # the session's title
+        kind: str,
+        item_id: str,  # the item's id (or location, for kinds without ids: see ``ID_KINDS``)
+        issue_id: str,  # the issue it belongs to, "" for session-wide items
+        who: str,  # an interest's holder, an owner, a caucus's party
+        snippet: str,  # plain text around the match ("…" where cut)
+        marks: tuple[tuple[int, int], ...] = (),  # highlighted (start, end) spans of ``snippet``
+        score: float = 0.0,  # lower is better (weighted bm25)
+        exact: bool = True,  # first tier: every word matched as typed (see ``Library.search``)
+        every_word: bool = True,  # false: no item held every word, this one holds some of them
+        issue_statement: str = "",
+    ):
+        self.path = path
+        self.title = title
+        self.kind = kind
+        self.item_id = item_id
+        self.issue_id = issue_id
+        self.who = who
+        self.snippet = snippet
+        self.marks = marks
+        self.score = score
+        self.exact = exact
+        self.every_word = every_word
+        self.issue_statement = issue_statement
+
+    def replaced(self, **changes: Any) -> Hit:
+        """A copy with ``changes`` (as ``dataclasses.replace``)."""
+        values = {name: getattr(self, name) for name in self._FIELDS}
+        values.update(changes)
+        return Hit(**values)
 
     @property
     def kind_label(self) -> str:
@@ -239,22 +460,30 @@ class Hit:
         return self.issue_id or None
 
 
-@dataclass
-class RefreshStats:
-    files: int = 0  # session, broken and skipped files seen
-    read: int = 0  # (re)read because they were new or changed
-    removed: int = 0  # dropped because they are gone
-    seconds: float = 0.0
-    workers: int = 1
+class RefreshStats(_Record):
+    __slots__ = ("files", "read", "removed", "seconds", "workers")
+    _FIELDS = __slots__
+    __hash__ = None  # type: ignore[assignment]  # (changed as a refresh goes)
+
+    def __init__(self, files: int = 0, read: int = 0, removed: int = 0, seconds: float = 0.0, workers: int = 1):
+        self.files = files  # session, broken and skipped files seen
+        self.read = read  # (re)read because they were new or changed
+        self.removed = removed  # dropped because they are gone
+        self.seconds = seconds
+        self.workers = workers
 
 
-@dataclass
-class Listing:
+class Listing(_Record):
     """What ``Library.scan`` returns: the entries and how the refresh went."""
 
-    root: Path
-    entries: list[Entry] = field(default_factory=list)
-    stats: RefreshStats = field(default_factory=RefreshStats)
+    __slots__ = ("entries", "root", "stats")
+    _FIELDS = ("root", "entries", "stats")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, root: Path, entries: list[Entry] | None = None, stats: RefreshStats | None = None):
+        self.root = root
+        self.entries: list[Entry] = [] if entries is None else entries
+        self.stats = RefreshStats() if stats is None else stats
 
 
 # --- reading one file (runs in worker processes too: plain data in, plain data out) ----------
@@ -395,6 +624,12 @@ def _read_many(jobs: list[tuple[str, int]]) -> list[tuple[str, dict[str, Any], l
 
 
 # --- walking a folder -----------------------------------------------------------------------
+
+
+def _fs_decoder() -> Callable[[bytes], str]:
+    """``os.fsdecode`` for many stored keys: the bytes' own ``decode``, without its checks per call."""
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    return lambda key: key.decode(encoding, errors)
 
 
 def _key(path: str) -> bytes:
@@ -894,46 +1129,14 @@ class Library:
                 rows = self.con.execute(query, (lo, hi)).fetchall()
             except sqlite3.Error as exc:
                 raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        for (
-            key,
-            state,
-            sid,
-            title,
-            org,
-            first,
-            last,
-            n_days,
-            planned,
-            created,
-            issues,
-            open_,
-            agreed,
-            changed,
-            _ts,
-            error,
-        ) in rows:
-            path = Path(os.fsdecode(key))
+        decode = _fs_decoder()
+        for key, state, *fields in rows:
             if state == "broken":
+                path = Path(decode(key))
                 mtime = _mtime(path)
-                out.append(Entry(path=path, error=error or f"{path}: cannot be read", changed=mtime))
+                out.append(Entry(path=path, error=fields[-1] or f"{path}: cannot be read", changed=mtime))
                 continue
-            out.append(
-                Entry(
-                    path=path,
-                    title=title or "",
-                    organization=org or "",
-                    session_id=sid or "",
-                    first_day=date.fromisoformat(first) if first else None,
-                    last_day=date.fromisoformat(last) if last else None,
-                    n_days=n_days or 0,
-                    planned=bool(planned),
-                    created=datetime.fromisoformat(created) if created else None,
-                    issues=issues or 0,
-                    open=open_ or 0,
-                    agreed=agreed or 0,
-                    changed=datetime.fromisoformat(changed) if changed else None,
-                )
-            )
+            out.append(Entry._indexed(decode(key), fields))
         return out
 
     def scan(self, root: Path | str, **kwargs: Any) -> Listing:
@@ -973,7 +1176,7 @@ class Library:
         if not hits:
             some = fts_query(query, prefix_from=4, every=False)
             if some is not None and some != first:
-                hits = [replace(h, every_word=False) for h in self._search(some, lo, hi, limit, exact=False)]
+                hits = [h.replaced(every_word=False) for h in self._search(some, lo, hi, limit, exact=False)]
         return hits
 
     def _search(self, match: str, lo: bytes, hi: bytes, limit: int, *, exact: bool) -> list[Hit]:
@@ -1109,6 +1312,8 @@ def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> 
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKD and the ASCII encoding leave it as it is
+        return text.casefold()
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text.casefold()
 
 
@@ -1134,8 +1339,8 @@ def sort_entries(entries: Iterable[Entry], by: str = "changed", *, reverse: bool
     if by not in SORTS:
         raise ValueError(f"sort by one of {', '.join(SORTS)}, not {by!r}")
     good = [e for e in entries if not e.broken]
-    broken = sorted((e for e in entries if e.broken), key=lambda e: str(e.path))
-    name = lambda e: (_fold(e.title), str(e.path))  # noqa: E731
+    broken = sorted((e for e in entries if e.broken), key=lambda e: e.path_text)
+    name = lambda e: (_fold(e.title), e.path_text)  # noqa: E731
     if by == "title":
         good.sort(key=name, reverse=reverse)
     elif by == "district":
@@ -1146,7 +1351,7 @@ def sort_entries(entries: Iterable[Entry], by: str = "changed", *, reverse: bool
         good.sort(key=lambda e: e.day or date.min, reverse=not reverse)
     else:
         good.sort(key=name)
-        good.sort(key=lambda e: e.changed.timestamp() if e.changed else 0.0, reverse=not reverse)
+        good.sort(key=lambda e: e.changed_key, reverse=not reverse)
     return good + broken
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -38,22 +37,33 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _where(path: Path, root: Path) -> str:
+def _where(path: Path | str, root: Path) -> str:
     """``path`` relative to ``root`` when it is under it (by its text: a thousand rows of
     ``Path.relative_to`` were a tenth of a warm listing)."""
     text, prefix = str(path), os.path.join(str(root), "")
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
-def _when(entry: Entry) -> str:
-    return f"{entry.changed:%Y-%m-%d %H:%M}" if entry.changed else ""
+def _columns(fallback: int) -> int:
+    """``shutil.get_terminal_size().columns`` (``COLUMNS``, else the terminal's, else
+    ``fallback``), without importing ``shutil`` (and the archive modules it imports)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or fallback  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return fallback
 
 
 def table(entries: list[Entry], root: Path, width: int) -> list[str]:
     """The listing as lines of a plain table that fits ``width`` columns where it can."""
     compact = width < 150
     fixed = {"dates": 26 if compact else 34, "open": 4, "agreed": 6, "changed": 16}
-    files = [printable(_where(e.path, root)) for e in entries]
+    files = [printable(_where(e.path_text, root)) for e in entries]
     room = width - sum(fixed.values()) - 2 * 6 - min(30, max((len(f) for f in files), default=4))
     title_w = max(16, min(48, room * 3 // 5))
     org_w = max(12, min(32, room - title_w))
@@ -73,7 +83,7 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
             f"{fit(printable(entry.title), title_w)}  {fit(printable(entry.organization), org_w)}  "
             f"{fit(entry.compact_dates if compact else entry.dates, fixed['dates'])}  {entry.open:>4}  "
             f"{entry.agreed:>6}  "
-            f"{fit(_when(entry), fixed['changed'])}  {file}"
+            f"{fit(entry.when, fixed['changed'])}  {file}"
         )
     return lines
 
@@ -161,7 +171,7 @@ def cmd_library(args: argparse.Namespace) -> int:
     if not entries:
         print(summary + ("." if listing.entries else ": no session files found."))
         return 0
-    width = shutil.get_terminal_size((160, 24)).columns
+    width = _columns(160)
     print("\n".join(table(entries, root, width)))
     print(f"\n{summary}.")
     return 0
