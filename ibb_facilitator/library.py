@@ -36,7 +36,6 @@ widths); ``Library`` (about 400 lines) holds one connection its parts share.
 from __future__ import annotations
 
 import gc
-import glob
 import os
 import re
 import sqlite3
@@ -48,12 +47,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .store.errors import StoreError
 
+# ``typing`` and ``glob`` only where they are used: a warm listing needs neither (typing alone
+# was ~2 ms of a fresh `ibb library`'s start). Type checkers take any ``TYPE_CHECKING`` as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .model import Session
 
 DB_NAME = "library.sqlite3"
@@ -873,6 +876,8 @@ class Library:
                 os.unlink(db + suffix)
             except FileNotFoundError:
                 pass
+        import glob
+
         copies = sorted(path.parent.glob(f"{glob.escape(path.name)}.broken-*"), key=_mtime_key, reverse=True)
         for old in copies[KEEP_BROKEN:]:
             try:
