@@ -747,6 +747,13 @@ _FILE_COLUMNS = (
 )
 
 
+#: What ``refresh`` reads of the files under a folder: what it compares (id, mtime_ns, size),
+#: then an entry's row as ``entries`` reads it (path, state, ``_FILE_COLUMNS``)
+_KNOWN_QUERY = (
+    f"SELECT id, mtime_ns, size, path, state, {', '.join(_FILE_COLUMNS)} FROM files WHERE path >= ? AND path < ?"
+)
+
+
 def fts5_available() -> bool:
     try:
         con = sqlite3.connect(":memory:")
@@ -817,6 +824,7 @@ class Library:
         self.db_path = str(default_db_path() if db_path is None else db_path)
         self.in_memory = self.db_path == ":memory:"
         self.notices: list[str] = []  # one line each: the index was damaged, moved aside and rebuilt
+        self._unchanged: tuple[Path, list[Any]] | None = None  # the last refresh's rows, nothing changed
         self.con = self._connect()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -970,16 +978,17 @@ class Library:
         started = time.perf_counter()
         folder = resolve_root(root)
         lo, hi = _root_range(str(folder))
+        self._unchanged = None
         found = {p: (m, s) for p, m, s in walk(folder)}
-        known = {
-            os.fsdecode(k): (fid, m, s)
-            for fid, k, m, s in self.con.execute(
-                "SELECT id, path, mtime_ns, size FROM files WHERE path >= ? AND path < ?", (lo, hi)
-            )
-        }
-        gone = [known[p][0] for p in known if p not in found]
-        todo = [(p, m, s) for p, (m, s) in found.items() if known.get(p, (0, None, None))[1:] != (m, s)]
+        # every column: when nothing changed, ``scan`` lists these rows without reading them again
+        rows = self.con.execute(_KNOWN_QUERY, (lo, hi)).fetchall()
+        decode = _fs_decoder()
+        known = {decode(row[3]): row for row in rows}  # (id, mtime_ns, size, path, state, ...)
+        gone = [row[0] for p, row in known.items() if p not in found]
+        todo = [(p, m, s) for p, (m, s) in found.items() if (row := known.get(p)) is None or row[1:3] != (m, s)]
         stats = RefreshStats(files=len(found), read=len(todo), removed=len(gone))
+        if not gone and not todo:
+            self._unchanged = (folder, rows)
         if gone:
             with self._transaction():
                 for fid in gone:
@@ -1120,7 +1129,6 @@ class Library:
 
         A damaged index is rebuilt first (moved aside, ``root`` indexed again: ``notices``)."""
         lo, hi = _root_range(str(resolve_root(root)))
-        out = []
         query = (
             f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
             "WHERE path >= ? AND path < ? AND state != 'other'"
@@ -1134,19 +1142,15 @@ class Library:
                 rows = self.con.execute(query, (lo, hi)).fetchall()
             except sqlite3.Error as exc:
                 raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        decode = _fs_decoder()
-        for key, state, *fields in rows:
-            if state == "broken":
-                path = Path(decode(key))
-                mtime = _mtime(path)
-                out.append(Entry(path=path, error=fields[-1] or f"{path}: cannot be read", changed=mtime))
-                continue
-            out.append(Entry._indexed(decode(key), fields))
-        return out
+        return _entries_of(rows)
 
     def scan(self, root: Path | str, **kwargs: Any) -> Listing:
         """``refresh`` then ``entries``: the listing of ``root``, up to date."""
         stats = self.refresh(root, **kwargs)
+        unchanged, self._unchanged = self._unchanged, None
+        if unchanged is not None:  # the rows the refresh read are the index's: list them
+            folder, rows = unchanged
+            return Listing(root=folder, entries=_entries_of([r[3:] for r in rows if r[4] != "other"]), stats=stats)
         return Listing(root=resolve_root(root), entries=self.entries(root), stats=stats)
 
     def search(self, root: Path | str, query: str, *, limit: int = 50) -> list[Hit]:
@@ -1236,6 +1240,19 @@ class Library:
             if row:
                 out[(file_id, issue_id)] = row[0]
         return out
+
+
+def _entries_of(rows: list[Any]) -> list[Entry]:
+    """Entries of index rows ``(path, state, *_FILE_COLUMNS)`` (no "other" file among them)."""
+    decode = _fs_decoder()
+    out = []
+    for key, state, *fields in rows:
+        if state == "broken":
+            path = Path(decode(key))
+            out.append(Entry(path=path, error=fields[-1] or f"{path}: cannot be read", changed=_mtime(path)))
+            continue
+        out.append(Entry._indexed(decode(key), fields))
+    return out
 
 
 def _mtime_key(path: Path) -> float:

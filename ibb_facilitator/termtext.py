@@ -70,6 +70,11 @@ def quote(text: str, width: int) -> str:
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
+    if text.isascii():
+        return text + " " * (width - len(text)) if len(text) <= width else text[: max(0, width - 1)] + "…"
+    used = cell_width(text)  # (once: ``cut`` then ``cell_width`` measured a text that fits twice)
+    if used <= width:
+        return text + " " * (width - used)
     text = cut(text, width)
     return text + " " * (width - cell_width(text))
 
