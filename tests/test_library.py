@@ -747,3 +747,21 @@ def test_cli_progress_on_a_terminal_is_one_line_cleared_at_the_end(capsys) -> No
     progress = _progress_line()
     progress(3, 9)  # a few files: no progress line
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["/some/folder"], ["a folder with spaces"], ["dossiers-é"], ["library"]])
+def test_plain_library_arguments_are_what_the_parser_gives(argv: list[str]) -> None:
+    """``ibb library [DIR]`` skips the parser (start-up): the same arguments as parsed."""
+    from ibb_facilitator.commands.library import plain_args
+
+    parsed = cli.build_parser("library").parse_args(["library", *argv])
+    assert plain_args(argv) == parsed
+
+
+@pytest.mark.parametrize(
+    "argv", [["--sort", "title"], ["DIR", "--reverse"], ["-h"], ["--"], ["a", "b"], [""], ["--search=x"]]
+)
+def test_anything_else_is_left_to_the_parser(argv: list[str]) -> None:
+    from ibb_facilitator.commands.library import plain_args
+
+    assert plain_args(argv) is None

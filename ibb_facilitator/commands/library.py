@@ -63,7 +63,8 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
     """The listing as lines of a plain table that fits ``width`` columns where it can."""
     compact = width < 150
     fixed = {"dates": 26 if compact else 34, "open": 4, "agreed": 6, "changed": 16}
-    files = [printable(_where(e.path_text, root)) for e in entries]
+    prefix = os.path.join(str(root), "")  # (``_where``, its prefix made once)
+    files = [printable(t[len(prefix) :] if (t := e.path_text).startswith(prefix) else t) for e in entries]
     room = width - sum(fixed.values()) - 2 * 6 - min(30, max((len(f) for f in files), default=4))
     title_w = max(16, min(48, room * 3 // 5))
     org_w = max(12, min(32, room - title_w))
@@ -175,6 +176,25 @@ def cmd_library(args: argparse.Namespace) -> int:
     print("\n".join(table(entries, root, width)))
     print(f"\n{summary}.")
     return 0
+
+
+def plain_args(argv: list[str]) -> argparse.Namespace | None:
+    """``ibb library [DIR]`` with no option (``argv`` after the command's name) parsed as the
+    parser below would, without building it (argparse, with the shutil, locale and gettext
+    look-ups it makes, is ~5 ms of a fresh `ibb library`); None for anything else, which the
+    parser reads (a test holds the two equal)."""
+    if len(argv) > 1 or any(not arg or arg.startswith("-") for arg in argv):
+        return None
+    return argparse.Namespace(
+        command="library",
+        dir=argv[0] if argv else None,
+        search=None,
+        sort="changed",
+        reverse=False,
+        filter=None,
+        limit=50,
+        func=cmd_library,
+    )
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
