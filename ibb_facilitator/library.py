@@ -1292,7 +1292,7 @@ def _unmark(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 # --- queries ----------------------------------------------------------------------------------
 
-_QUERY_PART = re.compile(r'"([^"]*)("?)|([^\s"]+)')
+_QUERY_PART = r'"([^"]*)("?)|([^\s"]+)'  # (compiled by ``re`` when first used: a listing does not search)
 
 
 def _has_token(text: str) -> bool:
@@ -1315,7 +1315,7 @@ def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> 
         return "*" if (wanted or long_enough) and word[-1:].isalnum() else ""
 
     parts = []
-    for found in _QUERY_PART.finditer((text or "").replace("\x00", " ")):  # FTS5 stops reading at a NUL
+    for found in re.finditer(_QUERY_PART, (text or "").replace("\x00", " ")):  # FTS5 stops reading at a NUL
         phrase, closed, word = found.groups()
         if word is not None:
             starred = word.endswith("*")

@@ -13,7 +13,9 @@ import unicodedata
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"), "\ufffd")
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# (a pattern, compiled by ``re`` when first used: most text printed has no control character,
+# and compiling it was most of the import of this module)
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 _NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
@@ -30,7 +32,7 @@ def printable(text: str) -> str:
     if text.isprintable():  # no control, line-break, bidi (format) or other unprintable character:
         return text  # nothing below would change it (most of what a table prints)
     text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
-    return _CONTROL.sub(_symbol, text).translate(_BIDI)
+    return re.sub(_CONTROL, _symbol, text).translate(_BIDI)
 
 
 @functools.cache  # a table prints the same few hundred characters thousands of times

@@ -73,18 +73,18 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
         f"{'Open':>4}  {'Agreed':>6}  {fit('Last change', fixed['changed'])}  File"
     )
     lines = [head, "-" * min(width, len(head) + 24)]
+    add, dates_w, changed_w = lines.append, fixed["dates"], fixed["changed"]  # (a thousand rows)
     for entry, file in zip(entries, files):
-        if entry.broken:
+        if entry.error:
             error = printable(entry.error_line)
             where = printable(str(entry.path))  # the store names the file: name it as listed
             shown = file + error[len(where) :] if error.startswith(where) else f"{file}: {error}"
-            lines.append(f"{fit('BROKEN', title_w)}  {shown}")
+            add(f"{fit('BROKEN', title_w)}  {shown}")
             continue
-        lines.append(
+        add(
             f"{fit(printable(entry.title), title_w)}  {fit(printable(entry.organization), org_w)}  "
-            f"{fit(entry.compact_dates if compact else entry.dates, fixed['dates'])}  {entry.open:>4}  "
-            f"{entry.agreed:>6}  "
-            f"{fit(entry.when, fixed['changed'])}  {file}"
+            f"{fit(entry.compact_dates if compact else entry.dates, dates_w)}  {entry.open:>4}  "
+            f"{entry.agreed:>6}  {fit(entry.when, changed_w)}  {file}"
         )
     return lines
 
