@@ -330,8 +330,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"ibb_facilitator {__version__}")
         return 0
-    parser = build_parser(command_word(argv))
-    args = parser.parse_args(argv)
+    args = None
+    if argv[:1] == ["library"]:  # `ibb library [DIR]`, the common case, without building the parser
+        from .commands.library import plain_args
+
+        args = plain_args(argv[1:])
+    if args is None:
+        args = build_parser(command_word(argv)).parse_args(argv)
     if not getattr(args, "func", None):
         args.func, args.theme = cmd_home, "projector"
     try:

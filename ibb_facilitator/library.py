@@ -36,24 +36,27 @@ widths); ``Library`` (about 400 lines) holds one connection its parts share.
 from __future__ import annotations
 
 import gc
-import glob
 import os
 import re
 import sqlite3
 import stat as statmod
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .store.errors import StoreError
 
+# ``typing`` and ``glob`` only where they are used: a warm listing needs neither (typing alone
+# was ~2 ms of a fresh `ibb library`'s start). Type checkers take any ``TYPE_CHECKING`` as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .model import Session
 
 DB_NAME = "library.sqlite3"
@@ -145,26 +148,202 @@ def is_damage(exc: BaseException) -> bool:
 
 
 # --- what a listing and a search return ---------------------------------------------------
+#
+# Plain classes, not dataclasses: ``dataclasses`` (with the ``inspect`` it imports) was a sixth
+# of a warm `ibb library` in a fresh process. Each is equal, hashed and shown by its fields as
+# the dataclass was (``_Record``); ``Entry`` and ``Hit`` are not changed once made.
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One file of the listing: a session, or a broken file (``error`` set)."""
+class _Record:
+    """Equality, hash and repr over the class's ``_FIELDS``, as a dataclass makes them."""
 
-    path: Path
-    title: str = ""
-    organization: str = ""
-    first_day: date | None = None
-    last_day: date | None = None
-    n_days: int = 0
-    planned: bool = False  # the days are the planned ones: nothing was recorded yet
-    created: datetime | None = None
-    issues: int = 0
-    open: int = 0
-    agreed: int = 0
-    changed: datetime | None = None  # the last logged event, else the file's mtime
-    error: str = ""  # the store's error lines, for a broken file
-    session_id: str = ""
+    __slots__ = ()
+    _FIELDS: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{type(self).__name__}({shown})"
+
+
+def _iso(value: date | datetime | str | None) -> str:
+    """A date (or datetime) as ISO text, "" for none; text from the index is that already."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+class Entry(_Record):
+    """One file of the listing: a session, or a broken file (``error`` set).
+
+    An entry read from the index keeps its path and times as the index holds them (text) and
+    makes the ``Path``, ``date`` and ``datetime`` objects when they are first asked for: a
+    listing prints text, and making them was a third of a warm `ibb library`'s own work.
+    """
+
+    __slots__ = (
+        "_changed",
+        "_changed_ts",
+        "_created",
+        "_first_day",
+        "_last_day",
+        "_path",
+        "agreed",
+        "error",
+        "issues",
+        "n_days",
+        "open",
+        "organization",
+        "planned",
+        "session_id",
+        "title",
+    )
+    _FIELDS = (
+        "path",
+        "title",
+        "organization",
+        "first_day",
+        "last_day",
+        "n_days",
+        "planned",
+        "created",
+        "issues",
+        "open",
+        "agreed",
+        "changed",
+        "error",
+        "session_id",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        title: str = "",
+        organization: str = "",
+        first_day: date | None = None,
+        last_day: date | None = None,
+        n_days: int = 0,
+        planned: bool = False,  # the days are the planned ones: nothing was recorded yet
+        created: datetime | None = None,
+        issues: int = 0,
+        open: int = 0,
+        agreed: int = 0,
+        changed: datetime | None = None,  # the last logged event, else the file's mtime
+        error: str = "",  # the store's error lines, for a broken file
+        session_id: str = "",
+    ):
+        self._path: Path | str = path
+        self.title = title
+        self.organization = organization
+        self._first_day: date | str | None = first_day
+        self._last_day: date | str | None = last_day
+        self.n_days = n_days
+        self.planned = planned
+        self._created: datetime | str | None = created
+        self.issues = issues
+        self.open = open
+        self.agreed = agreed
+        self._changed: datetime | str | None = changed
+        self.error = error
+        self.session_id = session_id
+        self._changed_ts: float | None = None
+
+    @classmethod
+    def _indexed(cls, path: str, row: list[Any]) -> Entry:
+        """A session's entry from its row of the index (``_FILE_COLUMNS``), its times as text."""
+        entry = cls.__new__(cls)
+        entry._path = path
+        (
+            sid,
+            title,
+            org,
+            entry._first_day,
+            entry._last_day,
+            n_days,
+            planned,
+            entry._created,
+            issues,
+            open_,
+            agreed,
+            entry._changed,
+            entry._changed_ts,
+            _error,
+        ) = row
+        entry.title = title or ""
+        entry.organization = org or ""
+        entry.session_id = sid or ""
+        entry.n_days = n_days or 0
+        entry.planned = bool(planned)
+        entry.issues = issues or 0
+        entry.open = open_ or 0
+        entry.agreed = agreed or 0
+        entry.error = ""
+        return entry
+
+    @property
+    def path(self) -> Path:
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def path_text(self) -> str:
+        """``str(path)``, without making the ``Path`` when the index's text is that already."""
+        text = self._path
+        if isinstance(text, str) and text[:1] == "/" and "//" not in text and "/." not in text and text[-1] != "/":
+            return text  # (a path the walk found: absolute, no empty, "." or "..": as Path shows it)
+        return str(self.path)
+
+    @property
+    def first_day(self) -> date | None:
+        if isinstance(self._first_day, str):
+            self._first_day = date.fromisoformat(self._first_day)
+        return self._first_day
+
+    @property
+    def last_day(self) -> date | None:
+        if isinstance(self._last_day, str):
+            self._last_day = date.fromisoformat(self._last_day)
+        return self._last_day
+
+    @property
+    def created(self) -> datetime | None:
+        if isinstance(self._created, str):
+            self._created = datetime.fromisoformat(self._created)
+        return self._created
+
+    @property
+    def changed(self) -> datetime | None:
+        if isinstance(self._changed, str):
+            self._changed = datetime.fromisoformat(self._changed)
+        return self._changed
+
+    @property
+    def changed_key(self) -> float:
+        """``changed`` as a timestamp (0.0 for none), for sorting: the index keeps it."""
+        if self._changed_ts is None:
+            changed = self.changed
+            self._changed_ts = changed.timestamp() if changed else 0.0
+        return self._changed_ts
+
+    @property
+    def when(self) -> str:
+        """``changed`` to the minute, ``2027-03-10 13:15`` ("" for none), as ``%Y-%m-%d %H:%M``."""
+        text = self._changed
+        if isinstance(text, str) and len(text) >= 16 and text[10] == "T" and "1" <= text[0] <= "9":
+            return f"{text[:10]} {text[11:16]}"  # ISO text of a year from 1000: the same characters
+        changed = self.changed
+        return f"{changed:%Y-%m-%d %H:%M}" if changed else ""
 
     @property
     def broken(self) -> bool:
@@ -185,47 +364,92 @@ class Entry:
     @property
     def dates(self) -> str:
         """The days it met (``session_days``); before anything was recorded, the planned ones, so marked."""
-        first, last = self.first_day, self.last_day
+        first, last = _iso(self._first_day), _iso(self._last_day)  # (ISO text: equal when the days are)
         if first and self.planned:
-            return (
-                f"planned: {self.n_days} days from {first.isoformat()}"
-                if last and last != first
-                else f"planned: {first.isoformat()}"
-            )
+            return f"planned: {self.n_days} days from {first}" if last and last != first else f"planned: {first}"
         if first and last and first != last:
-            return f"{first.isoformat()} – {last.isoformat()} ({self.n_days} days)"
+            return f"{first} – {last} ({self.n_days} days)"
         if first:
-            return first.isoformat()
-        return f"created {self.created.date().isoformat()}" if self.created else ""
+            return first
+        return f"created {_iso(self._created)[:10]}" if self._created else ""
 
     @property
     def compact_dates(self) -> str:
         """``dates`` for a narrow column: ``2027-03-09 – 03-10 (2)``, the year once when it is the same."""
-        first, last = self.first_day, self.last_day
+        first, last = _iso(self._first_day), _iso(self._last_day)
         if first and last and first != last:
             if self.planned:
-                return f"{first.isoformat()} ({self.n_days} planned)"
-            end = last.isoformat()[5:] if last.year == first.year else last.isoformat()
-            return f"{first.isoformat()} – {end} ({self.n_days})"
+                return f"{first} ({self.n_days} planned)"
+            end = last[5:] if last[:4] == first[:4] else last
+            return f"{first} – {end} ({self.n_days})"
         return self.dates
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(_Record):
     """One search result: where it is, what kind of item, and a snippet around the match."""
 
-    path: Path
-    title: str  # the session's title
-    kind: str
-    item_id: str  # the item's id (or location, for kinds without ids: see ``ID_KINDS``)
-    issue_id: str  # the issue it belongs to, "" for session-wide items
-    who: str  # an interest's holder, an owner, a caucus's party
-    snippet: str  # plain text around the match ("…" where cut)
-    marks: tuple[tuple[int, int], ...] = ()  # highlighted (start, end) spans of ``snippet``
-    score: float = 0.0  # lower is better (weighted bm25)
-    exact: bool = True  # first tier: every word matched as typed (see ``Library.search``)
-    every_word: bool = True  # false: no item held every word, this one holds some of them
-    issue_statement: str = ""
+    __slots__ = (
+        "every_word",
+        "exact",
+        "issue_id",
+        "issue_statement",
+        "item_id",
+        "kind",
+        "marks",
+        "path",
+        "score",
+        "snippet",
+        "title",
+        "who",
+    )
+    _FIELDS = (
+        "path",
+        "title",
+        "kind",
+        "item_id",
+        "issue_id",
+        "who",
+        "snippet",
+        "marks",
+        "score",
+        "exact",
+        "every_word",
+        "issue_statement",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        title: str,  # the session's title
+        kind: str,
+        item_id: str,  # the item's id (or location, for kinds without ids: see ``ID_KINDS``)
+        issue_id: str,  # the issue it belongs to, "" for session-wide items
+        who: str,  # an interest's holder, an owner, a caucus's party
+        snippet: str,  # plain text around the match ("…" where cut)
+        marks: tuple[tuple[int, int], ...] = (),  # highlighted (start, end) spans of ``snippet``
+        score: float = 0.0,  # lower is better (weighted bm25)
+        exact: bool = True,  # first tier: every word matched as typed (see ``Library.search``)
+        every_word: bool = True,  # false: no item held every word, this one holds some of them
+        issue_statement: str = "",
+    ):
+        self.path = path
+        self.title = title
+        self.kind = kind
+        self.item_id = item_id
+        self.issue_id = issue_id
+        self.who = who
+        self.snippet = snippet
+        self.marks = marks
+        self.score = score
+        self.exact = exact
+        self.every_word = every_word
+        self.issue_statement = issue_statement
+
+    def replaced(self, **changes: Any) -> Hit:
+        """A copy with ``changes`` (as ``dataclasses.replace``)."""
+        values = {name: getattr(self, name) for name in self._FIELDS}
+        values.update(changes)
+        return Hit(**values)
 
     @property
     def kind_label(self) -> str:
@@ -239,22 +463,30 @@ class Hit:
         return self.issue_id or None
 
 
-@dataclass
-class RefreshStats:
-    files: int = 0  # session, broken and skipped files seen
-    read: int = 0  # (re)read because they were new or changed
-    removed: int = 0  # dropped because they are gone
-    seconds: float = 0.0
-    workers: int = 1
+class RefreshStats(_Record):
+    __slots__ = ("files", "read", "removed", "seconds", "workers")
+    _FIELDS = __slots__
+    __hash__ = None  # type: ignore[assignment]  # (changed as a refresh goes)
+
+    def __init__(self, files: int = 0, read: int = 0, removed: int = 0, seconds: float = 0.0, workers: int = 1):
+        self.files = files  # session, broken and skipped files seen
+        self.read = read  # (re)read because they were new or changed
+        self.removed = removed  # dropped because they are gone
+        self.seconds = seconds
+        self.workers = workers
 
 
-@dataclass
-class Listing:
+class Listing(_Record):
     """What ``Library.scan`` returns: the entries and how the refresh went."""
 
-    root: Path
-    entries: list[Entry] = field(default_factory=list)
-    stats: RefreshStats = field(default_factory=RefreshStats)
+    __slots__ = ("entries", "root", "stats")
+    _FIELDS = ("root", "entries", "stats")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, root: Path, entries: list[Entry] | None = None, stats: RefreshStats | None = None):
+        self.root = root
+        self.entries: list[Entry] = [] if entries is None else entries
+        self.stats = RefreshStats() if stats is None else stats
 
 
 # --- reading one file (runs in worker processes too: plain data in, plain data out) ----------
@@ -397,6 +629,12 @@ def _read_many(jobs: list[tuple[str, int]]) -> list[tuple[str, dict[str, Any], l
 # --- walking a folder -----------------------------------------------------------------------
 
 
+def _fs_decoder() -> Callable[[bytes], str]:
+    """``os.fsdecode`` for many stored keys: the bytes' own ``decode``, without its checks per call."""
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    return lambda key: key.decode(encoding, errors)
+
+
 def _key(path: str) -> bytes:
     """A path as stored: its bytes (file names need not be valid UTF-8)."""
     return os.fsencode(path)
@@ -509,13 +747,18 @@ _FILE_COLUMNS = (
 )
 
 
+#: What ``refresh`` reads of the files under a folder: what it compares (id, mtime_ns, size),
+#: then an entry's row as ``entries`` reads it (path, state, ``_FILE_COLUMNS``)
+_KNOWN_QUERY = (
+    f"SELECT id, mtime_ns, size, path, state, {', '.join(_FILE_COLUMNS)} FROM files WHERE path >= ? AND path < ?"
+)
+
+
 def fts5_available() -> bool:
+    """Whether this Python's SQLite has FTS5: the index's tables can be made (in memory, once a
+    process: ``_expected_schema``, which every opening of the index needs anyway)."""
     try:
-        con = sqlite3.connect(":memory:")
-        try:
-            con.execute("CREATE VIRTUAL TABLE t USING fts5(a)")
-        finally:
-            con.close()
+        _expected_schema()
     except sqlite3.Error:
         return False
     return True
@@ -579,6 +822,7 @@ class Library:
         self.db_path = str(default_db_path() if db_path is None else db_path)
         self.in_memory = self.db_path == ":memory:"
         self.notices: list[str] = []  # one line each: the index was damaged, moved aside and rebuilt
+        self._unchanged: tuple[Path, list[Any]] | None = None  # the last refresh's rows, nothing changed
         self.con = self._connect()
 
     # -- opening ---------------------------------------------------------------------------------
@@ -638,6 +882,8 @@ class Library:
                 os.unlink(db + suffix)
             except FileNotFoundError:
                 pass
+        import glob
+
         copies = sorted(path.parent.glob(f"{glob.escape(path.name)}.broken-*"), key=_mtime_key, reverse=True)
         for old in copies[KEEP_BROKEN:]:
             try:
@@ -730,16 +976,18 @@ class Library:
         started = time.perf_counter()
         folder = resolve_root(root)
         lo, hi = _root_range(str(folder))
-        found = {p: (m, s) for p, m, s in walk(folder)}
-        known = {
-            os.fsdecode(k): (fid, m, s)
-            for fid, k, m, s in self.con.execute(
-                "SELECT id, path, mtime_ns, size FROM files WHERE path >= ? AND path < ?", (lo, hi)
-            )
-        }
-        gone = [known[p][0] for p in known if p not in found]
-        todo = [(p, m, s) for p, (m, s) in found.items() if known.get(p, (0, None, None))[1:] != (m, s)]
+        self._unchanged = None
+        with _no_collection():
+            found = {p: (m, s) for p, m, s in walk(folder)}
+            # every column: when nothing changed, ``scan`` lists these rows without reading them again
+            rows = self.con.execute(_KNOWN_QUERY, (lo, hi)).fetchall()
+            decode = _fs_decoder()
+            known = {decode(row[3]): row for row in rows}  # (id, mtime_ns, size, path, state, ...)
+            gone = [row[0] for p, row in known.items() if p not in found]
+            todo = [(p, m, s) for p, (m, s) in found.items() if (row := known.get(p)) is None or row[1:3] != (m, s)]
         stats = RefreshStats(files=len(found), read=len(todo), removed=len(gone))
+        if not gone and not todo:
+            self._unchanged = (folder, rows)
         if gone:
             with self._transaction():
                 for fid in gone:
@@ -880,7 +1128,6 @@ class Library:
 
         A damaged index is rebuilt first (moved aside, ``root`` indexed again: ``notices``)."""
         lo, hi = _root_range(str(resolve_root(root)))
-        out = []
         query = (
             f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
             "WHERE path >= ? AND path < ? AND state != 'other'"
@@ -894,51 +1141,17 @@ class Library:
                 rows = self.con.execute(query, (lo, hi)).fetchall()
             except sqlite3.Error as exc:
                 raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        for (
-            key,
-            state,
-            sid,
-            title,
-            org,
-            first,
-            last,
-            n_days,
-            planned,
-            created,
-            issues,
-            open_,
-            agreed,
-            changed,
-            _ts,
-            error,
-        ) in rows:
-            path = Path(os.fsdecode(key))
-            if state == "broken":
-                mtime = _mtime(path)
-                out.append(Entry(path=path, error=error or f"{path}: cannot be read", changed=mtime))
-                continue
-            out.append(
-                Entry(
-                    path=path,
-                    title=title or "",
-                    organization=org or "",
-                    session_id=sid or "",
-                    first_day=date.fromisoformat(first) if first else None,
-                    last_day=date.fromisoformat(last) if last else None,
-                    n_days=n_days or 0,
-                    planned=bool(planned),
-                    created=datetime.fromisoformat(created) if created else None,
-                    issues=issues or 0,
-                    open=open_ or 0,
-                    agreed=agreed or 0,
-                    changed=datetime.fromisoformat(changed) if changed else None,
-                )
-            )
-        return out
+        return _entries_of(rows)
 
     def scan(self, root: Path | str, **kwargs: Any) -> Listing:
         """``refresh`` then ``entries``: the listing of ``root``, up to date."""
         stats = self.refresh(root, **kwargs)
+        unchanged, self._unchanged = self._unchanged, None
+        if unchanged is not None:  # the rows the refresh read are the index's: list them
+            folder, rows = unchanged
+            with _no_collection():
+                entries = _entries_of([r[3:] for r in rows if r[4] != "other"])
+            return Listing(root=folder, entries=entries, stats=stats)
         return Listing(root=resolve_root(root), entries=self.entries(root), stats=stats)
 
     def search(self, root: Path | str, query: str, *, limit: int = 50) -> list[Hit]:
@@ -973,7 +1186,7 @@ class Library:
         if not hits:
             some = fts_query(query, prefix_from=4, every=False)
             if some is not None and some != first:
-                hits = [replace(h, every_word=False) for h in self._search(some, lo, hi, limit, exact=False)]
+                hits = [h.replaced(every_word=False) for h in self._search(some, lo, hi, limit, exact=False)]
         return hits
 
     def _search(self, match: str, lo: bytes, hi: bytes, limit: int, *, exact: bool) -> list[Hit]:
@@ -1030,6 +1243,33 @@ class Library:
         return out
 
 
+def _entries_of(rows: list[Any]) -> list[Entry]:
+    """Entries of index rows ``(path, state, *_FILE_COLUMNS)`` (no "other" file among them)."""
+    decode = _fs_decoder()
+    out = []
+    with _no_collection():
+        for key, state, *fields in rows:
+            if state == "broken":
+                path = Path(decode(key))
+                out.append(Entry(path=path, error=fields[-1] or f"{path}: cannot be read", changed=_mtime(path)))
+                continue
+            out.append(Entry._indexed(decode(key), fields))
+    return out
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: making thousands of rows or entries, which
+    hold no cycle, it would only walk them again and again (~1 ms of a 1,000-session listing)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _mtime_key(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -1069,7 +1309,7 @@ def _unmark(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 # --- queries ----------------------------------------------------------------------------------
 
-_QUERY_PART = re.compile(r'"([^"]*)("?)|([^\s"]+)')
+_QUERY_PART = r'"([^"]*)("?)|([^\s"]+)'  # (compiled by ``re`` when first used: a listing does not search)
 
 
 def _has_token(text: str) -> bool:
@@ -1092,7 +1332,7 @@ def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> 
         return "*" if (wanted or long_enough) and word[-1:].isalnum() else ""
 
     parts = []
-    for found in _QUERY_PART.finditer((text or "").replace("\x00", " ")):  # FTS5 stops reading at a NUL
+    for found in re.finditer(_QUERY_PART, (text or "").replace("\x00", " ")):  # FTS5 stops reading at a NUL
         phrase, closed, word = found.groups()
         if word is not None:
             starred = word.endswith("*")
@@ -1109,6 +1349,8 @@ def fts_query(text: str, *, prefix_from: int | None = 4, every: bool = True) -> 
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKD and the ASCII encoding leave it as it is
+        return text.casefold()
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text.casefold()
 
 
@@ -1134,8 +1376,8 @@ def sort_entries(entries: Iterable[Entry], by: str = "changed", *, reverse: bool
     if by not in SORTS:
         raise ValueError(f"sort by one of {', '.join(SORTS)}, not {by!r}")
     good = [e for e in entries if not e.broken]
-    broken = sorted((e for e in entries if e.broken), key=lambda e: str(e.path))
-    name = lambda e: (_fold(e.title), str(e.path))  # noqa: E731
+    broken = sorted((e for e in entries if e.broken), key=lambda e: e.path_text)
+    name = lambda e: (_fold(e.title), e.path_text)  # noqa: E731
     if by == "title":
         good.sort(key=name, reverse=reverse)
     elif by == "district":
@@ -1146,7 +1388,7 @@ def sort_entries(entries: Iterable[Entry], by: str = "changed", *, reverse: bool
         good.sort(key=lambda e: e.day or date.min, reverse=not reverse)
     else:
         good.sort(key=name)
-        good.sort(key=lambda e: e.changed.timestamp() if e.changed else 0.0, reverse=not reverse)
+        good.sort(key=lambda e: e.changed_key, reverse=not reverse)
     return good + broken
 
 

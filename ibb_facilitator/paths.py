@@ -4,6 +4,10 @@
 - the user's own agendas: ``IBB_DATA_DIR/agendas``, else ``<user data dir>/ibb_facilitator/agendas``;
 - caches (search index, recent files): ``IBB_CACHE_DIR``, else the user cache dir.
 The environment variables let a team keep everything on a shared drive, and tests stay hermetic.
+
+``platformdirs`` is imported when first needed: a warm ``ibb library`` with ``IBB_CACHE_DIR`` set
+does not need it (platformdirs, with the tempfile and random it imports, was ~5 ms of that fresh
+process).
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-
-import platformdirs
 
 APP = "ibb_facilitator"
 #: Set (to the session's folder) in the apps ``ibb serve --full`` starts for browser tabs (``served``);
@@ -27,7 +29,11 @@ def _env_dir(name: str) -> Path | None:
 
 
 def data_dir() -> Path:
-    return _env_dir("IBB_DATA_DIR") or Path(platformdirs.user_data_dir(APP, appauthor=False))
+    if found := _env_dir("IBB_DATA_DIR"):
+        return found
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
 def user_agenda_dir() -> Path:
@@ -35,11 +41,19 @@ def user_agenda_dir() -> Path:
 
 
 def sessions_dir() -> Path:
-    return _env_dir("IBB_SESSIONS_DIR") or Path(platformdirs.user_documents_dir()) / "IBB Sessions"
+    if found := _env_dir("IBB_SESSIONS_DIR"):
+        return found
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "IBB Sessions"
 
 
 def cache_dir() -> Path:
-    return _env_dir("IBB_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    if found := _env_dir("IBB_CACHE_DIR"):
+        return found
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
 def new_in_sessions(title: str, suffix: str = ".toml", day: date | None = None) -> Path:

@@ -13,7 +13,10 @@ import unicodedata
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"), "\ufffd")
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# (a pattern, compiled by ``re`` when first used: most text printed has no control character,
+# and compiling it was most of the import of this module)
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _symbol(found: re.Match[str]) -> str:
@@ -26,8 +29,10 @@ def _symbol(found: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` on one line, safe to print to a terminal: newlines as ⏎, tabs as spaces, and
     control characters (an escape sequence in a hostile file) as visible symbols, never sent."""
+    if text.isprintable():  # no control, line-break, bidi (format) or other unprintable character:
+        return text  # nothing below would change it (most of what a table prints)
     text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
-    return _CONTROL.sub(_symbol, text).translate(_BIDI)
+    return re.sub(_CONTROL, _symbol, text).translate(_BIDI)
 
 
 @functools.cache  # a table prints the same few hundred characters thousands of times
@@ -39,7 +44,8 @@ def cell_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
     if text.isascii():  # most of what a table prints: one column a character
         return len(text)
-    return sum(map(_char_width, text))
+    others = _NOT_ASCII.findall(text)  # ("2027-03-09 – 03-10": one dash to look up, not 18 characters)
+    return len(text) - len(others) + sum(map(_char_width, others))
 
 
 def cut(text: str, width: int) -> str:
@@ -66,6 +72,11 @@ def quote(text: str, width: int) -> str:
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` columns (with "…") and padded to exactly that width."""
+    if text.isascii():
+        return text + " " * (width - len(text)) if len(text) <= width else text[: max(0, width - 1)] + "…"
+    used = cell_width(text)  # (once: ``cut`` then ``cell_width`` measured a text that fits twice)
+    if used <= width:
+        return text + " " * (width - used)
     text = cut(text, width)
     return text + " " * (width - cell_width(text))
 

@@ -747,3 +747,104 @@ def test_cli_progress_on_a_terminal_is_one_line_cleared_at_the_end(capsys) -> No
     progress = _progress_line()
     progress(3, 9)  # a few files: no progress line
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["/some/folder"], ["a folder with spaces"], ["dossiers-é"], ["library"]])
+def test_plain_library_arguments_are_what_the_parser_gives(argv: list[str]) -> None:
+    """``ibb library [DIR]`` skips the parser (start-up): the same arguments as parsed."""
+    from ibb_facilitator.commands.library import plain_args
+
+    parsed = cli.build_parser("library").parse_args(["library", *argv])
+    assert plain_args(argv) == parsed
+
+
+@pytest.mark.parametrize(
+    "argv", [["--sort", "title"], ["DIR", "--reverse"], ["-h"], ["--"], ["a", "b"], [""], ["--search=x"]]
+)
+def test_anything_else_is_left_to_the_parser(argv: list[str]) -> None:
+    from ibb_facilitator.commands.library import plain_args
+
+    assert plain_args(argv) is None
+
+
+def _row(**values) -> list:
+    """An index row of ``files`` (``_FILE_COLUMNS``) as ``_fields`` writes it."""
+    return [values.get(column) for column in library._FILE_COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "n_days", "planned", "created", "changed"),
+    [
+        (date(2027, 3, 9), date(2027, 3, 10), 2, False, datetime(2027, 1, 5, 8, 0, tzinfo=TZ), "met"),
+        (date(2026, 12, 30), date(2027, 1, 2), 3, False, datetime(2026, 1, 5, tzinfo=TZ), "met"),
+        (date(2027, 3, 9), date(2027, 3, 12), 2, True, datetime(2027, 1, 5, tzinfo=TZ), "met"),
+        (date(2027, 3, 9), date(2027, 3, 9), 1, True, datetime(2027, 1, 5, tzinfo=TZ), "met"),
+        (date(2027, 3, 9), None, 1, False, datetime(2027, 1, 5, tzinfo=TZ), "met"),
+        (None, None, 0, False, datetime(2025, 5, 5, 23, 59, 59, 999999, tzinfo=UTC), "met"),
+        (None, None, 0, False, None, None),
+        (date(999, 12, 4), date(999, 12, 4), 1, False, datetime(999, 12, 4, tzinfo=UTC), "old"),
+        (date(1000, 1, 1), date(1000, 1, 2), 2, False, datetime(1000, 1, 1, tzinfo=UTC), "1000"),
+    ],
+)
+def test_an_entry_read_from_the_index_is_the_entry_made_from_its_values(
+    first: date | None, last: date | None, n_days: int, planned: bool, created: datetime | None, changed: str | None
+) -> None:
+    """Entries from the index keep their times as text until asked: every field, the dates as
+    shown, the time of the last change and the sort keys are what the parsed values give."""
+    when = {
+        "met": datetime(2027, 3, 10, 13, 15, 42, 123456, tzinfo=TZ),
+        "old": datetime(999, 12, 4, 18, 57, tzinfo=UTC),
+        "1000": datetime(1000, 1, 2, 0, 1, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        None: None,
+    }[changed]
+    key = "/s/2027/spring session.toml"
+    row = _row(
+        session_id="s-1",
+        title="Spring",
+        organization="Maple",
+        first_day=first.isoformat() if first else None,
+        last_day=last.isoformat() if last else None,
+        n_days=n_days,
+        planned=int(planned),
+        created=created.isoformat() if created else None,
+        issues=4,
+        open=2,
+        agreed=1,
+        changed=when.isoformat() if when else None,
+        changed_ts=when.timestamp() if when else None,
+    )
+    lazy = library.Entry._indexed(key, row)
+    eager = library.Entry(
+        path=Path(key),
+        title="Spring",
+        organization="Maple",
+        first_day=first,
+        last_day=last,
+        n_days=n_days,
+        planned=planned,
+        created=created,
+        issues=4,
+        open=2,
+        agreed=1,
+        changed=when,
+        session_id="s-1",
+    )
+    for entry in (library.Entry._indexed(key, row), eager):  # a fresh one: nothing parsed yet
+        assert entry.dates == eager.dates and entry.compact_dates == eager.compact_dates
+        assert entry.when == (f"{when:%Y-%m-%d %H:%M}" if when else "")
+        assert entry.changed_key == (when.timestamp() if when else 0.0)
+        assert entry.path_text == str(Path(key))
+    assert lazy == eager and hash(lazy) == hash(eager) and repr(lazy) == repr(eager)
+    assert (lazy.first_day, lazy.last_day, lazy.created, lazy.changed, lazy.day) == (
+        first,
+        last,
+        created,
+        when,
+        eager.day,
+    )
+
+
+def test_a_path_the_walk_did_not_write_is_shown_as_path_shows_it() -> None:
+    row = _row(title="x", changed_ts=0.0)
+    for key in ("/s//a.toml", "/s/./a.toml", "relative/a.toml", "/s/a.toml/"):
+        assert library.Entry._indexed(key, row).path_text == str(Path(key))

@@ -36,11 +36,15 @@ load_session``). A test that patches a module global patches it where it lives
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from .errors import LockedError, SaveError, StoreError
 
+# (not ``typing.TYPE_CHECKING``: importing the store's errors, as the warm ``ibb library`` does,
+# need not import typing; type checkers take any ``TYPE_CHECKING`` as true)
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time see __getattr__
+    from typing import Any
+
     from ..model import SCHEMA_VERSION as SCHEMA_VERSION  # (tests read it here)
     from .load import load_session, loads_session
     from .lock import FileLock
