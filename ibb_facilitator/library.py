@@ -1260,7 +1260,9 @@ def _entries_of(rows: list[Any]) -> list[Entry]:
 @contextmanager
 def _no_collection() -> Iterator[None]:
     """The cyclic garbage collector off for a while: making thousands of rows or entries, which
-    hold no cycle, it would only walk them again and again (~1 ms of a 1,000-session listing)."""
+    hold no cycle, it would only walk them again and again (~1 ms of a 1,000-session listing).
+    As ``store.read.no_cycle_collection``, kept here: importing ``store.read`` (typing, re...)
+    would cost a warm ``ibb library`` more than it saves."""
     collecting = gc.isenabled()
     gc.disable()
     try:
