@@ -507,3 +507,68 @@ def test_the_app_hands_the_gil_to_its_output_thread_at_once_while_it_runs(tmp_pa
     app_module.IbbApp(path=example(tmp_path, "demo.toml")).run()
     assert seen == [app_module.SWITCH_INTERVAL] and before > app_module.SWITCH_INTERVAL
     assert sys.getswitchinterval() == before
+
+
+async def _prepared(pilot) -> None:
+    """Wait until the views not shown have been brought up to date (``_prepare_views``)."""
+    from ibb_facilitator.tui.session.screen import PREPARE_DELAY
+
+    await pilot.pause(PREPARE_DELAY + 0.2)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_first_visit_shows_the_stage_made_ready_while_the_keys_were_quiet(tmp_path, monkeypatch, size):
+    """The stages not shown are painted, laid out and drawn while nothing is typed: the first
+    visit to Criteria draws no grid cell afresh, and every stage shows what a view built from
+    scratch shows, also when the move comes before the views were brought up to date."""
+    drawn: list[object] = []
+    draw_cell = RatingGrid._draw_cell
+    monkeypatch.setattr(RatingGrid, "_draw_cell", lambda grid, *args: drawn.append(args) or draw_cell(grid, *args))
+    app = _app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        await _prepared(pilot)
+        drawn.clear()
+        await pilot.press("alt+right", "alt+right")
+        await pilot.pause()
+        assert screen.stage is Stage.CRITERIA and screen.query_one(RatingGrid).row_count
+        assert drawn == [], "the first visit drew grid cells on the key"
+        await _assert_fresh(pilot, screen)
+        # a change, then a move before the views not shown were brought up to date
+        await pilot.press("alt+left")
+        await pilot.pause()
+        screen.query_one("#capture", Input).value = "A brand [b]new[/b] option"
+        await pilot.press("enter", "alt+right")
+        await pilot.pause()
+        grid = screen.query_one(RatingGrid)
+        assert any("A brand [b]new[/b] option" in str(grid.get_row_at(n)[0]) for n in range(grid.row_count))
+        await _assert_fresh(pilot, screen)
+        for key in ("alt+right", "alt+left", "alt+left", "alt+left"):
+            await pilot.press(key)
+            await _prepared(pilot)
+            await _assert_fresh(pilot, screen)
+
+
+async def test_only_the_shown_stage_is_on_screen_takes_focus_or_clicks_after_a_resize(tmp_path):
+    """The views not shown are laid out beside the shown one, outside the frame: after a resize
+    the frame still shows the current stage, and nothing of another stage can take the focus."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.OPTIONS)
+        views = screen.query_one("#views")
+        for size in ((100, 30), (80, 24), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await _prepared(pilot)
+            shown, inside = screen.view, views.content_region  # (inside the frame's border)
+            assert inside.contains_region(shown.region)
+            for view in screen.views.values():
+                if view is not shown:
+                    assert not inside.overlaps(view.region), f"{view.id} shows at {size}"
+            assert all(shown in w.ancestors_with_self or views not in w.ancestors for w in screen.focus_chain)
+            await _assert_fresh(pilot, screen)
+        await pilot.press("alt+right", "ctrl+r")
+        await pilot.pause()
+        assert screen.focused is screen.query_one(RatingGrid)
+        assert screen.view.region.contains_region(screen.focused.region)

@@ -24,9 +24,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ... import editing, process, schedule
 from ...model import Stage
@@ -46,14 +48,50 @@ from .options import OptionsView
 from .presenting import Presentation
 from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
 
+#: seconds of quiet after a repaint before the views not shown are brought up to date
+PREPARE_DELAY = 0.3
+
 VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
 
 
-class StageViews(ContentSwitcher):
-    """The stages' views, one shown. Switching shows and hides children (which lays out and
-    paints them); the switcher's own border and background stay as they are."""
+class StageViews(Widget):
+    """The stages' views, one shown. Every view is laid out all the time, side by side in a
+    strip as wide as five frames, and the strip is scrolled to the current one (the others are
+    outside the frame: not drawn, not clickable). (Textual's ContentSwitcher hides the others from
+    the layout instead: a view shown again was laid out afresh, its lists re-measured every row
+    and the grid every column; a first visit to a stage took 3 layouts and ~90 ms in a real
+    terminal.)"""
 
-    current: Reactive[str | None] = Reactive(None, init=False, repaint=False)
+    DEFAULT_CSS = """
+    StageViews { layout: horizontal; overflow: hidden hidden; }
+    StageViews > * { width: 100%; height: 1fr; }
+    """
+
+    def __init__(self, *views: Widget, initial: str | None, id: str | None = None) -> None:
+        super().__init__(*views, id=id)
+        self._current = initial
+
+    def on_resize(self) -> None:
+        self._scroll()
+
+    def _scroll(self) -> None:
+        index = next((n for n, view in enumerate(self.children) if view.id == self._current), 0)
+        self.scroll_to(x=index * self.scrollable_content_region.width, animate=False, immediate=True, force=True)
+
+    @property
+    def current(self) -> str | None:
+        """The id of the view shown."""
+        return self._current
+
+    @current.setter
+    def current(self, view_id: str | None) -> None:
+        if view_id != self._current:
+            self._current = view_id
+            self._scroll()
+
+    @property
+    def visible_content(self) -> Widget | None:
+        return next((view for view in self.children if view.id == self._current), None)
 
 
 class SessionScreen(AidKeys):
@@ -115,6 +153,7 @@ class SessionScreen(AidKeys):
         self._bindings_stage: Stage | None = None
         self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
         self._stale = False  # changed while another screen was on top: repaint on the way back
+        self._prepare_timer: Timer | None = None  # paints the views not shown (``_prepare_views``)
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -129,8 +168,7 @@ class SessionScreen(AidKeys):
                 yield Static("", id="issue-statement")
                 yield Stepper(id="stepper")
             yield StageTimer(id="timer")
-        with StageViews(id="views", initial=self.views[Stage.ISSUES].id):
-            yield from self.views.values()
+        yield StageViews(*self.views.values(), id="views", initial=self.views[Stage.ISSUES].id)
         yield Presentation(id="presentation")  # F8: the wall, instead of the frame above
         yield CoachingPanel(id="coaching")  # Ctrl+Y: for the facilitator, not the wall
         yield Static("", id="mode-bar")
@@ -241,6 +279,44 @@ class SessionScreen(AidKeys):
         self.paint_coaching()
         if self.presenting:
             self._presentation.paint()
+        self._prepare_later()
+
+    # --- the stages not shown, made ready while the room talks ----------------------------------
+
+    def _prepare_later(self) -> None:
+        """Once the keys have been quiet for a moment, bring the views not shown up to date."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_views)
+
+    def _prepare_views(self) -> None:
+        """Paint the current issue's other stages' views (invisible, laid out: ``StageViews``)
+        and, once laid out, draw the lines they would show into their widgets' caches. A stage's
+        first visit then shows what is ready (one layout, lines already drawn) instead of filling
+        its lists, measuring every row and drawing the grid's every cell on the key (~90 ms in
+        a real terminal, bench/terminal_bench.py). Each paint compares with what the view
+        holds, so a view that did not change costs next to nothing."""
+        self._prepare_timer = None
+        if self.app.screen is not self or self.presenting:
+            return
+        shown = self.views[self._shown_stage()]
+        waiting = [view for stage, view in self.views.items() if view is not shown and stage in self._stages()]
+        for view in waiting:
+            view.paint()
+        self.call_after_refresh(self._draw_prepared, waiting)
+
+    def _stages(self) -> tuple[Stage, ...]:
+        return (Stage.ISSUES, *self.session.stage_order) if self.issue is not None else (Stage.ISSUES,)
+
+    def _draw_prepared(self, views: list[StageView]) -> None:
+        current = self._switcher.current
+        for view in views:
+            if view.id == current:  # shown meanwhile: the compositor draws it
+                continue
+            for widget in view.walk_children(Widget, with_self=False):
+                width, height = widget.outer_size
+                if width and height and widget.display:
+                    widget.render_lines(Region(0, 0, width, height))
 
     def paint_day(self) -> None:
         """The line under the header: today's plan at a glance (hidden on a day without one, and
