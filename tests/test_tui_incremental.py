@@ -572,3 +572,23 @@ async def test_only_the_shown_stage_is_on_screen_takes_focus_or_clicks_after_a_r
         await pilot.pause()
         assert screen.focused is screen.query_one(RatingGrid)
         assert screen.view.region.contains_region(screen.focused.region)
+
+
+async def test_a_click_reaches_the_shown_stage_s_item(tmp_path):
+    """The views side by side in the frame's strip: a click on a row of the shown stage opens
+    that item (Options: "Clarify the option" with its text), as it did with one view laid out."""
+    from ibb_facilitator.tui.modals import Prompt
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        await pilot.press("alt+left")  # Options, after another stage was shown
+        await _prepared(pilot)
+        items = screen.view.items
+        assert screen.stage is Stage.OPTIONS and items.scroll_offset.y == 0
+        first = screen.issue.options[0]
+        assert items.get_option_at_index(0).id == first.id
+        await pilot.click(items, offset=(4, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, Prompt)
+        assert app.screen.query_one(Input).value == first.text

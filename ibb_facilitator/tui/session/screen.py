@@ -154,6 +154,7 @@ class SessionScreen(AidKeys):
         self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
         self._stale = False  # changed while another screen was on top: repaint on the way back
         self._prepare_timer: Timer | None = None  # paints the views not shown (``_prepare_views``)
+        self._prepared_for: object = None  # what they were last painted for
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -299,6 +300,11 @@ class SessionScreen(AidKeys):
         self._prepare_timer = None
         if self.app.screen is not self or self.presenting:
             return
+        # what the views not shown depend on: a move to another stage changes none of them
+        state = (self.session.cursor.issue, len(self.session.events), self.size, self.app.theme)
+        if state == self._prepared_for:
+            return
+        self._prepared_for = state
         shown = self.views[self._shown_stage()]
         waiting = [view for stage, view in self.views.items() if view is not shown and stage in self._stages()]
         for view in waiting:
