@@ -51,3 +51,16 @@ def test_datatable_still_formats_a_cell_as_scoretable_does():
 def test_datatable_renders_a_row_line_with_the_arguments_we_pass():
     parameters = list(inspect.signature(DataTable._render_line_in_row).parameters)
     assert parameters == ["self", "row_key", "line_no", "base_style", "cursor_location", "hover_location"]
+
+
+def test_the_header_is_still_made_of_the_parts_titlebar_composes():
+    """``TitleBar`` (tui/widgets.py) composes Textual's header from its own parts, with the
+    title that repaints without a layout: the parts, the flag and the title's way in are there."""
+    from textual.widgets import Header
+    from textual.widgets._header import HeaderClock, HeaderClockSpace, HeaderIcon, HeaderTitle
+
+    assert hasattr(Header(), "_show_clock")
+    assert "layout" in inspect.signature(HeaderTitle.update).parameters
+    assert [HeaderIcon, HeaderTitle, HeaderClockSpace] and HeaderClock  # importable
+    source = inspect.getsource(Header._on_mount)
+    assert "query_one(HeaderTitle).update(" in source

@@ -592,3 +592,34 @@ async def test_a_click_reaches_the_shown_stage_s_item(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, Prompt)
         assert app.screen.query_one(Input).value == first.text
+
+
+async def test_a_new_title_repaints_the_title_line_without_a_layout(tmp_path, monkeypatch):
+    """Every change says "saving…" then "saved 10:41:07" in the title line: a repaint of that
+    line, not a layout or a frame of the whole screen (it was two a change, one on the key's
+    own path)."""
+    from textual._compositor import Compositor
+    from textual.screen import Screen
+
+    from ibb_facilitator.tui.widgets import SteadyTitle
+
+    layouts: list[object] = []  # a layout, or a frame of the whole screen
+    refresh_layout = Screen._refresh_layout
+    monkeypatch.setattr(Screen, "_refresh_layout", lambda s, *a, **k: layouts.append(a) or refresh_layout(s, *a, **k))
+    full = Compositor.render_full_update
+    monkeypatch.setattr(Compositor, "render_full_update", lambda c, *a, **k: layouts.append(a) or full(c, *a, **k))
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        layouts.clear()
+        app.sub_title = "demo.toml · saved 23:59:59, a much longer title than before [b]x[/b]"
+        await pilot.pause()
+        assert layouts == []
+        title = screen.query_one(SteadyTitle)
+        assert "saved 23:59:59, a much longer title than before [b]x[/b]" in "".join(_text(app, title))
+        await pilot.press("3")  # a rating: its "saving…", its repaint, no layout
+        await pilot.pause()
+        assert layouts == []
+        await _assert_fresh(pilot, screen)

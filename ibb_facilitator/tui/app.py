@@ -48,6 +48,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
 
 from .. import paths, preferences
@@ -138,6 +139,12 @@ class IbbApp(App[None]):
     # UI thread (15-20 ms measured here, between the file loaded and the session shown).
     CSS_PATH = ["app.tcss", "session/session.tcss"]
     TITLE = "IBB Facilitator"
+    # The header shows these (its title repaints its own line: widgets.TitleBar). Textual's own
+    # repaint the whole screen when they change, and every change to the session changes the
+    # sub-title twice ("saving…", then "saved 10:41:07"): a full frame of 160x45 cells each,
+    # the first on the key's own path (bench/terminal_bench.py: a grid digit 11 ms).
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),

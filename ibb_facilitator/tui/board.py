@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from ..negotiation import load
@@ -41,6 +41,7 @@ from ..negotiation.board import column_widths as board_widths
 from ..negotiation.core import Negotiation
 from ..termtext import fit_middle
 from .text import join, literal, one_line
+from .widgets import TitleBar
 
 #: column key -> (heading, key that sorts by it, sort name in ``negotiation.board.SORTS``)
 _SORT_KEYS = {"article": "a", "issue": "i", "status": "s", "stage": "g", "session": "w", "days": "d"}
@@ -94,7 +95,7 @@ class BoardScreen(Screen):
         self.widths = column_widths(120)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(placeholder="Filter: article, issue, status, stage or session", id="board-filter")
         yield Static(literal(f"Reading {self.folder}…"), id="board-summary")
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)

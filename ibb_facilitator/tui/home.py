@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from .. import agenda, paths, recent
 from .modals import Prompt
 from .text import join, literal
+from .widgets import TitleBar
 
 if TYPE_CHECKING:
     from textual import getters
@@ -47,7 +48,7 @@ class HomeScreen(Screen):
     _first_id: str | None = None  # the option highlighted at first (to tell whether the user moved)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="home"):
             yield Label("Interest-based bargaining, in the room", id="home-title")
             yield OptionList(id="home-list")

@@ -23,13 +23,14 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList
+from textual.widgets import DataTable, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from .. import paths
 from ..library import Entry, Hit, Library, LibraryError, Listing, filter_entries, sort_entries
 from .text import join, literal, one_line
+from .widgets import TitleBar
 
 if TYPE_CHECKING:
     from textual import getters
@@ -126,7 +127,7 @@ class LibraryScreen(Screen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(
             placeholder="Filter by title or district, and search every word of every session", id="library-query"
         )

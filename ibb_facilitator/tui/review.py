@@ -34,7 +34,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import costing, model, polls, process, screening
@@ -60,6 +60,7 @@ from . import standing
 from .modals import Choose, Panel
 from .negotiating import provenance
 from .text import join, literal, one_line
+from .widgets import TitleBar
 
 if TYPE_CHECKING:
     from ..negotiation.core import Negotiation
@@ -157,7 +158,7 @@ class ReviewScreen(Screen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self._banner(), id="review-banner")
         yield Static("", id="review-when")
         with Horizontal(id="review-body"):

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from .. import paths, process
 from ..capture import members_from_text, members_to_text, split_list
 from ..model import Method, Session
 from .modals import Confirm
 from .text import join, literal
+from .widgets import TitleBar
 
 if TYPE_CHECKING:
     from textual import getters
@@ -62,7 +63,7 @@ class SetupScreen(Screen):
 
     def compose(self) -> ComposeResult:
         s = self.session
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="setup"):
             yield Label("Set up the session (Ctrl+S starts it)", classes="setup-title")
             if s.previous is not None:  # the next session of a negotiation: say what came over

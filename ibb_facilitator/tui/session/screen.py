@@ -28,7 +28,7 @@ from textual.geometry import Region
 from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ... import editing, process, schedule
 from ...model import Stage
@@ -38,7 +38,7 @@ from ..modals import Choose
 from ..negotiating import provenance
 from ..text import join, literal
 from ..wall import WallLine, first_fit
-from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper
+from ..widgets import STAGE_NAMES, CaucusClock, KeyBar, LinesInput, StageTimer, Stepper, TitleBar
 from .aid_keys import AidKeys
 from .consensus import ConsensusView
 from .criteria import CriteriaView
@@ -159,7 +159,7 @@ class SessionScreen(AidKeys):
     # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="banner")
         yield CaucusClock(id="caucus-clock")
         yield WallLine(id="day-line")  # what is on now, next, how late: today's plan (tui/day.py)
