@@ -550,9 +550,22 @@ async def test_a_first_visit_shows_the_stage_made_ready_while_the_keys_were_quie
             await _assert_fresh(pilot, screen)
 
 
-async def test_only_the_shown_stage_is_on_screen_takes_focus_or_clicks_after_a_resize(tmp_path):
+async def test_only_the_shown_stage_is_on_screen_takes_focus_or_clicks_after_a_resize(tmp_path, monkeypatch):
     """The views not shown are laid out beside the shown one, outside the frame: after a resize
-    the frame still shows the current stage, and nothing of another stage can take the focus."""
+    the frame still shows the current stage (in every frame written, not only once settled),
+    and nothing of another stage can take the focus."""
+    from textual.app import App
+
+    wrong: list[str] = []
+    display = App._display
+
+    def checked(app, screen, update):  # each frame as it is written
+        if isinstance(screen, SessionScreen) and update is not None and not screen.presenting:
+            inside, shown = screen.query_one("#views").content_region, screen.views[screen._shown_stage()]
+            wrong.extend(v.id for v in screen.views.values() if v is not shown and inside.overlaps(v.region))
+        return display(app, screen, update)
+
+    monkeypatch.setattr(App, "_display", checked)
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _start(pilot, Stage.OPTIONS)
@@ -568,6 +581,7 @@ async def test_only_the_shown_stage_is_on_screen_takes_focus_or_clicks_after_a_r
                     assert not inside.overlaps(view.region), f"{view.id} shows at {size}"
             assert all(shown in w.ancestors_with_self or views not in w.ancestors for w in screen.focus_chain)
             await _assert_fresh(pilot, screen)
+        assert wrong == []
         await pilot.press("alt+right", "ctrl+r")
         await pilot.pause()
         assert screen.focused is screen.query_one(RatingGrid)
@@ -601,7 +615,10 @@ async def test_a_new_title_repaints_the_title_line_without_a_layout(tmp_path, mo
     from textual._compositor import Compositor
     from textual.screen import Screen
 
+    from ibb_facilitator.tui import app as app_module
     from ibb_facilitator.tui.widgets import SteadyTitle
+
+    monkeypatch.setattr(app_module, "AUTOSAVE_DELAY", 3600.0)  # its "saved …" would replace the test's title
 
     layouts: list[object] = []  # a layout, or a frame of the whole screen
     refresh_layout = Screen._refresh_layout

@@ -56,8 +56,11 @@ VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, Cr
 
 class StageViews(Widget):
     """The stages' views, one shown. Every view is laid out all the time, side by side in a
-    strip as wide as five frames, and the strip is scrolled to the current one (the others are
-    outside the frame: not drawn, not clickable). (Textual's ContentSwitcher hides the others from
+    strip as wide as five frames, and every view is offset by as many frame widths as the
+    current one's place, which puts the current one in the frame and the others outside it
+    (not drawn, not focusable, not clickable). The offset is a percentage of the view's own
+    width, so a resize places them in the same layout (scrolling the strip instead showed a
+    neighbour for a frame after each resize). (Textual's ContentSwitcher hides the others from
     the layout instead: a view shown again was laid out afresh, its lists re-measured every row
     and the grid every column; a first visit to a stage took 3 layouts and ~90 ms in a real
     terminal.)"""
@@ -69,14 +72,9 @@ class StageViews(Widget):
 
     def __init__(self, *views: Widget, initial: str | None, id: str | None = None) -> None:
         super().__init__(*views, id=id)
-        self._current = initial
-
-    def on_resize(self) -> None:
-        self._scroll()
-
-    def _scroll(self) -> None:
-        index = next((n for n, view in enumerate(self.children) if view.id == self._current), 0)
-        self.scroll_to(x=index * self.scrollable_content_region.width, animate=False, immediate=True, force=True)
+        self._current: str | None = None
+        self._views = views
+        self.current = initial
 
     @property
     def current(self) -> str | None:
@@ -85,13 +83,16 @@ class StageViews(Widget):
 
     @current.setter
     def current(self, view_id: str | None) -> None:
-        if view_id != self._current:
-            self._current = view_id
-            self._scroll()
+        if view_id == self._current:
+            return
+        self._current = view_id
+        index = next((n for n, view in enumerate(self._views) if view.id == view_id), 0)
+        for view in self._views:
+            view.styles.offset = (f"{-100 * index}%", 0)
 
     @property
     def visible_content(self) -> Widget | None:
-        return next((view for view in self.children if view.id == self._current), None)
+        return next((view for view in self._views if view.id == self._current), None)
 
 
 class SessionScreen(AidKeys):
