@@ -292,7 +292,7 @@ class SessionScreen(AidKeys):
         self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_views)
 
     def _prepare_views(self) -> None:
-        """Paint the current issue's other stages' views (invisible, laid out: ``StageViews``)
+        """Paint the current issue's other stages' views (laid out outside the frame: ``StageViews``)
         and, once laid out, draw the lines they would show into their widgets' caches. A stage's
         first visit then shows what is ready (one layout, lines already drawn) instead of filling
         its lists, measuring every row and drawing the grid's every cell on the key (~90 ms in
