@@ -172,13 +172,7 @@ def devices_address(args: argparse.Namespace, *, default_port: int, what: str) -
         return None
     host = (args.host or DEFAULT_HOST).strip()
     port = parse_port(args.port) if args.port else default_port
-    remote = not is_loopback(host)
-    if remote and not args.allow_remote:
-        raise ValueError(
-            f"--host {host} is not loopback: anyone on the network could reach {what}'s join page. "
-            "Add --allow-remote to serve it there anyway."
-        )
-    if remote:
+    if remote_host(host, args.allow_remote, f"reach {what}'s join page"):
         print(
             f"WARNING: {what} on {host}:{port or 'a free port'}: anyone who can reach this machine on the network "
             "can open its join page; the join code and the address shown on the screen are the only keys. "
@@ -187,6 +181,18 @@ def devices_address(args: argparse.Namespace, *, default_port: int, what: str) -
         )
     check_port_free(host, port)
     return host, port
+
+
+def remote_host(host: str, allow_remote: bool, exposed: str) -> bool:
+    """Whether ``host`` is reachable from the network (not loopback); refused (ValueError) unless
+    ``--allow-remote`` says so. ``exposed``: what anyone on the network could then do."""
+    remote = not is_loopback(host)
+    if remote and not allow_remote:
+        raise ValueError(
+            f"--host {host} is not loopback: anyone on the network could {exposed}. "
+            "Add --allow-remote to serve it there anyway."
+        )
+    return remote
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -233,12 +239,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = parse_port(args.port)
     host = args.host.strip()
     fontsize = parse_fontsize(args.fontsize)
-    remote = not is_loopback(host)
-    if remote and not args.allow_remote:
-        raise ValueError(
-            f"--host {host} is not loopback: anyone on the network could see the session. "
-            "Add --allow-remote to serve it there anyway."
-        )
+    remote = remote_host(host, args.allow_remote, "see the session")
     if remote:
         print(
             f"WARNING: serving on {host}:{port}: anyone who can reach this machine on the network can "
