@@ -224,6 +224,41 @@ async def test_rating_a_cell_updates_that_cell_and_total_only(tmp_path):
         await _assert_fresh(pilot, screen)
 
 
+async def test_a_rating_repaints_only_what_is_on_the_screen(tmp_path, monkeypatch):
+    """A repaint asked of a widget not on the screen (the capture box, hidden while rating: its
+    frame title was set again on every change) made Textual lay the whole screen out again to
+    find it, on every key. The capture box still says what Enter does at each stage."""
+    from textual._compositor import Compositor
+
+    from ibb_facilitator.tui.session.criteria import CriteriaView
+    from ibb_facilitator.tui.session.options import OptionsView
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.CRITERIA)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        offscreen: list[str] = []
+        update_widgets = Compositor.update_widgets
+
+        def spy(compositor, widgets):
+            shown = compositor.visible_widgets
+            offscreen.extend(f"{type(w).__name__}#{w.id}" for w in widgets if w not in shown)
+            return update_widgets(compositor, widgets)
+
+        monkeypatch.setattr(Compositor, "update_widgets", spy)
+        for digit in "3514":
+            await pilot.press(digit)
+            await pilot.pause()
+        assert offscreen == []
+        capture = screen.query_one("#capture")
+        assert capture.border_title == CriteriaView.CAPTURE_TITLE
+        await pilot.press("escape", "alt+left")
+        await pilot.pause()
+        assert capture.border_title == OptionsView.CAPTURE_TITLE
+        assert capture.placeholder == OptionsView.PLACEHOLDER
+
+
 async def test_a_stage_switch_keeps_the_keyboard_on_the_capture_line(tmp_path):
     """Nothing but the capture line takes the keyboard: no stage switch, no Tab, no Esc moves it
     into a list, where letters used to act as commands."""

@@ -152,6 +152,7 @@ class SessionScreen(AidKeys):
         self.mode = TYPING  # where printable keys go: the capture line, the voters or the grid
         self._warned_mode: str | None = None  # the mode whose wrong keys were already pointed out
         self._bindings_stage: Stage | None = None
+        self._capture_title = ""  # the capture box's frame title, as last set
         self._shown: dict[Static, Content] = {}  # what each text widget shows (skip equal updates)
         self._stale = False  # changed while another screen was on top: repaint on the way back
         self._prepare_timer: Timer | None = None  # paints the views not shown (``_prepare_views``)
@@ -264,8 +265,10 @@ class SessionScreen(AidKeys):
         view = self.views[stage]
         if self._switcher.current != view.id:
             self._switch_view(view)
-        self._capture.placeholder = view.PLACEHOLDER
-        self._capture.border_title = view.CAPTURE_TITLE
+        if self._capture.placeholder != view.PLACEHOLDER:
+            self._capture.placeholder = view.PLACEHOLDER
+        if self._capture_title != view.CAPTURE_TITLE:  # Textual repaints the box on every set
+            self._capture_title = self._capture.border_title = view.CAPTURE_TITLE
         if reset_timer:
             self._show_clock(stage)
         view.paint()
