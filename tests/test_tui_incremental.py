@@ -486,6 +486,35 @@ def _as_datatable_draws(grid: RatingGrid) -> None:
         assert flat(ours[1]) == flat(theirs[1]), f"row {row} is not drawn as DataTable draws it"
 
 
+async def test_a_plain_cell_is_drawn_as_rich_draws_it(tmp_path, monkeypatch):
+    """``ScoreTable._draw_cell`` draws a cell of plain text without rich: the same characters in
+    the same styles as rich's way, for every cursor, hover, row stripe and width; text rich reads
+    as more than text (markup, emoji codes, tabs) or that does not fit goes rich's way."""
+    from itertools import product
+
+    from ibb_facilitator.tui import scoretable
+
+    app = IbbApp(path=_big_grid(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.screen.query_one(RatingGrid)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        meta = next(iter(grid.rows.values()))
+        texts = ["3", " 5✓", "  ·", " out", "  12", "漢字", "a b", "", "[b]x[/b]", ":smile:", "a\tb", "x" * 30]
+        for text, width, cursor, hover, row in product(texts, (4, 8, 30), (False, True), (False, True), (0, 1)):
+            stripe = grid._component_style("datatable--odd-row" if row % 2 else "datatable--even-row", grid.rich_style)
+            fast = grid._draw_cell(text, meta, row, 1, stripe, width, cursor, hover)
+            with monkeypatch.context() as rich_way:
+                rich_way.setattr(scoretable, "_plain", lambda text, room: False)
+                slow = grid._draw_cell(text, meta, row, 1, stripe, width, cursor, hover)
+            drawn = [[(char, segment.style) for segment in line for char in segment.text] for line in fast]
+            assert drawn == [[(char, segment.style) for segment in line for char in segment.text] for line in slow], (
+                text,
+                width,
+            )
+        assert scoretable._plain(" 5✓", 3) and not scoretable._plain("[b]x[/b]", 30)
+
+
 @pytest.mark.parametrize("size", [SIZE, (100, 30)])  # at 100 columns the option column follows the heads
 async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh(tmp_path, size):
     """Issue 16's grid (60 options x 12 criteria): a weight or a must-pass key repaints only the
