@@ -42,6 +42,16 @@ class History:
 
     def checkpoint(self, session: Session, label: str) -> None:
         """Remember ``session`` as it is now, before a change called ``label``."""
+        issues = self.prepare(session)
+        rest = _to_json(session, exclude={"events", "issues"})
+        self._stack.append((label, rest, tuple(json for _, _, json in issues.values())))
+        del self._stack[: -self.limit]
+
+    def prepare(self, session: Session) -> dict[int, tuple[Issue, int, bytes]]:
+        """Serialize the issues changed since the last checkpoint or preparation, now: called
+        once a change is on the screen, it spares the next change's checkpoint (on its key's
+        path) the issue the last change took up. An issue changed after this is serialized again
+        by the checkpoint (its edit count moved on)."""
         issues: dict[int, tuple[Issue, int, bytes]] = {}
         for issue in session.issues:
             edits = issue._edits.n
@@ -50,9 +60,7 @@ class History:
                 seen = (issue, edits, _issue_json(issue))
             issues[id(issue)] = seen
         self._last = issues
-        rest = _to_json(session, exclude={"events", "issues"})
-        self._stack.append((label, rest, tuple(json for _, _, json in issues.values())))
-        del self._stack[: -self.limit]
+        return issues
 
     def discard(self) -> None:
         """Forget the last checkpoint (the change it was taken for did not happen)."""

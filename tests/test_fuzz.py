@@ -760,6 +760,11 @@ class RulesMachine(RuleBasedStateMachine):
 
     # -- undo ---------------------------------------------------------------------------------
 
+    @rule()
+    def prepare_undo(self) -> None:
+        """What the app does once a change is on the screen: the next checkpoint made ready."""
+        self.history.prepare(self.session)
+
     @precondition(lambda self: bool(self.history))
     @rule()
     def undo(self) -> None:

@@ -725,7 +725,12 @@ class IbbApp(App[None]):
         # user their last real backup).
         self.mark_dirty(content=fn is not editing.set_stage)
         self.announce(SessionChanged(label))
+        self.call_after_refresh(self._prepare_undo)
         return True if result is None else result
+
+    def _prepare_undo(self) -> None:
+        """Once a change is on the screen: the next change's undo checkpoint, made ready off its key."""
+        self.history.prepare(self.session)
 
     def undo(self) -> str | None:
         """Take the last change back (announced as a ``SessionChanged``); its label, or None."""
