@@ -21,6 +21,9 @@ APP = "ibb_facilitator"
 #: Set (to the session's folder) in the apps ``ibb serve --full`` starts for browser tabs (``served``);
 #: here, where the app can read it before the store is imported.
 SERVED_FOLDER_ENV = "IBB_SERVED_FOLDER"
+#: The session library's search index (``library``), in ``cache_dir()``; a warm ``ibb library``
+#: looks beside it for its last listing (``listing_snapshot``) without importing the library.
+LIBRARY_INDEX = "library.sqlite3"
 
 
 def _env_dir(name: str) -> Path | None:
