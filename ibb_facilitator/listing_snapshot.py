@@ -130,13 +130,13 @@ def printed(root: str, width: int, db_path: str) -> str | None:
             or info.st_size > MAX_BYTES
         ):
             return None
-        data = b""
-        while len(data) <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - len(data))):
-            data += more
+        data = os.read(fd, info.st_size + 1)  # (all of it: a regular file; else it changed meanwhile)
     except OSError:
         return None
     finally:
         os.close(fd)
+    if len(data) != info.st_size:
+        return None
     head, _, rest = data.partition(b"\n")
     fields = head.split(b" ")
     if len(fields) != 4 or fields[0] != _MAGIC or not all(f.isdigit() and len(f) < 12 for f in fields[1:]):
@@ -169,19 +169,22 @@ def keep(root: str, width: int, db_path: str, files: Iterable[tuple[str, int, in
     if n_context + n_files + n_text > MAX_BYTES:
         return
     path = _path(db_path, root)
-    temp = f"{path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    temp = f"{path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"  # (named as one: ``_prune`` removes a stray one)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(b"%s %d %d %d\n" % (_MAGIC, n_context, n_files, n_text))
-                for part in parts:
-                    out.write(part)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
     except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(b"%s %d %d %d\n" % (_MAGIC, n_context, n_files, n_text))
+            for part in parts:
+                out.write(part)
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
         return
     _prune(os.path.dirname(path))
 

@@ -4,7 +4,8 @@ Lists every session under DIR (default: the sessions folder) as a table: title, 
 issues open / agreed, last change, file. Broken files are listed as BROKEN with their first
 error line. ``--search`` prints ranked full-text hits instead: snippet, then where (file,
 issue, kind, item id). The search index lives in the user cache folder and is brought up to
-date (changed files only) before each listing or search.
+date (changed files only) before each listing or search; a listing with no option is kept
+beside it and printed again while no file changed (``listing_snapshot``).
 """
 
 from __future__ import annotations
