@@ -276,18 +276,24 @@ def test_an_index_in_memory_keeps_no_snapshot(
     assert listed(capsys, str(root)) == first and "Lakeview contract 2" in first
 
 
-def test_a_warm_listing_in_a_fresh_process_does_not_import_sqlite3(root: Path) -> None:
+def test_a_warm_listing_in_a_fresh_process_imports_neither_sqlite3_nor_datetime(root: Path) -> None:
     probe = (
         "import sys\n"
         "from ibb_facilitator import cli\n"
         "code = cli.main(['library', sys.argv[1]])\n"
-        "print('sqlite3' in sys.modules, 'ibb_facilitator.library' in sys.modules, file=sys.stderr)\n"
+        "print(*(m in sys.modules for m in ('sqlite3', 'ibb_facilitator.library', 'datetime')), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     runs = [
         subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, timeout=120) for _ in range(2)
     ]
     assert [r.returncode for r in runs] == [0, 0]
-    assert runs[0].stderr.split() == [b"True", b"True"]  # the first made it the full way
-    assert runs[1].stderr.split() == [b"False", b"False"]
+    assert runs[0].stderr.split() == [b"True", b"True", b"True"]  # the first made it the full way
+    assert runs[1].stderr.split() == [b"False", b"False", b"False"]
     assert runs[1].stdout == runs[0].stdout and b"Lakeview contract 2" in runs[1].stdout
+
+
+def test_a_new_file_is_named_by_the_day_of_the_frozen_clock(frozen_clock) -> None:
+    """``paths`` imports ``date`` when first asked for (a warm listing needs no datetime): it is
+    still its own, which the tests' frozen clock replaces."""
+    assert paths.new_in_sessions("Spring reopener").name == f"{frozen_clock:%Y-%m-%d}-spring-reopener.toml"
