@@ -22,8 +22,11 @@ list from it, keep a new snapshot.
 A snapshot is never trusted blindly: it must be a regular file of this user's that no one else
 may write (as ``devices.announce`` reads its files; where the owner cannot be checked, no
 snapshot is kept or read), its header exact, its parts the lengths it says, its text UTF-8 with
-no control character but its line breaks; anything else, or any error reading it, and the full
-way is taken. Imports nothing of ours.
+no C0 control character (ESC, NUL...) but its line breaks; anything else, or any error reading
+it, and the full way is taken. Imports nothing of ours.
+
+1,000 sessions: the walk (a stat a file) ~2.3 ms, comparing ~0.5 ms, reading and checking the
+text ~0.4 ms; the index's way was ~15 ms more (sqlite3, the rows, the table).
 """
 
 from __future__ import annotations
