@@ -39,7 +39,6 @@ import gc
 import os
 import re
 import sqlite3
-import stat as statmod
 import sys
 import time
 import unicodedata
@@ -49,6 +48,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import paths
+from .listing_snapshot import walk
 from .store.errors import StoreError
 
 # ``typing`` and ``glob`` only where they are used: a warm listing needs neither (typing alone
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from .model import Session
 
-DB_NAME = "library.sqlite3"
+DB_NAME = paths.LIBRARY_INDEX
 INDEX_VERSION = 3  # bump when the schema or what is indexed changes: the index is rebuilt
 # 2: first_day/last_day/n_days are the days the session met (its log), "planned" marks planned ones
 # 3: no FTS5 prefix index (prefix queries are as fast without it on 150,000 items; a third of the size)
@@ -477,16 +477,25 @@ class RefreshStats(_Record):
 
 
 class Listing(_Record):
-    """What ``Library.scan`` returns: the entries and how the refresh went."""
+    """What ``Library.scan`` returns: the entries, how the refresh went, and ``files``: the
+    ``(path, mtime_ns, size)`` of every file the index held under ``root`` when the entries
+    were read (skipped ones too), which a kept listing depends on (``listing_snapshot``)."""
 
-    __slots__ = ("entries", "root", "stats")
-    _FIELDS = ("root", "entries", "stats")
+    __slots__ = ("entries", "files", "root", "stats")
+    _FIELDS = ("root", "entries", "stats", "files")
     __hash__ = None  # type: ignore[assignment]
 
-    def __init__(self, root: Path, entries: list[Entry] | None = None, stats: RefreshStats | None = None):
+    def __init__(
+        self,
+        root: Path,
+        entries: list[Entry] | None = None,
+        stats: RefreshStats | None = None,
+        files: list[tuple[str, int, int]] | None = None,
+    ):
         self.root = root
         self.entries: list[Entry] = [] if entries is None else entries
         self.stats = RefreshStats() if stats is None else stats
+        self.files: list[tuple[str, int, int]] = [] if files is None else files
 
 
 # --- reading one file (runs in worker processes too: plain data in, plain data out) ----------
@@ -627,6 +636,9 @@ def _read_many(jobs: list[tuple[str, int]]) -> list[tuple[str, dict[str, Any], l
 
 
 # --- walking a folder -----------------------------------------------------------------------
+#
+# ``walk`` itself is ``listing_snapshot.walk``: a warm ``ibb library`` walks as the refresh does
+# without importing this module (and sqlite3).
 
 
 def _fs_decoder() -> Callable[[bytes], str]:
@@ -644,38 +656,6 @@ def _root_range(root: str) -> tuple[bytes, bytes]:
     """Keys ``lo <= key < hi`` of every path under ``root``."""
     prefix = _key(root if root.endswith(os.sep) else root + os.sep)
     return prefix, prefix[:-1] + bytes([prefix[-1] + 1])
-
-
-def walk(root: Path) -> Iterator[tuple[str, int, int]]:
-    """``(path, mtime_ns, size)`` of every candidate session file under ``root``.
-
-    ``*.toml`` regular files, hidden ones and hidden folders left out (lock files, a save's
-    temp files, ``.git``); symlinked folders are not followed (no loops); folders that cannot be
-    read are passed over.
-    """
-    stack = [str(root)]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                    continue
-                if not name.endswith(".toml"):
-                    continue
-                st = entry.stat()
-            except OSError:
-                continue
-            if statmod.S_ISREG(st.st_mode):
-                yield entry.path, st.st_mtime_ns, st.st_size
 
 
 def resolve_root(root: Path | str) -> Path:
@@ -1127,32 +1107,33 @@ class Library:
         """Every session and broken file under ``root`` as last indexed (``refresh`` first).
 
         A damaged index is rebuilt first (moved aside, ``root`` indexed again: ``notices``)."""
+        return _entries_of([r[3:] for r in self._known(root) if r[4] != "other"])
+
+    def _known(self, root: Path | str) -> list[Any]:
+        """The index's rows of every file under ``root`` (``_KNOWN_QUERY``), a damaged index rebuilt."""
         lo, hi = _root_range(str(resolve_root(root)))
-        query = (
-            f"SELECT path, state, {', '.join(_FILE_COLUMNS)} FROM files "
-            "WHERE path >= ? AND path < ? AND state != 'other'"
-        )
         try:
-            rows = self.con.execute(query, (lo, hi)).fetchall()
+            return self.con.execute(_KNOWN_QUERY, (lo, hi)).fetchall()
         except sqlite3.Error as exc:
             self._recover(exc)
             self.refresh(root)
             try:
-                rows = self.con.execute(query, (lo, hi)).fetchall()
+                return self.con.execute(_KNOWN_QUERY, (lo, hi)).fetchall()
             except sqlite3.Error as exc:
                 raise LibraryError(f"{self.db_path}: the search index cannot be read ({exc})") from None
-        return _entries_of(rows)
 
     def scan(self, root: Path | str, **kwargs: Any) -> Listing:
-        """``refresh`` then ``entries``: the listing of ``root``, up to date."""
+        """``refresh`` then ``entries``: the listing of ``root``, up to date, and the files it
+        was made of (``Listing.files``)."""
         stats = self.refresh(root, **kwargs)
         unchanged, self._unchanged = self._unchanged, None
-        if unchanged is not None:  # the rows the refresh read are the index's: list them
-            folder, rows = unchanged
-            with _no_collection():
-                entries = _entries_of([r[3:] for r in rows if r[4] != "other"])
-            return Listing(root=folder, entries=entries, stats=stats)
-        return Listing(root=resolve_root(root), entries=self.entries(root), stats=stats)
+        # when nothing changed, the rows the refresh read are the index's: list them
+        folder, rows = unchanged if unchanged is not None else (resolve_root(root), self._known(root))
+        decode = _fs_decoder()
+        with _no_collection():
+            entries = _entries_of([r[3:] for r in rows if r[4] != "other"])
+            files = [(decode(r[3]), r[1], r[2]) for r in rows]
+        return Listing(root=folder, entries=entries, stats=stats, files=files)
 
     def search(self, root: Path | str, query: str, *, limit: int = 50) -> list[Hit]:
         """Hits for what a person typed, best first. Never raises on any query text.

@@ -4,7 +4,8 @@ Lists every session under DIR (default: the sessions folder) as a table: title, 
 issues open / agreed, last change, file. Broken files are listed as BROKEN with their first
 error line. ``--search`` prints ranked full-text hits instead: snippet, then where (file,
 issue, kind, item id). The search index lives in the user cache folder and is brought up to
-date (changed files only) before each listing or search.
+date (changed files only) before each listing or search; a listing with no option is kept
+beside it and printed again while no file changed (``listing_snapshot``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,18 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from .. import paths
-from ..library import (
-    SORTS,
-    Entry,
-    Hit,
-    Library,
-    LibraryError,
-    filter_entries,
-    fit,
-    printable,
-    resolve_root,
-    sort_entries,
-)
+from .. import listing_snapshot, paths
+
+# The library (sqlite3 and the rest) and termtext are imported where they are used: a warm
+# listing printed from its snapshot (``listing_snapshot``) needs neither. Type checkers take any
+# ``TYPE_CHECKING`` as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..library import Entry, Hit
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 
@@ -61,6 +58,8 @@ def _columns(fallback: int) -> int:
 
 def table(entries: list[Entry], root: Path, width: int) -> list[str]:
     """The listing as lines of a plain table that fits ``width`` columns where it can."""
+    from ..termtext import fit, printable
+
     compact = width < 150
     fixed = {"dates": 26 if compact else 34, "open": 4, "agreed": 6, "changed": 16}
     prefix = os.path.join(str(root), "")  # (``_where``, its prefix made once)
@@ -90,6 +89,8 @@ def table(entries: list[Entry], root: Path, width: int) -> list[str]:
 
 
 def _highlight(hit: Hit, bold: bool) -> str:
+    from ..termtext import printable
+
     if not bold or not hit.marks:
         return printable(hit.snippet)
     out, pos = [], 0
@@ -101,6 +102,8 @@ def _highlight(hit: Hit, bold: bool) -> str:
 
 
 def hit_lines(hits: list[Hit], root: Path, bold: bool) -> list[str]:
+    from ..termtext import printable
+
     lines = []
     for n, hit in enumerate(hits, start=1):
         where = [_where(hit.path, root)]
@@ -138,6 +141,19 @@ def cmd_library(args: argparse.Namespace) -> int:
         sys.stdout.reconfigure(errors="replace")
     given = args.dir is not None
     folder = Path(args.dir) if given else paths.sessions_dir()
+    width = _columns(160)
+    # the listing with no option is kept (``listing_snapshot``): printed again while nothing changed
+    plain = args.search is None and not args.filter and args.sort == "changed" and not args.reverse
+    db_path = str(paths.cache_dir() / paths.LIBRARY_INDEX)
+    if plain and (path := folder.expanduser()).is_dir():
+        kept = listing_snapshot.printed(str(path.resolve()), width, db_path)
+        if kept is not None:
+            print(kept, end="")
+            return 0
+
+    from ..library import Library, LibraryError, filter_entries, resolve_root, sort_entries
+    from ..termtext import printable
+
     try:
         root = resolve_root(folder)
     except LibraryError:
@@ -170,11 +186,12 @@ def cmd_library(args: argparse.Namespace) -> int:
     if args.filter:
         summary += f"; {len(entries)} match {printable(args.filter)}"
     if not entries:
-        print(summary + ("." if listing.entries else ": no session files found."))
-        return 0
-    width = _columns(160)
-    print("\n".join(table(entries, root, width)))
-    print(f"\n{summary}.")
+        text = summary + ("." if listing.entries else ": no session files found.") + "\n"
+    else:
+        text = "\n".join(table(entries, root, width)) + f"\n\n{summary}.\n"
+    print(text, end="")
+    if plain and not lib.in_memory and lib.db_path == db_path:
+        listing_snapshot.keep(str(root), width, db_path, listing.files, text)  # (the index closed: as it stays)
     return 0
 
 
@@ -198,6 +215,8 @@ def plain_args(argv: list[str]) -> argparse.Namespace | None:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from ..library import SORTS
+
     p = sub.add_parser("library", help="list and search the sessions in a folder")
     p.add_argument("dir", nargs="?", metavar="DIR", help="the folder to list (default: the sessions folder)")
     p.add_argument("--search", metavar="QUERY", help='full-text search: every word must appear; "quotes" for a phrase')
