@@ -50,6 +50,10 @@ took more than 2); torn frames. ``all keys`` covers every timed key. They go to 
 closing table (``summary.record``) against issue 14's targets: all keys median <= 2x the floor,
 p95 <= 3x; a stage switch <= 3x the floor's median; <= 2 frames a change; no torn frame.
 
+Each stage switch's key also goes to ``bench/view_app.py``, a bare Textual app that replaces a
+view of the same size: a reference for how much of a switch is Textual drawing that many lines
+(printed under the table; not a target).
+
 Then typing at a steady 10 keys/s (short items, each with Enter, so autosave runs between
 them), not waiting for the screen, in alternating blocks on the app and the floor: each
 character's time from its bytes to the first frame that shows it (issue 14: median <= 1.5x the
@@ -100,6 +104,7 @@ except ImportError:  # pragma: no cover - a bench extra
     pyte = None
 
 from summary import record  # noqa: E402
+from view_app import VIEWS  # noqa: E402
 
 WIDTH, HEIGHT = 160, 45
 ITEMS = 2_000
@@ -161,6 +166,7 @@ class Terminal:
         self.reads: list[float] = []  # when each chunk arrived (bursts are counted from these)
         self.closed = False
         self.keys_sent = 0  # the echo app numbers the keys it shows
+        self.view = 0  # the view ``bench/view_app.py`` shows
         self._rows = [""] * HEIGHT
         self._styles: list[tuple] = [()] * HEIGHT
         self.chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
@@ -608,6 +614,23 @@ def run_floor_key(term: Terminal, key: Key) -> float | None:
     return shown_at[0] - sent if ok and shown_at else None
 
 
+def run_view_key(term: Terminal, key: Key) -> float | None:
+    """A stage switch's key in ``bench/view_app.py``: its time to the echo and the next view."""
+    term.keys_sent += 1
+    term.view = (term.view + (1 if key.data == ALT_RIGHT else -1)) % VIEWS
+    want, body = f"#{term.keys_sent} {key.name} view {term.view}", f"view {term.view} row 1:"
+    shown_at: list[float] = []
+
+    def on_frame(t: float) -> None:
+        rows = term.rows()
+        if not shown_at and rows[0].strip() == want and any(body in row for row in rows[1:6]):
+            shown_at.append(t)
+
+    sent = term.send(key.data)
+    ok = term.pump(lambda: bool(shown_at) and term.quiet_for(FLOOR_QUIET)(), KEY_TIMEOUT, on_frame)
+    return shown_at[0] - sent if ok and shown_at else None
+
+
 # --- typing at a steady pace ----------------------------------------------------------------------
 
 
@@ -812,10 +835,12 @@ def main(argv: list[str] | None = None) -> int:
         floor = start(
             [sys.executable, str(HERE / "echo_app.py")], sync, lambda t: any("ready" in r for r in t.rows()[:6])
         )
+        view = start([sys.executable, str(HERE / "view_app.py")], sync, lambda t: "ready" in t.rows()[0])
         ready = time.perf_counter()
         app_results: list[Result] = []
         steady = None
         floor_results: list[tuple[str, float | None]] = []
+        view_results: list[float | None] = []  # the stage switches' keys in bench/view_app.py
         try:
             for i, key in enumerate(keys, 1):
                 if time.perf_counter() - ready > args.budget:
@@ -827,17 +852,21 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     floor_results.append((key.kind, run_floor_key(floor, key)))
                     app_results.append(run_app_key(app, key))
+                if key.data in (ALT_RIGHT, ALT_LEFT):
+                    view_results.append(run_view_key(view, key))
             steady = typing(app, floor) if not args.no_typing else None
         finally:
             if args.show:
                 print("\n".join(text_rows(app)))
             app.close()
             floor.close()
+            view.close()
             if phones is not None:
                 print(f"the phones' long polls came back {phones.polls()} times while the keys ran")
                 phones.close()
     elapsed = time.perf_counter() - started
     report(app_results, floor_results, items, sync, elapsed, ready - started)
+    report_view(app_results, floor_results, view_results)
     if steady:
         report_typing(steady)
     if args.show:
@@ -845,6 +874,30 @@ def main(argv: list[str] | None = None) -> int:
         if torn:
             print(f"\nthe first torn frame ({torn.kind}: {torn.torn[0]}):\n{torn.torn_screen}")
     return 0
+
+
+def report_view(
+    app_results: list[Result], floor_results: list[tuple[str, float | None]], view_results: list[float | None]
+) -> None:
+    """The stage switch beside what Textual itself takes to replace a view that size."""
+    views = [v for v in view_results if v is not None]
+    switches = [r.latency for r in app_results if r.kind.startswith("switch stage") and r.latency is not None]
+    floors = [v for _, v in floor_results if v is not None]
+    if not views or not switches or not floors:
+        return
+    vmed, smed, fmed = statistics.median(views), statistics.median(switches), statistics.median(floors)
+    print(
+        f"\nTextual replacing a stage-sized view (bench/view_app.py, 34 lines across, {len(views)} keys): median "
+        f"{vmed * 1000:.1f} ms = {vmed / fmed:.2f}x the floor median; ibb's stage switch is {smed / vmed:.2f}x that"
+    )
+    record(
+        "terminal",
+        "real terminal: a bare Textual app replacing a stage-sized view, median (x floor median)",
+        vmed / fmed,
+        "x",
+        None,
+        note=f"{vmed * 1000:.0f} ms; the stage switch is {smed / vmed:.2f}x it (a reference, not a target)",
+    )
 
 
 def report_typing(steady: dict[str, tuple[list[float], int]]) -> None:
