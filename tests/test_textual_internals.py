@@ -1,7 +1,8 @@
 """The private parts of Textual this app leans on, named in one place.
 
 A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList`` and
-tui/scoretable.py ``ScoreTable``: repaint one row or cell; tui/app.py: start loading after the
+tui/scoretable.py ``ScoreTable``: repaint one row or cell; ``SteadyScrollBars``: repaint a
+scroll bar when it changes; tui/app.py: start loading after the
 opening screen's first frame, hold keys while a file opens, pick the theme before the first
 stylesheet). Each has a fallback or a test of its outcome, but a Textual upgrade that renames
 one should fail here, loudly and by name, not show up as a slower app or a stale cell. When this
@@ -14,6 +15,7 @@ import inspect
 
 import pytest
 from textual.app import App
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
@@ -28,7 +30,15 @@ USED = [
                  "_require_update_dimensions"]),
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
     (Widget, ["_check_refresh"]),  # tui/messages.py post_refreshes: a change's repaints reach the screen together
+    (ScrollView, ["_size_updated", "_container_size"]),  # tui/widgets.py SteadyScrollBars
 ]  # fmt: skip
+
+
+def test_scroll_views_are_sized_as_steady_scroll_bars_expects():
+    """``SteadyScrollBars`` stands in front of ``ScrollView._size_updated`` with its arguments."""
+    assert list(inspect.signature(ScrollView._size_updated).parameters) == [
+        "self", "size", "virtual_size", "container_size", "layout"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("widget, names", USED, ids=[cls.__name__ for cls, _ in USED])

@@ -259,6 +259,51 @@ async def test_a_rating_repaints_only_what_is_on_the_screen(tmp_path, monkeypatc
         assert capture.placeholder == OptionsView.PLACEHOLDER
 
 
+async def test_a_stage_switch_draws_neither_the_views_nor_the_scroll_bars_again(tmp_path, monkeypatch):
+    """A switch moves the views (``StageViews``) without repainting them (Textual's offset style
+    repaints the widget too), and Textual set every list's scroll bar again at every layout
+    (``SteadyScrollBars``): a switch there and back draws no line of a view and repaints no
+    bar, and the screen is as built afresh; a list that grows moves its bar."""
+    from textual.scrollbar import ScrollBar
+
+    from ibb_facilitator.tui.session.view import StageView
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        for n in range(40):
+            app.change("add interest", editing.add_interest, screen.issue.id, f"interest {n} to scroll", "mutual")
+        await pilot.pause()
+        items = screen.query_one("#interests-list", ItemList)
+        bar = items.vertical_scrollbar
+        assert items.show_vertical_scrollbar and bar.window_virtual_size == items.virtual_size.height
+        repaints: list[ScrollBar] = []
+        refresh = ScrollBar.refresh
+
+        def counted(self, *args, **kwargs):
+            repaints.append(self)
+            return refresh(self, *args, **kwargs)
+
+        monkeypatch.setattr(ScrollBar, "refresh", counted)
+        drawn: list[int] = []
+        render_line = StageView.render_line
+        monkeypatch.setattr(StageView, "render_line", lambda view, y: drawn.append(y) or render_line(view, y))
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.press("alt+left")
+        await pilot.pause()
+        assert repaints == [] and drawn == []
+        await _assert_fresh(pilot, screen)
+        height = items.virtual_size.height
+        capture = screen.query_one("#capture", Input)
+        capture.value = "one more interest"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert items.virtual_size.height > height and bar.window_virtual_size == items.virtual_size.height
+        assert bar in repaints
+        await _assert_fresh(pilot, screen)
+
+
 async def test_a_stage_switch_keeps_the_keyboard_on_the_capture_line(tmp_path):
     """Nothing but the capture line takes the keyboard: no stage switch, no Tab, no Esc moves it
     into a list, where letters used to act as commands."""

@@ -29,8 +29,10 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import default_cell_formatter  # how DataTable turns a cell into text
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
+from .widgets import SteadyScrollBars
 
-class ScoreTable(DataTable):
+
+class ScoreTable(SteadyScrollBars, DataTable):
     """A DataTable shown from a plain description that rewrites only the cells that changed.
 
     ``show_table(columns, rows)``: columns are ``(key, label, width or None)``, rows are

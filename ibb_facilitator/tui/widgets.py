@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Digits, Header, Input, Label, OptionList, Static
@@ -368,7 +370,33 @@ class KeyBar(Static):
         self.update(content, layout=False)
 
 
-class RowList(OptionList):
+if TYPE_CHECKING:  # a mixin of ScrollView's kind (at run time a plain one: Textual gathers CSS along the bases)
+    _ScrollView = ScrollView
+else:
+    _ScrollView = object
+
+
+class SteadyScrollBars(_ScrollView):
+    """A scrolling widget whose scroll bars repaint when what they show changes, not at every
+    layout of the screen.
+
+    Textual's ``ScrollView`` compares the virtual size the layout hands it (its visible size)
+    with the one it keeps itself (all its lines): they never agree, so every layout (a stage
+    switch, Ctrl+R, a list growing) set every list's and the grid's scroll bars again and
+    repainted them, ~0.2 ms a bar shown, on the key's frame. Here that happens when the size,
+    the container's size or the widget's own virtual size differs from the last time."""
+
+    _bars_for: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        if (size, container_size, self.virtual_size) == self._bars_for:
+            return self._container_size != container_size  # what Textual's says when nothing changed
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self._bars_for = (size, container_size, self.virtual_size)
+        return changed
+
+
+class RowList(SteadyScrollBars, OptionList):
     """An OptionList shown from ``(id, prompt)`` rows that repaints only what changed.
 
     ``show_rows`` compares the rows with what the list holds: equal rows cost nothing, rows added
