@@ -107,6 +107,8 @@ def open_file(path: Path, readonly: bool) -> tuple[SessionFile | None, str, list
 AUTOSAVE_DELAY = 0.2
 #: seconds between the GIL's hand-overs while the app runs (``IbbApp.run``)
 SWITCH_INTERVAL = 0.0005
+#: the cyclic collector's third threshold while the app runs (Python's is 10): see ``IbbApp.run``
+GC_OLDEST_THRESHOLD = 1000
 EXIT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")  # by name: Windows has no SIGHUP
 EXIT_GRACE = 3.0  # seconds the teardown may take after a signal, once the work is on disk
 
@@ -516,6 +518,8 @@ class IbbApp(App[None]):
         if collect:
             # The loaded session is hundreds of thousands of long-lived objects: moving them out
             # of the cyclic collector's sight turns 200+ ms pauses while typing into a few ms.
+            # (Unfrozen first: what the session shown before left behind can go now.)
+            gc.unfreeze()
             gc.collect()
             gc.freeze()
         self.readonly = opened.readonly
@@ -1031,14 +1035,28 @@ class IbbApp(App[None]):
         # Python's default 5 ms switch interval a finished frame waited for the event loop to give
         # up the GIL, up to 5 ms on every key that still had work after its frame (issue 14:
         # bench/terminal_bench.py, stage switch 28 -> 22 ms). 0.5 ms hands it over at once.
-        switch = sys.getswitchinterval()
+        switch, thresholds = sys.getswitchinterval(), gc.get_threshold()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        # Full collections at quiet moments (``tidy_heap``), not in the middle of a key: each
+        # walked every long-lived object not frozen, 13-27 ms, every few dozen keys.
+        gc.set_threshold(thresholds[0], thresholds[1], GC_OLDEST_THRESHOLD)
         try:
             return super().run(*args, **kwargs)
         finally:
             sys.setswitchinterval(switch)
+            gc.set_threshold(*thresholds)
             if self._exit_signal is not None:
                 raise SystemExit(128 + self._exit_signal)
+
+    def tidy_heap(self) -> None:
+        """At a quiet moment (the keys still for a while: ``SessionScreen._prepare_views``):
+        collect the cyclic garbage the keys left and move everything still alive out of the
+        collector's sight, as the session is when it opens (``_attach_file``). A collection then
+        walks only what came after, a few ms; between quiet moments no full collection runs
+        (``run``). What is frozen and later becomes cyclic garbage (a notification that was on the
+        screen) stays until another session is opened, which unfreezes and collects it all."""
+        gc.collect()
+        gc.freeze()
 
     def toggle_preference(self, name: str) -> bool:
         """Flip a true/false preference (``preferences.py``) and keep it for next time; its new value."""

@@ -333,6 +333,7 @@ class SessionScreen(AidKeys):
                 width, height = widget.outer_size
                 if width and height and widget.display:
                     widget.render_lines(Region(0, 0, width, height))
+        self.app.tidy_heap()  # a quiet moment
 
     def paint_day(self) -> None:
         """The line under the header: today's plan at a glance (hidden on a day without one, and
