@@ -102,6 +102,41 @@ async def test_capture_appends_one_item_highlighted_and_literal(tmp_path):
         await _assert_fresh(pilot, screen)
 
 
+async def test_a_capture_lays_nothing_out_unless_the_list_is_sized_by_its_lines(tmp_path, monkeypatch):
+    """One more item is one more line of the list's virtual size: its scroll range and bar
+    change, not the screen's layout (``ItemList``), and the screen is as built afresh with the
+    new item in view; a list whose height follows its lines (``auto``) is laid out as before."""
+    from textual._compositor import Compositor
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        items = screen.query_one("#interests-list", ItemList)
+        capture = screen.query_one("#capture", Input)
+        for n in range(40):  # past the list's height: its scroll bar shows (a layout: the text is narrower)
+            app.change("add interest", editing.add_interest, screen.issue.id, f"interest {n}", "mutual")
+        await pilot.pause()
+        layouts: list[object] = []
+        reflow = Compositor.reflow
+        monkeypatch.setattr(Compositor, "reflow", lambda c, *a, **k: layouts.append(a) or reflow(c, *a, **k))
+        for n in range(5):
+            capture.value = f"captured {n}"
+            await pilot.press("enter")
+            await pilot.pause()
+        assert layouts == []
+        assert items.virtual_size.height > items.size.height and items.max_scroll_y > 0
+        assert items.scroll_offset.y == items.max_scroll_y  # the newest, highlighted, in view
+        assert items.vertical_scrollbar.window_virtual_size == items.virtual_size.height
+        await _assert_fresh(pilot, screen)
+        items.styles.height = "auto"
+        await pilot.pause()
+        layouts.clear()
+        capture.value = "one more"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert layouts  # its height may follow its lines: laid out
+
+
 async def test_typing_repaints_the_capture_line_only_and_a_long_line_keeps_its_cursor_in_view(tmp_path, monkeypatch):
     """A key typed asks for no layout (the capture line asked for one per key: the whole screen
     was laid out again), and a line longer than the box still scrolls sideways so the last
