@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import example
+from helpers import example, until
 from recorder import command
 from textual.coordinate import Coordinate
 from textual.widgets import Input
@@ -691,9 +691,7 @@ async def test_a_quiet_moment_moves_the_screen_out_of_the_collector_s_sight(tmp_
 
 async def _prepared(pilot) -> None:
     """Wait until the views not shown have been brought up to date (``_prepare_views``)."""
-    from ibb_facilitator.tui.session.screen import PREPARE_DELAY
-
-    await pilot.pause(PREPARE_DELAY + 0.2)
+    await until(pilot, lambda: pilot.app.screen.views_ready(), "the views' preparation")
     await pilot.pause()
 
 

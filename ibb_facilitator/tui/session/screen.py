@@ -19,6 +19,9 @@ modes, the capture line, presentation, the day line); each stage's own keys live
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +54,7 @@ from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
 
 #: seconds of quiet after a repaint before the views not shown are brought up to date
 PREPARE_DELAY = 0.3
+PREPARE_LINES = 8  # lines of a widget drawn in one step of the preparation (~1-3 ms)
 
 VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
 
@@ -163,6 +167,7 @@ class SessionScreen(AidKeys):
         self._stale = False  # changed while another screen was on top: repaint on the way back
         self._prepare_timer: Timer | None = None  # paints the views not shown (``_prepare_views``)
         self._prepared_for: object = None  # what they were last painted for
+        self._preparation = 0  # counts the changes that start a preparation again (``_prepare_later``)
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -295,9 +300,11 @@ class SessionScreen(AidKeys):
     # --- the stages not shown, made ready while the room talks ----------------------------------
 
     def _prepare_later(self) -> None:
-        """Once the keys have been quiet for a moment, bring the views not shown up to date."""
+        """Once the keys have been quiet for a moment, bring the views not shown up to date (a
+        preparation under way stops at its next step, and starts again then)."""
         if self._prepare_timer is not None:
             self._prepare_timer.stop()
+        self._preparation += 1
         self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_views)
 
     def _prepare_views(self) -> None:
@@ -306,34 +313,59 @@ class SessionScreen(AidKeys):
         first visit then shows what is ready (one layout, lines already drawn) instead of filling
         its lists, measuring every row and drawing the grid's every cell on the key (~90 ms in
         a real terminal, bench/terminal_bench.py). Each paint compares with what the view
-        holds, so a view that did not change costs next to nothing."""
+        holds, so a view that did not change costs next to nothing.
+
+        In steps of a few ms (a view's paint, a few lines of a widget), each on a turn of its own:
+        all at once it took up to 50 ms, and the first key after the pause waited for it."""
         self._prepare_timer = None
         if self.app.screen is not self or self.presenting:
             return
-        # what the views not shown depend on: a move to another stage changes none of them
-        state = (self.session.cursor.issue, len(self.session.events), self.size, self.app.theme)
+        state = self._prepare_state()
         if state == self._prepared_for:
             return
-        self._prepared_for = state
         shown = self.views[self._shown_stage()]
         waiting = [view for stage, view in self.views.items() if view is not shown and stage in self._stages()]
-        for view in waiting:
+        self._next_step(self._preparing(waiting, state), self._preparation)
+
+    def _preparing(self, views: list[StageView], state: object) -> Iterator[bool]:
+        """The preparation's steps; each yields whether the next waits for a layout (and its frame)."""
+        for view in views:
             view.paint()
-        self.call_after_refresh(self._draw_prepared, waiting)
+            yield False
+        yield True  # laid out: the lines are drawn at the size they will be shown at
+        for view in views:
+            for widget in view.walk_children(Widget, with_self=False):
+                width, height = widget.outer_size
+                for top in range(0, height if width and widget.display else 0, PREPARE_LINES):
+                    if view.id == self._switcher.current:
+                        break  # shown meanwhile: the compositor draws it
+                    widget.render_lines(Region(0, top, width, min(PREPARE_LINES, height - top)))
+                    yield False
+        self._prepared_for = state
+        self.app.tidy_heap()  # a quiet moment
+
+    def _next_step(self, steps: Iterator[bool], preparation: int) -> None:
+        if preparation != self._preparation or self.app.screen is not self or self.presenting:
+            return  # a change since: prepared again once the keys are quiet
+        try:
+            after_layout = next(steps)
+        except StopIteration:
+            return
+        if after_layout:
+            self.call_after_refresh(self._next_step, steps, preparation)
+        else:  # a turn of the event loop between steps: a key waits for one step at most
+            self.set_timer(0.001, partial(self._next_step, steps, preparation))
+
+    def _prepare_state(self) -> object:
+        """What the views not shown depend on: a move to another stage changes none of them."""
+        return (self.session.cursor.issue, len(self.session.events), self.size, self.app.theme)
+
+    def views_ready(self) -> bool:
+        """Whether the views not shown are up to date (``_prepare_views`` finished)."""
+        return self._prepared_for == self._prepare_state()
 
     def _stages(self) -> tuple[Stage, ...]:
         return (Stage.ISSUES, *self.session.stage_order) if self.issue is not None else (Stage.ISSUES,)
-
-    def _draw_prepared(self, views: list[StageView]) -> None:
-        current = self._switcher.current
-        for view in views:
-            if view.id == current:  # shown meanwhile: the compositor draws it
-                continue
-            for widget in view.walk_children(Widget, with_self=False):
-                width, height = widget.outer_size
-                if width and height and widget.display:
-                    widget.render_lines(Region(0, 0, width, height))
-        self.app.tidy_heap()  # a quiet moment
 
     def paint_day(self) -> None:
         """The line under the header: today's plan at a glance (hidden on a day without one, and
