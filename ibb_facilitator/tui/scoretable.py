@@ -336,7 +336,11 @@ class ScoreTable(SteadyScrollBars, DataTable):
             row_style = base_style
         updates, pseudo = self._update_count, self._pseudo_class_state
         show_cursor, show_hover = self.show_cursor, self._show_hover_cursor
-        stamp = (line_no, row, row_style, base_style, cursor, hover, show_cursor, show_hover, updates, pseudo)
+        # Focus and hover (the pseudo classes) change a row's look through its style, the table's
+        # and the cursor's or hover's cell: a row with neither is drawn alike in both states.
+        pointed = cursor is not NOWHERE or hover is not NOWHERE
+        stamp = (line_no, row, row_style, base_style, cursor, hover, show_cursor, show_hover, updates)
+        stamp += (pseudo if pointed else None,)
         kept = self._drawn_rows.get(row_key)
         if kept is None:
             kept = self._drawn_rows[row_key] = {}
@@ -344,7 +348,7 @@ class ScoreTable(SteadyScrollBars, DataTable):
             return pair
         data, meta = self._data[row_key], self.rows[row_key]
         drawn_cells = self._drawn_cells
-        shared = (row, row_style, show_cursor, show_hover, updates, pseudo)
+        shared = (row, row_style, show_cursor, show_hover, updates)
         at, over = cursor.column, hover.column  # NOWHERE (-2) when not in this row
         layout = self._line_layout or self._layout()
         cells = []
@@ -355,7 +359,7 @@ class ScoreTable(SteadyScrollBars, DataTable):
             datum = data.get(column_key)
             # by what the cell shows too: a weight nudged up and back shows the totals of before
             shows = datum if type(datum) is str else id(datum)  # (the object itself is kept, below)
-            key = (index == at, index == over, width, shows, shared)
+            key = (index == at, index == over, width, shows, shared, pseudo if index in (at, over) else None)
             found = drawn.get(key)
             if found is not None and (type(datum) is str or found[0] is datum):
                 lines = found[1]
