@@ -339,8 +339,8 @@ class ScoreTable(SteadyScrollBars, DataTable):
         # Focus and hover (the pseudo classes) change a row's look through its style, the table's
         # and the cursor's or hover's cell: a row with neither is drawn alike in both states.
         pointed = cursor is not NOWHERE or hover is not NOWHERE
-        stamp = (line_no, row, row_style, base_style, cursor, hover, show_cursor, show_hover, updates)
-        stamp += (pseudo if pointed else None,)
+        focus = pseudo if pointed else None
+        stamp = (line_no, row, row_style, base_style, cursor, hover, show_cursor, show_hover, updates, focus)
         kept = self._drawn_rows.get(row_key)
         if kept is None:
             kept = self._drawn_rows[row_key] = {}
