@@ -689,6 +689,22 @@ async def test_a_quiet_moment_moves_the_screen_out_of_the_collector_s_sight(tmp_
         await pilot.pause()
 
 
+async def test_the_views_are_prepared_in_a_pause_not_while_typing(tmp_path):
+    """Typing repaints only the capture line, but the preparation of the views not shown waits
+    for the keys to pause (each of its steps would hold a key up), and then runs."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        await _prepared(pilot)
+        app.change("add interest", editing.add_interest, screen.issue.id, "one more", "mutual")
+        for char in "a sentence typed on":
+            await pilot.press(char)
+            await pilot.pause(0.05)
+        assert not screen.views_ready()
+        await _prepared(pilot)
+        assert screen.views_ready()
+
+
 async def _prepared(pilot) -> None:
     """Wait until the views not shown have been brought up to date (``_prepare_views``)."""
     await until(pilot, lambda: pilot.app.screen.views_ready(), "the views' preparation")

@@ -37,6 +37,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Iterable
 from datetime import datetime
@@ -185,6 +186,7 @@ class IbbApp(App[None]):
         self.readonly = False
         self.readonly_reason = ""
         self._history: History | None = None  # see the ``history`` property
+        self.last_key = 0.0  # time.monotonic() of the last key or paste (``on_event``)
         self.dirty = False
         self.save_error: str | None = None
         self.last_saved: datetime | None = None
@@ -440,7 +442,13 @@ class IbbApp(App[None]):
             if self.opening is not None:
                 self.opening.show_held(len(self._held))
             return
+        if isinstance(event, (events.Key, events.Paste)):
+            self.last_key = time.monotonic()  # work that can wait waits for a pause (``keys_quiet_for``)
         await super().on_event(event)
+
+    def keys_quiet_for(self) -> float:
+        """Seconds since the last key or paste."""
+        return time.monotonic() - self.last_key
 
     async def _replay(self) -> None:
         """Hand the held keys to the session, in order, each one handled (with all it set off:

@@ -320,6 +320,9 @@ class SessionScreen(AidKeys):
         self._prepare_timer = None
         if self.app.screen is not self or self.presenting:
             return
+        if (quiet := self.app.keys_quiet_for()) < PREPARE_DELAY:  # typing: no repaint, still keys
+            self._prepare_timer = self.set_timer(PREPARE_DELAY - quiet, self._prepare_views)
+            return
         state = self._prepare_state()
         if state == self._prepared_for:
             return
@@ -347,6 +350,9 @@ class SessionScreen(AidKeys):
     def _next_step(self, steps: Iterator[bool], preparation: int) -> None:
         if preparation != self._preparation or self.app.screen is not self or self.presenting:
             return  # a change since: prepared again once the keys are quiet
+        if self.app.keys_quiet_for() < PREPARE_DELAY:  # keys again: after them, from the start
+            self._prepare_later()
+            return
         try:
             after_layout = next(steps)
         except StopIteration:
