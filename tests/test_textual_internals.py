@@ -2,9 +2,9 @@
 
 A few widgets reach into Textual for speed or timing (tui/widgets.py ``RowList`` and
 tui/scoretable.py ``ScoreTable``: repaint one row or cell; ``SteadyScrollBars``: repaint a
-scroll bar when it changes; tui/app.py: start loading after the
-opening screen's first frame, hold keys while a file opens, pick the theme before the first
-stylesheet). Each has a fallback or a test of its outcome, but a Textual upgrade that renames
+scroll bar when it changes; tui/session/screen.py: draw a key's frame at once; tui/app.py:
+start loading after the opening screen's first frame, hold keys while a file opens, pick the
+theme before the first stylesheet). Each has a fallback or a test of its outcome, but a Textual upgrade that renames
 one should fail here, loudly and by name, not show up as a slower app or a stale cell. When this
 fails: read the new Textual's code for the name, fix the use, then this list.
 """
@@ -15,6 +15,7 @@ import inspect
 
 import pytest
 from textual.app import App
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
@@ -31,6 +32,9 @@ USED = [
     (App, ["_check_bindings", "_message_queue", "_display", "_batch_count", "_refresh_truecolor_filter"]),
     (Widget, ["_check_refresh"]),  # tui/messages.py post_refreshes: a change's repaints reach the screen together
     (ScrollView, ["_size_updated", "_container_size"]),  # tui/widgets.py SteadyScrollBars
+    # tui/session/screen.py SessionScreen._on_idle: a key's frame drawn at once, not on the next beat
+    (Screen, ["_on_idle", "_on_timer_update", "_layout_required", "_scroll_required", "_repaint_required",
+              "_dirty_widgets"]),
 ]  # fmt: skip
 
 

@@ -705,6 +705,35 @@ async def test_the_views_are_prepared_in_a_pause_not_while_typing(tmp_path):
         assert screen.views_ready()
 
 
+async def test_a_frame_that_answers_a_key_does_not_wait_for_textual_s_beat(tmp_path, monkeypatch):
+    """Textual draws a screen on a 60-a-second beat; a key's frame is drawn as soon as the key's
+    work is done (``SessionScreen._on_idle``), so here, with the beat stopped, the pointer still
+    moves on the screen; the beat still draws frames no key asked for (the cursor's blink)."""
+    import asyncio
+
+    from textual import events
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _start(pilot, Stage.INTERESTS)
+        items = screen.query_one("#interests-list", ItemList)
+        await _prepared(pilot)
+        beats: list[bool] = []
+        monkeypatch.setattr(screen._update_timer, "resume", lambda: beats.append(True))  # the beat never comes
+        frames: list[bool] = []
+        compositor_refresh = screen._compositor_refresh
+        monkeypatch.setattr(screen, "_compositor_refresh", lambda: frames.append(True) or compositor_refresh())
+        before = items.highlighted
+        app.post_message(events.Key("down", None))  # (Pilot.press would draw the frame itself)
+        await asyncio.sleep(0.2)
+        assert items.highlighted == before + 1 and frames  # drawn without the beat
+        frames.clear()
+        app.last_key = 0.0  # long after any key: what changes waits for the beat
+        items.refresh()
+        await asyncio.sleep(0.2)
+        assert beats and not frames
+
+
 async def _prepared(pilot) -> None:
     """Wait until the views not shown have been brought up to date (``_prepare_views``)."""
     await until(pilot, lambda: pilot.app.screen.views_ready(), "the views' preparation")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,6 +55,7 @@ from .view import TYPING, VIEW_KEYS, Command, StageView, show_once
 #: seconds of quiet after a repaint before the views not shown are brought up to date
 PREPARE_DELAY = 0.3
 PREPARE_LINES = 8  # lines of a widget drawn in one step of the preparation (~1-3 ms)
+KEY_FRAME = 0.1  # seconds after a key in which a frame answers it (``_on_idle``)
 
 VIEWS: tuple[type[StageView], ...] = (IssuesView, InterestsView, OptionsView, CriteriaView, ConsensusView)
 
@@ -238,6 +239,19 @@ class SessionScreen(AidKeys):
 
     def on_unmount(self) -> None:
         self.app.session_changes.unsubscribe(self)
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Textual draws a screen at most 60 times a second, on a fixed beat: a key that came just
+        # after another frame (the capture line's cursor blinking, the "saved" title of an
+        # autosave) waited for the next beat, up to 16 ms. A frame that answers a key goes now.
+        if (
+            not self.app._batch_count
+            and self.is_current
+            and self.app.keys_quiet_for() < KEY_FRAME
+            and (self._layout_required or self._scroll_required or self._repaint_required or self._dirty_widgets)
+        ):
+            self._on_timer_update()
+        await super()._on_idle(event)
 
     def on_resize(self) -> None:
         # The stepper, the grid's option column and the air between items follow the size:
