@@ -846,13 +846,16 @@ def main(argv: list[str] | None = None) -> int:
                 if time.perf_counter() - ready > args.budget:
                     print(f"key budget of {args.budget:.0f} s spent after {i - 1} keys")
                     break
+                switch = key.data in (ALT_RIGHT, ALT_LEFT)
+                if switch and i % 4 < 2:  # the reference before ibb's key, or after it (below), in turn
+                    view_results.append(run_view_key(view, key))
                 if i % 2:
                     app_results.append(run_app_key(app, key))
                     floor_results.append((key.kind, run_floor_key(floor, key)))
                 else:
                     floor_results.append((key.kind, run_floor_key(floor, key)))
                     app_results.append(run_app_key(app, key))
-                if key.data in (ALT_RIGHT, ALT_LEFT):
+                if switch and i % 4 >= 2:
                     view_results.append(run_view_key(view, key))
             steady = typing(app, floor) if not args.no_typing else None
         finally:

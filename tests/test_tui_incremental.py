@@ -641,7 +641,7 @@ async def test_weights_and_must_pass_lines_on_a_big_grid_repaint_as_built_afresh
 def test_the_app_hands_the_gil_to_its_output_thread_and_holds_full_collections_while_it_runs(tmp_path, monkeypatch):
     """Textual writes frames from a thread: while the app runs the switch interval is short (a
     frame is not held back by the event loop), and full collections wait for quiet moments
-    (``tidy_heap``); the process's own settings are back afterwards."""
+    (``collect_garbage``); the process's own settings are back afterwards."""
     import gc
 
     from textual.app import App
@@ -659,34 +659,53 @@ def test_the_app_hands_the_gil_to_its_output_thread_and_holds_full_collections_w
     assert (sys.getswitchinterval(), gc.get_threshold()) == before
 
 
-async def test_a_quiet_moment_moves_the_screen_out_of_the_collector_s_sight(tmp_path):
-    """Once the keys are quiet, the garbage they left is collected and what lives on (the
-    screen, its views, their lines) is frozen: a full collection in the middle of a key walked
-    it all (15-27 ms at 2,000 items); opening another session unfreezes it again."""
+async def test_a_quiet_moment_collects_the_garbage_the_keys_left_and_freezes_nothing(tmp_path):
+    """Full collections wait for a pause (``IbbApp.run``), and the pause collects: cyclic garbage
+    left by the keys is gone once the views are prepared. Nothing is frozen then (a redrawn line
+    is cyclic garbage: frozen, it would stay until the session closes)."""
     import gc
     import weakref
 
+    from ibb_facilitator.tui import app as app_module
+
+    class Cycle:  # garbage only a full collection finds, once it is old
+        def __init__(self) -> None:
+            self.me = self
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], app_module.GC_OLDEST_THRESHOLD)  # as IbbApp.run
+    try:
+        app = _app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _start(pilot, Stage.CRITERIA)
+            await _prepared(pilot)
+            old = Cycle()
+            gc.collect()  # now in the oldest generation
+            gone = weakref.ref(old)
+            del old
+            frozen = gc.get_freeze_count()
+            app.change("add criterion", editing.add_criterion, screen.issue.id, "a criterion")
+            await _prepared(pilot)
+            assert gone() is None and gc.get_freeze_count() <= frozen  # (frozen objects may still be freed)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+async def test_a_preparation_stopped_by_a_panel_or_the_wall_starts_again(tmp_path):
+    """A preparation runs in steps; one cut short by a panel on top (F1) or by presenting (F8)
+    starts again once the session screen is back, in a pause."""
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _start(pilot, Stage.CRITERIA)
+        screen = await _start(pilot, Stage.INTERESTS)
         await _prepared(pilot)
-        tracked = {id(o) for o in gc.get_objects()}
-        assert id(screen) not in tracked and id(screen.query_one(RatingGrid)) not in tracked
-
-        class Cycle:  # garbage only a collection finds
-            def __init__(self) -> None:
-                self.me = self
-
-        cycle = Cycle()
-        app.change("add criterion", editing.add_criterion, screen.issue.id, "a criterion")
-        await _prepared(pilot)  # frozen with the rest, alive
-        gone = weakref.ref(cycle)
-        del cycle
-        gc.collect()
-        assert gone() is not None  # frozen garbage: no collection sees it
-        assert app.open_session(example(tmp_path / "other", "other.toml"))
-        assert gone() is None  # opening another session collected all
-        await pilot.pause()
+        for there, back in (("f1", "escape"), ("f8", "f8")):
+            app.change("add interest", editing.add_interest, screen.issue.id, f"before {there}", "mutual")
+            await pilot.press(there)
+            await pilot.pause(0.5)
+            assert not screen.views_ready()
+            await pilot.press(back)
+            await _prepared(pilot)
+            assert app.screen is screen and screen.views_ready()
 
 
 async def test_the_views_are_prepared_in_a_pause_not_while_typing(tmp_path):

@@ -272,6 +272,8 @@ class SessionScreen(AidKeys):
         if self._stale:
             self._stale = False
             self.refresh_all()
+        elif not self.views_ready():  # a preparation stopped by the screen on top: again, in a pause
+            self._prepare_later()
 
     def refresh_all(self, reset_timer: bool = False) -> None:
         """Repaint the frame and the current stage's view from the session (after any change,
@@ -359,7 +361,7 @@ class SessionScreen(AidKeys):
                     widget.render_lines(Region(0, top, width, min(PREPARE_LINES, height - top)))
                     yield False
         self._prepared_for = state
-        self.app.tidy_heap()  # a quiet moment
+        self.app.collect_garbage()  # a quiet moment
 
     def _next_step(self, steps: Iterator[bool], preparation: int) -> None:
         if preparation != self._preparation or self.app.screen is not self or self.presenting:
@@ -404,6 +406,8 @@ class SessionScreen(AidKeys):
         super().action_present()
         self.paint_day()
         self.paint_coaching()
+        if not self.presenting and not self.views_ready():  # stopped by the wall: again, in a pause
+            self._prepare_later()
 
     def paint_coaching(self) -> None:
         """The coaching panel, if the facilitator keeps it shown (and, presenting, chose it for
